@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Subtext",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "subtext", targets: ["subtext"]),
+        .library(name: "SubtextAudit", targets: ["SubtextAudit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
+        .target(name: "SubtextTokenizers"),
+        .target(name: "SubtextStatistics", dependencies: ["CBLAS"]),
+        .target(
+            name: "SubtextAudit",
+            dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextAudit"]),
+        .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
+        .executableTarget(
+            name: "subtext",
+            dependencies: [
+                "SubtextAudit", "SubtextReport", "SubtextLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "SubtextCorpusTests", dependencies: ["SubtextCorpus"]),
+        .testTarget(
+            name: "SubtextTokenizersTests", dependencies: ["SubtextTokenizers"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SubtextStatisticsTests", dependencies: ["SubtextStatistics"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "SubtextAuditTests", dependencies: ["SubtextAudit", "SubtextLab"]),
+        .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["subtext"]),
+    ]
+)

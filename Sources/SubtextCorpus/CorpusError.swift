@@ -1,0 +1,50 @@
+/// Input that cannot be read at all. Malformed lines inside a readable file are not errors
+/// of this kind: they are counted in ``MalformedLines`` unless reading is strict.
+public enum CorpusError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+    case noRecords(path: String, malformed: Int)
+    case malformed(MalformedLine)
+    case emptyDirectory(path: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): return "\(path): cannot open: \(reason)"
+        case let .cannotRead(path, reason): return "\(path): cannot read: \(reason)"
+        case let .noRecords(path, malformed):
+            return malformed == 0
+                ? "\(path): no records (the file is empty)"
+                : "\(path): no usable records (all \(malformed) non-blank lines are malformed)"
+        case let .malformed(line): return "\(line) (strict mode)"
+        case let .emptyDirectory(path): return "\(path): the directory holds no .jsonl or .jsonl.gz files"
+        }
+    }
+}
+
+/// One line that was skipped, with where and why.
+public struct MalformedLine: Sendable, Equatable, Codable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let reason: String
+
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+/// The malformed lines of one read: a count of all, and the first few in full.
+public struct MalformedLines: Sendable, Equatable, Codable {
+    public static let keptExamples = 20
+    public private(set) var count = 0
+    public private(set) var examples: [MalformedLine] = []
+
+    public init() {}
+
+    mutating func record(_ line: MalformedLine) {
+        count += 1
+        if examples.count < Self.keptExamples { examples.append(line) }
+    }
+
+    public mutating func merge(_ other: MalformedLines) {
+        count += other.count
+        for line in other.examples where examples.count < Self.keptExamples { examples.append(line) }
+    }
+}

@@ -1,0 +1,67 @@
+/// Interns tokens as small integer ids, keeping each token exactly as written.
+///
+/// Digit runs of up to four digits, the bulk of a number dataset, are looked up in a flat
+/// table indexed by length and value, so "087" and "87" get different ids without hashing.
+/// Everything else goes through a dictionary of byte strings.
+public final class Vocabulary: @unchecked Sendable {
+    /// Where the flat table's slots for each digit count start: 1 digit at 0, 2 at 10, ...
+    private static let shortOffsets = [0, 0, 10, 110, 1110, 11110]
+    private var shortIDs = [Int32](repeating: -1, count: 11110)
+    private var longIDs: [[UInt8]: Int32] = [:]
+    public private(set) var spellings: [String] = []
+
+    public init() {}
+
+    public var count: Int { spellings.count }
+
+    public func spelling(_ id: Int32) -> String { spellings[Int(id)] }
+
+    /// The id of a run of ASCII digits, creating it on first sight.
+    @inline(__always)
+    public func digitRunID(_ digits: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let length = digits.count
+        guard length <= 4 else { return id(for: digits) }
+        var value = 0
+        for digit in digits { value = value * 10 + Int(digit &- 48) }
+        let slot = Self.shortOffsets[length] + value
+        let known = shortIDs[slot]
+        if known >= 0 { return known }
+        let new = append(String(decoding: digits, as: UTF8.self))
+        shortIDs[slot] = new
+        return new
+    }
+
+    /// The id of any token's bytes, creating it on first sight.
+    public func id(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let key = Array(bytes)
+        if let known = longIDs[key] { return known }
+        let new = append(String(decoding: bytes, as: UTF8.self))
+        longIDs[key] = new
+        return new
+    }
+
+    public func id(for token: String) -> Int32 {
+        var token = token
+        return token.withUTF8 { bytes in
+            bytes.allSatisfy({ $0 &- 48 < 10 }) && !bytes.isEmpty ? digitRunID(bytes) : id(for: bytes)
+        }
+    }
+
+    /// The id of a token if it has been seen.
+    public func existingID(_ token: String) -> Int32? {
+        var token = token
+        return token.withUTF8 { bytes in
+            if !bytes.isEmpty, bytes.count <= 4, bytes.allSatisfy({ $0 &- 48 < 10 }) {
+                let value = bytes.reduce(0) { $0 * 10 + Int($1 &- 48) }
+                let known = shortIDs[Self.shortOffsets[bytes.count] + value]
+                return known >= 0 ? known : nil
+            }
+            return longIDs[Array(bytes)]
+        }
+    }
+
+    private func append(_ spelling: String) -> Int32 {
+        spellings.append(spelling)
+        return Int32(spellings.count - 1)
+    }
+}
