@@ -1,0 +1,53 @@
+import Foundation
+
+/// Rank statistics of a score that should be higher in one group: AUROC and the
+/// Mann–Whitney test.
+public enum RankTests {
+    /// Midranks (1-based, ties averaged) of `values`.
+    public static func midranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count, values[order[end + 1]] == values[order[start]] { end += 1 }
+            let rank = Double(start + end) / 2 + 1
+            for position in start...end { ranks[order[position]] = rank }
+            start = end + 1
+        }
+        return ranks
+    }
+
+    /// The probability that a random positive scores above a random negative, ties
+    /// counting half: the Mann–Whitney U of the positives over n₊n₋.
+    public static func auroc(positives: [Double], negatives: [Double]) -> Double {
+        mannWhitney(positives: positives, negatives: negatives).auroc
+    }
+
+    /// U, AUROC, and the one-sided p-value that positives score higher, by the normal
+    /// approximation with tie and continuity corrections (scipy's `method="asymptotic"`).
+    public static func mannWhitney(positives: [Double], negatives: [Double]) -> (u: Double, auroc: Double, p: Double) {
+        let n1 = Double(positives.count), n2 = Double(negatives.count)
+        precondition(n1 > 0 && n2 > 0, "both groups need values")
+        let ranks = midranks(positives + negatives)
+        let rankSum = ranks[0..<positives.count].reduce(0, +)
+        let u = rankSum - n1 * (n1 + 1) / 2
+        let n = n1 + n2
+        var tieTerm = 0.0
+        var counts: [Double: Double] = [:]
+        for rank in ranks { counts[rank, default: 0] += 1 }
+        for t in counts.values where t > 1 { tieTerm += t * t * t - t }
+        let sigma = (n1 * n2 / 12 * ((n + 1) - tieTerm / (n * (n - 1)))).squareRoot()
+        let p = sigma > 0 ? Distributions.normalSurvival((u - n1 * n2 / 2 - 0.5) / sigma) : 1
+        return (u, u / (n1 * n2), p)
+    }
+
+    /// The smallest AUROC a one-sided Mann–Whitney test at level `alpha` detects with the
+    /// given power, from the null variance of U: 0.5 + (z₁₋α + z_power)·sqrt((n₁+n₂+1)/(12n₁n₂)).
+    /// It tells a reader what a "no signal" verdict could have seen.
+    public static func minimumDetectableAUROC(_ n1: Int, _ n2: Int, alpha: Double, power: Double = 0.8) -> Double {
+        let sd = (Double(n1 + n2 + 1) / (12 * Double(n1) * Double(n2))).squareRoot()
+        let z = Distributions.normalQuantile(1 - alpha) + Distributions.normalQuantile(power)
+        return min(1, 0.5 + z * sd)
+    }
+}

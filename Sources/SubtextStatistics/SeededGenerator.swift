@@ -1,0 +1,41 @@
+/// A small, fast, seedable random generator (xoshiro256**, seeded through SplitMix64), so
+/// every resampling in Subtext is reproducible from one integer seed.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        var mix = seed
+        func next() -> UInt64 {
+            mix &+= 0x9E37_79B9_7F4A_7C15
+            var z = mix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A generator for a named sub-task, so adding one random step does not shift another's
+    /// stream.
+    public static func stream(_ seed: UInt64, _ purpose: String) -> SeededGenerator {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in purpose.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+        }
+        return SeededGenerator(seed: seed ^ hash)
+    }
+}

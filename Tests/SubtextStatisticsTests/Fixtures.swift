@@ -1,0 +1,42 @@
+import Foundation
+
+/// The scipy oracle values written by scripts/make_statistics_fixtures.py.
+struct Fixtures: Decodable {
+    struct TwoByTwo: Decodable {
+        let table: [[Int]]
+        let g2: Double?, g2_p: Double?, yates: Double?, yates_p: Double?
+        let fisher_p: Double, fisher_greater_p: Double
+    }
+    struct Wilson: Decodable { let k: Int, n: Int, confidence: Double, low: Double, high: Double }
+    struct Newcombe: Decodable { let k1: Int, n1: Int, k2: Int, n2: Int, delta: Double, low: Double, high: Double }
+    struct JensenShannon: Decodable { let p: [Double], q: [Double], distance: Double }
+    struct BH: Decodable { let p: [Double], q: [Double] }
+    struct LogOddsCase: Decodable { let name: String, first: [Double], second: [Double], prior: [Double], z: [Double] }
+    struct MannWhitney: Decodable { let x: [Double], y: [Double], u: Double, auroc: Double, p_greater: Double }
+    struct Binomial: Decodable { let k: Int, n: Int, p: Double }
+    struct ChiSquare: Decodable { let x: Double, df: Double, sf: Double }
+    struct Quantile: Decodable { let p: Double, z: Double }
+    struct Logistic: Decodable { let x: [[Double]], y: [Double], penalty: Double, weights: [Double], intercept: Double }
+
+    let two_by_two: [TwoByTwo]
+    let wilson: [Wilson]
+    let newcombe: [Newcombe]
+    let jensen_shannon: [JensenShannon]
+    let benjamini_hochberg: [BH]
+    let log_odds: [LogOddsCase]
+    let mann_whitney: [MannWhitney]
+    let binomial_greater: [Binomial]
+    let chi2_sf: [ChiSquare]
+    let normal_quantile: [Quantile]
+    let logistic_regression: Logistic
+
+    static let shared: Fixtures = {
+        let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: url))
+    }()
+}
+
+/// |a − b| within a relative tolerance, or an absolute one near zero.
+func close(_ a: Double, _ b: Double, relative: Double = 1e-9, absolute: Double = 1e-12) -> Bool {
+    abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}

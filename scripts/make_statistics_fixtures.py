@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Writes the scipy oracle values that SubtextStatisticsTests checks the Swift code against.
+
+Run from the repository root:  python3 scripts/make_statistics_fixtures.py
+Output: Tests/SubtextStatisticsTests/Fixtures/statistics.json
+
+Where scipy has no function (Newcombe's interval, Fightin' Words), the value is computed
+here from the published formula with numpy, independently of the Swift code.
+"""
+import json
+import os
+
+import numpy as np
+import scipy
+from scipy import stats
+from scipy.spatial.distance import jensenshannon
+
+rng = np.random.default_rng(20261121)
+out = {"scipy_version": scipy.__version__}
+
+# 2x2 tables: the reference table, small and sparse ones, and large ones.
+tables = [[[120, 9880], [60, 11940]], [[3, 7], [9, 1]], [[0, 25], [4, 21]], [[1, 0], [0, 1]],
+          [[37, 13], [25, 25]], [[5000, 45000], [4700, 45300]], [[2, 598], [11, 589]]]
+for _ in range(12):
+    tables.append(rng.integers(0, 60, size=(2, 2)).tolist())
+out["two_by_two"] = []
+for t in tables:
+    a = np.array(t)
+    row = {"table": t}
+    if (a.sum(axis=0) > 0).all() and (a.sum(axis=1) > 0).all():
+        g2, pg, _, _ = stats.chi2_contingency(a, correction=False, lambda_="log-likelihood")
+        y2, py, _, _ = stats.chi2_contingency(a, correction=True)
+        row.update(g2=g2, g2_p=pg, yates=y2, yates_p=py)
+    res = stats.fisher_exact(a)
+    row.update(fisher_p=res.pvalue, fisher_greater_p=stats.fisher_exact(a, alternative="greater").pvalue)
+    out["two_by_two"].append(row)
+
+out["wilson"] = []
+for k, n, conf in [(37, 50, 0.95), (0, 10, 0.95), (10, 10, 0.95), (13, 100, 0.95), (1, 3, 0.9), (500, 1234, 0.99)]:
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=conf, method="wilson")
+    out["wilson"].append({"k": k, "n": n, "confidence": conf, "low": ci.low, "high": ci.high})
+
+
+def newcombe(k1, n1, k2, n2, conf):
+    """Newcombe (1998) method 10: the hybrid score interval, from scipy's Wilson intervals."""
+    c1 = stats.binomtest(k1, n1).proportion_ci(confidence_level=conf, method="wilson")
+    c2 = stats.binomtest(k2, n2).proportion_ci(confidence_level=conf, method="wilson")
+    p1, p2 = k1 / n1, k2 / n2
+    d = p1 - p2
+    return d, d - np.sqrt((p1 - c1.low) ** 2 + (c2.high - p2) ** 2), d + np.sqrt((c1.high - p1) ** 2 + (p2 - c2.low) ** 2)
+
+
+out["newcombe"] = []
+for k1, n1, k2, n2 in [(37, 50, 25, 50), (13, 100, 0, 100), (0, 20, 0, 20), (45, 60, 50, 55), (7, 300, 19, 280)]:
+    d, lo, hi = newcombe(k1, n1, k2, n2, 0.95)
+    out["newcombe"].append({"k1": k1, "n1": n1, "k2": k2, "n2": n2, "delta": d, "low": lo, "high": hi})
+
+out["jensen_shannon"] = []
+for p, q in [([30, 10, 5, 5], [15, 20, 10, 5]), ([1, 0, 0], [0, 0, 1]), ([5, 5], [5, 5])] + [
+        (rng.integers(0, 30, 8).tolist(), rng.integers(0, 30, 8).tolist()) for _ in range(4)]:
+    out["jensen_shannon"].append({"p": p, "q": q, "distance": float(jensenshannon(p, q, base=2))})
+
+out["benjamini_hochberg"] = []
+for p in [[.01, .04, .03, .2, .001], rng.uniform(0, 0.1, 25).tolist(), [1.0, 1.0, 0.5], [0.0, 0.3]]:
+    out["benjamini_hochberg"].append({"p": p, "q": stats.false_discovery_control(p, method="bh").tolist()})
+
+
+def fightin_words(c1, c2, alpha):
+    n1, n2, a0 = sum(c1), sum(c2), sum(alpha)
+    z = []
+    for y1, y2, a in zip(c1, c2, alpha):
+        d = np.log((y1 + a) / (n1 + a0 - y1 - a)) - np.log((y2 + a) / (n2 + a0 - y2 - a))
+        z.append(d / np.sqrt(1 / (y1 + a) + 1 / (y2 + a)))
+    return z
+
+
+first = "the quick brown fox jumps over the lazy pig".split()
+second = "the lazy purple pig jumps over the lazier donkey".split()
+vocab = sorted(set(first) | set(second))
+c1 = [first.count(w) for w in vocab]
+c2 = [second.count(w) for w in vocab]
+pooled = [a + b for a, b in zip(c1, c2)]
+out["log_odds"] = [
+    {"name": "uniform 0.05", "vocabulary": vocab, "first": c1, "second": c2, "prior": [0.05] * len(vocab),
+     "z": fightin_words(c1, c2, [0.05] * len(vocab))},
+    {"name": "informative, alpha = pooled counts", "vocabulary": vocab, "first": c1, "second": c2,
+     "prior": [float(x) for x in pooled], "z": fightin_words(c1, c2, pooled)},
+]
+
+out["mann_whitney"] = []
+for n1, n2, shift, ties in [(30, 40, 0.5, False), (200, 180, 0.1, False), (25, 25, 0.0, True), (8, 5, 1.0, True)]:
+    x = rng.normal(shift, 1, n1)
+    y = rng.normal(0, 1, n2)
+    if ties:
+        x, y = np.round(x), np.round(y)
+    res = stats.mannwhitneyu(x, y, alternative="greater", method="asymptotic", use_continuity=True)
+    out["mann_whitney"].append({"x": x.tolist(), "y": y.tolist(), "u": res.statistic,
+                                "auroc": res.statistic / (n1 * n2), "p_greater": res.pvalue})
+
+out["binomial_greater"] = [{"k": k, "n": n, "p": stats.binomtest(k, n, 0.5, alternative="greater").pvalue}
+                           for k, n in [(60, 100, ), (5, 10), (0, 7), (550, 1000), (12, 12)]]
+out["chi2_sf"] = [{"x": x, "df": df, "sf": stats.chi2.sf(x, df)}
+                  for x, df in [(33.0905, 1), (3.84, 1), (0.1, 1), (10, 5), (200, 150), (1e-6, 3), (80, 20)]]
+out["normal_quantile"] = [{"p": p, "z": stats.norm.ppf(p)} for p in [0.5, 0.975, 0.995, 0.8, 1e-9, 0.02425, 0.99]]
+
+# The audit's classifier objective: class-balanced mean log-loss + (penalty/2)·‖w‖², with an
+# unpenalised intercept, minimised by scipy's L-BFGS to tight tolerance.
+from scipy.optimize import minimize
+
+x = rng.normal(0, 1, (80, 5))
+truth = np.array([1.5, -1.0, 0.0, 0.5, 0.0])
+y = (x @ truth + rng.normal(0, 1, 80) > 0.3).astype(float)
+penalty = 0.05
+weight = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum())
+
+
+def objective(theta):
+    w, b = theta[:-1], theta[-1]
+    z = x @ w + b
+    loss = np.sum(weight * (np.logaddexp(0, z) - y * z)) + 0.5 * penalty * w @ w
+    r = weight * (1 / (1 + np.exp(-z)) - y)
+    return loss, np.concatenate([x.T @ r + penalty * w, [r.sum()]])
+
+
+fit = minimize(objective, np.zeros(6), jac=True, method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15})
+out["logistic_regression"] = {"x": x.tolist(), "y": y.tolist(), "penalty": penalty,
+                              "weights": fit.x[:-1].tolist(), "intercept": fit.x[-1]}
+
+path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
+with open(path, "w") as f:
+    json.dump(out, f, indent=1)
+print("wrote", path)
