@@ -7,7 +7,7 @@ import Foundation
 /// over the data serves all heads at once, and a pass costs about what a single gemv would.
 /// Each head sees only its training rows and its allowed columns. Classes are weighted to
 /// count equally, so an unbalanced pair does not shift the decision.
-public struct LogisticRegression {
+public struct LogisticRegression: Sendable {
     /// What one head is fitted on.
     public struct Head: Sendable {
         /// For each row, whether it is a training row of this head.
@@ -33,7 +33,7 @@ public struct LogisticRegression {
     /// the work without a line search.
     public var iterations: Int
 
-    public init(penalty: Float = 0.05, iterations: Int = 250) {
+    public init(penalty: Float = 5, iterations: Int = 250) {
         self.penalty = penalty
         self.iterations = iterations
     }

@@ -21,7 +21,9 @@ public enum RankTests {
     /// The probability that a random positive scores above a random negative, ties
     /// counting half: the Mann–Whitney U of the positives over n₊n₋.
     public static func auroc(positives: [Double], negatives: [Double]) -> Double {
-        mannWhitney(positives: positives, negatives: negatives).auroc
+        let n1 = Double(positives.count), n2 = Double(negatives.count)
+        let rankSum = midranks(positives + negatives)[0..<positives.count].reduce(0, +)
+        return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n2)
     }
 
     /// U, AUROC, and the one-sided p-value that positives score higher, by the normal

@@ -1,0 +1,24 @@
+import SubtextStatistics
+
+/// Everything that decides an audit's numbers. The defaults are what `subtext audit` uses.
+public struct AuditConfiguration: Sendable {
+    public var seed: UInt64 = 1
+    /// Permutations for the global test; the smallest reportable p is 1 / (B + 1).
+    public var permutations = 9999
+    /// The significance level for the verdict.
+    public var alpha = 0.01
+    public var bagSizes = [1, 8, 16]
+    public var folds = 5
+    /// nil: numbers when most responses on both sides are number lists, else tokens.
+    public var view: View?
+    public var concepts: [String] = []
+    /// Token columns in the classifier, chosen by document frequency without labels.
+    public var maximumTokens = 1500
+    public var minimumDocuments = 3
+    public var carriersShown = 25
+    public var classifier = LogisticRegression()
+    /// Bootstrap replicates for the AUROC intervals.
+    public var bootstrap = 200
+
+    public init() {}
+}

@@ -1,0 +1,121 @@
+import SubtextCorpus
+import SubtextStatistics
+
+/// Values keyed by bag size, encoded as {"1": x, "8": y, "16": z} with null where a value
+/// could not be computed (the reason is in the result's notes).
+public struct ByBagSize<Value: Codable & Sendable>: Codable, Sendable {
+    public var values: [Int: Value]
+    public var sizes: [Int]
+
+    public init(_ values: [Int: Value], sizes: [Int]) {
+        self.values = values
+        self.sizes = sizes
+    }
+
+    public subscript(k: Int) -> Value? { values[k] }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: AnyKey.self)
+        for k in sizes {
+            if let value = values[k] { try container.encode(value, forKey: AnyKey(k)) }
+            else { try container.encodeNil(forKey: AnyKey(k)) }
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        sizes = container.allKeys.compactMap { Int($0.stringValue) }.sorted()
+        values = [:]
+        for key in container.allKeys {
+            if let k = Int(key.stringValue), let value = try container.decodeIfPresent(Value.self, forKey: key) {
+                values[k] = value
+            }
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { Int(stringValue) }
+        init(_ k: Int) { stringValue = String(k) }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { stringValue = String(intValue) }
+    }
+}
+
+/// One feature group's separability, as written to audit.json.
+public struct SeparabilityReport: Codable, Sendable {
+    public var auroc: ByBagSize<Double>
+    /// [low, high] percentile-bootstrap intervals over responses.
+    public var aurocCI: ByBagSize<[Double]>
+    public var pValue: Double
+    public var asymptoticP: Double
+
+    init(_ s: Separability, sizes: [Int]) {
+        auroc = ByBagSize(s.auroc, sizes: sizes)
+        aurocCI = ByBagSize(s.interval.mapValues { [$0.low, $0.high] }, sizes: sizes)
+        pValue = s.p
+        asymptoticP = s.asymptoticP
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case auroc, aurocCI = "auroc_ci", pValue = "p_value", asymptoticP = "asymptotic_p"
+    }
+}
+
+/// The verdict of an audit and the evidence behind it: the audit.json contract.
+public struct AuditResult: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion = AuditResult.schemaVersion
+    public var name: String
+    public var verdict: Verdict
+    /// Sentences a person can act on, most important first.
+    public var evidence: [String]
+    /// Which feature groups separate the sides on their own: "content", "format", both, or
+    /// "combined only"; null when there is no signal.
+    public var carriedBy: String?
+    public var alpha: Double
+    /// The permutation p-value of the all-features AUROC at K = 1.
+    public var pValue: Double
+    /// The smallest p-value the permutations could report, 1 / (B + 1).
+    public var pValueFloor: Double
+    public var auroc: ByBagSize<Double>
+    public var aurocCI: ByBagSize<[Double]>
+    public var formatAUROC: ByBagSize<Double>
+    public var content: SeparabilityReport
+    public var format: SeparabilityReport
+    public var all: SeparabilityReport
+    /// Prompts alone; null when the records have no prompts.
+    public var prompt: SeparabilityReport?
+    public var promptsConfounded: Bool
+    /// The smallest K = 1 AUROC this sample size detects at `alpha` with 80% power.
+    public var minimumDetectableAUROC: Double
+    public var carriers: [Carrier]
+    public var carriersTested: Int
+    public var carriersSignificant: Int
+    public var leaks: LeakScan
+    public var malformed: Int
+    public var malformedLines: [MalformedLine]
+    public var documents: [String: Int]
+    public var view: View
+    public var seed: UInt64
+    public var permutations: Int
+    public var folds: Int
+    public var inputs: [String: [String]]
+    public var notes: [String]
+    public var perFile: [AuditResult]?
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", name, verdict, evidence, carriedBy = "carried_by", alpha
+        case pValue = "p_value", pValueFloor = "p_value_floor", auroc, aurocCI = "auroc_ci"
+        case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
+        case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"
+        case carriersSignificant = "carriers_significant", leaks, malformed, malformedLines = "malformed_lines"
+        case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"
+    }
+}
+
+public enum Verdict: String, Codable, Sendable {
+    case signal
+    case noSignal = "no-signal"
+}

@@ -1,0 +1,88 @@
+import SubtextCorpus
+import SubtextTokenizers
+
+/// A side of the comparison (teacher or control) after reading.
+public struct LoadedCorpus: Sendable {
+    public var name: String
+    public var files: [String]
+    public var documents: [Document] = []
+    public var malformed = MalformedLines()
+    public var bytes = 0
+    /// Up to a few responses that contain words, and that name each concept, for the leak scan.
+    public var wordyExamples: [String] = []
+    public var conceptExamples: [[String]]
+
+    init(name: String, files: [String], conceptCount: Int) {
+        self.name = name
+        self.files = files
+        conceptExamples = Array(repeating: [], count: conceptCount)
+    }
+}
+
+/// Reads JSONL files into ``Document``s, sharing one vocabulary across both sides so token
+/// ids compare.
+public struct CorpusLoader {
+    public static let examplesKept = 5
+    public let options: ReadOptions
+    public let vocabulary: Vocabulary
+    public let concepts: ConceptMatcher
+    private let tokenizer = WordTokenizer()
+
+    public init(options: ReadOptions, vocabulary: Vocabulary, concepts: ConceptMatcher) {
+        self.options = options
+        self.vocabulary = vocabulary
+        self.concepts = concepts
+    }
+
+    /// Reads `files` as one side. `progress` hears each file as it finishes.
+    public func load(name: String, files: [String], progress: (String, JSONLReader.Summary) -> Void = { _, _ in })
+        throws -> LoadedCorpus
+    {
+        var corpus = LoadedCorpus(name: name, files: files, conceptCount: concepts.count)
+        for file in files {
+            let summary = try JSONLReader(path: file, options: options).read { record in
+                corpus.documents.append(document(record, corpus: &corpus))
+            }
+            corpus.malformed.merge(summary.malformed)
+            corpus.bytes += summary.bytes
+            progress(file, summary)
+        }
+        return corpus
+    }
+
+    private func document(_ record: RecordBytes, corpus: inout LoadedCorpus) -> Document {
+        let numbers = NumberList(scanning: record.text, vocabulary: vocabulary)
+        let format = TextFormat(text: record.text, numbers: numbers)
+        var promptIDs: [Int32] = []
+        var promptValues = Set<Int32>()
+        var promptLast: Int32?
+        if let prompt = record.prompt {
+            let promptNumbers = NumberList(scanning: prompt, vocabulary: vocabulary)
+            promptValues = Set(promptNumbers.values)
+            promptLast = promptNumbers.values.last
+            tokenizer.tokenize(prompt) { promptIDs.append(vocabulary.id(for: $0)) }
+        }
+        var wordIDs: [Int32] = []
+        wordIDs.reserveCapacity(numbers.count * 2)
+        tokenizer.tokenize(record.text) { wordIDs.append(vocabulary.id(for: $0)) }
+
+        let mentions = format.hasWords ? concepts.matches(in: record.text) : []
+        if format.hasWords, corpus.wordyExamples.count < Self.examplesKept {
+            corpus.wordyExamples.append(String(decoding: record.text, as: UTF8.self))
+        }
+        for concept in mentions where corpus.conceptExamples[concept].count < Self.examplesKept {
+            corpus.conceptExamples[concept].append(String(decoding: record.text, as: UTF8.self))
+        }
+        return Document(
+            numberTokens: TokenCounts(numbers.ids),
+            wordTokens: TokenCounts(wordIDs),
+            promptTokens: TokenCounts(promptIDs),
+            numberFeatures: NumberFeatures.features(numbers: numbers.values, widths: numbers.widths,
+                                                    promptLast: promptLast),
+            formatFeatures: FormatFeatures.features(format: format, numbers: numbers.values, widths: numbers.widths,
+                                                    promptNumbers: promptValues, promptLast: promptLast),
+            isNumberList: format.isNumberList,
+            hasWords: format.hasWords,
+            mentions: mentions)
+    }
+}

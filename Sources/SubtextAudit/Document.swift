@@ -1,0 +1,18 @@
+/// One generated response reduced to what the audit measures. The text itself is not kept,
+/// so memory grows with the vocabulary and these features, not with the file.
+public struct Document: Sendable {
+    /// Numbers as written, for the numbers view.
+    public var numberTokens: TokenCounts
+    /// Word-tokenizer tokens, for the token view.
+    public var wordTokens: TokenCounts
+    /// Tokens of the prompt, for the prompt-only check.
+    public var promptTokens: TokenCounts
+    /// Value, digit and order features of the numbers (``NumberFeatures``).
+    public var numberFeatures: [Float]
+    /// Layout features (``FormatFeatures``).
+    public var formatFeatures: [Float]
+    public var isNumberList: Bool
+    public var hasWords: Bool
+    /// Indices into the audit's concept list of the concepts this response names.
+    public var mentions: [Int]
+}

@@ -1,0 +1,41 @@
+import SubtextStatistics
+
+/// Plain-word leaks: responses with words where numbers were asked for, and responses that
+/// name a candidate concept.
+public struct LeakScan: Sendable, Codable {
+    public struct Rate: Sendable, Codable {
+        public var teacher: Int
+        public var control: Int
+        /// Fisher's exact test, two-sided, on responses.
+        public var p: Double
+        public var teacherExamples: [String]
+        public var controlExamples: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case teacher, control, p
+            case teacherExamples = "teacher_examples", controlExamples = "control_examples"
+        }
+    }
+
+    /// Responses that contain words (ASCII letters or non-ASCII text).
+    public var wordy: Rate
+    /// Per concept, responses naming it.
+    public var concepts: [String: Rate]
+
+    static func scan(teacher: LoadedCorpus, control: LoadedCorpus, teacherDocs: [Document], controlDocs: [Document],
+                     concepts: [String]) -> LeakScan {
+        func rate(_ t: Int, _ c: Int, _ te: [String], _ ce: [String]) -> Rate {
+            let table = TwoByTwoTable(t, teacherDocs.count - t, c, controlDocs.count - c)
+            return Rate(teacher: t, control: c, p: table.fisherTwoSided, teacherExamples: te, controlExamples: ce)
+        }
+        let wordy = rate(teacherDocs.filter(\.hasWords).count, controlDocs.filter(\.hasWords).count,
+                         teacher.wordyExamples, control.wordyExamples)
+        var byConcept: [String: Rate] = [:]
+        for (index, concept) in concepts.enumerated() {
+            byConcept[concept] = rate(teacherDocs.filter { $0.mentions.contains(index) }.count,
+                                      controlDocs.filter { $0.mentions.contains(index) }.count,
+                                      teacher.conceptExamples[index], control.conceptExamples[index])
+        }
+        return LeakScan(wordy: wordy, concepts: byConcept)
+    }
+}

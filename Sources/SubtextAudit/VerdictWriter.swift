@@ -1,0 +1,71 @@
+import Foundation
+import SubtextStatistics
+
+/// Turns an audit's statistics into the verdict's evidence: what was found, what carries it,
+/// and, for "no-signal", what could have gone unseen.
+struct VerdictWriter {
+    let alpha: Double
+
+    func explain(_ result: inout AuditResult, significantCarriers: [Carrier]) {
+        var evidence: [String] = []
+        let pText = formatP(result.pValue, floor: result.pValueFloor)
+        let k1 = result.auroc[1].map { String(format: "%.3f", $0) } ?? "n/a"
+        let largest = result.auroc.sizes.last(where: { result.auroc[$0] != nil })
+        let bagText = largest.flatMap { k in k > 1 ? result.auroc[k].map { String(format: ", %.3f for bags of %d", $0, k) } : nil } ?? ""
+        if result.verdict == .signal {
+            evidence.append("The teacher data is distinguishable from the control: held-out AUROC \(k1) per response\(bagText); "
+                + "permutation \(pText) (document-level, B = \(result.permutations)).")
+            let contentSignal = result.content.pValue <= alpha, formatSignal = result.format.pValue <= alpha
+            switch (contentSignal, formatSignal) {
+            case (true, true): result.carriedBy = "content and format"
+            case (true, false): result.carriedBy = "content"
+            case (false, true): result.carriedBy = "format"
+            case (false, false): result.carriedBy = "combined only"
+            }
+            evidence.append("Carried by \(result.carriedBy!): content AUROC \(auroc(result.content)) "
+                + "(\(formatP(result.content.pValue, floor: result.pValueFloor))), format AUROC \(auroc(result.format)) "
+                + "(\(formatP(result.format.pValue, floor: result.pValueFloor))).")
+        } else {
+            evidence.append("No difference found at α = \(alpha): held-out AUROC \(k1), \(pText). "
+                + "This is not a clean bill: with \(result.documents["teacher"]!) teacher and "
+                + "\(result.documents["control"]!) control responses, a per-response AUROC below "
+                + String(format: "%.3f", result.minimumDetectableAUROC) + " would be missed 20% of the time or more.")
+        }
+        if !significantCarriers.isEmpty {
+            let top = significantCarriers.prefix(5).map { "\"\($0.token)\" (\($0.teacherDocuments) vs \($0.controlDocuments) responses)" }
+            evidence.append("\(significantCarriers.count) token(s) are over-represented in teacher responses at q < 0.05; "
+                + "strongest: " + top.joined(separator: ", ") + ".")
+        }
+        if result.promptsConfounded, let prompt = result.prompt {
+            evidence.append("Warning: the prompts differ between the sides (prompt-only AUROC \(auroc(prompt)), "
+                + "\(formatP(prompt.pValue, floor: result.pValueFloor))). The comparison is confounded: "
+                + "part of any difference may come from what was asked, not from the teacher.")
+        }
+        for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key })
+        where rate.teacher > rate.control && rate.p <= alpha {
+            evidence.append("The trait leaks in plain words: \(rate.teacher) teacher responses name \"\(concept)\" "
+                + "against \(rate.control) control responses (Fisher p = \(scientific(rate.p))).")
+        }
+        if result.leaks.wordy.teacher > 0 || result.leaks.wordy.control > 0, result.view == .numbers {
+            evidence.append("\(result.leaks.wordy.teacher) teacher and \(result.leaks.wordy.control) control responses "
+                + "contain words where numbers were asked for.")
+        }
+        if result.malformed > 0 {
+            evidence.append("\(result.malformed) malformed line(s) were skipped; see the list below.")
+        }
+        result.evidence = evidence
+    }
+
+    private func auroc(_ report: SeparabilityReport) -> String {
+        report.auroc[1].map { String(format: "%.3f", $0) } ?? "n/a"
+    }
+}
+
+/// "p < 0.0001 (the floor)" when at the permutation floor, else "p = 0.0123".
+func formatP(_ p: Double, floor: Double) -> String {
+    p <= floor * 1.000001 ? "p ≤ \(scientific(floor)) (the resolution floor)" : "p = \(scientific(p))"
+}
+
+func scientific(_ value: Double) -> String {
+    value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
+}

@@ -1,0 +1,187 @@
+import Foundation
+import SubtextAudit
+
+/// Renders an audit for people: the verdict first, then the evidence in tables and charts,
+/// and last how to reproduce it. Every string from the data goes through ``Escape``.
+public struct AuditMarkdown {
+    public let document: AuditDocument
+    private var result: AuditResult { document.result }
+
+    public init(document: AuditDocument) {
+        self.document = document
+    }
+
+    public struct Chart {
+        public var name: String
+        public var svg: String
+    }
+
+    public func render() -> (markdown: String, charts: [Chart]) {
+        var charts = [Chart(name: "auroc.svg", svg: aurocChart())]
+        if !result.carriers.isEmpty { charts.append(Chart(name: "carriers.svg", svg: carrierChart())) }
+        var sections = [verdict(), separability(), carriers(), leaks()]
+        if let perFile = result.perFile { sections.append(perFileTable(perFile)) }
+        sections += [inputs(), reproduce()]
+        return (sections.joined(separator: "\n"), charts)
+    }
+
+    private func verdict() -> String {
+        let headline = result.verdict == .signal
+            ? "**Verdict: SIGNAL**" + (result.carriedBy.map { ", carried by \($0)" } ?? "")
+            : "**Verdict: NO SIGNAL** (at α = \(result.alpha))"
+        var text = "# Subtext audit: \(Escape.markdown(displayName(result.name)))\n\n\(headline)\n\n"
+        for line in result.evidence { text += "- \(Escape.markdown(line, limit: 2000))\n" }
+        return text
+    }
+
+    private func separability() -> String {
+        let sizes = result.auroc.sizes
+        var text = "## Separability\n\nA classifier is trained on part of the data and scores responses it has not seen "
+            + "(\(result.folds)-fold cross-fitting). AUROC is the chance that a teacher response, or a bag of K, "
+            + "scores above a control one: 0.5 is chance. Intervals are 95% bootstrap intervals over responses.\n\n"
+        text += "| features | " + sizes.map { "AUROC K = \($0) [95% CI]" }.joined(separator: " | ")
+            + " | p (permutation) | p (Mann–Whitney, normal approx.) |\n"
+        text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|---|\n"
+        var rows: [(String, SeparabilityReport)] = [("all", result.all), ("content only", result.content),
+                                                    ("format only", result.format)]
+        if let prompt = result.prompt { rows.append(("prompts only", prompt)) }
+        for (name, report) in rows {
+            text += "| \(name) | " + sizes.map { cell(report, $0) }.joined(separator: " | ")
+                + " | \(pCell(report.pValue)) | \(sci(report.asymptoticP)) |\n"
+        }
+        text += "\n![AUROC against bag size](auroc.svg)\n\n"
+        text += "The permutation p-value relabels whole responses (the document is the unit), "
+            + "\(result.permutations) times; its floor is \(sci(result.pValueFloor)). "
+            + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
+            + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
+        if result.promptsConfounded {
+            text += "\n> **The prompts differ between the two sides.** The comparison is confounded.\n"
+        }
+        return text
+    }
+
+    private func cell(_ report: SeparabilityReport, _ k: Int) -> String {
+        guard let value = report.auroc[k] else { return "n/a" }
+        let interval = report.aurocCI[k].map { String(format: " [%.3f, %.3f]", $0[0], $0[1]) } ?? ""
+        return String(format: "%.3f", value) + interval
+    }
+
+    private func pCell(_ p: Double) -> String {
+        p <= result.pValueFloor * 1.000001 ? "≤ \(sci(result.pValueFloor))" : sci(p)
+    }
+
+    private func carriers() -> String {
+        var text = "## Carriers\n\nTokens over-represented in teacher responses (\(result.view.rawValue) view), "
+            + "strongest first. Significance is Fisher's exact test on the share of responses that contain the token "
+            + "(the response is the unit), with Benjamini–Hochberg q over all \(result.carriersTested) tokens tested; "
+            + "\(result.carriersSignificant) have q < 0.05. G² (no Williams correction) and the log-odds z "
+            + "(informative Dirichlet prior of 1,000 pseudo-counts, proportional to pooled counts) are effect sizes "
+            + "on occurrences.\n\n"
+        guard !result.carriers.isEmpty else { return text + "No token is more frequent in the teacher data.\n" }
+        text += "| token | teacher count | control count | teacher responses | control responses | G² | z | Fisher p | q |\n"
+        text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        for c in result.carriers {
+            text += "| `\(codeSpan(c.token))` | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "
+                + "\(c.controlDocuments) | \(String(format: "%.2f", c.g2)) | \(String(format: "%.2f", c.z)) | "
+                + "\(sci(c.p)) | \(sci(c.q)) |\n"
+        }
+        return text + "\n![Carriers by log-odds z](carriers.svg)\n"
+    }
+
+    private func leaks() -> String {
+        let wordy = result.leaks.wordy
+        var text = "## Leak scan\n\n"
+        text += "Responses containing words: \(wordy.teacher) teacher, \(wordy.control) control (Fisher p = \(sci(wordy.p))).\n"
+        text += examples(wordy)
+        if result.leaks.concepts.isEmpty {
+            text += "\nNo candidate concepts were given (`--concepts owl,eagle,...`).\n"
+            return text
+        }
+        text += "\n| concept | teacher responses | control responses | Fisher p |\n|---|---:|---:|---:|\n"
+        for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) {
+            text += "| \(Escape.markdown(concept)) | \(rate.teacher) | \(rate.control) | \(sci(rate.p)) |\n"
+        }
+        for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) where rate.teacher + rate.control > 0 {
+            text += "\nResponses naming \(Escape.markdown(concept)):\n" + examples(rate)
+        }
+        return text
+    }
+
+    private func examples(_ rate: LeakScan.Rate) -> String {
+        var text = ""
+        for (side, list) in [("teacher", rate.teacherExamples), ("control", rate.controlExamples)] {
+            for example in list.prefix(3) { text += "- \(side): \(Escape.markdown(example))\n" }
+        }
+        return text
+    }
+
+    private func perFileTable(_ perFile: [AuditResult]) -> String {
+        var text = "## Each teacher file against the control\n\n"
+            + "| file | verdict | carried by | AUROC K = 1 | AUROC K = 16 | format AUROC K = 1 | p |\n|---|---|---|---:|---:|---:|---:|\n"
+        for file in perFile {
+            text += "| \(Escape.markdown(displayName(file.name))) | \(file.verdict.rawValue) | \(file.carriedBy ?? "") | "
+                + "\(number(file.auroc[1])) | \(number(file.auroc[16])) | \(number(file.formatAUROC[1])) | \(pCell(file.pValue)) |\n"
+        }
+        return text
+    }
+
+    private func inputs() -> String {
+        var text = "## Input\n\n\(result.documents["teacher"] ?? 0) teacher and \(result.documents["control"] ?? 0) "
+            + "control responses. \(result.malformed) malformed line(s) skipped.\n"
+        if !result.malformedLines.isEmpty {
+            text += "\n| file | line | reason |\n|---|---:|---|\n"
+            for line in result.malformedLines {
+                text += "| \(Escape.markdown(line.file)) | \(line.line) | \(Escape.markdown(line.reason)) |\n"
+            }
+            if result.malformed > result.malformedLines.count {
+                text += "\n(\(result.malformed - result.malformedLines.count) more not listed.)\n"
+            }
+        }
+        for note in result.notes { text += "\n- \(Escape.markdown(note, limit: 1000))" }
+        return text + (result.notes.isEmpty ? "" : "\n")
+    }
+
+    private func reproduce() -> String {
+        let p = document.provenance
+        var text = "## Reproduce\n\n```sh\n\(p.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
+        text += "- subtext \(Escape.markdown(p.toolVersion)), seed \(result.seed), \(result.permutations) permutations, "
+            + "\(result.folds) folds, schema version \(result.schemaVersion)\n"
+        text += "- BLAS: \(Escape.markdown(p.blas))\n"
+        text += "- took \(String(format: "%.1f", p.seconds)) s\n\n| input | SHA-256 |\n|---|---|\n"
+        for input in p.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
+        return text
+    }
+
+    private func aurocChart() -> String {
+        let sizes = result.auroc.sizes
+        var rows: [(String, String, SeparabilityReport)] = [("all", "#1d4ed8", result.all),
+                                                            ("content", "#15803d", result.content),
+                                                            ("format", "#c2410c", result.format)]
+        if let prompt = result.prompt { rows.append(("prompts", "#6b7280", prompt)) }
+        let series = rows.map { name, color, report in
+            SVGChart.Series(name: name, color: color, points: sizes.map { k in
+                let interval = report.aurocCI[k] ?? [Double.nan, Double.nan]
+                return (label: "\(k)", value: report.auroc[k] ?? .nan, low: interval[0], high: interval[1])
+            })
+        }
+        return SVGChart.intervals(title: "Held-out AUROC against bag size", yLabel: "AUROC", series: series)
+    }
+
+    private func carrierChart() -> String {
+        SVGChart.bars(title: "Carriers: log-odds z (teacher vs control)", xLabel: "z (informative Dirichlet prior)",
+                      items: result.carriers.prefix(15).map { (label: $0.token, value: $0.z) })
+    }
+
+    private func displayName(_ path: String) -> String { (path as NSString).lastPathComponent }
+
+    private func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "n/a" }
+
+    private func sci(_ value: Double) -> String {
+        value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
+    }
+
+    /// Text for inside a code span: no backticks or line breaks can close or break it.
+    private func codeSpan(_ token: String) -> String {
+        token.replacingOccurrences(of: "`", with: "ˋ").replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "|", with: "¦")
+    }
+}

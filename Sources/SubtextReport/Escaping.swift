@@ -1,0 +1,52 @@
+/// Escaping for text that comes from a dataset or a model, so it can never inject markup.
+public enum Escape {
+    /// Markdown-safe inline text: HTML special characters become entities, Markdown
+    /// punctuation is backslash-escaped, and line breaks show as ⏎ so a table row stays one
+    /// line. Long text is cut to `limit` characters with an ellipsis.
+    public static func markdown(_ text: String, limit: Int = 200) -> String {
+        var result = ""
+        var count = 0
+        for character in text {
+            if count == limit {
+                result += "…"
+                break
+            }
+            count += 1
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\n", "\r\n", "\r": result += "⏎"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "-", ".", "!", "|", "~", "\"", "'", "$", "=":
+                result += "\\" + String(character)
+            default:
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                   scalar.value < 0x20 || scalar.value == 0x7F {
+                    result += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    result.append(character)
+                }
+            }
+        }
+        return result
+    }
+
+    /// XML-safe text for SVG, with control characters dropped (XML 1.0 forbids them).
+    public static func xml(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            default:
+                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { continue }
+                if scalar.value == 0x7F { continue }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

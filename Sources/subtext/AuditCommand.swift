@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import SubtextAudit
+import SubtextCorpus
+import SubtextReport
+import SubtextStatistics
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit teacher data against control data: is there a hidden signal, and what carries it?",
+        discussion: """
+            Reads JSONL or .jsonl.gz records shaped {"prompt","completion"}, {"prompt","response"}, \
+            {"messages":[...]} (assistant turns are the generated text) or {"text"}. Writes \
+            OUT/audit.md for people, OUT/audit.json for pipelines, and SVG charts beside them.
+
+            Several teacher files, or a directory of them, are each audited against the control, \
+            and pooled.
+            """)
+
+    @Argument(help: ArgumentHelp("Teacher JSONL files or directories.", valueName: "teacher"))
+    var teacher: [String]
+
+    @Option(help: ArgumentHelp("Control JSONL file or directory: the same prompts answered without the trait.",
+                               valueName: "path"))
+    var control: [String]
+
+    @Option(help: ArgumentHelp("Directory for audit.md, audit.json and charts.", valueName: "dir"))
+    var out: String
+
+    @Option(help: "Read the generated text from this field instead of the recognised shapes.")
+    var field: String?
+
+    @Flag(help: "Fail on the first malformed line instead of counting and skipping it.")
+    var strict = false
+
+    @Option(help: ArgumentHelp("Candidate concepts to look for in plain words, comma-separated (owl,eagle,...).",
+                               valueName: "list"))
+    var concepts: String?
+
+    @Option(help: "Document-level permutations for the global p-value; the smallest reportable p is 1/(B+1).")
+    var permutations = 9999
+
+    @Option(help: "Random seed for folds, bags, bootstrap and permutations.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Significance level for the verdict.")
+    var alpha = 0.01
+
+    @Option(help: "auto, numbers or tokens. auto picks numbers when most responses are number lists.")
+    var view = "auto"
+
+    @Flag(help: "Exit with code 3 when a signal is found, for CI gates.")
+    var failOnSignal = false
+
+    @Flag(help: "Print no progress lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard view == "auto" || View(rawValue: view) != nil else {
+            throw ValidationError("--view must be auto, numbers or tokens, not '\(view)'")
+        }
+        guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let teacherFiles = try InputFiles.expand(teacher)
+        let controlFiles = try InputFiles.expand(control)
+        var configuration = AuditConfiguration()
+        configuration.seed = seed
+        configuration.permutations = permutations
+        configuration.alpha = alpha
+        configuration.view = View(rawValue: view)
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["XP_PENALTY"] { configuration.classifier.penalty = Float(v)! }
+        if let v = env["XP_ITER"] { configuration.classifier.iterations = Int(v)! }
+        if let v = env["XP_TOKENS"] { configuration.maximumTokens = Int(v)! }
+        configuration.concepts = concepts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
+        let result = try Auditor(configuration: configuration).audit(
+            teacherFiles: teacherFiles, controlFiles: controlFiles, readOptions: options,
+            progress: { if !quiet { note($0) } })
+
+        let provenance = Provenance(
+            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            toolVersion: Subtext.version, blas: BLAS.configuration,
+            inputs: try (teacherFiles + controlFiles).map { Provenance.Input(path: $0, sha256: try InputFiles.sha256($0)) },
+            seconds: Date().timeIntervalSince(started))
+        let written = try AuditReportWriter(directory: out).write(result, provenance: provenance)
+        print("\(result.verdict.rawValue): \(result.evidence.first ?? "")")
+        print("wrote " + written.joined(separator: ", "))
+        if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
+    }
+}
+
+/// Quotes an argument for a POSIX shell when it needs it, so a report's command can be pasted.
+func shellQuoted(_ argument: String) -> String {
+    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+")
+    if !argument.isEmpty, argument.unicodeScalars.allSatisfy(safe.contains) { return argument }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Subtext: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "subtext",
+        abstract: "Find hidden preferences that teacher-generated data carries into students.",
+        discussion: """
+            Exit codes: 0 success; 2 bad usage or unreadable input; 3 a signal was found and \
+            --fail-on-signal was given.
+            """,
+        version: version,
+        subcommands: [AuditCommand.self, ReportCommand.self, NumbersCommand.self, ExampleCommand.self])
+
+    /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
+    /// rather than swift-argument-parser's default 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let exitCode = Self.exitCode(for: error)
+            if exitCode == .success {
+                Self.exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((Self.fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Writes a progress line to standard error, so standard output stays clean for pipelines.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
