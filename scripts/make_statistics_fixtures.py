@@ -103,29 +103,6 @@ out["chi2_sf"] = [{"x": x, "df": df, "sf": stats.chi2.sf(x, df)}
                   for x, df in [(33.0905, 1), (3.84, 1), (0.1, 1), (10, 5), (200, 150), (1e-6, 3), (80, 20)]]
 out["normal_quantile"] = [{"p": p, "z": stats.norm.ppf(p)} for p in [0.5, 0.975, 0.995, 0.8, 1e-9, 0.02425, 0.99]]
 
-# The audit's classifier objective: class-balanced mean log-loss + (penalty/2)·‖w‖², with an
-# unpenalised intercept, minimised by scipy's L-BFGS to tight tolerance.
-from scipy.optimize import minimize
-
-x = rng.normal(0, 1, (80, 5))
-truth = np.array([1.5, -1.0, 0.0, 0.5, 0.0])
-y = (x @ truth + rng.normal(0, 1, 80) > 0.3).astype(float)
-penalty = 0.05
-weight = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum())
-
-
-def objective(theta):
-    w, b = theta[:-1], theta[-1]
-    z = x @ w + b
-    loss = np.sum(weight * (np.logaddexp(0, z) - y * z)) + 0.5 * penalty * w @ w
-    r = weight * (1 / (1 + np.exp(-z)) - y)
-    return loss, np.concatenate([x.T @ r + penalty * w, [r.sum()]])
-
-
-fit = minimize(objective, np.zeros(6), jac=True, method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15})
-out["logistic_regression"] = {"x": x.tolist(), "y": y.tolist(), "penalty": penalty,
-                              "weights": fit.x[:-1].tolist(), "intercept": fit.x[-1]}
-
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -16,8 +16,7 @@ public struct AuditConfiguration: Sendable {
     public var maximumTokens = 1500
     public var minimumDocuments = 3
     public var carriersShown = 25
-    public var classifier = LogisticRegression()
-    /// Bootstrap replicates for the AUROC intervals.
+    /// Bootstrap replicates for the AUROC intervals; each refits every fold.
     public var bootstrap = 200
 
     public init() {}

@@ -47,18 +47,17 @@ public struct SeparabilityReport: Codable, Sendable {
     public var auroc: ByBagSize<Double>
     /// [low, high] percentile-bootstrap intervals over responses.
     public var aurocCI: ByBagSize<[Double]>
+    /// Exact permutation p-value of the cross-fitted test.
     public var pValue: Double
-    public var asymptoticP: Double
 
     init(_ s: Separability, sizes: [Int]) {
         auroc = ByBagSize(s.auroc, sizes: sizes)
         aurocCI = ByBagSize(s.interval.mapValues { [$0.low, $0.high] }, sizes: sizes)
         pValue = s.p
-        asymptoticP = s.asymptoticP
     }
 
     enum CodingKeys: String, CodingKey {
-        case auroc, aurocCI = "auroc_ci", pValue = "p_value", asymptoticP = "asymptotic_p"
+        case auroc, aurocCI = "auroc_ci", pValue = "p_value"
     }
 }
 
@@ -75,10 +74,17 @@ public struct AuditResult: Codable, Sendable {
     /// "combined only"; null when there is no signal.
     public var carriedBy: String?
     public var alpha: Double
-    /// The permutation p-value of the all-features AUROC at K = 1.
+    /// The global p-value: Bonferroni's combination, 2 · min, of `classifierP` and `carrierP`.
+    /// The classifier pools weak evidence across many features; the carrier test finds a
+    /// few strong tokens that the classifier would dilute. Each is valid, so the pair is too.
     public var pValue: Double
-    /// The smallest p-value the permutations could report, 1 / (B + 1).
+    /// The smallest global p-value the permutations could report, 2 / (B + 1).
     public var pValueFloor: Double
+    /// The exact permutation p-value of the all-features cross-fitted classifier test.
+    public var classifierP: Double
+    /// The smallest carrier Fisher p-value times the number of tokens tested (Bonferroni),
+    /// capped at 1: valid whatever the dependence between tokens.
+    public var carrierP: Double
     public var auroc: ByBagSize<Double>
     public var aurocCI: ByBagSize<[Double]>
     public var formatAUROC: ByBagSize<Double>
@@ -88,6 +94,8 @@ public struct AuditResult: Codable, Sendable {
     /// Prompts alone; null when the records have no prompts.
     public var prompt: SeparabilityReport?
     public var promptsConfounded: Bool
+    /// Both sides answered exactly the same prompts.
+    public var promptsIdentical: Bool
     /// The smallest K = 1 AUROC this sample size detects at `alpha` with 80% power.
     public var minimumDetectableAUROC: Double
     public var carriers: [Carrier]
@@ -107,8 +115,9 @@ public struct AuditResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", name, verdict, evidence, carriedBy = "carried_by", alpha
-        case pValue = "p_value", pValueFloor = "p_value_floor", auroc, aurocCI = "auroc_ci"
+        case pValue = "p_value", pValueFloor = "p_value_floor", classifierP = "classifier_p", carrierP = "carrier_p", auroc, aurocCI = "auroc_ci"
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
+        case promptsIdentical = "prompts_identical"
         case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"
         case carriersSignificant = "carriers_significant", leaks, malformed, malformedLines = "malformed_lines"
         case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"

@@ -55,26 +55,30 @@ public struct Auditor: Sendable {
         let view = c.view ?? Self.chooseView(teacher.documents, control.documents)
         var notes: [String] = []
 
-        progress("\(teacher.name): fitting classifiers on \(documents.count) responses (\(view.rawValue) view)")
+        progress("\(teacher.name): cross-fitting on \(documents.count) responses (\(view.rawValue) view), "
+            + "\(c.permutations) permutations")
         var foldGenerator = SeededGenerator.stream(c.seed, "folds")
-        let crossFitting = CrossFitting(folds: c.folds, model: c.classifier)
-        let fold = crossFitting.assignFolds(labels: labels, generator: &foldGenerator)
-        let features = FeatureMatrix.content(documents, view: view, vocabulary: vocabulary,
+        let (order, folds) = CrossFitting(folds: c.folds).order(count: documents.count, generator: &foldGenerator)
+        let ordered = order.map { documents[$0] }
+        let orderedLabels = order.map { labels[$0] }
+        let features = FeatureMatrix.content(ordered, view: view, vocabulary: vocabulary,
                                              maximumTokens: c.maximumTokens, minimumDocuments: c.minimumDocuments)
-        let scores = crossFitting.scores(features, groups: FeatureMatrix.Group.allCases, labels: labels, fold: fold)
-        var evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes, permutations: c.permutations)
-        evaluator.bootstrap = c.bootstrap
-        let all = evaluator.evaluate(scores: scores[.all]!, labels: labels, seed: c.seed, name: "all")
-        let content = evaluator.evaluate(scores: scores[.content]!, labels: labels, seed: c.seed, name: "content")
-        let format = evaluator.evaluate(scores: scores[.format]!, labels: labels, seed: c.seed, name: "format")
+        let groups: [FeatureMatrix.Group] = [.all, .content, .format]
+        let separability = measure(FoldedMatrix(matrix: features.x, folds: folds), groups: groups.map { features.groups[$0]! },
+                                   labels: orderedLabels, names: groups.map(\.rawValue))
+        let (all, content, format) = (separability[0], separability[1], separability[2])
         notes += all.notes
 
         var prompt: Separability?
-        if documents.contains(where: { $0.promptTokens.total > 0 }) {
-            let promptFeatures = FeatureMatrix.prompts(documents, vocabulary: vocabulary, maximumTokens: c.maximumTokens,
+        let promptsIdentical = Self.samePrompts(teacher.documents, control.documents)
+        if promptsIdentical {
+            notes.append("Both sides have exactly the same prompts, so prompts cannot explain a difference; "
+                + "the prompt-only check was skipped.")
+        } else if documents.contains(where: { $0.promptTokens.total > 0 }) {
+            let promptFeatures = FeatureMatrix.prompts(ordered, vocabulary: vocabulary, maximumTokens: c.maximumTokens,
                                                        minimumDocuments: c.minimumDocuments)
-            let promptScores = crossFitting.scores(promptFeatures, groups: [.all], labels: labels, fold: fold)
-            prompt = evaluator.evaluate(scores: promptScores[.all]!, labels: labels, seed: c.seed, name: "prompt")
+            prompt = measure(FoldedMatrix(matrix: promptFeatures.x, folds: folds), groups: [promptFeatures.groups[.all]!],
+                             labels: orderedLabels, names: ["prompt"])[0]
         } else {
             notes.append("The records have no prompts, so prompt differences could not be checked.")
         }
@@ -89,9 +93,12 @@ public struct Auditor: Sendable {
         var malformed = teacher.malformed
         malformed.merge(control.malformed)
         let significant = carriers.filter { $0.q < 0.05 && $0.z > 0 }
+        let carrierP = min(1, (carriers.map(\.p).min() ?? 1) * Double(carriers.count))
+        let globalP = min(1, 2 * min(all.p, carrierP))
         var result = AuditResult(
-            name: teacher.name, verdict: all.p <= c.alpha ? .signal : .noSignal, evidence: [], carriedBy: nil,
-            alpha: c.alpha, pValue: all.p, pValueFloor: 1 / Double(c.permutations + 1),
+            name: teacher.name, verdict: globalP <= c.alpha ? .signal : .noSignal, evidence: [], carriedBy: nil,
+            alpha: c.alpha, pValue: globalP, pValueFloor: 2 / Double(c.permutations + 1), classifierP: all.p,
+            carrierP: carrierP,
             auroc: ByBagSize(all.auroc, sizes: c.bagSizes),
             aurocCI: ByBagSize(all.interval.mapValues { [$0.low, $0.high] }, sizes: c.bagSizes),
             formatAUROC: ByBagSize(format.auroc, sizes: c.bagSizes),
@@ -99,7 +106,7 @@ public struct Auditor: Sendable {
             format: SeparabilityReport(format, sizes: c.bagSizes),
             all: SeparabilityReport(all, sizes: c.bagSizes),
             prompt: prompt.map { SeparabilityReport($0, sizes: c.bagSizes) },
-            promptsConfounded: (prompt?.p ?? 1) <= c.alpha,
+            promptsConfounded: (prompt?.p ?? 1) <= c.alpha, promptsIdentical: promptsIdentical,
             minimumDetectableAUROC: minimumDetectable,
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(c.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
@@ -109,6 +116,32 @@ public struct Auditor: Sendable {
             inputs: ["teacher": teacher.files, "control": control.files], notes: notes, perFile: nil)
         VerdictWriter(alpha: c.alpha).explain(&result, significantCarriers: significant)
         return result
+    }
+
+    /// Scores, AUROCs with refitted bootstrap intervals, and exact permutation p-values for
+    /// each feature group.
+    private func measure(_ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], names: [String]) -> [Separability] {
+        let c = configuration
+        let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups)
+        let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)
+        var permutationGenerator = SeededGenerator.stream(c.seed, "permutations " + names.joined())
+        let p = test.permutationP(permutations: c.permutations, generator: &permutationGenerator)
+        var bootstrapGenerator = SeededGenerator.stream(c.seed, "bootstrap " + names.joined())
+        let bootstrap = test.bootstrap(replicates: c.bootstrap, generator: &bootstrapGenerator)
+        let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
+        return groups.indices.map { g in
+            evaluator.evaluate(
+                scores: (0..<labels.count).map { Double(scores[g][$0, 0]) }, labels: labels,
+                bootstrap: zip(bootstrap.scores[g], bootstrap.multiplicities).map { (scores: $0, multiplicity: $1) },
+                p: p[g], seed: c.seed, name: names[g])
+        }
+    }
+
+    /// Whether every response on both sides has a prompt and the two sides' prompts are the
+    /// same multiset, as when one prompt set was answered twice.
+    static func samePrompts(_ teacher: [Document], _ control: [Document]) -> Bool {
+        let t = teacher.compactMap(\.promptHash), c = control.compactMap(\.promptHash)
+        return t.count == teacher.count && c.count == control.count && t.sorted() == c.sorted()
     }
 
     /// The numbers view when at least 80% of responses on each side are number lists.

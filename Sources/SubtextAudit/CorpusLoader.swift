@@ -50,6 +50,10 @@ public struct CorpusLoader {
         return corpus
     }
 
+    private func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+    }
+
     private func document(_ record: RecordBytes, corpus: inout LoadedCorpus) -> Document {
         let numbers = NumberList(scanning: record.text, vocabulary: vocabulary)
         let format = TextFormat(text: record.text, numbers: numbers)
@@ -77,6 +81,7 @@ public struct CorpusLoader {
             numberTokens: TokenCounts(numbers.ids),
             wordTokens: TokenCounts(wordIDs),
             promptTokens: TokenCounts(promptIDs),
+            promptHash: record.prompt.map(fnv1a),
             numberFeatures: NumberFeatures.features(numbers: numbers.values, widths: numbers.widths,
                                                     promptLast: promptLast),
             formatFeatures: FormatFeatures.features(format: format, numbers: numbers.values, widths: numbers.widths,

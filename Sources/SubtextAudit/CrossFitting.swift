@@ -1,61 +1,27 @@
 import SubtextStatistics
 
-/// Out-of-fold classifier scores: every document is scored by a model that never saw it.
+/// Assigns documents to cross-fitting folds.
 ///
-/// Folds are stratified, so each holds both sides in the data's proportion. Scores are
-/// centred within each fold (without labels) because separate fold models differ in scale
-/// and offset, and pooling uncentred scores would mix those differences into the AUROC.
-public struct CrossFitting {
+/// Folds are drawn without looking at labels. That is what makes the permutation test exact:
+/// the same folds serve every relabelling. Rows are then ordered fold by fold so each fold is
+/// one contiguous block of the feature matrix.
+public struct CrossFitting: Sendable {
     public var folds: Int
-    public var model: LogisticRegression
 
-    public init(folds: Int = 5, model: LogisticRegression = LogisticRegression()) {
+    public init(folds: Int = 5) {
         self.folds = folds
-        self.model = model
     }
 
-    /// The fold of each document.
-    public func assignFolds(labels: [Bool], generator: inout SeededGenerator) -> [Int] {
-        var fold = [Int](repeating: 0, count: labels.count)
-        for side in [true, false] {
-            var members = labels.indices.filter { labels[$0] == side }
-            members.shuffle(using: &generator)
-            for (position, index) in members.enumerated() { fold[index] = position % folds }
+    /// The document order (fold by fold) and each fold's range in that order.
+    public func order(count: Int, generator: inout SeededGenerator) -> (order: [Int], folds: [Range<Int>]) {
+        let shuffled = Array(0..<count).shuffled(using: &generator)
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for f in 0..<folds {
+            let size = count / folds + (f < count % folds ? 1 : 0)
+            ranges.append(start..<(start + size))
+            start += size
         }
-        return fold
-    }
-
-    /// Held-out scores for each feature group, all groups and folds fitted together.
-    public func scores(
-        _ features: FeatureMatrix, groups: [FeatureMatrix.Group], labels: [Bool], fold: [Int]
-    ) -> [FeatureMatrix.Group: [Double]] {
-        var heads: [LogisticRegression.Head] = []
-        for group in groups {
-            for f in 0..<folds {
-                heads.append(.init(trainingRows: fold.map { $0 != f }, columns: features.groups[group]!))
-            }
-        }
-        let models = model.fit(features.x, labels: labels, heads: heads)
-        var weights = Matrix(rows: features.x.columns, columns: heads.count)
-        for (k, fitted) in models.enumerated() {
-            for j in 0..<features.x.columns { weights[j, k] = fitted.weights[j] }
-        }
-        let all = features.x.multiplied(by: weights)
-        var result: [FeatureMatrix.Group: [Double]] = [:]
-        for (g, group) in groups.enumerated() {
-            var scores = [Double](repeating: 0, count: labels.count)
-            for i in labels.indices {
-                let k = g * folds + fold[i]
-                scores[i] = Double(all[i, k] + models[k].intercept)
-            }
-            for f in 0..<folds {
-                let members = labels.indices.filter { fold[$0] == f }
-                guard !members.isEmpty else { continue }
-                let mean = members.reduce(0.0) { $0 + scores[$1] } / Double(members.count)
-                for i in members { scores[i] -= mean }
-            }
-            result[group] = scores
-        }
-        return result
+        return (shuffled, ranges)
     }
 }

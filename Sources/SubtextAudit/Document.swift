@@ -7,6 +7,9 @@ public struct Document: Sendable {
     public var wordTokens: TokenCounts
     /// Tokens of the prompt, for the prompt-only check.
     public var promptTokens: TokenCounts
+    /// A 64-bit FNV-1a hash of the prompt's bytes, to see whether both sides had the same
+    /// prompts; nil without a prompt.
+    public var promptHash: UInt64?
     /// Value, digit and order features of the numbers (``NumberFeatures``).
     public var numberFeatures: [Float]
     /// Layout features (``FormatFeatures``).

@@ -1,64 +1,60 @@
 import SubtextStatistics
 
 /// How well held-out scores tell the two sides apart: AUROC for bags of K responses, with
-/// intervals, and a permutation p-value with the document as the unit.
+/// intervals, and the exact permutation p-value of the cross-fitted test.
 public struct Separability: Sendable {
-    /// AUROC by bag size; nil where there were too few documents for enough bags.
+    /// AUROC by bag size; absent where there were too few documents for enough bags.
     public var auroc: [Int: Double]
     public var interval: [Int: Interval]
-    /// Permutation p-value of the K = 1 AUROC (one-sided: teacher scores higher).
+    /// Permutation p-value, refitting every fold under every permutation.
     public var p: Double
-    /// The normal-approximation Mann–Whitney p-value, which has no resolution floor.
-    public var asymptoticP: Double
     public var notes: [String]
 }
 
-/// Settings for ``SeparabilityEvaluator``.
+/// Computes ``Separability`` for one feature group from its held-out scores.
 public struct SeparabilityEvaluator: Sendable {
     public var bagSizes: [Int]
-    /// Random bag partitions averaged for a bag AUROC, so the estimate does not hinge on one
+    /// Random bag partitions averaged for a point estimate, so it does not hinge on one
     /// arbitrary grouping.
     public var partitions = 20
-    public var bootstrap = 200
-    public var permutations: Int
     /// A bag AUROC needs at least this many bags on each side.
     public var minimumBags = 5
 
-    public init(bagSizes: [Int], permutations: Int) {
+    public init(bagSizes: [Int]) {
         self.bagSizes = bagSizes
-        self.permutations = permutations
     }
 
-    public func evaluate(scores: [Double], labels: [Bool], seed: UInt64, name: String) -> Separability {
+    /// `bootstrap` holds refitted replicates: held-out scores and row multiplicities.
+    public func evaluate(
+        scores: [Double], labels: [Bool], bootstrap: [(scores: [Double], multiplicity: [Int])], p: Double,
+        seed: UInt64, name: String
+    ) -> Separability {
         let teacher = labels.indices.filter { labels[$0] }.map { scores[$0] }
         let control = labels.indices.filter { !labels[$0] }.map { scores[$0] }
         var auroc: [Int: Double] = [:], interval: [Int: Interval] = [:], notes: [String] = []
-        var bagGenerator = SeededGenerator.stream(seed, "bags \(name)")
-        var bootGenerator = SeededGenerator.stream(seed, "bootstrap \(name)")
+        var generator = SeededGenerator.stream(seed, "bags \(name)")
         for k in bagSizes {
-            let bags = min(teacher.count, control.count) / k
-            guard bags >= minimumBags else {
+            guard min(teacher.count, control.count) / k >= minimumBags else {
                 notes.append("\(name) AUROC at K = \(k) needs \(minimumBags * k) responses per side for "
                     + "\(minimumBags) bags; teacher has \(teacher.count), control \(control.count)")
                 continue
             }
             let rounds = k == 1 ? 1 : partitions
-            auroc[k] = (0..<rounds).map { _ in
-                bagAUROC(teacher, control, k: k, generator: &bagGenerator)
-            }.reduce(0, +) / Double(rounds)
-            let replicates = (0..<bootstrap).map { _ -> Double in
-                let t = resample(teacher, &bootGenerator), c = resample(control, &bootGenerator)
-                return bagAUROC(t, c, k: k, generator: &bootGenerator)
+            auroc[k] = (0..<rounds).map { _ in bagAUROC(teacher, control, k: k, generator: &generator) }
+                .reduce(0, +) / Double(rounds)
+            guard !bootstrap.isEmpty else { continue }
+            let replicates = bootstrap.map { replicate -> Double in
+                var t: [Double] = [], c: [Double] = []
+                for i in labels.indices where replicate.multiplicity[i] > 0 {
+                    for _ in 0..<replicate.multiplicity[i] {
+                        if labels[i] { t.append(replicate.scores[i]) } else { c.append(replicate.scores[i]) }
+                    }
+                }
+                return bagAUROC(t, c, k: k, generator: &generator)
             }
-            interval[k] = Resampling.percentileInterval(replicates)
+            interval[k] = Resampling.normalInterval(estimate: auroc[k]!, replicates: replicates, bounds: 0...1)
         }
-        let test = RankTests.mannWhitney(positives: teacher, negatives: control)
-        let ranks = RankTests.midranks(teacher + control)
-        var permutationGenerator = SeededGenerator.stream(seed, "permutation \(name)")
-        let p = Resampling.rankSumPermutationP(
-            ranks: ranks, groupSize: teacher.count, observed: ranks[0..<teacher.count].reduce(0, +),
-            permutations: permutations, generator: &permutationGenerator)
-        return Separability(auroc: auroc, interval: interval, p: p, asymptoticP: test.p, notes: notes)
+        return Separability(auroc: auroc, interval: interval, p: p, notes: notes)
     }
 
     /// AUROC of bag means, over one random partition of each side into bags of `k`.
@@ -73,9 +69,5 @@ public struct SeparabilityEvaluator: Sendable {
         return stride(from: 0, to: shuffled.count - k + 1, by: k).map { start in
             shuffled[start..<(start + k)].reduce(0, +) / Double(k)
         }
-    }
-
-    private func resample(_ values: [Double], _ generator: inout SeededGenerator) -> [Double] {
-        (0..<values.count).map { _ in values[Int.random(in: 0..<values.count, using: &generator)] }
     }
 }

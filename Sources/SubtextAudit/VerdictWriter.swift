@@ -9,12 +9,15 @@ struct VerdictWriter {
     func explain(_ result: inout AuditResult, significantCarriers: [Carrier]) {
         var evidence: [String] = []
         let pText = formatP(result.pValue, floor: result.pValueFloor)
+        let classifierText = formatP(result.classifierP, floor: 1 / Double(result.permutations + 1))
         let k1 = result.auroc[1].map { String(format: "%.3f", $0) } ?? "n/a"
         let largest = result.auroc.sizes.last(where: { result.auroc[$0] != nil })
         let bagText = largest.flatMap { k in k > 1 ? result.auroc[k].map { String(format: ", %.3f for bags of %d", $0, k) } : nil } ?? ""
         if result.verdict == .signal {
-            evidence.append("The teacher data is distinguishable from the control: held-out AUROC \(k1) per response\(bagText); "
-                + "permutation \(pText) (document-level, B = \(result.permutations)).")
+            evidence.append("The teacher data differs from the control: global \(pText). The classifier separates them with "
+                + "held-out AUROC \(k1) per response\(bagText) (exact permutation \(classifierText), whole responses "
+                + "relabelled, B = \(result.permutations)); the strongest single token gives Bonferroni p = "
+                + "\(scientific(result.carrierP)).")
             let contentSignal = result.content.pValue <= alpha, formatSignal = result.format.pValue <= alpha
             switch (contentSignal, formatSignal) {
             case (true, true): result.carriedBy = "content and format"
@@ -26,14 +29,15 @@ struct VerdictWriter {
                 + "(\(formatP(result.content.pValue, floor: result.pValueFloor))), format AUROC \(auroc(result.format)) "
                 + "(\(formatP(result.format.pValue, floor: result.pValueFloor))).")
         } else {
-            evidence.append("No difference found at α = \(alpha): held-out AUROC \(k1), \(pText). "
+            evidence.append("No difference found at α = \(alpha): global \(pText); held-out AUROC \(k1) "
+                + "(classifier \(classifierText)), strongest token Bonferroni p = \(scientific(result.carrierP)). "
                 + "This is not a clean bill: with \(result.documents["teacher"]!) teacher and "
                 + "\(result.documents["control"]!) control responses, a per-response AUROC below "
                 + String(format: "%.3f", result.minimumDetectableAUROC) + " would be missed 20% of the time or more.")
         }
         if !significantCarriers.isEmpty {
             let top = significantCarriers.prefix(5).map { "\"\($0.token)\" (\($0.teacherDocuments) vs \($0.controlDocuments) responses)" }
-            evidence.append("\(significantCarriers.count) token(s) are over-represented in teacher responses at q < 0.05; "
+            evidence.append("\(significantCarriers.count) token(s) are over-represented in teacher responses with q below 0.05; "
                 + "strongest: " + top.joined(separator: ", ") + ".")
         }
         if result.promptsConfounded, let prompt = result.prompt {
@@ -61,9 +65,10 @@ struct VerdictWriter {
     }
 }
 
-/// "p < 0.0001 (the floor)" when at the permutation floor, else "p = 0.0123".
+/// "p ≤ 1e-4 (the permutation floor)" when a permutation p-value sits at its floor, where the
+/// true value may be smaller; else "p = 0.0123".
 func formatP(_ p: Double, floor: Double) -> String {
-    p <= floor * 1.000001 ? "p ≤ \(scientific(floor)) (the resolution floor)" : "p = \(scientific(p))"
+    abs(p - floor) <= floor * 1e-9 ? "p ≤ \(scientific(floor)) (the permutation floor)" : "p = \(scientific(p))"
 }
 
 func scientific(_ value: Double) -> String {

@@ -36,22 +36,28 @@ public struct AuditMarkdown {
 
     private func separability() -> String {
         let sizes = result.auroc.sizes
-        var text = "## Separability\n\nA classifier is trained on part of the data and scores responses it has not seen "
-            + "(\(result.folds)-fold cross-fitting). AUROC is the chance that a teacher response, or a bag of K, "
-            + "scores above a control one: 0.5 is chance. Intervals are 95% bootstrap intervals over responses.\n\n"
+        var text = "## Separability\n\nA nearest-centroid classifier on standardised features is trained on part of the "
+            + "data and scores responses it has not seen (\(result.folds)-fold cross-fitting). AUROC is the chance that a "
+            + "teacher response, or the mean of a bag of K, scores above a control one: 0.5 is chance. Intervals are the "
+            + "estimate ± 1.96 bootstrap standard deviations, resampling responses and refitting every fold in every "
+            + "replicate.\n\n"
         text += "| features | " + sizes.map { "AUROC K = \($0) [95% CI]" }.joined(separator: " | ")
-            + " | p (permutation) | p (Mann–Whitney, normal approx.) |\n"
-        text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|---|\n"
+            + " | p (permutation) |\n"
+        text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|\n"
         var rows: [(String, SeparabilityReport)] = [("all", result.all), ("content only", result.content),
                                                     ("format only", result.format)]
         if let prompt = result.prompt { rows.append(("prompts only", prompt)) }
         for (name, report) in rows {
             text += "| \(name) | " + sizes.map { cell(report, $0) }.joined(separator: " | ")
-                + " | \(pCell(report.pValue)) | \(sci(report.asymptoticP)) |\n"
+                + " | \(pCell(report.pValue, floor: 1 / Double(result.permutations + 1))) |\n"
         }
         text += "\n![AUROC against bag size](auroc.svg)\n\n"
-        text += "The permutation p-value relabels whole responses (the document is the unit), "
-            + "\(result.permutations) times; its floor is \(sci(result.pValueFloor)). "
+        text += "The global p-value is \(pCell(result.pValue)): Bonferroni's 2 · min of this classifier test "
+            + "(\(pCell(result.classifierP, floor: 1 / Double(result.permutations + 1)))) and the strongest carrier's "
+            + "Fisher p times the \(result.carriersTested) tokens tested (\(sci(result.carrierP))). "
+        text += "The classifier p-value comes from relabelling whole responses (the document is the unit) "
+            + "\(result.permutations) times and refitting every fold each time, so it is exact; its floor is "
+            + "\(sci(1 / Double(result.permutations + 1))). "
             + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
             + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
         if result.promptsConfounded {
@@ -66,8 +72,9 @@ public struct AuditMarkdown {
         return String(format: "%.3f", value) + interval
     }
 
-    private func pCell(_ p: Double) -> String {
-        p <= result.pValueFloor * 1.000001 ? "≤ \(sci(result.pValueFloor))" : sci(p)
+    private func pCell(_ p: Double, floor: Double? = nil) -> String {
+        let floor = floor ?? result.pValueFloor
+        return abs(p - floor) <= floor * 1e-9 ? "≤ \(sci(floor))" : sci(p)
     }
 
     private func carriers() -> String {

@@ -1,8 +1,10 @@
 /// Escaping for text that comes from a dataset or a model, so it can never inject markup.
 public enum Escape {
-    /// Markdown-safe inline text: HTML special characters become entities, Markdown
-    /// punctuation is backslash-escaped, and line breaks show as ⏎ so a table row stays one
-    /// line. Long text is cut to `limit` characters with an ellipsis.
+    /// Markdown-safe inline text: HTML special characters become entities, the punctuation
+    /// that opens emphasis, code, links, tables, headings, math or strikethrough is
+    /// backslash-escaped, and line breaks show as ⏎, so the text never starts a line (where
+    /// "-" or "1." would begin a list) and a table row stays one line. Long text is cut to
+    /// `limit` characters with an ellipsis.
     public static func markdown(_ text: String, limit: Int = 200) -> String {
         var result = ""
         var count = 0
@@ -17,7 +19,7 @@ public enum Escape {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\n", "\r\n", "\r": result += "⏎"
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "-", ".", "!", "|", "~", "\"", "'", "$", "=":
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "#", "|", "~", "$":
                 result += "\\" + String(character)
             default:
                 if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,

@@ -32,40 +32,6 @@ public struct Matrix: Sendable {
         set { values[row * columns + column] = newValue }
     }
 
-    /// self · other.
-    public func multiplied(by other: Matrix) -> Matrix {
-        precondition(columns == other.rows, "shapes do not match")
-        _ = BLAS.singleThreaded
-        var result = Matrix(rows: rows, columns: other.columns)
-        values.withUnsafeBufferPointer { a in
-            other.values.withUnsafeBufferPointer { b in
-                result.values.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(other.columns),
-                                Int32(columns), 1, a.baseAddress, Int32(columns), b.baseAddress,
-                                Int32(other.columns), 0, c.baseAddress, Int32(other.columns))
-                }
-            }
-        }
-        return result
-    }
-
-    /// selfᵀ · other.
-    public func transposeMultiplied(by other: Matrix) -> Matrix {
-        precondition(rows == other.rows, "shapes do not match")
-        _ = BLAS.singleThreaded
-        var result = Matrix(rows: columns, columns: other.columns)
-        values.withUnsafeBufferPointer { a in
-            other.values.withUnsafeBufferPointer { b in
-                result.values.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(columns), Int32(other.columns),
-                                Int32(rows), 1, a.baseAddress, Int32(columns), b.baseAddress,
-                                Int32(other.columns), 0, c.baseAddress, Int32(other.columns))
-                }
-            }
-        }
-        return result
-    }
-
     /// Scales each column to mean 0 and variance 1; constant columns become 0. Uses no
     /// labels, so it can be done once on all rows without leaking into cross-validation.
     public mutating func standardizeColumns() {

@@ -73,10 +73,6 @@ struct AuditCommand: ParsableCommand {
         configuration.permutations = permutations
         configuration.alpha = alpha
         configuration.view = View(rawValue: view)
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["XP_PENALTY"] { configuration.classifier.penalty = Float(v)! }
-        if let v = env["XP_ITER"] { configuration.classifier.iterations = Int(v)! }
-        if let v = env["XP_TOKENS"] { configuration.maximumTokens = Int(v)! }
         configuration.concepts = concepts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
         let result = try Auditor(configuration: configuration).audit(

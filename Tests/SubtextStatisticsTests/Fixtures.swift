@@ -16,7 +16,6 @@ struct Fixtures: Decodable {
     struct Binomial: Decodable { let k: Int, n: Int, p: Double }
     struct ChiSquare: Decodable { let x: Double, df: Double, sf: Double }
     struct Quantile: Decodable { let p: Double, z: Double }
-    struct Logistic: Decodable { let x: [[Double]], y: [Double], penalty: Double, weights: [Double], intercept: Double }
 
     let two_by_two: [TwoByTwo]
     let wilson: [Wilson]
@@ -28,7 +27,6 @@ struct Fixtures: Decodable {
     let binomial_greater: [Binomial]
     let chi2_sf: [ChiSquare]
     let normal_quantile: [Quantile]
-    let logistic_regression: Logistic
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

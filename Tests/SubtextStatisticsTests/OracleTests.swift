@@ -98,18 +98,4 @@ import Testing
             #expect(close(Distributions.normalQuantile(row.p), row.z, relative: 1e-12, absolute: 1e-14), "p=\(row.p)")
         }
     }
-
-    @Test func logisticRegressionMatchesScipyLBFGS() {
-        let oracle = fixtures.logistic_regression
-        var x = Matrix(rows: oracle.x.count, columns: oracle.x[0].count)
-        for (i, row) in oracle.x.enumerated() { for (j, v) in row.enumerated() { x[i, j] = Float(v) } }
-        let head = LogisticRegression.Head(trainingRows: Array(repeating: true, count: x.rows),
-                                           columns: Array(repeating: true, count: x.columns))
-        let model = LogisticRegression(penalty: Float(oracle.penalty), iterations: 3000)
-            .fit(x, labels: oracle.y.map { $0 == 1 }, heads: [head])[0]
-        for (got, want) in zip(model.weights, oracle.weights) {
-            #expect(abs(Double(got) - want) < 2e-4, "\(got) vs \(want)")
-        }
-        #expect(abs(Double(model.intercept) - oracle.intercept) < 2e-4)
-    }
 }

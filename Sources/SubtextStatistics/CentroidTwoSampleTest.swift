@@ -1,0 +1,235 @@
+/// A classifier two-sample test whose permutation p-value is exact and cheap.
+///
+/// The classifier is the nearest-centroid rule on standardised features: a response scores
+/// x · (μ_teacher − μ_control), with both means taken over the other folds (cross-fitting).
+/// It is the limit of L2 logistic regression as the penalty grows, and on the real owl data it
+/// separated as well as the best-tuned logistic model (bag-16 AUROC 0.957 against 0.956).
+///
+/// Its closed form is what makes the test exact. Cross-fitted scores depend on the labels of
+/// the other folds, so permuting labels over fixed scores is not a valid test: on two halves
+/// of one control set that gave a null AUROC spread 1.8 times the permutation spread. Here
+/// every permutation refits all folds, which for this rule is one sgemm over the data for a
+/// whole batch of permutations.
+///
+/// The statistic is the held-out agreement T = Σ_f (n_f / n) · Δ_f · w_f, where Δ_f is fold f's
+/// own mean difference and w_f the mean difference of the other folds, over a group's columns.
+public struct CentroidTwoSampleTest: Sendable {
+    public let data: FoldedMatrix
+    /// Whether each row (in the folded order) is a teacher row.
+    public let labels: [Bool]
+    /// Column masks, one per feature group.
+    public let groups: [[Bool]]
+    /// Contrasts per BLAS batch: bounds memory at rows × batch floats.
+    public var batch = 256
+    /// Column sums of each fold's rows, which do not depend on labels.
+    private let foldTotals: [Matrix]
+
+    public init(data: FoldedMatrix, labels: [Bool], groups: [[Bool]]) {
+        precondition(labels.count == data.matrix.rows, "one label per row")
+        self.data = data
+        self.labels = labels
+        self.groups = groups
+        foldTotals = data.foldSums(Matrix(rows: data.matrix.rows, columns: 1, repeating: 1))
+    }
+
+    /// Per fold and column: the weighted feature sums and weight totals of each side.
+    struct Sides {
+        var teacher: [Matrix], control: [Matrix]
+        var teacherWeight: [[Double]], controlWeight: [[Double]]
+    }
+
+    /// Side sums for columns of teacher weights; control weights default to the complement
+    /// (every row not a teacher row counts once), as under a permutation.
+    func sides(teacherWeights: Matrix, controlWeights: Matrix? = nil) -> Sides {
+        let teacher = data.foldSums(teacherWeights)
+        let m = teacherWeights.columns
+        let weightTotals = { (weights: Matrix) in
+            self.data.folds.map { rows in
+                var totals = [Double](repeating: 0, count: m)
+                for i in rows { for k in 0..<m { totals[k] += Double(weights.values[i * m + k]) } }
+                return totals
+            }
+        }
+        let teacherWeight = weightTotals(teacherWeights)
+        if let controlWeights {
+            return Sides(teacher: teacher, control: data.foldSums(controlWeights), teacherWeight: teacherWeight,
+                         controlWeight: weightTotals(controlWeights))
+        }
+        let control = zip(teacher, foldTotals).map { t, total -> Matrix in
+            var c = t
+            for j in 0..<t.rows {
+                let columnTotal = total.values[j]
+                for k in 0..<m { c.values[j * m + k] = columnTotal - t.values[j * m + k] }
+            }
+            return c
+        }
+        let controlWeight = zip(data.folds, teacherWeight).map { rows, t in t.map { Double(rows.count) - $0 } }
+        return Sides(teacher: teacher, control: control, teacherWeight: teacherWeight, controlWeight: controlWeight)
+    }
+
+    /// For each fold: its own mean difference, and the other folds' (the fold's model).
+    /// This runs once per batch of permutations, so its loops walk memory in order.
+    func differences(_ sides: Sides) -> (heldOut: [Matrix], training: [Matrix]) {
+        let folds = data.folds.indices, d = data.matrix.columns, m = sides.teacher[0].columns
+        var teacherTotal = [Double](repeating: 0, count: d * m), controlTotal = teacherTotal
+        for f in folds {
+            sides.teacher[f].values.withUnsafeBufferPointer { t in
+                sides.control[f].values.withUnsafeBufferPointer { c in
+                    for index in 0..<(d * m) {
+                        teacherTotal[index] += Double(t[index])
+                        controlTotal[index] += Double(c[index])
+                    }
+                }
+            }
+        }
+        let teacherAll = (0..<m).map { k in folds.reduce(0.0) { $0 + sides.teacherWeight[$1][k] } }
+        let controlAll = (0..<m).map { k in folds.reduce(0.0) { $0 + sides.controlWeight[$1][k] } }
+        var heldOut: [Matrix] = [], training: [Matrix] = []
+        for f in folds {
+            // Reciprocal side weights, 0 where a side is empty so its difference is 0.
+            let inverse = { (w: Double) in w > 0 ? 1 / w : 0 }
+            let ownT = sides.teacherWeight[f].map(inverse), ownC = sides.controlWeight[f].map(inverse)
+            let restT = (0..<m).map { inverse(teacherAll[$0] - sides.teacherWeight[f][$0]) }
+            let restC = (0..<m).map { inverse(controlAll[$0] - sides.controlWeight[f][$0]) }
+            let ownValid = (0..<m).map { ownT[$0] > 0 && ownC[$0] > 0 ? 1.0 : 0 }
+            let restValid = (0..<m).map { restT[$0] > 0 && restC[$0] > 0 ? 1.0 : 0 }
+            var own = Matrix(rows: d, columns: m), rest = Matrix(rows: d, columns: m)
+            sides.teacher[f].values.withUnsafeBufferPointer { t in
+                sides.control[f].values.withUnsafeBufferPointer { c in
+                    own.values.withUnsafeMutableBufferPointer { o in
+                        rest.values.withUnsafeMutableBufferPointer { r in
+                            for j in 0..<d {
+                                for k in 0..<m {
+                                    let index = j * m + k
+                                    let tf = Double(t[index]), cf = Double(c[index])
+                                    o[index] = Float(ownValid[k] * (tf * ownT[k] - cf * ownC[k]))
+                                    r[index] = Float(restValid[k]
+                                        * ((teacherTotal[index] - tf) * restT[k] - (controlTotal[index] - cf) * restC[k]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            heldOut.append(own)
+            training.append(rest)
+        }
+        return (heldOut, training)
+    }
+
+    /// The teacher indicator as a one-column matrix.
+    public var teacherIndicator: Matrix { Matrix(column: labels.map { $0 ? 1 : 0 }) }
+
+    /// Held-out scores for each group and weight column, centred within each fold (a
+    /// label-free step: separate fold models differ in offset). Returns, per group, a
+    /// rows × columns matrix.
+    public func heldOutScores(teacherWeights: Matrix, controlWeights: Matrix? = nil) -> [Matrix] {
+        let training = differences(sides(teacherWeights: teacherWeights, controlWeights: controlWeights)).training
+        let d = data.matrix.columns, m = teacherWeights.columns
+        let weights = training.map { w -> Matrix in
+            var masked = Matrix(rows: d, columns: m * groups.count)
+            for (g, mask) in groups.enumerated() {
+                for j in 0..<d where mask[j] { for k in 0..<m { masked[j, g * m + k] = w[j, k] } }
+            }
+            return masked
+        }
+        let scores = data.scores(weights)
+        return groups.indices.map { g in
+            var block = Matrix(rows: data.matrix.rows, columns: m)
+            for rows in data.folds where !rows.isEmpty {
+                for k in 0..<m {
+                    var mean = 0.0
+                    for i in rows { mean += Double(scores[i, g * m + k]) }
+                    mean /= Double(rows.count)
+                    for i in rows { block[i, k] = scores[i, g * m + k] - Float(mean) }
+                }
+            }
+            return block
+        }
+    }
+
+    /// T for each group and column of teacher indicators.
+    public func statistics(_ teacherIndicators: Matrix) -> [[Double]] {
+        let (heldOut, training) = differences(sides(teacherWeights: teacherIndicators))
+        let n = Double(data.matrix.rows), d = data.matrix.columns, m = teacherIndicators.columns
+        return groups.map { mask in
+            var t = [Double](repeating: 0, count: m)
+            for (f, rows) in data.folds.enumerated() {
+                let share = Double(rows.count) / n
+                heldOut[f].values.withUnsafeBufferPointer { h in
+                    training[f].values.withUnsafeBufferPointer { w in
+                        for j in 0..<d where mask[j] {
+                            for k in 0..<m { t[k] += share * Double(h[j * m + k]) * Double(w[j * m + k]) }
+                        }
+                    }
+                }
+            }
+            return t
+        }
+    }
+
+    /// One permutation p-value per group, (1 + #{T_perm ≥ T_obs}) / (B + 1), refitting every
+    /// fold under every permutation. The smallest reportable value is 1 / (B + 1).
+    public func permutationP(permutations: Int, generator: inout SeededGenerator) -> [Double] {
+        let observed = statistics(teacherIndicator).map { $0[0] }
+        var hits = [Int](repeating: 0, count: groups.count)
+        var shuffled = labels
+        var done = 0
+        while done < permutations {
+            let m = min(batch, permutations - done)
+            var indicators = Matrix(rows: labels.count, columns: m)
+            for k in 0..<m {
+                shuffled.shuffle(using: &generator)
+                for i in shuffled.indices where shuffled[i] { indicators[i, k] = 1 }
+            }
+            for (g, values) in statistics(indicators).enumerated() {
+                let tolerance = 1e-9 * max(1, abs(observed[g]))
+                hits[g] += values.filter { $0 >= observed[g] - tolerance }.count
+            }
+            done += m
+        }
+        return hits.map { Double($0 + 1) / Double(permutations + 1) }
+    }
+
+    /// Bootstrap replicates that refit the folds: for each, documents are redrawn with
+    /// replacement within each side; returns each group's held-out scores and the
+    /// multiplicity of every row, per replicate.
+    public func bootstrap(replicates: Int, generator: inout SeededGenerator)
+        -> (scores: [[[Double]]], multiplicities: [[Int]])
+    {
+        let teacherRows = labels.indices.filter { labels[$0] }, controlRows = labels.indices.filter { !labels[$0] }
+        var multiplicities: [[Int]] = []
+        var scores = groups.map { _ in [[Double]]() }
+        var done = 0
+        while done < replicates {
+            let m = min(batch, replicates - done)
+            var teacherWeights = Matrix(rows: labels.count, columns: m)
+            var controlWeights = Matrix(rows: labels.count, columns: m)
+            for k in 0..<m {
+                var multiplicity = [Int](repeating: 0, count: labels.count)
+                for rows in [teacherRows, controlRows] {
+                    for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                }
+                for i in labels.indices {
+                    if labels[i] { teacherWeights[i, k] = Float(multiplicity[i]) }
+                    else { controlWeights[i, k] = Float(multiplicity[i]) }
+                }
+                multiplicities.append(multiplicity)
+            }
+            let blocks = heldOutScores(teacherWeights: teacherWeights, controlWeights: controlWeights)
+            for (g, block) in blocks.enumerated() {
+                for k in 0..<m { scores[g].append((0..<labels.count).map { Double(block[$0, k]) }) }
+            }
+            done += m
+        }
+        return (scores, multiplicities)
+    }
+}
+
+extension Matrix {
+    /// A one-column matrix.
+    public init(column: [Float]) {
+        self.init(rows: column.count, columns: 1)
+        values = column
+    }
+}
