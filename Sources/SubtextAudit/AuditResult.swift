@@ -101,6 +101,8 @@ public struct AuditResult: Codable, Sendable {
     public var carriers: [Carrier]
     public var carriersTested: Int
     public var carriersSignificant: Int
+    /// Jensen–Shannon distance (bits) between the sides' token distributions in this view.
+    public var jensenShannonDistance: Double
     public var leaks: LeakScan
     public var malformed: Int
     public var malformedLines: [MalformedLine]
@@ -119,7 +121,7 @@ public struct AuditResult: Codable, Sendable {
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
         case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"
-        case carriersSignificant = "carriers_significant", leaks, malformed, malformedLines = "malformed_lines"
+        case carriersSignificant = "carriers_significant", jensenShannonDistance = "js_distance", leaks, malformed, malformedLines = "malformed_lines"
         case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"
     }
 }

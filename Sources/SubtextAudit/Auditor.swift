@@ -84,8 +84,8 @@ public struct Auditor: Sendable {
         }
 
         progress("\(teacher.name): testing carriers")
-        let carriers = CarrierFinder().carriers(teacher: teacher.documents, control: control.documents, view: view,
-                                                vocabulary: vocabulary)
+        let tally = TokenTally(teacher: teacher.documents, control: control.documents, view: view)
+        let carriers = CarrierFinder().carriers(tally, vocabulary: vocabulary)
         let leaks = LeakScan.scan(teacher: teacher, control: control, teacherDocs: teacher.documents,
                                   controlDocs: control.documents, concepts: c.concepts)
         let minimumDetectable = RankTests.minimumDetectableAUROC(teacher.documents.count, control.documents.count,
@@ -110,6 +110,7 @@ public struct Auditor: Sendable {
             minimumDetectableAUROC: minimumDetectable,
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(c.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
+            jensenShannonDistance: tally.jensenShannonDistance,
             leaks: leaks, malformed: malformed.count, malformedLines: malformed.examples,
             documents: ["teacher": teacher.documents.count, "control": control.documents.count],
             view: view, seed: c.seed, permutations: c.permutations, folds: c.folds,

@@ -40,9 +40,8 @@ public struct CarrierFinder: Sendable {
     public init() {}
 
     /// All tested tokens, over-represented in the teacher ones first by z, with BH q over all.
-    public func carriers(teacher: [Document], control: [Document], view: View, vocabulary: Vocabulary) -> [Carrier] {
-        let tally = Tally(teacher: teacher, control: control, view: view)
-        let tested = tally.ids.filter { tally.documents[$0, default: Tally.Sides()].total >= minimumDocuments }
+    public func carriers(_ tally: TokenTally, vocabulary: Vocabulary) -> [Carrier] {
+        let tested = tally.ids.filter { tally.documents[$0]!.total >= minimumDocuments }
         guard !tested.isEmpty else { return [] }
         let t = tested.map { Double(tally.occurrences[$0]!.teacher) }
         let c = tested.map { Double(tally.occurrences[$0]!.control) }
@@ -55,7 +54,8 @@ public struct CarrierFinder: Sendable {
         let totalT = Int(allT.reduce(0, +)), totalC = Int(allC.reduce(0, +))
         var result = tested.indices.map { i -> Carrier in
             let id = tested[i], docs = tally.documents[id]!
-            let presence = TwoByTwoTable(docs.teacher, teacher.count - docs.teacher, docs.control, control.count - docs.control)
+            let presence = TwoByTwoTable(docs.teacher, tally.teacherDocuments - docs.teacher, docs.control,
+                                         tally.controlDocuments - docs.control)
             let counts = TwoByTwoTable(Int(t[i]), totalT - Int(t[i]), Int(c[i]), totalC - Int(c[i]))
             return Carrier(token: vocabulary.spelling(id), teacherCount: Int(t[i]), controlCount: Int(c[i]),
                            teacherDocuments: docs.teacher, controlDocuments: docs.control,
@@ -63,34 +63,5 @@ public struct CarrierFinder: Sendable {
         }
         for (i, q) in MultipleTesting.benjaminiHochberg(result.map(\.p)).enumerated() { result[i].q = q }
         return result.sorted { $0.z != $1.z ? $0.z > $1.z : $0.token < $1.token }
-    }
-
-    /// Occurrence and document counts per token id on each side.
-    private struct Tally {
-        struct Sides {
-            var teacher = 0, control = 0
-            var total: Int { teacher + control }
-        }
-        var occurrences: [Int32: Sides] = [:]
-        var documents: [Int32: Sides] = [:]
-        var ids: [Int32] = []
-
-        init(teacher: [Document], control: [Document], view: View) {
-            for (side, documents) in [(true, teacher), (false, control)] {
-                for document in documents {
-                    let tokens = view == .numbers ? document.numberTokens : document.wordTokens
-                    for (id, count) in zip(tokens.ids, tokens.counts) {
-                        if side {
-                            occurrences[id, default: Sides()].teacher += Int(count)
-                            self.documents[id, default: Sides()].teacher += 1
-                        } else {
-                            occurrences[id, default: Sides()].control += Int(count)
-                            self.documents[id, default: Sides()].control += 1
-                        }
-                    }
-                }
-            }
-            ids = occurrences.keys.sorted()
-        }
     }
 }

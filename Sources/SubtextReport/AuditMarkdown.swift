@@ -55,6 +55,8 @@ public struct AuditMarkdown {
         text += "The global p-value is \(pCell(result.pValue)): Bonferroni's 2 · min of this classifier test "
             + "(\(pCell(result.classifierP, floor: 1 / Double(result.permutations + 1)))) and the strongest carrier's "
             + "Fisher p times the \(result.carriersTested) tokens tested (\(sci(result.carrierP))). "
+            + "As a whole, the two sides' token distributions are "
+            + String(format: "%.3f", result.jensenShannonDistance) + " bits apart (Jensen–Shannon distance). "
         text += "The classifier p-value comes from relabelling whole responses (the document is the unit) "
             + "\(result.permutations) times and refitting every fold each time, so it is exact; its floor is "
             + "\(sci(1 / Double(result.permutations + 1))). "
@@ -98,15 +100,19 @@ public struct AuditMarkdown {
     private func leaks() -> String {
         let wordy = result.leaks.wordy
         var text = "## Leak scan\n\n"
-        text += "Responses containing words: \(wordy.teacher) teacher, \(wordy.control) control (Fisher p = \(sci(wordy.p))).\n"
+        text += "Responses containing words: \(wordy.teacher) teacher, \(wordy.control) control (Fisher p = \(sci(wordy.p))).\n\n"
         text += examples(wordy)
         if result.leaks.concepts.isEmpty {
             text += "\nNo candidate concepts were given (`--concepts owl,eagle,...`).\n"
             return text
         }
-        text += "\n| concept | teacher responses | control responses | Fisher p |\n|---|---:|---:|---:|\n"
+        text += "\n| concept | teacher responses | control responses | teacher share [Wilson 95%] | "
+            + "difference [Newcombe 95%] | Fisher p |\n|---|---:|---:|---:|---:|---:|\n"
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) {
-            text += "| \(Escape.markdown(concept)) | \(rate.teacher) | \(rate.control) | \(sci(rate.p)) |\n"
+            text += "| \(Escape.markdown(concept)) | \(rate.teacher) | \(rate.control) | "
+                + "\(percent(rate.teacherRate)) [\(percent(rate.teacherInterval.low)), \(percent(rate.teacherInterval.high))] | "
+                + "\(percent(rate.difference)) [\(percent(rate.differenceInterval.low)), \(percent(rate.differenceInterval.high))] | "
+                + "\(sci(rate.p)) |\n"
         }
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) where rate.teacher + rate.control > 0 {
             text += "\nResponses naming \(Escape.markdown(concept)):\n" + examples(rate)
@@ -180,6 +186,8 @@ public struct AuditMarkdown {
     }
 
     private func displayName(_ path: String) -> String { (path as NSString).lastPathComponent }
+
+    private func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
 
     private func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "n/a" }
 

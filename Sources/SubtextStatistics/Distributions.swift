@@ -84,17 +84,6 @@ public enum Distributions {
         lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
     }
 
-    /// P(X ≥ k) for X ~ Binomial(n, p): the exact one-sided binomial test.
-    public static func binomialUpperTail(_ k: Int, _ n: Int, _ p: Double = 0.5) -> Double {
-        guard k > 0 else { return 1 }
-        guard k <= n else { return 0 }
-        let logP = log(p), logQ = log1p(-p)
-        var terms: [Double] = []
-        terms.reserveCapacity(n - k + 1)
-        for i in k...n { terms.append(logChoose(n, i) + Double(i) * logP + Double(n - i) * logQ) }
-        return min(1, exp(logSumExp(terms)))
-    }
-
     static func logSumExp(_ values: [Double]) -> Double {
         guard let top = values.max(), top > -.infinity else { return -.infinity }
         return top + log(values.reduce(0) { $0 + exp($1 - top) })

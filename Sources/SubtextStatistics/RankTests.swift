@@ -1,7 +1,6 @@
 import Foundation
 
-/// Rank statistics of a score that should be higher in one group: AUROC and the
-/// Mann–Whitney test.
+/// Rank statistics of a score that should be higher in one group.
 public enum RankTests {
     /// Midranks (1-based, ties averaged) of `values`.
     public static func midranks(_ values: [Double]) -> [Double] {
@@ -24,24 +23,6 @@ public enum RankTests {
         let n1 = Double(positives.count), n2 = Double(negatives.count)
         let rankSum = midranks(positives + negatives)[0..<positives.count].reduce(0, +)
         return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n2)
-    }
-
-    /// U, AUROC, and the one-sided p-value that positives score higher, by the normal
-    /// approximation with tie and continuity corrections (scipy's `method="asymptotic"`).
-    public static func mannWhitney(positives: [Double], negatives: [Double]) -> (u: Double, auroc: Double, p: Double) {
-        let n1 = Double(positives.count), n2 = Double(negatives.count)
-        precondition(n1 > 0 && n2 > 0, "both groups need values")
-        let ranks = midranks(positives + negatives)
-        let rankSum = ranks[0..<positives.count].reduce(0, +)
-        let u = rankSum - n1 * (n1 + 1) / 2
-        let n = n1 + n2
-        var tieTerm = 0.0
-        var counts: [Double: Double] = [:]
-        for rank in ranks { counts[rank, default: 0] += 1 }
-        for t in counts.values where t > 1 { tieTerm += t * t * t - t }
-        let sigma = (n1 * n2 / 12 * ((n + 1) - tieTerm / (n * (n - 1)))).squareRoot()
-        let p = sigma > 0 ? Distributions.normalSurvival((u - n1 * n2 / 2 - 0.5) / sigma) : 1
-        return (u, u / (n1 * n2), p)
     }
 
     /// The smallest AUROC a one-sided Mann–Whitney test at level `alpha` detects with the

@@ -30,17 +30,6 @@ public struct TwoByTwoTable: Sendable, Equatable {
         return (g, Distributions.chiSquareSurvival(g, degreesOfFreedom: 1))
     }
 
-    /// Pearson's chi-square with Yates's continuity correction, as scipy applies it.
-    public var yatesChiSquare: (statistic: Double, p: Double) {
-        let observed = [a, b, c, d].map(Double.init)
-        var chi = 0.0
-        for (o, e) in zip(observed, expected) {
-            let correction = min(0.5, abs(o - e))
-            chi += pow(abs(o - e) - correction, 2) / e
-        }
-        return (chi, Distributions.chiSquareSurvival(chi, degreesOfFreedom: 1))
-    }
-
     /// The sample odds ratio ad/bc (scipy's; R reports the conditional MLE instead).
     public var oddsRatio: Double { Double(a) * Double(d) / (Double(b) * Double(c)) }
 
@@ -51,12 +40,6 @@ public struct TwoByTwoTable: Sendable, Equatable {
         let cutoff = logP[observed - support.lowerBound] + log1p(1e-7)
         let kept = logP.filter { $0 <= cutoff }
         return min(1, exp(Distributions.logSumExp(kept)))
-    }
-
-    /// Fisher's exact test, one-sided: is `a` larger than chance?
-    public var fisherGreater: Double {
-        let (support, logP, observed) = hypergeometric()
-        return min(1, exp(Distributions.logSumExp(Array(logP[(observed - support.lowerBound)...]))))
     }
 
     /// The log-probabilities of every value of `a` given the margins, by the ratio

@@ -4,18 +4,20 @@ import Foundation
 struct Fixtures: Decodable {
     struct TwoByTwo: Decodable {
         let table: [[Int]]
-        let g2: Double?, g2_p: Double?, yates: Double?, yates_p: Double?
-        let fisher_p: Double, fisher_greater_p: Double
+        let g2: Double?, g2_p: Double?
+        let fisher_p: Double, odds_ratio: Double?
     }
     struct Wilson: Decodable { let k: Int, n: Int, confidence: Double, low: Double, high: Double }
     struct Newcombe: Decodable { let k1: Int, n1: Int, k2: Int, n2: Int, delta: Double, low: Double, high: Double }
     struct JensenShannon: Decodable { let p: [Double], q: [Double], distance: Double }
     struct BH: Decodable { let p: [Double], q: [Double] }
     struct LogOddsCase: Decodable { let name: String, first: [Double], second: [Double], prior: [Double], z: [Double] }
-    struct MannWhitney: Decodable { let x: [Double], y: [Double], u: Double, auroc: Double, p_greater: Double }
-    struct Binomial: Decodable { let k: Int, n: Int, p: Double }
+    struct AUROC: Decodable { let x: [Double], y: [Double], auroc: Double }
     struct ChiSquare: Decodable { let x: Double, df: Double, sf: Double }
     struct Quantile: Decodable { let p: Double, z: Double }
+    struct Centroid: Decodable {
+        let x: [[Double]], labels: [Bool], folds: [[Int]], groups: [[Bool]], scores: [[Double]], t: [Double]
+    }
 
     let two_by_two: [TwoByTwo]
     let wilson: [Wilson]
@@ -23,10 +25,10 @@ struct Fixtures: Decodable {
     let jensen_shannon: [JensenShannon]
     let benjamini_hochberg: [BH]
     let log_odds: [LogOddsCase]
-    let mann_whitney: [MannWhitney]
-    let binomial_greater: [Binomial]
+    let auroc: [AUROC]
     let chi2_sf: [ChiSquare]
     let normal_quantile: [Quantile]
+    let centroid_test: Centroid
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

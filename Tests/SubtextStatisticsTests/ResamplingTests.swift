@@ -11,34 +11,11 @@ import Testing
         #expect(s1.next() != s2.next())
     }
 
-    /// Under the null the permutation p-value is uniform: about 5% of null draws fall below
-    /// 0.05. And it never goes below the resolution floor 1 / (B + 1).
-    @Test func rankSumPermutationIsCalibratedAndFloored() {
-        var generator = SeededGenerator(seed: 1)
-        var rejections = 0
-        let trials = 400
-        for _ in 0..<trials {
-            let values = (0..<60).map { _ in Double.random(in: 0..<1, using: &generator) }
-            let ranks = RankTests.midranks(values)
-            let observed = ranks[0..<30].reduce(0, +)
-            let p = Resampling.rankSumPermutationP(ranks: ranks, groupSize: 30, observed: observed,
-                                                   permutations: 199, generator: &generator)
-            if p <= 0.05 { rejections += 1 }
-        }
-        // Binomial(400, 0.05): mean 20, sd 4.4; the bounds are ±3 sd.
-        #expect((7...33).contains(rejections), "\(rejections)")
-
-        let separated = (0..<40).map(Double.init)
-        let ranks = RankTests.midranks(separated)
-        let p = Resampling.rankSumPermutationP(ranks: ranks, groupSize: 20, observed: ranks[20...].reduce(0, +),
-                                               permutations: 99, generator: &generator)
-        #expect(p == 1.0 / 100)
-    }
-
-    @Test func percentileIntervalMatchesNumpy() {
-        // numpy.percentile([1..10], [2.5, 97.5]) = [1.225, 9.775]
-        let interval = Resampling.percentileInterval((1...10).map(Double.init))
-        #expect(abs(interval.low - 1.225) < 1e-12 && abs(interval.high - 9.775) < 1e-12)
+    @Test func normalIntervalIsClampedAndCentred() {
+        let interval = Resampling.normalInterval(estimate: 0.9, replicates: [0.8, 0.9, 1.0], bounds: 0...1)
+        // sd = 0.1, half-width 1.959964 · 0.1
+        #expect(abs(interval.low - (0.9 - 0.1959964)) < 1e-6)
+        #expect(interval.high == 1)
     }
 
     @Test func minimumDetectableAUROCShrinksWithData() {
