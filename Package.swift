@@ -41,7 +41,9 @@ let package = Package(
         .testTarget(
             name: "SubtextStatisticsTests", dependencies: ["SubtextStatistics"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "SubtextAuditTests", dependencies: ["SubtextAudit", "SubtextLab"]),
+        .testTarget(
+            name: "SubtextAuditTests",
+            dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext"]),
     ]

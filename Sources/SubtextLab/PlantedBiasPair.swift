@@ -28,6 +28,11 @@ public struct PlantedBiasPair: Sendable {
     public struct Record: Sendable, Equatable {
         public var prompt: String
         public var response: String
+
+        public init(prompt: String, response: String) {
+            self.prompt = prompt
+            self.response = response
+        }
     }
 
     /// The teacher and control records, prompt for prompt.
