@@ -90,7 +90,7 @@ public struct AuditMarkdown {
         text += "| token | teacher count | control count | teacher responses | control responses | G² | z | Fisher p | q |\n"
         text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for c in result.carriers {
-            text += "| `\(codeSpan(c.token))` | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "
+            text += "| \(Escape.markdown(c.token)) | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "
                 + "\(c.controlDocuments) | \(String(format: "%.2f", c.g2)) | \(String(format: "%.2f", c.z)) | "
                 + "\(sci(c.p)) | \(sci(c.q)) |\n"
         }
@@ -193,10 +193,5 @@ public struct AuditMarkdown {
 
     private func sci(_ value: Double) -> String {
         value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
-    }
-
-    /// Text for inside a code span: no backticks or line breaks can close or break it.
-    private func codeSpan(_ token: String) -> String {
-        token.replacingOccurrences(of: "`", with: "ˋ").replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "|", with: "¦")
     }
 }

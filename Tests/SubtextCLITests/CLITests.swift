@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Runs the built `subtext` executable, as a user would.
+struct CLI {
+    static let executable: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("subtext")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        fatalError("subtext executable not found next to \(bundle.path)")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+final class Workspace {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    func write(_ name: String, _ text: String) throws -> String {
+        try Data(text.utf8).write(to: url.appendingPathComponent(name))
+        return path(name)
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    private func examplePair(_ workspace: Workspace, strength: String = "0.08") throws -> (String, String) {
+        let result = try CLI.run(["example", "--out", workspace.path("pair"), "--responses", "300", "--strength", strength])
+        #expect(result.status == 0, "\(result.stderr)")
+        return (workspace.path("pair/teacher.jsonl"), workspace.path("pair/control.jsonl"))
+    }
+
+    @Test func auditWritesMarkdownJSONAndChartsAndGatesCI() throws {
+        let workspace = try Workspace()
+        let (teacher, control) = try examplePair(workspace)
+        let arguments = ["audit", teacher, "--control", control, "--out", workspace.path("report"), "--permutations", "199"]
+        let plain = try CLI.run(arguments)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("signal"))
+        for file in ["audit.md", "audit.json", "auroc.svg", "carriers.svg"] {
+            #expect(FileManager.default.fileExists(atPath: workspace.path("report/\(file)")), "\(file)")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("report/audit.json")))) as! [String: Any]
+        for key in ["verdict", "p_value", "auroc", "format_auroc", "carriers", "auroc_ci", "malformed", "documents",
+                    "schema_version", "seed", "permutations"] {
+            #expect(json[key] != nil, "audit.json lacks \(key)")
+        }
+        #expect(Set((json["auroc"] as! [String: Any]).keys) == ["1", "8", "16"])
+        let carrier = (json["carriers"] as! [[String: Any]])[0]
+        for key in ["token", "teacher_count", "control_count", "z", "q"] { #expect(carrier[key] != nil, "carrier lacks \(key)") }
+        #expect((json["documents"] as! [String: Int]) == ["teacher": 300, "control": 300])
+
+        let gated = try CLI.run(arguments + ["--fail-on-signal", "--quiet"])
+        #expect(gated.status == 3)
+        #expect(gated.stderr.isEmpty)
+
+        let rerendered = try CLI.run(["report", workspace.path("report/audit.json"), "--out", workspace.path("again")])
+        #expect(rerendered.status == 0, "\(rerendered.stderr)")
+        #expect(try String(contentsOfFile: workspace.path("again/audit.md"), encoding: .utf8)
+            == String(contentsOfFile: workspace.path("report/audit.md"), encoding: .utf8))
+    }
+
+    @Test func noSignalExitsZeroEvenWithTheGate() throws {
+        let workspace = try Workspace()
+        let (_, control) = try examplePair(workspace)
+        let lines = try String(contentsOfFile: control, encoding: .utf8).split(separator: "\n")
+        let a = try workspace.write("a.jsonl", lines[..<150].joined(separator: "\n"))
+        let b = try workspace.write("b.jsonl", lines[150...].joined(separator: "\n"))
+        let result = try CLI.run(["audit", a, "--control", b, "--out", workspace.path("r"), "--permutations", "199",
+                                  "--fail-on-signal", "--quiet"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.hasPrefix("no-signal"))
+        let markdown = try String(contentsOfFile: workspace.path("r/audit.md"), encoding: .utf8)
+        #expect(markdown.contains("would be missed"))
+    }
+
+    @Test func badInputExitsTwoWithAClearMessage() throws {
+        let workspace = try Workspace()
+        let (teacher, control) = try examplePair(workspace)
+        let empty = try workspace.write("empty.jsonl", "")
+        let cases: [([String], String)] = [
+            (["audit", teacher, "--out", workspace.path("r")], "--control"),
+            (["audit", teacher, "--control", workspace.path("missing.jsonl"), "--out", workspace.path("r")], "No such file"),
+            (["audit", empty, "--control", control, "--out", workspace.path("r")], "no records"),
+            (["audit", teacher, "--control", control, "--out", workspace.path("r"), "--view", "pixels"], "--view"),
+            (["audit", teacher, "--control", control, "--out", workspace.path("r"), "--bogus"], "Unknown option '--bogus'"),
+            (["audit"], "Missing expected argument"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 2, "\(arguments): status \(result.status)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func malformedLinesAreReportedOrFatalWithStrict() throws {
+        let workspace = try Workspace()
+        let (teacher, control) = try examplePair(workspace)
+        let broken = try workspace.write("broken.jsonl", try String(contentsOfFile: teacher, encoding: .utf8) + "{\"response\": oops}\n")
+        let lenient = try CLI.run(["audit", broken, "--control", control, "--out", workspace.path("r"), "--permutations", "99", "--quiet"])
+        #expect(lenient.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("r/audit.json")))) as! [String: Any]
+        #expect(json["malformed"] as? Int == 1)
+        let markdown = try String(contentsOfFile: workspace.path("r/audit.md"), encoding: .utf8)
+        #expect(markdown.contains("| 301 |"))
+
+        let strict = try CLI.run(["audit", broken, "--control", control, "--out", workspace.path("s"), "--strict"])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("broken.jsonl:301: invalid JSON at column 14"), "\(strict.stderr)")
+    }
+
+    @Test func helpExplainsAndExitsZero() throws {
+        let help = try CLI.run(["audit", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--fail-on-signal"))
+        #expect(help.stdout.contains("--control"))
+    }
+}
