@@ -88,11 +88,8 @@ public struct JSONLReader {
             line = UnsafeBufferPointer(rebasing: line[3...])
         }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-        if let offset = firstInvalidUTF8(line) {
-            return try reject(MalformedLine(
-                file: displayName, line: number, reason: "invalid UTF-8 at byte \(offset + 1)"),
-                summary: &summary)
-        }
+        // UTF-8 is checked inside strings as they are scanned; outside them any non-ASCII
+        // byte is already a syntax error.
         do {
             try extractor.extract(line, lineNumber: number) { record in
                 summary.records += 1
@@ -102,6 +99,9 @@ public struct JSONLReader {
             try reject(MalformedLine(
                 file: displayName, line: number, reason: "invalid JSON at column \(error.column): \(error.message)"),
                 summary: &summary)
+        } catch let error as UTF8Error {
+            try reject(MalformedLine(file: displayName, line: number, reason: "invalid UTF-8 at byte \(error.offset + 1)"),
+                       summary: &summary)
         } catch RecordError.notAnObject {
             try reject(MalformedLine(file: displayName, line: number, reason: "the line is not a JSON object"),
                        summary: &summary)

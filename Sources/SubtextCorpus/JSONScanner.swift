@@ -43,27 +43,83 @@ struct JSONScanner {
         return true
     }
 
-    /// Reads a string, appending its decoded UTF-8 bytes to `output`.
-    mutating func readString(into output: inout [UInt8]) throws {
+    /// Skips, eight bytes at a time, the bytes of a string that need no attention: ASCII other
+    /// than a quote, a backslash or a control character. Most of a JSONL line is such bytes.
+    @inline(__always)
+    private mutating func skipPlainStringBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            // A byte is flagged when it is zero in `quote` or `backslash`, or below 0x20 in `word`.
+            let flagged = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if (flagged | word) & highs != 0 { return }
+            position += 8
+        }
+    }
+
+    /// Where a string's decoded bytes are: in place in the line when it has no escapes (no
+    /// copy), or appended to the caller's buffer.
+    enum StringBytes {
+        case inLine(Range<Int>)
+        case decoded
+    }
+
+    /// Reads a string, validating its UTF-8. Without escapes it is left in place; with them,
+    /// its decoded bytes replace the contents of `buffer`.
+    mutating func readString(decodingInto buffer: inout [UInt8]) throws -> StringBytes {
         try expect(UInt8(ascii: "\""), "a string")
+        let start = position
         var runStart = position
+        var escaped = false
         while position < bytes.count {
+            skipPlainStringBytes()
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
                 position += 1
-                return
+                guard escaped else { return .inLine(start..<(position - 1)) }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(position - 1)]))
+                return .decoded
             }
             if byte == UInt8(ascii: "\\") {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-                try readEscape(into: &output)
+                if !escaped {
+                    buffer.removeAll(keepingCapacity: true)
+                    escaped = true
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                try readEscape(into: &buffer)
                 runStart = position
                 continue
             }
-            if byte < 0x20 { throw error("raw control character in a string") }
-            position += 1
+            try skipStringByte(byte)
         }
         throw error("unterminated string")
+    }
+
+    /// Reads a string, appending its decoded UTF-8 bytes to `output`.
+    mutating func readString(into output: inout [UInt8]) throws {
+        var decoded: [UInt8] = []
+        switch try readString(decodingInto: &decoded) {
+        case let .inLine(range): output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+        case .decoded: output.append(contentsOf: decoded)
+        }
+    }
+
+    /// Steps over one byte, or one multi-byte UTF-8 sequence, inside a string, rejecting
+    /// control characters and invalid UTF-8.
+    @inline(__always)
+    private mutating func skipStringByte(_ byte: UInt8) throws {
+        if byte < 0x20 { throw error("raw control character in a string") }
+        if byte < 0x80 {
+            position += 1
+            return
+        }
+        guard let length = utf8SequenceLength(bytes, at: position) else {
+            throw UTF8Error(offset: position)
+        }
+        position += length
     }
 
     /// Reads a string only to compare it with known keys: returns its raw bytes when it
@@ -77,7 +133,7 @@ struct JSONScanner {
                 position += 1
                 return UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
             }
-            if byte == UInt8(ascii: "\\") {
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 {
                 position = start - 1
                 try skipString()
                 return nil
@@ -91,6 +147,8 @@ struct JSONScanner {
     mutating func skipString() throws {
         try expect(UInt8(ascii: "\""), "a string")
         while position < bytes.count {
+            skipPlainStringBytes()
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -100,8 +158,7 @@ struct JSONScanner {
                 try skipEscape()
                 continue
             }
-            if byte < 0x20 { throw error("raw control character in a string") }
-            position += 1
+            try skipStringByte(byte)
         }
         throw error("unterminated string")
     }
@@ -247,4 +304,9 @@ struct JSONScanner {
 struct JSONSyntaxError: Error {
     let column: Int
     let message: String
+}
+
+/// A string holds bytes that are not UTF-8, at this offset from 0.
+struct UTF8Error: Error {
+    let offset: Int
 }

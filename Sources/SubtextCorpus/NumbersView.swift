@@ -23,6 +23,21 @@ public struct NumberList: Sendable, Equatable {
         values.reserveCapacity(16)
         widths.reserveCapacity(16)
         starts.reserveCapacity(16)
+        Self.forEachDigitRun(in: text) { run, start in
+            var value: Int64 = 0
+            for digit in run { value = min(value * 10 + Int64(digit &- 48), Int64(Int32.max)) }
+            ids.append(vocabulary.digitRunID(run))
+            values.append(Int32(value))
+            widths.append(UInt8(min(run.count, 255)))
+            starts.append(Int32(start))
+        }
+    }
+
+    /// Calls `body` with each run of ASCII digits and its offset, allocating nothing.
+    @inline(__always)
+    public static func forEachDigitRun(
+        in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void
+    ) {
         var index = 0
         let count = text.count
         while index < count {
@@ -31,15 +46,8 @@ public struct NumberList: Sendable, Equatable {
                 continue
             }
             let start = index
-            var value: Int64 = 0
-            while index < count, text[index] &- 48 < 10 {
-                value = min(value * 10 + Int64(text[index] &- 48), Int64(Int32.max))
-                index += 1
-            }
-            ids.append(vocabulary.digitRunID(UnsafeBufferPointer(rebasing: text[start..<index])))
-            values.append(Int32(value))
-            widths.append(UInt8(min(index - start, 255)))
-            starts.append(Int32(start))
+            while index < count, text[index] &- 48 < 10 { index += 1 }
+            body(UnsafeBufferPointer(rebasing: text[start..<index]), start)
         }
     }
 }

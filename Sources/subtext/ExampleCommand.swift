@@ -50,7 +50,7 @@ struct ExampleCommand: ParsableCommand {
             ] as [String: Any],
             "expected_audit": "signal carried by content; the carriers top the carrier table",
         ]
-        let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("manifest.json")))
         print("wrote \(responses) teacher and \(responses) control responses to \(out)")
     }

@@ -23,10 +23,10 @@ struct NumbersCommand: ParsableCommand {
         var malformed = 0
         for file in files {
             let summary = try JSONLReader(path: file, options: ReadOptions(shape: RecordShape(textField: field))).read { record in
-                let numbers = NumberList(scanning: record.text, vocabulary: vocabulary)
-                for id in numbers.ids {
-                    if Int(id) >= counts.count { counts += [Int](repeating: 0, count: Int(id) - counts.count + 1) }
-                    counts[Int(id)] += 1
+                NumberList.forEachDigitRun(in: record.text) { run, _ in
+                    let id = Int(vocabulary.digitRunID(run))
+                    if id >= counts.count { counts += [Int](repeating: 0, count: id - counts.count + 1) }
+                    counts[id] += 1
                 }
             }
             malformed += summary.malformed.count

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Reading benchmark: Subtext's streaming reader against orjson + Counter, on the same file, in
+# one run. Both count the numbers in every response; their outputs must be identical.
+#
+#   bash benchmarks/read_numbers.sh [responses-per-side] [runs]
+#
+# Prints each run's wall time, then medians in MB/s and the ratio. Runs alternate between the
+# two programs so machine noise falls on both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+responses=${1:-1000000}
+runs=${2:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+swift build -c release --product subtext >/dev/null
+.build/release/subtext example --out "$work" --responses "$responses" --seed 1 >/dev/null
+file="$work/teacher.jsonl"
+bytes=$(stat -c %s "$file")
+echo "file: $responses records, $((bytes / 1000000)) MB ($(nproc) cores; both programs use one)"
+
+.build/release/subtext numbers "$file" --top 50 >"$work/swift.tsv"
+python3 benchmarks/read_numbers_baseline.py "$file" 50 >"$work/python.tsv"
+cmp -s "$work/swift.tsv" "$work/python.tsv" || { echo "outputs differ"; diff "$work/swift.tsv" "$work/python.tsv" | head; exit 1; }
+echo "outputs identical (top 50 numbers and counts)"
+
+time_it() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
+swift_times=(); python_times=()
+for ((run = 1; run <= runs; run++)); do
+    s=$(time_it .build/release/subtext numbers "$file" --top 50)
+    p=$(time_it python3 benchmarks/read_numbers_baseline.py "$file" 50)
+    swift_times+=("$s"); python_times+=("$p")
+    echo "run $run: subtext ${s}s, python ${p}s"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ms=$(median "${swift_times[@]}"); mp=$(median "${python_times[@]}")
+awk -v b="$bytes" -v s="$ms" -v p="$mp" 'BEGIN {
+    printf "median: subtext %.3fs = %.0f MB/s; orjson+Counter %.3fs = %.0f MB/s; subtext is %.1fx faster\n",
+        s, b / s / 1e6, p, b / p / 1e6, p / s }'
