@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "subtext",
             dependencies: [
-                "SubtextAudit", "SubtextReport", "SubtextLab",
+                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

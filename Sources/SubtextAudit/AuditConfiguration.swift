@@ -1,4 +1,5 @@
 import SubtextStatistics
+import SubtextTokenizers
 
 /// Everything that decides an audit's numbers. The defaults are what `subtext audit` uses.
 public struct AuditConfiguration: Sendable {
@@ -12,6 +13,8 @@ public struct AuditConfiguration: Sendable {
     /// nil: numbers when most responses on both sides are number lists, else tokens.
     public var view: View?
     public var concepts: [String] = []
+    /// A model's tokenizer for the token view; nil uses the word tokenizer.
+    public var modelTokenizer: BPETokenizer?
     /// Token columns in the classifier, chosen by document frequency without labels.
     public var maximumTokens = 1500
     public var minimumDocuments = 3

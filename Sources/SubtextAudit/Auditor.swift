@@ -18,7 +18,8 @@ public struct Auditor: Sendable {
     ) throws -> AuditResult {
         let vocabulary = Vocabulary()
         let loader = CorpusLoader(options: readOptions, vocabulary: vocabulary,
-                                  concepts: ConceptMatcher(configuration.concepts))
+                                  concepts: ConceptMatcher(configuration.concepts),
+                                  modelTokenizer: configuration.modelTokenizer)
         let report: (String, JSONLReader.Summary) -> Void = { file, summary in
             progress("read \(file): \(summary.records) records, \(summary.malformed.count) malformed")
         }

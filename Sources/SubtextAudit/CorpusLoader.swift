@@ -26,12 +26,15 @@ public struct CorpusLoader {
     public let options: ReadOptions
     public let vocabulary: Vocabulary
     public let concepts: ConceptMatcher
+    /// When set, the token view uses this model tokenizer instead of the word tokenizer.
+    public let modelTokenizer: BPETokenizer?
     private let tokenizer = WordTokenizer()
 
-    public init(options: ReadOptions, vocabulary: Vocabulary, concepts: ConceptMatcher) {
+    public init(options: ReadOptions, vocabulary: Vocabulary, concepts: ConceptMatcher, modelTokenizer: BPETokenizer? = nil) {
         self.options = options
         self.vocabulary = vocabulary
         self.concepts = concepts
+        self.modelTokenizer = modelTokenizer
     }
 
     /// Reads `files` as one side. `progress` hears each file as it finishes.
@@ -67,8 +70,13 @@ public struct CorpusLoader {
             tokenizer.tokenize(prompt) { promptIDs.append(vocabulary.id(for: $0)) }
         }
         var wordIDs: [Int32] = []
-        wordIDs.reserveCapacity(numbers.count * 2)
-        tokenizer.tokenize(record.text) { wordIDs.append(vocabulary.id(for: $0)) }
+        if let modelTokenizer {
+            let text = String(decoding: record.text, as: UTF8.self)
+            wordIDs = modelTokenizer.encode(text).map { vocabulary.id(for: modelTokenizer.token($0) ?? "<\($0)>") }
+        } else {
+            wordIDs.reserveCapacity(numbers.count * 2)
+            tokenizer.tokenize(record.text) { wordIDs.append(vocabulary.id(for: $0)) }
+        }
 
         let mentions = format.hasWords ? concepts.matches(in: record.text) : []
         if format.hasWords, corpus.wordyExamples.count < Self.examplesKept {

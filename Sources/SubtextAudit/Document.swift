@@ -3,7 +3,7 @@
 public struct Document: Sendable {
     /// Numbers as written, for the numbers view.
     public var numberTokens: TokenCounts
-    /// Word-tokenizer tokens, for the token view.
+    /// Token-view tokens: from the word tokenizer, or from a model's tokenizer.json.
     public var wordTokens: TokenCounts
     /// Tokens of the prompt, for the prompt-only check.
     public var promptTokens: TokenCounts

@@ -4,6 +4,7 @@ import SubtextAudit
 import SubtextCorpus
 import SubtextReport
 import SubtextStatistics
+import SubtextTokenizers
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,8 +48,13 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Significance level for the verdict.")
     var alpha = 0.01
 
-    @Option(help: "auto, numbers or tokens. auto picks numbers when most responses are number lists.")
+    @Option(help: "auto, numbers or tokens. auto picks numbers when most responses are number lists, else tokens.")
     var view = "auto"
+
+    @Option(help: ArgumentHelp(
+        "A model's Hugging Face tokenizer.json (byte-level BPE) for the token view, instead of the word tokenizer.",
+        valueName: "path"))
+    var tokenizer: String?
 
     @Flag(help: "Exit with code 3 when a signal is found, for CI gates.")
     var failOnSignal = false
@@ -73,6 +79,7 @@ struct AuditCommand: ParsableCommand {
         configuration.permutations = permutations
         configuration.alpha = alpha
         configuration.view = View(rawValue: view)
+        configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
         configuration.concepts = concepts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
         let result = try Auditor(configuration: configuration).audit(
