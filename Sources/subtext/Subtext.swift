@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextStatistics
 
 @main
 struct Subtext: ParsableCommand {
@@ -18,6 +19,7 @@ struct Subtext: ParsableCommand {
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
     /// rather than swift-argument-parser's default 64.
     static func main() {
+        _ = BLAS.singleThreaded
         do {
             var command = try parseAsRoot()
             try command.run()
