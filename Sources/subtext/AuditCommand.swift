@@ -39,7 +39,10 @@ struct AuditCommand: ParsableCommand {
                                valueName: "list"))
     var concepts: String?
 
-    @Option(help: "Document-level permutations for the global p-value; the smallest reportable p is 1/(B+1).")
+    @Option(help: """
+        Permutations of whole responses for the classifier test, each refitting every fold. Its smallest \
+        p is 1/(B+1); the global p's, 2/(B+1).
+        """)
     var permutations = 9999
 
     @Option(help: "Random seed for folds, bags, bootstrap and permutations.")
