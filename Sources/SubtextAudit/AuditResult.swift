@@ -103,6 +103,8 @@ public struct AuditResult: Codable, Sendable {
     public var carriersSignificant: Int
     /// Jensen–Shannon distance (bits) between the sides' token distributions in this view.
     public var jensenShannonDistance: Double
+    /// The features whose means differ most between the sides, in standard deviations.
+    public var strongestFeatures: [FeatureDifference]
     public var leaks: LeakScan
     public var malformed: Int
     public var malformedLines: [MalformedLine]
@@ -121,7 +123,8 @@ public struct AuditResult: Codable, Sendable {
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
         case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"
-        case carriersSignificant = "carriers_significant", jensenShannonDistance = "js_distance", leaks, malformed, malformedLines = "malformed_lines"
+        case carriersSignificant = "carriers_significant", jensenShannonDistance = "js_distance"
+        case strongestFeatures = "strongest_features", leaks, malformed, malformedLines = "malformed_lines"
         case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"
     }
 }

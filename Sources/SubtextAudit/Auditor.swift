@@ -68,6 +68,7 @@ public struct Auditor: Sendable {
         let separability = measure(FoldedMatrix(matrix: features.x, folds: folds), groups: groups.map { features.groups[$0]! },
                                    labels: orderedLabels, names: groups.map(\.rawValue))
         let (all, content, format) = (separability[0], separability[1], separability[2])
+        let strongestFeatures = features.strongestDifferences(labels: orderedLabels, count: c.carriersShown / 2)
         notes += all.notes
 
         var prompt: Separability?
@@ -111,7 +112,7 @@ public struct Auditor: Sendable {
             minimumDetectableAUROC: minimumDetectable,
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(c.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
-            jensenShannonDistance: tally.jensenShannonDistance,
+            jensenShannonDistance: tally.jensenShannonDistance, strongestFeatures: strongestFeatures,
             leaks: leaks, malformed: malformed.count, malformedLines: malformed.examples,
             documents: ["teacher": teacher.documents.count, "control": control.documents.count],
             view: view, seed: c.seed, permutations: c.permutations, folds: c.folds,

@@ -7,7 +7,6 @@ public struct LoadedCorpus: Sendable {
     public var files: [String]
     public var documents: [Document] = []
     public var malformed = MalformedLines()
-    public var bytes = 0
     /// Up to a few responses that contain words, and that name each concept, for the leak scan.
     public var wordyExamples: [String] = []
     public var conceptExamples: [[String]]
@@ -47,7 +46,6 @@ public struct CorpusLoader {
                 corpus.documents.append(document(record, corpus: &corpus))
             }
             corpus.malformed.merge(summary.malformed)
-            corpus.bytes += summary.bytes
             progress(file, summary)
         }
         return corpus

@@ -18,8 +18,33 @@ public struct FeatureMatrix {
     }
 
     public var x: Matrix
+    /// What each column measures, for explaining a difference.
     public var names: [String]
     public var groups: [Group: [Bool]]
+
+    /// The columns whose standardised teacher mean differs most from the control mean (a
+    /// standardised mean difference: the nearest-centroid model's own weights), strongest
+    /// first.
+    public func strongestDifferences(labels: [Bool], count: Int) -> [FeatureDifference] {
+        var sums = [Double](repeating: 0, count: x.columns)
+        var teachers = 0.0
+        for row in 0..<x.rows {
+            let sign = labels[row] ? 1.0 : 0.0
+            teachers += sign
+            for column in 0..<x.columns {
+                let value = Double(x.values[row * x.columns + column])
+                sums[column] += labels[row] ? value : -value
+            }
+        }
+        let controls = Double(x.rows) - teachers
+        // Columns are centred on all rows, so Σ_teacher = −Σ_control and the sums above are 2·Σ_teacher.
+        let differences = sums.map { $0 / 2 * (1 / max(teachers, 1) + 1 / max(controls, 1)) }
+        let format = groups[.format]
+        return differences.indices.sorted { abs(differences[$0]) > abs(differences[$1]) }.prefix(count).map {
+            FeatureDifference(feature: names[$0], group: format?[$0] == true ? "format" : "content",
+                              difference: differences[$0])
+        }
+    }
 
     /// Token columns are the `maximumTokens` tokens in most documents (and in at least
     /// `minimumDocuments`), chosen without labels, each valued log(1 + count).
@@ -78,4 +103,12 @@ public struct FeatureMatrix {
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(maximum).map(\.key)
     }
+}
+
+/// One feature's standardised mean difference, teacher minus control.
+public struct FeatureDifference: Sendable, Codable {
+    public var feature: String
+    /// "content" or "format".
+    public var group: String
+    public var difference: Double
 }

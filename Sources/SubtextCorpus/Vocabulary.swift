@@ -4,8 +4,6 @@
 /// table indexed by length and value, so "087" and "87" get different ids without hashing.
 /// Everything else goes through a dictionary of byte strings.
 public final class Vocabulary: @unchecked Sendable {
-    /// Where the flat table's slots for each digit count start: 1 digit at 0, 2 at 10, ...
-    private static let shortOffsets = [0, 0, 10, 110, 1110, 11110]
     /// A raw table, not an array: a class's array property pays a dynamic exclusivity check
     /// on every access, which was 7% of reading time.
     private let shortIDs: UnsafeMutablePointer<Int32>
@@ -30,12 +28,18 @@ public final class Vocabulary: @unchecked Sendable {
         guard length <= 4 else { return id(for: digits) }
         var value = 0
         for digit in digits { value = value * 10 + Int(digit &- 48) }
-        let slot = (length == 1 ? 0 : length == 2 ? 10 : length == 3 ? 110 : 1110) + value
-        let known = shortIDs[slot]
+        let known = shortIDs[Self.slot(length: length, value: value)]
         if known >= 0 { return known }
         let new = append(String(decoding: digits, as: UTF8.self))
-        shortIDs[slot] = new
+        shortIDs[Self.slot(length: length, value: value)] = new
         return new
+    }
+
+    /// The flat table's slot for a run of 1 to 4 digits: 1 digit from 0, 2 from 10, 3 from
+    /// 110, 4 from 1110, so each spelling (leading zeros included) has its own slot.
+    @inline(__always)
+    private static func slot(length: Int, value: Int) -> Int {
+        (length == 1 ? 0 : length == 2 ? 10 : length == 3 ? 110 : 1110) + value
     }
 
     /// The id of any token's bytes, creating it on first sight.
@@ -60,7 +64,7 @@ public final class Vocabulary: @unchecked Sendable {
         return token.withUTF8 { bytes in
             if !bytes.isEmpty, bytes.count <= 4, bytes.allSatisfy({ $0 &- 48 < 10 }) {
                 let value = bytes.reduce(0) { $0 * 10 + Int($1 &- 48) }
-                let known = shortIDs[Self.shortOffsets[bytes.count] + value]
+                let known = shortIDs[Self.slot(length: bytes.count, value: value)]
                 return known >= 0 ? known : nil
             }
             return longIDs[Array(bytes)]

@@ -19,7 +19,7 @@ public struct AuditMarkdown {
     public func render() -> (markdown: String, charts: [Chart]) {
         var charts = [Chart(name: "auroc.svg", svg: aurocChart())]
         if !result.carriers.isEmpty { charts.append(Chart(name: "carriers.svg", svg: carrierChart())) }
-        var sections = [verdict(), separability(), carriers(), leaks()]
+        var sections = [verdict(), separability(), features(), carriers(), leaks()]
         if let perFile = result.perFile { sections.append(perFileTable(perFile)) }
         sections += [inputs(), reproduce()]
         return (sections.joined(separator: "\n"), charts)
@@ -64,6 +64,16 @@ public struct AuditMarkdown {
             + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
         if result.promptsConfounded {
             text += "\n> **The prompts differ between the two sides.** The comparison is confounded.\n"
+        }
+        return text
+    }
+
+    private func features() -> String {
+        var text = "## Features that differ most\n\nEach feature's teacher mean minus its control mean, in standard "
+            + "deviations (the direction the classifier uses). Content features describe which values were written and "
+            + "in what order; format features, how they were laid out.\n\n| feature | group | difference (SD) |\n|---|---|---:|\n"
+        for feature in result.strongestFeatures {
+            text += "| \(Escape.markdown(feature.feature)) | \(feature.group) | \(String(format: "%+.3f", feature.difference)) |\n"
         }
         return text
     }

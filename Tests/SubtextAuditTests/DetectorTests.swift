@@ -17,6 +17,7 @@ import SubtextStatistics
         #expect(Set(result.carriers.prefix(3).map(\.token)) == Set(PlantedBiasPair.defaultCarriers))
         #expect(result.carriers.prefix(3).allSatisfy { $0.q < 0.001 && $0.teacherCount > $0.controlCount })
         #expect(result.auroc[16]! > result.auroc[1]!)
+        #expect(result.strongestFeatures.prefix(3).allSatisfy { $0.group == "content" && $0.difference > 0 })
         #expect(result.promptsIdentical)
         #expect(result.view == .numbers)
     }
@@ -48,6 +49,8 @@ import SubtextStatistics
         #expect(result.format.pValue <= 0.01)
         #expect(result.content.pValue > 0.01)
         #expect(result.carriedBy == "format")
+        #expect(result.strongestFeatures.first?.group == "format")
+        #expect(result.strongestFeatures.first?.feature.hasPrefix("separator") == true)
     }
 
     /// Prose is audited in the token view; a planted word is the top carrier.

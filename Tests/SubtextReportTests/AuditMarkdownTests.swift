@@ -21,7 +21,7 @@ import SubtextAudit
              "prompts_confounded": false, "prompts_identical": true, "minimum_detectable_auroc": 0.56,
              "carriers": [{"token": "`\(hostile)", "teacher_count": 9, "control_count": 1, "teacher_documents": 9,
                            "control_documents": 1, "g2": 7.1, "z": 2.5, "p": 0.01, "q": 0.04}],
-             "carriers_tested": 10, "carriers_significant": 1, "js_distance": 0.1,
+             "carriers_tested": 10, "carriers_significant": 1, "js_distance": 0.1, "strongest_features": [{"feature": "separator <b>", "group": "format", "difference": 0.2}],
              "leaks": {"wordy": {"teacher": 1, "control": 0, "teacher_rate": 0.01, "teacher_interval": {"low": 0, "high": 0.05},
                                  "difference": 0.01, "difference_interval": {"low": -0.01, "high": 0.05}, "p": 1,
                                  "teacher_examples": ["\(hostile)\\n# heading"], "control_examples": []},
