@@ -126,17 +126,29 @@ public struct Auditor: Sendable {
     private func measure(_ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], names: [String]) -> [Separability] {
         let c = configuration
         let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups)
+        let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
+        let (sizes, notes) = evaluator.feasibleBagSizes(labels: labels, name: names[0])
         let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)
+        var bagGenerator = SeededGenerator.stream(c.seed, "bags " + names.joined())
+        let estimates = groups.indices.map { g in
+            evaluator.aurocs(scores: (0..<labels.count).map { Double(scores[g][$0, 0]) }, labels: labels, sizes: sizes,
+                             rounds: evaluator.partitions, generator: &bagGenerator)
+        }
+        var replicates = groups.map { _ in [Int: [Double]]() }
+        var bootstrapGenerator = SeededGenerator.stream(c.seed, "bootstrap " + names.joined())
+        test.bootstrap(replicates: c.bootstrap, generator: &bootstrapGenerator) { g, scores, multiplicity in
+            let aurocs = evaluator.aurocs(scores: scores, labels: labels, multiplicity: multiplicity, sizes: sizes,
+                                          rounds: 1, generator: &bagGenerator)
+            for (k, value) in aurocs { replicates[g][k, default: []].append(value) }
+        }
         var permutationGenerator = SeededGenerator.stream(c.seed, "permutations " + names.joined())
         let p = test.permutationP(permutations: c.permutations, generator: &permutationGenerator)
-        var bootstrapGenerator = SeededGenerator.stream(c.seed, "bootstrap " + names.joined())
-        let bootstrap = test.bootstrap(replicates: c.bootstrap, generator: &bootstrapGenerator)
-        let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
         return groups.indices.map { g in
-            evaluator.evaluate(
-                scores: (0..<labels.count).map { Double(scores[g][$0, 0]) }, labels: labels,
-                bootstrap: zip(bootstrap.scores[g], bootstrap.multiplicities).map { (scores: $0, multiplicity: $1) },
-                p: p[g], seed: c.seed, name: names[g])
+            var interval: [Int: Interval] = [:]
+            for (k, estimate) in estimates[g] where (replicates[g][k]?.count ?? 0) > 1 {
+                interval[k] = Resampling.normalInterval(estimate: estimate, replicates: replicates[g][k]!, bounds: 0...1)
+            }
+            return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes)
         }
     }
 

@@ -24,37 +24,38 @@ public struct SeparabilityEvaluator: Sendable {
         self.bagSizes = bagSizes
     }
 
-    /// `bootstrap` holds refitted replicates: held-out scores and row multiplicities.
-    public func evaluate(
-        scores: [Double], labels: [Bool], bootstrap: [(scores: [Double], multiplicity: [Int])], p: Double,
-        seed: UInt64, name: String
-    ) -> Separability {
-        let teacher = labels.indices.filter { labels[$0] }.map { scores[$0] }
-        let control = labels.indices.filter { !labels[$0] }.map { scores[$0] }
-        var auroc: [Int: Double] = [:], interval: [Int: Interval] = [:], notes: [String] = []
-        var generator = SeededGenerator.stream(seed, "bags \(name)")
+    /// The bag sizes with enough responses on each side, and notes for the others.
+    public func feasibleBagSizes(labels: [Bool], name: String) -> (sizes: [Int], notes: [String]) {
+        let teachers = labels.filter { $0 }.count, controls = labels.count - teachers
+        var sizes: [Int] = [], notes: [String] = []
         for k in bagSizes {
-            guard min(teacher.count, control.count) / k >= minimumBags else {
+            if min(teachers, controls) / k >= minimumBags {
+                sizes.append(k)
+            } else {
                 notes.append("\(name) AUROC at K = \(k) needs \(minimumBags * k) responses per side for "
-                    + "\(minimumBags) bags; teacher has \(teacher.count), control \(control.count)")
-                continue
+                    + "\(minimumBags) bags; teacher has \(teachers), control \(controls)")
             }
-            let rounds = k == 1 ? 1 : partitions
-            auroc[k] = (0..<rounds).map { _ in bagAUROC(teacher, control, k: k, generator: &generator) }
-                .reduce(0, +) / Double(rounds)
-            guard !bootstrap.isEmpty else { continue }
-            let replicates = bootstrap.map { replicate -> Double in
-                var t: [Double] = [], c: [Double] = []
-                for i in labels.indices where replicate.multiplicity[i] > 0 {
-                    for _ in 0..<replicate.multiplicity[i] {
-                        if labels[i] { t.append(replicate.scores[i]) } else { c.append(replicate.scores[i]) }
-                    }
-                }
-                return bagAUROC(t, c, k: k, generator: &generator)
-            }
-            interval[k] = Resampling.normalInterval(estimate: auroc[k]!, replicates: replicates, bounds: 0...1)
         }
-        return Separability(auroc: auroc, interval: interval, p: p, notes: notes)
+        return (sizes, notes)
+    }
+
+    /// The AUROC of one scoring, each row counted `multiplicity` times (once when nil), for
+    /// each bag size in `sizes`, averaged over `rounds` random bag partitions.
+    public func aurocs(scores: [Double], labels: [Bool], multiplicity: [Int]? = nil, sizes: [Int], rounds: Int,
+                       generator: inout SeededGenerator) -> [Int: Double] {
+        var teacher: [Double] = [], control: [Double] = []
+        for i in labels.indices {
+            for _ in 0..<(multiplicity?[i] ?? 1) {
+                if labels[i] { teacher.append(scores[i]) } else { control.append(scores[i]) }
+            }
+        }
+        var result: [Int: Double] = [:]
+        for k in sizes {
+            let count = k == 1 ? 1 : rounds
+            result[k] = (0..<count).map { _ in bagAUROC(teacher, control, k: k, generator: &generator) }
+                .reduce(0, +) / Double(count)
+        }
+        return result
     }
 
     /// AUROC of bag means, over one random partition of each side into bags of `k`.

@@ -192,19 +192,20 @@ public struct CentroidTwoSampleTest: Sendable {
     }
 
     /// Bootstrap replicates that refit the folds: for each, documents are redrawn with
-    /// replacement within each side; returns each group's held-out scores and the
-    /// multiplicity of every row, per replicate.
-    public func bootstrap(replicates: Int, generator: inout SeededGenerator)
-        -> (scores: [[[Double]]], multiplicities: [[Int]])
-    {
+    /// replacement within each side, and `replicate` hears each group's held-out scores with
+    /// the multiplicity of every row. Replicates are handed on batch by batch, so memory stays
+    /// at one batch whatever their number.
+    public func bootstrap(
+        replicates: Int, generator: inout SeededGenerator,
+        _ replicate: (_ group: Int, _ scores: [Double], _ multiplicity: [Int]) -> Void
+    ) {
         let teacherRows = labels.indices.filter { labels[$0] }, controlRows = labels.indices.filter { !labels[$0] }
-        var multiplicities: [[Int]] = []
-        var scores = groups.map { _ in [[Double]]() }
         var done = 0
         while done < replicates {
             let m = min(batch, replicates - done)
             var teacherWeights = Matrix(rows: labels.count, columns: m)
             var controlWeights = Matrix(rows: labels.count, columns: m)
+            var multiplicities: [[Int]] = []
             for k in 0..<m {
                 var multiplicity = [Int](repeating: 0, count: labels.count)
                 for rows in [teacherRows, controlRows] {
@@ -218,11 +219,10 @@ public struct CentroidTwoSampleTest: Sendable {
             }
             let blocks = heldOutScores(teacherWeights: teacherWeights, controlWeights: controlWeights)
             for (g, block) in blocks.enumerated() {
-                for k in 0..<m { scores[g].append((0..<labels.count).map { Double(block[$0, k]) }) }
+                for k in 0..<m { replicate(g, (0..<labels.count).map { Double(block[$0, k]) }, multiplicities[k]) }
             }
             done += m
         }
-        return (scores, multiplicities)
     }
 }
 
