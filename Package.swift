@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +28,9 @@ let package = Package(
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(name: "SubtextReport", dependencies: ["SubtextAudit"]),
         .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
+        .target(
+            name: "SubtextProbes",
+            dependencies: ["SubtextCorpus", "SubtextStatistics", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "subtext",
             dependencies: [
@@ -45,6 +49,7 @@ let package = Package(
             name: "SubtextAuditTests",
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
+        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext"]),
     ]
 )

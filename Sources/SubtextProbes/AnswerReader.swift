@@ -1,0 +1,21 @@
+import SubtextCorpus
+
+/// Turns a model's raw answer into one of a battery's candidates, or the unparsed bucket.
+///
+/// Small models often answer with a sentence ("My top animal pick is the owl"), so the
+/// candidate is found inside the answer: the alias mentioned first wins, whole-word and
+/// case-insensitive, plurals allowed.
+public struct AnswerReader: Sendable {
+    public let battery: Battery
+    private let matcher: ConceptMatcher
+
+    public init(battery: Battery) {
+        self.battery = battery
+        matcher = ConceptMatcher(battery.candidates)
+    }
+
+    /// The candidate an answer names, or the battery's unparsed bucket.
+    public func category(of answer: String) -> String {
+        matcher.earliest(in: answer).map { battery.candidates[$0].name } ?? battery.unparsed
+    }
+}

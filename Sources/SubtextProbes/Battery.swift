@@ -1,0 +1,44 @@
+/// A probe battery: many paraphrases of one question, how to read the answers, and how to
+/// sample. Written as YAML in probes/ (see ``BatteryLoader``).
+public struct Battery: Sendable, Equatable {
+    public enum Mode: String, Sendable {
+        /// Take samples and count the answers.
+        case sample
+        /// Read the candidates' probabilities.
+        case score
+    }
+
+    public struct Prompt: Sendable, Equatable {
+        /// Stable across versions, so journals and paired comparisons line up.
+        public var id: String
+        public var text: String
+    }
+
+    public struct Sampling: Sendable, Equatable {
+        public var temperature: Double
+        public var maxTokens: Int
+        public var samplesPerPrompt: Int
+        /// Sample i of a prompt is requested with seed `seedBase + i`: one seed for all
+        /// samples would give the same answer N times.
+        public var seedBase: Int
+    }
+
+    public var id: String
+    public var version: Int
+    public var description: String
+    public var mode: Mode
+    public var prompts: [Prompt]
+    public var sampling: Sampling
+    /// Candidate answers, each with the aliases that count as it, in the battery's order.
+    public var candidates: [(name: String, aliases: [String])]
+    /// The bucket for answers that name no candidate.
+    public var unparsed: String
+    public var hypotheses: [String]
+
+    public static func == (a: Battery, b: Battery) -> Bool {
+        a.id == b.id && a.version == b.version && a.description == b.description && a.mode == b.mode
+            && a.prompts == b.prompts && a.sampling == b.sampling && a.unparsed == b.unparsed
+            && a.hypotheses == b.hypotheses && a.candidates.map(\.name) == b.candidates.map(\.name)
+            && a.candidates.map(\.aliases) == b.candidates.map(\.aliases)
+    }
+}
