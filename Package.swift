@@ -30,7 +30,11 @@ let package = Package(
         .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
         .target(
             name: "SubtextProbes",
-            dependencies: ["SubtextCorpus", "SubtextStatistics", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "SubtextCorpus", "SubtextStatistics",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "subtext",
             dependencies: [

@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+
+/// One request to a model: a chat completion, exactly as sent, apart from where it goes.
+public struct ProbeRequest: Sendable, Equatable, Codable {
+    public var model: String
+    public var modelID: String
+    public var system: String?
+    public var user: String
+    public var temperature: Double
+    public var maxTokens: Int
+    public var seed: Int
+    /// Top log-probabilities of the first generated token, for score mode; nil in sample mode.
+    public var topLogprobs: Int?
+    public var promptID: String
+    public var sample: Int
+
+    /// The journal key: SHA-256 of the model id, the canonical request (system prompt,
+    /// messages and sampling parameters) and the sample index. The URL and port are not part
+    /// of it, so a server restarted on another port, or a replay, still matches.
+    public var key: String {
+        var canonical = "model_id=\(modelID)\n"
+        canonical += "system=\(system.map { Self.escape($0) } ?? "<none>")\n"
+        canonical += "user=\(Self.escape(user))\n"
+        canonical += "temperature=\(temperature)\nmax_tokens=\(maxTokens)\nseed=\(seed)\n"
+        canonical += "top_logprobs=\(topLogprobs.map(String.init) ?? "<none>")\nsample=\(sample)\n"
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+/// A model's answer to one request.
+public struct Completion: Sendable, Equatable, Codable {
+    public var text: String
+    public var finishReason: String?
+    /// The first generated token's top alternatives, when asked for.
+    public var topLogprobs: [TokenLogprob]?
+
+    public init(text: String, finishReason: String?, topLogprobs: [TokenLogprob]?) {
+        self.text = text
+        self.finishReason = finishReason
+        self.topLogprobs = topLogprobs
+    }
+}
+
+public struct TokenLogprob: Sendable, Equatable, Codable {
+    public var token: String
+    public var logprob: Double
+
+    public init(token: String, logprob: Double) {
+        self.token = token
+        self.logprob = logprob
+    }
+}
