@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,6 +35,7 @@ let package = Package(
                 "SubtextCorpus", "SubtextStatistics",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .executableTarget(
             name: "subtext",
@@ -53,7 +55,7 @@ let package = Package(
             name: "SubtextAuditTests",
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
-        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"]),
+        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext"]),
     ]
 )

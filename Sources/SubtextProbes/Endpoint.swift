@@ -1,0 +1,67 @@
+import Foundation
+
+/// A model to probe: where it is served and what it is sent.
+///
+/// Two endpoints may share one server and differ only in their system prompt; that is how a
+/// teacher stand-in is made from a base model.
+public struct Endpoint: Sendable, Equatable {
+    public var name: String
+    /// The OpenAI-compatible base URL, up to and including /v1.
+    public var baseURL: String
+    public var modelID: String
+    public var system: String?
+    /// The name of the environment variable holding the API key. The key itself is read when
+    /// a request is sent and never stored, logged or journaled.
+    public var apiKeyVariable: String?
+
+    public init(name: String, baseURL: String, modelID: String, system: String? = nil, apiKeyVariable: String? = nil) {
+        self.name = name
+        self.baseURL = baseURL
+        self.modelID = modelID
+        self.system = system
+        self.apiKeyVariable = apiKeyVariable
+    }
+
+    /// Parses the command-line shorthand NAME=URL[#MODEL_ID] (no system prompt). Without a
+    /// model id, "default" is sent, which llama-server accepts for its one model.
+    public init(shorthand: String) throws {
+        guard let equals = shorthand.firstIndex(of: "="), equals != shorthand.startIndex else {
+            throw ProbeError.usage("--model expects NAME=URL[#MODEL_ID], not '\(shorthand)'")
+        }
+        let name = String(shorthand[..<equals])
+        let rest = shorthand[shorthand.index(after: equals)...]
+        let parts = rest.split(separator: "#", maxSplits: 1).map(String.init)
+        guard let url = parts.first, URL(string: url)?.scheme != nil else {
+            throw ProbeError.usage("--model \(name): '\(rest)' is not a URL")
+        }
+        self.init(name: name, baseURL: url, modelID: parts.count > 1 ? parts[1] : "default")
+    }
+
+    var chatURL: String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/chat/completions"
+    }
+}
+
+/// Why a probe run cannot go on.
+public enum ProbeError: Error, CustomStringConvertible, Equatable {
+    case usage(String)
+    /// The server refused the request for good (a 4xx other than 408 and 429).
+    case rejected(model: String, status: Int, body: String)
+    /// Retries ran out: the last failure.
+    case unavailable(model: String, reason: String)
+    case malformedResponse(model: String, reason: String)
+    case cannotScore(model: String, reason: String)
+    case notInJournal(model: String, promptID: String, sample: Int)
+
+    public var description: String {
+        switch self {
+        case let .usage(message): return message
+        case let .rejected(model, status, body): return "\(model): the server refused the request (HTTP \(status)): \(body)"
+        case let .unavailable(model, reason): return "\(model): gave up after retries: \(reason)"
+        case let .malformedResponse(model, reason): return "\(model): unreadable response: \(reason)"
+        case let .cannotScore(model, reason): return "\(model): cannot score answers: \(reason)"
+        case let .notInJournal(model, promptID, sample):
+            return "\(model): prompt \(promptID) sample \(sample) is not in the replay journal"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// When and how long to wait before asking again.
+///
+/// Retried: 408, 429, 5xx, timeouts, and refused or reset connections (a server restarting).
+/// Other 4xx are terminal. Waits grow exponentially with full jitter, never shorter than a
+/// server's Retry-After, and all waits of one request stay within `budget`.
+public struct RetryPolicy: Sendable {
+    public var attempts: Int
+    public var baseDelay: Double
+    public var maximumDelay: Double
+    /// Seconds of waiting allowed for one request across all its retries.
+    public var budget: Double
+
+    public init(attempts: Int = 10, baseDelay: Double = 0.2, maximumDelay: Double = 10, budget: Double = 120) {
+        self.attempts = attempts
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+        self.budget = budget
+    }
+
+    public static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
+
+    /// The wait before retry number `attempt` (from 0), or nil when the budget is spent.
+    public func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double?, waited: Double, generator: inout G) -> Double? {
+        guard attempt + 1 < attempts else { return nil }
+        let ceiling = min(maximumDelay, baseDelay * pow(2, Double(attempt)))
+        let wait = max(Double.random(in: 0...ceiling, using: &generator), retryAfter ?? 0)
+        return waited + wait <= budget ? wait : nil
+    }
+
+    /// Retry-After in seconds; HTTP dates are not used by model servers and count as absent.
+    public static func retryAfter(_ header: String?) -> Double? {
+        header.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map { max(0, $0) }
+    }
+}

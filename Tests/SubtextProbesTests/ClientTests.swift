@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import SubtextProbes
+
+@Suite(.serialized) struct ClientTests {
+    private func request(_ modelID: String, sample: Int = 0) -> ProbeRequest {
+        ProbeRequest(model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
+                     seed: 1000 + sample, topLogprobs: 5, promptID: "p", sample: sample)
+    }
+
+    /// 429 then 500 are retried, honouring Retry-After, and the third try's answer comes back.
+    @Test func retryableStatusesAreRetried() async throws {
+        let server = try LocalServer.flaky()
+        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "flaky"),
+                                  retry: RetryPolicy(baseDelay: 0.01, maximumDelay: 0.05))
+        let completion = try await client.complete(request("flaky"))
+        #expect(completion.text == "My favorite is the owl.")
+        #expect(completion.topLogprobs?.first == TokenLogprob(token: "Owl", logprob: -0.2))
+        #expect(try await server.statuses() == ["429": 1, "500": 1, "200": 1])
+    }
+
+    @Test func otherClientErrorsAreTerminal() async throws {
+        let server = try LocalServer.flaky()
+        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "reject"))
+        await #expect(throws: ProbeError.self) { try await client.complete(request("reject")) }
+        #expect(try await server.statuses() == ["400": 1])
+    }
+
+    /// A refused connection is retried until the budget runs out, then reported.
+    @Test func refusedConnectionsAreRetriedWithinTheBudget() async throws {
+        let port: Int
+        do {
+            let server = try LocalServer.flaky()
+            port = server.port
+        }
+        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: "http://127.0.0.1:\(port)/v1", modelID: "x"),
+                                  retry: RetryPolicy(attempts: 4, baseDelay: 0.01, maximumDelay: 0.02, budget: 1), timeout: 1)
+        let started = Date()
+        await #expect {
+            try await client.complete(request("x"))
+        } throws: { error in
+            guard case ProbeError.unavailable = error else { return false }
+            return true
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func retryDelaysAreBoundedAndHonourRetryAfter() {
+        var generator = SystemRandomNumberGenerator()
+        let policy = RetryPolicy(attempts: 5, baseDelay: 1, maximumDelay: 4, budget: 10)
+        for attempt in 0..<4 {
+            let delay = policy.delay(attempt: attempt, retryAfter: nil, waited: 0, generator: &generator)!
+            #expect(delay >= 0 && delay <= min(4, pow(2, Double(attempt))))
+        }
+        #expect(policy.delay(attempt: 0, retryAfter: 3, waited: 0, generator: &generator)! >= 3)
+        #expect(policy.delay(attempt: 4, retryAfter: nil, waited: 0, generator: &generator) == nil)
+        #expect(policy.delay(attempt: 0, retryAfter: 11, waited: 0, generator: &generator) == nil)
+        #expect(RetryPolicy.retryAfter(" 2 ") == 2)
+        #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == nil)
+    }
+
+    @Test func shorthandParses() throws {
+        let endpoint = try Endpoint(shorthand: "base=http://127.0.0.1:8080/v1#smollm2")
+        #expect(endpoint == Endpoint(name: "base", baseURL: "http://127.0.0.1:8080/v1", modelID: "smollm2"))
+        #expect(try Endpoint(shorthand: "b=http://h/v1").modelID == "default")
+        #expect(throws: ProbeError.self) { try Endpoint(shorthand: "nourl") }
+        #expect(throws: ProbeError.self) { try Endpoint(shorthand: "x=not a url") }
+    }
+}
