@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextAudit"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes"]),
         .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
         .target(
             name: "SubtextProbes",
@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "subtext",
             dependencies: [
-                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers",
+                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -131,6 +131,20 @@ for mask in groups:
     centroid["t"].append(t)
 out["centroid_test"] = centroid
 
+# Paired per-paraphrase differences: Wilcoxon signed-rank, zeros dropped, normal approximation
+# with the tie correction and no continuity correction.
+out["wilcoxon"] = []
+for d in [[0.1, -0.2, 0.3, 0.3, 0.5, 0.0, 0.2, 0.4, -0.1, 0.6], [0.1, 0.1, 0.1, -0.1, 0.0, 0.0],
+          rng.normal(0.05, 0.2, 40).round(1).tolist()]:
+    res = stats.wilcoxon(d, zero_method="wilcox", correction=False, method="approx")
+    out["wilcoxon"].append({"d": d, "p": res.pvalue})
+
+# G² on a 2 x k table of answer counts (two models by categories).
+out["g2_table"] = []
+for table in [[[13, 40, 30, 17], [0, 52, 33, 15]], [[5, 5, 90], [9, 1, 90]]]:
+    g2, p, dof, _ = stats.chi2_contingency(np.array(table), correction=False, lambda_="log-likelihood")
+    out["g2_table"].append({"table": table, "g2": g2, "p": p, "dof": int(dof)})
+
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

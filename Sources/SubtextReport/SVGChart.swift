@@ -15,12 +15,15 @@ public enum SVGChart {
         }
     }
 
-    /// Values with interval whiskers at categorical x positions, on a 0.4–1 scale with a
-    /// dashed line at `reference` (chance).
-    public static func intervals(title: String, yLabel: String, series: [Series], reference: Double = 0.5) -> String {
-        let width = 560.0, height = 320.0, left = 60.0, right = 140.0, top = 40.0, bottom = 50.0
+    /// Values with interval whiskers at categorical x positions. The y axis runs from
+    /// `yFloor` (lowered to fit every interval) to 1, with a dashed line at `reference`.
+    public static func intervals(title: String, yLabel: String, xLabel: String = "responses per bag (K)", series: [Series],
+                                 reference: Double? = 0.5, yFloor: Double = 0.4) -> String {
         let labels = series.first?.points.map(\.label) ?? []
-        let yMin = min(0.4, (series.flatMap { $0.points.map(\.low) }.min() ?? 0.4) - 0.02), yMax = 1.0
+        let width = max(560.0, 200 + 34 * Double(labels.count)), height = 320.0, left = 60.0, right = 140.0
+        let top = 40.0, bottom = 50.0
+        let lowest = series.flatMap { $0.points.map(\.low) }.filter(\.isFinite).min() ?? yFloor
+        let yMin = max(0, min(yFloor, lowest - 0.02)), yMax = 1.0
         let plotW = width - left - right, plotH = height - top - bottom
         func y(_ v: Double) -> Double { top + plotH * (1 - (min(max(v, yMin), yMax) - yMin) / (yMax - yMin)) }
         func x(_ i: Int, _ s: Int) -> Double {
@@ -28,14 +31,16 @@ public enum SVGChart {
             return left + slot * (Double(i) + 0.5) + (Double(s) - Double(series.count - 1) / 2) * 10
         }
         var svg = header(width, height, title)
-        for tick in stride(from: (yMin * 10).rounded(.up) / 10, through: yMax + 1e-9, by: 0.1) {
+        for tick in stride(from: (yMin * 10).rounded(.up) / 10, through: yMax + 1e-9, by: yMax - yMin > 0.6 ? 0.2 : 0.1) {
             svg += line(left, y(tick), left + plotW, y(tick), "#e5e5e5")
             svg += text(left - 8, y(tick) + 4, String(format: "%.1f", tick), anchor: "end")
         }
-        svg += "<line x1=\"\(left)\" y1=\(q(y(reference))) x2=\(q(left + plotW)) y2=\(q(y(reference))) stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
-        svg += text(left + plotW + 4, y(reference) + 4, "chance", anchor: "start", size: 11)
-        for (i, label) in labels.enumerated() { svg += text(x(i, 0), top + plotH + 20, label) }
-        svg += text(left + plotW / 2, height - 10, "responses per bag (K)")
+        if let reference {
+            svg += "<line x1=\"\(left)\" y1=\(q(y(reference))) x2=\(q(left + plotW)) y2=\(q(y(reference))) stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
+            svg += text(left + plotW + 4, y(reference) + 4, "chance", anchor: "start", size: 11)
+        }
+        for (i, label) in labels.enumerated() { svg += text(x(i, 0), top + plotH + 20, label, size: 10) }
+        svg += text(left + plotW / 2, height - 10, xLabel)
         svg += "<text x=\"16\" y=\(q(top + plotH / 2)) font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(top + plotH / 2))\">\(Escape.xml(yLabel))</text>\n"
         for (s, serie) in series.enumerated() {
             for (i, point) in serie.points.enumerated() where point.value.isFinite {

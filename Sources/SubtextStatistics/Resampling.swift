@@ -12,4 +12,15 @@ public enum Resampling {
         let half = Distributions.normalQuantile(0.5 + confidence / 2) * variance.squareRoot()
         return Interval(max(bounds.lowerBound, estimate - half), min(bounds.upperBound, estimate + half))
     }
+
+    /// The (α/2, 1 − α/2) percentiles of `values`, interpolating linearly (numpy's default).
+    public static func percentileInterval(_ values: [Double], confidence: Double = 0.95) -> Interval {
+        let sorted = values.sorted()
+        func quantile(_ q: Double) -> Double {
+            let position = q * Double(sorted.count - 1)
+            let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
+            return sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
+        }
+        return Interval(quantile((1 - confidence) / 2), quantile(1 - (1 - confidence) / 2))
+    }
 }

@@ -3,7 +3,7 @@ import Foundation
 import SubtextStatistics
 
 @main
-struct Subtext: ParsableCommand {
+struct Subtext: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -14,15 +14,19 @@ struct Subtext: ParsableCommand {
             --fail-on-signal was given.
             """,
         version: version,
-        subcommands: [AuditCommand.self, ReportCommand.self, NumbersCommand.self, ExampleCommand.self])
+        subcommands: [AuditCommand.self, ProbeCommand.self, ReportCommand.self, NumbersCommand.self, ExampleCommand.self])
 
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
     /// rather than swift-argument-parser's default 64.
-    static func main() {
+    static func main() async {
         _ = BLAS.singleThreaded
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch {

@@ -29,6 +29,10 @@ struct Fixtures: Decodable {
     let chi2_sf: [ChiSquare]
     let normal_quantile: [Quantile]
     let centroid_test: Centroid
+    struct Wilcoxon: Decodable { let d: [Double], p: Double }
+    struct G2Table: Decodable { let table: [[Int]], g2: Double, p: Double, dof: Int }
+    let wilcoxon: [Wilcoxon]
+    let g2_table: [G2Table]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

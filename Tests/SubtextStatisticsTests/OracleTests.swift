@@ -71,6 +71,22 @@ import Testing
             .max()! - 0.6894227887) < 1e-9)
     }
 
+    @Test func wilcoxonSignedRank() {
+        for row in fixtures.wilcoxon {
+            #expect(close(PairedTests.wilcoxonSignedRank(row.d), row.p, relative: 1e-9), "\(row.d)")
+        }
+        #expect(PairedTests.wilcoxonSignedRank([0, 0, 0]) == 1)
+    }
+
+    @Test func gSquaredOnTwoByK() {
+        for row in fixtures.g2_table {
+            let result = ContingencyTests.gSquared(row.table[0], row.table[1])
+            #expect(close(result.statistic, row.g2, relative: 1e-9))
+            #expect(close(result.p, row.p, relative: 1e-7))
+            #expect(result.degreesOfFreedom == row.dof)
+        }
+    }
+
     @Test func auroc() {
         for row in fixtures.auroc {
             #expect(close(RankTests.auroc(positives: row.x, negatives: row.y), row.auroc, relative: 1e-12))

@@ -26,3 +26,11 @@ import Testing
         #expect(abs(small - (0.5 + 3.16798 * (201.0 / 120_000).squareRoot())) < 1e-4)
     }
 }
+
+@Suite struct PercentileTests {
+    @Test func percentileIntervalMatchesNumpy() {
+        // numpy.percentile([1..10], [2.5, 97.5]) = [1.225, 9.775]
+        let interval = Resampling.percentileInterval((1...10).map(Double.init))
+        #expect(abs(interval.low - 1.225) < 1e-12 && abs(interval.high - 9.775) < 1e-12)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Sends a plan's requests, skipping those already in the journal, and journals each answer
+/// as it arrives.
+///
+/// Requests to one server run at most `concurrency` at a time. A terminal error (a refused
+/// request, or a server gone past the retry budget) stops the run; everything completed is
+/// already journaled, so running the same command again resumes.
+public struct ProbeRunner: Sendable {
+    public var clients: [String: any ModelClient]
+    public var journal: Journal
+    public var reader: AnswerReader
+    public var concurrency: Int
+    /// At most this many new requests in this run; nil for no limit.
+    public var maximumRequests: Int?
+    public var progress: @Sendable (Int, Int) -> Void
+
+    public init(clients: [String: any ModelClient], journal: Journal, reader: AnswerReader, concurrency: Int,
+                maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
+        self.clients = clients
+        self.journal = journal
+        self.reader = reader
+        self.concurrency = concurrency
+        self.maximumRequests = maximumRequests
+        self.progress = progress
+    }
+
+    public struct Summary: Sendable {
+        public var planned: Int
+        public var fromJournal: Int
+        public var sent: Int
+        /// Requests left unsent by --max-requests.
+        public var capped: Int
+        public var seconds: Double
+    }
+
+    /// Runs `requests`, grouped by server; `servers` maps a model name to its server.
+    public func run(_ requests: [ProbeRequest], servers: [String: String]) async throws -> Summary {
+        let started = Date()
+        var pending = requests.filter { journal.entry(for: $0.key) == nil }
+        let fromJournal = requests.count - pending.count
+        var capped = 0
+        if let maximumRequests, pending.count > maximumRequests {
+            capped = pending.count - maximumRequests
+            pending = Array(pending.prefix(maximumRequests))
+        }
+        let byServer = Dictionary(grouping: pending) { servers[$0.model] ?? $0.model }
+        let counter = Counter(total: pending.count, report: progress)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (_, queue) in byServer {
+                group.addTask { try await runQueue(queue, counter: counter) }
+            }
+            try await group.waitForAll()
+        }
+        return Summary(planned: requests.count, fromJournal: fromJournal, sent: pending.count, capped: capped,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// One server's requests, `concurrency` in flight.
+    private func runQueue(_ queue: [ProbeRequest], counter: Counter) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < min(concurrency, queue.count) {
+                let request = queue[next]
+                group.addTask { try await perform(request, counter: counter) }
+                next += 1
+            }
+            while try await group.next() != nil {
+                if next < queue.count {
+                    let request = queue[next]
+                    group.addTask { try await perform(request, counter: counter) }
+                    next += 1
+                }
+            }
+        }
+    }
+
+    private func perform(_ request: ProbeRequest, counter: Counter) async throws {
+        guard let client = clients[request.model] else { throw ProbeError.usage("no client for model \(request.model)") }
+        let started = Date()
+        let completion = try await client.complete(request)
+        try journal.append(JournalEntry(
+            key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
+            sample: request.sample, response: completion.text, answer: reader.category(of: completion.text),
+            topLogprobs: completion.topLogprobs, finishReason: completion.finishReason,
+            latencyMs: Date().timeIntervalSince(started) * 1000))
+        counter.increment()
+    }
+
+    /// Counts completed requests across tasks and reports each.
+    private final class Counter: @unchecked Sendable {
+        let total: Int
+        let report: @Sendable (Int, Int) -> Void
+        private var done = 0
+        private let lock = NSLock()
+
+        init(total: Int, report: @escaping @Sendable (Int, Int) -> Void) {
+            self.total = total
+            self.report = report
+        }
+
+        func increment() {
+            let value = lock.withLock { () -> Int in
+                done += 1
+                return done
+            }
+            report(value, total)
+        }
+    }
+}
+
+/// Answers from a journal, offline, through the same runner: a recorded run replays exactly.
+public struct ReplayClient: ModelClient {
+    public let journal: Journal
+
+    public init(journal: Journal) {
+        self.journal = journal
+    }
+
+    public func complete(_ request: ProbeRequest) async throws -> Completion {
+        guard let entry = journal.entry(for: request.key) else {
+            throw ProbeError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
+        }
+        return Completion(text: entry.response, finishReason: entry.finishReason, topLogprobs: entry.topLogprobs)
+    }
+}

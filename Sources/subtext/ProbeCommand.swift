@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import SubtextProbes
+import SubtextReport
+
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Ask models a battery of questions many times and measure which preferences shifted.",
+        discussion: """
+            Writes OUT/probe.md, OUT/probe.json, OUT/probe.svg and OUT/journal.jsonl. Running the same \
+            command again resumes from the journal: answered requests are not sent again.
+
+            Models come from --model NAME=URL[#MODEL_ID] (no system prompt) or --models FILE (YAML: \
+            name, url, model, system, api_key_env). Any OpenAI-compatible server works: vLLM, \
+            llama.cpp's llama-server, Ollama, OpenAI. API keys are read from the named environment \
+            variable and never written anywhere.
+            """)
+
+    @Argument(help: "A battery file (probes/*.yaml).")
+    var battery: String
+
+    @Option(help: ArgumentHelp("A model as NAME=URL[#MODEL_ID]; repeat for several.", valueName: "spec"))
+    var model: [String] = []
+
+    @Option(help: ArgumentHelp("A YAML file listing models.", valueName: "path"))
+    var models: String?
+
+    @Option(help: "The model to compare the others with.")
+    var reference: String?
+
+    @Option(help: ArgumentHelp("Directory for probe.md, probe.json, probe.svg and journal.jsonl.", valueName: "dir"))
+    var out: String
+
+    @Option(help: "Samples per prompt (default: the battery's).")
+    var samples: Int?
+
+    @Option(help: "Ask only the first N paraphrases (default: all).")
+    var prompts: Int?
+
+    @Option(help: "Requests in flight per server.")
+    var concurrency = 2
+
+    @Option(help: "Seconds for one request attempt.")
+    var timeout: Int64 = 60
+
+    @Option(help: "Send at most this many new requests in this run (the rest wait for the next run).")
+    var maxRequests: Int?
+
+    @Flag(help: "Print the number of requests and the estimated tokens, and send nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Answer from this journal, offline, instead of the servers.", valueName: "journal"))
+    var replay: String?
+
+    @Option(help: "Seed for the paraphrase bootstrap.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        guard !model.isEmpty || models != nil else { throw ValidationError("give --model NAME=URL or --models FILE") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+    }
+
+    func run() async throws {
+        let started = Date()
+        let loaded = try BatteryLoader().load(path: battery)
+        var endpoints = try model.map(Endpoint.init(shorthand:))
+        if let models { endpoints += try ModelsFile.load(path: models) }
+        let names = endpoints.map(\.name)
+        guard Set(names).count == names.count else { throw ValidationError("model names must be unique: \(names)") }
+        if let reference, !names.contains(reference) {
+            throw ValidationError("--reference \(reference) is not one of the models: \(names.joined(separator: ", "))")
+        }
+        let plan = ProbePlan(battery: loaded, endpoints: endpoints, samplesPerPrompt: samples, promptLimit: prompts)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let journal = try Journal(path: (out as NSString).appendingPathComponent("journal.jsonl"))
+        if journal.droppedTornLine { note("journal: dropped a torn last line (a run was cut short)") }
+        if !journal.damagedLines.isEmpty { note("journal: skipped unreadable lines \(journal.damagedLines)") }
+        let requests = plan.requests
+        let pending = requests.filter { journal.entry(for: $0.key) == nil }
+        if dryRun {
+            let sending = maxRequests.map { min($0, pending.count) } ?? pending.count
+            print("\(requests.count) requests planned (\(endpoints.count) models × \(plan.prompts.count) prompts × "
+                + "\(plan.samplesPerPrompt) samples); \(requests.count - pending.count) already in the journal; "
+                + "\(sending) would be sent, about \(plan.estimatedTokens(Array(pending.prefix(sending)))) tokens.")
+            return
+        }
+        let replayJournal = try replay.map { try Journal(path: $0) }
+        var clients: [String: any ModelClient] = [:]
+        for endpoint in endpoints {
+            clients[endpoint.name] = replayJournal.map { ReplayClient(journal: $0) }
+                ?? OpenAIClient(endpoint: endpoint, timeout: timeout)
+        }
+        let progress = Progress(quiet: quiet)
+        let runner = ProbeRunner(clients: clients, journal: journal, reader: AnswerReader(battery: loaded),
+                                 concurrency: concurrency, maximumRequests: maxRequests, progress: progress.report)
+        let summary = try await runner.run(requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.baseURL) }))
+        progress.finish()
+        var analysis = ProbeAnalysis()
+        analysis.seed = seed
+        let result = analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary)
+        let provenance = Provenance(
+            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            toolVersion: Subtext.version, blas: "", inputs: [.init(path: battery, sha256: try InputFiles.sha256(battery))],
+            seconds: Date().timeIntervalSince(started))
+        let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
+        let found = result.shifts.filter(\.isFound)
+        let describe = { (shift: ProbeResult.Shift) in
+            "\(shift.model): \(shift.category) \(String(format: "%+.1f", 100 * shift.delta)) points "
+                + "[\(String(format: "%+.1f", 100 * shift.ciLow)), \(String(format: "%+.1f", 100 * shift.ciHigh))], q = \(String(format: "%.3g", shift.q))"
+        }
+        print(found.isEmpty ? "no shift found" : "shifts found: " + found.map(describe).joined(separator: "; "))
+        let suggestive = result.shifts.filter { $0.excludesZero && !$0.isFound }
+        if !suggestive.isEmpty { print("suggestive: " + suggestive.map(describe).joined(separator: "; ")) }
+        print("\(summary.sent) requests sent in \(String(format: "%.1f", summary.seconds)) s, \(summary.fromJournal) from the journal"
+            + (summary.capped > 0 ? ", \(summary.capped) left for the next run (--max-requests)" : ""))
+        print("wrote " + written.joined(separator: ", "))
+    }
+}
+
+/// A progress bar on a terminal, plain lines every 10% otherwise.
+final class Progress: @unchecked Sendable {
+    private let quiet: Bool
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private let started = Date()
+    private var lastDecile = -1
+    private let lock = NSLock()
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    var report: @Sendable (Int, Int) -> Void {
+        { [self] done, total in self.update(done, total) }
+    }
+
+    private func update(_ done: Int, _ total: Int) {
+        guard !quiet, total > 0 else { return }
+        lock.withLock {
+            let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-3)
+            if terminal {
+                let width = 30, filled = width * done / total
+                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) requests, \(String(format: "%.1f", rate))/s".utf8))
+            } else if done * 10 / total > lastDecile {
+                lastDecile = done * 10 / total
+                note("\(done)/\(total) requests, \(String(format: "%.1f", rate))/s")
+            }
+        }
+    }
+
+    func finish() {
+        if !quiet && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
