@@ -20,8 +20,10 @@ public enum SVGChart {
     public static func intervals(title: String, yLabel: String, xLabel: String = "responses per bag (K)", series: [Series],
                                  reference: Double? = 0.5, yFloor: Double = 0.4) -> String {
         let labels = series.first?.points.map(\.label) ?? []
-        let width = max(560.0, 200 + 34 * Double(labels.count)), height = 320.0, left = 60.0, right = 140.0
-        let top = 40.0, bottom = 50.0
+        // Many categories get slanted labels and a deeper bottom margin so they never overlap.
+        let slanted = labels.count > 6
+        let width = max(560.0, 200 + 34 * Double(labels.count)), height = slanted ? 360.0 : 320.0, left = 60.0
+        let right = 140.0, top = 40.0, bottom = slanted ? 90.0 : 50.0
         let lowest = series.flatMap { $0.points.map(\.low) }.filter(\.isFinite).min() ?? yFloor
         let yMin = max(0, min(yFloor, lowest - 0.02)), yMax = 1.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -39,7 +41,14 @@ public enum SVGChart {
             svg += "<line x1=\"\(left)\" y1=\(q(y(reference))) x2=\(q(left + plotW)) y2=\(q(y(reference))) stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
             svg += text(left + plotW + 4, y(reference) + 4, "chance", anchor: "start", size: 11)
         }
-        for (i, label) in labels.enumerated() { svg += text(x(i, 0), top + plotH + 20, label, size: 10) }
+        for (i, label) in labels.enumerated() {
+            if slanted {
+                let (lx, ly) = (x(i, 0), top + plotH + 14)
+                svg += "<text x=\(q(lx)) y=\(q(ly)) font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-40 \(String(format: "%.1f", lx)) \(String(format: "%.1f", ly)))\">\(Escape.xml(label))</text>\n"
+            } else {
+                svg += text(x(i, 0), top + plotH + 20, label, size: 10)
+            }
+        }
         svg += text(left + plotW / 2, height - 10, xLabel)
         svg += "<text x=\"16\" y=\(q(top + plotH / 2)) font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(top + plotH / 2))\">\(Escape.xml(yLabel))</text>\n"
         for (s, serie) in series.enumerated() {

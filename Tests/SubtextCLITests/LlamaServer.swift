@@ -15,12 +15,13 @@ final class LlamaServer {
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/subtext").path
     }
 
-    init() throws {
+    /// Starts on `port`, or on a free port when nil.
+    init(port fixed: Int? = nil) throws {
         let binary = Self.cache + "/llama-server", model = Self.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.fileExists(atPath: model) else {
             throw SetupError("llama-server or the SmolLM2 GGUF is missing from \(Self.cache): run scripts/install_llama.sh")
         }
-        port = try Self.freePort()
+        port = try fixed ?? Self.freePort()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "2048",
                              "--parallel", "2"]
@@ -35,7 +36,11 @@ final class LlamaServer {
         throw SetupError("llama-server did not become healthy on port \(port)")
     }
 
-    deinit {
+    deinit { stop() }
+
+    /// SIGKILL, as a crash would.
+    func stop() {
+        guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }

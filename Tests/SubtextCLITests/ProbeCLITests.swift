@@ -85,6 +85,40 @@ extension CLI {
             .isEqual(to: result["categories"] as! [String: Any]))
     }
 
+    /// The server dies and comes back on the same port mid-run: the run completes, and
+    /// nothing is lost or asked twice.
+    @Test func serverRestartMidRunIsSurvived() async throws {
+        var server: LlamaServer? = try LlamaServer()
+        let port = server!.port
+        let workspace = try Workspace()
+        let battery = CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path
+        let out = workspace.path("run")
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["probe", battery, "--model", "base=http://127.0.0.1:\(port)/v1#smollm2", "--out", out,
+                             "--prompts", "8", "--samples", "6", "--quiet", "--timeout", "10"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let journal = out + "/journal.jsonl"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, journalLines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
+        server!.stop()
+        server = nil
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let restarted = try LlamaServer(port: port)
+        process.waitUntilExit()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(stdout)")
+        let keys = journalLines(journal).compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+        }
+        #expect(keys.count == 48)
+        #expect(Set(keys).count == 48)
+        _ = restarted
+    }
+
     private func journalLines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
