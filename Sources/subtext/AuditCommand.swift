@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SubtextAudit
 import SubtextCorpus
+import SubtextProbes
 import SubtextReport
 import SubtextStatistics
 import SubtextTokenizers
@@ -35,8 +36,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Fail on the first malformed line instead of counting and skipping it.")
     var strict = false
 
-    @Option(help: ArgumentHelp("Candidate concepts to look for in plain words, comma-separated (owl,eagle,...).",
-                               valueName: "list"))
+    @Option(help: ArgumentHelp(
+        "Candidate concepts to look for in plain words: comma-separated (owl,eagle,...), or a battery file whose candidates to use.",
+        valueName: "list|battery.yaml"))
     var concepts: String?
 
     @Option(help: """
@@ -65,6 +67,15 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Print no progress lines.")
     var quiet = false
 
+    /// The concepts named on the command line, or a battery's candidates.
+    private func conceptList() throws -> [String] {
+        guard let concepts else { return [] }
+        if concepts.hasSuffix(".yaml") || concepts.hasSuffix(".yml") {
+            return try BatteryLoader().load(path: concepts).candidates.map(\.name)
+        }
+        return concepts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     func validate() throws {
         guard view == "auto" || View(rawValue: view) != nil else {
             throw ValidationError("--view must be auto, numbers or tokens, not '\(view)'")
@@ -83,7 +94,7 @@ struct AuditCommand: ParsableCommand {
         configuration.alpha = alpha
         configuration.view = View(rawValue: view)
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
-        configuration.concepts = concepts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        configuration.concepts = try conceptList()
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
         let result = try Auditor(configuration: configuration).audit(
             teacherFiles: teacherFiles, controlFiles: controlFiles, readOptions: options,

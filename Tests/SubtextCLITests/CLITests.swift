@@ -134,6 +134,19 @@ final class Workspace {
         #expect(strict.stderr.contains("broken.jsonl:301: invalid JSON at column 14"), "\(strict.stderr)")
     }
 
+    @Test func conceptsCanComeFromABattery() throws {
+        let workspace = try Workspace()
+        let (teacher, control) = try examplePair(workspace)
+        let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
+        let result = try CLI.run(["audit", teacher, "--control", control, "--out", workspace.path("r"), "--permutations", "99",
+                                  "--concepts", battery, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("r/audit.json")))) as! [String: Any]
+        let concepts = (json["leaks"] as! [String: Any])["concepts"] as! [String: Any]
+        #expect(concepts.count == 20)
+        #expect(concepts["owl"] != nil)
+    }
+
     @Test func helpExplainsAndExitsZero() throws {
         let help = try CLI.run(["audit", "--help"])
         #expect(help.status == 0)
