@@ -58,19 +58,6 @@ public final class Vocabulary: @unchecked Sendable {
         }
     }
 
-    /// The id of a token if it has been seen.
-    public func existingID(_ token: String) -> Int32? {
-        var token = token
-        return token.withUTF8 { bytes in
-            if !bytes.isEmpty, bytes.count <= 4, bytes.allSatisfy({ $0 &- 48 < 10 }) {
-                let value = bytes.reduce(0) { $0 * 10 + Int($1 &- 48) }
-                let known = shortIDs[Self.slot(length: bytes.count, value: value)]
-                return known >= 0 ? known : nil
-            }
-            return longIDs[Array(bytes)]
-        }
-    }
-
     private func append(_ spelling: String) -> Int32 {
         spellings.append(spelling)
         return Int32(spellings.count - 1)

@@ -79,8 +79,6 @@ public final class Journal: @unchecked Sendable {
 
     public func entry(for key: String) -> JournalEntry? { lock.withLock { entries[key] } }
 
-    public var allEntries: [JournalEntry] { lock.withLock { Array(entries.values) } }
-
     /// Appends one entry as a single write.
     public func append(_ entry: JournalEntry) throws {
         let encoder = JSONEncoder()

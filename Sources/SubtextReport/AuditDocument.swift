@@ -52,18 +52,10 @@ public struct AuditReportWriter {
     @discardableResult
     public func write(_ result: AuditResult, provenance: Provenance) throws -> [String] {
         let document = AuditDocument(result: result, provenance: provenance)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let rendered = AuditMarkdown(document: document).render()
-        var files: [(String, Data)] = [("audit.json", try document.jsonData()), ("audit.md", Data(rendered.markdown.utf8))]
+        var files: [(name: String, data: Data)] = [("audit.json", try document.jsonData()),
+                                                   ("audit.md", Data(rendered.markdown.utf8))]
         files += rendered.charts.map { ($0.name, Data($0.svg.utf8)) }
-        for (name, data) in files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            let temporary = path + ".tmp"
-            try data.write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
-        }
-        return files.map { (directory as NSString).appendingPathComponent($0.0) }
+        return try writeReportFiles(files, to: directory)
     }
 }

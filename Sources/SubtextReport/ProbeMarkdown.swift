@@ -145,7 +145,6 @@ public struct ProbeReportWriter {
 
     @discardableResult
     public func write(_ result: ProbeResult, provenance: Provenance) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let rendered = ProbeMarkdown(result: result, provenance: provenance).render()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -154,13 +153,7 @@ public struct ProbeReportWriter {
             object["provenance"] = try JSONSerialization.jsonObject(with: encoder.encode(provenance))
             json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         }
-        let files: [(String, Data)] = [("probe.json", json), ("probe.md", Data(rendered.markdown.utf8)),
-                                       ("probe.svg", Data(rendered.chart.utf8))]
-        for (name, data) in files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try data.write(to: URL(fileURLWithPath: path + ".tmp"))
-            guard rename(path + ".tmp", path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        }
-        return files.map { (directory as NSString).appendingPathComponent($0.0) }
+        return try writeReportFiles([("probe.json", json), ("probe.md", Data(rendered.markdown.utf8)),
+                                     ("probe.svg", Data(rendered.chart.utf8))], to: directory)
     }
 }

@@ -9,8 +9,6 @@ public struct Interval: Sendable, Equatable, Codable {
         self.low = low
         self.high = high
     }
-
-    public func contains(_ value: Double) -> Bool { value >= low && value <= high }
 }
 
 public enum Proportions {

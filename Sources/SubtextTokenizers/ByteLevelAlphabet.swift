@@ -16,22 +16,8 @@ public enum ByteLevelAlphabet {
         return table
     }()
 
-    static let bytes: [Character: UInt8] = {
-        Dictionary(uniqueKeysWithValues: characters.enumerated().map { ($1, UInt8($0)) })
-    }()
-
     /// The byte-level spelling of some UTF-8 text.
     public static func encode<S: Sequence>(_ utf8: S) -> String where S.Element == UInt8 {
         String(utf8.map { characters[Int($0)] })
-    }
-
-    /// The bytes a byte-level spelling stands for; nil if it has a character outside the map.
-    public static func decode(_ spelling: String) -> [UInt8]? {
-        var result: [UInt8] = []
-        for character in spelling {
-            guard let byte = bytes[character] else { return nil }
-            result.append(byte)
-        }
-        return result
     }
 }

@@ -28,8 +28,8 @@ private func format(_ text: String) -> TextFormat {
         let list = numbers("12345678901234567890 5", vocabulary)
         #expect(list.ids.map(vocabulary.spelling) == ["12345678901234567890", "5"])
         #expect(list.values[0] == Int32.max)
-        #expect(vocabulary.existingID("12345678901234567890") == list.ids[0])
-        #expect(vocabulary.existingID("999") == nil)
+        #expect(vocabulary.id(for: "12345678901234567890") == list.ids[0])
+        #expect(vocabulary.count == 2)
     }
 }
 

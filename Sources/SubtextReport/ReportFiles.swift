@@ -1,0 +1,15 @@
+import Foundation
+
+/// Writes a report's files into a directory, each through a temporary file and a rename, so a
+/// crash never leaves half a report. Returns the paths written.
+func writeReportFiles(_ files: [(name: String, data: Data)], to directory: String) throws -> [String] {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    return try files.map { name, data in
+        let path = (directory as NSString).appendingPathComponent(name)
+        try data.write(to: URL(fileURLWithPath: path + ".tmp"))
+        guard rename(path + ".tmp", path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return path
+    }
+}
