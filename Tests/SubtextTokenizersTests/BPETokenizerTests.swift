@@ -58,3 +58,24 @@ import Testing
         }
     }
 }
+
+/// Id-for-id agreement with a real model's tokenizer: SmolLM2-135M-Instruct's vocabulary and
+/// merges read from its GGUF, against llama.cpp's own tokenisation from llama-server's
+/// /tokenize (scripts/make_smollm2_tokenizer_fixture.py).
+@Suite struct RealTokenizerTests {
+    struct Truth: Decodable {
+        struct Case: Decodable { let text: String, ids: [Int] }
+        let cases: [Case]
+    }
+
+    @Test func matchesLlamaCppOnSmolLM2() throws {
+        let tokenizer = try BPETokenizer(contentsOf: BPETokenizerTests.fixture("smollm2-gguf.json"))
+        let truth = try JSONDecoder().decode(
+            Truth.self, from: Data(contentsOf: URL(fileURLWithPath: BPETokenizerTests.fixture("smollm2-llama-server.json"))))
+        #expect(truth.cases.count > 10)
+        for example in truth.cases {
+            let ids = tokenizer.encode(example.text)
+            #expect(ids == example.ids, "\(example.text.debugDescription)\n got \(ids.compactMap(tokenizer.token))\nwant \(example.ids.compactMap(tokenizer.token))")
+        }
+    }
+}
