@@ -111,10 +111,3 @@ struct AuditCommand: ParsableCommand {
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
     }
 }
-
-/// Quotes an argument for a POSIX shell when it needs it, so a report's command can be pasted.
-func shellQuoted(_ argument: String) -> String {
-    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+")
-    if !argument.isEmpty, argument.unicodeScalars.allSatisfy(safe.contains) { return argument }
-    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}

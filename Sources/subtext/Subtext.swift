@@ -44,3 +44,10 @@ struct Subtext: AsyncParsableCommand {
 func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Quotes an argument for a POSIX shell when it needs it, so a report's command can be pasted.
+func shellQuoted(_ argument: String) -> String {
+    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+")
+    if !argument.isEmpty, argument.unicodeScalars.allSatisfy(safe.contains) { return argument }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
