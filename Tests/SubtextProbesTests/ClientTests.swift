@@ -42,7 +42,9 @@ import Testing
             guard case ProbeError.unavailable = error else { return false }
             return true
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Four attempts of at most one second each, plus tiny waits: bounded, not endless. The
+        // margin is wide because the suite shares 2 cores with other tests and servers.
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func retryDelaysAreBoundedAndHonourRetryAfter() {
