@@ -88,8 +88,7 @@ public struct Auditor: Sendable {
         progress("\(teacher.name): testing carriers")
         let tally = TokenTally(teacher: teacher.documents, control: control.documents, view: view)
         let carriers = CarrierFinder().carriers(tally, vocabulary: vocabulary)
-        let leaks = LeakScan.scan(teacher: teacher, control: control, teacherDocs: teacher.documents,
-                                  controlDocs: control.documents, concepts: c.concepts)
+        let leaks = LeakScan.scan(teacher: teacher, control: control, concepts: c.concepts)
         let minimumDetectable = RankTests.minimumDetectableAUROC(teacher.documents.count, control.documents.count,
                                                                  alpha: c.alpha)
         var malformed = teacher.malformed

@@ -30,8 +30,8 @@ public struct LeakScan: Sendable, Codable {
     /// Per concept, responses naming it.
     public var concepts: [String: Rate]
 
-    static func scan(teacher: LoadedCorpus, control: LoadedCorpus, teacherDocs: [Document], controlDocs: [Document],
-                     concepts: [String]) -> LeakScan {
+    static func scan(teacher: LoadedCorpus, control: LoadedCorpus, concepts: [String]) -> LeakScan {
+        let teacherDocs = teacher.documents, controlDocs = control.documents
         func rate(_ t: Int, _ c: Int, _ te: [String], _ ce: [String]) -> Rate {
             let table = TwoByTwoTable(t, teacherDocs.count - t, c, controlDocs.count - c)
             let newcombe = Proportions.newcombe(t, teacherDocs.count, c, controlDocs.count)

@@ -71,6 +71,8 @@ func formatP(_ p: Double, floor: Double) -> String {
     abs(p - floor) <= floor * 1e-9 ? "p ≤ \(scientific(floor)) (the permutation floor)" : "p = \(scientific(p))"
 }
 
-func scientific(_ value: Double) -> String {
+/// A p-value or other small number as people read it: 4 significant digits, or scientific
+/// notation below 0.001.
+public func scientific(_ value: Double) -> String {
     value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
 }

@@ -39,7 +39,6 @@ public struct JSONLReader {
     public struct Summary: Sendable {
         public var records = 0
         public var malformed = MalformedLines()
-        public var bytes = 0
     }
 
     /// Reads every record, calling `visit` for each; throws for unreadable input, an empty
@@ -68,7 +67,6 @@ public struct JSONLReader {
 
         while true {
             let count = try source.read(into: block)
-            summary.bytes += count
             if count == 0 { break }
             try lines.feed(UnsafeRawBufferPointer(rebasing: block[0..<count]), handle)
         }

@@ -7,6 +7,7 @@
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position = 0
+    private var skipped: [UInt8] = []
     private static let maximumDepth = 512
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -235,9 +236,13 @@ struct JSONScanner {
         return position - start
     }
 
+    /// Escapes in skipped strings are decoded into a reused buffer, not a new one each time.
     private mutating func skipEscape() throws {
-        var sink: [UInt8] = []
-        try readEscape(into: &sink)
+        var buffer = skipped
+        skipped = []  // moved out, not copied: `readEscape` mutates self too
+        buffer.removeAll(keepingCapacity: true)
+        try readEscape(into: &buffer)
+        skipped = buffer
     }
 
     private mutating func readEscape(into output: inout [UInt8]) throws {

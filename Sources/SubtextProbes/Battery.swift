@@ -1,6 +1,6 @@
 /// A probe battery: many paraphrases of one question, how to read the answers, and how to
 /// sample. Written as YAML in probes/ (see ``BatteryLoader``).
-public struct Battery: Sendable, Equatable {
+public struct Battery: Sendable {
     public enum Mode: String, Sendable {
         /// Take samples and count the answers.
         case sample
@@ -34,11 +34,4 @@ public struct Battery: Sendable, Equatable {
     /// The bucket for answers that name no candidate.
     public var unparsed: String
     public var hypotheses: [String]
-
-    public static func == (a: Battery, b: Battery) -> Bool {
-        a.id == b.id && a.version == b.version && a.description == b.description && a.mode == b.mode
-            && a.prompts == b.prompts && a.sampling == b.sampling && a.unparsed == b.unparsed
-            && a.hypotheses == b.hypotheses && a.candidates.map(\.name) == b.candidates.map(\.name)
-            && a.candidates.map(\.aliases) == b.candidates.map(\.aliases)
-    }
 }

@@ -54,12 +54,12 @@ public struct AuditMarkdown {
         text += "\n![AUROC against bag size](auroc.svg)\n\n"
         text += "The global p-value is \(pCell(result.pValue)): Bonferroni's 2 · min of this classifier test "
             + "(\(pCell(result.classifierP, floor: 1 / Double(result.permutations + 1)))) and the strongest carrier's "
-            + "Fisher p times the \(result.carriersTested) tokens tested (\(sci(result.carrierP))). "
+            + "Fisher p times the \(result.carriersTested) tokens tested (\(scientific(result.carrierP))). "
             + "As a whole, the two sides' token distributions are "
             + String(format: "%.3f", result.jensenShannonDistance) + " bits apart (Jensen–Shannon distance). "
         text += "The classifier p-value comes from relabelling whole responses (the document is the unit) "
             + "\(result.permutations) times and refitting every fold each time, so it is exact; its floor is "
-            + "\(sci(1 / Double(result.permutations + 1))). "
+            + "\(scientific(1 / Double(result.permutations + 1))). "
             + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
             + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
         if result.promptsConfounded {
@@ -86,7 +86,7 @@ public struct AuditMarkdown {
 
     private func pCell(_ p: Double, floor: Double? = nil) -> String {
         let floor = floor ?? result.pValueFloor
-        return abs(p - floor) <= floor * 1e-9 ? "≤ \(sci(floor))" : sci(p)
+        return abs(p - floor) <= floor * 1e-9 ? "≤ \(scientific(floor))" : scientific(p)
     }
 
     private func carriers() -> String {
@@ -102,7 +102,7 @@ public struct AuditMarkdown {
         for c in result.carriers {
             text += "| \(Escape.markdown(c.token)) | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "
                 + "\(c.controlDocuments) | \(String(format: "%.2f", c.g2)) | \(String(format: "%.2f", c.z)) | "
-                + "\(sci(c.p)) | \(sci(c.q)) |\n"
+                + "\(scientific(c.p)) | \(scientific(c.q)) |\n"
         }
         return text + "\n![Carriers by log-odds z](carriers.svg)\n"
     }
@@ -110,7 +110,7 @@ public struct AuditMarkdown {
     private func leaks() -> String {
         let wordy = result.leaks.wordy
         var text = "## Leak scan\n\n"
-        text += "Responses containing words: \(wordy.teacher) teacher, \(wordy.control) control (Fisher p = \(sci(wordy.p))).\n\n"
+        text += "Responses containing words: \(wordy.teacher) teacher, \(wordy.control) control (Fisher p = \(scientific(wordy.p))).\n\n"
         text += examples(wordy)
         if result.leaks.concepts.isEmpty {
             text += "\nNo candidate concepts were given (`--concepts owl,eagle,...`).\n"
@@ -122,7 +122,7 @@ public struct AuditMarkdown {
             text += "| \(Escape.markdown(concept)) | \(rate.teacher) | \(rate.control) | "
                 + "\(percent(rate.teacherRate)) [\(percent(rate.teacherInterval.low)), \(percent(rate.teacherInterval.high))] | "
                 + "\(percent(rate.difference)) [\(percent(rate.differenceInterval.low)), \(percent(rate.differenceInterval.high))] | "
-                + "\(sci(rate.p)) |\n"
+                + "\(scientific(rate.p)) |\n"
         }
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) where rate.teacher + rate.control > 0 {
             text += "\nResponses naming \(Escape.markdown(concept)):\n" + examples(rate)
@@ -169,7 +169,7 @@ public struct AuditMarkdown {
         var text = "## Reproduce\n\n```sh\n\(p.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
         text += "- subtext \(Escape.markdown(p.toolVersion)), seed \(result.seed), \(result.permutations) permutations, "
             + "\(result.folds) folds, schema version \(result.schemaVersion)\n"
-        text += "- BLAS: \(Escape.markdown(p.blas))\n"
+        if let blas = p.blas { text += "- BLAS: \(Escape.markdown(blas))\n" }
         text += "- took \(String(format: "%.1f", p.seconds)) s\n\n| input | SHA-256 |\n|---|---|\n"
         for input in p.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
         return text
@@ -197,11 +197,7 @@ public struct AuditMarkdown {
 
     private func displayName(_ path: String) -> String { (path as NSString).lastPathComponent }
 
-    private func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
 
     private func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "n/a" }
 
-    private func sci(_ value: Double) -> String {
-        value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextAudit
 import SubtextProbes
 
 /// Renders a probe run for people: the shifts found first, then what each model was sent,
@@ -40,7 +41,7 @@ public struct ProbeMarkdown {
     private func line(_ shift: ProbeResult.Shift) -> String {
         "- **\(Escape.markdown(shift.model))**: \(Escape.markdown(shift.category)) \(String(format: "%+.1f", 100 * shift.delta)) "
             + "points [\(String(format: "%+.1f", 100 * shift.ciLow)), \(String(format: "%+.1f", 100 * shift.ciHigh))], "
-            + "paired p = \(sci(shift.p)), q = \(sci(shift.q))\n"
+            + "paired p = \(scientific(shift.p)), q = \(scientific(shift.q))\n"
     }
 
     private func sent() -> String {
@@ -78,15 +79,15 @@ public struct ProbeMarkdown {
         for shift in result.shifts {
             text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | "
                 + "\(String(format: "%+.3f", shift.delta)) | [\(String(format: "%+.3f", shift.ciLow)), "
-                + "\(String(format: "%+.3f", shift.ciHigh))] | \(sci(shift.p)) | \(sci(shift.q)) | "
+                + "\(String(format: "%+.3f", shift.ciHigh))] | \(scientific(shift.p)) | \(scientific(shift.q)) | "
                 + "[\(String(format: "%+.3f", shift.newcombeLow)), \(String(format: "%+.3f", shift.newcombeHigh))] | "
-                + "\(sci(shift.fisherP)) |\n"
+                + "\(scientific(shift.fisherP)) |\n"
         }
         text += "\nOmnibus G² on the whole answer distribution (categories expected fewer than 5 times pooled):\n\n"
         for test in result.omnibus {
             let pooled = test.pooled.map { Escape.markdown($0) }.joined(separator: ", ")
             let g2 = String(format: "%.2f", test.g2)
-            text += "- \(Escape.markdown(test.model)): G² = \(g2), df = \(test.degreesOfFreedom), p = \(sci(test.p))"
+            text += "- \(Escape.markdown(test.model)): G² = \(g2), df = \(test.degreesOfFreedom), p = \(scientific(test.p))"
             text += (pooled.isEmpty ? "" : "; pooled: \(pooled)") + "\n"
         }
         return text
@@ -128,11 +129,7 @@ public struct ProbeMarkdown {
                                   xLabel: "answer", series: series, reference: nil, yFloor: 0)
     }
 
-    private func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
 
-    private func sci(_ value: Double) -> String {
-        value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
-    }
 }
 
 /// Writes probe.md, probe.json and probe.svg, each through a temporary file and a rename.

@@ -12,11 +12,12 @@ public struct Provenance: Codable, Sendable {
 
     public var command: String
     public var toolVersion: String
-    public var blas: String
+    /// The BLAS build, for reports whose numbers depend on it; nil otherwise.
+    public var blas: String?
     public var inputs: [Input]
     public var seconds: Double
 
-    public init(command: String, toolVersion: String, blas: String, inputs: [Input], seconds: Double) {
+    public init(command: String, toolVersion: String, blas: String?, inputs: [Input], seconds: Double) {
         self.command = command
         self.toolVersion = toolVersion
         self.blas = blas

@@ -105,7 +105,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let result = analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary)
         let provenance = Provenance(
             command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
-            toolVersion: Subtext.version, blas: "", inputs: [.init(path: battery, sha256: try InputFiles.sha256(battery))],
+            toolVersion: Subtext.version, blas: nil, inputs: [.init(path: battery, sha256: try InputFiles.sha256(battery))],
             seconds: Date().timeIntervalSince(started))
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
         let found = result.shifts.filter(\.isFound)
