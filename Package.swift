@@ -56,6 +56,6 @@ let package = Package(
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["subtext"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes"]),
     ]
 )

@@ -18,4 +18,10 @@ public struct AnswerReader: Sendable {
     public func category(of answer: String) -> String {
         matcher.earliest(in: answer).map { battery.candidates[$0].name } ?? battery.unparsed
     }
+
+    /// The candidate a model gives the most probability, or the unparsed bucket when it saw none.
+    public func mostLikely(_ scores: CandidateScores) -> String {
+        let best = scores.logprobs.indices.compactMap { index in scores.logprobs[index].map { (index, $0) } }.max { $0.1 < $1.1 }
+        return best.map { battery.candidates[$0.0].name } ?? battery.unparsed
+    }
 }

@@ -37,9 +37,13 @@ public struct Endpoint: Sendable, Equatable {
         self.init(name: name, baseURL: url, modelID: parts.count > 1 ? parts[1] : "default")
     }
 
-    var chatURL: String {
-        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/chat/completions"
-    }
+    var chatURL: String { trimmedBaseURL + "/chat/completions" }
+
+    /// Where a server's own endpoints live (/tokenize, /props, llama.cpp's /completion): the
+    /// base URL without its trailing /v1.
+    var serverRoot: String { trimmedBaseURL.hasSuffix("/v1") ? String(trimmedBaseURL.dropLast(3)) : trimmedBaseURL }
+
+    private var trimmedBaseURL: String { baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL }
 }
 
 /// Why a probe run cannot go on.

@@ -1,81 +1,68 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
 
 /// Something that answers probe requests: a live server, or a journal in replay.
 public protocol ModelClient: Sendable {
+    /// Sample mode: one chat completion.
     func complete(_ request: ProbeRequest) async throws -> Completion
+    /// Score mode: the log-probability of each of the request's scored forms.
+    func score(_ request: ProbeRequest) async throws -> CandidateScores
 }
 
 /// An OpenAI-compatible chat-completions client: vLLM, llama.cpp's llama-server, Ollama, OpenAI.
 public struct OpenAIClient: ModelClient {
     public let endpoint: Endpoint
-    public var retry: RetryPolicy
-    /// Seconds for one attempt, from sending to the whole body.
-    public var timeout: Int64
-    private let http: HTTPClient
+    private let poster: JSONPoster
+    private var scorer: (any CandidateScorer)?
 
     public init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .shared) {
         self.endpoint = endpoint
-        self.retry = retry
-        self.timeout = timeout
-        self.http = http
+        poster = JSONPoster(endpoint: endpoint, retry: retry, timeout: timeout, http: http)
+    }
+
+    /// How this client scores, once ``preparedForScoring(_:)`` has found a way.
+    public var scoringMethod: ScoringMethod? { scorer?.method }
+
+    /// Checks what the server can score with, before a run, and returns a client that scores
+    /// that way. With `method` nil the exact methods are tried first (llama.cpp's forced
+    /// tokens, then vLLM's prompt logprobs), then first-token top logprobs. Throws
+    /// ``ProbeError/cannotScore(model:reason:)`` naming every way tried, so a run never
+    /// scores at chance without saying so.
+    public func preparedForScoring(_ method: ScoringMethod? = nil) async throws -> OpenAIClient {
+        var reasons: [String] = []
+        for candidate in method.map({ [$0] }) ?? ScoringMethod.allCases {
+            do {
+                var prepared = self
+                switch candidate {
+                case .forcedTokens: prepared.scorer = try await ForcedTokenScorer.check(poster)
+                case .promptLogprobs: prepared.scorer = try await PromptLogprobScorer.check(poster)
+                case .topLogprobs: prepared.scorer = try await TopLogprobScorer.check(self)
+                }
+                return prepared
+            } catch let error as ProbeError {
+                if case .unavailable = error { throw error }  // the server is down, not incapable
+                reasons.append("\(candidate.rawValue): \(Self.reason(error))")
+            }
+        }
+        throw ProbeError.cannotScore(model: endpoint.name, reason: reasons.joined(separator: "; "))
     }
 
     public func complete(_ request: ProbeRequest) async throws -> Completion {
-        let body = try JSONSerialization.data(withJSONObject: Self.body(request), options: [.sortedKeys])
-        var generator = SystemRandomNumberGenerator()
-        var waited = 0.0
-        var attempt = 0
-        while true {
-            let failure: String
-            var retryAfter: Double?
-            do {
-                let response = try await send(body)
-                if response.status == 200 { return try Self.parse(response.body, model: endpoint.name) }
-                let excerpt = String(decoding: response.body.prefix(300), as: UTF8.self)
-                guard RetryPolicy.isRetryable(status: response.status) else {
-                    throw ProbeError.rejected(model: endpoint.name, status: response.status, body: excerpt)
-                }
-                failure = "HTTP \(response.status): \(excerpt)"
-                retryAfter = RetryPolicy.retryAfter(response.retryAfter)
-            } catch let error as ProbeError {
-                throw error
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                failure = "\(error)"  // timeouts, refused and reset connections
-            }
-            guard let wait = retry.delay(attempt: attempt, retryAfter: retryAfter, waited: waited, generator: &generator) else {
-                throw ProbeError.unavailable(model: endpoint.name, reason: failure)
-            }
-            try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
-            waited += wait
-            attempt += 1
+        try await complete(request, topLogprobs: nil)
+    }
+
+    public func score(_ request: ProbeRequest) async throws -> CandidateScores {
+        guard let scorer else {
+            throw ProbeError.cannotScore(model: endpoint.name, reason: "no scoring method was checked before the run")
         }
+        return try await scorer.score(request)
     }
 
-    private struct Response {
-        var status: Int
-        var body: Data
-        var retryAfter: String?
+    func complete(_ request: ProbeRequest, topLogprobs: Int?) async throws -> Completion {
+        try Self.parse(try await poster.send(endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs)), model: endpoint.name)
     }
 
-    private func send(_ body: Data) async throws -> Response {
-        var request = HTTPClientRequest(url: endpoint.chatURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let variable = endpoint.apiKeyVariable, let key = ProcessInfo.processInfo.environment[variable] {
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await http.execute(request, timeout: .seconds(timeout))
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Response(status: Int(response.status.code), body: Data(bytes.readableBytesView),
-                        retryAfter: response.headers.first(name: "Retry-After"))
-    }
-
-    static func body(_ request: ProbeRequest) -> [String: Any] {
+    static func body(_ request: ProbeRequest, topLogprobs: Int?) -> [String: Any] {
         var messages: [[String: String]] = []
         if let system = request.system { messages.append(["role": "system", "content": system]) }
         messages.append(["role": "user", "content": request.user])
@@ -83,19 +70,18 @@ public struct OpenAIClient: ModelClient {
             "model": request.modelID, "messages": messages, "temperature": request.temperature,
             "max_tokens": request.maxTokens, "seed": request.seed, "n": 1,
         ]
-        if let top = request.topLogprobs {
+        if let topLogprobs {
             body["logprobs"] = true
-            body["top_logprobs"] = top
+            body["top_logprobs"] = topLogprobs
         }
         return body
     }
 
-    static func parse(_ data: Data, model: String) throws -> Completion {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let choice = (object["choices"] as? [[String: Any]])?.first,
+    static func parse(_ object: [String: Any], model: String) throws -> Completion {
+        guard let choice = (object["choices"] as? [[String: Any]])?.first,
               let message = choice["message"] as? [String: Any]
         else {
-            throw ProbeError.malformedResponse(model: model, reason: String(decoding: data.prefix(200), as: UTF8.self))
+            throw ProbeError.malformedResponse(model: model, reason: "no choices[0].message in \(Array(object.keys).sorted())")
         }
         let content = (message["content"] as? String) ?? ""
         let first = ((choice["logprobs"] as? [String: Any])?["content"] as? [[String: Any]])?.first
@@ -104,5 +90,13 @@ public struct OpenAIClient: ModelClient {
             return TokenLogprob(token: token, logprob: logprob)
         }
         return Completion(text: content, finishReason: choice["finish_reason"] as? String, topLogprobs: top)
+    }
+
+    private static func reason(_ error: ProbeError) -> String {
+        switch error {
+        case let .cannotScore(_, reason), let .malformedResponse(_, reason): return reason
+        case let .rejected(_, status, body): return "HTTP \(status) \(body.prefix(120))"
+        default: return error.description
+        }
     }
 }

@@ -1,6 +1,7 @@
 import SubtextStatistics
 
-/// The statistics of a sample-mode run, from its journal entries.
+/// The statistics of a probe run, from its journal entries. Sample mode is here; score mode
+/// is in ScoreAnalysis.swift.
 ///
 /// Answers cluster by paraphrase: one wording can pull a model toward an answer for all of
 /// its samples. So intervals resample whole paraphrases, and the test compares the two models
@@ -15,6 +16,7 @@ public struct ProbeAnalysis: Sendable {
     public init() {}
 
     public func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: ProbeRunner.Summary) -> ProbeResult {
+        if plan.battery.mode == .score { return analyseScores(plan: plan, journal: journal, reference: reference, summary: summary) }
         let categories = plan.battery.candidates.map(\.name) + [plan.battery.unparsed]
         let prompts = plan.prompts.map(\.id)
         // answers[model][prompt] = categories of the samples that have answers
@@ -66,13 +68,17 @@ public struct ProbeAnalysis: Sendable {
             seed: seed, notes: notes)
     }
 
+    func paraphraseDraws(_ paired: [String], model: String) -> [[String]] {
+        var generator = SeededGenerator.stream(seed, "paraphrase bootstrap \(model)")
+        return (0..<bootstrap).map { _ in paired.indices.map { _ in paired[Int.random(in: 0..<paired.count, using: &generator)] } }
+    }
+
     private func compare(
         _ model: String, _ reference: String, answers: [String: [String: [String]]], prompts: [String], categories: [String]
     ) -> [ProbeResult.Shift] {
         let mine = answers[model, default: [:]], theirs = answers[reference, default: [:]]
         let paired = prompts.filter { !(mine[$0] ?? []).isEmpty && !(theirs[$0] ?? []).isEmpty }
-        var generator = SeededGenerator.stream(seed, "paraphrase bootstrap \(model)")
-        let draws = (0..<bootstrap).map { _ in paired.indices.map { _ in paired[Int.random(in: 0..<paired.count, using: &generator)] } }
+        let draws = paraphraseDraws(paired, model: model)
         // Only categories either model gave are tested: the rest have nothing to compare and would
         // only dilute the Benjamini–Hochberg correction.
         let observed = categories.filter { category in
@@ -99,8 +105,9 @@ public struct ProbeAnalysis: Sendable {
             }
             let newcombe = Proportions.newcombe(a.count, max(a.n, 1), b.count, max(b.n, 1))
             return ProbeResult.Shift(
-                model: model, category: category, delta: delta, ciLow: interval.low, ciHigh: interval.high,
-                p: PairedTests.wilcoxonSignedRank(differences), q: 1, newcombeLow: newcombe.interval.low,
+                model: model, category: category, unit: "share", delta: delta, ciLow: interval.low, ciHigh: interval.high,
+                p: PairedTests.wilcoxonSignedRank(differences), q: 1, higher: differences.filter { $0 > 0 }.count,
+                paired: differences.count, newcombeLow: newcombe.interval.low,
                 newcombeHigh: newcombe.interval.high,
                 fisherP: TwoByTwoTable(a.count, a.n - a.count, b.count, b.n - b.count).fisherTwoSided)
         }
@@ -111,7 +118,7 @@ public struct ProbeAnalysis: Sendable {
     private func omnibusTest(
         _ model: String, _ reference: String, table: [String: [String: ProbeResult.Rate]], categories: [String]
     ) -> ProbeResult.Omnibus {
-        let a = categories.map { table[$0]![model]!.count }, b = categories.map { table[$0]![reference]!.count }
+        let a = categories.map { table[$0]![model]!.count ?? 0 }, b = categories.map { table[$0]![reference]!.count ?? 0 }
         let na = Double(a.reduce(0, +)), nb = Double(b.reduce(0, +)), total = na + nb
         var keptA: [Int] = [], keptB: [Int] = [], pooled: [String] = [], pooledA = 0, pooledB = 0
         for (index, category) in categories.enumerated() {

@@ -2,6 +2,7 @@
 public struct ProbePlan: Sendable {
     public var battery: Battery
     public var endpoints: [Endpoint]
+    /// Samples per prompt; always 1 in score mode, which reads probabilities instead.
     public var samplesPerPrompt: Int
     /// How many of the battery's paraphrases to ask, from the first; nil asks them all.
     public var promptLimit: Int?
@@ -9,21 +10,31 @@ public struct ProbePlan: Sendable {
     public init(battery: Battery, endpoints: [Endpoint], samplesPerPrompt: Int? = nil, promptLimit: Int? = nil) {
         self.battery = battery
         self.endpoints = endpoints
-        self.samplesPerPrompt = samplesPerPrompt ?? battery.sampling.samplesPerPrompt
+        self.samplesPerPrompt = battery.mode == .score ? 1 : samplesPerPrompt ?? battery.sampling.samplesPerPrompt
         self.promptLimit = promptLimit
     }
 
     public var prompts: [Battery.Prompt] { Array(battery.prompts.prefix(promptLimit ?? battery.prompts.count)) }
 
     /// The requests in a fixed order: model, then prompt, then sample. Sample i is sent with
-    /// seed `seed_base + i`, so repeated samples differ but reruns repeat.
+    /// seed `seed_base + i`, so repeated samples differ but reruns repeat. Score mode asks once
+    /// per model and prompt, greedily, for the candidates' log-probabilities.
     public var requests: [ProbeRequest] {
-        endpoints.flatMap { endpoint in
+        if battery.mode == .score {
+            return endpoints.flatMap { endpoint in
+                prompts.map { prompt in
+                    ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
+                                 temperature: 0, maxTokens: 1, seed: battery.sampling.seedBase, scoring: battery.scoredForms,
+                                 promptID: prompt.id, sample: 0)
+                }
+            }
+        }
+        return endpoints.flatMap { endpoint in
             prompts.flatMap { prompt in
                 (0..<samplesPerPrompt).map { sample in
                     ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
                                  temperature: battery.sampling.temperature, maxTokens: battery.sampling.maxTokens,
-                                 seed: battery.sampling.seedBase + sample, topLogprobs: nil, promptID: prompt.id,
+                                 seed: battery.sampling.seedBase + sample, scoring: nil, promptID: prompt.id,
                                  sample: sample)
                 }
             }

@@ -10,8 +10,8 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
     public var temperature: Double
     public var maxTokens: Int
     public var seed: Int
-    /// Top log-probabilities of the first generated token, for score mode; nil in sample mode.
-    public var topLogprobs: Int?
+    /// Score mode: the answer texts whose log-probabilities are read; nil in sample mode.
+    public var scoring: [String]?
     public var promptID: String
     public var sample: Int
 
@@ -23,7 +23,9 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
         canonical += "system=\(system.map { Self.escape($0) } ?? "<none>")\n"
         canonical += "user=\(Self.escape(user))\n"
         canonical += "temperature=\(temperature)\nmax_tokens=\(maxTokens)\nseed=\(seed)\n"
-        canonical += "top_logprobs=\(topLogprobs.map(String.init) ?? "<none>")\nsample=\(sample)\n"
+        // Sample requests keep the line they had before score mode existed, so older journals resume.
+        canonical += scoring.map { "score=\($0.map(Self.escape).joined(separator: "\n  "))\n" } ?? "top_logprobs=<none>\n"
+        canonical += "sample=\(sample)\n"
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -4,11 +4,14 @@ import SubtextStatistics
 public struct ProbeResult: Codable, Sendable {
     public static let schemaVersion = 1
 
+    /// A category's rate for one model. In sample mode, the share of answers naming it, with
+    /// a Wilson interval. In score mode, its probability as a share of all candidates'
+    /// probability, averaged over paraphrases, with a paraphrase bootstrap interval; `count`
+    /// is then null and `n` counts paraphrases.
     public struct Rate: Codable, Sendable {
-        public var count: Int
+        public var count: Int?
         public var n: Int
         public var rate: Double
-        /// Wilson 95% interval.
         public var ciLow: Double
         public var ciHigh: Double
 
@@ -19,22 +22,29 @@ public struct ProbeResult: Codable, Sendable {
     public struct Shift: Codable, Sendable {
         public var model: String
         public var category: String
+        /// What `delta` measures: "share" (answer share, or in top-logprobs scoring the share of
+        /// the candidates' probability) or "nats" (the mean per-paraphrase change in the
+        /// candidate's log-probability, from exact scoring).
+        public var unit: String
         public var delta: Double
         /// 95% bootstrap interval, resampling whole paraphrases.
         public var ciLow: Double
         public var ciHigh: Double
-        /// Wilcoxon signed-rank test on the per-paraphrase rate differences.
+        /// Wilcoxon signed-rank test on the per-paraphrase differences.
         public var p: Double
         /// Benjamini–Hochberg over this model's categories.
         public var q: Double
-        /// Newcombe's interval and Fisher's p on pooled counts, which ignore the clustering by
-        /// paraphrase and so are too narrow when paraphrases differ.
-        public var newcombeLow: Double
-        public var newcombeHigh: Double
-        public var fisherP: Double
+        /// Paraphrases where the model is above the reference, of those both answered.
+        public var higher: Int
+        public var paired: Int
+        /// Sample mode only: Newcombe's interval and Fisher's p on pooled counts, which ignore
+        /// the clustering by paraphrase and so are too narrow when paraphrases differ.
+        public var newcombeLow: Double?
+        public var newcombeHigh: Double?
+        public var fisherP: Double?
 
         enum CodingKeys: String, CodingKey {
-            case model, category, delta, p, q
+            case model, category, unit, delta, p, q, higher, paired
             case ciLow = "ci_low", ciHigh = "ci_high", newcombeLow = "newcombe_low", newcombeHigh = "newcombe_high"
             case fisherP = "fisher_p"
         }
@@ -67,6 +77,37 @@ public struct ProbeResult: Codable, Sendable {
         enum CodingKeys: String, CodingKey { case name, system, modelID = "model_id", baseURL = "base_url" }
     }
 
+    /// Score mode: how the probabilities were read, and how much they leave out.
+    public struct Scoring: Codable, Sendable {
+        public struct ModelScoring: Codable, Sendable {
+            /// The scoring methods found in this model's journal entries (one, unless a resumed
+            /// run changed it).
+            public var methods: [ScoringMethod]
+            /// Probability that the answer starts with none of the candidates, averaged over
+            /// paraphrases; with top-logprobs, mass outside the top-k counts as outside too.
+            public var outsideMean: Double
+            public var outsideMin: Double
+            public var outsideMax: Double
+            /// Top-logprobs only: mean mass on first tokens shared by several candidates.
+            public var ambiguousMean: Double?
+            /// Candidate × paraphrase values the method could not see (outside the top-k).
+            public var unseen: Int
+            public var scored: Int
+
+            enum CodingKeys: String, CodingKey {
+                case methods, unseen, scored
+                case outsideMean = "outside_mean", outsideMin = "outside_min", outsideMax = "outside_max"
+                case ambiguousMean = "ambiguous_mean"
+            }
+        }
+
+        /// The text scored for each candidate, in category order.
+        public var forms: [String: String]
+        public var models: [String: ModelScoring]
+        /// Per category, model and paraphrase: log P(form), null where unseen.
+        public var logprobs: [String: [String: [String: Double?]]]
+    }
+
     public var schemaVersion = ProbeResult.schemaVersion
     public var battery: String
     public var batteryVersion: Int
@@ -80,6 +121,7 @@ public struct ProbeResult: Codable, Sendable {
     public var categories: [String: [String: Rate]]
     public var shifts: [Shift]
     public var omnibus: [Omnibus]
+    public var scoring: Scoring?
     /// Per model, a few raw answers that named no candidate.
     public var unparsedExamples: [String: [String]]
     public var requests: [String: Int]
@@ -89,6 +131,6 @@ public struct ProbeResult: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, batteryVersion = "battery_version", mode, reference, models
         case modelInfo = "model_info", prompts, samplesPerPrompt = "samples_per_prompt", categoryOrder = "category_order"
-        case categories, shifts, omnibus, unparsedExamples = "unparsed_examples", requests, seed, notes
+        case categories, shifts, omnibus, scoring, unparsedExamples = "unparsed_examples", requests, seed, notes
     }
 }

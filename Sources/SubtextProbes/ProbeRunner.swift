@@ -78,12 +78,21 @@ public struct ProbeRunner: Sendable {
     private func perform(_ request: ProbeRequest, counter: Counter) async throws {
         guard let client = clients[request.model] else { throw ProbeError.usage("no client for model \(request.model)") }
         let started = Date()
-        let completion = try await client.complete(request)
-        try journal.append(JournalEntry(
-            key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
-            sample: request.sample, response: completion.text, answer: reader.category(of: completion.text),
-            topLogprobs: completion.topLogprobs, finishReason: completion.finishReason,
-            latencyMs: Date().timeIntervalSince(started) * 1000))
+        var entry = JournalEntry(key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
+                                 sample: request.sample, response: "", answer: reader.battery.unparsed, latencyMs: 0)
+        if request.scoring != nil {
+            let scores = try await client.score(request)
+            entry.scores = scores
+            entry.answer = reader.mostLikely(scores)
+        } else {
+            let completion = try await client.complete(request)
+            entry.response = completion.text
+            entry.answer = reader.category(of: completion.text)
+            entry.topLogprobs = completion.topLogprobs
+            entry.finishReason = completion.finishReason
+        }
+        entry.latencyMs = Date().timeIntervalSince(started) * 1000
+        try journal.append(entry)
         counter.increment()
     }
 
@@ -122,5 +131,12 @@ public struct ReplayClient: ModelClient {
             throw ProbeError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
         }
         return Completion(text: entry.response, finishReason: entry.finishReason, topLogprobs: entry.topLogprobs)
+    }
+
+    public func score(_ request: ProbeRequest) async throws -> CandidateScores {
+        guard let scores = journal.entry(for: request.key)?.scores else {
+            throw ProbeError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
+        }
+        return scores
     }
 }

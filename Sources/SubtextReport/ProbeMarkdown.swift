@@ -14,7 +14,10 @@ public struct ProbeMarkdown {
     }
 
     public func render() -> (markdown: String, chart: String) {
-        ([headline(), sent(), rates(), comparisons(), unparsed(), reproduce()].joined(separator: "\n"), chart())
+        let sections = result.scoring == nil
+            ? [headline(), sent(), rates(), comparisons(), unparsed(), reproduce()]
+            : [headline(), sent(), scoring(), rates(), comparisons(), reproduce()]
+        return (sections.joined(separator: "\n"), chart())
     }
 
     private func headline() -> String {
@@ -32,16 +35,51 @@ public struct ProbeMarkdown {
         } else {
             text += "No reference model was given (`--reference NAME`), so no shifts were tested.\n"
         }
-        text += "\n\(result.prompts) paraphrases × \(result.samplesPerPrompt) samples per model; "
-            + "\(result.requests["sent"] ?? 0) requests sent, \(result.requests["from_journal"] ?? 0) answered from the journal.\n"
+        text += "\n" + (result.scoring == nil
+            ? "\(result.prompts) paraphrases × \(result.samplesPerPrompt) samples per model; "
+            : "\(result.prompts) paraphrases scored per model; ")
+        text += "\(result.requests["sent"] ?? 0) requests sent, \(result.requests["from_journal"] ?? 0) answered from the journal.\n"
         for note in result.notes { text += "\n> \(Escape.markdown(note, limit: 1000))\n" }
         return text
     }
 
     private func line(_ shift: ProbeResult.Shift) -> String {
-        "- **\(Escape.markdown(shift.model))**: \(Escape.markdown(shift.category)) \(String(format: "%+.1f", 100 * shift.delta)) "
-            + "points [\(String(format: "%+.1f", 100 * shift.ciLow)), \(String(format: "%+.1f", 100 * shift.ciHigh))], "
-            + "paired p = \(scientific(shift.p)), q = \(scientific(shift.q))\n"
+        "- **\(Escape.markdown(shift.model))**: \(Escape.markdown(shift.category)) \(describe(shift)), higher in "
+            + "\(shift.higher)/\(shift.paired) paraphrases, paired p = \(scientific(shift.p)), q = \(scientific(shift.q))\n"
+    }
+
+    /// Δ with its interval, in the shift's own unit.
+    private func describe(_ shift: ProbeResult.Shift) -> String {
+        if shift.unit == "nats" {
+            return "\(String(format: "%+.2f", shift.delta)) nats [\(String(format: "%+.2f", shift.ciLow)), "
+                + "\(String(format: "%+.2f", shift.ciHigh))]"
+        }
+        return "\(String(format: "%+.1f", 100 * shift.delta)) points [\(String(format: "%+.1f", 100 * shift.ciLow)), "
+            + "\(String(format: "%+.1f", 100 * shift.ciHigh))]"
+    }
+
+    private func scoring() -> String {
+        guard let scoring = result.scoring else { return "" }
+        var text = "## How answers were scored\n\n"
+        let forms = result.categoryOrder.map { "\(Escape.markdown($0)) → “\(Escape.markdown(scoring.forms[$0] ?? $0))”" }
+        text += "Each candidate is scored as the start of the reply: " + forms.joined(separator: ", ") + ".\n\n"
+        text += "| model | method | outside mass, mean [min, max] | values unseen |\n|---|---|---|---:|\n"
+        for model in result.models {
+            guard let summary = scoring.models[model] else { continue }
+            let methods = summary.methods.map(\.rawValue).joined(separator: " + ")
+            var outside = "\(percent(summary.outsideMean)) [\(percent(summary.outsideMin)), \(percent(summary.outsideMax))]"
+            if let ambiguous = summary.ambiguousMean { outside += "; ambiguous first tokens \(percent(ambiguous))" }
+            text += "| \(Escape.markdown(model)) | \(methods) | \(outside) | \(summary.unseen)/\(summary.scored) |\n"
+        }
+        text += "\nThe outside mass is the probability that the reply starts with none of the candidates. "
+        if scoring.models.values.contains(where: { $0.methods.contains(.topLogprobs) }) {
+            text += "**Top-logprobs scoring sees only the first token, and only the server's top-k**: a candidate outside "
+                + "the top-k is unseen and counts as 0, and a first token that begins several candidates is ambiguous. "
+                + "Exact scoring (llama.cpp's llama-server, or vLLM) reads every candidate in full.\n"
+        } else {
+            text += "Scoring was exact: every token of every candidate was read from the model's full softmax.\n"
+        }
+        return text
     }
 
     private func sent() -> String {
@@ -55,33 +93,54 @@ public struct ProbeMarkdown {
     }
 
     private func rates() -> String {
-        var text = "## Answer rates\n\nShare of answers naming each candidate, with Wilson 95% intervals.\n\n"
+        var text = result.scoring == nil
+            ? "## Answer rates\n\nShare of answers naming each candidate, with Wilson 95% intervals.\n\n"
+            : "## Probability shares\n\nEach candidate's share of the candidates' probability, averaged over paraphrases, "
+                + "with paraphrase-bootstrap 95% intervals.\n\n"
         let header = result.models.map { Escape.markdown($0) }.joined(separator: " | ")
         let rule = String(repeating: "---:|", count: result.models.count)
         text += "| answer | \(header) |\n|---|\(rule)\n"
-        for category in result.categoryOrder where result.models.contains(where: { result.categories[category]![$0]!.count > 0 }) {
+        for category in shownCategories {
             text += "| \(Escape.markdown(category)) | " + result.models.map { model in
                 let rate = result.categories[category]![model]!
-                return "\(rate.count)/\(rate.n) = \(percent(rate.rate)) [\(percent(rate.ciLow)), \(percent(rate.ciHigh))]"
+                let counted = rate.count.map { "\($0)/\(rate.n) = " } ?? ""
+                return counted + "\(percent(rate.rate)) [\(percent(rate.ciLow)), \(percent(rate.ciHigh))]"
             }.joined(separator: " | ") + " |\n"
         }
-        return text + "\n![Answer rates](probe.svg)\n"
+        return text + "\n![Rates with intervals](probe.svg)\n"
+    }
+
+    /// Categories some model gave (sample mode) or gave visible probability (score mode).
+    private var shownCategories: [String] {
+        result.categoryOrder.filter { category in result.models.contains { result.categories[category]![$0]!.rate > 0 } }
     }
 
     private func comparisons() -> String {
         guard let reference = result.reference else { return "" }
-        var text = "## Against \(Escape.markdown(reference))\n\nΔ is the change in answer share. Its interval resamples "
+        var text = "## Against \(Escape.markdown(reference))\n\n"
+        if result.scoring != nil {
+            text += "Δ is the mean per-paraphrase change: in nats of the candidate's log-probability when scoring was exact, "
+                + "in its share of the candidates' probability otherwise. Its interval resamples whole paraphrases; p is "
+                + "Wilcoxon's signed-rank test on the per-paraphrase differences, q its Benjamini–Hochberg adjustment over "
+                + "candidates.\n\n| model | answer | Δ [95% CI] | higher in | p (paired) | q |\n|---|---|---|---:|---:|---:|\n"
+            for shift in result.shifts {
+                text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(describe(shift)) | "
+                    + "\(shift.higher)/\(shift.paired) | \(scientific(shift.p)) | \(scientific(shift.q)) |\n"
+            }
+            return text
+        }
+        text += "Δ is the change in answer share. Its interval resamples "
             + "whole paraphrases (answers cluster by paraphrase); p is Wilcoxon's signed-rank test on the per-paraphrase "
             + "differences, q its Benjamini–Hochberg adjustment over categories. The Newcombe interval and Fisher p pool "
             + "all answers and ignore the clustering, so they are too optimistic when paraphrases differ.\n\n"
         text += "| model | answer | Δ | 95% CI (paraphrase bootstrap) | p (paired) | q | Newcombe 95% CI | Fisher p |\n"
             + "|---|---|---:|---|---:|---:|---|---:|\n"
         for shift in result.shifts {
-            text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | "
-                + "\(String(format: "%+.3f", shift.delta)) | [\(String(format: "%+.3f", shift.ciLow)), "
-                + "\(String(format: "%+.3f", shift.ciHigh))] | \(scientific(shift.p)) | \(scientific(shift.q)) | "
-                + "[\(String(format: "%+.3f", shift.newcombeLow)), \(String(format: "%+.3f", shift.newcombeHigh))] | "
-                + "\(scientific(shift.fisherP)) |\n"
+            let delta = String(format: "%+.3f", shift.delta)
+            let interval = "[\(String(format: "%+.3f", shift.ciLow)), \(String(format: "%+.3f", shift.ciHigh))]"
+            let newcombe = "[\(String(format: "%+.3f", shift.newcombeLow ?? .nan)), \(String(format: "%+.3f", shift.newcombeHigh ?? .nan))]"
+            text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(delta) | \(interval) | "
+                + "\(scientific(shift.p)) | \(scientific(shift.q)) | \(newcombe) | \(scientific(shift.fisherP ?? .nan)) |\n"
         }
         text += "\nOmnibus G² on the whole answer distribution (categories expected fewer than 5 times pooled):\n\n"
         for test in result.omnibus {
@@ -118,14 +177,16 @@ public struct ProbeMarkdown {
 
     private func chart() -> String {
         let colors = ["#1d4ed8", "#c2410c", "#15803d", "#6b7280", "#7c3aed", "#b91c1c"]
-        let shown = result.categoryOrder.filter { category in result.models.contains { result.categories[category]![$0]!.count > 0 } }
         let series = result.models.enumerated().map { index, model in
-            SVGChart.Series(name: model, color: colors[index % colors.count], points: shown.map { category in
+            SVGChart.Series(name: model, color: colors[index % colors.count], points: shownCategories.map { category in
                 let rate = result.categories[category]![model]!
                 return (label: category, value: rate.rate, low: rate.ciLow, high: rate.ciHigh)
             })
         }
-        return SVGChart.intervals(title: "Answer rates with Wilson 95% intervals", yLabel: "share of answers",
+        let scored = result.scoring != nil
+        return SVGChart.intervals(title: scored ? "Probability shares with paraphrase-bootstrap 95% intervals"
+                                      : "Answer rates with Wilson 95% intervals",
+                                  yLabel: scored ? "share of candidates' probability" : "share of answers",
                                   xLabel: "answer", series: series, reference: nil, yFloor: 0)
     }
 

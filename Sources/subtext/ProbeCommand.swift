@@ -15,6 +15,13 @@ struct ProbeCommand: AsyncParsableCommand {
             name, url, model, system, api_key_env). Any OpenAI-compatible server works: vLLM, \
             llama.cpp's llama-server, Ollama, OpenAI. API keys are read from the named environment \
             variable and never written anywhere.
+
+            Score mode (--mode score, or mode: score in the battery) reads each candidate's \
+            probability as the start of the reply instead of sampling, and compares models \
+            paraphrase by paraphrase. Before the run it checks what each server can do: exact \
+            scoring on llama.cpp's llama-server (forced tokens) or vLLM (prompt_logprobs), else \
+            the first token's top_logprobs, which sees only the top-k and is reported as such. \
+            A server that gives no log-probabilities stops the run before anything is sent.
             """)
 
     @Argument(help: "A battery file (probes/*.yaml).")
@@ -31,6 +38,14 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Directory for probe.md, probe.json, probe.svg and journal.jsonl.", valueName: "dir"))
     var out: String
+
+    @Option(help: ArgumentHelp("sample counts answers; score reads answer probabilities (default: the battery's).",
+                               valueName: "sample|score"))
+    var mode: Battery.Mode?
+
+    @Option(help: ArgumentHelp("How score mode reads probabilities (default: the best the server offers).",
+                               valueName: "forced-tokens|prompt-logprobs|top-logprobs"))
+    var scoring: ScoringMethod?
 
     @Option(help: "Samples per prompt (default: the battery's).")
     var samples: Int?
@@ -67,7 +82,8 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        let loaded = try BatteryLoader().load(path: battery)
+        var loaded = try BatteryLoader().load(path: battery)
+        if let mode { loaded.mode = mode }
         var endpoints = try model.map(Endpoint.init(shorthand:))
         if let models { endpoints += try ModelsFile.load(path: models) }
         let names = endpoints.map(\.name)
@@ -87,13 +103,25 @@ struct ProbeCommand: AsyncParsableCommand {
             print("\(requests.count) requests planned (\(endpoints.count) models × \(plan.prompts.count) prompts × "
                 + "\(plan.samplesPerPrompt) samples); \(requests.count - pending.count) already in the journal; "
                 + "\(sending) would be sent, about \(plan.estimatedTokens(Array(pending.prefix(sending)))) tokens.")
+            if loaded.mode == .score {
+                print("Score mode: exact scoring sends one server call per candidate token (forced tokens) or per "
+                    + "candidate (prompt logprobs) for each request; top-logprobs scoring sends one.")
+            }
             return
         }
         let replayJournal = try replay.map { try Journal(path: $0) }
         var clients: [String: any ModelClient] = [:]
         for endpoint in endpoints {
-            clients[endpoint.name] = replayJournal.map { ReplayClient(journal: $0) }
-                ?? OpenAIClient(endpoint: endpoint, timeout: timeout)
+            if let replayJournal {
+                clients[endpoint.name] = ReplayClient(journal: replayJournal)
+            } else if loaded.mode == .score {
+                let client = try await OpenAIClient(endpoint: endpoint, timeout: timeout).preparedForScoring(scoring)
+                note("\(endpoint.name): scoring by \(client.scoringMethod!.rawValue)"
+                    + (client.scoringMethod!.isExact ? " (exact)" : " (first token, top-k only: approximate)"))
+                clients[endpoint.name] = client
+            } else {
+                clients[endpoint.name] = OpenAIClient(endpoint: endpoint, timeout: timeout)
+            }
         }
         let progress = Progress(quiet: quiet)
         let runner = ProbeRunner(clients: clients, journal: journal, reader: AnswerReader(battery: loaded),
@@ -110,8 +138,10 @@ struct ProbeCommand: AsyncParsableCommand {
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
         let found = result.shifts.filter(\.isFound)
         let describe = { (shift: ProbeResult.Shift) in
-            "\(shift.model): \(shift.category) \(String(format: "%+.1f", 100 * shift.delta)) points "
-                + "[\(String(format: "%+.1f", 100 * shift.ciLow)), \(String(format: "%+.1f", 100 * shift.ciHigh))], q = \(String(format: "%.3g", shift.q))"
+            let (scale, unit, digits) = shift.unit == "nats" ? (1.0, "nats", "%+.2f") : (100.0, "points", "%+.1f")
+            return "\(shift.model): \(shift.category) \(String(format: digits, scale * shift.delta)) \(unit) "
+                + "[\(String(format: digits, scale * shift.ciLow)), \(String(format: digits, scale * shift.ciHigh))], "
+                + "q = \(String(format: "%.3g", shift.q))"
         }
         print(found.isEmpty ? "no shift found" : "shifts found: " + found.map(describe).joined(separator: "; "))
         let suggestive = result.shifts.filter { $0.excludesZero && !$0.isFound }
@@ -157,3 +187,6 @@ final class Progress: @unchecked Sendable {
         if !quiet && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+extension Battery.Mode: ExpressibleByArgument {}
+extension ScoringMethod: ExpressibleByArgument {}

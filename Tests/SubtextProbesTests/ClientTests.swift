@@ -5,7 +5,7 @@ import Testing
 @Suite(.serialized) struct ClientTests {
     private func request(_ modelID: String, sample: Int = 0) -> ProbeRequest {
         ProbeRequest(model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
-                     seed: 1000 + sample, topLogprobs: 5, promptID: "p", sample: sample)
+                     seed: 1000 + sample, scoring: nil, promptID: "p", sample: sample)
     }
 
     /// 429 then 500 are retried, honouring Retry-After, and the third try's answer comes back.

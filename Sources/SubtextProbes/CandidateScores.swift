@@ -1,0 +1,45 @@
+/// How a server's answer probabilities were read.
+public enum ScoringMethod: String, Sendable, Codable, CaseIterable {
+    /// llama.cpp's llama-server: each token of a candidate forced in turn with a logit bias,
+    /// its log-probability read from the unbiased softmax. Exact, one request per token.
+    case forcedTokens = "forced-tokens"
+    /// vLLM: the candidate appended as the start of the assistant's reply and read back from
+    /// `prompt_logprobs`. Exact, one request per candidate.
+    case promptLogprobs = "prompt-logprobs"
+    /// Any OpenAI-compatible server: the first generated token's `top_logprobs`, matched to
+    /// candidates by prefix. Only the first token is seen, and candidates outside the top-k
+    /// are not seen at all.
+    case topLogprobs = "top-logprobs"
+
+    /// Whether every candidate gets its full log-probability.
+    public var isExact: Bool { self != .topLogprobs }
+}
+
+/// What one model gives each candidate as the start of its answer to one prompt.
+public struct CandidateScores: Sendable, Equatable, Codable {
+    public var method: ScoringMethod
+    /// log P(form | prompt) for each scored form, in the request's order. Nil where the method
+    /// cannot see it: a first token outside the server's top-k.
+    public var logprobs: [Double?]
+    /// Top-logprobs only: probability on first tokens that begin several candidates ("O"
+    /// begins both "Owl" and "Octopus"), which cannot be given to either.
+    public var ambiguous: Double?
+
+    public init(method: ScoringMethod, logprobs: [Double?], ambiguous: Double? = nil) {
+        self.method = method
+        self.logprobs = logprobs
+        self.ambiguous = ambiguous
+    }
+}
+
+/// Reads candidate probabilities from one server in one way.
+protocol CandidateScorer: Sendable {
+    var method: ScoringMethod { get }
+    func score(_ request: ProbeRequest) async throws -> CandidateScores
+}
+
+extension Battery {
+    /// The text scored for each candidate: its name, capitalised as a one-word answer starts
+    /// ("owl" → "Owl").
+    public var scoredForms: [String] { candidates.map { $0.name.prefix(1).uppercased() + $0.name.dropFirst() } }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Exact candidate log-probabilities from llama.cpp's llama-server.
+///
+/// llama-server has no prompt logprobs and no echo, but its native /completion reports the
+/// chosen token's log-probability from the softmax before sampling. Biasing the wanted token
+/// by +1000 makes it the chosen one without touching that softmax. So a candidate of k tokens
+/// costs k requests, each the chat prompt plus the candidate's earlier tokens, sent as token
+/// ids so nothing is re-tokenised differently. The server's prompt cache makes the repeated
+/// prefix cheap.
+struct ForcedTokenScorer: CandidateScorer {
+    let poster: JSONPoster
+    var method: ScoringMethod { .forcedTokens }
+
+    /// Fails with the reason unless the server is a llama-server that forces tokens as expected.
+    static func check(_ poster: JSONPoster) async throws -> ForcedTokenScorer {
+        let scorer = ForcedTokenScorer(poster: poster)
+        let props = try await poster.send(poster.endpoint.serverRoot + "/props", nil)
+        guard props["default_generation_settings"] != nil else {
+            throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "/props is not llama.cpp's")
+        }
+        let probe = ProbeRequest(model: poster.endpoint.name, modelID: poster.endpoint.modelID, system: nil,
+                                 user: "Say yes.", temperature: 0, maxTokens: 1, seed: 0, scoring: ["Yes"],
+                                 promptID: "capability", sample: 0)
+        guard let value = try await scorer.score(probe).logprobs.first ?? nil, value <= 0, value.isFinite else {
+            throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "forcing a token gave no log-probability")
+        }
+        return scorer
+    }
+
+    func score(_ request: ProbeRequest) async throws -> CandidateScores {
+        let prompt = try await promptTokens(request)
+        var memo: [[Int]: Double] = [:]  // candidates often share leading tokens ("O" in Owl, Octopus)
+        var logprobs: [Double?] = []
+        for form in request.scoring ?? [] {
+            let tokens = try await tokenize(form, special: false)
+            var total = 0.0
+            for index in tokens.indices {
+                let path = Array(tokens[...index])
+                if let known = memo[path] {
+                    total += known
+                    continue
+                }
+                let value = try await forced(prompt + tokens[..<index], target: tokens[index])
+                memo[path] = value
+                total += value
+            }
+            logprobs.append(total)
+        }
+        return CandidateScores(method: method, logprobs: logprobs)
+    }
+
+    /// The chat prompt as the server itself would build it, ending where the reply begins.
+    private func promptTokens(_ request: ProbeRequest) async throws -> [Int] {
+        var messages: [[String: String]] = []
+        if let system = request.system { messages.append(["role": "system", "content": system]) }
+        messages.append(["role": "user", "content": request.user])
+        let templated = try await poster.send(poster.endpoint.serverRoot + "/apply-template", ["messages": messages])
+        guard let text = templated["prompt"] as? String else { throw malformed("/apply-template gave no prompt") }
+        return try await tokenize(text, special: true)
+    }
+
+    private func tokenize(_ text: String, special: Bool) async throws -> [Int] {
+        let body: [String: Any] = ["content": text, "add_special": special, "parse_special": special]
+        let answer = try await poster.send(poster.endpoint.serverRoot + "/tokenize", body)
+        guard let tokens = answer["tokens"] as? [Int], !tokens.isEmpty else { throw malformed("/tokenize gave no tokens for \(text.debugDescription)") }
+        return tokens
+    }
+
+    private func forced(_ prompt: [Int], target: Int) async throws -> Double {
+        let body: [String: Any] = [
+            "prompt": prompt, "n_predict": 1, "n_probs": 1, "temperature": 0, "cache_prompt": true,
+            "logit_bias": [[target, 1000]], "post_sampling_probs": false,
+        ]
+        let answer = try await poster.send(poster.endpoint.serverRoot + "/completion", body)
+        guard let first = (answer["completion_probabilities"] as? [[String: Any]])?.first,
+              first["id"] as? Int == target, let logprob = first["logprob"] as? Double
+        else { throw malformed("/completion did not report the forced token \(target)") }
+        return logprob
+    }
+
+    private func malformed(_ reason: String) -> ProbeError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
+}

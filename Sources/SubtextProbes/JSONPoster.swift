@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Posts JSON to one model server and reads JSON back, retrying what a restarting or busy
+/// server answers (see ``RetryPolicy``) and stopping on everything else.
+///
+/// Every client and scorer goes through it, so all of them retry alike and none logs the key.
+struct JSONPoster: Sendable {
+    let endpoint: Endpoint
+    var retry: RetryPolicy
+    /// Seconds for one attempt, from sending to the whole body.
+    var timeout: Int64
+    let http: HTTPClient
+
+    /// POSTs `body` (or GETs when it is nil) and returns the decoded JSON object.
+    func send(_ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        var generator = SystemRandomNumberGenerator()
+        var waited = 0.0
+        var attempt = 0
+        while true {
+            let failure: String
+            var retryAfter: Double?
+            do {
+                let response = try await execute(url, data)
+                if response.status == 200 {
+                    guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+                        throw ProbeError.malformedResponse(model: endpoint.name, reason: Self.excerpt(response.body))
+                    }
+                    return object
+                }
+                guard RetryPolicy.isRetryable(status: response.status) else {
+                    throw ProbeError.rejected(model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
+                }
+                failure = "HTTP \(response.status): \(Self.excerpt(response.body))"
+                retryAfter = RetryPolicy.retryAfter(response.retryAfter)
+            } catch let error as ProbeError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failure = "\(error)"  // timeouts, refused and reset connections
+            }
+            guard let wait = retry.delay(attempt: attempt, retryAfter: retryAfter, waited: waited, generator: &generator) else {
+                throw ProbeError.unavailable(model: endpoint.name, reason: failure)
+            }
+            try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+            waited += wait
+            attempt += 1
+        }
+    }
+
+    private struct Response {
+        var status: Int
+        var body: Data
+        var retryAfter: String?
+    }
+
+    private func execute(_ url: String, _ body: Data?) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = body == nil ? .GET : .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let variable = endpoint.apiKeyVariable, let key = ProcessInfo.processInfo.environment[variable] {
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await http.execute(request, timeout: .seconds(timeout))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Response(status: Int(response.status.code), body: Data(bytes.readableBytesView),
+                        retryAfter: response.headers.first(name: "Retry-After"))
+    }
+
+    private static func excerpt(_ data: Data) -> String { String(decoding: data.prefix(300), as: UTF8.self) }
+}
