@@ -55,6 +55,13 @@ extension ProbeAnalysis {
             notes.append("\(missing) planned requests have no scores yet (capped by --max-requests, or the run stopped); "
                 + "run the same command again to complete them.")
         }
+        let approximate = models.compactMap { scoring.models[$0] }.filter { $0.methods.contains(.topLogprobs) }
+        if !approximate.isEmpty {
+            let unseen = approximate.reduce(0) { $0 + $1.unseen }, scored = approximate.reduce(0) { $0 + $1.scored }
+            notes.append("Scored from the first token's top log-probabilities only: \(unseen) of \(scored) candidate values "
+                + "were outside the top-k and count as 0, and first tokens shared by several candidates count for none. "
+                + "A null result here is weak evidence; exact scoring (llama.cpp's llama-server, or vLLM) reads every candidate.")
+        }
         for model in models where (scoring.models[model]?.methods.count ?? 0) > 1 {
             notes.append("\(model) was scored by more than one method across resumed runs; its values mix them.")
         }
