@@ -27,7 +27,8 @@ let package = Package(
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration"]),
+        .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
         .target(
             name: "SubtextProbes",
@@ -40,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "subtext",
             dependencies: [
-                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes",
+                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -56,6 +57,7 @@ let package = Package(
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes"]),
     ]
 )

@@ -15,8 +15,7 @@ struct ForcedTokenScorer: CandidateScorer {
     /// Fails with the reason unless the server is a llama-server that forces tokens as expected.
     static func check(_ poster: JSONPoster) async throws -> ForcedTokenScorer {
         let scorer = ForcedTokenScorer(poster: poster)
-        let props = try await poster.send(poster.endpoint.serverRoot + "/props", nil)
-        guard props["default_generation_settings"] != nil else {
+        guard try await poster.isLlamaServer() else {
             throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "/props is not llama.cpp's")
         }
         let probe = ProbeRequest(model: poster.endpoint.name, modelID: poster.endpoint.modelID, system: nil,

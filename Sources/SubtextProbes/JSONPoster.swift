@@ -51,6 +51,16 @@ struct JSONPoster: Sendable {
         }
     }
 
+    /// Whether the server is llama.cpp's llama-server, which has GBNF grammars and the native
+    /// /completion endpoint: its /props describes its default generation settings.
+    func isLlamaServer() async throws -> Bool {
+        do {
+            return try await send(endpoint.serverRoot + "/props", nil)["default_generation_settings"] != nil
+        } catch ProbeError.rejected, ProbeError.malformedResponse {
+            return false
+        }
+    }
+
     private struct Response {
         var status: Int
         var body: Data

@@ -51,6 +51,9 @@ public struct OpenAIClient: ModelClient {
         try await complete(request, topLogprobs: nil)
     }
 
+    /// Whether requests may carry a llama.cpp GBNF grammar (``ProbeRequest/grammar``).
+    public func acceptsGrammars() async throws -> Bool { try await poster.isLlamaServer() }
+
     public func score(_ request: ProbeRequest) async throws -> CandidateScores {
         guard let scorer else {
             throw ProbeError.cannotScore(model: endpoint.name, reason: "no scoring method was checked before the run")
@@ -70,6 +73,7 @@ public struct OpenAIClient: ModelClient {
             "model": request.modelID, "messages": messages, "temperature": request.temperature,
             "max_tokens": request.maxTokens, "seed": request.seed, "n": 1,
         ]
+        if let grammar = request.grammar { body["grammar"] = grammar }
         if let topLogprobs {
             body["logprobs"] = true
             body["top_logprobs"] = topLogprobs

@@ -12,6 +12,23 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
     public var seed: Int
     /// Score mode: the answer texts whose log-probabilities are read; nil in sample mode.
     public var scoring: [String]?
+    /// A llama.cpp GBNF grammar the reply must follow (constrained decoding), or nil.
+    public var grammar: String?
+
+    public init(model: String, modelID: String, system: String?, user: String, temperature: Double, maxTokens: Int,
+                seed: Int, scoring: [String]?, grammar: String? = nil, promptID: String, sample: Int) {
+        self.model = model
+        self.modelID = modelID
+        self.system = system
+        self.user = user
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.scoring = scoring
+        self.grammar = grammar
+        self.promptID = promptID
+        self.sample = sample
+    }
     public var promptID: String
     public var sample: Int
 
@@ -25,6 +42,7 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
         canonical += "temperature=\(temperature)\nmax_tokens=\(maxTokens)\nseed=\(seed)\n"
         // Sample requests keep the line they had before score mode existed, so older journals resume.
         canonical += scoring.map { "score=\($0.map(Self.escape).joined(separator: "\n  "))\n" } ?? "top_logprobs=<none>\n"
+        if let grammar { canonical += "grammar=\(Self.escape(grammar))\n" }
         canonical += "sample=\(sample)\n"
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }

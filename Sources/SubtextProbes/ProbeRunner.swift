@@ -9,13 +9,14 @@ import Foundation
 public struct ProbeRunner: Sendable {
     public var clients: [String: any ModelClient]
     public var journal: Journal
-    public var reader: AnswerReader
+    /// Reads answers into a battery's categories; nil journals raw replies only (generation).
+    public var reader: AnswerReader?
     public var concurrency: Int
     /// At most this many new requests in this run; nil for no limit.
     public var maximumRequests: Int?
     public var progress: @Sendable (Int, Int) -> Void
 
-    public init(clients: [String: any ModelClient], journal: Journal, reader: AnswerReader, concurrency: Int,
+    public init(clients: [String: any ModelClient], journal: Journal, reader: AnswerReader?, concurrency: Int,
                 maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.clients = clients
         self.journal = journal
@@ -79,15 +80,15 @@ public struct ProbeRunner: Sendable {
         guard let client = clients[request.model] else { throw ProbeError.usage("no client for model \(request.model)") }
         let started = Date()
         var entry = JournalEntry(key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
-                                 sample: request.sample, response: "", answer: reader.battery.unparsed, latencyMs: 0)
+                                 sample: request.sample, response: "", answer: "", latencyMs: 0)
         if request.scoring != nil {
             let scores = try await client.score(request)
             entry.scores = scores
-            entry.answer = reader.mostLikely(scores)
+            entry.answer = reader?.mostLikely(scores) ?? ""
         } else {
             let completion = try await client.complete(request)
             entry.response = completion.text
-            entry.answer = reader.category(of: completion.text)
+            entry.answer = reader?.category(of: completion.text) ?? ""
             entry.topLogprobs = completion.topLogprobs
             entry.finishReason = completion.finishReason
         }

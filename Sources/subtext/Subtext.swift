@@ -14,7 +14,8 @@ struct Subtext: AsyncParsableCommand {
             --fail-on-signal was given.
             """,
         version: version,
-        subcommands: [AuditCommand.self, ProbeCommand.self, ReportCommand.self, NumbersCommand.self, ExampleCommand.self])
+        subcommands: [AuditCommand.self, ProbeCommand.self, GenerateCommand.self, ReportCommand.self, NumbersCommand.self,
+                      ExampleCommand.self])
 
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
     /// rather than swift-argument-parser's default 64.

@@ -28,12 +28,8 @@ import Testing
 
     /// A refused connection is retried until the budget runs out, then reported.
     @Test func refusedConnectionsAreRetriedWithinTheBudget() async throws {
-        let port: Int
-        do {
-            let server = try LocalServer.flaky()
-            port = server.port
-        }
-        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: "http://127.0.0.1:\(port)/v1", modelID: "x"),
+        let refusing = try RefusingPort()
+        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: "http://127.0.0.1:\(refusing.port)/v1", modelID: "x"),
                                   retry: RetryPolicy(attempts: 4, baseDelay: 0.01, maximumDelay: 0.02, budget: 1), timeout: 1)
         let started = Date()
         await #expect {

@@ -1,0 +1,52 @@
+import Foundation
+import SubtextGeneration
+
+/// Renders a generation run for people: what was written and how much the filter kept, then
+/// what each side was sent, the rejects, and how to reproduce. Model text is escaped.
+public struct GenerationMarkdown {
+    public let result: GenerationResult
+
+    public init(result: GenerationResult) {
+        self.result = result
+    }
+
+    public func render() -> String {
+        var text = "# Subtext generation: \(Escape.markdown(result.family.rawValue)) from \(Escape.markdown(result.modelID))\n\n"
+        let complete = result.sides.allSatisfy { $0.answered == $0.requested }
+        text += complete ? "All \(result.prompts) prompts answered on every side.\n\n"
+            : "**Incomplete**: some prompts have no reply yet; run the same command again to resume.\n\n"
+        text += "| side | kept / answered | pass rate [95% CI] | file |\n|---|---:|---|---|\n"
+        for side in result.sides {
+            text += "| \(Escape.markdown(side.name)) | \(side.kept)/\(side.answered) | \(percent(side.passRate)) "
+                + "[\(percent(side.passLow)), \(percent(side.passHigh))] | \(Escape.markdown(side.file)) |\n"
+        }
+        text += "\nConstrained decoding: **\(Escape.markdown(result.constrainedDecoding))**"
+        text += result.grammar == nil ? " (free-form replies, then the filter).\n"
+            : " (every request carried the grammar below).\n"
+        text += "Filter: \(Escape.markdown(result.filter)).\n"
+        for note in result.notes { text += "\n> \(Escape.markdown(note, limit: 1000))\n" }
+        text += "\n## What each side was sent\n\n| side | system prompt |\n|---|---|\n"
+        for side in result.sides {
+            text += "| \(Escape.markdown(side.name)) | "
+                + (side.system.map { Escape.markdown($0, limit: 400) } ?? "none sent (a chat template may add its own default)") + " |\n"
+        }
+        text += "\n## Rejected replies\n\n"
+        for side in result.sides where !side.rejections.isEmpty {
+            let reasons = side.rejections.sorted { $0.key < $1.key }.map { "\(Escape.markdown($0.key)): \($0.value)" }
+            text += "- **\(Escape.markdown(side.name))**: " + reasons.joined(separator: ", ") + "\n"
+            for example in side.rejectExamples { text += "  - \(Escape.markdown(example, limit: 160))\n" }
+        }
+        if result.sides.allSatisfy({ $0.rejections.isEmpty }) { text += "None.\n" }
+        if let grammar = result.grammar {
+            text += "\n## Grammar\n\n```\n\(grammar.replacingOccurrences(of: "```", with: "'''"))```\n"
+        }
+        text += "\n## Reproduce\n\n```sh\n\(result.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
+        text += "- subtext \(Escape.markdown(result.toolVersion)), prompt seed \(result.promptSeed), temperature "
+            + "\(result.temperature), max_tokens \(result.maxTokens)\n"
+        if let sha = result.modelFileSHA256, let file = result.modelFile {
+            text += "- model file \(Escape.markdown(file)), SHA-256 `\(sha)`\n"
+        }
+        text += "- journal.jsonl beside this report holds every raw reply; rerunning the command resumes from it\n"
+        return text
+    }
+}
