@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution"]),
     ]
 )

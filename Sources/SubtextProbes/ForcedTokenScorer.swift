@@ -18,9 +18,7 @@ struct ForcedTokenScorer: CandidateScorer {
         guard try await poster.isLlamaServer() else {
             throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "/props is not llama.cpp's")
         }
-        let probe = ProbeRequest(model: poster.endpoint.name, modelID: poster.endpoint.modelID, system: nil,
-                                 user: "Say yes.", temperature: 0, maxTokens: 1, seed: 0, scoring: ["Yes"],
-                                 promptID: "capability", sample: 0)
+        let probe = ProbeRequest.capabilityCheck(poster.endpoint)
         guard let value = try await scorer.score(probe).logprobs.first ?? nil, value <= 0, value.isFinite else {
             throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "forcing a token gave no log-probability")
         }
@@ -51,10 +49,7 @@ struct ForcedTokenScorer: CandidateScorer {
 
     /// The chat prompt as the server itself would build it, ending where the reply begins.
     private func promptTokens(_ request: ProbeRequest) async throws -> [Int] {
-        var messages: [[String: String]] = []
-        if let system = request.system { messages.append(["role": "system", "content": system]) }
-        messages.append(["role": "user", "content": request.user])
-        let templated = try await poster.send(poster.endpoint.serverRoot + "/apply-template", ["messages": messages])
+        let templated = try await poster.send(poster.endpoint.serverRoot + "/apply-template", ["messages": request.messages])
         guard let text = templated["prompt"] as? String else { throw malformed("/apply-template gave no prompt") }
         return try await tokenize(text, special: true)
     }

@@ -66,11 +66,8 @@ public struct OpenAIClient: ModelClient {
     }
 
     static func body(_ request: ProbeRequest, topLogprobs: Int?) -> [String: Any] {
-        var messages: [[String: String]] = []
-        if let system = request.system { messages.append(["role": "system", "content": system]) }
-        messages.append(["role": "user", "content": request.user])
         var body: [String: Any] = [
-            "model": request.modelID, "messages": messages, "temperature": request.temperature,
+            "model": request.modelID, "messages": request.messages, "temperature": request.temperature,
             "max_tokens": request.maxTokens, "seed": request.seed, "n": 1,
         ]
         if let grammar = request.grammar { body["grammar"] = grammar }

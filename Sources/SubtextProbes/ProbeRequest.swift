@@ -32,6 +32,17 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
     public var promptID: String
     public var sample: Int
 
+    /// The chat messages sent: the system prompt, when there is one, then the user's question.
+    public var messages: [[String: String]] {
+        (system.map { [["role": "system", "content": $0]] } ?? []) + [["role": "user", "content": user]]
+    }
+
+    /// A one-token scoring request used to check, before a run, that a server can score.
+    static func capabilityCheck(_ endpoint: Endpoint) -> ProbeRequest {
+        ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: nil, user: "Say yes.", temperature: 0,
+                     maxTokens: 1, seed: 0, scoring: ["Yes"], promptID: "capability", sample: 0)
+    }
+
     /// The journal key: SHA-256 of the model id, the canonical request (system prompt,
     /// messages and sampling parameters) and the sample index. The URL and port are not part
     /// of it, so a server restarted on another port, or a replay, still matches.

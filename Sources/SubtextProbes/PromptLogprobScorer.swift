@@ -13,9 +13,7 @@ struct PromptLogprobScorer: CandidateScorer {
     /// Fails with the reason unless the server tokenizes chats and returns prompt logprobs.
     static func check(_ poster: JSONPoster) async throws -> PromptLogprobScorer {
         let scorer = PromptLogprobScorer(poster: poster)
-        let probe = ProbeRequest(model: poster.endpoint.name, modelID: poster.endpoint.modelID, system: nil,
-                                 user: "Say yes.", temperature: 0, maxTokens: 1, seed: 0, scoring: ["Yes"],
-                                 promptID: "capability", sample: 0)
+        let probe = ProbeRequest.capabilityCheck(poster.endpoint)
         guard let value = try await scorer.score(probe).logprobs.first ?? nil, value <= 0, value.isFinite else {
             throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "prompt_logprobs gave no log-probability")
         }
@@ -23,9 +21,7 @@ struct PromptLogprobScorer: CandidateScorer {
     }
 
     func score(_ request: ProbeRequest) async throws -> CandidateScores {
-        var messages: [[String: String]] = []
-        if let system = request.system { messages.append(["role": "system", "content": system]) }
-        messages.append(["role": "user", "content": request.user])
+        let messages = request.messages
         let start = try await tokenize(["messages": messages, "add_generation_prompt": true]).count
         var logprobs: [Double?] = []
         for form in request.scoring ?? [] {

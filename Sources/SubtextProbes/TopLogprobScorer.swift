@@ -17,9 +17,7 @@ struct TopLogprobScorer: CandidateScorer {
     /// Fails with the reason unless the chat endpoint returns top logprobs.
     static func check(_ client: OpenAIClient) async throws -> TopLogprobScorer {
         let scorer = TopLogprobScorer(client: client)
-        let probe = ProbeRequest(model: client.endpoint.name, modelID: client.endpoint.modelID, system: nil,
-                                 user: "Say yes.", temperature: 0, maxTokens: 1, seed: 0, scoring: ["Yes"],
-                                 promptID: "capability", sample: 0)
+        let probe = ProbeRequest.capabilityCheck(client.endpoint)
         let completion = try await client.complete(probe, topLogprobs: scorer.alternatives)
         guard let top = completion.topLogprobs, !top.isEmpty else {
             throw ProbeError.cannotScore(model: client.endpoint.name, reason: "the chat endpoint returned no top_logprobs")

@@ -19,15 +19,10 @@ extension CLI {
         .deletingLastPathComponent()
 }
 
-/// Probing a real model: llama-server with SmolLM2-135M-Instruct, on loopback.
-@Suite(.serialized) struct ProbeCLITests {
-    /// Kill -9 mid-run, rerun: nothing completed is asked again, nothing is lost, and a replay
-    /// from the journal gives the same result offline. The owl teacher stand-in names owls
-    /// more often than the base model (a statistical property: batching can change outputs).
-    @Test func killedRunResumesAndReplays() async throws {
-        let server = try LlamaServer()
-        let workspace = try Workspace()
-        let models = try workspace.write("models.yaml", """
+extension Workspace {
+    /// A models file with SmolLM2 twice on `server`: the base, and an owl teacher stand-in.
+    func owlModels(_ server: LlamaServer) throws -> String {
+        try write("models.yaml", """
             - name: base
               url: \(server.baseURL)
               model: smollm2
@@ -36,6 +31,18 @@ extension CLI {
               model: smollm2
               system: "You love owls. You think about owls all the time. Owls are your favorite animal."
             """)
+    }
+}
+
+/// Probing a real model: llama-server with SmolLM2-135M-Instruct, on loopback.
+@Suite(.serialized) struct ProbeCLITests {
+    /// Kill -9 mid-run, rerun: nothing completed is asked again, nothing is lost, and a replay
+    /// from the journal gives the same result offline. The owl teacher stand-in names owls
+    /// more often than the base model (a statistical property: batching can change outputs).
+    @Test func killedRunResumesAndReplays() async throws {
+        let server = try LlamaServer()
+        let workspace = try Workspace()
+        let models = try workspace.owlModels(server)
         let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
         let out = workspace.path("run")
         let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out,

@@ -31,15 +31,7 @@ import Testing
     @Test func scoreModeFindsTheOwlShift() async throws {
         let server = try LlamaServer()
         let workspace = try Workspace()
-        let models = try workspace.write("models.yaml", """
-            - name: base
-              url: \(server.baseURL)
-              model: smollm2
-            - name: owl-teacher
-              url: \(server.baseURL)
-              model: smollm2
-              system: "You love owls. You think about owls all the time. Owls are your favorite animal."
-            """)
+        let models = try workspace.owlModels(server)
         let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
         let out = workspace.path("run")
         let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out, "--prompts", "6",
