@@ -72,7 +72,10 @@ subtext_llama *subtext_llama_open(const char *library_dir, const char *model_pat
     struct llama_context_params params = llama->llama_context_default_params();
     params.n_ctx = (uint32_t)n_ctx;
     params.n_batch = (uint32_t)n_ctx;
-    params.n_ubatch = (uint32_t)(n_ctx < 512 ? n_ctx : 512);
+    // Above 32 tokens a micro-batch takes a CPU matmul path whose results depend on a row's
+    // place in the batch: the same text scored up to 0.3 nats apart alone and batched. At 32 it
+    // scores the same alone, batched, and by llama-server's forced tokens.
+    params.n_ubatch = 32;
     params.n_seq_max = (uint32_t)n_seq;
     params.n_threads = n_threads;
     params.n_threads_batch = n_threads;
