@@ -70,8 +70,10 @@ subtext_llama *subtext_llama_open(const char *library_dir, const char *model_pat
         return NULL;
     }
     struct llama_context_params params = llama->llama_context_default_params();
-    params.n_ctx = (uint32_t)n_ctx;
-    params.n_batch = (uint32_t)n_ctx;
+    // One cache stream per sequence, n_ctx tokens each: attention then runs within a sequence,
+    // not over every token of the batch, which a shared cache would make quadratic in it.
+    params.n_ctx = (uint32_t)(n_ctx * n_seq);
+    params.n_batch = (uint32_t)(n_ctx * n_seq);
     // Above 32 tokens a micro-batch takes a CPU matmul path whose results depend on a row's
     // place in the batch: the same text scored up to 0.3 nats apart alone and batched. At 32 it
     // scores the same alone, batched, and by llama-server's forced tokens.
@@ -79,7 +81,7 @@ subtext_llama *subtext_llama_open(const char *library_dir, const char *model_pat
     params.n_seq_max = (uint32_t)n_seq;
     params.n_threads = n_threads;
     params.n_threads_batch = n_threads;
-    params.kv_unified = true;  // sequences of different lengths share one cache
+    params.kv_unified = false;
     llama->context = llama->llama_init_from_model(llama->model, params);
     if (!llama->context) {
         snprintf(error, error_capacity, "cannot make a context of %d tokens for %d sequences", n_ctx, n_seq);
@@ -119,8 +121,11 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
 int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, const int32_t *lengths, const int32_t *starts,
                             int32_t n_sequences, double *out) {
     int32_t total = 0;
-    for (int32_t s = 0; s < n_sequences; s++) total += lengths[s];
-    if (total > llama->n_ctx || n_sequences > llama->n_seq) return -100;
+    for (int32_t s = 0; s < n_sequences; s++) {
+        if (lengths[s] > llama->n_ctx) return -100;
+        total += lengths[s];
+    }
+    if (n_sequences > llama->n_seq) return -100;
     struct llama_batch batch = llama->llama_batch_init(total, 0, 1);
     int32_t at = 0;
     for (int32_t s = 0; s < n_sequences; s++) {

@@ -9,8 +9,9 @@ import Foundation
 /// directory scripts/install_llama.sh fills, so nothing else in Subtext needs it.
 public final class LlamaScorer {
     private let handle: OpaquePointer
-    /// Tokens one decode call may hold, all sequences together.
+    /// The longest sequence, prompt and text together, in tokens.
     public let contextTokens: Int
+    /// Sequences per decode call.
     public let maximumSequences: Int
     private let lock = NSLock()
 
@@ -21,8 +22,8 @@ public final class LlamaScorer {
         return cache + "/llama-lib/lib"
     }
 
-    public init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 4096,
-                maximumSequences: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
+                maximumSequences: Int = 16, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(maximumSequences),
                                               Int32(threads), &error, error.count)
@@ -80,15 +81,10 @@ public final class LlamaScorer {
         var results = [Double](repeating: 0, count: items.count)
         var start = 0
         while start < items.count {
-            var end = start, tokens = 0
-            while end < items.count, end - start < maximumSequences,
-                  tokens + items[end].context.count + items[end].continuation.count <= contextTokens {
-                tokens += items[end].context.count + items[end].continuation.count
-                end += 1
-            }
-            guard end > start else {
-                throw AttributionError.backend("a text of \(items[start].context.count + items[start].continuation.count) "
-                    + "tokens does not fit the \(contextTokens)-token context")
+            let end = min(start + maximumSequences, items.count)
+            if let long = items[start..<end].first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
+                throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
+                    + "than the \(contextTokens)-token context")
             }
             let batch = Array(items[start..<end])
             let flat = batch.flatMap { $0.context + $0.continuation }

@@ -36,6 +36,10 @@ struct AttributeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The system prompt scored for each concept, with {concept}.", valueName: "text"))
     var template = LikelihoodShift.defaultTemplate
 
+    @Option(help: ArgumentHelp("Threads for llama.cpp (default: all cores). Use fewer when a model server shares the "
+                               + "machine: llama.cpp's threads spin while they wait, so oversubscribed cores slow it many times over."))
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     @Option(help: "Seed for the sample and the bootstrap.")
     var seed: UInt64 = 1
 
@@ -51,7 +55,7 @@ struct AttributeCommand: AsyncParsableCommand {
         let teacherDocuments = try sampled(try Self.documents(teacher), stream: "teacher")
         let controlDocuments = try sampled(try Self.documents(control), stream: "control")
         note("scoring \(teacherDocuments.count) + \(controlDocuments.count) responses under \(candidates.count + 1) system prompts")
-        var shift = LikelihoodShift(scorer: try LlamaScorer(model: modelFile), template: template)
+        var shift = LikelihoodShift(scorer: try LlamaScorer(model: modelFile, threads: threads), template: template)
         shift.ranking.seed = seed
         let result = try shift.attribute(teacher: teacherDocuments, control: controlDocuments, concepts: candidates)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

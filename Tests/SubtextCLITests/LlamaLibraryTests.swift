@@ -9,7 +9,7 @@ import SubtextAttribution
     @Test func libraryScoresMatchTheServersForcedTokens() async throws {
         let server = try LlamaServer()
         let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
-                                     libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 1024,
+                                     libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256,
                                      maximumSequences: 8, threads: 2)
         let endpoint = Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2")
         let forced = ForcedTokenScorer(poster: JSONPoster(endpoint: endpoint, retry: RetryPolicy(), timeout: 60, http: .shared))

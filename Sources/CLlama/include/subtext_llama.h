@@ -8,7 +8,7 @@
 typedef struct subtext_llama subtext_llama;
 
 /// Loads libllama (and its ggml libraries) from `library_dir`, then the GGUF at `model_path`,
-/// with a context of `n_ctx` tokens shared by up to `n_seq` sequences. On failure returns NULL
+/// with room for up to `n_seq` sequences of up to `n_ctx` tokens each. On failure returns NULL
 /// and writes the reason into `error`.
 subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_seq,
                                   int32_t n_threads, char *error, size_t error_capacity);
@@ -24,8 +24,8 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
 
 /// Scores `n_sequences` token sequences laid end to end in `tokens`: sequence i has `lengths[i]`
 /// tokens, and `out[i]` receives the sum of log P(token t | tokens before t) for t from
-/// `starts[i]` to its end. All sequences go through one decode call, so they must fit the
-/// context together. Returns 0, or a negative llama_decode status.
+/// `starts[i]` to its end. All sequences go through one decode call. Returns 0, -100 when a
+/// sequence is too long or there are too many, or a negative llama_decode status.
 int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, const int32_t *lengths, const int32_t *starts,
                             int32_t n_sequences, double *out);
 
