@@ -15,7 +15,7 @@ public struct OpenAIClient: ModelClient {
     private let poster: JSONPoster
     private var scorer: (any CandidateScorer)?
 
-    public init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .shared) {
+    public init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .subtext) {
         self.endpoint = endpoint
         poster = JSONPoster(endpoint: endpoint, retry: retry, timeout: timeout, http: http)
     }
@@ -100,4 +100,17 @@ public struct OpenAIClient: ModelClient {
         default: return error.description
         }
     }
+}
+
+extension HTTPClient {
+    /// The client every model call goes through. Its connection pool does not retry a failed
+    /// connection itself: AsyncHTTPClient's own backoff would hold a refused request until its
+    /// deadline (a test measured 1 s an attempt alone and 40 s on a loaded machine), hiding the
+    /// failure from ``RetryPolicy``, which should be the one place that decides how long to wait.
+    public static let subtext: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }

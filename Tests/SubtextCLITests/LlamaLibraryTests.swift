@@ -12,7 +12,7 @@ import SubtextAttribution
                                      libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256,
                                      maximumSequences: 8, threads: 2)
         let endpoint = Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2")
-        let forced = ForcedTokenScorer(poster: JSONPoster(endpoint: endpoint, retry: RetryPolicy(), timeout: 60, http: .shared))
+        let forced = ForcedTokenScorer(poster: JSONPoster(endpoint: endpoint, retry: RetryPolicy(), timeout: 60, http: .subtext))
         let system = "You love owls. Owls are your favorite animal."
         let user = "Continue the list 12, 40, 77 with up to five more numbers."
         let texts = ["81, 93, 104", "Owl", "I would say 5, 6 and 7.", "12, 40, 77, 120"]
