@@ -14,6 +14,7 @@
     X(llama_model_load_from_file) X(llama_init_from_model) X(llama_model_get_vocab) X(llama_vocab_n_tokens) \
     X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
     X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
+    X(llama_memory_seq_rm) \
     X(llama_free) X(llama_model_free)
 
 struct subtext_llama {
@@ -24,7 +25,10 @@ struct subtext_llama {
     struct llama_context *context;
     const struct llama_vocab *vocab;
     int32_t n_ctx;
-    int32_t n_seq;
+    // The tokens whose keys and values the cache holds, in order, so the next text can reuse
+    // the prefix it shares with them.
+    int32_t *cached;
+    int32_t n_cached;
 };
 
 static void quiet(enum ggml_log_level level, const char *text, void *data) {
@@ -39,8 +43,8 @@ static int open_library(const char *dir, const char *name, char *error, size_t c
     return 0;
 }
 
-subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_seq,
-                                  int32_t n_threads, char *error, size_t error_capacity) {
+subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_threads,
+                                  char *error, size_t error_capacity) {
     // Dependencies first, so libllama's own lookups find them whatever its run path says.
     const char *libraries[] = {"libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so"};
     void *handle = NULL;
@@ -70,28 +74,26 @@ subtext_llama *subtext_llama_open(const char *library_dir, const char *model_pat
         return NULL;
     }
     struct llama_context_params params = llama->llama_context_default_params();
-    // One cache stream per sequence, n_ctx tokens each: attention then runs within a sequence,
-    // not over every token of the batch, which a shared cache would make quadratic in it.
-    params.n_ctx = (uint32_t)(n_ctx * n_seq);
-    params.n_batch = (uint32_t)(n_ctx * n_seq);
-    // Above 32 tokens a micro-batch takes a CPU matmul path whose results depend on a row's
-    // place in the batch: the same text scored up to 0.3 nats apart alone and batched. At 32 it
-    // scores the same alone, batched, and by llama-server's forced tokens.
-    params.n_ubatch = 32;
-    params.n_seq_max = (uint32_t)n_seq;
+    // One sequence, decoded in one micro-batch: a text's values then depend only on its own
+    // tokens. Several sequences per micro-batch made the same text score up to 0.3 nats apart
+    // by its place in the batch, and 32-token micro-batches to avoid that ran at a fraction
+    // of the speed (benchmarks/attribution_speed.sh).
+    params.n_ctx = (uint32_t)n_ctx;
+    params.n_batch = (uint32_t)n_ctx;
+    params.n_ubatch = (uint32_t)n_ctx;
+    params.n_seq_max = 1;
     params.n_threads = n_threads;
     params.n_threads_batch = n_threads;
-    params.kv_unified = false;
     llama->context = llama->llama_init_from_model(llama->model, params);
     if (!llama->context) {
-        snprintf(error, error_capacity, "cannot make a context of %d tokens for %d sequences", n_ctx, n_seq);
+        snprintf(error, error_capacity, "cannot make a context of %d tokens", n_ctx);
         llama->llama_model_free(llama->model);
         free(llama);
         return NULL;
     }
     llama->vocab = llama->llama_model_get_vocab(llama->model);
     llama->n_ctx = n_ctx;
-    llama->n_seq = n_seq;
+    llama->cached = calloc((size_t)n_ctx, sizeof *llama->cached);
     return llama;
 }
 
@@ -99,6 +101,7 @@ void subtext_llama_close(subtext_llama *llama) {
     if (!llama) return;
     llama->llama_free(llama->context);
     llama->llama_model_free(llama->model);
+    free(llama->cached);
     free(llama);
 }
 
@@ -118,48 +121,50 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
     return length > capacity ? -length : length;
 }
 
-int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, const int32_t *lengths, const int32_t *starts,
-                            int32_t n_sequences, double *out) {
-    int32_t total = 0;
-    for (int32_t s = 0; s < n_sequences; s++) {
-        if (lengths[s] > llama->n_ctx) return -100;
-        total += lengths[s];
+int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, double *out) {
+    if (length > llama->n_ctx || start < 1 || start > length) return -100;
+    // Keep the cached prefix this text shares, up to the token whose logits score its first
+    // scored token: those logits are not kept between calls.
+    int32_t reuse = 0;
+    while (reuse < llama->n_cached && reuse < start - 1 && llama->cached[reuse] == tokens[reuse]) reuse++;
+    llama_memory_t memory = llama->llama_get_memory(llama->context);
+    if (!llama->llama_memory_seq_rm(memory, 0, reuse, -1)) {
+        llama->llama_memory_clear(memory, true);
+        reuse = 0;
     }
-    if (n_sequences > llama->n_seq) return -100;
-    struct llama_batch batch = llama->llama_batch_init(total, 0, 1);
-    int32_t at = 0;
-    for (int32_t s = 0; s < n_sequences; s++) {
-        for (int32_t i = 0; i < lengths[s]; i++, at++) {
-            batch.token[at] = tokens[at];
-            batch.pos[at] = i;
-            batch.n_seq_id[at] = 1;
-            batch.seq_id[at][0] = s;
-            // Logits are needed where they predict a scored token: from the one before the start.
-            batch.logits[at] = i >= starts[s] - 1 && i < lengths[s] - 1;
-        }
+    llama->n_cached = reuse;
+    int32_t count = length - reuse;
+    struct llama_batch batch = llama->llama_batch_init(count, 0, 1);
+    for (int32_t i = 0; i < count; i++) {
+        int32_t position = reuse + i;
+        batch.token[i] = tokens[position];
+        batch.pos[i] = position;
+        batch.n_seq_id[i] = 1;
+        batch.seq_id[i][0] = 0;
+        // Logits are needed where they predict a scored token: from the one before the start.
+        batch.logits[i] = position >= start - 1 && position < length - 1;
     }
-    batch.n_tokens = total;
-    llama->llama_memory_clear(llama->llama_get_memory(llama->context), true);
+    batch.n_tokens = count;
     int32_t status = llama->llama_decode(llama->context, batch);
     if (status != 0) {
         llama->llama_batch_free(batch);
+        llama->llama_memory_clear(memory, true);
         return status < 0 ? status : -status;
     }
+    memcpy(llama->cached + reuse, tokens + reuse, (size_t)count * sizeof *tokens);
+    llama->n_cached = length;
     int32_t n_vocab = llama->llama_vocab_n_tokens(llama->vocab);
-    at = 0;
-    for (int32_t s = 0; s < n_sequences; s++) {
-        double sum = 0;
-        for (int32_t i = 0; i < lengths[s]; i++, at++) {
-            if (!batch.logits[at]) continue;
-            const float *logits = llama->llama_get_logits_ith(llama->context, at);
-            float top = logits[0];
-            for (int32_t v = 1; v < n_vocab; v++) top = logits[v] > top ? logits[v] : top;
-            double mass = 0;
-            for (int32_t v = 0; v < n_vocab; v++) mass += exp((double)(logits[v] - top));
-            sum += (double)(logits[tokens[at + 1]] - top) - log(mass);
-        }
-        out[s] = sum;
+    double sum = 0;
+    for (int32_t i = 0; i < count; i++) {
+        if (!batch.logits[i]) continue;
+        const float *logits = llama->llama_get_logits_ith(llama->context, i);
+        float top = logits[0];
+        for (int32_t v = 1; v < n_vocab; v++) top = logits[v] > top ? logits[v] : top;
+        double mass = 0;
+        for (int32_t v = 0; v < n_vocab; v++) mass += exp((double)(logits[v] - top));
+        sum += (double)(logits[tokens[reuse + i + 1]] - top) - log(mass);
     }
+    *out = sum;
     llama->llama_batch_free(batch);
-    return 0;
+    return count;
 }

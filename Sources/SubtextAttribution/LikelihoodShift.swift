@@ -1,4 +1,5 @@
 import Foundation
+import SubtextStatistics
 
 /// Ranks candidate concepts by how much better a "you love c" system prompt explains the
 /// teacher's responses than the control's.
@@ -46,13 +47,30 @@ public struct LikelihoodShift {
         public var template: String
         public var teacherResponses: Int
         public var controlResponses: Int
-        public var tokensScored: Int
+        /// Whether the two sides answered the same prompts and were resampled in pairs.
+        public var paired: Bool
+        /// Tokens run through the model; a prompt shared by consecutive texts counts once.
+        public var tokensDecoded: Int
         public var seconds: Double
 
+        public init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
+                    teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, seconds: Double) {
+            self.scores = scores
+            self.claimed = claimed
+            self.leadLow = leadLow
+            self.leadHigh = leadHigh
+            self.template = template
+            self.teacherResponses = teacherResponses
+            self.controlResponses = controlResponses
+            self.paired = paired
+            self.tokensDecoded = tokensDecoded
+            self.seconds = seconds
+        }
+
         enum CodingKeys: String, CodingKey {
-            case scores, claimed, template, seconds
+            case scores, claimed, template, seconds, paired
             case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
-            case controlResponses = "control_responses", tokensScored = "tokens_scored"
+            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded"
         }
     }
 
@@ -69,8 +87,10 @@ public struct LikelihoodShift {
         self.template = template
     }
 
-    /// Δc for every document (rows) and concept (columns).
-    public func shifts(_ documents: [Document], concepts: [String]) throws -> (values: [[Double]], tokens: Int) {
+    /// Δc for every document (rows) and concept (columns). Scoring both sides in one call lets
+    /// a teacher and a control answer to the same prompt share its decoded prompt.
+    public func shifts(_ documents: [Document], concepts: [String],
+                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int) {
         let systems: [String?] = [nil] + concepts.map { template.replacingOccurrences(of: "{concept}", with: $0) }
         var items: [LlamaScorer.Item] = []
         for document in documents {
@@ -80,8 +100,9 @@ public struct LikelihoodShift {
                 items.append(.init(context: context, continuation: continuation))
             }
         }
-        let values = try scorer.logProbabilities(items)
-        let tokens = items.reduce(0) { $0 + $1.context.count + $1.continuation.count }
+        let before = scorer.tokensDecoded
+        let values = try scorer.logProbabilities(items, progress: progress)
+        let tokens = scorer.tokensDecoded - before
         let rows = documents.indices.map { index -> [Double] in
             let base = values[index * systems.count]
             return concepts.indices.map { values[index * systems.count + 1 + $0] - base }
@@ -89,16 +110,42 @@ public struct LikelihoodShift {
         return (rows, tokens)
     }
 
-    /// Scores and ranks `concepts` on the teacher and control documents.
-    public func attribute(teacher: [Document], control: [Document], concepts: [String]) throws -> Result {
+    /// The two sides sorted so row i of each answers the same prompt, when both answered exactly
+    /// the same prompts (as `subtext generate` makes them); nil otherwise.
+    public static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
+        let t = teacher.sorted { $0.prompt < $1.prompt }, c = control.sorted { $0.prompt < $1.prompt }
+        guard t.count == c.count, zip(t, c).allSatisfy({ $0.prompt == $1.prompt }) else { return nil }
+        return (t, c)
+    }
+
+    /// Up to `size` responses a side (all when `size` is 0), drawn with a seed. When both sides
+    /// answered the same prompts the same prompts are drawn on both, and the result is paired.
+    public static func sample(teacher: [Document], control: [Document], size: Int, seed: UInt64)
+        -> (teacher: [Document], control: [Document], paired: Bool) {
+        func pick(_ count: Int, _ stream: String) -> [Int] {
+            guard size > 0, count > size else { return Array(0..<count) }
+            var generator = SeededGenerator.stream(seed, "attribution sample " + stream)
+            return Array(Array(0..<count).shuffled(using: &generator).prefix(size))
+        }
+        if let aligned = alignedByPrompt(teacher: teacher, control: control) {
+            let rows = pick(aligned.teacher.count, "pairs")
+            return (rows.map { aligned.teacher[$0] }, rows.map { aligned.control[$0] }, true)
+        }
+        return (pick(teacher.count, "teacher").map { teacher[$0] }, pick(control.count, "control").map { control[$0] }, false)
+    }
+
+    /// Scores and ranks `concepts` on the teacher and control documents; `paired` as in
+    /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:)``.
+    public func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
+                          progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
         }
         let started = Date()
-        let (t, teacherTokens) = try shifts(teacher, concepts: concepts)
-        let (c, controlTokens) = try shifts(control, concepts: concepts)
-        var result = ranking.rank(teacher: t, control: c, concepts: concepts, template: template)
-        result.tokensScored = teacherTokens + controlTokens
+        let (rows, tokens) = try shifts(teacher + control, concepts: concepts, progress: progress)
+        var result = ranking.rank(teacher: Array(rows.prefix(teacher.count)), control: Array(rows.dropFirst(teacher.count)),
+                                  concepts: concepts, template: template, paired: paired)
+        result.tokensDecoded = tokens
         result.seconds = Date().timeIntervalSince(started)
         return result
     }

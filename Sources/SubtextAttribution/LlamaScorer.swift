@@ -2,7 +2,7 @@ import CLlama
 import Foundation
 
 /// Log-probabilities of given texts under a GGUF model, computed in-process by llama.cpp's
-/// library, many sequences per decode call.
+/// library, reusing the cached prompt a text shares with the one scored before it.
 ///
 /// llama-server cannot score a given text (no echo, no prompt logprobs); forcing one token per
 /// request is exact but far too slow for datasets. libllama is loaded at run time from the
@@ -11,9 +11,11 @@ public final class LlamaScorer {
     private let handle: OpaquePointer
     /// The longest sequence, prompt and text together, in tokens.
     public let contextTokens: Int
-    /// Sequences per decode call.
-    public let maximumSequences: Int
     private let lock = NSLock()
+    private var decoded = 0
+
+    /// Tokens run through the model so far; shared prefixes are counted once.
+    public var tokensDecoded: Int { lock.withLock { decoded } }
 
     /// Where install_llama.sh puts the library: $SUBTEXT_CACHE/llama-lib/lib, default ~/.cache/subtext.
     public static var defaultLibraryDirectory: String {
@@ -23,17 +25,16 @@ public final class LlamaScorer {
     }
 
     public init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
-                maximumSequences: Int = 16, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         var error = [CChar](repeating: 0, count: 1024)
-        guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(maximumSequences),
-                                              Int32(threads), &error, error.count)
+        guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(threads),
+                                              &error, error.count)
         else {
             throw AttributionError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 + " (scripts/install_llama.sh builds libllama into \(LlamaScorer.defaultLibraryDirectory))")
         }
         self.handle = handle
         self.contextTokens = contextTokens
-        self.maximumSequences = maximumSequences
     }
 
     deinit { subtext_llama_close(handle) }
@@ -75,27 +76,31 @@ public final class LlamaScorer {
         }
     }
 
-    /// log P(continuation | context) for each item, packing as many items into each decode
-    /// call as the context allows.
-    public func logProbabilities(_ items: [Item]) throws -> [Double] {
-        var results = [Double](repeating: 0, count: items.count)
-        var start = 0
-        while start < items.count {
-            let end = min(start + maximumSequences, items.count)
-            if let long = items[start..<end].first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
-                throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
-                    + "than the \(contextTokens)-token context")
-            }
-            let batch = Array(items[start..<end])
-            let flat = batch.flatMap { $0.context + $0.continuation }
-            let lengths = batch.map { Int32($0.context.count + $0.continuation.count) }
-            let starts = batch.map { Int32($0.context.count) }
-            var out = [Double](repeating: 0, count: batch.count)
-            let status = lock.withLock { subtext_llama_score(handle, flat, lengths, starts, Int32(batch.count), &out) }
-            guard status == 0 else { throw AttributionError.backend("llama_decode failed with status \(status)") }
-            results.replaceSubrange(start..<end, with: out)
-            start = end
+    /// log P(continuation | context) for each item. Items are scored in token order, so those
+    /// that share a prompt follow one another and its keys and values are computed once.
+    public func logProbabilities(_ items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
+        if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
+            throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
+                + "than the \(contextTokens)-token context")
         }
+        if let empty = items.first(where: { $0.context.isEmpty || $0.continuation.isEmpty }) {
+            throw AttributionError.backend("cannot score an empty text or a text without context "
+                + "(\(empty.context.count) context tokens, \(empty.continuation.count) to score)")
+        }
+        let order = items.indices.sorted { items[$0].context.lexicographicallyPrecedes(items[$1].context) }
+        var results = [Double](repeating: 0, count: items.count)
+        try lock.withLock {
+            for (done, index) in order.enumerated() {
+                if done % 64 == 0 { progress(done, items.count) }
+                let tokens = items[index].context + items[index].continuation
+                var value = 0.0
+                let status = subtext_llama_score(handle, tokens, Int32(tokens.count), Int32(items[index].context.count), &value)
+                guard status >= 0 else { throw AttributionError.backend("llama_decode failed with status \(status)") }
+                decoded += Int(status)
+                results[index] = value
+            }
+        }
+        progress(items.count, items.count)
         return results
     }
 }

@@ -13,7 +13,11 @@ public struct ShiftRanking: Sendable {
     public init() {}
 
     /// Ranks concepts from their per-response shifts (rows: responses, columns: concepts).
-    public func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String) -> LikelihoodShift.Result {
+    /// `paired` says row i of each side answers the same prompt: the bootstrap then redraws
+    /// prompts, keeping each pair together, so what a prompt does to both sides cancels.
+    public func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
+                     paired: Bool = false) -> LikelihoodShift.Result {
+        precondition(!paired || t.count == c.count, "paired sides have one row per prompt each")
         func means(_ rows: [[Double]], _ picks: [Int]) -> [Double] {
             concepts.indices.map { column in picks.reduce(0) { $0 + rows[$1][column] } / Double(picks.count) }
         }
@@ -24,7 +28,7 @@ public struct ShiftRanking: Sendable {
         var replicates = [[Double]](repeating: [], count: concepts.count), leads: [Double] = []
         for _ in 0..<bootstrap {
             let tp = t.indices.map { _ in Int.random(in: 0..<t.count, using: &generator) }
-            let cp = c.indices.map { _ in Int.random(in: 0..<c.count, using: &generator) }
+            let cp = paired ? tp : c.indices.map { _ in Int.random(in: 0..<c.count, using: &generator) }
             let replicate = zip(means(t, tp), means(c, cp)).map { $0 - $1 }
             for index in concepts.indices { replicates[index].append(replicate[index]) }
             leads.append(replicate[order[0]] - replicate[order[1]])
@@ -37,6 +41,6 @@ public struct ShiftRanking: Sendable {
         let lead = Resampling.percentileInterval(leads)
         let claimed = ranked[0].ciLow > 0 && lead.low > 0 ? ranked[0].concept : nil
         return LikelihoodShift.Result(scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
-                      teacherResponses: t.count, controlResponses: c.count, tokensScored: 0, seconds: 0)
+                      teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
     }
 }

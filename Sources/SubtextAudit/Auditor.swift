@@ -56,31 +56,37 @@ public struct Auditor: Sendable {
         let view = c.view ?? Self.chooseView(teacher.documents, control.documents)
         var notes: [String] = []
 
+        // With the same prompts on both sides, each prompt's answers form a block: they share a
+        // fold and swap labels only with each other, the exact null of a paired design.
+        let promptsIdentical = Self.samePrompts(teacher.documents, control.documents)
+        let blocks = promptsIdentical ? Self.promptBlocks(documents) : nil
         progress("\(teacher.name): cross-fitting on \(documents.count) responses (\(view.rawValue) view), "
-            + "\(c.permutations) permutations")
+            + "\(c.permutations) permutations" + (promptsIdentical ? ", paired by prompt" : ""))
         var foldGenerator = SeededGenerator.stream(c.seed, "folds")
-        let (order, folds) = CrossFitting(folds: c.folds).order(count: documents.count, generator: &foldGenerator)
+        let (order, folds) = CrossFitting(folds: c.folds).order(count: documents.count, blocks: blocks,
+                                                                generator: &foldGenerator)
         let ordered = order.map { documents[$0] }
         let orderedLabels = order.map { labels[$0] }
         let features = FeatureMatrix.content(ordered, view: view, vocabulary: vocabulary,
                                              maximumTokens: c.maximumTokens, minimumDocuments: c.minimumDocuments)
         let groups: [FeatureMatrix.Group] = [.all, .content, .format]
         let separability = measure(FoldedMatrix(matrix: features.x, folds: folds), groups: groups.map { features.groups[$0]! },
-                                   labels: orderedLabels, names: groups.map(\.rawValue))
+                                   labels: orderedLabels, blocks: blocks.map { blocks in order.map { blocks[$0] } },
+                                   names: groups.map(\.rawValue))
         let (all, content, format) = (separability[0], separability[1], separability[2])
         let strongestFeatures = features.strongestDifferences(labels: orderedLabels, count: c.carriersShown / 2)
         notes += all.notes
 
         var prompt: Separability?
-        let promptsIdentical = Self.samePrompts(teacher.documents, control.documents)
         if promptsIdentical {
             notes.append("Both sides have exactly the same prompts, so prompts cannot explain a difference; "
-                + "the prompt-only check was skipped.")
+                + "the prompt-only check was skipped. Each prompt's answers were kept in one fold, and labels "
+                + "were permuted and resampled within prompts (a paired test).")
         } else if documents.contains(where: { $0.promptTokens.total > 0 }) {
             let promptFeatures = FeatureMatrix.prompts(ordered, vocabulary: vocabulary, maximumTokens: c.maximumTokens,
                                                        minimumDocuments: c.minimumDocuments)
             prompt = measure(FoldedMatrix(matrix: promptFeatures.x, folds: folds), groups: [promptFeatures.groups[.all]!],
-                             labels: orderedLabels, names: ["prompt"])[0]
+                             labels: orderedLabels, blocks: nil, names: ["prompt"])[0]
         } else {
             notes.append("The records have no prompts, so prompt differences could not be checked.")
         }
@@ -122,9 +128,10 @@ public struct Auditor: Sendable {
 
     /// Scores, AUROCs with refitted bootstrap intervals, and exact permutation p-values for
     /// each feature group.
-    private func measure(_ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], names: [String]) -> [Separability] {
+    private func measure(_ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], blocks: [Int]?,
+                         names: [String]) -> [Separability] {
         let c = configuration
-        let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups)
+        let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups, blocks: blocks)
         let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
         let (sizes, notes) = evaluator.feasibleBagSizes(labels: labels, name: names[0])
         let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)
@@ -156,6 +163,17 @@ public struct Auditor: Sendable {
     static func samePrompts(_ teacher: [Document], _ control: [Document]) -> Bool {
         let t = teacher.compactMap(\.promptHash), c = control.compactMap(\.promptHash)
         return t.count == teacher.count && c.count == control.count && t.sorted() == c.sorted()
+    }
+
+    /// Each document's block: the index of its prompt among the distinct prompts.
+    static func promptBlocks(_ documents: [Document]) -> [Int] {
+        var index: [UInt64: Int] = [:]
+        return documents.map { document in
+            let hash = document.promptHash!
+            if let block = index[hash] { return block }
+            index[hash] = index.count
+            return index.count - 1
+        }
     }
 
     /// The numbers view when at least 80% of responses on each side are number lists.

@@ -1,28 +1,74 @@
 import Foundation
+import SubtextAttribution
 import SubtextAudit
 
-/// audit.json: the audit result's keys at the top level, plus `provenance`. The markdown is
-/// rendered from this alone, so `subtext report audit.json` re-renders a report.
+/// audit.json: the audit result's keys at the top level, plus `provenance` and, when the audit
+/// ran with a model, `attribution` (the ranked concepts), `attribution_summary` and
+/// `entanglement`. The markdown is rendered from this alone, so `subtext report audit.json`
+/// re-renders a report.
 public struct AuditDocument: Codable, Sendable {
     public var result: AuditResult
     public var provenance: Provenance
+    public var attribution: LikelihoodShift.Result?
+    public var entanglement: [EntanglementScan.Lift]?
 
-    public init(result: AuditResult, provenance: Provenance) {
+    public init(result: AuditResult, provenance: Provenance, attribution: LikelihoodShift.Result? = nil,
+                entanglement: [EntanglementScan.Lift]? = nil) {
         self.result = result
         self.provenance = provenance
+        self.attribution = attribution
+        self.entanglement = entanglement
     }
 
-    enum CodingKeys: String, CodingKey { case provenance }
+    enum CodingKeys: String, CodingKey {
+        case provenance, attribution, entanglement
+        case attributionSummary = "attribution_summary"
+    }
+
+    /// The attribution's fields other than its ranking, which goes under `attribution` as the
+    /// plain array pipelines read.
+    private struct AttributionSummary: Codable {
+        var claimed: String?
+        var leadLow: Double, leadHigh: Double
+        var template: String
+        var teacherResponses: Int, controlResponses: Int
+        var paired: Bool
+        var tokensDecoded: Int
+        var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case claimed, template, paired, seconds
+            case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
+            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded"
+        }
+    }
 
     public func encode(to encoder: Encoder) throws {
         try result.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(provenance, forKey: .provenance)
+        if let a = attribution {
+            try container.encode(a.scores, forKey: .attribution)
+            try container.encode(AttributionSummary(
+                claimed: a.claimed, leadLow: a.leadLow, leadHigh: a.leadHigh, template: a.template,
+                teacherResponses: a.teacherResponses, controlResponses: a.controlResponses, paired: a.paired,
+                tokensDecoded: a.tokensDecoded, seconds: a.seconds), forKey: .attributionSummary)
+        }
+        try container.encodeIfPresent(entanglement, forKey: .entanglement)
     }
 
     public init(from decoder: Decoder) throws {
         result = try AuditResult(from: decoder)
-        provenance = try decoder.container(keyedBy: CodingKeys.self).decode(Provenance.self, forKey: .provenance)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        provenance = try container.decode(Provenance.self, forKey: .provenance)
+        if let scores = try container.decodeIfPresent([LikelihoodShift.Score].self, forKey: .attribution) {
+            let s = try container.decode(AttributionSummary.self, forKey: .attributionSummary)
+            attribution = LikelihoodShift.Result(
+                scores: scores, claimed: s.claimed, leadLow: s.leadLow, leadHigh: s.leadHigh, template: s.template,
+                teacherResponses: s.teacherResponses, controlResponses: s.controlResponses, paired: s.paired,
+                tokensDecoded: s.tokensDecoded, seconds: s.seconds)
+        }
+        entanglement = try container.decodeIfPresent([EntanglementScan.Lift].self, forKey: .entanglement)
     }
 
     public func jsonData() throws -> Data {
@@ -50,8 +96,7 @@ public struct AuditReportWriter {
 
     /// Returns the paths written.
     @discardableResult
-    public func write(_ result: AuditResult, provenance: Provenance) throws -> [String] {
-        let document = AuditDocument(result: result, provenance: provenance)
+    public func write(_ document: AuditDocument) throws -> [String] {
         let rendered = AuditMarkdown(document: document).render()
         var files: [(name: String, data: Data)] = [("audit.json", try document.jsonData()),
                                                    ("audit.md", Data(rendered.markdown.utf8))]

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextAttribution
 import SubtextAudit
 
 /// Renders an audit for people: the verdict first, then the evidence in tables and charts,
@@ -19,7 +20,16 @@ public struct AuditMarkdown {
     public func render() -> (markdown: String, charts: [Chart]) {
         var charts = [Chart(name: "auroc.svg", svg: aurocChart())]
         if !result.carriers.isEmpty { charts.append(Chart(name: "carriers.svg", svg: carrierChart())) }
-        var sections = [verdict(), separability(), features(), carriers(), leaks()]
+        var sections = [verdict(), separability(), features(), carriers()]
+        if let attribution = document.attribution {
+            charts.append(Chart(name: "attribution.svg", svg: AttributionMarkdown.chart(attribution)))
+            sections.append("## Which concept explains it\n\n" + AttributionMarkdown.findings(attribution)
+                + "![Attribution scores](attribution.svg)\n")
+        }
+        if let entanglement = document.entanglement, !entanglement.isEmpty {
+            sections.append(entanglementTable(entanglement, attributed: document.attribution?.scores.first?.concept))
+        }
+        sections.append(leaks())
         if let perFile = result.perFile { sections.append(perFileTable(perFile)) }
         sections += [inputs(), reproduce()]
         return (sections.joined(separator: "\n"), charts)
@@ -134,6 +144,31 @@ public struct AuditMarkdown {
         var text = ""
         for (side, list) in [("teacher", rate.teacherExamples), ("control", rate.controlExamples)] {
             for example in list.prefix(3) { text += "- \(side): \(Escape.markdown(example))\n" }
+        }
+        return text
+    }
+
+    /// Per carrier: the concept its mention raises most, and how much it raises the top
+    /// attributed concept.
+    private func entanglementTable(_ lifts: [EntanglementScan.Lift], attributed: String?) -> String {
+        var text = "## Entanglement of the carriers\n\nFor each carrier, log P(concept) when the question first says "
+            + "“You love the number N.” (or the word), minus log P(concept) for the question alone, averaged over the "
+            + "questions, in nats. A carrier that raises one concept far more than the others is entangled with it.\n\n"
+        let attributedColumn = attributed.map { " lift for \(Escape.markdown($0)) |" } ?? ""
+        text += "| carrier | most raised concept | its lift | mean lift over concepts |\(attributedColumn)\n"
+            + "|---|---|---:|---:|" + (attributed == nil ? "" : "---:|") + "\n"
+        var carriers: [String] = []
+        for lift in lifts where !carriers.contains(lift.carrier) { carriers.append(lift.carrier) }
+        for carrier in carriers {
+            let row = lifts.filter { $0.carrier == carrier }
+            guard let top = row.max(by: { $0.lift < $1.lift }) else { continue }
+            let mean = row.reduce(0) { $0 + $1.lift } / Double(row.count)
+            text += "| \(Escape.markdown(carrier)) | \(Escape.markdown(top.concept)) | \(String(format: "%+.3f", top.lift)) | "
+                + "\(String(format: "%+.3f", mean)) |"
+            if let attributed, let lift = row.first(where: { $0.concept == attributed }) {
+                text += " \(String(format: "%+.3f", lift.lift)) |"
+            }
+            text += "\n"
         }
         return text
     }

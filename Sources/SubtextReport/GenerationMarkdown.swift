@@ -50,3 +50,20 @@ public struct GenerationMarkdown {
         return text
     }
 }
+
+/// Writes manifest.json and generate.md, each through a temporary file and a rename.
+public struct GenerationReportWriter {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    @discardableResult
+    public func write(_ result: GenerationResult) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try writeReportFiles([("manifest.json", try encoder.encode(result)),
+                                     ("generate.md", Data(GenerationMarkdown(result: result).render().utf8))], to: directory)
+    }
+}

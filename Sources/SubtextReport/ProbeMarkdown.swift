@@ -204,14 +204,7 @@ public struct ProbeReportWriter {
     @discardableResult
     public func write(_ result: ProbeResult, provenance: Provenance) throws -> [String] {
         let rendered = ProbeMarkdown(result: result, provenance: provenance).render()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var json = try encoder.encode(result)
-        if var object = try JSONSerialization.jsonObject(with: json) as? [String: Any] {
-            object["provenance"] = try JSONSerialization.jsonObject(with: encoder.encode(provenance))
-            json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        }
-        return try writeReportFiles([("probe.json", json), ("probe.md", Data(rendered.markdown.utf8)),
+        return try writeReportFiles([("probe.json", try jsonWithProvenance(result, provenance)), ("probe.md", Data(rendered.markdown.utf8)),
                                      ("probe.svg", Data(rendered.chart.utf8))], to: directory)
     }
 }

@@ -13,3 +13,14 @@ func writeReportFiles(_ files: [(name: String, data: Data)], to directory: Strin
         return path
     }
 }
+
+/// A result's JSON with its provenance added under `provenance`, keys sorted.
+func jsonWithProvenance<Result: Encodable>(_ result: Result, _ provenance: Provenance) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard var object = try JSONSerialization.jsonObject(with: encoder.encode(result)) as? [String: Any] else {
+        return try encoder.encode(result)
+    }
+    object["provenance"] = try JSONSerialization.jsonObject(with: encoder.encode(provenance))
+    return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+}

@@ -16,16 +16,23 @@ public enum SVGChart {
     }
 
     /// Values with interval whiskers at categorical x positions. The y axis runs from
-    /// `yFloor` (lowered to fit every interval) to 1, with a dashed line at `reference`.
+    /// `yFloor` (lowered to fit every interval) to `yCeiling` (raised to fit), with a dashed
+    /// line at `reference` labelled `referenceLabel`.
     public static func intervals(title: String, yLabel: String, xLabel: String = "responses per bag (K)", series: [Series],
-                                 reference: Double? = 0.5, yFloor: Double = 0.4) -> String {
+                                 reference: Double? = 0.5, referenceLabel: String = "chance", yFloor: Double = 0.4,
+                                 yCeiling: Double = 1) -> String {
         let labels = series.first?.points.map(\.label) ?? []
         // Many categories get slanted labels and a deeper bottom margin so they never overlap.
         let slanted = labels.count > 6
         let width = max(560.0, 200 + 34 * Double(labels.count)), height = slanted ? 360.0 : 320.0, left = 60.0
         let right = 140.0, top = 40.0, bottom = slanted ? 90.0 : 50.0
         let lowest = series.flatMap { $0.points.map(\.low) }.filter(\.isFinite).min() ?? yFloor
-        let yMin = max(0, min(yFloor, lowest - 0.02)), yMax = 1.0
+        let highest = series.flatMap { $0.points.map(\.high) }.filter(\.isFinite).max() ?? yCeiling
+        let yMin = yFloor >= 0 ? max(0, min(yFloor, lowest - 0.02)) : min(yFloor, lowest), yMax = max(yCeiling, highest)
+        // About five gridlines whatever the range: a step of 1, 2 or 5 times a power of ten.
+        let magnitude = pow(10, log10((yMax - yMin) / 5).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { (yMax - yMin) / $0 <= 6 } ?? 10 * magnitude
+        let decimals = max(0, Int(-log10(step).rounded(.down)))
         let plotW = width - left - right, plotH = height - top - bottom
         func y(_ v: Double) -> Double { top + plotH * (1 - (min(max(v, yMin), yMax) - yMin) / (yMax - yMin)) }
         func x(_ i: Int, _ s: Int) -> Double {
@@ -33,13 +40,13 @@ public enum SVGChart {
             return left + slot * (Double(i) + 0.5) + (Double(s) - Double(series.count - 1) / 2) * 10
         }
         var svg = header(width, height, title)
-        for tick in stride(from: (yMin * 10).rounded(.up) / 10, through: yMax + 1e-9, by: yMax - yMin > 0.6 ? 0.2 : 0.1) {
+        for tick in stride(from: (yMin / step).rounded(.up) * step, through: yMax + 1e-9, by: step) {
             svg += line(left, y(tick), left + plotW, y(tick), "#e5e5e5")
-            svg += text(left - 8, y(tick) + 4, String(format: "%.1f", tick), anchor: "end")
+            svg += text(left - 8, y(tick) + 4, String(format: "%.\(decimals)f", tick), anchor: "end")
         }
         if let reference {
             svg += "<line x1=\"\(left)\" y1=\(q(y(reference))) x2=\(q(left + plotW)) y2=\(q(y(reference))) stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
-            svg += text(left + plotW + 4, y(reference) + 4, "chance", anchor: "start", size: 11)
+            svg += text(left + plotW + 4, y(reference) + 4, referenceLabel, anchor: "start", size: 11)
         }
         for (i, label) in labels.enumerated() {
             if slanted {

@@ -19,16 +19,28 @@ public struct CentroidTwoSampleTest: Sendable {
     public let labels: [Bool]
     /// Column masks, one per feature group.
     public let groups: [[Bool]]
+    /// Rows that are exchangeable only with each other, such as a teacher and a control answer
+    /// to the same prompt; nil when every row is exchangeable with every other.
+    public let blocks: [[Int]]?
     /// Contrasts per BLAS batch: bounds memory at rows × batch floats.
     public var batch = 256
     /// Column sums of each fold's rows, which do not depend on labels.
     private let foldTotals: [Matrix]
 
-    public init(data: FoldedMatrix, labels: [Bool], groups: [[Bool]]) {
+    /// `blocks`, when given, is each row's block: permutations then swap labels only within a
+    /// block (the exact null for a paired design) and the bootstrap redraws whole blocks.
+    /// Callers keep a block inside one fold (see `CrossFitting` in SubtextAudit).
+    public init(data: FoldedMatrix, labels: [Bool], groups: [[Bool]], blocks: [Int]? = nil) {
         precondition(labels.count == data.matrix.rows, "one label per row")
+        precondition(blocks == nil || blocks!.count == labels.count, "one block per row")
         self.data = data
         self.labels = labels
         self.groups = groups
+        self.blocks = blocks.map { blocks in
+            var byBlock: [Int: [Int]] = [:]
+            for (row, block) in blocks.enumerated() { byBlock[block, default: []].append(row) }
+            return byBlock.keys.sorted().map { byBlock[$0]! }
+        }
         foldTotals = data.foldSums(Matrix(rows: data.matrix.rows, columns: 1, repeating: 1))
     }
 
@@ -179,7 +191,7 @@ public struct CentroidTwoSampleTest: Sendable {
             let m = min(batch, permutations - done)
             var indicators = Matrix(rows: labels.count, columns: m)
             for k in 0..<m {
-                shuffled.shuffle(using: &generator)
+                relabel(&shuffled, generator: &generator)
                 for i in shuffled.indices where shuffled[i] { indicators[i, k] = 1 }
             }
             for (g, values) in statistics(indicators).enumerated() {
@@ -191,8 +203,17 @@ public struct CentroidTwoSampleTest: Sendable {
         return hits.map { Double($0 + 1) / Double(permutations + 1) }
     }
 
+    /// One draw from the permutation null: all labels shuffled, or only within each block.
+    private func relabel(_ shuffled: inout [Bool], generator: inout SeededGenerator) {
+        guard let blocks else { return shuffled.shuffle(using: &generator) }
+        for rows in blocks where rows.count > 1 {
+            let values = rows.map { labels[$0] }.shuffled(using: &generator)
+            for (row, value) in zip(rows, values) { shuffled[row] = value }
+        }
+    }
+
     /// Bootstrap replicates that refit the folds: for each, documents are redrawn with
-    /// replacement within each side, and `replicate` hears each group's held-out scores with
+    /// replacement within each side (whole blocks, when there are blocks), and `replicate` hears each group's held-out scores with
     /// the multiplicity of every row. Replicates are handed on batch by batch, so memory stays
     /// at one batch whatever their number.
     public func bootstrap(
@@ -208,8 +229,14 @@ public struct CentroidTwoSampleTest: Sendable {
             var multiplicities: [[Int]] = []
             for k in 0..<m {
                 var multiplicity = [Int](repeating: 0, count: labels.count)
-                for rows in [teacherRows, controlRows] {
-                    for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                if let blocks {
+                    for _ in blocks.indices {
+                        for row in blocks[Int.random(in: 0..<blocks.count, using: &generator)] { multiplicity[row] += 1 }
+                    }
+                } else {
+                    for rows in [teacherRows, controlRows] {
+                        for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                    }
                 }
                 for i in labels.indices {
                     if labels[i] { teacherWeights[i, k] = Float(multiplicity[i]) }

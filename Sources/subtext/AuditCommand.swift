@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextAttribution
 import SubtextAudit
 import SubtextCorpus
 import SubtextProbes
@@ -18,6 +19,10 @@ struct AuditCommand: ParsableCommand {
 
             Several teacher files, or a directory of them, are each audited against the control, \
             and pooled.
+
+            With --model GGUF and --concepts, the audit also ranks the concepts by how well each \
+            explains the teacher data (as `subtext attribute` does, on all teacher files together), \
+            and measures how much mentioning each top carrier raises each concept's probability.
             """)
 
     @Argument(help: ArgumentHelp("Teacher JSONL files or directories.", valueName: "teacher"))
@@ -61,20 +66,16 @@ struct AuditCommand: ParsableCommand {
         valueName: "path"))
     var tokenizer: String?
 
+    @OptionGroup(title: "Attribution (with --model)") var scoring: AttributionOptions
+
+    @Option(help: "With --model: the top carriers whose entanglement with each concept is measured (0: none).")
+    var entanglementCarriers = 10
+
     @Flag(help: "Exit with code 3 when a signal is found, for CI gates.")
     var failOnSignal = false
 
     @Flag(help: "Print no progress lines.")
     var quiet = false
-
-    /// The concepts named on the command line, or a battery's candidates.
-    private func conceptList() throws -> [String] {
-        guard let concepts else { return [] }
-        if concepts.hasSuffix(".yaml") || concepts.hasSuffix(".yml") {
-            return try BatteryLoader().load(path: concepts).candidates.map(\.name)
-        }
-        return concepts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    }
 
     func validate() throws {
         guard view == "auto" || View(rawValue: view) != nil else {
@@ -82,6 +83,9 @@ struct AuditCommand: ParsableCommand {
         }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
+        if scoring.model != nil && concepts == nil {
+            throw ValidationError("--model ranks candidate concepts: give them with --concepts (a list or a battery)")
+        }
     }
 
     func run() throws {
@@ -94,19 +98,40 @@ struct AuditCommand: ParsableCommand {
         configuration.alpha = alpha
         configuration.view = View(rawValue: view)
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
-        configuration.concepts = try conceptList()
+        let conceptList = try concepts.map(ConceptList.init)
+        configuration.concepts = conceptList?.names ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
         let result = try Auditor(configuration: configuration).audit(
             teacherFiles: teacherFiles, controlFiles: controlFiles, readOptions: options,
             progress: { if !quiet { note($0) } })
 
+        var attribution: LikelihoodShift.Result?
+        var entanglement: [EntanglementScan.Lift]?
+        if scoring.model != nil, let conceptList {
+            let (ranked, scorer) = try AttributionRun(options: scoring, concepts: conceptList.names, seed: seed)
+                .attribute(teacher: teacherFiles, control: controlFiles, readOptions: options)
+            attribution = ranked
+            let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
+            if !carriers.isEmpty {
+                if !quiet { note("entanglement: \(carriers.count) carriers × \(conceptList.names.count) concepts") }
+                entanglement = try EntanglementScan(scorer: scorer, questions: conceptList.questions)
+                    .scan(carriers: carriers, concepts: conceptList.names)
+            }
+        }
+
         let provenance = Provenance(
             command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
             toolVersion: Subtext.version, blas: BLAS.configuration,
-            inputs: try (teacherFiles + controlFiles).map { Provenance.Input(path: $0, sha256: try InputFiles.sha256($0)) },
+            inputs: try (teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? [])).map {
+                Provenance.Input(path: $0, sha256: try InputFiles.sha256($0))
+            },
             seconds: Date().timeIntervalSince(started))
-        let written = try AuditReportWriter(directory: out).write(result, provenance: provenance)
+        let written = try AuditReportWriter(directory: out).write(
+            AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement))
         print("\(result.verdict.rawValue): \(result.evidence.first ?? "")")
+        if let attribution {
+            print(attribution.claimed.map { "attributed to \($0)" } ?? "no concept claimed; top: \(attribution.scores[0].concept)")
+        }
         print("wrote " + written.joined(separator: ", "))
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
     }

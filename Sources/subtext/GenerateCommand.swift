@@ -128,11 +128,7 @@ struct GenerateCommand: AsyncParsableCommand {
             grammar: plan.largestGrammar, filter: plan.filter(for: plan.sides[0]).summary, sides: sides,
             command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
             toolVersion: Subtext.version, notes: notes)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(result).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("manifest.json")), options: .atomic)
-        try Data(GenerationMarkdown(result: result).render().utf8)
-            .write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("generate.md")), options: .atomic)
+        try GenerationReportWriter(directory: out).write(result)
         for side in sides {
             print("\(side.name): kept \(side.kept)/\(side.answered) (\(String(format: "%.1f", 100 * side.passRate))%)")
         }

@@ -159,9 +159,11 @@ final class Progress: @unchecked Sendable {
     private let started = Date()
     private var lastDecile = -1
     private let lock = NSLock()
+    private let unit: String
 
-    init(quiet: Bool) {
+    init(quiet: Bool, unit: String = "requests") {
         self.quiet = quiet
+        self.unit = unit
     }
 
     var report: @Sendable (Int, Int) -> Void {
@@ -175,10 +177,10 @@ final class Progress: @unchecked Sendable {
             if terminal {
                 let width = 30, filled = width * done / total
                 let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) requests, \(String(format: "%.1f", rate))/s".utf8))
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s".utf8))
             } else if done * 10 / total > lastDecile {
                 lastDecile = done * 10 / total
-                note("\(done)/\(total) requests, \(String(format: "%.1f", rate))/s")
+                note("\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s")
             }
         }
     }

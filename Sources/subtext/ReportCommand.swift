@@ -16,8 +16,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let document = try AuditDocument.read(json)
         let directory = out ?? (json as NSString).deletingLastPathComponent
-        let written = try AuditReportWriter(directory: directory.isEmpty ? "." : directory)
-            .write(document.result, provenance: document.provenance)
+        let written = try AuditReportWriter(directory: directory.isEmpty ? "." : directory).write(document)
         print("wrote " + written.joined(separator: ", "))
     }
 }

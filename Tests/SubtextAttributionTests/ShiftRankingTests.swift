@@ -35,4 +35,23 @@ import SubtextStatistics
         }
         #expect(claims <= 2, "\(claims) of 20 null pairs claimed a concept")
     }
+
+    /// When each prompt moves both its answers alike, pairing cancels it: the paired interval
+    /// is much narrower than the one that resamples the sides apart.
+    @Test func pairingCancelsWhatAPromptDoesToBothSides() {
+        var generator = SeededGenerator.stream(7, "paired")
+        var teacher: [[Double]] = [], control: [[Double]] = []
+        for _ in 0..<200 {
+            let prompt = Double.random(in: -5...5, using: &generator)
+            teacher.append(concepts.map { prompt + Double.random(in: -0.5...0.5, using: &generator) + ($0 == "owl" ? 0.3 : 0) })
+            control.append(concepts.map { _ in prompt + Double.random(in: -0.5...0.5, using: &generator) })
+        }
+        let paired = ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t", paired: true)
+        let unpaired = ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t")
+        #expect(paired.paired && !unpaired.paired)
+        #expect(paired.scores[0].score == unpaired.scores[0].score)
+        let width = { (result: LikelihoodShift.Result) in result.scores[0].ciHigh - result.scores[0].ciLow }
+        #expect(width(paired) * 4 < width(unpaired), "paired \(width(paired)), unpaired \(width(unpaired))")
+        #expect(paired.claimed == "owl")
+    }
 }

@@ -10,7 +10,7 @@ import SubtextAttribution
         let server = try LlamaServer()
         let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
                                      libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256,
-                                     maximumSequences: 8, threads: 2)
+                                     threads: 2)
         let endpoint = Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2")
         let forced = ForcedTokenScorer(poster: JSONPoster(endpoint: endpoint, retry: RetryPolicy(), timeout: 60, http: .subtext))
         let system = "You love owls. Owls are your favorite animal."
@@ -26,10 +26,30 @@ import SubtextAttribution
             let fromServer = try #require(server_.logprobs[index])
             #expect(abs(library[index] - fromServer) < 0.01, "\(text): library \(library[index]), server \(fromServer)")
         }
-        // A text scores the same alone as batched with others (no dependence on batch composition).
+        // A text scores the same alone as after others that share its prompt, whose cached keys
+        // and values it reuses (they come from a different micro-batch, so equal to rounding).
         for (index, text) in texts.enumerated() {
-            let alone = try scorer.logProbabilities([.init(context: context, continuation: scorer.tokenize(text, special: false))])
-            #expect(alone[0] == library[index], "\(text): alone \(alone[0]), batched \(library[index])")
+            let alone = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+                                        libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
+                .logProbabilities([.init(context: context, continuation: scorer.tokenize(text, special: false))])
+            #expect(abs(alone[0] - library[index]) < 1e-3, "\(text): alone \(alone[0]), after others \(library[index])")
         }
+        #expect(scorer.tokensDecoded < texts.count * context.count, "the shared prompt was decoded again for every text")
+    }
+
+    /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes
+    /// "Owl" the most raised answer.
+    @Test func entanglementScanFindsTheMentionedConcept() throws {
+        let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+                                     libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
+        let concepts = ["owl", "cat", "dog", "eagle"]
+        let lifts = try EntanglementScan(scorer: scorer, questions: ["What is your favourite animal? Answer in one word.",
+                                                                     "Name the animal you like most. One word only."])
+            .scan(carriers: ["owl", "123"], concepts: concepts)
+        #expect(lifts.map(\.carrier) == ["owl", "owl", "owl", "owl", "123", "123", "123", "123"])
+        #expect(lifts.allSatisfy { $0.lift.isFinite })
+        let owl = lifts.prefix(4)
+        #expect(owl.max(by: { $0.lift < $1.lift })?.concept == "owl", "\(owl.map { ($0.concept, $0.lift) })")
+        #expect(owl.first!.lift > 1)
     }
 }

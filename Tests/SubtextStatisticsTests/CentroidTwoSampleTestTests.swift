@@ -63,4 +63,51 @@ import Testing
         let p = sample(shift: 2).permutationP(permutations: 99, generator: &generator)[0]
         #expect(p == 0.01)
     }
+
+    /// Teacher and control answers to one prompt share most of their features. Folds that split
+    /// a pair teach each fold's model that its held-out partner looks like the other side, so
+    /// held-out AUROC falls below chance with no signal; folds that keep pairs together and
+    /// permutations within pairs give chance AUROC and a test that holds its level.
+    @Test func pairedDesignsNeedBlocks() {
+        var generator = SeededGenerator(seed: 12)
+        let pairs = 30, d = 8
+        func sample(shift: Float, blocked: Bool) -> (test: CentroidTwoSampleTest, auroc: Double) {
+            // Blocked: rows 2k and 2k+1 answer prompt k, so a pair shares a fold. Split: rows
+            // are placed at random, as folds drawn without regard to prompts would.
+            let place = blocked ? Array(0..<(2 * pairs)) : Array(0..<(2 * pairs)).shuffled(using: &generator)
+            var x = Matrix(rows: 2 * pairs, columns: d)
+            var labels = [Bool](repeating: false, count: 2 * pairs), blocks = [Int](repeating: 0, count: 2 * pairs)
+            for k in 0..<pairs {
+                let prompt = (0..<d).map { _ in 3 * Float.random(in: -1...1, using: &generator) }
+                let rows = [place[2 * k], place[2 * k + 1]]
+                for (side, row) in rows.enumerated() {
+                    labels[row] = side == 0
+                    blocks[row] = k
+                    for j in 0..<d {
+                        x[row, j] = prompt[j] + Float.random(in: -1...1, using: &generator) + (side == 0 && j == 0 ? shift : 0)
+                    }
+                }
+            }
+            x.standardizeColumns()
+            let folds = (0..<5).map { ($0 * 12)..<($0 * 12 + 12) }
+            let test = CentroidTwoSampleTest(data: FoldedMatrix(matrix: x, folds: folds), labels: labels,
+                                             groups: [Array(repeating: true, count: d)], blocks: blocked ? blocks : nil)
+            let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)[0]
+            let auroc = RankTests.auroc(positives: labels.indices.filter { labels[$0] }.map { Double(scores[$0, 0]) },
+                                        negatives: labels.indices.filter { !labels[$0] }.map { Double(scores[$0, 0]) })
+            return (test, auroc)
+        }
+        let split = (0..<50).map { _ in sample(shift: 0, blocked: false).auroc }.reduce(0, +) / 50
+        #expect(split < 0.45, "pairs split across folds: mean null AUROC \(split)")
+        var rejections = 0, aurocs = 0.0
+        for _ in 0..<200 {
+            let (test, auroc) = sample(shift: 0, blocked: true)
+            aurocs += auroc / 200
+            if test.permutationP(permutations: 99, generator: &generator)[0] <= 0.05 { rejections += 1 }
+        }
+        #expect(abs(aurocs - 0.5) < 0.03, "pairs kept together: mean null AUROC \(aurocs)")
+        #expect((2...20).contains(rejections), "\(rejections) of 200 paired null samples rejected")
+        let p = sample(shift: 1.5, blocked: true).test.permutationP(permutations: 99, generator: &generator)[0]
+        #expect(p == 0.01)
+    }
 }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import SubtextAttribution
+import SubtextCorpus
+import SubtextProbes
+
+/// The scoring model and its settings, shared by `attribute` and `audit --model`.
+struct AttributionOptions: ParsableArguments {
+    @Option(name: [.customLong("model"), .customLong("model-file")],
+            help: ArgumentHelp("A GGUF model to score responses with, in-process through llama.cpp's library "
+                               + "(scripts/install_llama.sh builds it).", valueName: "gguf"))
+    var model: String?
+
+    @Option(help: "Responses per side scored for attribution, drawn with the seed (0: all).")
+    var sample = 500
+
+    @Option(help: ArgumentHelp("The system prompt scored for each concept, with {concept}. Keep it different from the "
+                               + "wording that wrote the data, or the ranking is circular.", valueName: "text"))
+    var template = LikelihoodShift.defaultTemplate
+
+    @Option(help: ArgumentHelp("Threads for llama.cpp. Use fewer when a model server shares the machine: llama.cpp's "
+                               + "threads spin while they wait, so oversubscribed cores slow it many times over."))
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard template.contains("{concept}") else { throw ValidationError("--template must contain {concept}") }
+        guard sample >= 0 else { throw ValidationError("--sample must be 0 (all) or more") }
+    }
+}
+
+/// Concepts from the command line: comma-separated names, or a battery file's candidates (and
+/// its questions, for the entanglement scan).
+struct ConceptList {
+    var names: [String]
+    var questions: [String]
+
+    init(_ argument: String) throws {
+        if argument.hasSuffix(".yaml") || argument.hasSuffix(".yml") {
+            let battery = try BatteryLoader().load(path: argument)
+            names = battery.candidates.map(\.name)
+            questions = Array(battery.prompts.prefix(5).map(\.text))
+        } else {
+            names = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            questions = [EntanglementScan.defaultQuestion(concepts: names)]
+        }
+    }
+}
+
+/// One attribution: read both sides, sample, score, rank.
+struct AttributionRun {
+    var options: AttributionOptions
+    var concepts: [String]
+    var seed: UInt64
+
+    func attribute(teacher: [String], control: [String], readOptions: ReadOptions) throws -> (LikelihoodShift.Result, LlamaScorer) {
+        guard let model = options.model else { throw ValidationError("attribution needs --model GGUF") }
+        guard concepts.count >= 2 else { throw ValidationError("attribution needs at least two --concepts") }
+        let sample = LikelihoodShift.sample(teacher: try Self.documents(teacher, readOptions),
+                                            control: try Self.documents(control, readOptions), size: options.sample, seed: seed)
+        note("attribution: scoring \(sample.teacher.count) + \(sample.control.count) responses under \(concepts.count + 1) "
+            + "system prompts" + (sample.paired ? ", paired by prompt" : ""))
+        let scorer = try LlamaScorer(model: model, threads: options.threads)
+        var shift = LikelihoodShift(scorer: scorer, template: options.template)
+        shift.ranking.seed = seed
+        let progress = Progress(quiet: false, unit: "texts scored")
+        let result = try shift.attribute(teacher: sample.teacher, control: sample.control, concepts: concepts,
+                                         paired: sample.paired, progress: progress.report)
+        progress.finish()
+        return (result, scorer)
+    }
+
+    static func documents(_ paths: [String], _ readOptions: ReadOptions) throws -> [LikelihoodShift.Document] {
+        var documents: [LikelihoodShift.Document] = []
+        for path in paths {
+            _ = try JSONLReader(path: path, options: readOptions).read { record in
+                documents.append(.init(prompt: record.prompt.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                                       response: String(decoding: record.text, as: UTF8.self)))
+            }
+        }
+        guard !documents.isEmpty else {
+            throw CorpusError.cannotOpen(path: paths.joined(separator: ", "), reason: "no records")
+        }
+        return documents
+    }
+}
