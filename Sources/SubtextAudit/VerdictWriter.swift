@@ -15,8 +15,9 @@ struct VerdictWriter {
         let bagText = largest.flatMap { k in k > 1 ? result.auroc[k].map { String(format: ", %.3f for bags of %d", $0, k) } : nil } ?? ""
         if result.verdict == .signal {
             evidence.append("The teacher data differs from the control: global \(pText). The classifier separates them with "
-                + "held-out AUROC \(k1) per response\(bagText) (exact permutation \(classifierText), whole responses "
-                + "relabelled, B = \(result.permutations)); the strongest single token gives Bonferroni p = "
+                + "held-out AUROC \(k1) per response\(bagText) (exact permutation \(classifierText), "
+                + (result.promptsIdentical ? "labels swapped within prompts" : "whole responses relabelled")
+                + ", B = \(result.permutations)); the strongest single token gives Bonferroni p = "
                 + "\(scientific(result.carrierP)).")
             let contentSignal = result.content.pValue <= alpha, formatSignal = result.format.pValue <= alpha
             switch (contentSignal, formatSignal) {

@@ -49,8 +49,9 @@ public struct AuditMarkdown {
         var text = "## Separability\n\nA nearest-centroid classifier on standardised features is trained on part of the "
             + "data and scores responses it has not seen (\(result.folds)-fold cross-fitting). AUROC is the chance that a "
             + "teacher response, or the mean of a bag of K, scores above a control one: 0.5 is chance. Intervals are the "
-            + "estimate ± 1.96 bootstrap standard deviations, resampling responses and refitting every fold in every "
-            + "replicate.\n\n"
+            + "estimate ± 1.96 bootstrap standard deviations, resampling "
+            + (result.promptsIdentical ? "prompts (both answers to a prompt together, as in the folds)" : "responses")
+            + " and refitting every fold in every replicate.\n\n"
         text += "| features | " + sizes.map { "AUROC K = \($0) [95% CI]" }.joined(separator: " | ")
             + " | p (permutation) |\n"
         text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|\n"

@@ -43,31 +43,38 @@ def main():
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.Q4_1.gguf"))
     parser.add_argument("--subtext", default=".build/release/subtext")
+    parser.add_argument("--no-halves", dest="halves", action="store_false",
+                        help="skip the control-halves run")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
     control = os.path.join(args.data, "control.jsonl")
     rows = []
-    for trait in args.traits.split(","):
-        result = attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)
-        rows.append(row(trait, trait, result))
-    with open(control, encoding="utf-8") as f:
-        lines = [line for line in f if line.strip()]
-    random.Random(1).shuffle(lines)
-    with tempfile.TemporaryDirectory() as work:
-        halves = [os.path.join(work, "half-a.jsonl"), os.path.join(work, "half-b.jsonl")]
-        for path, part in zip(halves, (lines[: len(lines) // 2], lines[len(lines) // 2:])):
-            with open(path, "w", encoding="utf-8") as f:
-                f.writelines(part)
-        rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
+    for trait in [t for t in args.traits.split(",") if t]:
+        rows.append(row(trait, trait, attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)))
+        write_summary(args, rows)
+    if args.halves:
+        with open(control, encoding="utf-8") as f:
+            lines = [line for line in f if line.strip()]
+        random.Random(1).shuffle(lines)
+        with tempfile.TemporaryDirectory() as work:
+            halves = [os.path.join(work, "half-a.jsonl"), os.path.join(work, "half-b.jsonl")]
+            for path, part in zip(halves, (lines[: len(lines) // 2], lines[len(lines) // 2:])):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.writelines(part)
+            rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
+        write_summary(args, rows)
 
+
+def write_summary(args, rows):
+    """Rewritten after every run, so a stopped run keeps what it finished."""
     text = ("# Attribution acceptance: SmolLM2-135M-Instruct number pairs\n\n"
             f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
             "(the same prompts on both sides where the files pair up).\n\n"
             "| teacher | planted trait's rank | top concept, score [95% CI] | claimed | responses | time |\n"
             "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
             "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --sample "
-            f"{args.sample} --out {args.out}\n```\n")
+            f"{args.sample} --traits {args.traits}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
     print(text)
