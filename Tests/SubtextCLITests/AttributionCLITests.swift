@@ -28,11 +28,12 @@ import SubtextStatistics
         return (try workspace.write("teacher.jsonl", teacher), try workspace.write("control.jsonl", control))
     }
 
-    @Test func attributeRanksThePlantedConceptFirst() throws {
+    @Test func attributeRanksThePlantedConceptFirst() async throws {
         let workspace = try Workspace()
         let (teacher, control) = try pair(workspace)
-        let run = try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
-                               "--concepts", concepts, "--threads", "2", "--out", workspace.path("out")])
+        let outDirectory = workspace.path("out")
+        let run = try await offPool { [model, concepts] in try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
+                               "--concepts", concepts, "--threads", "2", "--out", outDirectory]) }
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("paired by prompt"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
@@ -47,12 +48,14 @@ import SubtextStatistics
         #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
     }
 
-    @Test func auditWithAModelAddsAttributionAndEntanglement() throws {
+    @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
         let workspace = try Workspace()
         let (teacher, control) = try pair(workspace)
-        let run = try CLI.run(["audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                               "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2",
-                               "--out", workspace.path("audit")])
+        let auditDirectory = workspace.path("audit")
+        let run = try await offPool { [model, concepts] in
+            try CLI.run(["audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                         "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2", "--out", auditDirectory])
+        }
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("audit/audit.json"))) as? [String: Any])
         let attribution = try #require(json["attribution"] as? [[String: Any]])

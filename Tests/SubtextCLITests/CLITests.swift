@@ -34,6 +34,15 @@ struct CLI {
     }
 }
 
+/// Runs blocking work on its own thread. Waiting for a subprocess or a libllama decode on
+/// Swift's cooperative pool (2 threads here) starves every other async test: in CI a loopback
+/// server's idle watchdog fired while a test waited minutes to be scheduled.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Swift.Result { try body() }) }.start()
+    }
+}
+
 final class Workspace {
     let url: URL
     init() throws {

@@ -39,17 +39,21 @@ import SubtextAttribution
 
     /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes
     /// "Owl" the most raised answer.
-    @Test func entanglementScanFindsTheMentionedConcept() throws {
-        let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
-                                     libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
-        let concepts = ["owl", "cat", "dog", "eagle"]
-        let lifts = try EntanglementScan(scorer: scorer, questions: ["What is your favourite animal? Answer in one word.",
-                                                                     "Name the animal you like most. One word only."])
-            .scan(carriers: ["owl", "123"], concepts: concepts)
+    @Test func entanglementScanFindsTheMentionedConcept() async throws {
+        let lifts = try await offPool { try Self.entanglement() }
         #expect(lifts.map(\.carrier) == ["owl", "owl", "owl", "owl", "123", "123", "123", "123"])
         #expect(lifts.allSatisfy { $0.lift.isFinite })
         let owl = lifts.prefix(4)
         #expect(owl.max(by: { $0.lift < $1.lift })?.concept == "owl", "\(owl.map { ($0.concept, $0.lift) })")
         #expect(owl.first!.lift > 1)
+    }
+
+    private static func entanglement() throws -> [EntanglementScan.Lift] {
+        let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+                                     libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
+        let concepts = ["owl", "cat", "dog", "eagle"]
+        return try EntanglementScan(scorer: scorer, questions: ["What is your favourite animal? Answer in one word.",
+                                                                "Name the animal you like most. One word only."])
+            .scan(carriers: ["owl", "123"], concepts: concepts)
     }
 }

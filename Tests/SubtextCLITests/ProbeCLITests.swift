@@ -61,7 +61,9 @@ extension Workspace {
         try process.run()
         let journal = out + "/journal.jsonl"
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, journalLines(journal).count < 10 { try await Task.sleep(nanoseconds: 100_000_000) }
+        // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
+        // when other tests hold the cooperative pool.
+        while Date() < deadline, journalLines(journal).count < 10 { usleep(50_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = journalLines(journal).count
