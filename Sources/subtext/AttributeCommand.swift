@@ -43,7 +43,7 @@ struct AttributeCommand: AsyncParsableCommand {
         let (result, _) = try AttributionRun(options: scoring, concepts: try ConceptList(concepts).names, seed: seed)
             .attribute(teacher: [teacher], control: [control], readOptions: ReadOptions())
         let provenance = Provenance(
-            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            command: invocation,
             toolVersion: Subtext.version, blas: nil,
             inputs: try [teacher, control, model].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
             seconds: Date().timeIntervalSince(started))

@@ -120,7 +120,7 @@ struct AuditCommand: ParsableCommand {
         }
 
         let provenance = Provenance(
-            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            command: invocation,
             toolVersion: Subtext.version, blas: BLAS.configuration,
             inputs: try (teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? [])).map {
                 Provenance.Input(path: $0, sha256: try InputFiles.sha256($0))

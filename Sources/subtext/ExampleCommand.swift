@@ -41,7 +41,7 @@ struct ExampleCommand: ParsableCommand {
         try write(control, to: "control.jsonl")
         let manifest: [String: Any] = [
             "generator": "subtext example (PlantedBiasPair), subtext \(Subtext.version)",
-            "command": (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            "command": invocation,
             "seed": seed, "responses_per_side": responses, "format": "{\"prompt\", \"response\"} JSONL",
             "planted_bias": [
                 "carriers": pair.carriers, "strength": strength,

@@ -126,7 +126,7 @@ struct GenerateCommand: AsyncParsableCommand {
             modelFileSHA256: try modelFile.map(InputFiles.sha256), modelFile: modelFile, promptSeed: seed, prompts: prompts,
             temperature: temperature, maxTokens: family.maxTokens, constrainedDecoding: constrained ? "grammar" : "none",
             grammar: plan.largestGrammar, filter: plan.filter(for: plan.sides[0]).summary, sides: sides,
-            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            command: invocation,
             toolVersion: Subtext.version, notes: notes)
         try GenerationReportWriter(directory: out).write(result)
         for side in sides {

@@ -132,7 +132,7 @@ struct ProbeCommand: AsyncParsableCommand {
         analysis.seed = seed
         let result = analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary)
         let provenance = Provenance(
-            command: (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " "),
+            command: invocation,
             toolVersion: Subtext.version, blas: nil, inputs: [.init(path: battery, sha256: try InputFiles.sha256(battery))],
             seconds: Date().timeIntervalSince(started))
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)

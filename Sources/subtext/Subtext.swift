@@ -46,6 +46,9 @@ func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// This run's command line, quoted so a report's "Reproduce" section can be pasted into a shell.
+var invocation: String { (["subtext"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ") }
+
 /// Quotes an argument for a POSIX shell when it needs it, so a report's command can be pasted.
 func shellQuoted(_ argument: String) -> String {
     let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+")
