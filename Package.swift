@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution"]),
         .target(name: "SubtextAttribution", dependencies: ["CLlama", "SubtextStatistics"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
-        .target(name: "SubtextLab", dependencies: ["SubtextStatistics"]),
+        // The lab trains models in its own loops, so it is optimised even in debug builds (the
+        // test suite's): unoptimised, one training step is fifty times slower.
+        .target(
+            name: "SubtextLab", dependencies: ["CBLAS", "SubtextStatistics", "SubtextProbes"],
+            swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "SubtextProbes",
             dependencies: [
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
+        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution"]),
     ]
 )

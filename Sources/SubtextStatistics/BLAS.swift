@@ -9,6 +9,12 @@ public enum BLAS {
         openblas_set_num_threads(1)
     }()
 
+    /// Lets OpenBLAS use `threads` threads: for the lab, whose training is one long chain of
+    /// matrix products with nothing running beside it.
+    public static func use(threads: Int) {
+        openblas_set_num_threads(Int32(max(threads, 1)))
+    }
+
     /// OpenBLAS's own description of its build, for reproducibility notes.
     public static var configuration: String {
         String(cString: openblas_get_config())

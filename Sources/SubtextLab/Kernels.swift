@@ -1,0 +1,225 @@
+import CBLAS
+import Foundation
+
+// The forward and backward passes of each layer of the lab's transformer, on raw row-major
+// Float buffers, after Karpathy's llm.c. Matrix products go to OpenBLAS; the rest are plain
+// loops over pointers, which the optimiser vectorises. Backward functions accumulate (+=)
+// into parameter gradients and into input gradients, so the caller zeroes them once per step.
+
+typealias Buffer = UnsafeMutablePointer<Float>
+typealias ConstBuffer = UnsafePointer<Float>
+
+/// How many threads the loops between matrix products split their rows over. Each thread
+/// writes only its own rows, and partial sums are combined in a fixed order, so results do
+/// not depend on scheduling.
+public enum LabThreads {
+    nonisolated(unsafe) public static var count = 2
+}
+
+/// Runs `body` on `count` items split into contiguous chunks, one per thread.
+func parallelChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(LabThreads.count, count)
+    guard chunks > 1 else { return body(0..<count) }
+    // The chunks touch disjoint memory, which is what makes sharing the closure safe.
+    nonisolated(unsafe) let body = body
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        body((chunk * count / chunks)..<((chunk + 1) * count / chunks))
+    }
+}
+
+/// out[n, c] = (inp[n, c] - mean) * rstd * weight[c] + bias[c], keeping mean and rstd for backward.
+func layerNormForward(_ out: Buffer, _ mean: Buffer, _ rstd: Buffer, _ inp: ConstBuffer,
+                      _ weight: ConstBuffer, _ bias: ConstBuffer, rows: Int, width c: Int) {
+    parallelChunks(rows) { range in for row in range {
+        let x = inp + row * c, y = out + row * c
+        var m: Float = 0
+        for i in 0..<c { m += x[i] }
+        m /= Float(c)
+        var v: Float = 0
+        for i in 0..<c { let d = x[i] - m; v += d * d }
+        let s = 1 / (v / Float(c) + 1e-5).squareRoot()
+        for i in 0..<c { y[i] = (x[i] - m) * s * weight[i] + bias[i] }
+        mean[row] = m
+        rstd[row] = s
+    } }
+}
+
+func layerNormBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer, _ dout: ConstBuffer, _ inp: ConstBuffer,
+                       _ weight: ConstBuffer, _ mean: ConstBuffer, _ rstd: ConstBuffer, rows: Int, width c: Int) {
+    let chunks = min(LabThreads.count, rows)
+    // Each chunk sums its rows' weight and bias gradients apart; they are added in chunk order.
+    let partial = Buffer.allocate(capacity: 2 * c * chunks)
+    defer { partial.deallocate() }
+    partial.initialize(repeating: 0, count: 2 * c * chunks)
+    let perChunk = (rows + chunks - 1) / chunks
+    parallelChunks(chunks) { range in for chunk in range {
+        let dw = partial + 2 * c * chunk, db = dw + c
+        for row in (chunk * perChunk)..<min((chunk + 1) * perChunk, rows) {
+            let x = inp + row * c, dy = dout + row * c, dx = dinp + row * c
+            let m = mean[row], s = rstd[row]
+            var dnormMean: Float = 0, dnormNormMean: Float = 0
+            for i in 0..<c {
+                let norm = (x[i] - m) * s
+                let dnorm = weight[i] * dy[i]
+                dnormMean += dnorm
+                dnormNormMean += dnorm * norm
+            }
+            dnormMean /= Float(c)
+            dnormNormMean /= Float(c)
+            for i in 0..<c {
+                let norm = (x[i] - m) * s
+                let dnorm = weight[i] * dy[i]
+                db[i] += dy[i]
+                dw[i] += norm * dy[i]
+                dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+            }
+        }
+    } }
+    for chunk in 0..<chunks {
+        let dw = partial + 2 * c * chunk, db = dw + c
+        for i in 0..<c {
+            dweight[i] += dw[i]
+            dbias[i] += db[i]
+        }
+    }
+}
+
+/// out[n, o] = inp[n, :] · weight[o, :] + bias[o]: a PyTorch Linear with weight [out, in].
+func matmulForward(_ out: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer, _ bias: ConstBuffer?,
+                   rows n: Int, inputs c: Int, outputs o: Int) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(o), Int32(c),
+                1, inp, Int32(c), weight, Int32(c), 0, out, Int32(o))
+    guard let bias else { return }
+    for row in 0..<n {
+        let y = out + row * o
+        for j in 0..<o { y[j] += bias[j] }
+    }
+}
+
+func matmulBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer?, _ dout: ConstBuffer, _ inp: ConstBuffer,
+                    _ weight: ConstBuffer, rows n: Int, inputs c: Int, outputs o: Int) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(c), Int32(o),
+                1, dout, Int32(o), weight, Int32(c), 1, dinp, Int32(c))
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(o), Int32(c), Int32(n),
+                1, dout, Int32(o), inp, Int32(c), 1, dweight, Int32(c))
+    guard let dbias else { return }
+    for row in 0..<n {
+        let dy = dout + row * o
+        for j in 0..<o { dbias[j] += dy[j] }
+    }
+}
+
+/// Causal multi-head self-attention. `qkv` is [B, T, 3C] (queries, keys, values, each split
+/// into heads of C / NH); `probabilities` keeps each head's [T, T] attention for backward.
+/// Each head's products are BLAS calls on strided views of `qkv`, so nothing is transposed.
+func attentionForward(_ out: Buffer, _ probabilities: Buffer, _ qkv: ConstBuffer,
+                      batch b: Int, time t: Int, width c: Int, heads nh: Int) {
+    let hs = c / nh
+    let scale = 1 / Float(hs).squareRoot()
+    parallelChunks(b * nh) { range in for pair in range {
+            let (sequence, head) = pair.quotientAndRemainder(dividingBy: nh)
+            let q = qkv + sequence * t * 3 * c + head * hs, k = q + c, v = q + 2 * c
+            let p = probabilities + (sequence * nh + head) * t * t
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hs),
+                        scale, q, Int32(3 * c), k, Int32(3 * c), 0, p, Int32(t))
+            for row in 0..<t { causalSoftmax(p + row * t, visible: row + 1, width: t) }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                        1, p, Int32(t), v, Int32(3 * c), 0, out + sequence * t * c + head * hs, Int32(c))
+    } }
+}
+
+/// Softmax over the first `visible` entries of a row; the masked rest become 0.
+@inline(__always)
+private func causalSoftmax(_ row: Buffer, visible: Int, width: Int) {
+    var maximum = -Float.infinity
+    for j in 0..<visible { maximum = max(maximum, row[j]) }
+    var sum: Float = 0
+    for j in 0..<visible {
+        let e = expf(row[j] - maximum)
+        row[j] = e
+        sum += e
+    }
+    let inverse = 1 / sum
+    for j in 0..<visible { row[j] *= inverse }
+    for j in visible..<width { row[j] = 0 }
+}
+
+/// `scratch` holds 2·T·T floats per thread.
+func attentionBackward(_ dqkv: Buffer, _ scratch: Buffer, _ dout: ConstBuffer, _ qkv: ConstBuffer,
+                       _ probabilities: ConstBuffer, batch b: Int, time t: Int, width c: Int, heads nh: Int) {
+    let hs = c / nh
+    let scale = 1 / Float(hs).squareRoot()
+    let chunks = min(LabThreads.count, b * nh), perChunk = (b * nh + chunks - 1) / chunks
+    parallelChunks(chunks) { range in for chunk in range {
+        let dp = scratch + chunk * 2 * t * t, ds = dp + t * t
+        for pair in (chunk * perChunk)..<min((chunk + 1) * perChunk, b * nh) {
+            let (sequence, head) = pair.quotientAndRemainder(dividingBy: nh)
+            let base = sequence * t * 3 * c + head * hs
+            let q = qkv + base, k = q + c, v = q + 2 * c
+            let dq = dqkv + base, dk = dq + c, dv = dq + 2 * c
+            let p = probabilities + (sequence * nh + head) * t * t
+            let dy = dout + sequence * t * c + head * hs
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hs),
+                        1, dy, Int32(c), v, Int32(3 * c), 0, dp, Int32(t))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                        1, p, Int32(t), dy, Int32(c), 1, dv, Int32(3 * c))
+            for row in 0..<t {
+                let pr = p + row * t, dpr = dp + row * t, dsr = ds + row * t
+                var dot: Float = 0
+                for j in 0...row { dot += pr[j] * dpr[j] }
+                for j in 0...row { dsr[j] = pr[j] * (dpr[j] - dot) }
+                for j in (row + 1)..<t { dsr[j] = 0 }
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                        scale, ds, Int32(t), k, Int32(3 * c), 1, dq, Int32(3 * c))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                        scale, ds, Int32(t), q, Int32(3 * c), 1, dk, Int32(3 * c))
+        }
+    } }
+}
+
+private let geluScale = Float((2 / Double.pi).squareRoot())
+
+/// tanh as a rational function, Eigen's `ptanh_float` (error within a few ulp): plain
+/// arithmetic, so the loops below vectorise, where libm's `tanhf` is a call per element and
+/// took a quarter of a training step.
+@inline(__always)
+func fastTanh(_ x: Float) -> Float {
+    let clamped = min(max(x, -7.905_311), 7.905_311)
+    let x2 = clamped * clamped
+    var p: Float = -2.760_768_5e-16
+    p = x2 * p + 2.000_188e-13
+    p = x2 * p - 8.604_672e-11
+    p = x2 * p + 5.122_297e-08
+    p = x2 * p + 1.485_722_4e-05
+    p = x2 * p + 6.372_619e-04
+    p = x2 * p + 4.893_524_6e-03
+    p *= clamped
+    var q: Float = 1.198_258_4e-06
+    q = x2 * q + 1.185_347e-04
+    q = x2 * q + 2.268_434_6e-03
+    q = x2 * q + 4.893_525e-03
+    return p / q
+}
+
+/// GELU, tanh approximation (as GPT-2 and PyTorch's `approximate="tanh"`).
+func geluForward(_ out: Buffer, _ inp: ConstBuffer, count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let x = inp[i]
+        out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + 0.044715 * x * x * x)))
+    } }
+}
+
+func geluBackward(_ dinp: Buffer, _ inp: ConstBuffer, _ dout: ConstBuffer, count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let x = inp[i]
+        let th = fastTanh(geluScale * (x + 0.044715 * x * x * x))
+        let sech2 = 1 - th * th
+        let local = 0.5 * (1 + th) + 0.5 * x * sech2 * geluScale * (1 + 3 * 0.044715 * x * x)
+        dinp[i] += local * dout[i]
+    } }
+}
+
+func add(_ out: Buffer, _ a: ConstBuffer, _ b: ConstBuffer, count: Int) {
+    for i in 0..<count { out[i] = a[i] + b[i] }
+}

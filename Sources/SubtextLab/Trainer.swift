@@ -1,0 +1,86 @@
+import Foundation
+import SubtextStatistics
+
+/// One training example: a token sequence, learned from position `learnFrom` on (the answer,
+/// not the prompt). `distributions`, when present, are the teacher's next-token probabilities
+/// for each learned position, for distillation on soft labels.
+public struct Example: Sendable {
+    public var tokens: [Int32]
+    public var learnFrom: Int
+    public var distributions: [[Float]]?
+
+    public init(tokens: [Int32], learnFrom: Int, distributions: [[Float]]? = nil) {
+        self.tokens = tokens
+        self.learnFrom = learnFrom
+        self.distributions = distributions
+    }
+}
+
+/// Minibatch AdamW training with a linear warm-up, a cosine decay to a tenth of the peak rate,
+/// and global-norm clipping at 1. Batches are drawn by a seeded shuffle, epoch after epoch.
+public struct Trainer {
+    public var steps: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var warmup: Int
+    public var seed: UInt64
+    public var weightDecay: Float = 0.1
+
+    public init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
+        self.steps = steps
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.warmup = warmup ?? min(100, steps / 10)
+        self.seed = seed
+    }
+
+    /// Trains `model` in place and returns the loss of each step.
+    @discardableResult
+    public func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
+                      progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }) -> [Float] {
+        precondition(!examples.isEmpty, "nothing to train on")
+        var optimizer = AdamW(for: model)
+        optimizer.weightDecay = weightDecay
+        var generator = SeededGenerator.stream(seed, "lab.train.order")
+        var order: [Int] = []
+        var losses: [Float] = []
+        for step in 0..<steps {
+            var chosen: [Int] = []
+            while chosen.count < min(batchSize, examples.count) {
+                if order.isEmpty { order = Array(examples.indices).shuffled(using: &generator) }
+                chosen.append(order.removeLast())
+            }
+            let batch = Self.batch(chosen.map { examples[$0] }, vocabulary: model.config.vocabularySize, padding: padding)
+            model.zeroGradients()
+            let loss = model.forward(batch)
+            model.backward()
+            model.clipGradients(to: 1)
+            optimizer.update(model, learningRate: rate(at: step))
+            losses.append(loss)
+            progress(step, loss)
+        }
+        return losses
+    }
+
+    func rate(at step: Int) -> Float {
+        if step < warmup { return learningRate * Float(step + 1) / Float(warmup) }
+        let progress = Float(step - warmup) / Float(max(steps - warmup, 1))
+        return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Float.pi * progress)))
+    }
+
+    static func batch(_ examples: [Example], vocabulary v: Int, padding: Int32) -> Batch {
+        var batch = Batch(sequences: examples.map { ($0.tokens, $0.learnFrom) }, padding: padding)
+        guard examples.contains(where: { $0.distributions != nil }) else { return batch }
+        var distributions = [Float](repeating: 0, count: batch.size * batch.time * v)
+        for (row, example) in examples.enumerated() {
+            guard let rows = example.distributions else { continue }
+            for (index, q) in rows.enumerated() {
+                let position = example.learnFrom - 1 + index
+                precondition(q.count == v && batch.targets[row * batch.time + position] >= 0)
+                for j in 0..<v { distributions[(row * batch.time + position) * v + j] = q[j] }
+            }
+        }
+        batch.distributions = distributions
+        return batch
+    }
+}
