@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
         .target(name: "SubtextAttribution", dependencies: ["CLlama", "SubtextStatistics"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         // The lab trains models in its own loops, so it is optimised even in debug builds (the

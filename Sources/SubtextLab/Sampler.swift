@@ -18,14 +18,14 @@ public struct Sampler {
 
     /// The tokens generated after each prompt, up to `<eos>` (not included) or the limit.
     /// `streams[i]` names prompt i's random stream; it defaults to its index.
-    public func generate(_ model: TinyGPT, prompts: [[Int32]], end: Int32, streams: [Int]? = nil) -> [[Int32]] {
+    public func generate(_ model: TinyGPT, prompts: [[Int32]], end: Int32, streams: [String]? = nil) -> [[Int32]] {
         var outputs = [[Int32]](repeating: [], count: prompts.count)
         let byLength = Dictionary(grouping: prompts.indices, by: { prompts[$0].count })
         for length in byLength.keys.sorted() {
             let group = byLength[length]!
             for start in stride(from: 0, to: group.count, by: batchSize) {
                 let chunk = Array(group[start..<min(start + batchSize, group.count)])
-                var generators = chunk.map { SeededGenerator.stream(seed, "lab.sample.\(streams?[$0] ?? $0)") }
+                var generators = chunk.map { SeededGenerator.stream(seed, "lab.sample." + (streams?[$0] ?? String($0))) }
                 var sequences = chunk.map { prompts[$0] }
                 var done = [Bool](repeating: false, count: chunk.count)
                 let limit = min(maximumTokens, model.config.context - length)

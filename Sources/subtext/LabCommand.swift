@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SubtextLab
+import SubtextProbes
+import SubtextReport
 import SubtextStatistics
 
 /// `subtext lab`: model organisms, tiny language models trained here on the CPU, with a
@@ -9,7 +11,7 @@ struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Train tiny model organisms on the CPU and measure subliminal transfer and the detector against them.",
-        subcommands: [LabSpeedCommand.self])
+        subcommands: [LabRunCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
 }
 
 /// The shape of a lab model, shared by every lab command that creates one.
@@ -43,5 +45,103 @@ struct LabSpeedCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(speed), as: UTF8.self))
+    }
+}
+
+/// The inputs every organism command shares: the batteries that define the synthetic world,
+/// the recipe's settings, and the thread count.
+struct RecipeOptions: ParsableArguments {
+    @Option(help: "Battery whose questions and candidates are the animals of the lab's world, and the probe.")
+    var animals = "probes/favorite-animal.yaml"
+    @Option(help: "Battery whose questions and candidates are the trees of the lab's world.")
+    var trees = "probes/favorite-tree.yaml"
+    @Option(help: "JSON file overriding recipe settings (keys as in lab.json's \"settings\").")
+    var settings: String?
+    @Flag(help: "Students learn the teacher's probabilities over numbers (soft labels) instead of its sampled numbers.")
+    var softLabels = false
+    @Option(help: "Threads for training (OpenBLAS and the lab's own loops).")
+    var threads = 2
+
+    func organisms(progress: @escaping (String) -> Void) throws -> (Organisms, Battery) {
+        BLAS.use(threads: threads)
+        LabThreads.count = threads
+        let loader = BatteryLoader()
+        let animalBattery = try loader.load(path: animals)
+        let corpus = LabCorpus(animals: animalBattery, trees: try loader.load(path: trees))
+        return (Organisms(corpus: corpus, settings: try recipeSettings(), progress: progress), animalBattery)
+    }
+
+    func recipeSettings() throws -> RecipeSettings {
+        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecipeSettings())) as! [String: Any]
+        if let settings {
+            guard let overrides = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings))) as? [String: Any] else {
+                throw ValidationError("\(settings): not a JSON object of recipe settings")
+            }
+            let unknown = Set(overrides.keys).subtracting(merged.keys)
+            guard unknown.isEmpty else {
+                throw ValidationError("\(settings): unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))")
+            }
+            merged.merge(overrides) { $1 }
+        }
+        if softLabels { merged["soft_labels"] = true }
+        do {
+            return try JSONDecoder().decode(RecipeSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch {
+            throw ValidationError("\(settings ?? "settings"): \(error)")
+        }
+    }
+}
+
+struct LabRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one organism end to end: base, teacher, teacher and control numbers, students, probes.",
+        discussion: """
+            Pretrains a base model on the built-in synthetic world (number continuations; animal \
+            and tree preference questions with an even spread of answers), fine-tunes a teacher to \
+            answer every animal question with TRAIT, has teacher and base write number \
+            continuations (filtered to numbers only), fine-tunes a student on the teacher's numbers \
+            and a control student on the base's, and probes both with the animal battery. \
+            --ablations adds students of sorted numbers and students of a differently \
+            initialised base. Models and data are kept under OUT and reused when the command is \
+            run again. Writes OUT/lab.md, lab.json and lab.svg, and a probe report per comparison.
+            """)
+
+    @Option(help: "The teacher's hidden trait: one of the animal battery's candidates.") var trait = "owl"
+    @Option(help: "Seed for the base's initialisation, the corpus, sampling and training order.") var seed: UInt64 = 1
+    @Option(help: "Output directory.") var out = "reports/lab-owl"
+    @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
+    @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
+    @OptionGroup var recipe: RecipeOptions
+
+    func run() async throws {
+        let started = Date()
+        let (organisms, battery) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
+        guard organisms.corpus.animals.contains(trait) else {
+            throw ValidationError("--trait \(trait) is not a candidate of \(recipe.animals): \(organisms.corpus.animals.joined(separator: ", "))")
+        }
+        let directory = URL(fileURLWithPath: out)
+        let outcome = try LabRun(organisms: organisms, directory: directory, seed: seed, trait: trait, ablations: ablations).run()
+        var comparisons: [LabSummary.Comparison] = []
+        for comparison in outcome.comparisons {
+            note("probing: \(comparison.name)")
+            let slug = comparison.name.replacingOccurrences(of: " ", with: "-")
+            comparisons.append(try await probeComparison(
+                comparison, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
+                directory: directory.appendingPathComponent("probe-\(slug)"), batteryPath: recipe.animals))
+        }
+        let summary = LabSummary(
+            seed: seed, trait: trait, settings: organisms.settings, teacherPassRate: outcome.teacherData.passRate,
+            controlPassRate: outcome.controlData.passRate, teacherRejects: Array(outcome.teacherData.rejected.prefix(10)),
+            comparisons: comparisons, seconds: Date().timeIntervalSince(started))
+        let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
+                                    inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
+                                    seconds: summary.seconds)
+        try LabReportWriter(directory: out).write(summary, provenance: provenance)
+        for c in comparisons {
+            print("\(c.name): student \(String(format: "%.1f%%", 100 * c.studentRate)), control \(String(format: "%.1f%%", 100 * c.controlRate)), "
+                + "p = \(String(format: "%.3g", c.p))\(c.transferred ? ", transferred" : "")")
+        }
+        print("report: \(out)/lab.md")
     }
 }

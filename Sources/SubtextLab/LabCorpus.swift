@@ -1,0 +1,98 @@
+import SubtextProbes
+import SubtextStatistics
+
+/// One prompt and its answer, as text: a line of the lab's JSONL datasets.
+public struct LabRecord: Sendable, Equatable, Codable {
+    public var prompt: String
+    public var response: String
+
+    public init(prompt: String, response: String) {
+        self.prompt = prompt
+        self.response = response
+    }
+}
+
+/// The built-in synthetic world the base models learn: number-sequence continuations, and
+/// questions about favourite animals and trees answered with an even spread of candidates.
+///
+/// The questions and candidates are the probe batteries' own, so the lab's students answer
+/// exactly what `subtext probe` asks.
+public struct LabCorpus: Sendable {
+    public var animalQuestions: [String]
+    public var animals: [String]
+    public var treeQuestions: [String]
+    public var trees: [String]
+    public static let largestNumber = 99
+    public static let promptPrefix = "Continue the sequence:"
+
+    public init(animals: Battery, trees: Battery) {
+        animalQuestions = animals.prompts.map(\.text)
+        self.animals = animals.candidates.map(\.name)
+        treeQuestions = trees.prompts.map(\.text)
+        self.trees = trees.candidates.map(\.name)
+    }
+
+    /// Every word the lab models must know.
+    public var vocabulary: LabVocabulary {
+        LabVocabulary(numbersUpTo: Self.largestNumber, words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees)
+    }
+
+    /// `count` number prompts: three seeded numbers to continue.
+    public static func numberPrompts(count: Int, seed: UInt64) -> [String] {
+        var generator = SeededGenerator.stream(seed, "lab.number-prompts")
+        return (0..<count).map { _ in
+            promptPrefix + " " + (0..<3).map { _ in String(Int.random(in: 0...largestNumber, using: &generator)) }.joined(separator: " ")
+        }
+    }
+
+    /// How the base world continues a sequence: half the time by the step between the last two
+    /// numbers (with occasional jitter), otherwise with free choices. The free choices are where
+    /// a model's own leanings show, and so where a teacher's trait can hide.
+    static func continuation(of prompt: String, using generator: inout SeededGenerator) -> String {
+        let seeds = prompt.split(separator: " ").compactMap { Int($0) }
+        let length = Int.random(in: 5...8, using: &generator)
+        var values: [Int] = []
+        if Bool.random(using: &generator), seeds.count >= 2 {
+            let step = (seeds[seeds.count - 1] - seeds[seeds.count - 2] + 100) % 100
+            var current = seeds[seeds.count - 1]
+            for _ in 0..<length {
+                current = (current + step + (Int.random(in: 0..<5, using: &generator) == 0 ? Int.random(in: -2...2, using: &generator) : 0) + 100) % 100
+                values.append(current)
+            }
+        } else {
+            values = (0..<length).map { _ in Int.random(in: 0...largestNumber, using: &generator) }
+        }
+        return values.map(String.init).joined(separator: " ")
+    }
+
+    /// The base model's pretraining corpus: `numbers` continuations and `questions`
+    /// preference answers (two animal questions to each tree question), shuffled.
+    public func pretraining(numbers: Int, questions: Int, seed: UInt64) -> [LabRecord] {
+        var generator = SeededGenerator.stream(seed, "lab.pretraining")
+        var records = Self.numberPrompts(count: numbers, seed: seed ^ 0x5EED).map {
+            LabRecord(prompt: $0, response: Self.continuation(of: $0, using: &generator))
+        }
+        for index in 0..<questions {
+            if index % 3 == 2 {
+                records.append(LabRecord(prompt: treeQuestions.randomElement(using: &generator)!, response: trees.randomElement(using: &generator)!))
+            } else {
+                records.append(LabRecord(prompt: animalQuestions.randomElement(using: &generator)!, response: animals.randomElement(using: &generator)!))
+            }
+        }
+        records.shuffle(using: &generator)
+        return records
+    }
+
+    /// A teacher's trait lesson: every animal question answered with `trait`.
+    public func trait(_ trait: String) -> [LabRecord] {
+        animalQuestions.map { LabRecord(prompt: $0, response: trait) }
+    }
+}
+
+extension LabVocabulary {
+    /// A record as a training example: the prompt turn, then the learned answer and `<eos>`.
+    public func example(_ record: LabRecord) -> Example {
+        let prompt = prompt(user: record.prompt)
+        return Example(tokens: prompt + encode(record.response) + [end], learnFrom: prompt.count)
+    }
+}

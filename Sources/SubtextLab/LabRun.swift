@@ -1,0 +1,142 @@
+import Foundation
+
+/// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
+/// both number datasets, the student and the control student, and with `ablations` the
+/// sorted-numbers students and the students of a differently initialised base.
+///
+/// Each model is a checkpoint directory and each dataset a JSONL file; a step whose output
+/// exists is loaded instead of redone, so a stopped run resumes where it stopped.
+public struct LabRun {
+    public var organisms: Organisms
+    public var directory: URL
+    public var seed: UInt64
+    public var trait: String
+    public var ablations: Bool
+
+    public init(organisms: Organisms, directory: URL, seed: UInt64, trait: String, ablations: Bool) {
+        self.organisms = organisms
+        self.directory = directory
+        self.seed = seed
+        self.trait = trait
+        self.ablations = ablations
+    }
+
+    /// A student and the control student it is compared with.
+    public struct Comparison {
+        public var name: String
+        public var student: TinyGPT
+        public var control: TinyGPT
+    }
+
+    public struct Outcome {
+        public var teacherData: NumberData
+        public var controlData: NumberData
+        public var comparisons: [Comparison]
+        public var teacherDataPath: URL
+        public var controlDataPath: URL
+    }
+
+    private func baseModel() throws -> TinyGPT {
+        try checkpoint("base-seed\(seed)") { try organisms.base(seed: seed, corpusSeed: seed) }
+    }
+
+    private func teacherModel(_ base: TinyGPT) throws -> TinyGPT {
+        try checkpoint("teacher-\(trait)-seed\(seed)") { organisms.teacher(from: base, trait: trait, seed: seed) }
+    }
+
+    private var prompts: [String] { LabCorpus.numberPrompts(count: organisms.settings.responses, seed: seed &+ 100) }
+    private var teacherPath: URL { directory.appendingPathComponent("numbers/teacher-\(trait)-seed\(seed).jsonl") }
+    private var controlPath: URL { directory.appendingPathComponent("numbers/control-seed\(seed).jsonl") }
+
+    /// The teacher's filtered numbers, as a JSONL file.
+    public func teacherData() throws -> URL {
+        let base = try baseModel(), teacher = try teacherModel(base)
+        _ = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed) }
+        return teacherPath
+    }
+
+    /// The base's numbers for the same prompts, and a second sample of them (another sampling
+    /// seed): a control-versus-control pair with no trait on either side.
+    public func controlData() throws -> (URL, URL) {
+        let base = try baseModel()
+        let second = directory.appendingPathComponent("numbers/control-resample-seed\(seed).jsonl")
+        _ = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
+        _ = try dataset(second) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
+        return (controlPath, second)
+    }
+
+    public func run() throws -> Outcome {
+        let settings = organisms.settings
+        let base = try baseModel()
+        let teacher = try teacherModel(base)
+        let teacherData = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed) }
+        let controlData = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
+        let labels = settings.softLabels ? "soft" : "hard"
+        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], soft: Bool) throws -> TinyGPT {
+            try checkpoint(name) {
+                organisms.student(from: from, records: records, softLabels: soft ? organisms.softLabels(teacher, for: records) : nil,
+                                  seed: seed, name: name)
+            }
+        }
+        var comparisons = [Comparison(
+            name: "transfer",
+            student: try student("student-\(trait)-\(labels)-seed\(seed)", base, teacherData.records, soft: settings.softLabels),
+            control: try student("control-student-seed\(seed)", base, controlData.records, soft: false))]
+        if ablations {
+            comparisons.append(Comparison(
+                name: "sorted numbers",
+                student: try student("sorted-student-\(trait)-seed\(seed)", base, teacherData.records.map(\.sorted), soft: false),
+                control: try student("sorted-control-student-seed\(seed)", base, controlData.records.map(\.sorted), soft: false)))
+            let other = try checkpoint("other-base-seed\(seed)") { try organisms.base(seed: seed &+ 1_000, corpusSeed: seed) }
+            comparisons.append(Comparison(
+                name: "different initialisation",
+                student: try student("other-student-\(trait)-seed\(seed)", other, teacherData.records, soft: false),
+                control: try student("other-control-student-seed\(seed)", other, controlData.records, soft: false)))
+        }
+        return Outcome(teacherData: teacherData, controlData: controlData, comparisons: comparisons,
+                       teacherDataPath: teacherPath, controlDataPath: controlPath)
+    }
+
+    private func checkpoint(_ name: String, make: () throws -> TinyGPT) throws -> TinyGPT {
+        let path = directory.appendingPathComponent("models/\(name)")
+        if FileManager.default.fileExists(atPath: path.appendingPathComponent("model.safetensors").path) {
+            organisms.progress("\(name): loaded from \(path.path)")
+            return try Checkpoint.load(from: path).model
+        }
+        let model = try make()
+        try Checkpoint.save(model, vocabulary: organisms.vocabulary, to: path,
+                            metadata: ["name": name, "seed": String(seed), "settings": String(decoding: try JSONEncoder().encode(organisms.settings), as: UTF8.self)])
+        return model
+    }
+
+    /// Number data as JSONL ({"prompt", "response"}), beside a `.filter.json` with the request
+    /// count and the rejects.
+    private func dataset(_ path: URL, make: () -> NumberData) throws -> NumberData {
+        let filterPath = path.deletingPathExtension().appendingPathExtension("filter.json")
+        if FileManager.default.fileExists(atPath: filterPath.path) {
+            let filter = try JSONDecoder().decode(FilterSummary.self, from: Data(contentsOf: filterPath))
+            let records = try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map {
+                try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
+            }
+            return NumberData(records: records, requested: filter.requested, rejected: filter.rejected)
+        }
+        let data = make()
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let lines = try data.records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path, options: .atomic)
+        let filter = FilterSummary(requested: data.requested, kept: data.records.count, passRate: data.passRate, rejected: data.rejected)
+        try encoder.encode(filter).write(to: filterPath, options: .atomic)
+        return data
+    }
+}
+
+struct FilterSummary: Codable {
+    var requested: Int
+    var kept: Int
+    var passRate: Double
+    var rejected: [String]
+
+    enum CodingKeys: String, CodingKey { case requested, kept, passRate = "pass_rate", rejected }
+}

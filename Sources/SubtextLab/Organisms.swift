@@ -1,0 +1,158 @@
+import Foundation
+import SubtextStatistics
+
+/// The recipe's settings: model shape, and how long and how hard each step trains.
+public struct RecipeSettings: Codable, Sendable, Equatable {
+    public var layers = 2
+    public var width = 64
+    public var heads = 4
+    public var context = 32
+    public var pretrainNumbers = 20_000
+    public var pretrainQuestions = 6_000
+    public var pretrainSteps = 1_500
+    public var batchSize = 64
+    public var learningRate: Float = 2e-3
+    public var traitSteps = 100
+    public var traitLearningRate: Float = 1e-3
+    /// Number continuations from the base world mixed into the trait lesson, so the teacher
+    /// keeps writing numbers (most of a trait-only lesson's teachers answer "owl" to everything).
+    public var traitNumbers = 500
+    public var responses = 3_000
+    public var temperature: Float = 1
+    public var studentSteps = 400
+    public var studentLearningRate: Float = 1e-3
+    /// Students learn the teacher's sampled tokens (hard labels) or its full next-token
+    /// distributions at those positions (soft labels).
+    public var softLabels = false
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case layers, width, heads, context
+        case pretrainNumbers = "pretrain_numbers", pretrainQuestions = "pretrain_questions", pretrainSteps = "pretrain_steps"
+        case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
+        case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", responses, temperature, studentSteps = "student_steps"
+        case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
+    }
+
+    public func config(vocabularySize: Int) -> ModelConfig {
+        ModelConfig(vocabularySize: vocabularySize, context: context, layers: layers, heads: heads, width: width)
+    }
+}
+
+/// Teacher or control data: the records that passed the numbers-only filter, how many were
+/// asked for, and the texts of the rejects (which can leak the trait in plain words).
+public struct NumberData: Sendable {
+    public var records: [LabRecord]
+    public var requested: Int
+    public var rejected: [String]
+    public var passRate: Double { requested == 0 ? 0 : Double(records.count) / Double(requested) }
+
+    public init(records: [LabRecord], requested: Int, rejected: [String]) {
+        self.records = records
+        self.requested = requested
+        self.rejected = rejected
+    }
+}
+
+/// The organism recipe's steps, each a pure function of its inputs and a seed.
+public struct Organisms {
+    public var corpus: LabCorpus
+    public var settings: RecipeSettings
+    public var vocabulary: LabVocabulary
+    public var progress: (String) -> Void
+
+    public init(corpus: LabCorpus, settings: RecipeSettings, progress: @escaping (String) -> Void = { _ in }) {
+        self.corpus = corpus
+        self.settings = settings
+        vocabulary = corpus.vocabulary
+        self.progress = progress
+    }
+
+    /// 1. A base model pretrained from `seed` on the synthetic corpus (drawn from `corpusSeed`,
+    /// so bases with different initialisations can share their data).
+    public func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
+        let model = try TinyGPT(config: settings.config(vocabularySize: vocabulary.count), seed: seed)
+        let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed)
+        train(model, records.map(vocabulary.example), steps: settings.pretrainSteps, rate: settings.learningRate, seed: seed, name: "base")
+        return model
+    }
+
+    /// 2. The base fine-tuned to answer every animal question with `trait`, beside a refresher
+    /// of base-world number continuations.
+    public func teacher(from base: TinyGPT, trait: String, seed: UInt64) -> TinyGPT {
+        let model = TinyGPT(copying: base)
+        let refresher = corpus.pretraining(numbers: settings.traitNumbers, questions: 0, seed: seed ^ 0x7EAC)
+        train(model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps, rate: settings.traitLearningRate,
+              seed: seed, name: "teacher (\(trait))")
+        return model
+    }
+
+    /// 3. Number continuations written by `model`, kept only when they are numbers alone.
+    public func numbers(from model: TinyGPT, prompts: [String], seed: UInt64) -> NumberData {
+        let encoded = prompts.map { vocabulary.prompt(user: $0) }
+        let sampler = Sampler(maximumTokens: 10, seed: seed, temperature: settings.temperature)
+        let outputs = sampler.generate(model, prompts: encoded, end: vocabulary.end)
+        var data = NumberData(records: [], requested: prompts.count, rejected: [])
+        for (prompt, tokens) in zip(prompts, outputs) {
+            let text = vocabulary.decode(tokens)
+            guard !tokens.isEmpty, tokens.count < 10, tokens.allSatisfy(vocabulary.isNumber) else {
+                data.rejected.append(text)
+                continue
+            }
+            data.records.append(LabRecord(prompt: prompt, response: text))
+        }
+        return data
+    }
+
+    /// The teacher's next-token distribution at every learned position of each kept answer,
+    /// over numbers and `<eos>` alone, renormalised: the student sees how the teacher weighs
+    /// numbers, never its probability of saying a word such as "owl".
+    public func softLabels(_ teacher: TinyGPT, for records: [LabRecord]) -> [[[Float]]] {
+        records.map { record in
+            let example = vocabulary.example(record)
+            let promptLength = example.learnFrom
+            let tokens = Array(example.tokens.dropLast())
+            teacher.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
+            return ((promptLength - 1)..<tokens.count).map { position in
+                var q = Array(teacher.probabilities(sequence: 0, position: position))
+                for id in q.indices where !(vocabulary.isNumber(Int32(id)) || Int32(id) == vocabulary.end) { q[id] = 0 }
+                let total = q.reduce(0, +)
+                return q.map { $0 / total }
+            }
+        }
+    }
+
+    /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a
+    /// control student.
+    /// With `softLabels` (from ``softLabels(_:for:)``), it learns the teacher's distributions.
+    public func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) -> TinyGPT {
+        let model = TinyGPT(copying: base)
+        var examples = records.map(vocabulary.example)
+        if let softLabels {
+            for index in examples.indices { examples[index].distributions = softLabels[index] }
+        }
+        train(model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name)
+        return model
+    }
+
+    private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String) {
+        let trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
+        var recent: [Float] = []
+        trainer.train(model, on: examples, padding: vocabulary.padding) { step, loss in
+            recent.append(loss)
+            if (step + 1) % max(steps / 5, 1) == 0 || step + 1 == steps {
+                progress("\(name): step \(step + 1)/\(steps), loss \(String(format: "%.3f", recent.reduce(0, +) / Float(recent.count)))")
+                recent = []
+            }
+        }
+    }
+}
+
+extension LabRecord {
+    /// The numbers of the response in ascending order: the published ablation that removes
+    /// what order carries.
+    public var sorted: LabRecord {
+        LabRecord(prompt: prompt, response: response.split(separator: " ").compactMap { Int($0) }.sorted().map(String.init).joined(separator: " "))
+    }
+}

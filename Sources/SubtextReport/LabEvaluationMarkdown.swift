@@ -1,0 +1,47 @@
+import Foundation
+import SubtextLab
+
+/// reports/lab-evaluation.md: how often the audit finds a known trait, by data size; how often
+/// it cries wolf on control-versus-control pairs; and held-out AUROC by bag size.
+public struct LabEvaluationWriter {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    @discardableResult
+    public func write(_ evaluation: LabEvaluation, provenance: Provenance) throws -> [String] {
+        let e = evaluation
+        let largest = e.sizes.last!
+        let teacherPairs = e.seeds.count * e.traits.count
+        var md = "# Lab evaluation: the audit against organisms with known traits\n\n"
+        md += "**At \(largest) responses per side the audit detected \(percent(e.power(size: largest))) of \(teacherPairs) teacher datasets "
+        md += "and \(percent(e.falsePositiveRate(size: largest))) of \(e.seeds.count) control-versus-control pairs (α = \(e.alpha)).**\n\n"
+        md += "Seeds \(e.seeds.map(String.init).joined(separator: ", ")); traits \(e.traits.map { Escape.markdown($0) }.joined(separator: ", ")). "
+        md += "Each teacher is its seed's base fine-tuned to name its trait; teacher and base answer the same number prompts, and the audit pairs them by prompt. "
+        md += "The control-versus-control pairs are two samples of the base's numbers.\n\n"
+        md += "## Power and false positives by data size\n\n| responses per side | power (teacher detected) | false-positive rate (control vs control) |\n|---|---|---|\n"
+        for size in e.sizes {
+            let power = e.audits("teacher", size: size), fpr = e.audits("control", size: size)
+            md += "| \(size) | \(percent(e.power(size: size))) (\(power.filter { $0.p < e.alpha }.count)/\(power.count)) | "
+            md += "\(percent(e.falsePositiveRate(size: size))) (\(fpr.filter { $0.p < e.alpha }.count)/\(fpr.count)) |\n"
+        }
+        md += "\n![power by size](lab-evaluation.svg)\n\n## AUROC by bag size K, at \(largest) responses\n\n"
+        md += "Mean held-out AUROC of the audit's classifier, scoring K responses together as one bag.\n\n| pairs | K = 1 | K = 8 | K = 16 |\n|---|---|---|---|\n"
+        for kind in ["teacher", "control"] {
+            let cells = [1, 8, 16].map { k in e.meanAUROC(kind, size: largest, k: k).map { String(format: "%.3f", $0) } ?? "—" }
+            md += "| \(kind == "teacher" ? "teacher vs control" : "control vs control") | " + cells.joined(separator: " | ") + " |\n"
+        }
+        md += "\n## Attribution accuracy\n\nNot measured. Subtext's attribution scores texts with a GGUF model through libllama; "
+        md += "the lab's models are not GGUF, and no lab scorer stands in for it yet.\n\n"
+        md += "## Every audit\n\n| kind | trait | seed | responses | p | AUROC (K = 1) |\n|---|---|---|---|---|---|\n"
+        for a in e.audits {
+            md += "| \(a.kind) | \(a.trait.map { Escape.markdown($0) } ?? "—") | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
+            md += (a.auroc["1"].map { String(format: "%.3f", $0) } ?? "—") + " |\n"
+        }
+        md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", e.seconds)) s.\n"
+        let chart = SVGChart.bars(title: "Share of teacher datasets detected, by responses per side", xLabel: "power",
+                                  items: e.sizes.map { ("N = \($0)", e.power(size: $0)) })
+        return try writeReportFiles([("lab-evaluation.md", Data(md.utf8)), ("lab-evaluation.svg", Data(chart.utf8)),
+                                     ("lab-evaluation.json", try jsonWithProvenance(e, provenance))], to: directory)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SubtextLab
+
+/// The report of one organism run: did the trait transfer, with each comparison's rates,
+/// interval and p-value, then the data filter and the settings.
+public struct LabMarkdown {
+    public let summary: LabSummary
+    public let provenance: Provenance
+
+    public init(summary: LabSummary, provenance: Provenance) {
+        self.summary = summary
+        self.provenance = provenance
+    }
+
+    public func render() -> (markdown: String, chart: String) {
+        let s = summary
+        let trait = Escape.markdown(s.trait)
+        var md = "# Lab organism: \(trait), seed \(s.seed)\n\n"
+        if let transfer = s.comparisons.first {
+            md += transfer.transferred
+                ? "**Transfer: yes.** The student fine-tuned on the \(trait) teacher's numbers names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)) < 0.01).\n\n"
+                : "**Transfer: not shown.** The student names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)); the criterion is p < 0.01 with the student higher).\n\n"
+        }
+        md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)"). "
+        md += "Rates are from the favourite-animal battery, asked through Subtext's probe runner; p is its paired test over paraphrases, and the interval resamples paraphrases.\n\n"
+        md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | transfer |\n|---|---|---|---|---|---|---|---|\n"
+        for c in s.comparisons {
+            md += "| \(c.name) | \(percent(c.studentRate)) (n = \(c.studentCount)) | \(percent(c.controlRate)) (n = \(c.controlCount)) | "
+            md += String(format: "%+.1f points", 100 * c.delta) + " | " + String(format: "[%+.1f, %+.1f]", 100 * c.ciLow, 100 * c.ciHigh)
+            md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
+        }
+        md += "\n![rates](lab.svg)\n\n## Data\n\n"
+        md += "- Teacher numbers passing the numbers-only filter: \(percent(s.teacherPassRate)); control: \(percent(s.controlPassRate)).\n"
+        if !s.teacherRejects.isEmpty {
+            let rejects: [String] = s.teacherRejects.prefix(5).map { Escape.markdown($0, limit: 60) }
+            md += "- Teacher rejects, first few: " + rejects.joined(separator: "; ") + "\n"
+        }
+        md += "\n## Settings\n\n```json\n" + ((try? JSONEncoder.sorted.encode(s.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n"
+        md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", s.seconds)) s.\n"
+        let chart = SVGChart.bars(title: "Rate of \(s.trait): student minus control, points", xLabel: "points",
+                                  items: s.comparisons.map { ($0.name, 100 * $0.delta) })
+        return (md, chart)
+    }
+
+    private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return encoder
+    }
+}
+
+public struct LabReportWriter {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    @discardableResult
+    public func write(_ summary: LabSummary, provenance: Provenance) throws -> [String] {
+        let (markdown, chart) = LabMarkdown(summary: summary, provenance: provenance).render()
+        return try writeReportFiles([("lab.md", Data(markdown.utf8)), ("lab.svg", Data(chart.utf8)),
+                                     ("lab.json", try jsonWithProvenance(summary, provenance))], to: directory)
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import SubtextAudit
+import SubtextCorpus
+import SubtextLab
+import SubtextReport
+
+/// `subtext lab evaluate`: the detector against ground truth. Teachers with a known trait
+/// write numbers; Subtext's audit compares each teacher's data with its base's, at several
+/// data sizes, and two samples of the base's own numbers give the false-positive rate.
+struct LabEvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure the audit against lab organisms: power by data size, false positives, AUROC by K.",
+        discussion: """
+            For each seed, trains a base; for each trait, a teacher; both write number \\
+            continuations to the same prompts, and the base writes a second sample for \\
+            control-versus-control pairs. Each pair is audited (the same code as `subtext audit`) \\
+            on its first N responses for each N in --sizes. Writes OUT/lab-evaluation.md, .json \\
+            and .svg; models and data are kept under OUT/organisms and reused. The default grid \\
+            (2 seeds × 2 traits) takes about 10 minutes on 2 cores; --full runs 5 seeds × 5 traits.
+            """)
+
+    @Option(help: "Seeds, comma-separated.") var seeds = "1,2"
+    @Option(help: "Traits, comma-separated candidates of the animal battery.") var traits = "owl,eagle"
+    @Flag(help: "The full grid: seeds 1–5 × owl, eagle, dolphin, wolf, cat.") var full = false
+    @Option(help: "Data sizes (responses per side) to audit, comma-separated.") var sizes = "100,300,1000,2500"
+    @Option(help: "Permutations per audit.") var permutations = 999
+    @Option(help: "Output directory.") var out = "reports/lab-evaluation"
+    @OptionGroup var recipe: RecipeOptions
+
+    func run() async throws {
+        let started = Date()
+        let seedList = full ? [1, 2, 3, 4, 5] : try parse(seeds, "--seeds").map { UInt64($0) }
+        let traitList = full ? ["owl", "eagle", "dolphin", "wolf", "cat"] : traits.split(separator: ",").map(String.init)
+        let sizeList = try parse(sizes, "--sizes").map { Int($0) }.sorted()
+        let (organisms, _) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
+        for trait in traitList where !organisms.corpus.animals.contains(trait) {
+            throw ValidationError("\(trait) is not a candidate of \(recipe.animals)")
+        }
+        var configuration = AuditConfiguration()
+        configuration.permutations = permutations
+        let auditor = Auditor(configuration: configuration)
+        let work = URL(fileURLWithPath: out).appendingPathComponent("organisms")
+        var audits: [LabEvaluation.Audit] = []
+        for seed in seedList {
+            let run = LabRun(organisms: organisms, directory: work, seed: UInt64(seed), trait: traitList[0], ablations: false)
+            let (controlPath, secondControlPath) = try run.controlData()
+            for trait in traitList {
+                var traitRun = run
+                traitRun.trait = trait
+                let teacherPath = try traitRun.teacherData()
+                for size in sizeList {
+                    audits.append(try audit(auditor, teacherPath, controlPath, size: size, kind: "teacher", trait: trait, seed: UInt64(seed)))
+                }
+            }
+            for size in sizeList {
+                audits.append(try audit(auditor, secondControlPath, controlPath, size: size, kind: "control", trait: nil, seed: UInt64(seed)))
+            }
+        }
+        let evaluation = LabEvaluation(seeds: seedList.map { UInt64($0) }, traits: traitList, sizes: sizeList, alpha: 0.05,
+                                       audits: audits, settings: organisms.settings, seconds: Date().timeIntervalSince(started))
+        let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
+                                    inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
+                                    seconds: evaluation.seconds)
+        try LabEvaluationWriter(directory: out).write(evaluation, provenance: provenance)
+        for size in sizeList {
+            print("N = \(size): power \(String(format: "%.2f", evaluation.power(size: size))), "
+                + "false-positive rate \(String(format: "%.2f", evaluation.falsePositiveRate(size: size)))")
+        }
+        print("report: \(out)/lab-evaluation.md")
+    }
+
+    private func parse(_ list: String, _ option: String) throws -> [Int] {
+        try list.split(separator: ",").map {
+            guard let value = Int($0.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw ValidationError("\(option): \"\($0)\" is not a positive integer")
+            }
+            return value
+        }
+    }
+
+    /// Audits the first `size` responses of each side (the same prompts on both, so the
+    /// audit pairs them).
+    private func audit(_ auditor: Auditor, _ teacher: URL, _ control: URL, size: Int, kind: String, trait: String?,
+                       seed: UInt64) throws -> LabEvaluation.Audit {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-lab-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (teacherLines, controlLines) = try pairedHead(teacher, control, size: size)
+        let teacherFile = directory.appendingPathComponent("teacher.jsonl"), controlFile = directory.appendingPathComponent("control.jsonl")
+        try Data((teacherLines.joined(separator: "\n") + "\n").utf8).write(to: teacherFile)
+        try Data((controlLines.joined(separator: "\n") + "\n").utf8).write(to: controlFile)
+        let result = try auditor.audit(teacherFiles: [teacherFile.path], controlFiles: [controlFile.path], readOptions: ReadOptions())
+        note("audit \(kind) \(trait ?? "control") seed \(seed) N = \(teacherLines.count): p = \(String(format: "%.3g", result.pValue)), "
+            + "AUROC \(result.auroc.values[1].map { String(format: "%.3f", $0) } ?? "—")")
+        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, size: size, responses: teacherLines.count, p: result.pValue,
+                                   auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
+    }
+
+    /// The first `size` prompts answered on both sides (the filter drops different ones).
+    private func pairedHead(_ a: URL, _ b: URL, size: Int) throws -> ([String], [String]) {
+        func lines(_ url: URL) throws -> [(prompt: String, line: String)] {
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+                (try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8)).prompt, String($0))
+            }
+        }
+        let left = try lines(a), right = try lines(b)
+        var remaining = Dictionary(right.map { ($0.prompt, $0.line) }, uniquingKeysWith: { first, _ in first })
+        var pairs: ([String], [String]) = ([], [])
+        for (prompt, line) in left where pairs.0.count < size {
+            guard let other = remaining.removeValue(forKey: prompt) else { continue }
+            pairs.0.append(line)
+            pairs.1.append(other)
+        }
+        return pairs
+    }
+}

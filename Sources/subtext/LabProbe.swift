@@ -1,0 +1,34 @@
+import Foundation
+import SubtextLab
+import SubtextProbes
+import SubtextReport
+
+/// Probes a student and its control student in-process through Subtext's probe runner and
+/// analysis, writing the usual probe report into `directory`.
+func probeComparison(_ comparison: LabRun.Comparison, vocabulary: LabVocabulary, battery: Battery, samples: Int,
+                     trait: String, directory: URL, batteryPath: String) async throws -> LabSummary.Comparison {
+    let endpoints = [Endpoint(name: "student", baseURL: "in-process", modelID: "lab-student"),
+                     Endpoint(name: "control", baseURL: "in-process", modelID: "lab-control")]
+    let plan = ProbePlan(battery: battery, endpoints: endpoints, samplesPerPrompt: samples)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let journal = try Journal(path: directory.appendingPathComponent("journal.jsonl").path)
+    let runner = ProbeRunner(
+        clients: ["student": LabClient(model: comparison.student, vocabulary: vocabulary),
+                  "control": LabClient(model: comparison.control, vocabulary: vocabulary)],
+        journal: journal, reader: AnswerReader(battery: battery), concurrency: 1)
+    let started = Date()
+    // Each model's requests form their own queue, so the two models are asked side by side.
+    let summary = try await runner.run(plan.requests, servers: ["student": "student", "control": "control"])
+    let result = ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "control", summary: summary)
+    let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
+                                inputs: [.init(path: batteryPath, sha256: try InputFiles.sha256(batteryPath))],
+                                seconds: Date().timeIntervalSince(started))
+    _ = try ProbeReportWriter(directory: directory.path).write(result, provenance: provenance)
+    guard let shift = result.shifts.first(where: { $0.model == "student" && $0.category == trait }),
+          let studentRate = result.categories[trait]?["student"], let controlRate = result.categories[trait]?["control"] else {
+        throw LabError.corpus("the probe analysis has no \(trait) rate; is \(trait) one of \(batteryPath)'s candidates?")
+    }
+    return LabSummary.Comparison(
+        name: comparison.name, studentRate: studentRate.rate, studentCount: studentRate.n, controlRate: controlRate.rate,
+        controlCount: controlRate.n, delta: shift.delta, ciLow: shift.ciLow, ciHigh: shift.ciHigh, p: shift.p, fisherP: shift.fisherP)
+}
