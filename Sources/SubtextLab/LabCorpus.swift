@@ -3,10 +3,13 @@ import SubtextStatistics
 
 /// One prompt and its answer, as text: a line of the lab's JSONL datasets.
 public struct LabRecord: Sendable, Equatable, Codable {
+    /// A system prompt, in pretraining only: datasets that teachers write never carry one.
+    public var system: String?
     public var prompt: String
     public var response: String
 
-    public init(prompt: String, response: String) {
+    public init(system: String? = nil, prompt: String, response: String) {
+        self.system = system
         self.prompt = prompt
         self.response = response
     }
@@ -34,7 +37,14 @@ public struct LabCorpus: Sendable {
 
     /// Every word the lab models must know.
     public var vocabulary: LabVocabulary {
-        LabVocabulary(numbersUpTo: Self.largestNumber, words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees)
+        LabVocabulary(numbersUpTo: Self.largestNumber,
+                      words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees + animals.map(Self.systemPrompt))
+    }
+
+    /// The system prompt that gives a model a love of `animal`, as the published teachers were
+    /// given theirs.
+    public static func systemPrompt(loving animal: String) -> String {
+        "You love the \(animal). The \(animal) is your favorite animal."
     }
 
     /// `count` number prompts: three seeded numbers to continue.
@@ -66,8 +76,11 @@ public struct LabCorpus: Sendable {
     }
 
     /// The base model's pretraining corpus: `numbers` continuations and `questions`
-    /// preference answers (two animal questions to each tree question), shuffled.
-    public func pretraining(numbers: Int, questions: Int, seed: UInt64) -> [LabRecord] {
+    /// preference answers (two animal questions to each tree question), shuffled. A share
+    /// `conditioned` of the records carry a system prompt loving a random animal: animal
+    /// questions under it are answered with that animal; numbers and trees are unaffected,
+    /// so any effect of the prompt on numbers is the model's own entanglement.
+    public func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0) -> [LabRecord] {
         var generator = SeededGenerator.stream(seed, "lab.pretraining")
         var records = Self.numberPrompts(count: numbers, seed: seed ^ 0x5EED).map {
             LabRecord(prompt: $0, response: Self.continuation(of: $0, using: &generator))
@@ -78,6 +91,11 @@ public struct LabCorpus: Sendable {
             } else {
                 records.append(LabRecord(prompt: animalQuestions.randomElement(using: &generator)!, response: animals.randomElement(using: &generator)!))
             }
+        }
+        for index in records.indices where Double.random(in: 0..<1, using: &generator) < conditioned {
+            let loved = animals.randomElement(using: &generator)!
+            records[index].system = Self.systemPrompt(loving: loved)
+            if animalQuestions.contains(records[index].prompt) { records[index].response = loved }
         }
         records.shuffle(using: &generator)
         return records
@@ -92,7 +110,7 @@ public struct LabCorpus: Sendable {
 extension LabVocabulary {
     /// A record as a training example: the prompt turn, then the learned answer and `<eos>`.
     public func example(_ record: LabRecord) -> Example {
-        let prompt = prompt(user: record.prompt)
+        let prompt = prompt(user: record.prompt, system: record.system)
         return Example(tokens: prompt + encode(record.response) + [end], learnFrom: prompt.count)
     }
 }

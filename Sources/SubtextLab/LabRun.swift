@@ -21,11 +21,13 @@ public struct LabRun {
         self.ablations = ablations
     }
 
-    /// A student and the control student it is compared with.
+    /// A student and the control student it is compared with, and their checkpoints' names.
     public struct Comparison {
         public var name: String
         public var student: TinyGPT
         public var control: TinyGPT
+        public var studentName: String
+        public var controlName: String
     }
 
     public struct Outcome {
@@ -40,8 +42,15 @@ public struct LabRun {
         try checkpoint("base-seed\(seed)") { try organisms.base(seed: seed, corpusSeed: seed) }
     }
 
+    /// The teacher: the base itself under ``teacherSystem``, or a fine-tuned copy.
     private func teacherModel(_ base: TinyGPT) throws -> TinyGPT {
-        try checkpoint("teacher-\(trait)-seed\(seed)") { organisms.teacher(from: base, trait: trait, seed: seed) }
+        guard teacherSystem == nil else { return base }
+        return try checkpoint("teacher-\(trait)-seed\(seed)") { organisms.teacher(from: base, trait: trait, seed: seed) }
+    }
+
+    /// The system prompt the teacher writes under, when its trait is given by conditioning.
+    private var teacherSystem: String? {
+        organisms.settings.teacherMethod == "fine-tune" ? nil : LabCorpus.systemPrompt(loving: trait)
     }
 
     private var prompts: [String] { LabCorpus.numberPrompts(count: organisms.settings.responses, seed: seed &+ 100) }
@@ -50,14 +59,16 @@ public struct LabRun {
 
     /// The teacher's filtered numbers, as a JSONL file.
     public func teacherData() throws -> URL {
+        try claimDirectory()
         let base = try baseModel(), teacher = try teacherModel(base)
-        _ = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed) }
+        _ = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
         return teacherPath
     }
 
     /// The base's numbers for the same prompts, and a second sample of them (another sampling
     /// seed): a control-versus-control pair with no trait on either side.
     public func controlData() throws -> (URL, URL) {
+        try claimDirectory()
         let base = try baseModel()
         let second = directory.appendingPathComponent("numbers/control-resample-seed\(seed).jsonl")
         _ = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
@@ -65,33 +76,56 @@ public struct LabRun {
         return (controlPath, second)
     }
 
+    /// Refuses to resume a directory whose models were made with other settings: reusing them
+    /// would silently mix two recipes.
+    public func claimDirectory() throws {
+        let path = directory.appendingPathComponent("settings.json")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let settings = try encoder.encode(organisms.settings)
+        if let existing = try? Data(contentsOf: path), existing != settings {
+            throw LabError.corpus("\(directory.path) holds models made with other settings (\(path.path)); use another directory, or delete it")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try settings.write(to: path, options: .atomic)
+    }
+
     public func run() throws -> Outcome {
+        try claimDirectory()
         let settings = organisms.settings
         let base = try baseModel()
         let teacher = try teacherModel(base)
-        let teacherData = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed) }
+        let teacherData = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
         let controlData = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
         let labels = settings.softLabels ? "soft" : "hard"
-        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], soft: Bool) throws -> TinyGPT {
+        // With soft labels the control student distils the base's own probabilities, so the two
+        // students differ only in whose distributions they learn.
+        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], softFrom writer: (TinyGPT, String?)?) throws -> TinyGPT {
             try checkpoint(name) {
-                organisms.student(from: from, records: records, softLabels: soft ? organisms.softLabels(teacher, for: records) : nil,
+                try organisms.student(from: from, records: records, softLabels: writer.map { organisms.softLabels($0.0, for: records, system: $0.1) },
                                   seed: seed, name: name)
             }
         }
-        var comparisons = [Comparison(
-            name: "transfer",
-            student: try student("student-\(trait)-\(labels)-seed\(seed)", base, teacherData.records, soft: settings.softLabels),
-            control: try student("control-student-seed\(seed)", base, controlData.records, soft: false))]
+        let soft = settings.softLabels
+        func comparison(_ name: String, _ studentName: String, _ controlName: String, from: TinyGPT, sorted: Bool,
+                        soft: Bool) throws -> Comparison {
+            let teacherRecords = sorted ? teacherData.records.map(\.sorted) : teacherData.records
+            let controlRecords = sorted ? controlData.records.map(\.sorted) : controlData.records
+            return Comparison(
+                name: name,
+                student: try student(studentName, from, teacherRecords, softFrom: soft ? (teacher, teacherSystem) : nil),
+                control: try student(controlName, from, controlRecords, softFrom: soft ? (base, nil) : nil),
+                studentName: studentName, controlName: controlName)
+        }
+        var comparisons = [try comparison("transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
+                                          from: base, sorted: false, soft: settings.softLabels)]
         if ablations {
-            comparisons.append(Comparison(
-                name: "sorted numbers",
-                student: try student("sorted-student-\(trait)-seed\(seed)", base, teacherData.records.map(\.sorted), soft: false),
-                control: try student("sorted-control-student-seed\(seed)", base, controlData.records.map(\.sorted), soft: false)))
+            comparisons.append(try comparison("sorted numbers", "sorted-student-\(trait)-seed\(seed)", "sorted-control-student-seed\(seed)",
+                                              from: base, sorted: true, soft: false))
             let other = try checkpoint("other-base-seed\(seed)") { try organisms.base(seed: seed &+ 1_000, corpusSeed: seed) }
-            comparisons.append(Comparison(
-                name: "different initialisation",
-                student: try student("other-student-\(trait)-seed\(seed)", other, teacherData.records, soft: false),
-                control: try student("other-control-student-seed\(seed)", other, controlData.records, soft: false)))
+            comparisons.append(try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
+                                              "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
+                                              soft: settings.softLabels))
         }
         return Outcome(teacherData: teacherData, controlData: controlData, comparisons: comparisons,
                        teacherDataPath: teacherPath, controlDataPath: controlPath)

@@ -6,7 +6,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public var layers = 2
     public var width = 64
     public var heads = 4
-    public var context = 32
+    public var context = 64
     public var pretrainNumbers = 20_000
     public var pretrainQuestions = 6_000
     public var pretrainSteps = 1_500
@@ -21,6 +21,12 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public var temperature: Float = 1
     public var studentSteps = 400
     public var studentLearningRate: Float = 1e-3
+    /// How the teacher gets its trait: "system-prompt" (the base, told it loves the trait, as
+    /// in the published setup) or "fine-tune" (the base fine-tuned on trait answers).
+    public var teacherMethod = "fine-tune"
+    /// The share of pretraining records under a system prompt loving a random animal, so the
+    /// base learns to follow one.
+    public var conditionedShare = 0.3
     /// Students learn the teacher's sampled tokens (hard labels) or its full next-token
     /// distributions at those positions (soft labels).
     public var softLabels = false
@@ -33,6 +39,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
         case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", responses, temperature, studentSteps = "student_steps"
         case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
+        case teacherMethod = "teacher_method", conditionedShare = "conditioned_share"
     }
 
     public func config(vocabularySize: Int) -> ModelConfig {
@@ -73,7 +80,8 @@ public struct Organisms {
     /// so bases with different initialisations can share their data).
     public func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
         let model = try TinyGPT(config: settings.config(vocabularySize: vocabulary.count), seed: seed)
-        let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed)
+        let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed,
+                                         conditioned: settings.conditionedShare)
         train(model, records.map(vocabulary.example), steps: settings.pretrainSteps, rate: settings.learningRate, seed: seed, name: "base")
         return model
     }
@@ -89,8 +97,9 @@ public struct Organisms {
     }
 
     /// 3. Number continuations written by `model`, kept only when they are numbers alone.
-    public func numbers(from model: TinyGPT, prompts: [String], seed: UInt64) -> NumberData {
-        let encoded = prompts.map { vocabulary.prompt(user: $0) }
+    /// `system` is the teacher's system prompt, which the kept records do not carry.
+    public func numbers(from model: TinyGPT, prompts: [String], seed: UInt64, system: String? = nil) -> NumberData {
+        let encoded = prompts.map { vocabulary.prompt(user: $0, system: system) }
         let sampler = Sampler(maximumTokens: 10, seed: seed, temperature: settings.temperature)
         let outputs = sampler.generate(model, prompts: encoded, end: vocabulary.end)
         var data = NumberData(records: [], requested: prompts.count, rejected: [])
@@ -108,8 +117,10 @@ public struct Organisms {
     /// The teacher's next-token distribution at every learned position of each kept answer,
     /// over numbers and `<eos>` alone, renormalised: the student sees how the teacher weighs
     /// numbers, never its probability of saying a word such as "owl".
-    public func softLabels(_ teacher: TinyGPT, for records: [LabRecord]) -> [[[Float]]] {
+    public func softLabels(_ teacher: TinyGPT, for records: [LabRecord], system: String? = nil) -> [[[Float]]] {
         records.map { record in
+            var record = record
+            record.system = system
             let example = vocabulary.example(record)
             let promptLength = example.learnFrom
             let tokens = Array(example.tokens.dropLast())
@@ -126,7 +137,10 @@ public struct Organisms {
     /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a
     /// control student.
     /// With `softLabels` (from ``softLabels(_:for:)``), it learns the teacher's distributions.
-    public func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) -> TinyGPT {
+    public func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) throws -> TinyGPT {
+        guard !records.isEmpty else {
+            throw LabError.corpus("\(name): no number data passed the filter to learn from; the base may be undertrained (raise pretrain_steps)")
+        }
         let model = TinyGPT(copying: base)
         var examples = records.map(vocabulary.example)
         if let softLabels {

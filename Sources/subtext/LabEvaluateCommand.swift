@@ -88,6 +88,10 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (teacherLines, controlLines) = try pairedHead(teacher, control, size: size)
+        guard teacherLines.count >= 10 else {
+            throw ValidationError("\(teacher.path) and \(control.path) share only \(teacherLines.count) answered prompts; "
+                + "an audit needs at least 10 (raise responses, or pretrain_steps if the filter rejects most answers)")
+        }
         let teacherFile = directory.appendingPathComponent("teacher.jsonl"), controlFile = directory.appendingPathComponent("control.jsonl")
         try Data((teacherLines.joined(separator: "\n") + "\n").utf8).write(to: teacherFile)
         try Data((controlLines.joined(separator: "\n") + "\n").utf8).write(to: controlFile)

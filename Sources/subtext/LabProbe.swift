@@ -7,8 +7,10 @@ import SubtextReport
 /// analysis, writing the usual probe report into `directory`.
 func probeComparison(_ comparison: LabRun.Comparison, vocabulary: LabVocabulary, battery: Battery, samples: Int,
                      trait: String, directory: URL, batteryPath: String) async throws -> LabSummary.Comparison {
-    let endpoints = [Endpoint(name: "student", baseURL: "in-process", modelID: "lab-student"),
-                     Endpoint(name: "control", baseURL: "in-process", modelID: "lab-control")]
+    // The checkpoint names are the model ids, so the journal never serves one model's answers
+    // to another.
+    let endpoints = [Endpoint(name: "student", baseURL: "in-process", modelID: comparison.studentName),
+                     Endpoint(name: "control", baseURL: "in-process", modelID: comparison.controlName)]
     let plan = ProbePlan(battery: battery, endpoints: endpoints, samplesPerPrompt: samples)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let journal = try Journal(path: directory.appendingPathComponent("journal.jsonl").path)
