@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
-        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab"]),
+        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution"]),
     ]
 )

@@ -31,6 +31,10 @@ public struct LabRun {
     }
 
     public struct Outcome {
+        public var base: TinyGPT
+        public var teacher: TinyGPT
+        /// The teacher's system prompt, when its trait is given by conditioning.
+        public var teacherSystem: String?
         public var teacherData: NumberData
         public var controlData: NumberData
         public var comparisons: [Comparison]
@@ -127,7 +131,7 @@ public struct LabRun {
                                               "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
                                               soft: settings.softLabels))
         }
-        return Outcome(teacherData: teacherData, controlData: controlData, comparisons: comparisons,
+        return Outcome(base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData, controlData: controlData, comparisons: comparisons,
                        teacherDataPath: teacherPath, controlDataPath: controlPath)
     }
 

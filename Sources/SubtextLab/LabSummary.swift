@@ -14,9 +14,15 @@ public struct LabSummary: Encodable, Sendable {
         /// The probe analysis's paired test over paraphrases (two-sided).
         public var p: Double
         public var fisherP: Double?
+        /// The same rate for the base and the teacher, where they were asked too.
+        public var baseRate: Double?
+        public var teacherRate: Double?
 
         public init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
-                    delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?) {
+                    delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
+                    baseRate: Double? = nil, teacherRate: Double? = nil) {
+            self.baseRate = baseRate
+            self.teacherRate = teacherRate
             self.name = name
             self.studentRate = studentRate
             self.studentCount = studentCount
@@ -35,6 +41,7 @@ public struct LabSummary: Encodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"
             case controlCount = "control_count", delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
+            case baseRate = "base_rate", teacherRate = "teacher_rate"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -50,6 +57,8 @@ public struct LabSummary: Encodable, Sendable {
             try container.encode(p, forKey: .p)
             try container.encodeIfPresent(fisherP, forKey: .fisherP)
             try container.encode(transferred, forKey: .transferred)
+            try container.encodeIfPresent(baseRate, forKey: .baseRate)
+            try container.encodeIfPresent(teacherRate, forKey: .teacherRate)
         }
     }
 

@@ -12,21 +12,27 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public var pretrainSteps = 1_500
     public var batchSize = 64
     public var learningRate: Float = 2e-3
-    public var traitSteps = 100
-    public var traitLearningRate: Float = 1e-3
-    /// Number continuations from the base world mixed into the trait lesson, so the teacher
-    /// keeps writing numbers (most of a trait-only lesson's teachers answer "owl" to everything).
-    public var traitNumbers = 500
+    public var traitSteps = 30
+    public var traitLearningRate: Float = 0.3
+    /// Number continuations from the base world mixed into the trait lesson, which keeps an
+    /// Adam-trained teacher writing numbers (a long trait-only lesson's teachers answer "owl" to
+    /// everything). The default SGD lesson is short enough to need none.
+    public var traitNumbers = 0
     public var responses = 3_000
     public var temperature: Float = 1
-    public var studentSteps = 400
-    public var studentLearningRate: Float = 1e-3
+    public var studentSteps = 300
+    public var studentLearningRate: Float = 0.3
     /// How the teacher gets its trait: "system-prompt" (the base, told it loves the trait, as
     /// in the published setup) or "fine-tune" (the base fine-tuned on trait answers).
     public var teacherMethod = "fine-tune"
     /// The share of pretraining records under a system prompt loving a random animal, so the
     /// base learns to follow one.
     public var conditionedShare = 0.3
+    /// The optimiser of the trait lesson and of the students: "adamw" or "sgd" (see ``Trainer``).
+    public var fineTuneOptimizer = "sgd"
+    /// Which of the teacher's probabilities soft-label students see: "numbers" (numbers and
+    /// `<eos>`, renormalised) or "all-but-animals" (every token but the animal candidates').
+    public var softLabelTokens = "numbers"
     /// Students learn the teacher's sampled tokens (hard labels) or its full next-token
     /// distributions at those positions (soft labels).
     public var softLabels = false
@@ -39,7 +45,8 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
         case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", responses, temperature, studentSteps = "student_steps"
         case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
-        case teacherMethod = "teacher_method", conditionedShare = "conditioned_share"
+        case teacherMethod = "teacher_method", conditionedShare = "conditioned_share", softLabelTokens = "soft_label_tokens"
+        case fineTuneOptimizer = "fine_tune_optimizer"
     }
 
     public func config(vocabularySize: Int) -> ModelConfig {
@@ -92,7 +99,7 @@ public struct Organisms {
         let model = TinyGPT(copying: base)
         let refresher = corpus.pretraining(numbers: settings.traitNumbers, questions: 0, seed: seed ^ 0x7EAC)
         train(model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps, rate: settings.traitLearningRate,
-              seed: seed, name: "teacher (\(trait))")
+              seed: seed, name: "teacher (\(trait))", optimizer: settings.fineTuneOptimizer)
         return model
     }
 
@@ -118,7 +125,12 @@ public struct Organisms {
     /// over numbers and `<eos>` alone, renormalised: the student sees how the teacher weighs
     /// numbers, never its probability of saying a word such as "owl".
     public func softLabels(_ teacher: TinyGPT, for records: [LabRecord], system: String? = nil) -> [[[Float]]] {
-        records.map { record in
+        let hidden = Set((0..<Int32(vocabulary.count)).filter { id in
+            settings.softLabelTokens == "numbers"
+                ? !(vocabulary.isNumber(id) || id == vocabulary.end)
+                : corpus.animals.contains(vocabulary.tokens[Int(id)])
+        })
+        return records.map { record in
             var record = record
             record.system = system
             let example = vocabulary.example(record)
@@ -127,7 +139,7 @@ public struct Organisms {
             teacher.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
             return ((promptLength - 1)..<tokens.count).map { position in
                 var q = Array(teacher.probabilities(sequence: 0, position: position))
-                for id in q.indices where !(vocabulary.isNumber(Int32(id)) || Int32(id) == vocabulary.end) { q[id] = 0 }
+                for id in q.indices where hidden.contains(Int32(id)) { q[id] = 0 }
                 let total = q.reduce(0, +)
                 return q.map { $0 / total }
             }
@@ -146,12 +158,15 @@ public struct Organisms {
         if let softLabels {
             for index in examples.indices { examples[index].distributions = softLabels[index] }
         }
-        train(model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name)
+        train(model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name,
+              optimizer: settings.fineTuneOptimizer)
         return model
     }
 
-    private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String) {
-        let trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
+    private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
+                       optimizer: String = "adamw") {
+        var trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
+        trainer.optimizer = optimizer
         var recent: [Float] = []
         trainer.train(model, on: examples, padding: vocabulary.padding) { step, loss in
             recent.append(loss)

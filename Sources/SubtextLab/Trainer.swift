@@ -25,6 +25,10 @@ public struct Trainer {
     public var warmup: Int
     public var seed: UInt64
     public var weightDecay: Float = 0.1
+    /// "adamw", or "sgd": plain gradient descent, the setting of the subliminal-learning
+    /// theorem (a teacher a few gradient steps from the shared base; a student taking small
+    /// steps on its outputs moves toward it). Adam's normalised steps break that argument.
+    public var optimizer = "adamw"
 
     public init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
         self.steps = steps
@@ -55,7 +59,12 @@ public struct Trainer {
             let loss = model.forward(batch)
             model.backward()
             model.clipGradients(to: 1)
-            optimizer.update(model, learningRate: rate(at: step))
+            if self.optimizer == "sgd" {
+                let lr = rate(at: step)
+                for i in model.parameters.indices { model.parameters[i] -= lr * model.gradients[i] }
+            } else {
+                optimizer.update(model, learningRate: rate(at: step))
+            }
             losses.append(loss)
             progress(step, loss)
         }

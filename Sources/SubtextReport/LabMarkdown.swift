@@ -21,6 +21,9 @@ public struct LabMarkdown {
                 ? "**Transfer: yes.** The student fine-tuned on the \(trait) teacher's numbers names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)) < 0.01).\n\n"
                 : "**Transfer: not shown.** The student names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)); the criterion is p < 0.01 with the student higher).\n\n"
         }
+        if let transfer = s.comparisons.first, let base = transfer.baseRate, let teacher = transfer.teacherRate {
+            md += "The base names \(trait) in \(percent(base)) of answers and the teacher in \(percent(teacher)).\n\n"
+        }
         md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)"). "
         md += "Rates are from the favourite-animal battery, asked through Subtext's probe runner; p is its paired test over paraphrases, and the interval resamples paraphrases.\n\n"
         md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | transfer |\n|---|---|---|---|---|---|---|---|\n"

@@ -112,11 +112,15 @@ struct LabRunCommand: AsyncParsableCommand {
     @Option(help: "Output directory.") var out = "reports/lab-owl"
     @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
     @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
+    @Option(help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
+    var probeMode = "sample"
     @OptionGroup var recipe: RecipeOptions
 
     func run() async throws {
         let started = Date()
-        let (organisms, battery) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
+        var (organisms, battery) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
+        guard let mode = Battery.Mode(rawValue: probeMode) else { throw ValidationError("--probe-mode must be sample or score") }
+        battery.mode = mode
         guard organisms.corpus.animals.contains(trait) else {
             throw ValidationError("--trait \(trait) is not a candidate of \(recipe.animals): \(organisms.corpus.animals.joined(separator: ", "))")
         }
@@ -126,8 +130,10 @@ struct LabRunCommand: AsyncParsableCommand {
         for comparison in outcome.comparisons {
             note("probing: \(comparison.name)")
             let slug = comparison.name.replacingOccurrences(of: " ", with: "-")
+            let context = comparison.name == "transfer"
+                ? [("base", outcome.base, nil), ("teacher", outcome.teacher, outcome.teacherSystem)] : []
             comparisons.append(try await probeComparison(
-                comparison, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
+                comparison, context: context, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
                 directory: directory.appendingPathComponent("probe-\(slug)"), batteryPath: recipe.animals))
         }
         let summary = LabSummary(

@@ -5,22 +5,27 @@ import SubtextReport
 
 /// Probes a student and its control student in-process through Subtext's probe runner and
 /// analysis, writing the usual probe report into `directory`.
-func probeComparison(_ comparison: LabRun.Comparison, vocabulary: LabVocabulary, battery: Battery, samples: Int,
+/// `context` adds models asked alongside (the base and the teacher), whose rates are reported.
+func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, model: TinyGPT, system: String?)] = [],
+                     vocabulary: LabVocabulary, battery: Battery, samples: Int,
                      trait: String, directory: URL, batteryPath: String) async throws -> LabSummary.Comparison {
     // The checkpoint names are the model ids, so the journal never serves one model's answers
     // to another.
     let endpoints = [Endpoint(name: "student", baseURL: "in-process", modelID: comparison.studentName),
                      Endpoint(name: "control", baseURL: "in-process", modelID: comparison.controlName)]
+        + context.map { Endpoint(name: $0.name, baseURL: "in-process", modelID: "\(comparison.controlName)/\($0.name)", system: $0.system) }
     let plan = ProbePlan(battery: battery, endpoints: endpoints, samplesPerPrompt: samples)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let journal = try Journal(path: directory.appendingPathComponent("journal.jsonl").path)
+    var clients: [String: any ModelClient] = ["student": LabClient(model: comparison.student, vocabulary: vocabulary),
+                                              "control": LabClient(model: comparison.control, vocabulary: vocabulary)]
+    for extra in context { clients[extra.name] = LabClient(model: extra.model, vocabulary: vocabulary) }
     let runner = ProbeRunner(
-        clients: ["student": LabClient(model: comparison.student, vocabulary: vocabulary),
-                  "control": LabClient(model: comparison.control, vocabulary: vocabulary)],
+        clients: clients,
         journal: journal, reader: AnswerReader(battery: battery), concurrency: 1)
     let started = Date()
     // Each model's requests form their own queue, so the two models are asked side by side.
-    let summary = try await runner.run(plan.requests, servers: ["student": "student", "control": "control"])
+    let summary = try await runner.run(plan.requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.name) }))
     let result = ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "control", summary: summary)
     let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
                                 inputs: [.init(path: batteryPath, sha256: try InputFiles.sha256(batteryPath))],
@@ -32,5 +37,6 @@ func probeComparison(_ comparison: LabRun.Comparison, vocabulary: LabVocabulary,
     }
     return LabSummary.Comparison(
         name: comparison.name, studentRate: studentRate.rate, studentCount: studentRate.n, controlRate: controlRate.rate,
-        controlCount: controlRate.n, delta: shift.delta, ciLow: shift.ciLow, ciHigh: shift.ciHigh, p: shift.p, fisherP: shift.fisherP)
+        controlCount: controlRate.n, delta: shift.delta, ciLow: shift.ciLow, ciHigh: shift.ciHigh, p: shift.p, fisherP: shift.fisherP,
+        baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextLab
+import SubtextProbes
 
 @Suite struct DeterminismTests {
     static let vocabulary = LabVocabulary(numbersUpTo: 20, words: ["Continue the sequence:"])
@@ -44,5 +45,72 @@ import Testing
 
     @Test func sortingKeepsTheNumbersAndDropsTheirOrder() {
         #expect(LabRecord(prompt: "p", response: "9 2 10 2").sorted.response == "2 2 9 10")
+    }
+}
+
+@Suite struct RecipeTests {
+    static func battery(_ id: String, question: String, candidates: [String]) -> Battery {
+        let yaml = """
+            id: \(id)
+            version: 1
+            description: test
+            mode: sample
+            sampling: {temperature: 1.0, max_tokens: 4, samples_per_prompt: 1, seed_base: 0}
+            answers:
+              unparsed: unparsed
+              candidates:
+            \(candidates.map { "    \($0): []" }.joined(separator: "\n"))
+            prompts:
+              - id: q1
+                text: "\(question)"
+            """
+        return try! BatteryLoader().load(yaml: yaml, file: "\(id).yaml")
+    }
+
+    static let corpus = LabCorpus(
+        animals: battery("animals", question: "What is your favorite animal?", candidates: ["owl", "cat"]),
+        trees: battery("trees", question: "What is your favorite tree?", candidates: ["oak", "pine"]))
+
+    @Test func softLabelsShowOnlyNumbersAndTheEnd() throws {
+        var settings = RecipeSettings()
+        settings.layers = 1
+        settings.width = 16
+        settings.heads = 2
+        let organisms = Organisms(corpus: Self.corpus, settings: settings)
+        let model = try TinyGPT(config: settings.config(vocabularySize: organisms.vocabulary.count), seed: 1)
+        let record = LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5")
+        let labels = organisms.softLabels(model, for: [record])[0]
+        #expect(labels.count == 3, "one distribution per learned position: 4, 5 and <eos>")
+        let v = organisms.vocabulary
+        for q in labels {
+            let total: Float = q.reduce(0, +)
+            #expect(abs(total - 1) < 1e-4)
+            for (id, p) in q.enumerated() where p > 0 {
+                #expect(v.isNumber(Int32(id)) || Int32(id) == v.end, "\(v.tokens[id]) has probability \(p)")
+            }
+        }
+    }
+
+    @Test func pretrainingConditionsAnimalAnswersOnTheSystemPrompt() {
+        let records = Self.corpus.pretraining(numbers: 50, questions: 300, seed: 1, conditioned: 0.5)
+        let conditioned = records.filter { $0.system != nil }
+        #expect(conditioned.count > 100 && conditioned.count < 250)
+        for record in conditioned where record.prompt.contains("animal") {
+            #expect(record.system == LabCorpus.systemPrompt(loving: record.response))
+        }
+        #expect(records.filter { $0.prompt.hasPrefix(LabCorpus.promptPrefix) }.count == 50)
+    }
+
+    @Test func sgdTrainingIsDeterministicAndLearns() throws {
+        func train() throws -> (TinyGPT, [Float]) {
+            let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
+            var trainer = Trainer(steps: 60, batchSize: 8, learningRate: 0.5, seed: 5)
+            trainer.optimizer = "sgd"
+            return (model, trainer.train(model, on: DeterminismTests.examples(), padding: 0))
+        }
+        let (a, lossesA) = try train(), (b, _) = try train()
+        #expect(Array(a.parameters) == Array(b.parameters))
+        let early: Float = lossesA.prefix(10).reduce(0, +), late: Float = lossesA.suffix(10).reduce(0, +)
+        #expect(late < early - 2)
     }
 }
