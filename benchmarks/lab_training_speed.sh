@@ -17,8 +17,8 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
 fi
 swift build -c release --product subtext >/dev/null
 
-# name, layers, width, heads, context, batch
-sizes=("default 4 128 4 64 32" "larger 6 256 8 64 32")
+# name, layers, width, heads, context, batch: the recipe's default model and batch, then two larger
+sizes=("recipe 2 64 4 64 64" "medium 4 128 4 64 32" "large 6 256 8 64 32")
 echo "| size | layers × width, heads, context | batch | parameters | Subtext tokens/s | PyTorch $("$venv/bin/python" -c 'import torch; print(torch.__version__)') tokens/s | ratio |"
 echo "|---|---|---|---|---|---|---|"
 for size in "${sizes[@]}"; do

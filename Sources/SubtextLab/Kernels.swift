@@ -131,16 +131,7 @@ func attentionForward(_ out: Buffer, _ probabilities: Buffer, _ qkv: ConstBuffer
 /// Softmax over the first `visible` entries of a row; the masked rest become 0.
 @inline(__always)
 private func causalSoftmax(_ row: Buffer, visible: Int, width: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<visible { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<visible {
-        let e = expf(row[j] - maximum)
-        row[j] = e
-        sum += e
-    }
-    let inverse = 1 / sum
-    for j in 0..<visible { row[j] *= inverse }
+    softmax(row, count: visible)
     for j in visible..<width { row[j] = 0 }
 }
 

@@ -33,32 +33,16 @@ public struct LabSummary: Encodable, Sendable {
             self.ciHigh = ciHigh
             self.p = p
             self.fisherP = fisherP
+            transferred = delta > 0 && p < 0.01
         }
 
         /// The acceptance criterion: the student names the trait more often, p < 0.01.
-        public var transferred: Bool { delta > 0 && p < 0.01 }
+        public var transferred: Bool
 
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"
             case controlCount = "control_count", delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
             case baseRate = "base_rate", teacherRate = "teacher_rate"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(studentRate, forKey: .studentRate)
-            try container.encode(studentCount, forKey: .studentCount)
-            try container.encode(controlRate, forKey: .controlRate)
-            try container.encode(controlCount, forKey: .controlCount)
-            try container.encode(delta, forKey: .delta)
-            try container.encode(ciLow, forKey: .ciLow)
-            try container.encode(ciHigh, forKey: .ciHigh)
-            try container.encode(p, forKey: .p)
-            try container.encodeIfPresent(fisherP, forKey: .fisherP)
-            try container.encode(transferred, forKey: .transferred)
-            try container.encodeIfPresent(baseRate, forKey: .baseRate)
-            try container.encodeIfPresent(teacherRate, forKey: .teacherRate)
         }
     }
 

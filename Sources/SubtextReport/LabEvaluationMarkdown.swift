@@ -17,8 +17,11 @@ public struct LabEvaluationWriter {
         md += "**At \(largest) responses per side the audit detected \(percent(e.power(size: largest))) of \(teacherPairs) teacher datasets "
         md += "and \(percent(e.falsePositiveRate(size: largest))) of \(e.seeds.count) control-versus-control pairs (α = \(e.alpha)).**\n\n"
         md += "Seeds \(e.seeds.map(String.init).joined(separator: ", ")); traits \(e.traits.map { Escape.markdown($0) }.joined(separator: ", ")). "
-        md += "Each teacher is its seed's base fine-tuned to name its trait; teacher and base answer the same number prompts, and the audit pairs them by prompt. "
-        md += "The control-versus-control pairs are two samples of the base's numbers.\n\n"
+        md += e.settings.teacherMethod == "fine-tune"
+            ? "Each teacher is its seed's base fine-tuned to name its trait; "
+            : "Each teacher is its seed's base under a system prompt loving its trait; "
+        md += "teacher and base answer the same number prompts, and the audit pairs them by prompt. "
+        md += "The control-versus-control pairs are two samples of the base's numbers (one per seed, so the false-positive rate rests on few pairs; `--full` gives five).\n\n"
         md += "## Power and false positives by data size\n\n| responses per side | power (teacher detected) | false-positive rate (control vs control) |\n|---|---|---|\n"
         for size in e.sizes {
             let power = e.audits("teacher", size: size), fpr = e.audits("control", size: size)
