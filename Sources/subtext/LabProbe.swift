@@ -31,12 +31,14 @@ func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, m
                                 inputs: [.init(path: batteryPath, sha256: try InputFiles.sha256(batteryPath))],
                                 seconds: Date().timeIntervalSince(started))
     _ = try ProbeReportWriter(directory: directory.path).write(result, provenance: provenance)
-    guard let shift = result.shifts.first(where: { $0.model == "student" && $0.category == trait }),
-          let studentRate = result.categories[trait]?["student"], let controlRate = result.categories[trait]?["control"] else {
+    guard let studentRate = result.categories[trait]?["student"], let controlRate = result.categories[trait]?["control"] else {
         throw LabError.corpus("the probe analysis has no \(trait) rate; is \(trait) one of \(batteryPath)'s candidates?")
     }
+    // The analysis tests only categories someone named; when neither student did, they do not differ.
+    let shift = result.shifts.first(where: { $0.model == "student" && $0.category == trait })
     return LabSummary.Comparison(
         name: comparison.name, studentRate: studentRate.rate, studentCount: studentRate.n, controlRate: controlRate.rate,
-        controlCount: controlRate.n, delta: shift.delta, ciLow: shift.ciLow, ciHigh: shift.ciHigh, p: shift.p, fisherP: shift.fisherP,
+        controlCount: controlRate.n, delta: shift?.delta ?? 0, ciLow: shift?.ciLow ?? 0, ciHigh: shift?.ciHigh ?? 0,
+        p: shift?.p ?? 1, fisherP: shift?.fisherP,
         baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate)
 }
