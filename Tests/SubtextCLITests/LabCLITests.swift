@@ -8,8 +8,10 @@ import Testing
          "pretrain_steps": 150, "batch_size": 32, "trait_steps": 20, "trait_numbers": 50, "responses": 100, "student_steps": 10}
         """
 
+    /// One training thread: these tests run beside the probe tests' llama-server, whose restart
+    /// test misses its retry budget when two training threads take both cores.
     static func world(_ workspace: Workspace) throws -> [String] {
-        ["--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
+        ["--threads", "1", "--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
          "--trees", CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path,
          "--settings", try workspace.write("tiny.json", tinySettings)]
     }
