@@ -7,11 +7,12 @@ public enum Checkpoint {
     public static func save(_ model: TinyGPT, vocabulary: LabVocabulary, to directory: URL,
                             metadata: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try write(Safetensors.encode(model, metadata: metadata), to: directory.appendingPathComponent("model.safetensors"))
+        // Each file is written through a temporary and a rename, so a crash never leaves half a checkpoint.
+        try Safetensors.encode(model, metadata: metadata).write(to: directory.appendingPathComponent("model.safetensors"), options: .atomic)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try write(encoder.encode(model.config), to: directory.appendingPathComponent("config.json"))
-        try write(encoder.encode(vocabulary.tokens), to: directory.appendingPathComponent("vocab.json"))
+        try encoder.encode(model.config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        try encoder.encode(vocabulary.tokens).write(to: directory.appendingPathComponent("vocab.json"), options: .atomic)
     }
 
     public static func load(from directory: URL) throws -> (model: TinyGPT, vocabulary: LabVocabulary) {
@@ -37,11 +38,6 @@ public enum Checkpoint {
         let weightsURL = directory.appendingPathComponent("model.safetensors")
         try Safetensors.decode(Data(contentsOf: weightsURL), into: model, path: weightsURL.path)
         return (model, vocabulary)
-    }
-
-    /// Writes through a temporary file and a rename, so a crash never leaves half a checkpoint.
-    private static func write(_ data: Data, to url: URL) throws {
-        try data.write(to: url, options: .atomic)
     }
 }
 

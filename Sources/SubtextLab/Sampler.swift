@@ -48,13 +48,12 @@ public struct Sampler {
     private func draw(_ probabilities: UnsafeBufferPointer<Float>, _ generator: inout SeededGenerator) -> Int32 {
         if temperature == 0 { return Int32(probabilities.indices.max { probabilities[$0] < probabilities[$1] }!) }
         let exponent = 1 / Double(temperature)
-        var total = 0.0
-        for p in probabilities { total += pow(Double(p), exponent) }
-        var target = Double.random(in: 0..<1, using: &generator) * total
-        for (index, p) in probabilities.enumerated() {
-            target -= pow(Double(p), exponent)
+        let weights = exponent == 1 ? probabilities.map(Double.init) : probabilities.map { pow(Double($0), exponent) }
+        var target = Double.random(in: 0..<1, using: &generator) * weights.reduce(0, +)
+        for (index, weight) in weights.enumerated() {
+            target -= weight
             if target < 0 { return Int32(index) }
         }
-        return Int32(probabilities.count - 1)
+        return Int32(weights.count - 1)
     }
 }
