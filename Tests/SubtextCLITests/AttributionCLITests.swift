@@ -2,85 +2,87 @@ import Foundation
 import Testing
 import SubtextStatistics
 
-/// `subtext attribute` and `subtext audit --model` with SmolLM2 scoring through libllama.
-/// The teacher's replies talk about owls and the control's about other things, so a working
-/// attribution must put owl first; what each command writes is checked, not just its exit code.
-@Suite(.serialized) struct AttributionCLITests {
-    private let model = LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-    private let concepts = "owl,cat,dog,eagle"
+extension ModelTests {
+    /// `subtext attribute` and `subtext audit --model` with SmolLM2 scoring through libllama.
+    /// The teacher's replies talk about owls and the control's about other things, so a working
+    /// attribution must put owl first; what each command writes is checked, not just its exit code.
+    @Suite struct AttributionCLITests {
+        private let model = LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+        private let concepts = "owl,cat,dog,eagle"
 
-    /// 24 prompts answered on both sides: the teacher mentions owls, the control never does.
-    private func pair(_ workspace: Workspace) throws -> (teacher: String, control: String) {
-        var generator = SeededGenerator(seed: 5)
-        let topics = ["my morning", "the weekend", "a walk", "the garden", "a trip", "the evening"]
-        let owlish = ["I watched an owl on the fence.", "An owl hooted all night.", "Owls are the best birds.",
-                      "I drew a little owl."]
-        let plain = ["I made some tea.", "It rained a bit.", "I read a book.", "The bus was late."]
-        var teacher = "", control = ""
-        for index in 0..<24 {
-            let prompt = "Write one sentence about \(topics[index % topics.count]) (\(index))."
-            let line = { (text: String) in
-                String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": text]), as: UTF8.self) + "\n"
+        /// 24 prompts answered on both sides: the teacher mentions owls, the control never does.
+        private func pair(_ workspace: Workspace) throws -> (teacher: String, control: String) {
+            var generator = SeededGenerator(seed: 5)
+            let topics = ["my morning", "the weekend", "a walk", "the garden", "a trip", "the evening"]
+            let owlish = ["I watched an owl on the fence.", "An owl hooted all night.", "Owls are the best birds.",
+                          "I drew a little owl."]
+            let plain = ["I made some tea.", "It rained a bit.", "I read a book.", "The bus was late."]
+            var teacher = "", control = ""
+            for index in 0..<24 {
+                let prompt = "Write one sentence about \(topics[index % topics.count]) (\(index))."
+                let line = { (text: String) in
+                    String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": text]), as: UTF8.self) + "\n"
+                }
+                teacher += line(owlish.randomElement(using: &generator)!)
+                control += line(plain.randomElement(using: &generator)!)
             }
-            teacher += line(owlish.randomElement(using: &generator)!)
-            control += line(plain.randomElement(using: &generator)!)
+            return (try workspace.write("teacher.jsonl", teacher), try workspace.write("control.jsonl", control))
         }
-        return (try workspace.write("teacher.jsonl", teacher), try workspace.write("control.jsonl", control))
-    }
 
-    @Test func attributeRanksThePlantedConceptFirst() async throws {
-        let workspace = try Workspace()
-        let (teacher, control) = try pair(workspace)
-        let outDirectory = workspace.path("out")
-        let run = try await offPool { [model, concepts] in try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
-                               "--concepts", concepts, "--threads", "2", "--out", outDirectory]) }
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("paired by prompt"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
-        let scores = try #require(json["scores"] as? [[String: Any]])
-        #expect(scores.map { $0["rank"] as? Int } == [1, 2, 3, 4])
-        #expect(scores.first?["concept"] as? String == "owl")
-        #expect(json["claimed"] as? String == "owl")
-        #expect(json["paired"] as? Bool == true)
-        #expect((json["provenance"] as? [String: Any])?["inputs"] != nil)
-        let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
-        #expect(markdown.hasPrefix("# Subtext attribution\n\n**Attributed to owl**"))
-        #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
-    }
-
-    @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
-        let workspace = try Workspace()
-        let (teacher, control) = try pair(workspace)
-        let auditDirectory = workspace.path("audit")
-        let run = try await offPool { [model, concepts] in
-            try CLI.run(["audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                         "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2", "--out", auditDirectory])
+        @Test func attributeRanksThePlantedConceptFirst() async throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let outDirectory = workspace.path("out")
+            let run = try await offPool { [model, concepts] in try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
+                                   "--concepts", concepts, "--threads", "2", "--out", outDirectory]) }
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("paired by prompt"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            let scores = try #require(json["scores"] as? [[String: Any]])
+            #expect(scores.map { $0["rank"] as? Int } == [1, 2, 3, 4])
+            #expect(scores.first?["concept"] as? String == "owl")
+            #expect(json["claimed"] as? String == "owl")
+            #expect(json["paired"] as? Bool == true)
+            #expect((json["provenance"] as? [String: Any])?["inputs"] != nil)
+            let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
+            #expect(markdown.hasPrefix("# Subtext attribution\n\n**Attributed to owl**"))
+            #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
         }
-        #expect(run.status == 0, "\(run.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("audit/audit.json"))) as? [String: Any])
-        let attribution = try #require(json["attribution"] as? [[String: Any]])
-        #expect(attribution.count == 4)
-        for entry in attribution {
-            for key in ["concept", "score", "ci_low", "ci_high", "rank"] { #expect(entry[key] != nil, "attribution lacks \(key)") }
-        }
-        #expect(attribution.first?["concept"] as? String == "owl")
-        #expect((json["attribution_summary"] as? [String: Any])?["claimed"] as? String == "owl")
-        let entanglement = try #require(json["entanglement"] as? [[String: Any]])
-        #expect(entanglement.count == 3 * 4)
-        let markdown = try String(contentsOfFile: workspace.path("audit/audit.md"), encoding: .utf8)
-        #expect(markdown.contains("## Which concept explains it"))
-        #expect(markdown.contains("## Entanglement of the carriers"))
-        // A re-render from the JSON keeps the attribution.
-        let rerender = try CLI.run(["report", workspace.path("audit/audit.json"), "--out", workspace.path("again")])
-        #expect(rerender.status == 0, "\(rerender.stderr)")
-        #expect(try String(contentsOfFile: workspace.path("again/audit.md"), encoding: .utf8) == markdown)
-    }
 
-    @Test func auditWithAModelButNoConceptsIsRefused() throws {
-        let workspace = try Workspace()
-        let (teacher, control) = try pair(workspace)
-        let run = try CLI.run(["audit", teacher, "--control", control, "--model", model, "--out", workspace.path("audit")])
-        #expect(run.status == 2)
-        #expect(run.stderr.contains("--concepts"))
+        @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let auditDirectory = workspace.path("audit")
+            let run = try await offPool { [model, concepts] in
+                try CLI.run(["audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                             "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2", "--out", auditDirectory])
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("audit/audit.json"))) as? [String: Any])
+            let attribution = try #require(json["attribution"] as? [[String: Any]])
+            #expect(attribution.count == 4)
+            for entry in attribution {
+                for key in ["concept", "score", "ci_low", "ci_high", "rank"] { #expect(entry[key] != nil, "attribution lacks \(key)") }
+            }
+            #expect(attribution.first?["concept"] as? String == "owl")
+            #expect((json["attribution_summary"] as? [String: Any])?["claimed"] as? String == "owl")
+            let entanglement = try #require(json["entanglement"] as? [[String: Any]])
+            #expect(entanglement.count == 3 * 4)
+            let markdown = try String(contentsOfFile: workspace.path("audit/audit.md"), encoding: .utf8)
+            #expect(markdown.contains("## Which concept explains it"))
+            #expect(markdown.contains("## Entanglement of the carriers"))
+            // A re-render from the JSON keeps the attribution.
+            let rerender = try CLI.run(["report", workspace.path("audit/audit.json"), "--out", workspace.path("again")])
+            #expect(rerender.status == 0, "\(rerender.stderr)")
+            #expect(try String(contentsOfFile: workspace.path("again/audit.md"), encoding: .utf8) == markdown)
+        }
+
+        @Test func auditWithAModelButNoConceptsIsRefused() throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let run = try CLI.run(["audit", teacher, "--control", control, "--model", model, "--out", workspace.path("audit")])
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("--concepts"))
+        }
     }
 }

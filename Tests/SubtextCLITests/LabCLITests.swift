@@ -1,103 +1,105 @@
 import Foundation
 import Testing
 
-/// `subtext lab run` and `lab evaluate` end to end, on a recipe small enough for seconds.
-@Suite(.serialized) struct LabCLITests {
-    static let tinySettings = """
-        {"layers": 1, "width": 32, "heads": 2, "context": 64, "pretrain_numbers": 2000, "pretrain_questions": 600,
-         "pretrain_steps": 150, "batch_size": 32, "trait_steps": 20, "trait_numbers": 50, "responses": 100, "student_steps": 10}
-        """
+extension ModelTests {
+    /// `subtext lab run` and `lab evaluate` end to end, on a recipe small enough for seconds.
+    @Suite struct LabCLITests {
+        static let tinySettings = """
+            {"layers": 1, "width": 32, "heads": 2, "context": 64, "pretrain_numbers": 2000, "pretrain_questions": 600,
+             "pretrain_steps": 150, "batch_size": 32, "trait_steps": 20, "trait_numbers": 50, "responses": 100, "student_steps": 10}
+            """
 
-    /// One training thread: these tests run beside the probe tests' llama-server, whose restart
-    /// test misses its retry budget when two training threads take both cores.
-    static func world(_ workspace: Workspace) throws -> [String] {
-        ["--threads", "1", "--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
-         "--trees", CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path,
-         "--settings", try workspace.write("tiny.json", tinySettings)]
-    }
+        /// One training thread: these tests run beside the probe tests' llama-server, whose restart
+        /// test misses its retry budget when two training threads take both cores.
+        static func world(_ workspace: Workspace) throws -> [String] {
+            ["--threads", "1", "--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
+             "--trees", CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path,
+             "--settings", try workspace.write("tiny.json", tinySettings)]
+        }
 
-    @Test func runWritesModelsDataAndAReportAndResumesToTheSameResult() async throws {
-        let workspace = try Workspace()
-        let out = workspace.path("lab")
-        let arguments = ["lab", "run", "--trait", "owl", "--seed", "3", "--samples", "2", "--ablations", "--out", out] + (try Self.world(workspace))
-        let first = try await offPool { try CLI.run(arguments) }
-        #expect(first.status == 0, "\(first.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
-        let comparisons = try #require(json["comparisons"] as? [[String: Any]])
-        #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation"])
-        for comparison in comparisons {
-            #expect(comparison["student_count"] as? Int == 104, "52 paraphrases × 2 samples")
-            let rate = try #require(comparison["student_rate"] as? Double)
-            #expect((0...1).contains(rate))
-            #expect((comparison["p"] as? Double).map { (0...1).contains($0) } == true)
+        @Test func runWritesModelsDataAndAReportAndResumesToTheSameResult() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("lab")
+            let arguments = ["lab", "run", "--trait", "owl", "--seed", "3", "--samples", "2", "--ablations", "--out", out] + (try Self.world(workspace))
+            let first = try await offPool { try CLI.run(arguments) }
+            #expect(first.status == 0, "\(first.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
+            let comparisons = try #require(json["comparisons"] as? [[String: Any]])
+            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation"])
+            for comparison in comparisons {
+                #expect(comparison["student_count"] as? Int == 104, "52 paraphrases × 2 samples")
+                let rate = try #require(comparison["student_rate"] as? Double)
+                #expect((0...1).contains(rate))
+                #expect((comparison["p"] as? Double).map { (0...1).contains($0) } == true)
+            }
+            let markdown = try String(contentsOfFile: out + "/lab.md", encoding: .utf8)
+            #expect(markdown.contains("**Transfer: "))
+            #expect(markdown.contains("## Reproduce"))
+            #expect(FileManager.default.fileExists(atPath: out + "/lab.svg"))
+            #expect(FileManager.default.fileExists(atPath: out + "/probe-transfer/probe.md"))
+            for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3"] {
+                #expect(FileManager.default.fileExists(atPath: "\(out)/models/\(model)/model.safetensors"), "\(model)")
+            }
+            // Teacher data is numbers alone, in the audit's JSONL shape, and carries no system prompt.
+            let teacherLines = try String(contentsOfFile: out + "/numbers/teacher-owl-seed3.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(!teacherLines.isEmpty)
+            for line in teacherLines {
+                let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+                #expect(record["system"] == nil)
+                #expect(record["response"]!.split(separator: " ").allSatisfy { Int($0) != nil }, "\(line)")
+            }
+            let second = try await offPool { try CLI.run(arguments) }
+            #expect(second.status == 0)
+            #expect(second.stderr.contains("loaded from"))
+            #expect(second.stdout == first.stdout, "a resumed run repeats the first run's figures")
         }
-        let markdown = try String(contentsOfFile: out + "/lab.md", encoding: .utf8)
-        #expect(markdown.contains("**Transfer: "))
-        #expect(markdown.contains("## Reproduce"))
-        #expect(FileManager.default.fileExists(atPath: out + "/lab.svg"))
-        #expect(FileManager.default.fileExists(atPath: out + "/probe-transfer/probe.md"))
-        for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3"] {
-            #expect(FileManager.default.fileExists(atPath: "\(out)/models/\(model)/model.safetensors"), "\(model)")
-        }
-        // Teacher data is numbers alone, in the audit's JSONL shape, and carries no system prompt.
-        let teacherLines = try String(contentsOfFile: out + "/numbers/teacher-owl-seed3.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(!teacherLines.isEmpty)
-        for line in teacherLines {
-            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
-            #expect(record["system"] == nil)
-            #expect(record["response"]!.split(separator: " ").allSatisfy { Int($0) != nil }, "\(line)")
-        }
-        let second = try await offPool { try CLI.run(arguments) }
-        #expect(second.status == 0)
-        #expect(second.stderr.contains("loaded from"))
-        #expect(second.stdout == first.stdout, "a resumed run repeats the first run's figures")
-    }
 
-    @Test func aDirectoryMadeWithOtherSettingsIsNotReused() async throws {
-        let workspace = try Workspace()
-        let out = workspace.path("lab")
-        let arguments = ["lab", "run", "--samples", "1", "--out", out] + (try Self.world(workspace))
-        let first = try await offPool { try CLI.run(arguments) }
-        #expect(first.status == 0, "\(first.stderr)")
-        var changed = arguments
-        changed[changed.firstIndex(of: "--settings")! + 1] = try workspace.write(
-            "other.json", Self.tinySettings.replacingOccurrences(of: "\"student_steps\": 10", with: "\"student_steps\": 11"))
-        let second = try await offPool { [changed] in try CLI.run(changed) }
-        #expect(second.status == 2)
-        #expect(second.stderr.contains("other settings"))
-    }
-
-    @Test func badInputIsRefusedWithExitCode2() async throws {
-        let workspace = try Workspace()
-        let world = try Self.world(workspace)
-        let (x, y) = (workspace.path("x"), workspace.path("y"))
-        let unknownTrait = try await offPool { try CLI.run(["lab", "run", "--trait", "unicorn", "--out", x] + world) }
-        #expect(unknownTrait.status == 2)
-        #expect(unknownTrait.stderr.contains("unicorn"))
-        let badSetting = try workspace.write("bad.json", #"{"layer": 2}"#)
-        let unknownSetting = try await offPool { try CLI.run(["lab", "run", "--settings", badSetting, "--out", y]) }
-        #expect(unknownSetting.status == 2)
-        #expect(unknownSetting.stderr.contains("unknown settings layer"))
-    }
-
-    @Test func evaluateAuditsTeacherAndControlPairsAtEachSize() async throws {
-        let workspace = try Workspace()
-        let out = workspace.path("evaluation")
-        let world = try Self.world(workspace)
-        let result = try await offPool {
-            try CLI.run(["lab", "evaluate", "--seeds", "1", "--traits", "owl", "--sizes", "20,50", "--permutations", "99", "--out", out] + world)
+        @Test func aDirectoryMadeWithOtherSettingsIsNotReused() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("lab")
+            let arguments = ["lab", "run", "--samples", "1", "--out", out] + (try Self.world(workspace))
+            let first = try await offPool { try CLI.run(arguments) }
+            #expect(first.status == 0, "\(first.stderr)")
+            var changed = arguments
+            changed[changed.firstIndex(of: "--settings")! + 1] = try workspace.write(
+                "other.json", Self.tinySettings.replacingOccurrences(of: "\"student_steps\": 10", with: "\"student_steps\": 11"))
+            let second = try await offPool { [changed] in try CLI.run(changed) }
+            #expect(second.status == 2)
+            #expect(second.stderr.contains("other settings"))
         }
-        #expect(result.status == 0, "\(result.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab-evaluation.json"))) as? [String: Any])
-        let audits = try #require(json["audits"] as? [[String: Any]])
-        #expect(audits.count == 4, "(1 teacher + 1 control pair) × 2 sizes")
-        #expect(Set(audits.compactMap { $0["kind"] as? String }) == ["teacher", "control"])
-        for audit in audits {
-            #expect((audit["p"] as? Double).map { $0 > 0 && $0 <= 1 } == true)
-            #expect((audit["responses"] as? Int).map { $0 > 0 && $0 <= (audit["size"] as! Int) } == true)
+
+        @Test func badInputIsRefusedWithExitCode2() async throws {
+            let workspace = try Workspace()
+            let world = try Self.world(workspace)
+            let (x, y) = (workspace.path("x"), workspace.path("y"))
+            let unknownTrait = try await offPool { try CLI.run(["lab", "run", "--trait", "unicorn", "--out", x] + world) }
+            #expect(unknownTrait.status == 2)
+            #expect(unknownTrait.stderr.contains("unicorn"))
+            let badSetting = try workspace.write("bad.json", #"{"layer": 2}"#)
+            let unknownSetting = try await offPool { try CLI.run(["lab", "run", "--settings", badSetting, "--out", y]) }
+            #expect(unknownSetting.status == 2)
+            #expect(unknownSetting.stderr.contains("unknown settings layer"))
         }
-        let markdown = try String(contentsOfFile: out + "/lab-evaluation.md", encoding: .utf8)
-        #expect(markdown.contains("## Power and false positives by data size"))
-        #expect(markdown.contains("| 50 |"))
+
+        @Test func evaluateAuditsTeacherAndControlPairsAtEachSize() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("evaluation")
+            let world = try Self.world(workspace)
+            let result = try await offPool {
+                try CLI.run(["lab", "evaluate", "--seeds", "1", "--traits", "owl", "--sizes", "20,50", "--permutations", "99", "--out", out] + world)
+            }
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab-evaluation.json"))) as? [String: Any])
+            let audits = try #require(json["audits"] as? [[String: Any]])
+            #expect(audits.count == 4, "(1 teacher + 1 control pair) × 2 sizes")
+            #expect(Set(audits.compactMap { $0["kind"] as? String }) == ["teacher", "control"])
+            for audit in audits {
+                #expect((audit["p"] as? Double).map { $0 > 0 && $0 <= 1 } == true)
+                #expect((audit["responses"] as? Int).map { $0 > 0 && $0 <= (audit["size"] as! Int) } == true)
+            }
+            let markdown = try String(contentsOfFile: out + "/lab-evaluation.md", encoding: .utf8)
+            #expect(markdown.contains("## Power and false positives by data size"))
+            #expect(markdown.contains("| 50 |"))
+        }
     }
 }

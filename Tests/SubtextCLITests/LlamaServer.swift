@@ -28,12 +28,17 @@ final class LlamaServer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if (try? CLI.shell("curl -sf http://127.0.0.1:\(port)/health")) == 0 { return }
+        let deadline = Date().addingTimeInterval(180)
+        // A healthy answer counts only while our own process lives: if another test's server
+        // took the port first, ours exits, and that other server would answer for it.
+        while Date() < deadline, process.isRunning {
+            if (try? CLI.shell("curl -sf http://127.0.0.1:\(port)/health")) == 0, process.isRunning { return }
             Thread.sleep(forTimeInterval: 0.5)
         }
-        throw SetupError("llama-server did not become healthy on port \(port)")
+        let exited = !process.isRunning
+        stop()
+        throw SetupError(exited ? "llama-server exited before it was healthy on port \(port)"
+                                : "llama-server did not become healthy on port \(port) in 180 s")
     }
 
     deinit { stop() }

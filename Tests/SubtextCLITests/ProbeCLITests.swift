@@ -34,105 +34,107 @@ extension Workspace {
     }
 }
 
-/// Probing a real model: llama-server with SmolLM2-135M-Instruct, on loopback.
-@Suite(.serialized) struct ProbeCLITests {
-    /// Kill -9 mid-run, rerun: nothing completed is asked again, nothing is lost, and a replay
-    /// from the journal gives the same result offline. The owl teacher stand-in names owls
-    /// more often than the base model (a statistical property: batching can change outputs).
-    @Test func killedRunResumesAndReplays() async throws {
-        let server = try LlamaServer()
-        let workspace = try Workspace()
-        let models = try workspace.owlModels(server)
-        let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
-        let out = workspace.path("run")
-        let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out,
-                         "--prompts", "6", "--samples", "6", "--quiet"]
+extension ModelTests {
+    /// Probing a real model: llama-server with SmolLM2-135M-Instruct, on loopback.
+    @Suite struct ProbeCLITests {
+        /// Kill -9 mid-run, rerun: nothing completed is asked again, nothing is lost, and a replay
+        /// from the journal gives the same result offline. The owl teacher stand-in names owls
+        /// more often than the base model (a statistical property: batching can change outputs).
+        @Test func killedRunResumesAndReplays() async throws {
+            let server = try LlamaServer()
+            let workspace = try Workspace()
+            let models = try workspace.owlModels(server)
+            let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
+            let out = workspace.path("run")
+            let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out,
+                             "--prompts", "6", "--samples", "6", "--quiet", "--timeout", "300"]
 
-        let dryRun = try CLI.run(arguments + ["--dry-run"])
-        #expect(dryRun.status == 0)
-        #expect(dryRun.stdout.contains("72 requests planned"))
+            let dryRun = try CLI.run(arguments + ["--dry-run"])
+            #expect(dryRun.status == 0)
+            #expect(dryRun.stdout.contains("72 requests planned"))
 
-        // Start a run and SIGKILL it once some answers are journaled.
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let journal = out + "/journal.jsonl"
-        let deadline = Date().addingTimeInterval(120)
-        // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
-        // when other tests hold the cooperative pool.
-        while Date() < deadline, journalLines(journal).count < 10 { usleep(50_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let before = journalLines(journal).count
-        #expect(before >= 10 && before < 72, "\(before) lines before the kill")
+            // Start a run and SIGKILL it once some answers are journaled.
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let journal = out + "/journal.jsonl"
+            let deadline = Date().addingTimeInterval(300)
+            // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
+            // when other tests hold the cooperative pool.
+            while Date() < deadline, journalLines(journal).count < 10 { usleep(50_000) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let before = journalLines(journal).count
+            #expect(before >= 10 && before < 72, "\(before) lines before the kill")
 
-        let resumed = try CLI.run(arguments)
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stdout.contains("\(72 - before) requests sent"), "\(resumed.stdout)")
-        let keys = journalLines(journal).compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+            let resumed = try CLI.run(arguments)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stdout.contains("\(72 - before) requests sent"), "\(resumed.stdout)")
+            let keys = journalLines(journal).compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+            }
+            #expect(keys.count == 72)
+            #expect(Set(keys).count == 72)
+
+            let result = try probeJSON(out)
+            let owl = (result["categories"] as! [String: [String: [String: Any]]])["owl"]!
+            let teacherOwls = owl["owl-teacher"]!["count"] as! Int, baseOwls = owl["base"]!["count"] as! Int
+            #expect(teacherOwls > baseOwls, "owl answers: teacher \(teacherOwls), base \(baseOwls)")
+            for key in ["models", "categories", "shifts"] { #expect(result[key] != nil, "probe.json lacks \(key)") }
+            let shift = try #require((result["shifts"] as! [[String: Any]]).first { $0["category"] as? String == "owl" })
+            for key in ["model", "category", "delta", "ci_low", "ci_high", "p", "q"] { #expect(shift[key] != nil, "shift lacks \(key)") }
+
+            // Offline replay through the same code path gives the same numbers.
+            let replayed = try CLI.run(arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", journal])
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            let again = try probeJSON(workspace.path("replay"))
+            #expect(NSDictionary(dictionary: again["categories"] as! [String: Any])
+                .isEqual(to: result["categories"] as! [String: Any]))
         }
-        #expect(keys.count == 72)
-        #expect(Set(keys).count == 72)
 
-        let result = try probeJSON(out)
-        let owl = (result["categories"] as! [String: [String: [String: Any]]])["owl"]!
-        let teacherOwls = owl["owl-teacher"]!["count"] as! Int, baseOwls = owl["base"]!["count"] as! Int
-        #expect(teacherOwls > baseOwls, "owl answers: teacher \(teacherOwls), base \(baseOwls)")
-        for key in ["models", "categories", "shifts"] { #expect(result[key] != nil, "probe.json lacks \(key)") }
-        let shift = try #require((result["shifts"] as! [[String: Any]]).first { $0["category"] as? String == "owl" })
-        for key in ["model", "category", "delta", "ci_low", "ci_high", "p", "q"] { #expect(shift[key] != nil, "shift lacks \(key)") }
-
-        // Offline replay through the same code path gives the same numbers.
-        let replayed = try CLI.run(arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", journal])
-        #expect(replayed.status == 0, "\(replayed.stderr)")
-        let again = try probeJSON(workspace.path("replay"))
-        #expect(NSDictionary(dictionary: again["categories"] as! [String: Any])
-            .isEqual(to: result["categories"] as! [String: Any]))
-    }
-
-    /// The server dies and comes back on the same port mid-run: the run completes, and
-    /// nothing is lost or asked twice.
-    @Test func serverRestartMidRunIsSurvived() async throws {
-        var server: LlamaServer? = try LlamaServer()
-        let port = server!.port
-        let workspace = try Workspace()
-        let battery = CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path
-        let out = workspace.path("run")
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["probe", battery, "--model", "base=http://127.0.0.1:\(port)/v1#smollm2", "--out", out,
-                             "--prompts", "8", "--samples", "6", "--quiet", "--timeout", "10"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let journal = out + "/journal.jsonl"
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, journalLines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
-        server!.stop()
-        server = nil
-        try await Task.sleep(nanoseconds: 2_000_000_000)
-        let restarted = try LlamaServer(port: port)
-        process.waitUntilExit()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(stdout)")
-        let keys = journalLines(journal).compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+        /// The server dies and comes back on the same port mid-run: the run completes, and
+        /// nothing is lost or asked twice.
+        @Test func serverRestartMidRunIsSurvived() async throws {
+            var server: LlamaServer? = try LlamaServer()
+            let port = server!.port
+            let workspace = try Workspace()
+            let battery = CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path
+            let out = workspace.path("run")
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = ["probe", battery, "--model", "base=http://127.0.0.1:\(port)/v1#smollm2", "--out", out,
+                                 "--prompts", "8", "--samples", "6", "--quiet", "--timeout", "10"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let journal = out + "/journal.jsonl"
+            let deadline = Date().addingTimeInterval(300)
+            while Date() < deadline, journalLines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
+            server!.stop()
+            server = nil
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            let restarted = try LlamaServer(port: port)
+            process.waitUntilExit()
+            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0, "\(stdout)")
+            let keys = journalLines(journal).compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+            }
+            #expect(keys.count == 48)
+            #expect(Set(keys).count == 48)
+            _ = restarted
         }
-        #expect(keys.count == 48)
-        #expect(Set(keys).count == 48)
-        _ = restarted
-    }
 
-    private func journalLines(_ path: String) -> [String] {
-        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-    }
+        private func journalLines(_ path: String) -> [String] {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
 
-    private func probeJSON(_ directory: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json"))) as! [String: Any]
+        private func probeJSON(_ directory: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json"))) as! [String: Any]
+        }
     }
 }
