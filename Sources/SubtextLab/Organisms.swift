@@ -18,6 +18,10 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     /// Adam-trained teacher writing numbers (a long trait-only lesson's teachers answer "owl" to
     /// everything). The default SGD lesson is short enough to need none.
     public var traitNumbers = 0
+    /// Tensors the trait lesson leaves untouched. Freezing the embeddings ("wte", "wpe") puts
+    /// the trait in the transformer blocks, which number continuations share, instead of in
+    /// the owl row of the tied output embedding, which numbers-only outputs never show.
+    public var traitFrozen: [String] = []
     public var responses = 3_000
     public var temperature: Float = 1
     public var studentSteps = 300
@@ -43,7 +47,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case layers, width, heads, context
         case pretrainNumbers = "pretrain_numbers", pretrainQuestions = "pretrain_questions", pretrainSteps = "pretrain_steps"
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
-        case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", responses, temperature, studentSteps = "student_steps"
+        case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", traitFrozen = "trait_frozen", responses, temperature, studentSteps = "student_steps"
         case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
         case teacherMethod = "teacher_method", conditionedShare = "conditioned_share", softLabelTokens = "soft_label_tokens"
         case fineTuneOptimizer = "fine_tune_optimizer"
@@ -99,7 +103,7 @@ public struct Organisms {
         let model = TinyGPT(copying: base)
         let refresher = corpus.pretraining(numbers: settings.traitNumbers, questions: 0, seed: seed ^ 0x7EAC)
         train(model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps, rate: settings.traitLearningRate,
-              seed: seed, name: "teacher (\(trait))", optimizer: settings.fineTuneOptimizer)
+              seed: seed, name: "teacher (\(trait))", optimizer: settings.fineTuneOptimizer, frozen: settings.traitFrozen)
         return model
     }
 
@@ -164,9 +168,10 @@ public struct Organisms {
     }
 
     private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
-                       optimizer: String = "adamw") {
+                       optimizer: String = "adamw", frozen: [String] = []) {
         var trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
         trainer.optimizer = optimizer
+        trainer.frozen = frozen
         var recent: [Float] = []
         trainer.train(model, on: examples, padding: vocabulary.padding) { step, loss in
             recent.append(loss)

@@ -29,6 +29,8 @@ public struct Trainer {
     /// theorem (a teacher a few gradient steps from the shared base; a student taking small
     /// steps on its outputs moves toward it). Adam's normalised steps break that argument.
     public var optimizer = "adamw"
+    /// Tensors (by ``ParameterLayout`` name) that training leaves exactly as they were.
+    public var frozen: [String] = []
 
     public init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
         self.steps = steps
@@ -43,6 +45,7 @@ public struct Trainer {
     public func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
                       progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }) -> [Float] {
         precondition(!examples.isEmpty, "nothing to train on")
+        let frozenSlots = frozen.map { model.layout.slot($0) }
         var optimizer = AdamW(for: model)
         optimizer.weightDecay = weightDecay
         var generator = SeededGenerator.stream(seed, "lab.train.order")
@@ -59,11 +62,17 @@ public struct Trainer {
             let loss = model.forward(batch)
             model.backward()
             model.clipGradients(to: 1)
+            // Restoring frozen values after the update, rather than zeroing their gradients,
+            // also undoes AdamW's weight decay on them.
+            let kept = frozenSlots.map { slot in (slot.offset..<(slot.offset + slot.count)).map { model.parameters[$0] } }
             if self.optimizer == "sgd" {
                 let lr = rate(at: step)
                 for i in model.parameters.indices { model.parameters[i] -= lr * model.gradients[i] }
             } else {
                 optimizer.update(model, learningRate: rate(at: step))
+            }
+            for (slot, values) in zip(frozenSlots, kept) {
+                for (index, value) in values.enumerated() { model.parameters[slot.offset + index] = value }
             }
             losses.append(loss)
             progress(step, loss)

@@ -101,6 +101,22 @@ import SubtextProbes
         #expect(records.filter { $0.prompt.hasPrefix(LabCorpus.promptPrefix) }.count == 50)
     }
 
+    /// A frozen tensor keeps its exact values under either optimiser (AdamW's weight decay
+    /// included), while the rest of the model learns.
+    @Test(arguments: ["sgd", "adamw"]) func frozenTensorsDoNotMove(optimizer: String) throws {
+        let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
+        let before = Array(model.parameters)
+        var trainer = Trainer(steps: 20, batchSize: 8, learningRate: 0.1, seed: 5)
+        trainer.optimizer = optimizer
+        trainer.frozen = ["wte", "wpe"]
+        trainer.train(model, on: DeterminismTests.examples(), padding: 0)
+        for slot in model.layout.slots {
+            let range = slot.offset..<(slot.offset + slot.count)
+            let moved = range.contains { model.parameters[$0] != before[$0] }
+            #expect(moved == !["wte", "wpe"].contains(slot.name), "\(slot.name)")
+        }
+    }
+
     @Test func sgdTrainingIsDeterministicAndLearns() throws {
         func train() throws -> (TinyGPT, [Float]) {
             let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
