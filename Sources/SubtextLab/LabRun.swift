@@ -87,8 +87,11 @@ public struct LabRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let settings = try encoder.encode(organisms.settings)
-        if let existing = try? Data(contentsOf: path), existing != settings {
-            throw LabError.corpus("\(directory.path) holds models made with other settings (\(path.path)); use another directory, or delete it")
+        if let existing = try? Data(contentsOf: path) {
+            let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any]
+            guard let object, (try? RecipeSettings.overriding(object)) == organisms.settings else {
+                throw LabError.corpus("\(directory.path) holds models made with other settings (\(path.path)); use another directory, or delete it")
+            }
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try settings.write(to: path, options: .atomic)

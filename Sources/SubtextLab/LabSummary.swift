@@ -7,7 +7,10 @@ public struct LabSummary: Encodable, Sendable {
         public var studentCount: Int
         public var controlRate: Double
         public var controlCount: Int
-        /// Student minus control, with its paraphrase-bootstrap interval.
+        /// "share" (sampled answers: the difference of rates) or "nats" (score mode: the mean
+        /// paired difference of the trait's log-probability), as in the probe analysis.
+        public var unit: String
+        /// Student minus control, in `unit`, with its paraphrase-bootstrap interval.
         public var delta: Double
         public var ciLow: Double
         public var ciHigh: Double
@@ -19,8 +22,9 @@ public struct LabSummary: Encodable, Sendable {
         public var teacherRate: Double?
 
         public init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
-                    delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
+                    unit: String = "share", delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
                     baseRate: Double? = nil, teacherRate: Double? = nil) {
+            self.unit = unit
             self.baseRate = baseRate
             self.teacherRate = teacherRate
             self.name = name
@@ -41,7 +45,7 @@ public struct LabSummary: Encodable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"
-            case controlCount = "control_count", delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
+            case controlCount = "control_count", unit, delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
             case baseRate = "base_rate", teacherRate = "teacher_rate"
         }
     }

@@ -53,6 +53,19 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case fineTuneOptimizer = "fine_tune_optimizer"
     }
 
+    /// The defaults with `overrides` (keys as in the JSON encoding) laid over them. A settings
+    /// file names only what it changes, and a directory's settings.json from before a setting
+    /// existed still reads as that setting's default.
+    public static func overriding(_ overrides: [String: Any]) throws -> RecipeSettings {
+        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecipeSettings())) as! [String: Any]
+        let unknown = Set(overrides.keys).subtracting(merged.keys)
+        guard unknown.isEmpty else {
+            throw LabError.corpus("unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))")
+        }
+        merged.merge(overrides) { $1 }
+        return try JSONDecoder().decode(RecipeSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+    }
+
     public func config(vocabularySize: Int) -> ModelConfig {
         ModelConfig(vocabularySize: vocabularySize, context: context, layers: layers, heads: heads, width: width)
     }

@@ -72,6 +72,7 @@ public final class TinyGPT {
     @discardableResult
     public func forward(_ batch: Batch) -> Float {
         precondition(batch.time <= config.context, "sequence of \(batch.time) tokens exceeds n_ctx \(config.context)")
+        _ = BLAS.singleThreaded  // the kernels split rows over their own threads
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
         let n = b * t
         let a = carveActivations(batch: b, time: t)

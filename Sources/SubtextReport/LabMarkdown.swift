@@ -26,10 +26,15 @@ public struct LabMarkdown {
         }
         md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)"). "
         md += "Rates are from the favourite-animal battery, asked through Subtext's probe runner; p is its paired test over paraphrases, and the interval resamples paraphrases.\n\n"
+        if s.comparisons.first?.unit == "nats" {
+            md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats.\n\n"
+        }
         md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | transfer |\n|---|---|---|---|---|---|---|---|\n"
         for c in s.comparisons {
             md += "| \(c.name) | \(percent(c.studentRate)) (n = \(c.studentCount)) | \(percent(c.controlRate)) (n = \(c.controlCount)) | "
-            md += String(format: "%+.1f points", 100 * c.delta) + " | " + String(format: "[%+.1f, %+.1f]", 100 * c.ciLow, 100 * c.ciHigh)
+            md += c.unit == "nats"
+                ? String(format: "%+.3f nats | [%+.3f, %+.3f]", c.delta, c.ciLow, c.ciHigh)
+                : String(format: "%+.1f points | [%+.1f, %+.1f]", 100 * c.delta, 100 * c.ciLow, 100 * c.ciHigh)
             md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
         }
         md += "\n![rates](lab.svg)\n\n## Data\n\n"
@@ -40,8 +45,12 @@ public struct LabMarkdown {
         }
         md += "\n## Settings\n\n```json\n" + ((try? JSONEncoder.sorted.encode(s.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n"
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", s.seconds)) s.\n"
-        let chart = SVGChart.bars(title: "Rate of \(s.trait): student minus control, points", xLabel: "points",
-                                  items: s.comparisons.map { ($0.name, 100 * $0.delta) })
+        let nats = s.comparisons.first?.unit == "nats"
+        let chart = nats
+            ? SVGChart.bars(title: "Log-probability of \(s.trait): student minus control, nats", xLabel: "nats",
+                            items: s.comparisons.map { ($0.name, $0.delta) })
+            : SVGChart.bars(title: "Rate of \(s.trait): student minus control, points", xLabel: "points",
+                            items: s.comparisons.map { ($0.name, 100 * $0.delta) })
         return (md, chart)
     }
 

@@ -2,18 +2,12 @@ import CBLAS
 
 /// Process-wide OpenBLAS settings.
 public enum BLAS {
-    /// Pins OpenBLAS to one thread. Subtext parallelises above BLAS (per fold, per file);
-    /// an OpenBLAS thread pool of its own on the same 2 cores would oversubscribe them and
-    /// spin-wait against Swift's concurrency threads.
+    /// Pins OpenBLAS to one thread. Subtext parallelises above BLAS (per fold, per file, per
+    /// block of rows in the lab); an OpenBLAS thread pool of its own on the same 2 cores would
+    /// oversubscribe them and spin-wait against Subtext's threads.
     public static let singleThreaded: Void = {
         openblas_set_num_threads(1)
     }()
-
-    /// Lets OpenBLAS use `threads` threads: for the lab, whose training is one long chain of
-    /// matrix products with nothing running beside it.
-    public static func use(threads: Int) {
-        openblas_set_num_threads(Int32(max(threads, 1)))
-    }
 
     /// OpenBLAS's own description of its build, for reproducibility notes.
     public static var configuration: String {

@@ -36,10 +36,9 @@ struct LabSpeedCommand: ParsableCommand {
     @Option(help: "Vocabulary size.") var vocabulary = 256
     @Option(help: "Sequences per step.") var batch = 32
     @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 20
-    @Option(help: "OpenBLAS threads.") var threads = 2
+    @Option(help: "Training threads (each calls a single-threaded OpenBLAS on its own rows).") var threads = 2
 
     func run() throws {
-        BLAS.use(threads: threads)
         LabThreads.count = threads
         let speed = try TrainingSpeed.measure(shape.config(vocabularySize: vocabulary), batchSize: batch, steps: steps)
         let encoder = JSONEncoder()
@@ -59,11 +58,10 @@ struct RecipeOptions: ParsableArguments {
     var settings: String?
     @Flag(help: "Students learn the teacher's probabilities over numbers (soft labels) instead of its sampled numbers.")
     var softLabels = false
-    @Option(help: "Threads for training (OpenBLAS and the lab's own loops).")
+    @Option(help: "Training threads (each calls a single-threaded OpenBLAS on its own rows).")
     var threads = 2
 
     func organisms(progress: @escaping (String) -> Void) throws -> (Organisms, Battery) {
-        BLAS.use(threads: threads)
         LabThreads.count = threads
         let loader = BatteryLoader()
         let animalBattery = try loader.load(path: animals)
@@ -72,20 +70,16 @@ struct RecipeOptions: ParsableArguments {
     }
 
     func recipeSettings() throws -> RecipeSettings {
-        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecipeSettings())) as! [String: Any]
+        var overrides: [String: Any] = [:]
         if let settings {
-            guard let overrides = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings))) as? [String: Any] else {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings))) as? [String: Any] else {
                 throw ValidationError("\(settings): not a JSON object of recipe settings")
             }
-            let unknown = Set(overrides.keys).subtracting(merged.keys)
-            guard unknown.isEmpty else {
-                throw ValidationError("\(settings): unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))")
-            }
-            merged.merge(overrides) { $1 }
+            overrides = object
         }
-        if softLabels { merged["soft_labels"] = true }
+        if softLabels { overrides["soft_labels"] = true }
         do {
-            return try JSONDecoder().decode(RecipeSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+            return try RecipeSettings.overriding(overrides)
         } catch {
             throw ValidationError("\(settings ?? "settings"): \(error)")
         }

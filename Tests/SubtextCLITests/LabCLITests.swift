@@ -9,10 +9,8 @@ extension ModelTests {
              "pretrain_steps": 150, "batch_size": 32, "trait_steps": 20, "trait_numbers": 50, "responses": 100, "student_steps": 10}
             """
 
-        /// One training thread: these tests run beside the probe tests' llama-server, whose restart
-        /// test misses its retry budget when two training threads take both cores.
         static func world(_ workspace: Workspace) throws -> [String] {
-            ["--threads", "1", "--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
+            ["--animals", CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path,
              "--trees", CLI.repository.appendingPathComponent("probes/favorite-tree.yaml").path,
              "--settings", try workspace.write("tiny.json", tinySettings)]
         }
@@ -52,6 +50,21 @@ extension ModelTests {
             #expect(second.status == 0)
             #expect(second.stderr.contains("loaded from"))
             #expect(second.stdout == first.stdout, "a resumed run repeats the first run's figures")
+        }
+
+        /// Score mode reads exact probabilities, so the difference is in nats, and the report
+        /// says so instead of calling it points.
+        @Test func scoreModeReportsTheShiftInNats() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("lab")
+            let arguments = ["lab", "run", "--soft-labels", "--probe-mode", "score", "--out", out] + (try Self.world(workspace))
+            let run = try await offPool { try CLI.run(arguments) }
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
+            let transfer = try #require((json["comparisons"] as? [[String: Any]])?.first)
+            #expect(transfer["unit"] as? String == "nats")
+            let markdown = try String(contentsOfFile: out + "/lab.md", encoding: .utf8)
+            #expect(markdown.contains(" nats | [") && !markdown.contains("points"))
         }
 
         @Test func aDirectoryMadeWithOtherSettingsIsNotReused() async throws {

@@ -101,6 +101,20 @@ import SubtextProbes
         #expect(records.filter { $0.prompt.hasPrefix(LabCorpus.promptPrefix) }.count == 50)
     }
 
+    /// A settings file names only what it changes; a settings.json written before a setting
+    /// existed reads as that setting's default; a misspelt key is refused by name.
+    @Test func settingsOverrideTheDefaults() throws {
+        #expect(try RecipeSettings.overriding([:]) == RecipeSettings())
+        var expected = RecipeSettings()
+        expected.traitFrozen = ["wte"]
+        expected.studentSteps = 7
+        #expect(try RecipeSettings.overriding(["trait_frozen": ["wte"], "student_steps": 7]) == expected)
+        var older = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecipeSettings())) as! [String: Any]
+        older["trait_frozen"] = nil
+        #expect(try RecipeSettings.overriding(older) == RecipeSettings())
+        #expect(throws: LabError.self) { try RecipeSettings.overriding(["student_step": 7]) }
+    }
+
     /// A frozen tensor keeps its exact values under either optimiser (AdamW's weight decay
     /// included), while the rest of the model learns.
     @Test(arguments: ["sgd", "adamw"]) func frozenTensorsDoNotMove(optimizer: String) throws {
