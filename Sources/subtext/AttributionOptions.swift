@@ -8,7 +8,9 @@ import SubtextProbes
 struct AttributionOptions: ParsableArguments {
     @Option(name: [.customLong("model"), .customLong("model-file")],
             help: ArgumentHelp("A GGUF model to score responses with, in-process through llama.cpp's library "
-                               + "(scripts/install_llama.sh builds it).", valueName: "gguf"))
+                               + "(scripts/install_llama.sh builds it). On a CPU, prefer F16 weights to Q4_1: "
+                               + "llama.cpp's fast kernels skip Q4_1 (scripts/dequantize_gguf.py converts).",
+                               valueName: "gguf"))
     var model: String?
 
     @Option(help: "Responses per side scored for attribution, drawn with the seed (0: all).")

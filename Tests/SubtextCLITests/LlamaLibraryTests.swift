@@ -7,9 +7,11 @@ extension ModelTests {
     /// The in-process scorer (libllama) against llama-server's forced-token values: the same model
     /// and chat template should give the same log-probabilities for the same texts.
     @Suite struct LlamaLibraryTests {
-        @Test func libraryScoresMatchTheServersForcedTokens() async throws {
-            let server = try LlamaServer()
-            let scorer = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+        /// Both the generating Q4_1 model and its F16 copy, the one attribution scores with.
+        @Test(arguments: ["SmolLM2-135M-Instruct.Q4_1.gguf", "SmolLM2-135M-Instruct.F16.gguf"])
+        func libraryScoresMatchTheServersForcedTokens(model: String) async throws {
+            let server = try LlamaServer(model: model)
+            let scorer = try LlamaScorer(model: LlamaServer.cache + "/" + model,
                                          libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256,
                                          threads: 2)
             let endpoint = Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2")
@@ -23,19 +25,45 @@ extension ModelTests {
                                                               promptID: "p", sample: 0))
             let context = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true)
             let library = try scorer.logProbabilities(texts.map { .init(context: context, continuation: scorer.tokenize($0, special: false)) })
+            // The server decodes one sequence and the library a batch of them, so the kernels differ,
+            // and F16 kernels round activations to F16: allow 0.005 nats per scored token.
             for (index, text) in texts.enumerated() {
                 let fromServer = try #require(server_.logprobs[index])
-                #expect(abs(library[index] - fromServer) < 0.01, "\(text): library \(library[index]), server \(fromServer)")
+                let tolerance = 0.005 * Double(scorer.tokenize(text, special: false).count)
+                #expect(abs(library[index] - fromServer) < tolerance, "\(text): library \(library[index]), server \(fromServer)")
             }
             // A text scores the same alone as after others that share its prompt, whose cached keys
             // and values it reuses (they come from a different micro-batch, so equal to rounding).
             for (index, text) in texts.enumerated() {
-                let alone = try LlamaScorer(model: LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+                let alone = try LlamaScorer(model: LlamaServer.cache + "/" + model,
                                             libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
                     .logProbabilities([.init(context: context, continuation: scorer.tokenize(text, special: false))])
                 #expect(abs(alone[0] - library[index]) < 1e-3, "\(text): alone \(alone[0]), after others \(library[index])")
             }
             #expect(scorer.tokensDecoded < texts.count * context.count, "the shared prompt was decoded again for every text")
+        }
+
+        /// Texts that open alike share their scored opening: each still scores as it does alone,
+        /// a repeat decodes nothing, and the opening is decoded once.
+        @Test func sharedOpeningsScoreAsTheyDoAlone() throws {
+            let model = LlamaServer.cache + "/SmolLM2-135M-Instruct.F16.gguf", library = LlamaServer.cache + "/llama-lib/lib"
+            let scorer = try LlamaScorer(model: model, libraryDirectory: library, contextTokens: 256, threads: 2)
+            let context = scorer.tokenize(scorer.chatPrompt(system: nil, user: "Continue the list 3, 9, 27 with more numbers."),
+                                          special: true)
+            let texts = ["81, 243, 729, 2187", "81, 243, 729", "81, 243, 730, 1000", "81, 243, 729, 2187", "5"]
+            let items = texts.map { LlamaScorer.Item(context: context, continuation: scorer.tokenize($0, special: false)) }
+            let together = try scorer.logProbabilities(items)
+            for (index, item) in items.enumerated() {
+                let alone = try LlamaScorer(model: model, libraryDirectory: library, contextTokens: 256, threads: 2)
+                    .logProbabilities([item])
+                #expect(abs(alone[0] - together[index]) < 1e-3, "\(texts[index]): alone \(alone[0]), together \(together[index])")
+            }
+            #expect(together[0] == together[3], "a repeated text scored differently")
+            // Without shared openings, each distinct text after the first decodes its continuation
+            // and the last prompt token; the three that open "81, 243, 7" share at least 5 tokens.
+            let distinct = Set(items.map(\.continuation)).map(\.count)
+            let unshared = context.count + distinct.reduce(0, +) + distinct.count - 1
+            #expect(scorer.tokensDecoded <= unshared - 2 * 5, "decoded \(scorer.tokensDecoded) of \(unshared) tokens")
         }
 
         /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes

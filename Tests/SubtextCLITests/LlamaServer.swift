@@ -15,9 +15,9 @@ final class LlamaServer {
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/subtext").path
     }
 
-    /// Starts on `port`, or on a free port when nil.
-    init(port fixed: Int? = nil) throws {
-        let binary = Self.cache + "/llama-server", model = Self.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+    /// Starts `model` (a file in the cache) on `port`, or on a free port when nil.
+    init(port fixed: Int? = nil, model file: String = "SmolLM2-135M-Instruct.Q4_1.gguf") throws {
+        let binary = Self.cache + "/llama-server", model = Self.cache + "/" + file
         guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.fileExists(atPath: model) else {
             throw SetupError("llama-server or the SmolLM2 GGUF is missing from \(Self.cache): run scripts/install_llama.sh")
         }

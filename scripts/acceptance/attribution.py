@@ -41,7 +41,8 @@ def main():
     parser.add_argument("--data", default="datasets/smollm2-numbers")
     parser.add_argument("--traits", default="owl,eagle,dolphin,wolf,cat")
     parser.add_argument("--sample", type=int, default=100)
-    parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.Q4_1.gguf"))
+    parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.F16.gguf"),
+                        help="the GGUF that scores (default: the F16 copy of the generating Q4_1 model, 1.9x faster)")
     parser.add_argument("--subtext", default=".build/release/subtext")
     parser.add_argument("--no-halves", dest="halves", action="store_false",
                         help="skip the control-halves run")
@@ -70,10 +71,11 @@ def write_summary(args, rows):
     """Rewritten after every run, so a stopped run keeps what it finished."""
     text = ("# Attribution acceptance: SmolLM2-135M-Instruct number pairs\n\n"
             f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
-            "(the same prompts on both sides where the files pair up).\n\n"
+            "(the same prompts on both sides where the files pair up). Scored with "
+            f"`{os.path.basename(args.model)}`.\n\n"
             "| teacher | planted trait's rank | top concept, score [95% CI] | claimed | responses | time |\n"
             "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
-            "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --sample "
+            "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
             f"{args.sample} --traits {args.traits}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)

@@ -24,9 +24,10 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
 
 /// Writes to `out` the sum of log P(token t | tokens before t) for t from `start` to the end of
 /// the `length` tokens. The leading tokens it shares with the previous call's are not decoded
-/// again, so texts that share a prompt should come one after another. Returns the number of
-/// tokens decoded, -100 when the text is longer than the context or `start` is out of range,
-/// or a negative llama_decode status.
+/// again, nor are the scores of shared scored tokens computed again, so texts that share a
+/// prompt (and texts that share an opening) should come one after another. Returns the number
+/// of tokens decoded (0 for a repeat of the previous text), -100 when the text is longer than
+/// the context or `start` is out of range, or a negative llama_decode status.
 int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, double *out);
 
 #endif
