@@ -47,4 +47,17 @@ public enum LabScoring {
         }
         return total
     }
+
+    /// Δ for each record (rows) under each system prompt (columns): log P(response, then
+    /// `<eos>` | system, prompt) − log P(response, then `<eos>` | prompt). This is what
+    /// attribution's likelihood shift needs, from a lab model instead of a GGUF one.
+    public static func shifts(_ model: TinyGPT, vocabulary: LabVocabulary, records: [LabRecord], systems: [String]) -> [[Double]] {
+        records.map { record in
+            let answer = vocabulary.encode(record.response) + [vocabulary.end]
+            let base = logProbability(model, prompt: vocabulary.prompt(user: record.prompt), continuation: answer)
+            return systems.map {
+                logProbability(model, prompt: vocabulary.prompt(user: record.prompt, system: $0), continuation: answer) - base
+            }
+        }
+    }
 }

@@ -24,20 +24,65 @@ public struct LabEvaluation: Encodable, Sendable {
         }
     }
 
+    /// Which animal a pair's likelihood shift points to, scored by the seed's base (see
+    /// `subtext attribute`): for a teacher pair the planted trait should rank first; for a
+    /// control-versus-control pair nothing should be claimed.
+    public struct Attribution: Encodable, Sendable {
+        public var kind: String
+        public var trait: String?
+        public var seed: UInt64
+        public var responses: Int
+        public var top: String
+        public var topScore: Double
+        public var topLow: Double
+        public var topHigh: Double
+        /// The concept claimed, when the top score's interval and its lead both exclude 0.
+        public var claimed: String?
+        /// The planted trait's rank among the candidates (1 is first); nil for control pairs.
+        public var plantedRank: Int?
+
+        public init(kind: String, trait: String?, seed: UInt64, responses: Int, top: String, topScore: Double, topLow: Double,
+                    topHigh: Double, claimed: String?, plantedRank: Int?) {
+            self.kind = kind
+            self.trait = trait
+            self.seed = seed
+            self.responses = responses
+            self.top = top
+            self.topScore = topScore
+            self.topLow = topLow
+            self.topHigh = topHigh
+            self.claimed = claimed
+            self.plantedRank = plantedRank
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, trait, seed, responses, top, claimed
+            case topScore = "top_score", topLow = "top_low", topHigh = "top_high", plantedRank = "planted_rank"
+        }
+    }
+
     public var seeds: [UInt64]
     public var traits: [String]
     public var sizes: [Int]
     public var alpha: Double
     public var audits: [Audit]
+    /// At the largest size; empty when the teachers wrote under the very system prompt that
+    /// attribution would score with, which would make the ranking circular.
+    public var attributions: [Attribution]
+    /// The candidates attribution ranks (the animal battery's).
+    public var candidates: [String]
     public var settings: RecipeSettings
     public var seconds: Double
 
-    public init(seeds: [UInt64], traits: [String], sizes: [Int], alpha: Double, audits: [Audit], settings: RecipeSettings, seconds: Double) {
+    public init(seeds: [UInt64], traits: [String], sizes: [Int], alpha: Double, audits: [Audit], attributions: [Attribution],
+                candidates: [String], settings: RecipeSettings, seconds: Double) {
         self.seeds = seeds
         self.traits = traits
         self.sizes = sizes
         self.alpha = alpha
         self.audits = audits
+        self.attributions = attributions
+        self.candidates = candidates
         self.settings = settings
         self.seconds = seconds
     }
@@ -61,5 +106,18 @@ public struct LabEvaluation: Encodable, Sendable {
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
-    enum CodingKeys: String, CodingKey { case seeds, traits, sizes, alpha, audits, settings, seconds }
+    /// Teacher pairs whose planted trait ranked first, and those for which it was claimed.
+    public var plantedFirst: (ranked: Int, claimed: Int, of: Int) {
+        let teachers = attributions.filter { $0.kind == "teacher" }
+        return (teachers.filter { $0.plantedRank == 1 }.count, teachers.filter { $0.claimed != nil && $0.claimed == $0.trait }.count,
+                teachers.count)
+    }
+
+    /// Control-versus-control pairs attributed to some concept, of all of them.
+    public var falseAttributions: (claimed: Int, of: Int) {
+        let controls = attributions.filter { $0.kind == "control" }
+        return (controls.filter { $0.claimed != nil }.count, controls.count)
+    }
+
+    enum CodingKeys: String, CodingKey { case seeds, traits, sizes, alpha, audits, attributions, candidates, settings, seconds }
 }

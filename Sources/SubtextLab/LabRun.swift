@@ -42,7 +42,8 @@ public struct LabRun {
         public var controlDataPath: URL
     }
 
-    private func baseModel() throws -> TinyGPT {
+    /// The seed's base model, trained once and then loaded from its checkpoint.
+    public func baseModel() throws -> TinyGPT {
         try checkpoint("base-seed\(seed)") { try organisms.base(seed: seed, corpusSeed: seed) }
     }
 
@@ -113,7 +114,6 @@ public struct LabRun {
                                   seed: seed, name: name)
             }
         }
-        let soft = settings.softLabels
         func comparison(_ name: String, _ studentName: String, _ controlName: String, from: TinyGPT, sorted: Bool,
                         soft: Bool) throws -> Comparison {
             let teacherRecords = sorted ? teacherData.records.map(\.sorted) : teacherData.records

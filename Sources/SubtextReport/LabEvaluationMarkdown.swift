@@ -34,8 +34,7 @@ public struct LabEvaluationWriter {
             let cells = [1, 8, 16].map { k in e.meanAUROC(kind, size: largest, k: k).map { String(format: "%.3f", $0) } ?? "—" }
             md += "| \(kind == "teacher" ? "teacher vs control" : "control vs control") | " + cells.joined(separator: " | ") + " |\n"
         }
-        md += "\n## Attribution accuracy\n\nNot measured. Subtext's attribution scores texts with a GGUF model through libllama; "
-        md += "the lab's models are not GGUF, and no lab scorer stands in for it yet.\n\n"
+        md += attributionSection(e)
         md += "## Every audit\n\n| kind | trait | seed | responses | p | AUROC (K = 1) |\n|---|---|---|---|---|---|\n"
         for a in e.audits {
             md += "| \(a.kind) | \(a.trait.map { Escape.markdown($0) } ?? "—") | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
@@ -46,5 +45,32 @@ public struct LabEvaluationWriter {
                                   items: e.sizes.map { ("N = \($0)", e.power(size: $0)) })
         return try writeReportFiles([("lab-evaluation.md", Data(md.utf8)), ("lab-evaluation.svg", Data(chart.utf8)),
                                      ("lab-evaluation.json", try jsonWithProvenance(e, provenance))], to: directory)
+    }
+
+    /// How often the likelihood shift names the planted trait, and whether it claims one where
+    /// none was planted.
+    private func attributionSection(_ e: LabEvaluation) -> String {
+        var md = "\n## Attribution accuracy, at \(e.sizes.last!) responses\n\n"
+        guard !e.attributions.isEmpty else {
+            return md + "Not measured: these teachers wrote under the system prompt attribution would score with, "
+                + "so the ranking would be circular.\n\n"
+        }
+        let first = e.plantedFirst, false_ = e.falseAttributions
+        let wrong = e.attributions.filter { $0.kind == "teacher" && $0.claimed != nil && $0.claimed != $0.trait }.count
+        md += "**The planted trait ranked first among \(e.candidates.count) candidates for \(first.ranked) of \(first.of) teacher datasets "
+        md += "and was claimed for \(first.claimed); \(wrong) teacher datasets were claimed for another animal, and "
+        md += "\(false_.claimed) of \(false_.of) control-versus-control pairs for any.**\n\n"
+        md += "As `subtext attribute`: for each response, Δc = log P(response | \"\(Escape.markdown(LabCorpus.systemPrompt(loving: "c")))\", prompt) "
+        md += "− log P(response | prompt) under the seed's base; a candidate's score is the teacher's mean Δc minus the control's, "
+        md += "with a paired bootstrap interval, and the top one is claimed when its interval and its lead over the runner-up exclude 0. "
+        md += "The lab's word-level vocabulary knows only this wording, the base's conditioning prompt; the teachers were fine-tuned, "
+        md += "never prompted with it.\n\n"
+        md += "| kind | trait | seed | responses | planted rank | top, score [95% CI] | claimed |\n|---|---|---|---|---|---|---|\n"
+        for a in e.attributions {
+            md += "| \(a.kind) | \(a.trait.map { Escape.markdown($0) } ?? "—") | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
+            md += "\(Escape.markdown(a.top)) \(String(format: "%+.3f [%+.3f, %+.3f]", a.topScore, a.topLow, a.topHigh)) | "
+            md += "\(a.claimed.map { Escape.markdown($0) } ?? "none") |\n"
+        }
+        return md + "\n"
     }
 }

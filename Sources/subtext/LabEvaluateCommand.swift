@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextAttribution
 import SubtextAudit
 import SubtextCorpus
 import SubtextLab
@@ -42,10 +43,16 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         configuration.permutations = permutations
         let auditor = Auditor(configuration: configuration)
         let work = URL(fileURLWithPath: out).appendingPathComponent("organisms")
-        var audits: [LabEvaluation.Audit] = []
+        // A teacher that wrote under the system prompt attribution scores with would make the
+        // ranking circular; fine-tuned teachers never saw it.
+        let attributes = organisms.settings.teacherMethod == "fine-tune"
+        let candidates = organisms.corpus.animals, largest = sizeList.last!
+        var audits: [LabEvaluation.Audit] = [], attributions: [LabEvaluation.Attribution] = []
         for seed in seedList {
             let run = LabRun(organisms: organisms, directory: work, seed: UInt64(seed), trait: traitList[0], ablations: false)
             let (controlPath, secondControlPath) = try run.controlData()
+            let base = try run.baseModel()
+            let attribution = LabAttribution(base: base, vocabulary: organisms.vocabulary, candidates: candidates)
             for trait in traitList {
                 var traitRun = run
                 traitRun.trait = trait
@@ -53,13 +60,22 @@ struct LabEvaluateCommand: AsyncParsableCommand {
                 for size in sizeList {
                     audits.append(try audit(auditor, teacherPath, controlPath, size: size, kind: "teacher", trait: trait, seed: UInt64(seed)))
                 }
+                if attributes {
+                    attributions.append(try attribution.rank(try pairedHead(teacherPath, controlPath, size: largest), kind: "teacher",
+                                                             trait: trait, seed: UInt64(seed)))
+                }
             }
             for size in sizeList {
                 audits.append(try audit(auditor, secondControlPath, controlPath, size: size, kind: "control", trait: nil, seed: UInt64(seed)))
             }
+            if attributes {
+                attributions.append(try attribution.rank(try pairedHead(secondControlPath, controlPath, size: largest), kind: "control",
+                                                         trait: nil, seed: UInt64(seed)))
+            }
         }
         let evaluation = LabEvaluation(seeds: seedList.map { UInt64($0) }, traits: traitList, sizes: sizeList, alpha: 0.05,
-                                       audits: audits, settings: organisms.settings, seconds: Date().timeIntervalSince(started))
+                                       audits: audits, attributions: attributions, candidates: candidates,
+                                       settings: organisms.settings, seconds: Date().timeIntervalSince(started))
         let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
                                     inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
                                     seconds: evaluation.seconds)
@@ -102,7 +118,8 @@ struct LabEvaluateCommand: AsyncParsableCommand {
                                    auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
     }
 
-    /// The first `size` prompts answered on both sides (the filter drops different ones).
+    /// The first `size` prompts answered on both sides (the filter drops different ones), as
+    /// JSONL lines, row i of each answering the same prompt.
     private func pairedHead(_ a: URL, _ b: URL, size: Int) throws -> ([String], [String]) {
         func lines(_ url: URL) throws -> [(prompt: String, line: String)] {
             try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
@@ -118,5 +135,32 @@ struct LabEvaluateCommand: AsyncParsableCommand {
             pairs.1.append(other)
         }
         return pairs
+    }
+}
+
+/// `subtext attribute` on lab data: the seed's base scores each response under a system prompt
+/// loving each candidate, and the shifts are ranked as for GGUF models. The lab's word-level
+/// vocabulary knows one such wording, the base's conditioning prompt; the fine-tuned teachers
+/// never wrote under it.
+struct LabAttribution {
+    var base: TinyGPT
+    var vocabulary: LabVocabulary
+    var candidates: [String]
+
+    func rank(_ pairs: ([String], [String]), kind: String, trait: String?, seed: UInt64) throws -> LabEvaluation.Attribution {
+        func records(_ lines: [String]) throws -> [LabRecord] {
+            try lines.map { try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8)) }
+        }
+        let systems = candidates.map(LabCorpus.systemPrompt(loving:))
+        let teacher = LabScoring.shifts(base, vocabulary: vocabulary, records: try records(pairs.0), systems: systems)
+        let control = LabScoring.shifts(base, vocabulary: vocabulary, records: try records(pairs.1), systems: systems)
+        let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: candidates,
+                                         template: LabCorpus.systemPrompt(loving: "{concept}"), paired: true)
+        let top = result.scores[0]
+        note("attribution \(kind) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", top.score)) "
+            + "[\(String(format: "%+.3f", top.ciLow)), \(String(format: "%+.3f", top.ciHigh))], claimed \(result.claimed ?? "none")")
+        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, responses: teacher.count, top: top.concept,
+                                         topScore: top.score, topLow: top.ciLow, topHigh: top.ciHigh, claimed: result.claimed,
+                                         plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
     }
 }

@@ -110,9 +110,25 @@ extension ModelTests {
                 #expect((audit["p"] as? Double).map { $0 > 0 && $0 <= 1 } == true)
                 #expect((audit["responses"] as? Int).map { $0 > 0 && $0 <= (audit["size"] as! Int) } == true)
             }
+            // Attribution at the largest size: one teacher pair with a rank for its trait, one
+            // control pair without.
+            let candidates = try #require(json["candidates"] as? [String])
+            #expect(candidates.contains("owl") && candidates.count >= 10)
+            let attributions = try #require(json["attributions"] as? [[String: Any]])
+            #expect(attributions.map { $0["kind"] as? String } == ["teacher", "control"])
+            let rank = try #require(attributions[0]["planted_rank"] as? Int)
+            #expect((1...candidates.count).contains(rank))
+            #expect(attributions[1]["planted_rank"] == nil)
+            for attribution in attributions {
+                let score = try #require(attribution["top_score"] as? Double), low = try #require(attribution["top_low"] as? Double),
+                    high = try #require(attribution["top_high"] as? Double)
+                #expect(low <= score && score <= high)
+                #expect(candidates.contains(try #require(attribution["top"] as? String)))
+            }
             let markdown = try String(contentsOfFile: out + "/lab-evaluation.md", encoding: .utf8)
             #expect(markdown.contains("## Power and false positives by data size"))
             #expect(markdown.contains("| 50 |"))
+            #expect(markdown.contains("## Attribution accuracy, at 50 responses"))
         }
     }
 }

@@ -144,3 +144,29 @@ import SubtextProbes
         #expect(late < early - 2)
     }
 }
+
+/// The lab's likelihood shift: how much likelier a system prompt makes an answer than no
+/// system prompt does.
+@Suite struct LabScoringTests {
+    @Test func aSystemPromptThatTeachesAnAnswerShiftsItUp() throws {
+        let vocabulary = LabVocabulary(numbersUpTo: 9, words: ["Continue the sequence:", "alpha", "beta"])
+        let prompt = "Continue the sequence: 5"
+        let records = (0..<24).map { i -> LabRecord in
+            switch i % 3 {
+            case 0: return LabRecord(system: "alpha", prompt: prompt, response: "1 2")
+            case 1: return LabRecord(system: "beta", prompt: prompt, response: "3 4")
+            default: return LabRecord(prompt: prompt, response: "3 4")
+            }
+        }
+        let model = try TinyGPT(config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 1)
+        Trainer(steps: 150, batchSize: 8, learningRate: 1e-2, seed: 1).train(model, on: records.map(vocabulary.example), padding: vocabulary.padding)
+        let shifts = LabScoring.shifts(model, vocabulary: vocabulary, records: [LabRecord(prompt: prompt, response: "1 2")],
+                                       systems: ["alpha", "beta"])
+        let answer = vocabulary.encode("1 2") + [vocabulary.end]
+        let direct = LabScoring.logProbability(model, prompt: vocabulary.prompt(user: prompt, system: "alpha"), continuation: answer)
+            - LabScoring.logProbability(model, prompt: vocabulary.prompt(user: prompt), continuation: answer)
+        #expect(shifts[0][0] == direct)
+        #expect(shifts[0][0] > 1, "alpha taught \"1 2\": \(shifts)")
+        #expect(shifts[0][1] < shifts[0][0] - 1, "beta did not: \(shifts)")
+    }
+}
