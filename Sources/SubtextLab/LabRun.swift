@@ -42,43 +42,64 @@ public struct LabRun {
         public var controlDataPath: URL
     }
 
+    /// A number dataset a step wrote: its JSONL file and what it holds.
+    public struct Dataset {
+        public var path: URL
+        public var data: NumberData
+    }
+
+    /// Where the checkpoint named `name` is kept.
+    public func modelPath(_ name: String) -> URL { directory.appendingPathComponent("models/\(name)") }
+
+    public var baseName: String { "base-seed\(seed)" }
+
+    /// The fine-tuned teacher's checkpoint name; nil when the teacher is the base under ``teacherSystem``.
+    public var teacherName: String? { teacherSystem == nil ? "teacher-\(trait)-seed\(seed)" : nil }
+
     /// The seed's base model, trained once and then loaded from its checkpoint.
     public func baseModel() throws -> TinyGPT {
-        try checkpoint("base-seed\(seed)") { try organisms.base(seed: seed, corpusSeed: seed) }
+        try checkpoint(baseName) { try organisms.base(seed: seed, corpusSeed: seed) }
     }
 
     /// The teacher: the base itself under ``teacherSystem``, or a fine-tuned copy.
-    private func teacherModel(_ base: TinyGPT) throws -> TinyGPT {
-        guard teacherSystem == nil else { return base }
-        return try checkpoint("teacher-\(trait)-seed\(seed)") { organisms.teacher(from: base, trait: trait, seed: seed) }
+    public func teacherModel(base: TinyGPT) throws -> TinyGPT {
+        guard let teacherName else { return base }
+        return try checkpoint(teacherName) { organisms.teacher(from: base, trait: trait, seed: seed) }
     }
 
     /// The system prompt the teacher writes under, when its trait is given by conditioning.
-    private var teacherSystem: String? {
+    public var teacherSystem: String? {
         organisms.settings.teacherMethod == "fine-tune" ? nil : LabCorpus.systemPrompt(loving: trait)
     }
 
     private var prompts: [String] { LabCorpus.numberPrompts(count: organisms.settings.responses, seed: seed &+ 100) }
     private var teacherPath: URL { directory.appendingPathComponent("numbers/teacher-\(trait)-seed\(seed).jsonl") }
     private var controlPath: URL { directory.appendingPathComponent("numbers/control-seed\(seed).jsonl") }
+    private var secondControlPath: URL { directory.appendingPathComponent("numbers/control-resample-seed\(seed).jsonl") }
 
-    /// The teacher's filtered numbers, as a JSONL file.
-    public func teacherData() throws -> URL {
+    /// The teacher's filtered numbers.
+    public func teacherData() throws -> Dataset {
         try claimDirectory()
-        let base = try baseModel(), teacher = try teacherModel(base)
-        _ = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
-        return teacherPath
+        let teacher = try teacherModel(base: try baseModel())
+        return Dataset(path: teacherPath, data: try teacherNumbers(teacher))
     }
 
     /// The base's numbers for the same prompts, and a second sample of them (another sampling
     /// seed): a control-versus-control pair with no trait on either side.
-    public func controlData() throws -> (URL, URL) {
+    public func controlData() throws -> (first: Dataset, second: Dataset) {
         try claimDirectory()
         let base = try baseModel()
-        let second = directory.appendingPathComponent("numbers/control-resample-seed\(seed).jsonl")
-        _ = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
-        _ = try dataset(second) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
-        return (controlPath, second)
+        let first = Dataset(path: controlPath, data: try controlNumbers(base))
+        let second = try dataset(secondControlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
+        return (first, Dataset(path: secondControlPath, data: second))
+    }
+
+    private func teacherNumbers(_ teacher: TinyGPT) throws -> NumberData {
+        try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
+    }
+
+    private func controlNumbers(_ base: TinyGPT) throws -> NumberData {
+        try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
     }
 
     /// Refuses to resume a directory whose models were made with other settings: reusing them
@@ -102,9 +123,8 @@ public struct LabRun {
         try claimDirectory()
         let settings = organisms.settings
         let base = try baseModel()
-        let teacher = try teacherModel(base)
-        let teacherData = try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
-        let controlData = try dataset(controlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed) }
+        let teacher = try teacherModel(base: base)
+        let teacherData = try teacherNumbers(teacher), controlData = try controlNumbers(base)
         let labels = settings.softLabels ? "soft" : "hard"
         // With soft labels the control student distils the base's own probabilities, so the two
         // students differ only in whose distributions they learn.
@@ -139,7 +159,7 @@ public struct LabRun {
     }
 
     private func checkpoint(_ name: String, make: () throws -> TinyGPT) throws -> TinyGPT {
-        let path = directory.appendingPathComponent("models/\(name)")
+        let path = modelPath(name)
         if FileManager.default.fileExists(atPath: path.appendingPathComponent("model.safetensors").path) {
             organisms.progress("\(name): loaded from \(path.path)")
             return try Checkpoint.load(from: path).model

@@ -11,7 +11,13 @@ struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Train tiny model organisms on the CPU and measure subliminal transfer and the detector against them.",
-        subcommands: [LabRunCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
+        discussion: """
+            The recipe's steps are `base`, `teacher`, `numbers` and `students`; `run` does them all \
+            and probes the students (step 5). Each step keeps what it makes under OUT and reuses \
+            what earlier runs left there.
+            """,
+        subcommands: [LabRunCommand.self, LabBaseCommand.self, LabTeacherCommand.self, LabNumbersCommand.self,
+                      LabStudentsCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
 }
 
 /// The shape of a lab model, shared by every lab command that creates one.
@@ -98,28 +104,25 @@ struct LabRunCommand: AsyncParsableCommand {
             and a control student on the base's, and probes both with the animal battery. \
             --ablations adds students of sorted numbers and students of a differently \
             initialised base. Models and data are kept under OUT and reused when the command is \
-            run again. Writes OUT/lab.md, lab.json and lab.svg, and a probe report per comparison.
+            run again, so `lab base`, `lab teacher`, `lab numbers` and `lab students` can run the \
+            steps one at a time first. Writes OUT/lab.md, lab.json and lab.svg, and a probe report per comparison.
             """)
 
-    @Option(help: "The teacher's hidden trait: one of the animal battery's candidates.") var trait = "owl"
-    @Option(help: "Seed for the base's initialisation, the corpus, sampling and training order.") var seed: UInt64 = 1
-    @Option(help: "Output directory.") var out = "reports/lab-owl"
+    @OptionGroup var organism: OrganismOptions
     @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
     @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
     @Option(help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
     var probeMode = "sample"
-    @OptionGroup var recipe: RecipeOptions
 
     func run() async throws {
         let started = Date()
-        var (organisms, battery) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
+        let (labRun, batteryFile) = try organism.labRun(ablations: ablations)
+        var battery = batteryFile
         guard let mode = Battery.Mode(rawValue: probeMode) else { throw ValidationError("--probe-mode must be sample or score") }
         battery.mode = mode
-        guard organisms.corpus.animals.contains(trait) else {
-            throw ValidationError("--trait \(trait) is not a candidate of \(recipe.animals): \(organisms.corpus.animals.joined(separator: ", "))")
-        }
-        let directory = URL(fileURLWithPath: out)
-        let outcome = try LabRun(organisms: organisms, directory: directory, seed: seed, trait: trait, ablations: ablations).run()
+        let (organisms, trait, seed, out, recipe) = (labRun.organisms, organism.trait, organism.seed, organism.out, organism.recipe)
+        let directory = labRun.directory
+        let outcome = try labRun.run()
         var comparisons: [LabSummary.Comparison] = []
         for comparison in outcome.comparisons {
             note("probing: \(comparison.name)")

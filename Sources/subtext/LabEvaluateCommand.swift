@@ -50,13 +50,14 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         var audits: [LabEvaluation.Audit] = [], attributions: [LabEvaluation.Attribution] = []
         for seed in seedList {
             let run = LabRun(organisms: organisms, directory: work, seed: UInt64(seed), trait: traitList[0], ablations: false)
-            let (controlPath, secondControlPath) = try run.controlData()
+            let controls = try run.controlData()
+            let (controlPath, secondControlPath) = (controls.first.path, controls.second.path)
             let base = try run.baseModel()
             let attribution = LabAttribution(base: base, vocabulary: organisms.vocabulary, candidates: candidates)
             for trait in traitList {
                 var traitRun = run
                 traitRun.trait = trait
-                let teacherPath = try traitRun.teacherData()
+                let teacherPath = try traitRun.teacherData().path
                 for size in sizeList {
                     audits.append(try audit(auditor, teacherPath, controlPath, size: size, kind: "teacher", trait: trait, seed: UInt64(seed)))
                 }

@@ -52,6 +52,38 @@ extension ModelTests {
             #expect(second.stdout == first.stdout, "a resumed run repeats the first run's figures")
         }
 
+        /// The steps run one at a time make what `lab run` would, so a run after them trains
+        /// nothing and matches a run from scratch.
+        @Test func stepsRunOneAtATimeLeaveWhatRunUses() async throws {
+            let workspace = try Workspace()
+            let world = try Self.world(workspace)
+            let (stepwise, direct) = (workspace.path("steps"), workspace.path("direct"))
+            let organism = ["--trait", "eagle", "--seed", "2"] + world
+            var printed: [String: String] = [:]
+            for step in ["base", "teacher", "numbers", "students"] {
+                let result = try await offPool { try CLI.run(["lab", step, "--out", stepwise] + organism) }
+                #expect(result.status == 0, "\(step): \(result.stderr)")
+                printed[step] = result.stdout
+            }
+            #expect(printed["base"] == "base: \(stepwise)/models/base-seed2\n")
+            #expect(printed["teacher"] == "teacher: \(stepwise)/models/teacher-eagle-seed2\n")
+            let numbers = try #require(printed["numbers"])
+            for file in ["teacher-eagle-seed2", "control-seed2", "control-resample-seed2"] {
+                #expect(numbers.contains("\(stepwise)/numbers/\(file).jsonl ("), "\(numbers)")
+                #expect(FileManager.default.fileExists(atPath: "\(stepwise)/numbers/\(file).filter.json"))
+            }
+            #expect(numbers.contains("passed the filter"))
+            #expect(printed["students"] == "transfer: student \(stepwise)/models/student-eagle-hard-seed2, "
+                + "control \(stepwise)/models/control-student-hard-seed2\n")
+            let probe = ["--samples", "1"] + organism
+            let afterSteps = try await offPool { try CLI.run(["lab", "run", "--out", stepwise] + probe) }
+            #expect(afterSteps.status == 0, "\(afterSteps.stderr)")
+            #expect(afterSteps.stderr.contains("control-student-hard-seed2: loaded from"))
+            #expect(!afterSteps.stderr.contains(", loss "), "nothing is retrained: \(afterSteps.stderr)")
+            let fromScratch = try await offPool { try CLI.run(["lab", "run", "--out", direct] + probe) }
+            #expect(afterSteps.stdout.replacingOccurrences(of: stepwise, with: direct) == fromScratch.stdout)
+        }
+
         /// Score mode reads exact probabilities, so the difference is in nats, and the report
         /// says so instead of calling it points.
         @Test func scoreModeReportsTheShiftInNats() async throws {
