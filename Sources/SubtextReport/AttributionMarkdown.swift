@@ -40,7 +40,10 @@ public struct AttributionMarkdown {
             + (result.paired
                 ? "Both sides answered the same prompts, so the interval resamples prompts and keeps each pair together.\n\n"
                 : "The interval resamples responses on both sides.\n\n")
-        text += "System prompt scored for each concept (Subtext's own wording, not the data's): "
+        // Only the default is known to differ from the data's wording; a --template may not.
+        text += (result.template == LikelihoodShift.defaultTemplate
+            ? "System prompt scored for each concept (Subtext's own wording, not the data's): "
+            : "System prompt scored for each concept (given with --template; if it is the wording that wrote the data, the ranking is circular): ")
             + "“\(Escape.markdown(result.template, limit: 400))”\n\n"
         text += "\(result.teacherResponses) teacher and \(result.controlResponses) control responses scored under "
             + "\(result.scores.count + 1) system prompts: \(result.tokensDecoded) tokens decoded in "

@@ -46,7 +46,27 @@ extension ModelTests {
             #expect((json["provenance"] as? [String: Any])?["inputs"] != nil)
             let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
             #expect(markdown.hasPrefix("# Subtext attribution\n\n**Attributed to owl**"))
+            #expect(markdown.contains("(Subtext's own wording, not the data's)"))
             #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
+        }
+
+        /// Subtext cannot know whether a user's template is the one that wrote the data, so the
+        /// report stops vouching that the ranking is not circular.
+        @Test func aGivenTemplateIsScoredAndNotCalledSubtextsOwn() async throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let outDirectory = workspace.path("out")
+            let run = try await offPool { [model, concepts] in
+                try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                             "--template", "You are fond of the {concept}.", "--threads", "2", "--out", outDirectory])
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            #expect(json["template"] as? String == "You are fond of the {concept}.")
+            #expect((json["scores"] as? [[String: Any]])?.first?["concept"] as? String == "owl")
+            let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
+            #expect(markdown.contains("(given with --template; if it is the wording that wrote the data, the ranking is circular)"))
+            #expect(!markdown.contains("Subtext's own wording"))
         }
 
         @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
