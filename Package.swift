@@ -31,7 +31,9 @@ let package = Package(
             name: "SubtextAudit",
             dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
-        .target(name: "SubtextAttribution", dependencies: ["CLlama", "SubtextStatistics"]),
+        .target(
+            name: "SubtextAttribution",
+            dependencies: ["CLlama", "SubtextCorpus", "SubtextStatistics", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         // The lab trains models in its own loops, so it is optimised even in debug builds (the
         // test suite's): unoptimised, one training step is fifty times slower.

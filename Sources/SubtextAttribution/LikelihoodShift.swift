@@ -51,10 +51,13 @@ public struct LikelihoodShift {
         public var paired: Bool
         /// Tokens run through the model; a prompt shared by consecutive texts counts once.
         public var tokensDecoded: Int
+        /// Texts whose scores came from the journal of an earlier, interrupted run.
+        public var textsReused: Int
         public var seconds: Double
 
         public init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
-                    teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, seconds: Double) {
+                    teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, textsReused: Int = 0,
+                    seconds: Double) {
             self.scores = scores
             self.claimed = claimed
             self.leadLow = leadLow
@@ -64,13 +67,14 @@ public struct LikelihoodShift {
             self.controlResponses = controlResponses
             self.paired = paired
             self.tokensDecoded = tokensDecoded
+            self.textsReused = textsReused
             self.seconds = seconds
         }
 
         enum CodingKeys: String, CodingKey {
             case scores, claimed, template, seconds, paired
             case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
-            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded"
+            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded", textsReused = "texts_reused"
         }
     }
 
@@ -89,8 +93,8 @@ public struct LikelihoodShift {
 
     /// Δc for every document (rows) and concept (columns). Scoring both sides in one call lets
     /// a teacher and a control answer to the same prompt share its decoded prompt.
-    public func shifts(_ documents: [Document], concepts: [String],
-                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int) {
+    public func shifts(_ documents: [Document], concepts: [String], journal: ScoreJournal? = nil,
+                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int, reused: Int) {
         let systems: [String?] = [nil] + concepts.map { template.replacingOccurrences(of: "{concept}", with: $0) }
         var items: [LlamaScorer.Item] = []
         for document in documents {
@@ -100,14 +104,14 @@ public struct LikelihoodShift {
                 items.append(.init(context: context, continuation: continuation))
             }
         }
-        let before = scorer.tokensDecoded
-        let values = try scorer.logProbabilities(items, progress: progress)
+        let (before, reusedBefore) = (scorer.tokensDecoded, scorer.textsReused)
+        let values = try scorer.logProbabilities(items, journal: journal, progress: progress)
         let tokens = scorer.tokensDecoded - before
         let rows = documents.indices.map { index -> [Double] in
             let base = values[index * systems.count]
             return concepts.indices.map { values[index * systems.count + 1 + $0] - base }
         }
-        return (rows, tokens)
+        return (rows, tokens, scorer.textsReused - reusedBefore)
     }
 
     /// The two sides sorted so row i of each answers the same prompt, when both answered exactly
@@ -137,15 +141,17 @@ public struct LikelihoodShift {
     /// Scores and ranks `concepts` on the teacher and control documents; `paired` as in
     /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:)``.
     public func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
+                          journal: ScoreJournal? = nil,
                           progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
         }
         let started = Date()
-        let (rows, tokens) = try shifts(teacher + control, concepts: concepts, progress: progress)
+        let (rows, tokens, reused) = try shifts(teacher + control, concepts: concepts, journal: journal, progress: progress)
         var result = ranking.rank(teacher: Array(rows.prefix(teacher.count)), control: Array(rows.dropFirst(teacher.count)),
                                   concepts: concepts, template: template, paired: paired)
         result.tokensDecoded = tokens
+        result.textsReused = reused
         result.seconds = Date().timeIntervalSince(started)
         return result
     }

@@ -14,8 +14,12 @@ public final class LlamaScorer {
     private let lock = NSLock()
     private var decoded = 0
 
+    private var reused = 0
+
     /// Tokens run through the model so far; shared prefixes are counted once.
     public var tokensDecoded: Int { lock.withLock { decoded } }
+    /// Texts whose scores were taken from a journal instead of the model.
+    public var textsReused: Int { lock.withLock { reused } }
 
     /// Where install_llama.sh puts the library: $SUBTEXT_CACHE/llama-lib/lib, default ~/.cache/subtext.
     public static var defaultLibraryDirectory: String {
@@ -79,7 +83,9 @@ public final class LlamaScorer {
     /// log P(continuation | context) for each item. Items are scored in token order, so those
     /// that share a prompt follow one another and its keys and values are computed once, and
     /// so do continuations that open alike, whose shared scored tokens are scored once.
-    public func logProbabilities(_ items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
+    /// Items `journal` holds are taken from it; each item scored is added to it at once.
+    public func logProbabilities(_ items: [Item], journal: ScoreJournal? = nil,
+                                 progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
             throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
                 + "than the \(contextTokens)-token context")
@@ -97,12 +103,18 @@ public final class LlamaScorer {
         try lock.withLock {
             for (done, index) in order.enumerated() {
                 if done % 64 == 0 { progress(done, items.count) }
+                if let known = journal?.logProbability(items[index]) {
+                    results[index] = known
+                    reused += 1
+                    continue
+                }
                 let tokens = items[index].context + items[index].continuation
                 var value = 0.0
                 let status = subtext_llama_score(handle, tokens, Int32(tokens.count), Int32(items[index].context.count), &value)
                 guard status >= 0 else { throw AttributionError.backend("llama_decode failed with status \(status)") }
                 decoded += Int(status)
                 results[index] = value
+                try journal?.record(value, for: items[index])
             }
         }
         progress(items.count, items.count)

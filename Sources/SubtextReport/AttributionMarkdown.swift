@@ -48,7 +48,13 @@ public struct AttributionMarkdown {
         text += "\(result.teacherResponses) teacher and \(result.controlResponses) control responses scored under "
             + "\(result.scores.count + 1) system prompts: \(result.tokensDecoded) tokens decoded in "
             + "\(String(format: "%.1f", result.seconds)) s (\(String(format: "%.0f", Double(result.tokensDecoded) / max(result.seconds, 1e-9))) "
-            + "tokens/s; a prompt shared by consecutive texts is decoded once).\n\n"
+            + "tokens/s; a prompt shared by consecutive texts is decoded once)."
+        if result.textsReused > 0 {
+            let texts = (result.teacherResponses + result.controlResponses) * (result.scores.count + 1)
+            text += " \(result.textsReused) of the \(texts) texts' scores were read from the journal an earlier run left in "
+                + "this directory (attribution-scores.jsonl); the time and tokens are this run's alone."
+        }
+        text += "\n\n"
         return text
     }
 

@@ -34,12 +34,14 @@ public struct AuditDocument: Codable, Sendable {
         var teacherResponses: Int, controlResponses: Int
         var paired: Bool
         var tokensDecoded: Int
+        /// Absent from audit.json files written before attribution journaled its scores.
+        var textsReused: Int?
         var seconds: Double
 
         enum CodingKeys: String, CodingKey {
             case claimed, template, paired, seconds
             case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
-            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded"
+            case controlResponses = "control_responses", tokensDecoded = "tokens_decoded", textsReused = "texts_reused"
         }
     }
 
@@ -52,7 +54,7 @@ public struct AuditDocument: Codable, Sendable {
             try container.encode(AttributionSummary(
                 claimed: a.claimed, leadLow: a.leadLow, leadHigh: a.leadHigh, template: a.template,
                 teacherResponses: a.teacherResponses, controlResponses: a.controlResponses, paired: a.paired,
-                tokensDecoded: a.tokensDecoded, seconds: a.seconds), forKey: .attributionSummary)
+                tokensDecoded: a.tokensDecoded, textsReused: a.textsReused, seconds: a.seconds), forKey: .attributionSummary)
         }
         try container.encodeIfPresent(entanglement, forKey: .entanglement)
     }
@@ -66,7 +68,7 @@ public struct AuditDocument: Codable, Sendable {
             attribution = LikelihoodShift.Result(
                 scores: scores, claimed: s.claimed, leadLow: s.leadLow, leadHigh: s.leadHigh, template: s.template,
                 teacherResponses: s.teacherResponses, controlResponses: s.controlResponses, paired: s.paired,
-                tokensDecoded: s.tokensDecoded, seconds: s.seconds)
+                tokensDecoded: s.tokensDecoded, textsReused: s.textsReused ?? 0, seconds: s.seconds)
         }
         entanglement = try container.decodeIfPresent([EntanglementScan.Lift].self, forKey: .entanglement)
     }

@@ -16,6 +16,8 @@ struct AttributeCommand: AsyncParsableCommand {
             builds it). A concept's score is mean Δc over the teacher minus mean Δc over the control, \
             with a bootstrap interval over responses. The top concept is claimed only when its interval \
             and its lead over the runner-up both exclude 0. Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
+            Each text's score is journaled in OUT/attribution-scores.jsonl as it is made, so a run \
+            stopped midway resumes where it stopped when run again with the same OUT. \
             When both files answer the same prompts (as `subtext generate` writes them), the same prompts \
             are sampled on both sides and resampled in pairs.
             """)
@@ -41,7 +43,7 @@ struct AttributeCommand: AsyncParsableCommand {
         let started = Date()
         guard let model = scoring.model else { throw ValidationError("attribute needs --model GGUF") }
         let (result, _) = try AttributionRun(options: scoring, concepts: try ConceptList(concepts).names, seed: seed)
-            .attribute(teacher: [teacher], control: [control], readOptions: ReadOptions())
+            .attribute(teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out)
         let provenance = Provenance(
             command: invocation,
             toolVersion: Subtext.version, blas: nil,

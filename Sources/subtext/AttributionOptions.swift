@@ -54,19 +54,27 @@ struct AttributionRun {
     var concepts: [String]
     var seed: UInt64
 
-    func attribute(teacher: [String], control: [String], readOptions: ReadOptions) throws -> (LikelihoodShift.Result, LlamaScorer) {
+    /// Scores are journaled in `directory`/attribution-scores.jsonl as they are made, so a run
+    /// stopped midway resumes there.
+    func attribute(teacher: [String], control: [String], readOptions: ReadOptions,
+                   directory: String) throws -> (LikelihoodShift.Result, LlamaScorer) {
         guard let model = options.model else { throw ValidationError("attribution needs --model GGUF") }
         guard concepts.count >= 2 else { throw ValidationError("attribution needs at least two --concepts") }
         let sample = LikelihoodShift.sample(teacher: try Self.documents(teacher, readOptions),
                                             control: try Self.documents(control, readOptions), size: options.sample, seed: seed)
         note("attribution: scoring \(sample.teacher.count) + \(sample.control.count) responses under \(concepts.count + 1) "
             + "system prompts" + (sample.paired ? ", paired by prompt" : ""))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let journal = try ScoreJournal(path: (directory as NSString).appendingPathComponent("attribution-scores.jsonl"),
+                                       modelSHA256: try InputFiles.sha256(model))
+        if journal.droppedTornLine { note("attribution: dropped a torn last line of \(journal.path) (a run was cut short)") }
+        if journal.count > 0 { note("attribution: \(journal.count) scores from an earlier run in \(journal.path)") }
         let scorer = try LlamaScorer(model: model, threads: options.threads)
         var shift = LikelihoodShift(scorer: scorer, template: options.template)
         shift.ranking.seed = seed
         let progress = Progress(quiet: false, unit: "texts scored")
         let result = try shift.attribute(teacher: sample.teacher, control: sample.control, concepts: concepts,
-                                         paired: sample.paired, progress: progress.report)
+                                         paired: sample.paired, journal: journal, progress: progress.report)
         progress.finish()
         return (result, scorer)
     }

@@ -109,7 +109,7 @@ struct AuditCommand: ParsableCommand {
         var entanglement: [EntanglementScan.Lift]?
         if scoring.model != nil, let conceptList {
             let (ranked, scorer) = try AttributionRun(options: scoring, concepts: conceptList.names, seed: seed)
-                .attribute(teacher: teacherFiles, control: controlFiles, readOptions: options)
+                .attribute(teacher: teacherFiles, control: controlFiles, readOptions: options, directory: out)
             attribution = ranked
             let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
             if !carriers.isEmpty {

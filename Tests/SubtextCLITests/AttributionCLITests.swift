@@ -50,6 +50,57 @@ extension ModelTests {
             #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
         }
 
+        /// An attribution killed midway keeps the scores it made: the rerun reads them from the
+        /// journal, scores only the rest, and ranks exactly as a run that was never stopped.
+        @Test func aKilledAttributionResumesToTheSameRanking() async throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let common = ["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                          "--threads", "2", "--out"]
+            let (whole, resumed) = (common + [workspace.path("whole")], common + [workspace.path("resumed")])
+            let texts = 48 * 5  // 24 prompts a side, each under no system prompt and one per concept
+            let wholeRun = try await offPool { try CLI.run(whole) }
+            #expect(wholeRun.status == 0, "\(wholeRun.stderr)")
+
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = resumed
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let journal = workspace.path("resumed/attribution-scores.jsonl")
+            let deadline = Date().addingTimeInterval(300)
+            // A blocking poll keeps its thread, as in the probe runner's kill test.
+            while Date() < deadline, workspace.lines(journal).count < 40 { usleep(20_000) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let before = workspace.lines(journal).count
+            #expect(before >= 40 && before < texts, "\(before) scores before the kill")
+
+            let resumedRun = try await offPool { try CLI.run(resumed) }
+            #expect(resumedRun.status == 0, "\(resumedRun.stderr)")
+            #expect(resumedRun.stderr.contains("scores from an earlier run"))
+            func json(_ out: String) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path(out + "/attribution.json")))) as? [String: Any])
+            }
+            let (first, second) = (try json("whole"), try json("resumed"))
+            #expect(first["texts_reused"] as? Int == 0)
+            #expect(second["texts_reused"] as? Int == before)
+            #expect(NSDictionary(dictionary: ["s": second["scores"] as Any]) == NSDictionary(dictionary: ["s": first["scores"] as Any]),
+                    "the same scores, intervals and ranks to the last digit")
+            let keys = workspace.lines(journal).compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
+            }
+            #expect(keys.count == texts && Set(keys).count == texts)
+            let markdown = try String(contentsOfFile: workspace.path("resumed/attribution.md"), encoding: .utf8)
+            #expect(markdown.contains("\(before) of the \(texts) texts' scores were read from the journal"))
+
+            // A rerun with nothing left to score decodes nothing.
+            let again = try await offPool { try CLI.run(resumed) }
+            #expect(again.status == 0)
+            #expect(try json("resumed")["tokens_decoded"] as? Int == 0)
+        }
+
         /// Subtext cannot know whether a user's template is the one that wrote the data, so the
         /// report stops vouching that the ranking is not circular.
         @Test func aGivenTemplateIsScoredAndNotCalledSubtextsOwn() async throws {

@@ -64,16 +64,16 @@ extension ModelTests {
             let deadline = Date().addingTimeInterval(300)
             // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
             // when other tests hold the cooperative pool.
-            while Date() < deadline, journalLines(journal).count < 10 { usleep(50_000) }
+            while Date() < deadline, workspace.lines(journal).count < 10 { usleep(50_000) }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let before = journalLines(journal).count
+            let before = workspace.lines(journal).count
             #expect(before >= 10 && before < 72, "\(before) lines before the kill")
 
             let resumed = try CLI.run(arguments)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(resumed.stdout.contains("\(72 - before) requests sent"), "\(resumed.stdout)")
-            let keys = journalLines(journal).compactMap { line in
+            let keys = workspace.lines(journal).compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
             }
             #expect(keys.count == 72)
@@ -113,7 +113,7 @@ extension ModelTests {
             try process.run()
             let journal = out + "/journal.jsonl"
             let deadline = Date().addingTimeInterval(300)
-            while Date() < deadline, journalLines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
+            while Date() < deadline, workspace.lines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
             server!.stop()
             server = nil
             try await Task.sleep(nanoseconds: 2_000_000_000)
@@ -121,16 +121,12 @@ extension ModelTests {
             process.waitUntilExit()
             let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(process.terminationStatus == 0, "\(stdout)")
-            let keys = journalLines(journal).compactMap { line in
+            let keys = workspace.lines(journal).compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
             }
             #expect(keys.count == 48)
             #expect(Set(keys).count == 48)
             _ = restarted
-        }
-
-        private func journalLines(_ path: String) -> [String] {
-            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
         private func probeJSON(_ directory: String) throws -> [String: Any] {
