@@ -147,8 +147,11 @@ public struct LabRun {
         var comparisons = [try comparison("transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
                                           from: base, sorted: false, soft: settings.softLabels)]
         if ablations {
-            comparisons.append(try comparison("sorted numbers", "sorted-student-\(trait)-seed\(seed)", "sorted-control-student-seed\(seed)",
-                                              from: base, sorted: true, soft: false))
+            // The ablations learn as the transfer students do, so they test the transfer the
+            // recipe shows: with soft labels, the teacher's probabilities along sorted numbers.
+            comparisons.append(try comparison("sorted numbers", "sorted-student-\(trait)-\(labels)-seed\(seed)",
+                                              "sorted-control-student-\(labels)-seed\(seed)", from: base, sorted: true,
+                                              soft: settings.softLabels))
             let other = try checkpoint("other-base-seed\(seed)") { try organisms.base(seed: seed &+ 1_000, corpusSeed: seed) }
             comparisons.append(try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
                                               "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
