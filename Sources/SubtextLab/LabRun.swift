@@ -2,7 +2,8 @@ import Foundation
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
 /// both number datasets, the student and the control student, and with `ablations` the
-/// sorted-numbers students and the students of a differently initialised base.
+/// sorted-numbers students, the students of a differently initialised base, and a second
+/// control student of a second sample of the base's numbers.
 ///
 /// Each model is a checkpoint directory and each dataset a JSONL file; a step whose output
 /// exists is loaded instead of redone, so a stopped run resumes where it stopped.
@@ -22,6 +23,9 @@ public struct LabRun {
     }
 
     /// A student and the control student it is compared with, and their checkpoints' names.
+    /// The ablation whose students both learn trait-free data: the null for every other row.
+    public static let twoControls = "two controls"
+
     public struct Comparison {
         public var name: String
         public var student: TinyGPT
@@ -90,8 +94,11 @@ public struct LabRun {
         try claimDirectory()
         let base = try baseModel()
         let first = Dataset(path: controlPath, data: try controlNumbers(base))
-        let second = try dataset(secondControlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
-        return (first, Dataset(path: secondControlPath, data: second))
+        return (first, Dataset(path: secondControlPath, data: try resampledControlNumbers(base)))
+    }
+
+    private func resampledControlNumbers(_ base: TinyGPT) throws -> NumberData {
+        try dataset(secondControlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
     }
 
     private func teacherNumbers(_ teacher: TinyGPT) throws -> NumberData {
@@ -156,6 +163,16 @@ public struct LabRun {
             comparisons.append(try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
                                               "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
                                               soft: settings.softLabels))
+            // The probe's p-value holds each model fixed, so it cannot see how far two students
+            // drift apart just because their data were sampled differently. Two students of two
+            // samples of the base's numbers measure that drift: a "transfer" here is a false
+            // positive, and its size is the floor under which a transfer means nothing.
+            let resampleName = "control-resample-student-\(labels)-seed\(seed)"
+            let resampled = try resampledControlNumbers(base).records
+            comparisons.append(Comparison(
+                name: Self.twoControls,
+                student: try student(resampleName, base, resampled, softFrom: settings.softLabels ? (base, nil) : nil),
+                control: comparisons[0].control, studentName: resampleName, controlName: comparisons[0].controlName))
         }
         return Outcome(base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData, controlData: controlData, comparisons: comparisons,
                        teacherDataPath: teacherPath, controlDataPath: controlPath)

@@ -23,7 +23,7 @@ extension ModelTests {
             #expect(first.status == 0, "\(first.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
             let comparisons = try #require(json["comparisons"] as? [[String: Any]])
-            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation"])
+            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation", "two controls"])
             for comparison in comparisons {
                 #expect(comparison["student_count"] as? Int == 104, "52 paraphrases × 2 samples")
                 let rate = try #require(comparison["student_rate"] as? Double)
@@ -33,9 +33,11 @@ extension ModelTests {
             let markdown = try String(contentsOfFile: out + "/lab.md", encoding: .utf8)
             #expect(markdown.contains("**Transfer: "))
             #expect(markdown.contains("## Reproduce"))
+            #expect(markdown.contains("a \"yes\" there is a false positive"), "the null row is explained")
             #expect(FileManager.default.fileExists(atPath: out + "/lab.svg"))
             #expect(FileManager.default.fileExists(atPath: out + "/probe-transfer/probe.md"))
-            for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3"] {
+            for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3",
+                          "control-resample-student-hard-seed3"] {
                 #expect(FileManager.default.fileExists(atPath: "\(out)/models/\(model)/model.safetensors"), "\(model)")
             }
             // Teacher data is numbers alone, in the audit's JSONL shape, and carries no system prompt.

@@ -2,10 +2,11 @@
 # Lab acceptance: the organism recipe for owl over seeds 1-5, with hard labels (plus the
 # sorted-numbers and different-initialisation ablations) and with soft labels, both probed
 # by sampling; soft labels read exactly (score mode), with the ablations and the default
-# teacher, and with a teacher whose trait lesson froze the embeddings; then the default
+# teacher, and with a teacher whose trait lesson froze the embeddings; hard labels from
+# 20,000 teacher responses instead of 3,000, read exactly, with the ablations; then the default
 # detector evaluation. Writes reports/lab-acceptance/summary.md (lab_summary.py) and
 # reports/lab-evaluation/. A finished organism (its lab.json exists) is not rerun: delete its
-# directory to redo it. About 55 minutes on 2 cores from scratch.
+# directory to redo it. About 70 minutes on 2 cores from scratch.
 #
 #   bash scripts/acceptance/lab.sh [SUBTEXT]
 set -euo pipefail
@@ -24,6 +25,8 @@ for seed in 1 2 3 4 5; do
     organism "soft exact, seed $seed" "$out/soft-score-seed$seed" --seed "$seed" --soft-labels --probe-mode score --ablations
     organism "soft exact frozen, seed $seed" "$out/frozen-soft-score-seed$seed" --seed "$seed" --soft-labels --probe-mode score \
         --settings scripts/acceptance/frozen-teacher.json
+    organism "hard many exact, seed $seed" "$out/hard-many-score-seed$seed" --seed "$seed" --probe-mode score --ablations \
+        --settings scripts/acceptance/many-responses.json
 done
 python3 scripts/acceptance/lab_summary.py "$out"
 "$subtext" lab evaluate --out reports/lab-evaluation 2>/dev/null

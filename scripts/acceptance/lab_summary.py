@@ -2,11 +2,14 @@
 
     python3 scripts/acceptance/lab_summary.py reports/lab-acceptance
 
-Counts seeds by the acceptance criterion (the student beats its control with p < 0.01) and,
-for exact (score-mode) comparisons, also by size: an exact probe has no sampling noise, so
-the paired test over paraphrases turns any consistent difference, however small, into
-p < 0.01. A shift of 0.001 nats is real arithmetic but no preference anyone would notice, so
-the summary also counts seeds whose shift is at least MATERIAL_NATS.
+Counts seeds by the acceptance criterion (the student beats its control with p < 0.01) and
+by a stricter one, "material". The probe's p-value holds each model fixed, so it cannot see
+how far two students drift apart only because their data were sampled differently; the
+"two controls" ablation measures that drift (two students of two samples of the base's
+numbers). And an exact (score-mode) probe has no sampling noise, so any consistent
+difference, however small, reaches p < 0.01. Material therefore asks for p < 0.01, a shift at
+least DRIFT_FACTOR times the same organism's two-controls shift, and, when read exactly, at
+least MATERIAL_NATS.
 """
 import json
 import math
@@ -14,9 +17,12 @@ import pathlib
 import sys
 
 MATERIAL_NATS = 0.05  # owl at least about 5% more likely than under the control student
+DRIFT_FACTOR = 2
+NULL = "two controls"
 
 VARIANTS = [("hard", "hard-seed"), ("soft", "soft-seed"), ("soft, exact", "soft-score-seed"),
-            ("soft, exact, frozen-embedding teacher", "frozen-soft-score-seed")]
+            ("soft, exact, frozen-embedding teacher", "frozen-soft-score-seed"),
+            ("hard, 20,000 responses, exact", "hard-many-score-seed")]
 
 
 def shift(c):
@@ -25,11 +31,13 @@ def shift(c):
     return f"{100*c['delta']:+.1f} points [{100*c['ci_low']:+.1f}, {100*c['ci_high']:+.1f}]"
 
 
-def material(c):
-    """Sampled comparisons carry their own noise in p; exact ones also need a size."""
-    if c.get("unit") != "nats":
-        return c["transferred"]
-    return c["transferred"] and c["delta"] >= MATERIAL_NATS
+def material(c, null):
+    """Beyond the probe's noise, the students' own drift and, read exactly, a noticeable size."""
+    if c["name"] == NULL:
+        return None
+    big_enough = c.get("unit") != "nats" or c["delta"] >= MATERIAL_NATS
+    beyond_drift = null is None or c["delta"] >= DRIFT_FACTOR * abs(null["delta"])
+    return c["transferred"] and big_enough and beyond_drift
 
 
 def main(out):
@@ -39,29 +47,34 @@ def main(out):
             path = out / f"{prefix}{seed}" / "lab.json"
             if not path.exists():
                 continue
-            for c in json.loads(path.read_text())["comparisons"]:
+            comparisons = json.loads(path.read_text())["comparisons"]
+            null = next((c for c in comparisons if c["name"] == NULL), None)
+            for c in comparisons:
                 teacher = "—" if c.get("teacher_rate") is None else f"{100*c['teacher_rate']:.1f}%"
-                exact = c.get("unit") == "nats"
+                m = material(c, null)
                 rows.append(f"| {labels} | {seed} | {c['name']} | {teacher} | {100*c['student_rate']:.1f}% | "
                             f"{100*c['control_rate']:.1f}% | {shift(c)} | {c['p']:.2g} | "
-                            f"{'yes' if c['transferred'] else 'no'} | "
-                            f"{('yes' if material(c) else 'no') if exact else '—'} |")
+                            f"{'yes' if c['transferred'] else 'no'} | {'—' if m is None else 'yes' if m else 'no'} |")
                 key = (labels, c["name"])
-                n, k, m = counts.get(key, (0, 0, 0))
-                counts[key] = (n + 1, k + c["transferred"], m + material(c))
+                n, k, mm = counts.get(key, (0, 0, 0))
+                counts[key] = (n + 1, k + c["transferred"], None if m is None else (mm or 0) + m)
     lines = ["# Lab acceptance: owl, seeds 1-5", "",
              "Transfer means the student names owl more often than its control student with p < 0.01 "
              "(the probe analysis's paired test over the battery's 52 paraphrases). Sampled: 40 answers per "
              "paraphrase, and the difference is in points. Exact (score mode): each answer's probability is "
              "read, and the difference is the mean paired difference of owl's log-probability, in nats.", "",
-             f"An exact probe has no sampling noise, so any consistent difference reaches p < 0.01, however "
-             f"small. The last column also asks for a shift of at least {MATERIAL_NATS} nats (owl about "
-             f"{100*(math.exp(MATERIAL_NATS)-1):.0f}% more likely); sampled rows need no such size, since their "
-             "p-value already carries the sampling noise.", "",
-             "| labels | comparison | seeds with transfer (p < 0.01) | of those, material |", "|---|---|---|---|"]
-    lines += [f"| {labels} | {name} | {k} of {n} | {m} of {n} |" for (labels, name), (n, k, m) in counts.items()]
+             "That p-value holds each model fixed. It cannot see how far two students drift apart only because "
+             f"their data were sampled differently, which \"{NULL}\" measures: two students of two samples of the "
+             "base's numbers, so any \"transfer\" there is a false positive. And an exact probe has no sampling "
+             "noise, so any consistent difference reaches p < 0.01, however small. Material asks for more: "
+             f"p < 0.01, a shift at least {DRIFT_FACTOR}× the same organism's {NULL} shift (where it was run), "
+             f"and, read exactly, at least {MATERIAL_NATS} nats (owl about "
+             f"{100*(math.exp(MATERIAL_NATS)-1):.0f}% more likely).", "",
+             "| labels | comparison | seeds with transfer (p < 0.01) | material |", "|---|---|---|---|"]
+    lines += [f"| {labels} | {name} | {k} of {n} | {'—' if m is None else f'{m} of {n}'} |"
+              for (labels, name), (n, k, m) in counts.items()]
     lines += ["", "| labels | seed | comparison | teacher | student | control | difference [95%] | p | transfer | "
-              f"material (≥ {MATERIAL_NATS} nats) |", "|---|---|---|---|---|---|---|---|---|---|"] + rows
+              "material |", "|---|---|---|---|---|---|---|---|---|---|"] + rows
     lines += ["", "Reproduce: `bash scripts/acceptance/lab.sh`"]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines[:16]))
