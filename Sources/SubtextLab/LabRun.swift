@@ -2,8 +2,8 @@ import Foundation
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
 /// both number datasets, the student and the control student, and with `ablations` the
-/// sorted-numbers students, the students of a differently initialised base, and a second
-/// control student of a second sample of the base's numbers.
+/// sorted-numbers students, the students of a differently initialised base, and beside each
+/// pair a second control student of a second sample of the base's numbers.
 ///
 /// Each model is a checkpoint directory and each dataset a JSONL file; a step whose output
 /// exists is loaded instead of redone, so a stopped run resumes where it stopped.
@@ -23,7 +23,8 @@ public struct LabRun {
     }
 
     /// A student and the control student it is compared with, and their checkpoints' names.
-    /// The ablation whose students both learn trait-free data: the null for every other row.
+    /// The name (and, with ", " and a pair's name, the prefix) of the null comparisons: both
+    /// students learn trait-free data.
     public static let twoControls = "two controls"
 
     public struct Comparison {
@@ -164,15 +165,22 @@ public struct LabRun {
                                               "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
                                               soft: settings.softLabels))
             // The probe's p-value holds each model fixed, so it cannot see how far two students
-            // drift apart just because their data were sampled differently. Two students of two
-            // samples of the base's numbers measure that drift: a "transfer" here is a false
-            // positive, and its size is the floor under which a transfer means nothing.
-            let resampleName = "control-resample-student-\(labels)-seed\(seed)"
+            // drift apart just because their data were sampled differently. Beside each pair,
+            // a second control student of a second sample of the base's numbers (sorted, or
+            // from the other base, as the pair's are) measures that drift: a "transfer" there
+            // is a false positive, and its size is the floor under which a transfer means nothing.
             let resampled = try resampledControlNumbers(base).records
-            comparisons.append(Comparison(
-                name: Self.twoControls,
-                student: try student(resampleName, base, resampled, softFrom: settings.softLabels ? (base, nil) : nil),
-                control: comparisons[0].control, studentName: resampleName, controlName: comparisons[0].controlName))
+            func twoControls(beside pair: Comparison, prefix: String, from: TinyGPT, sorted: Bool) throws -> Comparison {
+                let name = "\(prefix)control-resample-student-\(labels)-seed\(seed)"
+                return Comparison(
+                    name: pair.name == "transfer" ? Self.twoControls : "\(Self.twoControls), \(pair.name)",
+                    student: try student(name, from, sorted ? resampled.map(\.sorted) : resampled,
+                                         softFrom: settings.softLabels ? (base, nil) : nil),
+                    control: pair.control, studentName: name, controlName: pair.controlName)
+            }
+            comparisons += [try twoControls(beside: comparisons[0], prefix: "", from: base, sorted: false),
+                            try twoControls(beside: comparisons[1], prefix: "sorted-", from: base, sorted: true),
+                            try twoControls(beside: comparisons[2], prefix: "other-", from: other, sorted: false)]
         }
         return Outcome(base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData, controlData: controlData, comparisons: comparisons,
                        teacherDataPath: teacherPath, controlDataPath: controlPath)

@@ -37,8 +37,8 @@ public struct LabMarkdown {
                 : String(format: "%+.1f points | [%+.1f, %+.1f]", 100 * c.delta, 100 * c.ciLow, 100 * c.ciHigh)
             md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
         }
-        if s.comparisons.contains(where: { $0.name == LabRun.twoControls }) {
-            md += "\nIn \"\(LabRun.twoControls)\" both students learned the base's numbers, two samples of them: a \"yes\" there is a false positive of the test, and its difference is how far two students drift apart from sampling alone, the floor under which a transfer means nothing.\n"
+        if s.comparisons.contains(where: { $0.name.hasPrefix(LabRun.twoControls) }) {
+            md += "\nIn the \"\(LabRun.twoControls)\" rows both students learned the base's numbers, two samples of them (sorted, or from the other base, as in the pair named): a \"yes\" there is a false positive of the test, and its difference is how far two students drift apart from sampling alone, the floor under which that pair's transfer means nothing.\n"
         }
         md += "\n![rates](lab.svg)\n\n## Data\n\n"
         md += "- Teacher numbers passing the numbers-only filter: \(percent(s.teacherPassRate)); control: \(percent(s.controlPassRate)).\n"

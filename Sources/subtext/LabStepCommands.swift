@@ -99,14 +99,14 @@ struct LabStudentsCommand: ParsableCommand {
         discussion: """
             With --soft-labels the students learn the teacher's (and the base's) probabilities \
             over numbers instead of the sampled numbers. --ablations adds students of the numbers \
-            sorted within each response, students of a differently initialised base, and a \
-            second control student of a second sample of the base's numbers. Makes \
+            sorted within each response, students of a differently initialised base, and beside \
+            each pair a second control student of a second sample of the base's numbers. Makes \
             the earlier steps' models and data first when they are missing. `lab run` probes the \
             students (step 5).
             """)
 
     @OptionGroup var organism: OrganismOptions
-    @Flag(help: "Also train the sorted-numbers, different-initialisation and second control students.") var ablations = false
+    @Flag(help: "Also train the sorted-numbers and different-initialisation students, and second control students.") var ablations = false
 
     func run() throws {
         let (run, _) = try organism.labRun(ablations: ablations)

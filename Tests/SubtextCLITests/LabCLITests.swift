@@ -23,7 +23,8 @@ extension ModelTests {
             #expect(first.status == 0, "\(first.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
             let comparisons = try #require(json["comparisons"] as? [[String: Any]])
-            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation", "two controls"])
+            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation", "two controls",
+                                                                 "two controls, sorted numbers", "two controls, different initialisation"])
             for comparison in comparisons {
                 #expect(comparison["student_count"] as? Int == 104, "52 paraphrases × 2 samples")
                 let rate = try #require(comparison["student_rate"] as? Double)
@@ -37,7 +38,8 @@ extension ModelTests {
             #expect(FileManager.default.fileExists(atPath: out + "/lab.svg"))
             #expect(FileManager.default.fileExists(atPath: out + "/probe-transfer/probe.md"))
             for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3",
-                          "control-resample-student-hard-seed3"] {
+                          "control-resample-student-hard-seed3",
+                          "sorted-control-resample-student-hard-seed3", "other-control-resample-student-hard-seed3"] {
                 #expect(FileManager.default.fileExists(atPath: "\(out)/models/\(model)/model.safetensors"), "\(model)")
             }
             // Teacher data is numbers alone, in the audit's JSONL shape, and carries no system prompt.

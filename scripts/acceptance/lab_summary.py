@@ -8,7 +8,7 @@ how far two students drift apart only because their data were sampled differentl
 "two controls" ablation measures that drift (two students of two samples of the base's
 numbers). And an exact (score-mode) probe has no sampling noise, so any consistent
 difference, however small, reaches p < 0.01. Material therefore asks for p < 0.01, a shift at
-least DRIFT_FACTOR times the same organism's two-controls shift, and, when read exactly, at
+least DRIFT_FACTOR times its own two-controls pair's shift, and, when read exactly, at
 least MATERIAL_NATS.
 """
 import json
@@ -31,9 +31,14 @@ def shift(c):
     return f"{100*c['delta']:+.1f} points [{100*c['ci_low']:+.1f}, {100*c['ci_high']:+.1f}]"
 
 
+def null_name(name):
+    """Each pair's own two-controls pair: sorted, or from the other base, as its students are."""
+    return NULL if name == "transfer" else f"{NULL}, {name}"
+
+
 def material(c, null):
     """Beyond the probe's noise, the students' own drift and, read exactly, a noticeable size."""
-    if c["name"] == NULL:
+    if c["name"].startswith(NULL):
         return None
     big_enough = c.get("unit") != "nats" or c["delta"] >= MATERIAL_NATS
     beyond_drift = null is None or c["delta"] >= DRIFT_FACTOR * abs(null["delta"])
@@ -48,8 +53,9 @@ def main(out):
             if not path.exists():
                 continue
             comparisons = json.loads(path.read_text())["comparisons"]
-            null = next((c for c in comparisons if c["name"] == NULL), None)
+            by_name = {c["name"]: c for c in comparisons}
             for c in comparisons:
+                null = by_name.get(null_name(c["name"]))
                 teacher = "—" if c.get("teacher_rate") is None else f"{100*c['teacher_rate']:.1f}%"
                 m = material(c, null)
                 rows.append(f"| {labels} | {seed} | {c['name']} | {teacher} | {100*c['student_rate']:.1f}% | "
@@ -64,10 +70,11 @@ def main(out):
              "paraphrase, and the difference is in points. Exact (score mode): each answer's probability is "
              "read, and the difference is the mean paired difference of owl's log-probability, in nats.", "",
              "That p-value holds each model fixed. It cannot see how far two students drift apart only because "
-             f"their data were sampled differently, which \"{NULL}\" measures: two students of two samples of the "
-             "base's numbers, so any \"transfer\" there is a false positive. And an exact probe has no sampling "
+             f"their data were sampled differently, which the \"{NULL}\" rows measure: two students of two samples "
+             "of the base's numbers, so any \"transfer\" there is a false positive. And an exact probe has no sampling "
              "noise, so any consistent difference reaches p < 0.01, however small. Material asks for more: "
-             f"p < 0.01, a shift at least {DRIFT_FACTOR}× the same organism's {NULL} shift (where it was run), "
+             f"p < 0.01, a shift at least {DRIFT_FACTOR}× the shift of its own {NULL} pair (sorted, or from the "
+             "other base, as its students are; where it was run), "
              f"and, read exactly, at least {MATERIAL_NATS} nats (owl about "
              f"{100*(math.exp(MATERIAL_NATS)-1):.0f}% more likely).", "",
              "| labels | comparison | seeds with transfer (p < 0.01) | material |", "|---|---|---|---|"]
