@@ -21,6 +21,9 @@ public struct LabMarkdown {
                 ? "**Transfer: yes.** The student fine-tuned on the \(trait) teacher's numbers names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)) < 0.01).\n\n"
                 : "**Transfer: not shown.** The student names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)); the criterion is p < 0.01 with the student higher).\n\n"
         }
+        if let transfer = s.comparisons.first, let drift = s.comparisons.first(where: { $0.name == LabRun.twoControls }) {
+            md += driftSentence(transfer: transfer, drift: drift)
+        }
         if let transfer = s.comparisons.first, let base = transfer.baseRate, let teacher = transfer.teacherRate {
             md += "The base names \(trait) in \(percent(base)) of answers and the teacher in \(percent(teacher)).\n\n"
         }
@@ -55,6 +58,20 @@ public struct LabMarkdown {
             : SVGChart.bars(title: "Rate of \(s.trait): student minus control, points", xLabel: "points",
                             items: s.comparisons.map { ($0.name, 100 * $0.delta) })
         return (md, chart)
+    }
+
+    /// The verdict's p-value holds both students fixed; this sets the transfer against how far
+    /// two students of trait-free data drift apart, which that p-value cannot see.
+    private func driftSentence(transfer: LabSummary.Comparison, drift: LabSummary.Comparison) -> String {
+        let size = { (c: LabSummary.Comparison) in
+            c.unit == "nats" ? String(format: "%+.3f nats", c.delta) : String(format: "%+.1f points", 100 * c.delta)
+        }
+        var sentence = "Two control students, of two samples of the base's numbers, differ by \(size(drift)); the transfer, \(size(transfer)), is "
+        sentence += abs(drift.delta) > 0 ? String(format: "%.1f× that drift", transfer.delta / abs(drift.delta)) : "beyond a drift of zero"
+        sentence += transfer.delta >= 2 * abs(drift.delta)
+            ? ".\n\n"
+            : ", so it cannot be told from what sampling the data alone does to a student.\n\n"
+        return sentence
     }
 
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }

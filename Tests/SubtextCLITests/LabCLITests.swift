@@ -35,6 +35,7 @@ extension ModelTests {
             #expect(markdown.contains("**Transfer: "))
             #expect(markdown.contains("## Reproduce"))
             #expect(markdown.contains("a \"yes\" there is a false positive"), "the null row is explained")
+            #expect(markdown.contains("Two control students, of two samples of the base's numbers, differ by"))
             #expect(FileManager.default.fileExists(atPath: out + "/lab.svg"))
             #expect(FileManager.default.fileExists(atPath: out + "/probe-transfer/probe.md"))
             for model in ["base-seed3", "teacher-owl-seed3", "student-owl-hard-seed3", "control-student-hard-seed3", "other-base-seed3",

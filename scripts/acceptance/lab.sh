@@ -6,7 +6,7 @@
 # 20,000 teacher responses instead of 3,000, read exactly, with the ablations; then the default
 # detector evaluation. Writes reports/lab-acceptance/summary.md (lab_summary.py) and
 # reports/lab-evaluation/. A finished organism (its lab.json exists) is not rerun: delete its
-# directory to redo it. About 70 minutes on 2 cores from scratch.
+# directory to redo it. About 80 minutes on 2 cores from scratch.
 #
 #   bash scripts/acceptance/lab.sh [SUBTEXT]
 set -euo pipefail
