@@ -62,19 +62,8 @@ extension ModelTests {
             let wholeRun = try await offPool { try CLI.run(whole) }
             #expect(wholeRun.status == 0, "\(wholeRun.stderr)")
 
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = resumed
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
             let journal = workspace.path("resumed/attribution-scores.jsonl")
-            let deadline = Date().addingTimeInterval(300)
-            // A blocking poll keeps its thread, as in the probe runner's kill test.
-            while Date() < deadline, workspace.lines(journal).count < 40 { usleep(20_000) }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let before = workspace.lines(journal).count
+            let before = try CLI.killOnceJournaled(resumed, journal: journal, lines: 40, in: workspace)
             #expect(before >= 40 && before < texts, "\(before) scores before the kill")
 
             let resumedRun = try await offPool { try CLI.run(resumed) }

@@ -32,6 +32,24 @@ struct CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Starts a run and SIGKILLs it once its journal holds `lines` lines (or after five
+    /// minutes), as a crash would: nothing gets to flush or clean up. Returns the lines kept.
+    static func killOnceJournaled(_ arguments: [String], journal: String, lines: Int, in workspace: Workspace) throws -> Int {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(300)
+        // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
+        // when other tests hold the cooperative pool.
+        while Date() < deadline, workspace.lines(journal).count < lines { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return workspace.lines(journal).count
+    }
 }
 
 /// Runs blocking work on its own thread. Waiting for a subprocess or a libllama decode on

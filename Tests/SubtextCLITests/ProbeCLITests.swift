@@ -54,20 +54,8 @@ extension ModelTests {
             #expect(dryRun.stdout.contains("72 requests planned"))
 
             // Start a run and SIGKILL it once some answers are journaled.
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
             let journal = out + "/journal.jsonl"
-            let deadline = Date().addingTimeInterval(300)
-            // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
-            // when other tests hold the cooperative pool.
-            while Date() < deadline, workspace.lines(journal).count < 10 { usleep(50_000) }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let before = workspace.lines(journal).count
+            let before = try CLI.killOnceJournaled(arguments, journal: journal, lines: 10, in: workspace)
             #expect(before >= 10 && before < 72, "\(before) lines before the kill")
 
             let resumed = try CLI.run(arguments)
