@@ -69,13 +69,13 @@ def main():
 
 def write_summary(args, rows):
     """Rewritten after every run, so a stopped run keeps what it finished."""
-    text = ("# Attribution acceptance: SmolLM2-135M-Instruct number pairs\n\n"
+    text = (f"# Attribution acceptance: SmolLM2-135M-Instruct pairs in {args.data}\n\n"
             f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
             "(the same prompts on both sides where the files pair up). Scored with "
             f"`{os.path.basename(args.model)}`.\n\n"
             "| teacher | planted trait's rank | top concept, score [95% CI] | claimed | responses | time |\n"
             "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
-            "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
+            "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --data " + args.data + " --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
             f"{args.sample} --traits {args.traits}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
