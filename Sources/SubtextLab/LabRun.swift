@@ -22,11 +22,11 @@ public struct LabRun {
         self.ablations = ablations
     }
 
-    /// A student and the control student it is compared with, and their checkpoints' names.
     /// The name (and, with ", " and a pair's name, the prefix) of the null comparisons: both
     /// students learn trait-free data.
     public static let twoControls = "two controls"
 
+    /// A student and the control student it is compared with, and their checkpoints' names.
     public struct Comparison {
         public var name: String
         public var student: TinyGPT

@@ -105,8 +105,8 @@ struct LabRunCommand: AsyncParsableCommand {
             --ablations adds students of sorted numbers, students of a differently \
             initialised base, and beside each pair "two controls": a second control student, of \
             a second sample of the base's numbers, whose difference from the first is a false \
-            positive and measures the drift between students. Models and data are kept under OUT and reused when the command is \
-            run again, so `lab base`, `lab teacher`, `lab numbers` and `lab students` can run the \
+            positive and measures the drift between students. Models and data are kept under OUT \
+            and reused when the command is run again, so `lab base`, `lab teacher`, `lab numbers` and `lab students` can run the \
             steps one at a time first. Writes OUT/lab.md, lab.json and lab.svg, and a probe report per comparison.
             """)
 
