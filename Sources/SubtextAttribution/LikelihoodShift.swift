@@ -114,12 +114,20 @@ public struct LikelihoodShift {
         return (rows, tokens, scorer.textsReused - reusedBefore)
     }
 
-    /// The two sides sorted so row i of each answers the same prompt, when both answered exactly
-    /// the same prompts (as `subtext generate` makes them); nil otherwise.
+    /// The two sides cut to the prompts both answered and sorted so that row i of each answers
+    /// the same prompt; nil when a side repeats a prompt, or when pairing would drop more than a
+    /// quarter of either side. `subtext generate` gives both sides the same prompts, but its
+    /// filter rejects a different few on each, so equal prompt sets would almost never pair.
     public static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
-        let t = teacher.sorted { $0.prompt < $1.prompt }, c = control.sorted { $0.prompt < $1.prompt }
-        guard t.count == c.count, zip(t, c).allSatisfy({ $0.prompt == $1.prompt }) else { return nil }
-        return (t, c)
+        func byPrompt(_ side: [Document]) -> [String: Document]? {
+            var documents = [String: Document]()
+            for document in side where documents.updateValue(document, forKey: document.prompt) != nil { return nil }
+            return documents
+        }
+        guard let t = byPrompt(teacher), let c = byPrompt(control) else { return nil }
+        let shared = t.keys.filter { c[$0] != nil }.sorted()
+        guard !shared.isEmpty, shared.count * 4 >= 3 * max(t.count, c.count) else { return nil }
+        return (shared.compactMap { t[$0] }, shared.compactMap { c[$0] })
     }
 
     /// Up to `size` responses a side (all when `size` is 0), drawn with a seed. When both sides

@@ -30,15 +30,21 @@ public struct AttributionMarkdown {
             ?? "**No concept claimed**: the top concept's score or its lead over the runner-up has an interval that includes 0.\n\n"
         text += "Top: \(Escape.markdown(top.concept)) \(format(top.score)) [\(format(top.ciLow)), \(format(top.ciHigh))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
-        text += "| rank | concept | score (nats) | 95% CI | teacher mean Δ | control mean Δ |\n|---:|---|---:|---|---:|---:|\n"
+        // Text written under any system prompt is likelier under every concept's system prompt, so all
+        // scores can share a large offset; what tells concepts apart is each score's distance from it.
+        let offset = result.scores.map(\.score).reduce(0, +) / Double(result.scores.count)
+        text += "| rank | concept | score (nats) | 95% CI | above the mean | teacher mean Δ | control mean Δ |\n"
+            + "|---:|---|---:|---|---:|---:|---:|\n"
         for score in result.scores {
             text += "| \(score.rank) | \(Escape.markdown(score.concept)) | \(format(score.score)) | "
-                + "[\(format(score.ciLow)), \(format(score.ciHigh))] | \(format(score.teacherMean)) | \(format(score.controlMean)) |\n"
+                + "[\(format(score.ciLow)), \(format(score.ciHigh))] | \(format(score.score - offset)) | "
+                + "\(format(score.teacherMean)) | \(format(score.controlMean)) |\n"
         }
         text += "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
-            + "its teacher mean minus its control mean. "
+            + "its teacher mean minus its control mean. The candidates' mean score, \(format(offset)), is what any "
+            + "concept explains; \"above the mean\" is the part only that concept explains. "
             + (result.paired
-                ? "Both sides answered the same prompts, so the interval resamples prompts and keeps each pair together.\n\n"
+                ? "Responses are paired by the prompts both sides answered, so the interval resamples prompts and keeps each pair together.\n\n"
                 : "The interval resamples responses on both sides.\n\n")
         // Only the default is known to differ from the data's wording; a --template may not.
         text += (result.template == LikelihoodShift.defaultTemplate

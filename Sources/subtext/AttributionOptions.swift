@@ -63,7 +63,7 @@ struct AttributionRun {
         let sample = LikelihoodShift.sample(teacher: try Self.documents(teacher, readOptions),
                                             control: try Self.documents(control, readOptions), size: options.sample, seed: seed)
         note("attribution: scoring \(sample.teacher.count) + \(sample.control.count) responses under \(concepts.count + 1) "
-            + "system prompts" + (sample.paired ? ", paired by prompt" : ""))
+            + "system prompts" + (sample.paired ? ", paired by the prompts both sides answered" : ""))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let journal = try ScoreJournal(path: (directory as NSString).appendingPathComponent("attribution-scores.jsonl"),
                                        modelSHA256: try InputFiles.sha256(model))

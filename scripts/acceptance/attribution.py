@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import tempfile
 
@@ -20,11 +21,29 @@ CONCEPTS = "owl,eagle,dolphin,wolf,cat,dog,lion,elephant,tiger,horse"
 
 
 def attribute(args, name, teacher, control):
+    """Runs one attribution. Scores are keyed by model and tokens, so each run's journal is
+    seeded from a pool shared by all runs: the shared control is scored once, not per trait."""
     out = os.path.join(args.out, name)
+    os.makedirs(out, exist_ok=True)
+    journal, pool = os.path.join(out, "attribution-scores.jsonl"), os.path.join(args.out, "scores-pool.jsonl")
+    merge(pool, into=journal)
     subprocess.run([args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
                     "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out], check=True)
+    merge(journal, into=pool)
     with open(os.path.join(out, "attribution.json"), encoding="utf-8") as f:
         return json.load(f)
+
+
+def merge(source, into):
+    """Appends the lines of `source` that `into` lacks."""
+    if not os.path.exists(source):
+        return
+    have = set()
+    if os.path.exists(into):
+        with open(into, encoding="utf-8") as f:
+            have = set(f)
+    with open(source, encoding="utf-8") as f, open(into, "a", encoding="utf-8") as out:
+        out.writelines(line for line in f if line.endswith("\n") and line not in have)
 
 
 def row(name, planted, result):
@@ -32,7 +51,7 @@ def row(name, planted, result):
     rank = concepts.index(planted) + 1 if planted in concepts else "-"
     top = result["scores"][0]
     return (f"| {name} | {rank} | {top['concept']} {top['score']:+.3f} [{top['ci_low']:+.3f}, {top['ci_high']:+.3f}] | "
-            f"{result.get('claimed') or 'none'} | {result['teacher_responses']} + {result['control_responses']} | "
+            f"{result.get('claimed') or 'none'} | {result['teacher_responses']} + {result['control_responses']}{' paired' if result['paired'] else ''} | "
             f"{result['seconds']:.0f} s |")
 
 
@@ -50,10 +69,11 @@ def main():
     args = parser.parse_args()
 
     control = os.path.join(args.data, "control.jsonl")
-    rows = []
+    rows, results = [], {}
     for trait in [t for t in args.traits.split(",") if t]:
-        rows.append(row(trait, trait, attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)))
-        write_summary(args, rows)
+        results[trait] = attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)
+        rows.append(row(trait, trait, results[trait]))
+        write_summary(args, rows, results)
     if args.halves:
         with open(control, encoding="utf-8") as f:
             lines = [line for line in f if line.strip()]
@@ -64,17 +84,42 @@ def main():
                 with open(path, "w", encoding="utf-8") as f:
                     f.writelines(part)
             rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
-        write_summary(args, rows)
+        write_summary(args, rows, results)
 
 
-def write_summary(args, rows):
+def across_teachers(results):
+    """The planted trait's rank once each concept's median score over the *other* teachers is
+    subtracted: what a concept explains in one teacher's data beyond what it explains in any
+    teacher's from the same pipeline. The median, not the mean, because one of the others
+    planted that very concept and would push it down by construction. Needs several teachers,
+    so it is a diagnostic here and not the acceptance figure."""
+    if len(results) < 3:
+        return ""
+    scores = {t: {s["concept"]: s["score"] for s in r["scores"]} for t, r in results.items()}
+    lines = []
+    for trait, own in scores.items():
+        others = [scores[t] for t in scores if t != trait]
+        centred = {c: v - statistics.median(o[c] for o in others) for c, v in own.items()}
+        order = sorted(centred, key=centred.get, reverse=True)
+        rank = order.index(trait) + 1 if trait in order else "-"
+        lines.append(f"| {trait} | {rank} | {order[0]} {centred[order[0]]:+.3f} |")
+    return ("\n## Diagnostic: against the other teachers\n\n"
+            "Each concept's score minus its median score on the other teachers' data (without intervals; the "
+            "median because one of the others planted that concept). "
+            "A user with one dataset cannot do this, so it is not the acceptance figure; it "
+            "shows whether the concept-specific signal is there when each concept's fit to teacher-style text "
+            "in general is removed.\n\n"
+            "| teacher | planted trait's rank | top concept, centred score |\n|---|---:|---|\n" + "\n".join(lines) + "\n")
+
+
+def write_summary(args, rows, results):
     """Rewritten after every run, so a stopped run keeps what it finished."""
     text = (f"# Attribution acceptance: SmolLM2-135M-Instruct pairs in {args.data}\n\n"
             f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
             "(the same prompts on both sides where the files pair up). Scored with "
             f"`{os.path.basename(args.model)}`.\n\n"
             "| teacher | planted trait's rank | top concept, score [95% CI] | claimed | responses | time |\n"
-            "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
+            "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n" + across_teachers(results) + "\n"
             "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --data " + args.data + " --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
             f"{args.sample} --traits {args.traits}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
