@@ -36,7 +36,7 @@ extension ModelTests {
             let run = try await offPool { [model, concepts] in try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
                                    "--concepts", concepts, "--threads", "2", "--out", outDirectory]) }
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("paired by prompt"))
+            #expect(run.stderr.contains("paired by the prompts both sides answered"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
             let scores = try #require(json["scores"] as? [[String: Any]])
             #expect(scores.map { $0["rank"] as? Int } == [1, 2, 3, 4])
