@@ -130,8 +130,9 @@ public struct LikelihoodShift {
         return (shared.compactMap { t[$0] }, shared.compactMap { c[$0] })
     }
 
-    /// Up to `size` responses a side (all when `size` is 0), drawn with a seed. When both sides
-    /// answered the same prompts the same prompts are drawn on both, and the result is paired.
+    /// Up to `size` responses a side (all when `size` is 0), drawn with a seed. When the sides
+    /// pair up (``alignedByPrompt(teacher:control:)``) the same prompts are drawn on both, and the
+    /// result is paired.
     public static func sample(teacher: [Document], control: [Document], size: Int, seed: UInt64)
         -> (teacher: [Document], control: [Document], paired: Bool) {
         func pick(_ count: Int, _ stream: String) -> [Int] {

@@ -30,8 +30,9 @@ public struct AttributionMarkdown {
             ?? "**No concept claimed**: the top concept's score or its lead over the runner-up has an interval that includes 0.\n\n"
         text += "Top: \(Escape.markdown(top.concept)) \(format(top.score)) [\(format(top.ciLow)), \(format(top.ciHigh))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
-        // Text written under any system prompt is likelier under every concept's system prompt, so all
-        // scores can share a large offset; what tells concepts apart is each score's distance from it.
+        // Teacher text written under a persona is likelier under every concept's persona than control
+        // text is, so all scores can share a large offset; what tells concepts apart is each score's
+        // distance from it.
         let offset = result.scores.map(\.score).reduce(0, +) / Double(result.scores.count)
         text += "| rank | concept | score (nats) | 95% CI | above the mean | teacher mean Δ | control mean Δ |\n"
             + "|---:|---|---:|---|---:|---:|---:|\n"

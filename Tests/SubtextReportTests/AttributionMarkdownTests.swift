@@ -4,7 +4,7 @@ import SubtextAttribution
 
 @Suite struct AttributionMarkdownTests {
     /// Teacher text that every concept explains by 3 nats, and "owl" by 0.6 more: the shape of
-    /// text written under a system prompt, scored against a control written under none.
+    /// text written under a persona, scored against a control written without one.
     private func offsetResult() -> LikelihoodShift.Result {
         let concepts = ["owl", "cat", "dog"]
         let teacher = (0..<40).map { row in concepts.map { 3 + ($0 == "owl" ? 0.6 : 0) + Double(row % 4) * 0.01 } }
