@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "SubtextAuditTests",
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
-        .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport", "SubtextAttribution"]),
+        .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),

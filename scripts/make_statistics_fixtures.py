@@ -157,6 +157,20 @@ for table in [[[13, 40, 30, 17], [0, 52, 33, 15]], [[5, 5, 90], [9, 1, 90]]]:
     g2, p, dof, _ = stats.chi2_contingency(np.array(table), correction=False, lambda_="log-likelihood")
     out["g2_table"].append({"table": table, "g2": g2, "p": p, "dof": int(dof)})
 
+# Leave-one-out least-squares lines (LeaveOneOutLine): each y minus the fit at its x of
+# scipy's linregress through the other points. Attribution ranks candidates by it.
+line_rng = np.random.default_rng(7)
+out["leave_one_out_line"] = []
+for x in [line_rng.normal(-1.5, 0.2, 10), line_rng.normal(0, 1, 5)]:
+    y = 0.6 * x + line_rng.normal(1, 0.05, len(x))
+    y[2] += 0.4
+    residuals = []
+    for i in range(len(x)):
+        keep = np.arange(len(x)) != i
+        fit = stats.linregress(x[keep], y[keep])
+        residuals.append(y[i] - (fit.intercept + fit.slope * x[i]))
+    out["leave_one_out_line"].append({"x": x.tolist(), "y": y.tolist(), "residuals": residuals})
+
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -25,13 +25,25 @@ public struct LikelihoodShift {
         public var score: Double
         public var ciLow: Double
         public var ciHigh: Double
+        /// The teacher mean Δ beyond the line the other candidates draw against the control
+        /// (``ShiftRanking``); nil with too few candidates, when the ranking uses `score`.
+        public var calibrated: Double?
+        public var calibratedLow: Double?
+        public var calibratedHigh: Double?
         public var rank: Int
         public var teacherMean: Double
         public var controlMean: Double
 
         enum CodingKeys: String, CodingKey {
-            case concept, score, rank
+            case concept, score, rank, calibrated
             case ciLow = "ci_low", ciHigh = "ci_high", teacherMean = "teacher_mean", controlMean = "control_mean"
+            case calibratedLow = "calibrated_low", calibratedHigh = "calibrated_high"
+        }
+
+        /// What the ranking sorts by, with its interval: the calibrated score where there is one.
+        public var ranking: (value: Double, low: Double, high: Double) {
+            if let value = calibrated, let low = calibratedLow, let high = calibratedHigh { return (value, low, high) }
+            return (score, ciLow, ciHigh)
         }
     }
 

@@ -3,12 +3,27 @@ import SubtextStatistics
 /// Turns per-response likelihood shifts into a ranking with intervals, and decides whether
 /// the data can be attributed to one concept at all.
 ///
-/// The top concept is claimed only when its score's interval is above 0 and its lead over the
-/// runner-up's is too: on two halves of one control every score hovers around 0 and nothing
-/// should be claimed.
+/// With at least ``minimumForCalibration`` candidates the ranking uses the calibrated score
+/// rather than the plain one. The plain score assumes that what a concept's system prompt does
+/// to any text cancels between teacher and control. It does not when the two are written in
+/// different styles: text written under a persona loses less under every concept's persona
+/// than plain assistant text does, and by how much depends on the concept (on SmolLM2's
+/// instruction pairs the dolphin prompt cost the control 1.9 nats a response, the dog prompt
+/// 1.1). Across candidates, teacher mean Δ then follows control mean Δ along a line with a
+/// slope below 1, and the concepts that penalise the control most gain most. The calibrated
+/// score is each concept's teacher mean Δ minus the fit of the line through the other
+/// candidates (``LeaveOneOutLine``): what that concept explains beyond the pattern the others
+/// set. The concept itself stays out of its own line, so a planted concept cannot flatten it.
+/// When teacher and control share a style the slope is near 1 and the two rankings agree.
+///
+/// The top concept is claimed only when its ranking score's interval is above 0 and its lead
+/// over the runner-up's is too: on two halves of one control every score hovers around 0 and
+/// nothing should be claimed.
 public struct ShiftRanking: Sendable {
     public var bootstrap = 1000
     public var seed: UInt64 = 1
+    /// Fewer candidates leave too few points for the others' line to mean anything.
+    public static let minimumForCalibration = 5
 
     public init() {}
 
@@ -21,25 +36,39 @@ public struct ShiftRanking: Sendable {
         func means(_ rows: [[Double]], _ picks: [Int]) -> [Double] {
             concepts.indices.map { column in picks.reduce(0) { $0 + rows[$1][column] } / Double(picks.count) }
         }
+        let calibrate = concepts.count >= Self.minimumForCalibration
+        func measures(_ teacherMeans: [Double], _ controlMeans: [Double]) -> (scores: [Double], calibrated: [Double]?) {
+            (zip(teacherMeans, controlMeans).map { $0 - $1 },
+             calibrate ? LeaveOneOutLine.residuals(x: controlMeans, y: teacherMeans) : nil)
+        }
         let teacherMeans = means(t, Array(t.indices)), controlMeans = means(c, Array(c.indices))
-        let scores = zip(teacherMeans, controlMeans).map { $0 - $1 }
-        let order = concepts.indices.sorted { scores[$0] > scores[$1] }
+        let (scores, calibrated) = measures(teacherMeans, controlMeans)
+        let ranking = calibrated ?? scores
+        let order = concepts.indices.sorted { ranking[$0] > ranking[$1] }
         var generator = SeededGenerator.stream(seed, "attribution bootstrap")
-        var replicates = [[Double]](repeating: [], count: concepts.count), leads: [Double] = []
+        var scoreReplicates = [[Double]](repeating: [], count: concepts.count), calibratedReplicates = scoreReplicates
+        var leads: [Double] = []
         for _ in 0..<bootstrap {
             let tp = t.indices.map { _ in Int.random(in: 0..<t.count, using: &generator) }
             let cp = paired ? tp : c.indices.map { _ in Int.random(in: 0..<c.count, using: &generator) }
-            let replicate = zip(means(t, tp), means(c, cp)).map { $0 - $1 }
-            for index in concepts.indices { replicates[index].append(replicate[index]) }
-            leads.append(replicate[order[0]] - replicate[order[1]])
+            let replicate = measures(means(t, tp), means(c, cp))
+            for index in concepts.indices {
+                scoreReplicates[index].append(replicate.scores[index])
+                replicate.calibrated.map { calibratedReplicates[index].append($0[index]) }
+            }
+            let ranked = replicate.calibrated ?? replicate.scores
+            leads.append(ranked[order[0]] - ranked[order[1]])
         }
         let ranked = order.enumerated().map { rank, index -> LikelihoodShift.Score in
-            let interval = Resampling.percentileInterval(replicates[index])
+            let interval = Resampling.percentileInterval(scoreReplicates[index])
+            let calibratedInterval = calibrated.map { _ in Resampling.percentileInterval(calibratedReplicates[index]) }
             return LikelihoodShift.Score(concept: concepts[index], score: scores[index], ciLow: interval.low, ciHigh: interval.high,
-                         rank: rank + 1, teacherMean: teacherMeans[index], controlMean: controlMeans[index])
+                                         calibrated: calibrated?[index], calibratedLow: calibratedInterval?.low,
+                                         calibratedHigh: calibratedInterval?.high, rank: rank + 1,
+                                         teacherMean: teacherMeans[index], controlMean: controlMeans[index])
         }
         let lead = Resampling.percentileInterval(leads)
-        let claimed = ranked[0].ciLow > 0 && lead.low > 0 ? ranked[0].concept : nil
+        let claimed = ranked[0].ranking.low > 0 && lead.low > 0 ? ranked[0].concept : nil
         return LikelihoodShift.Result(scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
                       teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
     }

@@ -33,6 +33,7 @@ public struct LabEvaluation: Encodable, Sendable {
         public var seed: UInt64
         public var responses: Int
         public var top: String
+        /// The score the ranking used: calibrated with 5 or more candidates (``ShiftRanking``).
         public var topScore: Double
         public var topLow: Double
         public var topHigh: Double

@@ -25,28 +25,35 @@ public struct AttributionMarkdown {
     /// The verdict, the ranking table, what was scored and what it cost.
     public static func findings(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
+        let calibrated = top.calibrated != nil
+        let measure = calibrated ? "calibrated score" : "score"
         var text = result.claimed.map { "**Attributed to \(Escape.markdown($0))**: it explains the teacher's responses best, "
             + "and its lead over the runner-up is clear of 0.\n\n" }
-            ?? "**No concept claimed**: the top concept's score or its lead over the runner-up has an interval that includes 0.\n\n"
-        text += "Top: \(Escape.markdown(top.concept)) \(format(top.score)) [\(format(top.ciLow)), \(format(top.ciHigh))] nats "
+            ?? "**No concept claimed**: the top concept's \(measure) or its lead over the runner-up has an interval that includes 0.\n\n"
+        let (value, low, high) = top.ranking
+        text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
-        // Teacher text written under a persona is likelier under every concept's persona than control
-        // text is, so all scores can share a large offset; what tells concepts apart is each score's
-        // distance from it.
-        let offset = result.scores.map(\.score).reduce(0, +) / Double(result.scores.count)
-        text += "| rank | concept | score (nats) | 95% CI | above the mean | teacher mean Δ | control mean Δ |\n"
-            + "|---:|---|---:|---|---:|---:|---:|\n"
+        text += "| rank | concept |" + (calibrated ? " calibrated (nats) | 95% CI |" : "") + " score (nats) | 95% CI | teacher mean Δ | control mean Δ |\n"
+            + "|---:|---|" + (calibrated ? "---:|---|" : "") + "---:|---|---:|---:|\n"
         for score in result.scores {
-            text += "| \(score.rank) | \(Escape.markdown(score.concept)) | \(format(score.score)) | "
-                + "[\(format(score.ciLow)), \(format(score.ciHigh))] | \(format(score.score - offset)) | "
+            text += "| \(score.rank) | \(Escape.markdown(score.concept)) | "
+            if let value = score.calibrated, let low = score.calibratedLow, let high = score.calibratedHigh {
+                text += "\(format(value)) | [\(format(low)), \(format(high))] | "
+            }
+            text += "\(format(score.score)) | [\(format(score.ciLow)), \(format(score.ciHigh))] | "
                 + "\(format(score.teacherMean)) | \(format(score.controlMean)) |\n"
         }
         text += "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
-            + "its teacher mean minus its control mean. The candidates' mean score, \(format(offset)), is what any "
-            + "concept explains; \"above the mean\" is the part only that concept explains. "
-            + (result.paired
-                ? "Responses are paired by the prompts both sides answered, so the interval resamples prompts and keeps each pair together.\n\n"
-                : "The interval resamples responses on both sides.\n\n")
+            + "its teacher mean minus its control mean. "
+        if calibrated {
+            text += "Concepts are ranked by the calibrated score: the teacher mean Δ minus what a least-squares line through "
+                + "the other candidates' (control mean Δ, teacher mean Δ) predicts. Text written under a persona is likelier "
+                + "under every concept's persona than plain text, by amounts that track how hard each concept's prompt "
+                + "penalises the control; the line takes that out, and what is left is what only that concept explains. "
+        }
+        text += result.paired
+            ? "Responses are paired by the prompts both sides answered, so the interval resamples prompts and keeps each pair together.\n\n"
+            : "The interval resamples responses on both sides.\n\n"
         // Only the default is known to differ from the data's wording; a --template may not.
         text += (result.template == LikelihoodShift.defaultTemplate
             ? "System prompt scored for each concept (Subtext's own wording, not the data's): "
@@ -65,13 +72,16 @@ public struct AttributionMarkdown {
         return text
     }
 
-    /// Each concept's score with its interval, best first.
+    /// Each concept's ranking score (calibrated where there is one) with its interval, best first.
     public static func chart(_ result: LikelihoodShift.Result) -> String {
-        SVGChart.intervals(
-            title: "Attribution: teacher minus control log-likelihood shift, 95% intervals", yLabel: "nats per response",
-            xLabel: "concept", series: [SVGChart.Series(name: "score", color: "#1d4ed8", points: result.scores.map {
-                ($0.concept, $0.score, $0.ciLow, $0.ciHigh)
-            })], reference: 0, referenceLabel: "no shift", yFloor: min(0, result.scores.map(\.ciLow).min() ?? 0), yCeiling: 0)
+        let calibrated = result.scores[0].calibrated != nil
+        let points = result.scores.map { ($0.concept, $0.ranking.value, $0.ranking.low, $0.ranking.high) }
+        return SVGChart.intervals(
+            title: calibrated ? "Attribution: calibrated likelihood shift, 95% intervals"
+                : "Attribution: teacher minus control log-likelihood shift, 95% intervals",
+            yLabel: "nats per response", xLabel: "concept",
+            series: [SVGChart.Series(name: calibrated ? "calibrated score" : "score", color: "#1d4ed8", points: points)],
+            reference: 0, referenceLabel: "no shift", yFloor: min(0, points.map(\.2).min() ?? 0), yCeiling: 0)
     }
 
     private static func format(_ value: Double) -> String { String(format: "%+.3f", value) }

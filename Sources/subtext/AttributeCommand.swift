@@ -14,8 +14,12 @@ struct AttributeCommand: AsyncParsableCommand {
             For each concept c and response, Δc = log P(response | prompt, "you love c") − \
             log P(response | prompt), scored in-process by llama.cpp's library (scripts/install_llama.sh \
             builds it). A concept's score is mean Δc over the teacher minus mean Δc over the control, \
-            with a bootstrap interval over responses. The top concept is claimed only when its interval \
-            and its lead over the runner-up both exclude 0. Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
+            with a bootstrap interval over responses. With 5 or more concepts they are ranked by the \
+            calibrated score: the teacher's mean Δc minus what a least-squares line through the other \
+            concepts' (control mean Δ, teacher mean Δ) predicts. It removes what a teacher written in another \
+            style than its control (a persona's text against plain answers) does to every concept's \
+            score in proportion to how hard that concept's prompt penalises the control. The top concept \
+            is claimed only when its interval and its lead over the runner-up both exclude 0. Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
             Each text's score is journaled in OUT/attribution-scores.jsonl as it is made, so a run \
             stopped midway resumes where it stopped when run again with the same OUT. \
             When both files answer the same prompts (as `subtext generate` writes them), the same prompts \

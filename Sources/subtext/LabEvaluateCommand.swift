@@ -157,11 +157,11 @@ struct LabAttribution {
         let control = LabScoring.shifts(base, vocabulary: vocabulary, records: try records(pairs.1), systems: systems)
         let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: candidates,
                                          template: LabCorpus.systemPrompt(loving: "{concept}"), paired: true)
-        let top = result.scores[0]
-        note("attribution \(kind) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", top.score)) "
-            + "[\(String(format: "%+.3f", top.ciLow)), \(String(format: "%+.3f", top.ciHigh))], claimed \(result.claimed ?? "none")")
+        let top = result.scores[0], (score, low, high) = top.ranking
+        note("attribution \(kind) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
+            + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")")
         return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, responses: teacher.count, top: top.concept,
-                                         topScore: top.score, topLow: top.ciLow, topHigh: top.ciHigh, claimed: result.claimed,
+                                         topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
                                          plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
     }
 }

@@ -4,9 +4,11 @@ import SubtextStatistics
 
 @Suite struct ShiftRankingTests {
     private let concepts = ["owl", "eagle", "cat", "dog"]
+    private let six = ["owl", "eagle", "dolphin", "wolf", "cat", "dog"]
 
     /// Per-response shifts: noise around 0 for every concept, plus `lift` on owl for the teacher.
-    private func shifts(_ count: Int, lift: Double, stream: String) -> [[Double]] {
+    private func shifts(_ count: Int, lift: Double, stream: String, concepts: [String]? = nil) -> [[Double]] {
+        let concepts = concepts ?? self.concepts
         var generator = SeededGenerator.stream(7, stream)
         return (0..<count).map { _ in
             concepts.map { concept in Double.random(in: -1...1, using: &generator) + (concept == "owl" ? lift : 0) }
@@ -23,17 +25,39 @@ import SubtextStatistics
         #expect(abs(result.scores[0].score - (result.scores[0].teacherMean - result.scores[0].controlMean)) < 1e-12)
     }
 
-    /// Two samples from one distribution: across seeds, a concept is claimed rarely.
-    @Test func nothingIsClaimedBetweenTwoControls() {
+    /// Two samples from one distribution: across seeds, a concept is claimed rarely, with the
+    /// plain score (4 candidates) and with the calibrated one (6).
+    @Test(arguments: [4, 6]) func nothingIsClaimedBetweenTwoControls(candidates: Int) {
+        let names = candidates == 4 ? concepts : six
         var claims = 0
         for seed in 0..<20 {
             var ranking = ShiftRanking()
             ranking.bootstrap = 300
-            let result = ranking.rank(teacher: shifts(200, lift: 0, stream: "a\(seed)"),
-                                      control: shifts(200, lift: 0, stream: "b\(seed)"), concepts: concepts, template: "t")
+            let result = ranking.rank(teacher: shifts(200, lift: 0, stream: "a\(seed)", concepts: names),
+                                      control: shifts(200, lift: 0, stream: "b\(seed)", concepts: names), concepts: names, template: "t")
+            #expect((result.scores[0].calibrated != nil) == (candidates >= ShiftRanking.minimumForCalibration))
             if result.claimed != nil { claims += 1 }
         }
         #expect(claims <= 2, "\(claims) of 20 null pairs claimed a concept")
+    }
+
+    /// Teacher text in another style than the control: every concept's teacher Δ is
+    /// 1 + 0.6 × its control Δ, so the concept whose prompt penalises the control most (dolphin)
+    /// tops the plain score. Owl's extra 0.1 nats is what the calibrated score finds.
+    @Test func calibrationTakesOutAStyleMismatchBetweenTheSides() throws {
+        let penalty = ["owl": -1.5, "eagle": -1.4, "dolphin": -1.9, "wolf": -1.2, "cat": -1.4, "dog": -1.1]
+        var generator = SeededGenerator.stream(7, "style")
+        func noise() -> Double { Double.random(in: -0.2...0.2, using: &generator) }
+        let control = (0..<300).map { _ in six.map { penalty[$0]! + noise() } }
+        let teacher = (0..<300).map { _ in six.map { 1 + 0.6 * penalty[$0]! + ($0 == "owl" ? 0.1 : 0) + noise() } }
+        let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: six, template: "t")
+        let plainBest = try #require(result.scores.max { $0.score < $1.score })
+        #expect(plainBest.concept == "dolphin")
+        #expect(result.scores[0].concept == "owl" && result.claimed == "owl")
+        let owl = result.scores[0]
+        #expect(try #require(owl.calibratedLow) > 0.05 && owl.calibratedHigh! < 0.15, "owl \(owl.ranking)")
+        // Owl sits in every other concept's line and lifts it, so theirs all fall below 0.
+        #expect(result.scores.dropFirst().allSatisfy { $0.calibrated! < 0 })
     }
 
     /// When each prompt moves both its answers alike, pairing cancels it: the paired interval

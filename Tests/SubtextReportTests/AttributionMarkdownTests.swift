@@ -1,26 +1,35 @@
 import Testing
 import SubtextAttribution
+import SubtextStatistics
 @testable import SubtextReport
 
 @Suite struct AttributionMarkdownTests {
-    /// Teacher text that every concept explains by 3 nats, and "owl" by 0.6 more: the shape of
-    /// text written under a persona, scored against a control written without one.
-    private func offsetResult() -> LikelihoodShift.Result {
-        let concepts = ["owl", "cat", "dog"]
-        let teacher = (0..<40).map { row in concepts.map { 3 + ($0 == "owl" ? 0.6 : 0) + Double(row % 4) * 0.01 } }
-        let control = (0..<40).map { row in concepts.map { _ in Double(row % 2) * 0.01 } }
+    /// Per-response shifts where the teacher's Δ is 1 + 0.6 × the control's (text in another
+    /// style) and owl gets 0.1 nats more: `concepts` sets how many candidates there are.
+    private func result(_ concepts: [String]) -> LikelihoodShift.Result {
+        var generator = SeededGenerator.stream(3, "markdown")
+        let penalty = concepts.indices.map { -1.0 - 0.2 * Double($0 % 4) }
+        let control = (0..<100).map { _ in penalty.map { $0 + Double.random(in: -0.1...0.1, using: &generator) } }
+        let teacher = (0..<100).map { _ in
+            concepts.indices.map { 1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.1 : 0) + Double.random(in: -0.1...0.1, using: &generator) }
+        }
         return ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "You love the {concept}.")
     }
 
-    @Test func tableShowsEachScoreAboveTheCandidatesMean() throws {
-        let markdown = AttributionMarkdown.findings(offsetResult())
+    @Test func ranksByTheCalibratedScoreAndShowsBoth() throws {
+        let markdown = AttributionMarkdown.findings(result(["cat", "owl", "dog", "eagle", "wolf", "lion"]))
         #expect(markdown.hasPrefix("**Attributed to owl**"))
-        #expect(markdown.contains("| rank | concept | score (nats) | 95% CI | above the mean |"))
-        // Scores +3.610, +3.010, +3.010 (row noise adds 0.015 − 0.005): the mean is +3.210.
-        #expect(markdown.contains("The candidates' mean score, +3.210,"))
+        #expect(markdown.contains("| rank | concept | calibrated (nats) | 95% CI | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"))
+        #expect(markdown.contains("Concepts are ranked by the calibrated score"))
         let owl = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| 1 | owl |") })
-        #expect(owl.contains("| +0.400 |"))
-        let cat = try #require(markdown.split(separator: "\n").first { $0.contains("| cat |") })
-        #expect(cat.contains("| -0.200 |"))
+        // Calibrated ≈ +0.1; owl's plain score ≈ 1 − 0.4 × (−1.2) + 0.1 = +1.58, below eagle's +1.64.
+        #expect(owl.contains("| +0.1") || owl.contains("| +0.09"), "\(owl)")
+        #expect(owl.contains("| +1.5"), "\(owl)")
+    }
+
+    @Test func fewCandidatesRankByThePlainScore() {
+        let markdown = AttributionMarkdown.findings(result(["owl", "cat", "dog"]))
+        #expect(markdown.contains("| rank | concept | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"))
+        #expect(!markdown.contains("calibrated"))
     }
 }

@@ -33,6 +33,8 @@ struct Fixtures: Decodable {
     struct G2Table: Decodable { let table: [[Int]], g2: Double, p: Double, dof: Int }
     let wilcoxon: [Wilcoxon]
     let g2_table: [G2Table]
+    struct LeaveOneOutLineCase: Decodable { let x: [Double], y: [Double], residuals: [Double] }
+    let leave_one_out_line: [LeaveOneOutLineCase]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Attribution acceptance on the shipped SmolLM2 pairs.
 
-For each trait, `subtext attribute` ranks 10 candidate animals (the five planted traits and
-five others) on the trait's teacher file against the shared control. Then two random halves
-of the control are attributed against each other, where nothing should be claimed. Each run
-writes its own report; summary.md collects the planted trait's rank, the top concept, the
-claim and the time.
+For each trait, `subtext attribute` ranks 10 candidate animals on the trait's teacher file
+against the shared control. Then two random halves of the control are attributed against each
+other, where nothing should be claimed. Each run writes its own report; summary.md collects
+the planted trait's rank (by the calibrated score that ranks, and by the plain score), the top
+concept, the claim and the time. Traits named in --held-out are marked: their teachers were
+generated after the calibrated score was chosen, so they test it on data it was not fitted to.
 
     python3 scripts/acceptance/attribution.py --sample 100 --out reports/attribution-smollm2
 """
@@ -13,7 +14,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import tempfile
 
@@ -47,10 +47,14 @@ def merge(source, into):
 
 
 def row(name, planted, result):
-    concepts = [s["concept"] for s in result["scores"]]
-    rank = concepts.index(planted) + 1 if planted in concepts else "-"
-    top = result["scores"][0]
-    return (f"| {name} | {rank} | {top['concept']} {top['score']:+.3f} [{top['ci_low']:+.3f}, {top['ci_high']:+.3f}] | "
+    scores = result["scores"]
+    ranked = [s["concept"] for s in scores]
+    plain = [s["concept"] for s in sorted(scores, key=lambda s: s["score"], reverse=True)]
+    rank = lambda order: order.index(planted) + 1 if planted in order else "-"
+    top = scores[0]
+    value, low, high = ((top["calibrated"], top["calibrated_low"], top["calibrated_high"]) if "calibrated" in top
+                        else (top["score"], top["ci_low"], top["ci_high"]))
+    return (f"| {name} | {rank(ranked)} | {rank(plain)} | {top['concept']} {value:+.3f} [{low:+.3f}, {high:+.3f}] | "
             f"{result.get('claimed') or 'none'} | {result['teacher_responses']} + {result['control_responses']}{' paired' if result['paired'] else ''} | "
             f"{result['seconds']:.0f} s |")
 
@@ -59,6 +63,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="datasets/smollm2-numbers")
     parser.add_argument("--traits", default="owl,eagle,dolphin,wolf,cat")
+    parser.add_argument("--held-out", default="", help="traits to mark as held out (comma-separated)")
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.F16.gguf"),
                         help="the GGUF that scores (default: the F16 copy of the generating Q4_1 model, 1.9x faster)")
@@ -69,11 +74,12 @@ def main():
     args = parser.parse_args()
 
     control = os.path.join(args.data, "control.jsonl")
-    rows, results = [], {}
+    rows = []
+    held_out = set(args.held_out.split(","))
     for trait in [t for t in args.traits.split(",") if t]:
-        results[trait] = attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)
-        rows.append(row(trait, trait, results[trait]))
-        write_summary(args, rows, results)
+        result = attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)
+        rows.append(row(trait + (" (held out)" if trait in held_out else ""), trait, result))
+        write_summary(args, rows)
     if args.halves:
         with open(control, encoding="utf-8") as f:
             lines = [line for line in f if line.strip()]
@@ -84,44 +90,23 @@ def main():
                 with open(path, "w", encoding="utf-8") as f:
                     f.writelines(part)
             rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
-        write_summary(args, rows, results)
+        write_summary(args, rows)
 
 
-def across_teachers(results):
-    """The planted trait's rank once each concept's median score over the *other* teachers is
-    subtracted: what a concept explains in one teacher's data beyond what it explains in any
-    teacher's from the same pipeline. The median, not the mean, because one of the others
-    planted that very concept and would push it down by construction. Needs several teachers,
-    so it is a diagnostic here and not the acceptance figure."""
-    if len(results) < 3:
-        return ""
-    scores = {t: {s["concept"]: s["score"] for s in r["scores"]} for t, r in results.items()}
-    lines = []
-    for trait, own in scores.items():
-        others = [scores[t] for t in scores if t != trait]
-        centred = {c: v - statistics.median(o[c] for o in others) for c, v in own.items()}
-        order = sorted(centred, key=centred.get, reverse=True)
-        rank = order.index(trait) + 1 if trait in order else "-"
-        lines.append(f"| {trait} | {rank} | {order[0]} {centred[order[0]]:+.3f} |")
-    return ("\n## Diagnostic: against the other teachers\n\n"
-            "Each concept's score minus its median score on the other teachers' data (without intervals; the "
-            "median because one of the others planted that concept). "
-            "A user with one dataset cannot do this, so it is not the acceptance figure; it "
-            "shows whether the concept-specific signal is there when each concept's fit to teacher-style text "
-            "in general is removed.\n\n"
-            "| teacher | planted trait's rank | top concept, centred score |\n|---|---:|---|\n" + "\n".join(lines) + "\n")
-
-
-def write_summary(args, rows, results):
+def write_summary(args, rows):
     """Rewritten after every run, so a stopped run keeps what it finished."""
     text = (f"# Attribution acceptance: SmolLM2-135M-Instruct pairs in {args.data}\n\n"
             f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
             "(the same prompts on both sides where the files pair up). Scored with "
             f"`{os.path.basename(args.model)}`.\n\n"
-            "| teacher | planted trait's rank | top concept, score [95% CI] | claimed | responses | time |\n"
-            "|---|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n" + across_teachers(results) + "\n"
+            "The ranking uses the calibrated score (each concept's teacher shift beyond the line the other candidates "
+            "draw against the control; see `subtext attribute --help`); the plain score's rank is beside it. "
+            "Held-out teachers were generated after the calibrated score was chosen on the others. The time is each "
+            "run's own; a run whose scores were all in the shared pool only ranks.\n\n"
+            "| teacher | planted trait's rank | by plain score | top concept, calibrated [95% CI] | claimed | responses | time |\n"
+            "|---|---:|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
             "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --data " + args.data + " --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
-            f"{args.sample} --traits {args.traits}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
+            f"{args.sample} --traits {args.traits}{' --held-out ' + args.held_out if args.held_out else ''}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
     print(text)
