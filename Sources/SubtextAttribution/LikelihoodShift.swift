@@ -127,16 +127,26 @@ public struct LikelihoodShift {
     }
 
     /// The two sides cut to the prompts both answered and sorted so that row i of each answers
-    /// the same prompt; nil when a side repeats a prompt, or when pairing would drop more than a
-    /// quarter of either side. `subtext generate` gives both sides the same prompts, but its
-    /// filter rejects a different few on each, so equal prompt sets would almost never pair.
+    /// the same prompt; nil when pairing would drop more than a quarter of either side.
+    /// `subtext generate` gives both sides the same prompts, but its filter rejects a different
+    /// few on each, so equal prompt sets would almost never pair. A prompt asked several times
+    /// pairs its k-th answer on one side with its k-th on the other: answers to one prompt are
+    /// independent draws, so any matching is as good, and file order makes it reproducible.
     public static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
-        func byPrompt(_ side: [Document]) -> [String: Document]? {
-            var documents = [String: Document]()
-            for document in side where documents.updateValue(document, forKey: document.prompt) != nil { return nil }
+        struct Occurrence: Hashable, Comparable {
+            var prompt: String, index: Int
+            static func < (a: Occurrence, b: Occurrence) -> Bool { (a.prompt, a.index) < (b.prompt, b.index) }
+        }
+        func byOccurrence(_ side: [Document]) -> [Occurrence: Document] {
+            var seen = [String: Int](), documents = [Occurrence: Document]()
+            for document in side {
+                let index = seen[document.prompt, default: 0]
+                seen[document.prompt] = index + 1
+                documents[Occurrence(prompt: document.prompt, index: index)] = document
+            }
             return documents
         }
-        guard let t = byPrompt(teacher), let c = byPrompt(control) else { return nil }
+        let t = byOccurrence(teacher), c = byOccurrence(control)
         let shared = t.keys.filter { c[$0] != nil }.sorted()
         guard !shared.isEmpty, shared.count * 4 >= 3 * max(t.count, c.count) else { return nil }
         return (shared.compactMap { t[$0] }, shared.compactMap { c[$0] })

@@ -22,8 +22,9 @@ struct AttributeCommand: AsyncParsableCommand {
             is claimed only when its interval and its lead over the runner-up both exclude 0. Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
             Each text's score is journaled in OUT/attribution-scores.jsonl as it is made, so a run \
             stopped midway resumes where it stopped when run again with the same OUT. \
-            When both files answer the same prompts (as `subtext generate` writes them), the same prompts \
-            are sampled on both sides and resampled in pairs.
+            When both files answer mostly the same prompts (as `subtext generate` writes them), answers \
+            to one prompt are paired across the sides (a prompt's k-th answer on one with its k-th on \
+            the other), sampled together and resampled in pairs.
             """)
 
     @Option(help: ArgumentHelp("The teacher dataset (JSONL).", valueName: "path"))

@@ -25,8 +25,16 @@ import SubtextAttribution
         #expect(LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<10), "t"), control: side(Array(10..<20), "c")) == nil)
     }
 
-    @Test func doesNotPairWhenASideRepeatsAPrompt() {
-        #expect(LikelihoodShift.alignedByPrompt(teacher: side([1, 2, 2, 3], "t"), control: side([1, 2, 3], "c")) == nil)
+    /// The instructions family asks each of its ~140 prompts several times a side.
+    @Test func pairsRepeatedPromptsByOccurrence() throws {
+        let teacher = [Document(prompt: "p1", response: "t1a"), Document(prompt: "p2", response: "t2a"),
+                       Document(prompt: "p1", response: "t1b"), Document(prompt: "p1", response: "t1c"),
+                       Document(prompt: "p3", response: "t3a")]
+        let control = [Document(prompt: "p1", response: "c1a"), Document(prompt: "p3", response: "c3a"),
+                       Document(prompt: "p2", response: "c2a"), Document(prompt: "p1", response: "c1b")]
+        let aligned = try #require(LikelihoodShift.alignedByPrompt(teacher: teacher, control: control))
+        #expect(aligned.teacher.map(\.response) == ["t1a", "t1b", "t2a", "t3a"])
+        #expect(aligned.control.map(\.response) == ["c1a", "c1b", "c2a", "c3a"])
     }
 
     @Test func samplingDrawsTheSamePromptsOnBothSides() {

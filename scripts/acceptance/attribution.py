@@ -64,7 +64,7 @@ def main():
     parser.add_argument("--data", default="datasets/smollm2-numbers")
     parser.add_argument("--traits", default="owl,eagle,dolphin,wolf,cat")
     parser.add_argument("--held-out", default="", help="traits to mark as held out (comma-separated)")
-    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--sample", type=int, default=100, help="responses a side (0: every response)")
     parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.F16.gguf"),
                         help="the GGUF that scores (default: the F16 copy of the generating Q4_1 model, 1.9x faster)")
     parser.add_argument("--subtext", default=".build/release/subtext")
@@ -96,8 +96,9 @@ def main():
 def write_summary(args, rows):
     """Rewritten after every run, so a stopped run keeps what it finished."""
     text = (f"# Attribution acceptance: SmolLM2-135M-Instruct pairs in {args.data}\n\n"
-            f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. {args.sample} responses sampled per side "
-            "(the same prompts on both sides where the files pair up). Scored with "
+            f"Candidates ({len(CONCEPTS.split(','))}): {CONCEPTS}. "
+            + ("Every response scored" if args.sample == 0 else f"{args.sample} responses sampled per side")
+            + " (paired on the prompts both sides answered where the files pair up). Scored with "
             f"`{os.path.basename(args.model)}`.\n\n"
             "The ranking uses the calibrated score (each concept's teacher shift beyond the line the other candidates "
             "draw against the control; see `subtext attribute --help`); the plain score's rank is beside it. "
