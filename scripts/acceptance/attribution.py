@@ -7,13 +7,16 @@ other, where nothing should be claimed. Each run writes its own report; summary.
 the planted trait's rank (by the calibrated score that ranks, and by the plain score), the top
 concept, the claim and the time. Traits named in --held-out are marked: their teachers were
 generated after the calibrated score was chosen, so they test it on data it was not fitted to.
+A rerun keeps each report that the same command already made on the same inputs.
 
     python3 scripts/acceptance/attribution.py --sample 100 --out reports/attribution-smollm2
 """
 import argparse
+import hashlib
 import json
 import os
 import random
+import shlex
 import subprocess
 import tempfile
 
@@ -25,13 +28,44 @@ def attribute(args, name, teacher, control):
     seeded from a pool shared by all runs: the shared control is scored once, not per trait."""
     out = os.path.join(args.out, name)
     os.makedirs(out, exist_ok=True)
+    command = [args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
+               "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out]
+    finished = finished_report(out, command)
+    if finished:
+        print(f"attribution: {name} already done by this command on these inputs; keeping its report")
+        return finished
     journal, pool = os.path.join(out, "attribution-scores.jsonl"), os.path.join(args.out, "scores-pool.jsonl")
     merge(pool, into=journal)
-    subprocess.run([args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
-                    "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out], check=True)
+    subprocess.run(command, check=True)
     merge(journal, into=pool)
     with open(os.path.join(out, "attribution.json"), encoding="utf-8") as f:
         return json.load(f)
+
+
+def finished_report(out, command):
+    """The report in `out` when its provenance shows the same command on inputs with the same
+    SHA-256, so a rerun after a crash (or on a new machine, where the score journals are gone)
+    skips what is done instead of rescoring it; None otherwise."""
+    try:
+        with open(os.path.join(out, "attribution.json"), encoding="utf-8") as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        return None
+    provenance = report.get("provenance", {})
+    if provenance.get("command") != " ".join(["subtext"] + [shlex.quote(a) for a in command[1:]]):
+        return None
+    for item in provenance.get("inputs", []):
+        if not os.path.exists(item["path"]) or sha256(item["path"]) != item["sha256"]:
+            return None
+    return report
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def merge(source, into):
