@@ -12,6 +12,7 @@ A rerun keeps each report that the same command already made on the same inputs.
     python3 scripts/acceptance/attribution.py --sample 100 --out reports/attribution-smollm2
 """
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -60,7 +61,9 @@ def finished_report(out, command):
     return report
 
 
+@functools.lru_cache(maxsize=None)
 def sha256(path):
+    """Cached: every trait's report names the same model and control, and the model is 270 MB."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
