@@ -33,9 +33,13 @@ public struct LikelihoodShift {
         public var rank: Int
         public var teacherMean: Double
         public var controlMean: Double
+        /// Whether this concept's control mean Δ lies outside the other candidates' range, so
+        /// that its calibrated score extrapolates their line past where they reach; nil without
+        /// calibration. Such a concept is never claimed (``ShiftRanking``).
+        public var extrapolated: Bool? = nil
 
         enum CodingKeys: String, CodingKey {
-            case concept, score, rank, calibrated
+            case concept, score, rank, calibrated, extrapolated
             case ciLow = "ci_low", ciHigh = "ci_high", teacherMean = "teacher_mean", controlMean = "control_mean"
             case calibratedLow = "calibrated_low", calibratedHigh = "calibrated_high"
         }
@@ -51,7 +55,8 @@ public struct LikelihoodShift {
         /// Best first.
         public var scores: [Score]
         /// The concept the data is attributed to: the top one, when its score's interval is
-        /// above 0 and its lead over the runner-up's is too. Nil claims nothing.
+        /// above 0, its lead over the runner-up's is too, and its calibrated score is not an
+        /// extrapolation. Nil claims nothing.
         public var claimed: String?
         /// The interval of the top score minus the runner-up's.
         public var leadLow: Double

@@ -37,7 +37,7 @@ public struct LabEvaluation: Encodable, Sendable {
         public var topScore: Double
         public var topLow: Double
         public var topHigh: Double
-        /// The concept claimed, when the top score's interval and its lead both exclude 0.
+        /// The concept claimed, as `subtext attribute` claims (``ShiftRanking``).
         public var claimed: String?
         /// The planted trait's rank among the candidates (1 is first); nil for control pairs.
         public var plantedRank: Int?

@@ -27,16 +27,14 @@ public struct AttributionMarkdown {
         let top = result.scores[0]
         let calibrated = top.calibrated != nil
         let measure = calibrated ? "calibrated score" : "score"
-        var text = result.claimed.map { "**Attributed to \(Escape.markdown($0))**: it explains the teacher's responses best, "
-            + "and its lead over the runner-up is clear of 0.\n\n" }
-            ?? "**No concept claimed**: the top concept's \(measure) or its lead over the runner-up has an interval that includes 0.\n\n"
+        var text = verdict(result, measure: measure)
         let (value, low, high) = top.ranking
         text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
         text += "| rank | concept |" + (calibrated ? " calibrated (nats) | 95% CI |" : "") + " score (nats) | 95% CI | teacher mean Δ | control mean Δ |\n"
             + "|---:|---|" + (calibrated ? "---:|---|" : "") + "---:|---|---:|---:|\n"
         for score in result.scores {
-            text += "| \(score.rank) | \(Escape.markdown(score.concept)) | "
+            text += "| \(score.rank) | \(Escape.markdown(score.concept))\(score.extrapolated == true ? " †" : "") | "
             if let value = score.calibrated, let low = score.calibratedLow, let high = score.calibratedHigh {
                 text += "\(format(value)) | [\(format(low)), \(format(high))] | "
             }
@@ -50,6 +48,10 @@ public struct AttributionMarkdown {
                 + "the other candidates' (control mean Δ, teacher mean Δ) predicts. Text written under a persona is likelier "
                 + "under every concept's persona than plain text, by amounts that track how hard each concept's prompt "
                 + "penalises the control; the line takes that out, and what is left is what only that concept explains. "
+            if result.scores.contains(where: { $0.extrapolated == true }) {
+                text += "† The concept's control mean Δ lies outside the other candidates' range, so its calibrated score "
+                    + "extrapolates their line past where they reach; such a concept is never claimed. "
+            }
         }
         text += result.paired
             ? "Responses are paired by the prompts both sides answered, so the interval resamples prompts and keeps each pair together.\n\n"
@@ -70,6 +72,24 @@ public struct AttributionMarkdown {
         }
         text += "\n\n"
         return text
+    }
+
+    /// The claim, or why there is none. A leader withheld for extrapolation is named, because
+    /// its intervals alone would read as a claim.
+    private static func verdict(_ result: LikelihoodShift.Result, measure: String) -> String {
+        if let claimed = result.claimed {
+            return "**Attributed to \(Escape.markdown(claimed))**: it explains the teacher's responses best, "
+                + "and its lead over the runner-up is clear of 0.\n\n"
+        }
+        let top = result.scores[0]
+        guard top.extrapolated == true, top.ranking.low > 0, result.leadLow > 0 else {
+            return "**No concept claimed**: the top concept's \(measure) or its lead over the runner-up has an interval that includes 0.\n\n"
+        }
+        let others = result.scores.dropFirst().map(\.controlMean)
+        return "**No concept claimed**: \(Escape.markdown(top.concept)) leads with intervals clear of 0, but its prompt moves the "
+            + "control's likelihood outside every other candidate's range (control mean Δ \(format(top.controlMean)), the others "
+            + "\(format(others.min() ?? 0)) to \(format(others.max() ?? 0))), so its calibrated score extrapolates their line. "
+            + "Candidates whose prompts reach as far would test it.\n\n"
     }
 
     /// Each concept's ranking score (calibrated where there is one) with its interval, best first.

@@ -60,6 +60,22 @@ import SubtextStatistics
         #expect(result.scores.dropFirst().allSatisfy { $0.calibrated! < 0 })
     }
 
+    /// A leader whose prompt penalises the control far beyond every other candidate's sits
+    /// past the end of their line, so its lead is an extrapolation and is not claimed; the
+    /// same data without the outlying penalty is claimed.
+    @Test(arguments: [-2.6, -1.3]) func anExtrapolatedLeaderIsNotClaimed(dolphinPenalty: Double) {
+        let penalty = ["owl": -1.5, "eagle": -1.4, "dolphin": dolphinPenalty, "wolf": -1.2, "cat": -1.4, "dog": -1.1]
+        var generator = SeededGenerator.stream(7, "extrapolated")
+        func noise() -> Double { Double.random(in: -0.2...0.2, using: &generator) }
+        let control = (0..<300).map { _ in six.map { penalty[$0]! + noise() } }
+        let teacher = (0..<300).map { _ in six.map { 1 + 0.6 * penalty[$0]! + ($0 == "dolphin" ? 0.3 : 0) + noise() } }
+        let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: six, template: "t")
+        let outlying = dolphinPenalty < -2
+        #expect(result.scores[0].concept == "dolphin" && result.scores[0].ranking.low > 0 && result.leadLow > 0)
+        #expect(result.scores.map { $0.extrapolated == true } == result.scores.map { outlying && $0.concept == "dolphin" })
+        #expect(result.claimed == (outlying ? nil : "dolphin"))
+    }
+
     /// When each prompt moves both its answers alike, pairing cancels it: the paired interval
     /// is much narrower than the one that resamples the sides apart.
     @Test func pairingCancelsWhatAPromptDoesToBothSides() {

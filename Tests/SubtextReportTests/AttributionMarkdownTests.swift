@@ -27,6 +27,22 @@ import SubtextStatistics
         #expect(owl.contains("| +1.5"), "\(owl)")
     }
 
+    /// A leader past the other candidates' range is named, marked, and not claimed.
+    @Test func explainsWhyAnExtrapolatedLeaderIsNotClaimed() throws {
+        var generator = SeededGenerator.stream(3, "extrapolated")
+        let concepts = ["cat", "owl", "dog", "eagle", "wolf", "lion"]
+        let penalty = concepts.map { $0 == "owl" ? -2.5 : -1.0 - 0.1 * Double($0.count) }
+        let control = (0..<100).map { _ in penalty.map { $0 + Double.random(in: -0.1...0.1, using: &generator) } }
+        let teacher = (0..<100).map { _ in
+            concepts.indices.map { 1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.3 : 0) + Double.random(in: -0.1...0.1, using: &generator) }
+        }
+        let markdown = AttributionMarkdown.findings(ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t"))
+        #expect(markdown.hasPrefix("**No concept claimed**: owl leads with intervals clear of 0"), "\(markdown.prefix(300))")
+        #expect(markdown.contains("(control mean Δ -2."))
+        #expect(markdown.contains("| 1 | owl † |"))
+        #expect(markdown.contains("† The concept's control mean Δ lies outside"))
+    }
+
     @Test func fewCandidatesRankByThePlainScore() {
         let markdown = AttributionMarkdown.findings(result(["owl", "cat", "dog"]))
         #expect(markdown.contains("| rank | concept | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"))

@@ -7,7 +7,8 @@ other, where nothing should be claimed. Each run writes its own report; summary.
 the planted trait's rank (by the calibrated score that ranks, and by the plain score), the top
 concept, the claim and the time. Traits named in --held-out are marked: their teachers were
 generated after the calibrated score was chosen, so they test it on data it was not fitted to.
-A rerun keeps each report that the same command already made on the same inputs.
+A rerun keeps each report that the same command already made on the same inputs; --rerank
+ranks them again from their score journals, as after a change to how the ranking works.
 
     python3 scripts/acceptance/attribution.py --sample 100 --out reports/attribution-smollm2
 """
@@ -31,7 +32,7 @@ def attribute(args, name, teacher, control):
     os.makedirs(out, exist_ok=True)
     command = [args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
                "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out]
-    finished = finished_report(out, command)
+    finished = None if args.rerank else finished_report(out, command)
     if finished:
         print(f"attribution: {name} already done by this command on these inputs; keeping its report")
         return finished
@@ -91,8 +92,9 @@ def row(name, planted, result):
     top = scores[0]
     value, low, high = ((top["calibrated"], top["calibrated_low"], top["calibrated_high"]) if "calibrated" in top
                         else (top["score"], top["ci_low"], top["ci_high"]))
+    claim = result.get("claimed") or ("none (top extrapolated)" if top.get("extrapolated") else "none")
     return (f"| {name} | {rank(ranked)} | {rank(plain)} | {top['concept']} {value:+.3f} [{low:+.3f}, {high:+.3f}] | "
-            f"{result.get('claimed') or 'none'} | {result['teacher_responses']} + {result['control_responses']}{' paired' if result['paired'] else ''} | "
+            f"{claim} | {result['teacher_responses']} + {result['control_responses']}{' paired' if result['paired'] else ''} | "
             f"{result['seconds']:.0f} s |")
 
 
@@ -105,6 +107,8 @@ def main():
     parser.add_argument("--model", default=os.path.expanduser("~/.cache/subtext/SmolLM2-135M-Instruct.F16.gguf"),
                         help="the GGUF that scores (default: the F16 copy of the generating Q4_1 model, 1.9x faster)")
     parser.add_argument("--subtext", default=".build/release/subtext")
+    parser.add_argument("--rerank", action="store_true",
+                        help="rank every run again, after a change to the ranking; scores come from the journals")
     parser.add_argument("--no-halves", dest="halves", action="store_false",
                         help="skip the control-halves run")
     parser.add_argument("--out", required=True)
