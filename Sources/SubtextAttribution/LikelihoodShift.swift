@@ -33,9 +33,9 @@ public struct LikelihoodShift {
         public var rank: Int
         public var teacherMean: Double
         public var controlMean: Double
-        /// Whether this concept's control mean Δ lies outside the other candidates' range, so
-        /// that its calibrated score extrapolates their line past where they reach; nil without
-        /// calibration. Such a concept is never claimed (``ShiftRanking``).
+        /// Whether this concept's control mean Δ lies so far from the other candidates' that its
+        /// calibrated score extrapolates their line (leverage above 1); nil without calibration.
+        /// Such a concept is never claimed (``ShiftRanking``).
         public var extrapolated: Bool? = nil
 
         enum CodingKeys: String, CodingKey {

@@ -18,10 +18,11 @@ import SubtextStatistics
 ///
 /// The top concept is claimed only when its ranking score's interval is above 0 and its lead
 /// over the runner-up's is too: on two halves of one control every score hovers around 0 and
-/// nothing should be claimed. Nor is it claimed when its control mean Δ lies outside the other
-/// candidates' range: its calibrated score then rests on the line beyond the points that fit
-/// it, where nothing says the line still holds. On SmolLM2's dog teacher (1,120 prompts, 500
-/// pairs) the dolphin prompt cost the control 2.24 nats against the others' 1.30 to 1.77, and
+/// nothing should be claimed. Nor is it claimed when its calibrated score is an extrapolation:
+/// when its control mean Δ lies so far from the other candidates' that its leverage on their
+/// line, 1/m + (x − x̄)²/Sxx, exceeds 1, the line's own error there is larger than the scatter of
+/// one candidate around it. On SmolLM2's dog teacher (1,120 prompts, 500 pairs) the dolphin
+/// prompt cost the control 2.24 nats against the others' 1.30 to 1.77 (leverage 2.2), and
 /// dolphin topped the dog teacher with an interval and a lead clear of 0: a false claim that
 /// this rule withholds. The bootstrap cannot catch it, because it redraws responses, not
 /// candidates.
@@ -72,7 +73,7 @@ public struct ShiftRanking: Sendable {
                                          calibrated: calibrated?[index], calibratedLow: calibratedInterval?.low,
                                          calibratedHigh: calibratedInterval?.high, rank: rank + 1,
                                          teacherMean: teacherMeans[index], controlMean: controlMeans[index],
-                                         extrapolated: calibrate ? Self.outsideTheOthers(index, controlMeans) : nil)
+                                         extrapolated: calibrate ? Self.leverage(index, controlMeans) > 1 : nil)
         }
         let lead = Resampling.percentileInterval(leads)
         let claimed = ranked[0].ranking.low > 0 && lead.low > 0 && ranked[0].extrapolated != true ? ranked[0].concept : nil
@@ -80,10 +81,12 @@ public struct ShiftRanking: Sendable {
                       teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
     }
 
-    /// Whether `values[index]` lies outside the range of the other values.
-    static func outsideTheOthers(_ index: Int, _ values: [Double]) -> Bool {
+    /// How far `values[index]` sits from the others, as its leverage on a line fitted to them:
+    /// the variance of the line's prediction there, in units of the scatter around the line.
+    static func leverage(_ index: Int, _ values: [Double]) -> Double {
         let others = values.indices.filter { $0 != index }.map { values[$0] }
-        guard let low = others.min(), let high = others.max() else { return false }
-        return values[index] < low || values[index] > high
+        let mean = others.reduce(0, +) / Double(others.count)
+        let spread = others.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return 1 / Double(others.count) + (values[index] - mean) * (values[index] - mean) / spread
     }
 }

@@ -49,8 +49,8 @@ public struct AttributionMarkdown {
                 + "under every concept's persona than plain text, by amounts that track how hard each concept's prompt "
                 + "penalises the control; the line takes that out, and what is left is what only that concept explains. "
             if result.scores.contains(where: { $0.extrapolated == true }) {
-                text += "† The concept's control mean Δ lies outside the other candidates' range, so its calibrated score "
-                    + "extrapolates their line past where they reach; such a concept is never claimed. "
+                text += "† The concept's control mean Δ lies so far from the other candidates' that its calibrated score "
+                    + "extrapolates their line (its leverage on the line exceeds 1); such a concept is never claimed. "
             }
         }
         text += result.paired
@@ -87,7 +87,7 @@ public struct AttributionMarkdown {
         }
         let others = result.scores.dropFirst().map(\.controlMean)
         return "**No concept claimed**: \(Escape.markdown(top.concept)) leads with intervals clear of 0, but its prompt moves the "
-            + "control's likelihood outside every other candidate's range (control mean Δ \(format(top.controlMean)), the others "
+            + "control's likelihood far beyond the other candidates' (control mean Δ \(format(top.controlMean)), the others "
             + "\(format(others.min() ?? 0)) to \(format(others.max() ?? 0))), so its calibrated score extrapolates their line. "
             + "Candidates whose prompts reach as far would test it.\n\n"
     }

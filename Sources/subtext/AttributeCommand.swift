@@ -20,8 +20,8 @@ struct AttributeCommand: AsyncParsableCommand {
             style than its control (a persona's text against plain answers) does to every concept's \
             score in proportion to how hard that concept's prompt penalises the control. The top concept \
             is claimed only when its interval and its lead over the runner-up both exclude 0, and, when \
-            calibrated, its control mean Δ lies within the other concepts' range (outside it, its score \
-            extrapolates their line and is marked †). Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
+            calibrated, its control mean Δ is not so far from the other concepts' that its score \
+            extrapolates their line (leverage above 1; such a concept is marked †). Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
             Each text's score is journaled in OUT/attribution-scores.jsonl as it is made, so a run \
             stopped midway resumes where it stopped when run again with the same OUT. \
             When both files answer mostly the same prompts (as `subtext generate` writes them), answers \

@@ -40,7 +40,7 @@ import SubtextStatistics
         #expect(markdown.hasPrefix("**No concept claimed**: owl leads with intervals clear of 0"), "\(markdown.prefix(300))")
         #expect(markdown.contains("(control mean Δ -2."))
         #expect(markdown.contains("| 1 | owl † |"))
-        #expect(markdown.contains("† The concept's control mean Δ lies outside"))
+        #expect(markdown.contains("† The concept's control mean Δ lies so far"))
     }
 
     @Test func fewCandidatesRankByThePlainScore() {
