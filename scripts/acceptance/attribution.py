@@ -92,7 +92,8 @@ def row(name, planted, result):
     top = scores[0]
     value, low, high = ((top["calibrated"], top["calibrated_low"], top["calibrated_high"]) if "calibrated" in top
                         else (top["score"], top["ci_low"], top["ci_high"]))
-    claim = result.get("claimed") or ("none (top extrapolated)" if top.get("extrapolated") else "none")
+    withheld = top.get("extrapolated") and low > 0 and result["lead_low"] > 0
+    claim = result.get("claimed") or ("none (top extrapolated)" if withheld else "none")
     return (f"| {name} | {rank(ranked)} | {rank(plain)} | {top['concept']} {value:+.3f} [{low:+.3f}, {high:+.3f}] | "
             f"{claim} | {result['teacher_responses']} + {result['control_responses']}{' paired' if result['paired'] else ''} | "
             f"{result['seconds']:.0f} s |")
