@@ -66,6 +66,7 @@ public struct ShiftRanking: Sendable {
             let ranked = replicate.calibrated ?? replicate.scores
             leads.append(ranked[order[0]] - ranked[order[1]])
         }
+        let leverages = calibrate ? LeaveOneOutLine.leverages(x: controlMeans) : nil
         let ranked = order.enumerated().map { rank, index -> LikelihoodShift.Score in
             let interval = Resampling.percentileInterval(scoreReplicates[index])
             let calibratedInterval = calibrated.map { _ in Resampling.percentileInterval(calibratedReplicates[index]) }
@@ -73,20 +74,11 @@ public struct ShiftRanking: Sendable {
                                          calibrated: calibrated?[index], calibratedLow: calibratedInterval?.low,
                                          calibratedHigh: calibratedInterval?.high, rank: rank + 1,
                                          teacherMean: teacherMeans[index], controlMean: controlMeans[index],
-                                         extrapolated: calibrate ? Self.leverage(index, controlMeans) > 1 : nil)
+                                         extrapolated: leverages.map { $0[index] > 1 })
         }
         let lead = Resampling.percentileInterval(leads)
         let claimed = ranked[0].ranking.low > 0 && lead.low > 0 && ranked[0].extrapolated != true ? ranked[0].concept : nil
         return LikelihoodShift.Result(scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
                       teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
-    }
-
-    /// How far `values[index]` sits from the others, as its leverage on a line fitted to them:
-    /// the variance of the line's prediction there, in units of the scatter around the line.
-    static func leverage(_ index: Int, _ values: [Double]) -> Double {
-        let others = values.indices.filter { $0 != index }.map { values[$0] }
-        let mean = others.reduce(0, +) / Double(others.count)
-        let spread = others.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return 1 / Double(others.count) + (values[index] - mean) * (values[index] - mean) / spread
     }
 }
