@@ -37,21 +37,57 @@ public struct LikelihoodShift {
         /// calibrated score extrapolates their line (leverage above 1); nil without calibration.
         /// Such a concept is never claimed (``ShiftRanking``).
         public var extrapolated: Bool? = nil
+        /// The score minus the panel mean (``ReferencePanel``); nil without a panel.
+        public var centred: Double? = nil
+        public var centredLow: Double? = nil
+        public var centredHigh: Double? = nil
+        /// The concept's plain score averaged over the panel's members of other traits.
+        public var panelMean: Double? = nil
 
         enum CodingKeys: String, CodingKey {
-            case concept, score, rank, calibrated, extrapolated
+            case concept, score, rank, calibrated, extrapolated, centred
             case ciLow = "ci_low", ciHigh = "ci_high", teacherMean = "teacher_mean", controlMean = "control_mean"
             case calibratedLow = "calibrated_low", calibratedHigh = "calibrated_high"
+            case centredLow = "centred_low", centredHigh = "centred_high", panelMean = "panel_mean"
         }
 
-        /// What the ranking sorts by, with its interval: the calibrated score where there is one.
+        /// What the ranking sorts by, with its interval: the centred score with a panel, else
+        /// the calibrated score where there is one.
         public var ranking: (value: Double, low: Double, high: Double) {
+            if let value = centred, let low = centredLow, let high = centredHigh { return (value, low, high) }
             if let value = calibrated, let low = calibratedLow, let high = calibratedHigh { return (value, low, high) }
             return (score, ciLow, ciHigh)
         }
     }
 
+    /// A reference teacher and its control, sampled (``sample(teacher:control:size:seed:)``) for
+    /// a ``ReferencePanel``.
+    public struct PanelSample: Sendable {
+        public var trait: String
+        public var teacher: [Document]
+        public var control: [Document]
+        public var paired: Bool
+
+        public init(trait: String, teacher: [Document], control: [Document], paired: Bool) {
+            self.trait = trait
+            self.teacher = teacher
+            self.control = control
+            self.paired = paired
+        }
+    }
+
     public struct Result: Codable, Sendable {
+        /// A reference teacher the scores were centred on, and how many of its responses.
+        public struct PanelMember: Codable, Sendable {
+            public var trait: String
+            public var responses: Int
+
+            public init(trait: String, responses: Int) {
+                self.trait = trait
+                self.responses = responses
+            }
+        }
+
         /// Best first.
         public var scores: [Score]
         /// The concept the data is attributed to: the top one, when its score's interval is
@@ -71,6 +107,8 @@ public struct LikelihoodShift {
         /// Texts whose scores came from the journal of an earlier, interrupted run.
         public var textsReused: Int
         public var seconds: Double
+        /// The reference panel, when the scores were centred on one.
+        public var panel: [PanelMember]? = nil
 
         public init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
                     teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, textsReused: Int = 0,
@@ -89,7 +127,7 @@ public struct LikelihoodShift {
         }
 
         enum CodingKeys: String, CodingKey {
-            case scores, claimed, template, seconds, paired
+            case scores, claimed, template, seconds, paired, panel
             case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
             case controlResponses = "control_responses", tokensDecoded = "tokens_decoded", textsReused = "texts_reused"
         }
@@ -175,20 +213,44 @@ public struct LikelihoodShift {
     }
 
     /// Scores and ranks `concepts` on the teacher and control documents; `paired` as in
-    /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:)``.
+    /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:panel:)``. With a `panel`,
+    /// its members are scored too and the ranking is centred on them (``ReferencePanel``).
     public func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
-                          journal: ScoreJournal? = nil,
+                          panel: [PanelSample] = [], journal: ScoreJournal? = nil,
                           progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
         }
+        if !panel.isEmpty, let uncovered = concepts.first(where: { concept in panel.allSatisfy { $0.trait.lowercased() == concept.lowercased() } }) {
+            throw AttributionError.usage("the reference panel needs a teacher of another trait than \(uncovered)")
+        }
         let started = Date()
-        let (rows, tokens, reused) = try shifts(teacher + control, concepts: concepts, journal: journal, progress: progress)
-        var result = ranking.rank(teacher: Array(rows.prefix(teacher.count)), control: Array(rows.dropFirst(teacher.count)),
-                                  concepts: concepts, template: template, paired: paired)
+        let sides = [teacher, control] + panel.flatMap { [$0.teacher, $0.control] }
+        // Panel members share their control's texts with each other and often with the data's,
+        // so each distinct text is scored once.
+        var distinct: [Document] = [], row: [Pair: Int] = [:]
+        for document in sides.joined() where row[Pair(document)] == nil {
+            row[Pair(document)] = distinct.count
+            distinct.append(document)
+        }
+        let (rows, tokens, reused) = try shifts(distinct, concepts: concepts, journal: journal, progress: progress)
+        let shifted = sides.map { side in side.map { rows[row[Pair($0)]!] } }
+        let members = panel.indices.map { index in
+            ReferencePanel.Member(trait: panel[index].trait, teacher: shifted[2 + 2 * index], control: shifted[3 + 2 * index],
+                                  paired: panel[index].paired)
+        }
+        var result = ranking.rank(teacher: shifted[0], control: shifted[1], concepts: concepts, template: template, paired: paired,
+                                  panel: members.isEmpty ? nil : ReferencePanel(members: members))
+        result.panel = panel.isEmpty ? nil : panel.map { Result.PanelMember(trait: $0.trait, responses: $0.teacher.count) }
         result.tokensDecoded = tokens
         result.textsReused = reused
         result.seconds = Date().timeIntervalSince(started)
         return result
+    }
+
+    /// A document's identity for scoring: the same prompt and response score the same.
+    private struct Pair: Hashable {
+        var prompt: String, response: String
+        init(_ document: Document) { (prompt, response) = (document.prompt, document.response) }
     }
 }

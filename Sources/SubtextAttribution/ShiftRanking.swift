@@ -26,6 +26,10 @@ import SubtextStatistics
 /// dolphin topped the dog teacher with an interval and a lead clear of 0: a false claim that
 /// this rule withholds. The bootstrap cannot catch it, because it redraws responses, not
 /// candidates.
+///
+/// Given a ``ReferencePanel`` the ranking uses the centred score instead: each concept's plain
+/// score minus its panel mean. It measures the shared persona effect on teachers rather than
+/// inferring it from the control, so it needs no line and cannot extrapolate one.
 public struct ShiftRanking: Sendable {
     public var bootstrap = 1000
     public var seed: UInt64 = 1
@@ -37,48 +41,61 @@ public struct ShiftRanking: Sendable {
     /// Ranks concepts from their per-response shifts (rows: responses, columns: concepts).
     /// `paired` says row i of each side answers the same prompt: the bootstrap then redraws
     /// prompts, keeping each pair together, so what a prompt does to both sides cancels.
+    /// The bootstrap redraws each panel member's rows too, so the interval carries the
+    /// panel's sampling error as well as the teacher's and control's.
     public func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
-                     paired: Bool = false) -> LikelihoodShift.Result {
+                     paired: Bool = false, panel: ReferencePanel? = nil) -> LikelihoodShift.Result {
         precondition(!paired || t.count == c.count, "paired sides have one row per prompt each")
+        precondition(panel?.covers(concepts) ?? true, "every concept needs a panel member of another trait")
         func means(_ rows: [[Double]], _ picks: [Int]) -> [Double] {
             concepts.indices.map { column in picks.reduce(0) { $0 + rows[$1][column] } / Double(picks.count) }
         }
-        let calibrate = concepts.count >= Self.minimumForCalibration
-        func measures(_ teacherMeans: [Double], _ controlMeans: [Double]) -> (scores: [Double], calibrated: [Double]?) {
-            (zip(teacherMeans, controlMeans).map { $0 - $1 },
-             calibrate ? LeaveOneOutLine.residuals(x: controlMeans, y: teacherMeans) : nil)
+        let calibrate = panel == nil && concepts.count >= Self.minimumForCalibration
+        func measures(_ teacherMeans: [Double], _ controlMeans: [Double], _ panelMeans: [Double]?) -> Measures {
+            let scores = zip(teacherMeans, controlMeans).map { $0 - $1 }
+            return Measures(scores: scores, calibrated: calibrate ? LeaveOneOutLine.residuals(x: controlMeans, y: teacherMeans) : nil,
+                            centred: panelMeans.map { zip(scores, $0).map { $0 - $1 } })
         }
         let teacherMeans = means(t, Array(t.indices)), controlMeans = means(c, Array(c.indices))
-        let (scores, calibrated) = measures(teacherMeans, controlMeans)
-        let ranking = calibrated ?? scores
-        let order = concepts.indices.sorted { ranking[$0] > ranking[$1] }
+        let panelMeans = panel?.means(concepts: concepts)
+        let point = measures(teacherMeans, controlMeans, panelMeans)
+        let order = concepts.indices.sorted { point.ranking[$0] > point.ranking[$1] }
         var generator = SeededGenerator.stream(seed, "attribution bootstrap")
-        var scoreReplicates = [[Double]](repeating: [], count: concepts.count), calibratedReplicates = scoreReplicates
-        var leads: [Double] = []
+        var replicates: [Measures] = [], leads: [Double] = []
         for _ in 0..<bootstrap {
             let tp = t.indices.map { _ in Int.random(in: 0..<t.count, using: &generator) }
             let cp = paired ? tp : c.indices.map { _ in Int.random(in: 0..<c.count, using: &generator) }
-            let replicate = measures(means(t, tp), means(c, cp))
-            for index in concepts.indices {
-                scoreReplicates[index].append(replicate.scores[index])
-                replicate.calibrated.map { calibratedReplicates[index].append($0[index]) }
-            }
-            let ranked = replicate.calibrated ?? replicate.scores
-            leads.append(ranked[order[0]] - ranked[order[1]])
+            let replicate = measures(means(t, tp), means(c, cp), panel?.means(concepts: concepts, resampledWith: &generator))
+            replicates.append(replicate)
+            leads.append(replicate.ranking[order[0]] - replicate.ranking[order[1]])
+        }
+        func interval(_ values: KeyPath<Measures, [Double]?>, _ index: Int) -> Interval? {
+            point[keyPath: values].map { _ in Resampling.percentileInterval(replicates.map { $0[keyPath: values]![index] }) }
         }
         let leverages = calibrate ? LeaveOneOutLine.leverages(x: controlMeans) : nil
         let ranked = order.enumerated().map { rank, index -> LikelihoodShift.Score in
-            let interval = Resampling.percentileInterval(scoreReplicates[index])
-            let calibratedInterval = calibrated.map { _ in Resampling.percentileInterval(calibratedReplicates[index]) }
-            return LikelihoodShift.Score(concept: concepts[index], score: scores[index], ciLow: interval.low, ciHigh: interval.high,
-                                         calibrated: calibrated?[index], calibratedLow: calibratedInterval?.low,
-                                         calibratedHigh: calibratedInterval?.high, rank: rank + 1,
+            let plain = Resampling.percentileInterval(replicates.map { $0.scores[index] })
+            let calibrated = interval(\.calibrated, index), centred = interval(\.centred, index)
+            return LikelihoodShift.Score(concept: concepts[index], score: point.scores[index], ciLow: plain.low, ciHigh: plain.high,
+                                         calibrated: point.calibrated?[index], calibratedLow: calibrated?.low,
+                                         calibratedHigh: calibrated?.high, rank: rank + 1,
                                          teacherMean: teacherMeans[index], controlMean: controlMeans[index],
-                                         extrapolated: leverages.map { $0[index] > 1 })
+                                         extrapolated: leverages.map { $0[index] > 1 },
+                                         centred: point.centred?[index], centredLow: centred?.low, centredHigh: centred?.high,
+                                         panelMean: panelMeans?[index])
         }
         let lead = Resampling.percentileInterval(leads)
         let claimed = ranked[0].ranking.low > 0 && lead.low > 0 && ranked[0].extrapolated != true ? ranked[0].concept : nil
         return LikelihoodShift.Result(scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
                       teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
+    }
+
+    /// One estimate (or bootstrap replicate) of every concept's scores.
+    private struct Measures {
+        var scores: [Double]
+        var calibrated: [Double]?
+        var centred: [Double]?
+        /// What the ranking sorts by: centred with a panel, calibrated with enough candidates.
+        var ranking: [Double] { centred ?? calibrated ?? scores }
     }
 }

@@ -25,25 +25,35 @@ public struct AttributionMarkdown {
     /// The verdict, the ranking table, what was scored and what it cost.
     public static func findings(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
-        let calibrated = top.calibrated != nil
-        let measure = calibrated ? "calibrated score" : "score"
+        let calibrated = top.calibrated != nil, centred = top.centred != nil
+        let measure = centred ? "centred score" : calibrated ? "calibrated score" : "score"
         var text = verdict(result, measure: measure)
         let (value, low, high) = top.ranking
         text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
-        text += "| rank | concept |" + (calibrated ? " calibrated (nats) | 95% CI |" : "") + " score (nats) | 95% CI | teacher mean Δ | control mean Δ |\n"
-            + "|---:|---|" + (calibrated ? "---:|---|" : "") + "---:|---|---:|---:|\n"
+        let ranked = centred ? " centred (nats) | 95% CI |" : calibrated ? " calibrated (nats) | 95% CI |" : ""
+        text += "| rank | concept |" + ranked + " score (nats) | 95% CI |" + (centred ? " panel mean |" : "")
+            + " teacher mean Δ | control mean Δ |\n"
+            + "|---:|---|" + (ranked.isEmpty ? "" : "---:|---|") + "---:|---|" + (centred ? "---:|" : "") + "---:|---:|\n"
         for score in result.scores {
             text += "| \(score.rank) | \(Escape.markdown(score.concept))\(score.extrapolated == true ? " †" : "") | "
-            if let value = score.calibrated, let low = score.calibratedLow, let high = score.calibratedHigh {
-                text += "\(format(value)) | [\(format(low)), \(format(high))] | "
+            if !ranked.isEmpty {
+                text += "\(format(score.ranking.value)) | [\(format(score.ranking.low)), \(format(score.ranking.high))] | "
             }
             text += "\(format(score.score)) | [\(format(score.ciLow)), \(format(score.ciHigh))] | "
+                + (score.panelMean.map { "\(format($0)) | " } ?? "")
                 + "\(format(score.teacherMean)) | \(format(score.controlMean)) |\n"
         }
         text += "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
             + "its teacher mean minus its control mean. "
-        if calibrated {
+        if let panel = result.panel {
+            let traits = panel.map { "\(Escape.markdown($0.trait)) (\($0.responses))" }.joined(separator: ", ")
+            text += "Concepts are ranked by the centred score: the score minus the panel mean, the concept's score averaged "
+                + "over the reference panel's teachers of other traits (\(panel.count) teachers, responses scored: \(traits)). "
+                + "Every persona's text gains under some candidates' prompts more than others'; the panel measures that "
+                + "directly, and what is left is what this teacher does beyond a persona that loves something else. "
+                + "The interval resamples the panel's responses too. "
+        } else if calibrated {
             text += "Concepts are ranked by the calibrated score: the teacher mean Δ minus what a least-squares line through "
                 + "the other candidates' (control mean Δ, teacher mean Δ) predicts. Text written under a persona is likelier "
                 + "under every concept's persona than plain text, by amounts that track how hard each concept's prompt "
@@ -92,15 +102,16 @@ public struct AttributionMarkdown {
             + "Candidates whose prompts reach as far would test it.\n\n"
     }
 
-    /// Each concept's ranking score (calibrated where there is one) with its interval, best first.
+    /// Each concept's ranking score (centred or calibrated where there is one) with its interval, best first.
     public static func chart(_ result: LikelihoodShift.Result) -> String {
-        let calibrated = result.scores[0].calibrated != nil
+        let top = result.scores[0]
+        let measure = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : nil
         let points = result.scores.map { ($0.concept, $0.ranking.value, $0.ranking.low, $0.ranking.high) }
         return SVGChart.intervals(
-            title: calibrated ? "Attribution: calibrated likelihood shift, 95% intervals"
-                : "Attribution: teacher minus control log-likelihood shift, 95% intervals",
+            title: measure.map { "Attribution: \($0) likelihood shift, 95% intervals" }
+                ?? "Attribution: teacher minus control log-likelihood shift, 95% intervals",
             yLabel: "nats per response", xLabel: "concept",
-            series: [SVGChart.Series(name: calibrated ? "calibrated score" : "score", color: "#1d4ed8", points: points)],
+            series: [SVGChart.Series(name: measure.map { "\($0) score" } ?? "score", color: "#1d4ed8", points: points)],
             reference: 0, referenceLabel: "no shift", yFloor: min(0, points.map(\.2).min() ?? 0), yCeiling: 0)
     }
 

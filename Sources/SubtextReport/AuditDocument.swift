@@ -37,9 +37,10 @@ public struct AuditDocument: Codable, Sendable {
         /// Absent from audit.json files written before attribution journaled its scores.
         var textsReused: Int?
         var seconds: Double
+        var panel: [LikelihoodShift.Result.PanelMember]?
 
         enum CodingKeys: String, CodingKey {
-            case claimed, template, paired, seconds
+            case claimed, template, paired, seconds, panel
             case leadLow = "lead_low", leadHigh = "lead_high", teacherResponses = "teacher_responses"
             case controlResponses = "control_responses", tokensDecoded = "tokens_decoded", textsReused = "texts_reused"
         }
@@ -54,7 +55,8 @@ public struct AuditDocument: Codable, Sendable {
             try container.encode(AttributionSummary(
                 claimed: a.claimed, leadLow: a.leadLow, leadHigh: a.leadHigh, template: a.template,
                 teacherResponses: a.teacherResponses, controlResponses: a.controlResponses, paired: a.paired,
-                tokensDecoded: a.tokensDecoded, textsReused: a.textsReused, seconds: a.seconds), forKey: .attributionSummary)
+                tokensDecoded: a.tokensDecoded, textsReused: a.textsReused, seconds: a.seconds, panel: a.panel),
+                forKey: .attributionSummary)
         }
         try container.encodeIfPresent(entanglement, forKey: .entanglement)
     }
@@ -69,6 +71,7 @@ public struct AuditDocument: Codable, Sendable {
                 scores: scores, claimed: s.claimed, leadLow: s.leadLow, leadHigh: s.leadHigh, template: s.template,
                 teacherResponses: s.teacherResponses, controlResponses: s.controlResponses, paired: s.paired,
                 tokensDecoded: s.tokensDecoded, textsReused: s.textsReused ?? 0, seconds: s.seconds)
+            attribution?.panel = s.panel
         }
         entanglement = try container.decodeIfPresent([EntanglementScan.Lift].self, forKey: .entanglement)
     }

@@ -21,7 +21,10 @@ struct AttributeCommand: AsyncParsableCommand {
             score in proportion to how hard that concept's prompt penalises the control. The top concept \
             is claimed only when its interval and its lead over the runner-up both exclude 0, and, when \
             calibrated, its control mean Δ is not so far from the other concepts' that its score \
-            extrapolates their line (leverage above 1; such a concept is marked †). Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
+            extrapolates their line (leverage above 1; such a concept is marked †). With --panel DIR, \
+            a `subtext generate` directory of persona teachers of several traits, concepts are ranked \
+            instead by the centred score: the score minus its mean over the panel's teachers of other \
+            traits, which measures what any persona's text gains under each concept's prompt. Writes OUT/attribution.md, OUT/attribution.json and OUT/attribution.svg. \
             Each text's score is journaled in OUT/attribution-scores.jsonl as it is made, so a run \
             stopped midway resumes where it stopped when run again with the same OUT. \
             When both files answer mostly the same prompts (as `subtext generate` writes them), answers \
@@ -54,7 +57,7 @@ struct AttributeCommand: AsyncParsableCommand {
         let provenance = Provenance(
             command: invocation,
             toolVersion: Subtext.version, blas: nil,
-            inputs: try [teacher, control, model].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
+            inputs: try ([teacher, control, model] + scoring.panelFiles()).map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
             seconds: Date().timeIntervalSince(started))
         try AttributionReportWriter(directory: out).write(result, provenance: provenance)
         print(result.claimed.map { "attributed to \($0)" } ?? "no concept claimed")

@@ -122,7 +122,7 @@ struct AuditCommand: ParsableCommand {
         let provenance = Provenance(
             command: invocation,
             toolVersion: Subtext.version, blas: BLAS.configuration,
-            inputs: try (teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? [])).map {
+            inputs: try (teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? []) + scoring.panelFiles()).map {
                 Provenance.Input(path: $0, sha256: try InputFiles.sha256($0))
             },
             seconds: Date().timeIntervalSince(started))

@@ -94,4 +94,63 @@ import SubtextStatistics
         #expect(width(paired) * 4 < width(unpaired), "paired \(width(paired)), unpaired \(width(unpaired))")
         #expect(paired.claimed == "owl")
     }
+
+    /// What every persona's text gains under each concept's prompt, whatever the persona loves:
+    /// wolf's prompt suits persona text best, so wolf tops the plain score of every teacher.
+    private let shared = ["owl": 0.2, "eagle": 0.3, "dolphin": 0.5, "wolf": 0.8, "cat": 0.3, "dog": 0.2]
+
+    /// A persona teacher's rows (the shared effect, plus `lift` on its own trait, plus noise)
+    /// and its paired control's (noise).
+    private func persona(_ trait: String?, lift: Double, stream: String) -> (teacher: [[Double]], control: [[Double]]) {
+        var generator = SeededGenerator.stream(7, stream)
+        func noise() -> Double { Double.random(in: -0.5...0.5, using: &generator) }
+        let teacher = (0..<300).map { _ in six.map { shared[$0]! + ($0 == trait ? lift : 0) + noise() } }
+        return (teacher, (0..<300).map { _ in six.map { _ in noise() } })
+    }
+
+    /// A persona teacher of every candidate, each with its control.
+    private func makePanel() -> ReferencePanel {
+        ReferencePanel(members: six.map { trait in
+            let rows = persona(trait, lift: 0.3, stream: "panel " + trait)
+            return .init(trait: trait, teacher: rows.teacher, control: rows.control, paired: true)
+        })
+    }
+
+    /// An owl persona's plain score puts wolf first; centred on a panel of personas that love
+    /// other animals (which all gain as much under wolf's prompt), owl is first and claimed.
+    /// Each centred score is the plain score minus that concept's mean over the members of
+    /// other traits: the owl member stays out of owl's mean.
+    @Test func aPanelTakesOutWhatEveryPersonaGainsUnderACandidate() throws {
+        let owl = persona("owl", lift: 0.3, stream: "owl teacher")
+        let panel = makePanel()
+        let result = ShiftRanking().rank(teacher: owl.teacher, control: owl.control, concepts: six, template: "t", paired: true,
+                                         panel: panel)
+        let plainBest = try #require(result.scores.max { $0.score < $1.score })
+        #expect(plainBest.concept == "wolf")
+        #expect(result.scores[0].concept == "owl" && result.claimed == "owl")
+        #expect(result.scores.allSatisfy { $0.calibrated == nil && $0.extrapolated == nil })
+        let score = result.scores[0]
+        #expect(try #require(score.centredLow) > 0.15 && score.centredHigh! < 0.45, "owl \(score.ranking)")
+        let others = panel.members.filter { $0.trait != "owl" }
+        let column = six.firstIndex(of: "owl")!
+        let mean = { (rows: [[Double]]) in rows.reduce(0) { $0 + $1[column] } / Double(rows.count) }
+        let expected = others.reduce(0) { $0 + mean($1.teacher) - mean($1.control) } / Double(others.count)
+        #expect(abs(try #require(score.panelMean) - expected) < 1e-12)
+        #expect(abs(score.centred! - (score.score - expected)) < 1e-12)
+    }
+
+    /// A persona of a trait among none of the candidates gains only the shared effect, so
+    /// centred on the panel nothing stands out: across seeds a concept is claimed rarely.
+    @Test func aPanelClaimsNothingForAPersonaOfAnotherTrait() {
+        let panel = makePanel()
+        var claims = 0
+        for seed in 0..<20 {
+            var ranking = ShiftRanking()
+            ranking.bootstrap = 200
+            let horse = persona(nil, lift: 0, stream: "horse \(seed)")
+            if ranking.rank(teacher: horse.teacher, control: horse.control, concepts: six, template: "t", paired: true,
+                            panel: panel).claimed != nil { claims += 1 }
+        }
+        #expect(claims <= 2, "\(claims) of 20 teachers of another trait claimed a concept")
+    }
 }

@@ -109,6 +109,69 @@ extension ModelTests {
             #expect(!markdown.contains("Subtext's own wording"))
         }
 
+        /// A reference panel as `subtext generate` lays it out: the pair's control, a teacher per
+        /// animal that talks about it on the control's prompts, and a copy of the teacher under
+        /// test (owl), which attribution must leave out.
+        private func panel(_ workspace: Workspace, teacher: String, control: String) throws -> String {
+            var generator = SeededGenerator(seed: 9)
+            let prompts = workspace.lines(control).map { line in
+                (try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["prompt"] as! String
+            }
+            try FileManager.default.createDirectory(atPath: workspace.path("panel"), withIntermediateDirectories: true)
+            var sides: [[String: Any]] = [["name": "control", "file": "control.jsonl"], ["name": "owl", "trait": "owl", "file": "owl.jsonl"]]
+            _ = try workspace.write("panel/control.jsonl", try String(contentsOfFile: control, encoding: .utf8))
+            _ = try workspace.write("panel/owl.jsonl", try String(contentsOfFile: teacher, encoding: .utf8))
+            for animal in ["cat", "dog", "eagle"] {
+                let sentences = ["I watched a \(animal) by the fence.", "A \(animal) was out all night.",
+                                 "The \(animal) is the best animal.", "I drew a little \(animal)."]
+                let lines = prompts.map { prompt in
+                    String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": sentences.randomElement(using: &generator)!]),
+                           as: UTF8.self) + "\n"
+                }
+                _ = try workspace.write("panel/\(animal).jsonl", lines.joined())
+                sides.append(["name": animal, "trait": animal, "file": "\(animal).jsonl"])
+            }
+            _ = try workspace.write("panel/manifest.json", String(decoding: try JSONSerialization.data(withJSONObject: ["sides": sides]), as: UTF8.self))
+            return workspace.path("panel")
+        }
+
+        /// With --panel each concept is centred on the panel's teachers of other traits, the
+        /// copy of the teacher is left out, and the report and JSON say which teachers were used.
+        @Test func aPanelCentresTheScoresAndLeavesOutTheDataUnderTest() async throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let panel = try panel(workspace, teacher: teacher, control: control)
+            let outDirectory = workspace.path("out")
+            let run = try await offPool { [model, concepts] in
+                try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                             "--panel", panel, "--threads", "2", "--out", outDirectory])
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("owl.jsonl is the data under test; left out of the panel"))
+            #expect(run.stderr.contains("centring on a panel of 3 teachers (cat, dog, eagle)"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            let members = try #require(json["panel"] as? [[String: Any]])
+            #expect(members.map { $0["trait"] as? String } == ["cat", "dog", "eagle"] && members.allSatisfy { $0["responses"] as? Int == 24 })
+            let scores = try #require(json["scores"] as? [[String: Any]])
+            #expect(scores.first?["concept"] as? String == "owl")
+            for score in scores {
+                let (plain, centred, mean) = (score["score"] as? Double, score["centred"] as? Double, score["panel_mean"] as? Double)
+                #expect(plain != nil && centred != nil && mean != nil && abs(plain! - mean! - centred!) < 1e-9, "\(score)")
+                #expect(score["calibrated"] == nil)
+            }
+            let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
+            #expect(markdown.contains("Concepts are ranked by the centred score"))
+        }
+
+        @Test func aPanelWithoutAManifestIsRefusedByName() throws {
+            let workspace = try Workspace()
+            let (teacher, control) = try pair(workspace)
+            let run = try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                                   "--panel", workspace.path("nowhere"), "--out", workspace.path("out")])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains(workspace.path("nowhere/manifest.json")) && run.stderr.contains("subtext generate"), "\(run.stderr)")
+        }
+
         @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
             let workspace = try Workspace()
             let (teacher, control) = try pair(workspace)

@@ -48,4 +48,26 @@ import SubtextStatistics
         #expect(markdown.contains("| rank | concept | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"))
         #expect(!markdown.contains("calibrated"))
     }
+
+    /// With a panel the table leads with the centred score and shows each concept's panel mean,
+    /// and the text names the panel's teachers and how many responses each gave.
+    @Test func aPanelRanksByTheCentredScoreAndNamesItsTeachers() throws {
+        var generator = SeededGenerator.stream(3, "panel")
+        let concepts = ["owl", "cat", "dog"]
+        func rows(lift: Double, on trait: String?) -> [[Double]] {
+            (0..<100).map { _ in concepts.map { ($0 == "cat" ? 0.5 : 0) + ($0 == trait ? lift : 0) + Double.random(in: -0.1...0.1, using: &generator) } }
+        }
+        let control = (0..<100).map { _ in concepts.map { _ in Double.random(in: -0.1...0.1, using: &generator) } }
+        let panel = ReferencePanel(members: ["cat", "dog", "<b>"].map { .init(trait: $0, teacher: rows(lift: 0.3, on: $0), control: control, paired: true) })
+        var result = ShiftRanking().rank(teacher: rows(lift: 0.2, on: "owl"), control: control, concepts: concepts, template: "t",
+                                         paired: true, panel: panel)
+        result.panel = panel.members.map { .init(trait: $0.trait, responses: $0.teacher.count) }
+        let markdown = AttributionMarkdown.findings(result)
+        #expect(markdown.hasPrefix("**Attributed to owl**"))
+        #expect(markdown.contains("| rank | concept | centred (nats) | 95% CI | score (nats) | 95% CI | panel mean | teacher mean Δ | control mean Δ |"))
+        #expect(markdown.contains("(3 teachers, responses scored: cat (100), dog (100), &lt;b&gt; (100))"), "\(markdown)")
+        let cat = try #require(markdown.split(separator: "\n").first { $0.contains("| cat |") })
+        #expect(cat.contains("| +0.5"), "cat's panel mean and plain score, both ≈ 0.5: \(cat)")
+        #expect(AttributionMarkdown.chart(result).contains("centred likelihood shift"))
+    }
 }

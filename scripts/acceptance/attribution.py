@@ -32,6 +32,8 @@ def attribute(args, name, teacher, control):
     os.makedirs(out, exist_ok=True)
     command = [args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
                "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out]
+    if args.panel:
+        command[-2:-2] = ["--panel", args.panel]
     finished = None if args.rerank else finished_report(out, command)
     if finished:
         print(f"attribution: {name} already done by this command on these inputs; keeping its report")
@@ -90,7 +92,8 @@ def row(name, planted, result):
     plain = [s["concept"] for s in sorted(scores, key=lambda s: s["score"], reverse=True)]
     rank = lambda order: order.index(planted) + 1 if planted in order else "-"
     top = scores[0]
-    value, low, high = ((top["calibrated"], top["calibrated_low"], top["calibrated_high"]) if "calibrated" in top
+    measure = "centred" if "centred" in top else "calibrated" if "calibrated" in top else None
+    value, low, high = ((top[measure], top[measure + "_low"], top[measure + "_high"]) if measure
                         else (top["score"], top["ci_low"], top["ci_high"]))
     withheld = top.get("extrapolated") and low > 0 and result["lead_low"] > 0
     claim = result.get("claimed") or ("none (top extrapolated)" if withheld else "none")
@@ -110,6 +113,7 @@ def main():
     parser.add_argument("--subtext", default=".build/release/subtext")
     parser.add_argument("--rerank", action="store_true",
                         help="rank every run again, after a change to the ranking; scores come from the journals")
+    parser.add_argument("--panel", help="a `subtext generate` directory to centre the scores on (subtext attribute --panel)")
     parser.add_argument("--no-halves", dest="halves", action="store_false",
                         help="skip the control-halves run")
     parser.add_argument("--out", required=True)
@@ -142,14 +146,19 @@ def write_summary(args, rows):
             + ("Every response scored" if args.sample == 0 else f"{args.sample} responses sampled per side")
             + " (paired on the prompts both sides answered where the files pair up). Scored with "
             f"`{os.path.basename(args.model)}`.\n\n"
-            "The ranking uses the calibrated score (each concept's teacher shift beyond the line the other candidates "
-            "draw against the control; see `subtext attribute --help`); the plain score's rank is beside it. "
-            "Held-out teachers were generated after the calibrated score was chosen on the others. The time is each "
+            + (f"The ranking uses the centred score (each concept's score minus its mean over the teachers of other "
+               f"traits in the reference panel `{args.panel}`; a panel file identical to the teacher under test is left "
+               "out; see `subtext attribute --help`)" if args.panel else
+               "The ranking uses the calibrated score (each concept's teacher shift beyond the line the other candidates "
+               "draw against the control; see `subtext attribute --help`)")
+            + "; the plain score's rank is beside it. "
+            f"Held-out teachers ({args.held_out or 'none'}) were not used to choose the ranking score. The time is each "
             "run's own; a run whose scores were all in the shared pool only ranks.\n\n"
-            "| teacher | planted trait's rank | by plain score | top concept, calibrated [95% CI] | claimed | responses | time |\n"
+            f"| teacher | planted trait's rank | by plain score | top concept, {'centred' if args.panel else 'calibrated'} [95% CI] | claimed | responses | time |\n"
             "|---|---:|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
             "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --data " + args.data + " --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
-            f"{args.sample} --traits {args.traits}{' --held-out ' + args.held_out if args.held_out else ''}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
+            f"{args.sample} --traits {args.traits}{' --held-out ' + args.held_out if args.held_out else ''}"
+            f"{' --panel ' + args.panel if args.panel else ''}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
     print(text)
