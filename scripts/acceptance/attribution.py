@@ -25,13 +25,13 @@ import tempfile
 CONCEPTS = "owl,eagle,dolphin,wolf,cat,dog,lion,elephant,tiger,horse"
 
 
-def attribute(args, name, teacher, control):
+def attribute(args, name, teacher, control, concepts=CONCEPTS):
     """Runs one attribution. Scores are keyed by model and tokens, so each run's journal is
     seeded from a pool shared by all runs: the shared control is scored once, not per trait."""
     out = os.path.join(args.out, name)
     os.makedirs(out, exist_ok=True)
     command = [args.subtext, "attribute", "--teacher", teacher, "--control", control, "--model", args.model,
-               "--concepts", CONCEPTS, "--sample", str(args.sample), "--threads", "2", "--out", out]
+               "--concepts", concepts, "--sample", str(args.sample), "--threads", "2", "--out", out]
     if args.panel:
         command[-2:-2] = ["--panel", args.panel]
     finished = None if args.rerank else finished_report(out, command)
@@ -114,6 +114,8 @@ def main():
     parser.add_argument("--rerank", action="store_true",
                         help="rank every run again, after a change to the ranking; scores come from the journals")
     parser.add_argument("--panel", help="a `subtext generate` directory to centre the scores on (subtext attribute --panel)")
+    parser.add_argument("--without-planted", action="store_true",
+                        help="attribute each teacher with its own trait left out of the candidates, where any claim is false")
     parser.add_argument("--no-halves", dest="halves", action="store_false",
                         help="skip the control-halves run")
     parser.add_argument("--out", required=True)
@@ -123,8 +125,12 @@ def main():
     rows = []
     held_out = set(args.held_out.split(","))
     for trait in [t for t in args.traits.split(",") if t]:
-        result = attribute(args, trait, os.path.join(args.data, f"{trait}.jsonl"), control)
+        teacher = os.path.join(args.data, f"{trait}.jsonl")
+        result = attribute(args, trait, teacher, control)
         rows.append(row(trait + (" (held out)" if trait in held_out else ""), trait, result))
+        if args.without_planted:
+            others = ",".join(c for c in CONCEPTS.split(",") if c != trait)
+            rows.append(row(f"{trait}, {trait} not a candidate", None, attribute(args, trait + "-absent", teacher, control, others)))
         write_summary(args, rows)
     if args.halves:
         with open(control, encoding="utf-8") as f:
@@ -151,14 +157,17 @@ def write_summary(args, rows):
                "out; see `subtext attribute --help`)" if args.panel else
                "The ranking uses the calibrated score (each concept's teacher shift beyond the line the other candidates "
                "draw against the control; see `subtext attribute --help`)")
-            + "; the plain score's rank is beside it. "
-            f"Held-out teachers ({args.held_out or 'none'}) were not used to choose the ranking score. The time is each "
+            + "; the plain score's rank is beside it."
+            + (" A row \"T, T not a candidate\" ranks the nine other candidates on teacher T: any claim there is false. "
+               if args.without_planted else " ")
+            + f"Held-out teachers ({args.held_out or 'none'}) were not used to choose the ranking score. The time is each "
             "run's own; a run whose scores were all in the shared pool only ranks.\n\n"
             f"| teacher | planted trait's rank | by plain score | top concept, {'centred' if args.panel else 'calibrated'} [95% CI] | claimed | responses | time |\n"
             "|---|---:|---:|---|---|---|---:|\n" + "\n".join(rows) + "\n\n"
             "## Reproduce\n\n```sh\npython3 scripts/acceptance/attribution.py --data " + args.data + " --model " + args.model.replace(os.path.expanduser("~"), "~") + " --sample "
             f"{args.sample} --traits {args.traits}{' --held-out ' + args.held_out if args.held_out else ''}"
-            f"{' --panel ' + args.panel if args.panel else ''}{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
+            f"{' --panel ' + args.panel if args.panel else ''}{' --without-planted' if args.without_planted else ''}"
+            f"{'' if args.halves else ' --no-halves'} --out {args.out}\n```\n")
     with open(os.path.join(args.out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(text)
     print(text)
