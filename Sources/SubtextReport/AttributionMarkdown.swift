@@ -52,7 +52,9 @@ public struct AttributionMarkdown {
                 + "over the reference panel's teachers of other traits (\(panel.count) teachers, responses scored: \(traits)). "
                 + "Every persona's text gains under some candidates' prompts more than others'; the panel measures that "
                 + "directly, and what is left is what this teacher does beyond a persona that loves something else. "
-                + "The interval resamples the panel's responses too. "
+                + "The interval resamples the panel's responses too. Its level also carries how much stronger a persona the "
+                + "teacher is than the panel's, which moves every concept alike and makes the intervals wide; the lead over "
+                + "the runner-up cancels it, so a claim rests on the lead. "
         } else if calibrated {
             text += "Concepts are ranked by the calibrated score: the teacher mean Δ minus what a least-squares line through "
                 + "the other candidates' (control mean Δ, teacher mean Δ) predicts. Text written under a persona is likelier "
@@ -76,8 +78,7 @@ public struct AttributionMarkdown {
             + "\(String(format: "%.1f", result.seconds)) s (\(String(format: "%.0f", Double(result.tokensDecoded) / max(result.seconds, 1e-9))) "
             + "tokens/s; a prompt shared by consecutive texts is decoded once)."
         if result.textsReused > 0 {
-            let texts = (result.teacherResponses + result.controlResponses) * (result.scores.count + 1)
-            text += " \(result.textsReused) of the \(texts) texts' scores were read from the journal an earlier run left in "
+            text += " \(result.textsReused) texts' scores were read from the journal an earlier run left in "
                 + "this directory (attribution-scores.jsonl); the time and tokens are this run's alone."
         }
         text += "\n\n"
