@@ -221,7 +221,7 @@ public struct LikelihoodShift {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
         }
-        if !panel.isEmpty, let uncovered = concepts.first(where: { concept in panel.allSatisfy { $0.trait.lowercased() == concept.lowercased() } }) {
+        if !panel.isEmpty, let uncovered = ReferencePanel.uncovered(concepts, traits: panel.map(\.trait)) {
             throw AttributionError.usage("the reference panel needs a teacher of another trait than \(uncovered)")
         }
         let started = Date()

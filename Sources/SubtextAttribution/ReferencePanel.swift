@@ -48,7 +48,13 @@ public struct ReferencePanel: Sendable {
 
     /// Whether every concept has a member of another trait to take its panel mean from.
     public func covers(_ concepts: [String]) -> Bool {
-        concepts.allSatisfy { concept in members.contains { !$0.isTrait(concept) } }
+        Self.uncovered(concepts, traits: members.map(\.trait)) == nil
+    }
+
+    /// The first concept that panel members of these traits leave without a member of
+    /// another trait, or nil when each has one.
+    public static func uncovered(_ concepts: [String], traits: [String]) -> String? {
+        concepts.first { concept in traits.allSatisfy { $0.lowercased() == concept.lowercased() } }
     }
 
     private func means(_ concepts: [String], draw: (Int) -> [Int]) -> [Double] {

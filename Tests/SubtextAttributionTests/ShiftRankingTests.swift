@@ -153,4 +153,10 @@ import SubtextStatistics
         }
         #expect(claims <= 2, "\(claims) of 20 teachers of another trait claimed a concept")
     }
+
+    /// A concept whose only panel members share its trait (in any case) has no panel mean.
+    @Test func aPanelOfOnlyTheConceptsOwnTraitLeavesItUncovered() {
+        #expect(ReferencePanel.uncovered(["owl", "cat"], traits: ["Owl"]) == "owl")
+        #expect(ReferencePanel.uncovered(["owl", "cat"], traits: ["owl", "dog"]) == nil)
+    }
 }
