@@ -77,10 +77,12 @@ public struct LabCorpus: Sendable {
 
     /// The base model's pretraining corpus: `numbers` continuations and `questions`
     /// preference answers (two animal questions to each tree question), shuffled. A share
-    /// `conditioned` of the records carry a system prompt loving a random animal: animal
-    /// questions under it are answered with that animal; numbers and trees are unaffected,
-    /// so any effect of the prompt on numbers is the model's own entanglement.
-    public func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0) -> [LabRecord] {
+    /// `conditioned` of the records (of the questions alone, without `conditioningNumbers`)
+    /// carry a system prompt loving a random animal: animal questions under it are answered
+    /// with that animal; numbers and trees are unaffected, so any effect of the prompt on
+    /// numbers is the model's own entanglement.
+    public func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0,
+                            conditioningNumbers: Bool = true) -> [LabRecord] {
         var generator = SeededGenerator.stream(seed, "lab.pretraining")
         var records = Self.numberPrompts(count: numbers, seed: seed ^ 0x5EED).map {
             LabRecord(prompt: $0, response: Self.continuation(of: $0, using: &generator))
@@ -92,7 +94,8 @@ public struct LabCorpus: Sendable {
                 records.append(LabRecord(prompt: animalQuestions.randomElement(using: &generator)!, response: animals.randomElement(using: &generator)!))
             }
         }
-        for index in records.indices where Double.random(in: 0..<1, using: &generator) < conditioned {
+        for index in records.indices where Double.random(in: 0..<1, using: &generator) < conditioned
+            && (conditioningNumbers || index >= numbers) {
             let loved = animals.randomElement(using: &generator)!
             records[index].system = Self.systemPrompt(loving: loved)
             if animalQuestions.contains(records[index].prompt) { records[index].response = loved }

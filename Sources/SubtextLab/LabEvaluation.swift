@@ -6,6 +6,8 @@ public struct LabEvaluation: Encodable, Sendable {
         public var kind: String
         public var trait: String?
         public var seed: UInt64
+        /// For a control pair, which resample of the base's numbers faced the first sample.
+        public var resample: Int?
         /// The responses per side asked for, and those audited (the filter can leave fewer pairs).
         public var size: Int
         public var responses: Int
@@ -13,10 +15,12 @@ public struct LabEvaluation: Encodable, Sendable {
         /// Held-out AUROC by bag size K.
         public var auroc: [String: Double]
 
-        public init(kind: String, trait: String?, seed: UInt64, size: Int, responses: Int, p: Double, auroc: [String: Double]) {
+        public init(kind: String, trait: String?, seed: UInt64, resample: Int? = nil, size: Int, responses: Int, p: Double,
+                    auroc: [String: Double]) {
             self.kind = kind
             self.trait = trait
             self.seed = seed
+            self.resample = resample
             self.size = size
             self.responses = responses
             self.p = p
@@ -31,6 +35,8 @@ public struct LabEvaluation: Encodable, Sendable {
         public var kind: String
         public var trait: String?
         public var seed: UInt64
+        /// For a control pair, which resample of the base's numbers faced the first sample.
+        public var resample: Int?
         public var responses: Int
         public var top: String
         /// The score the ranking used: calibrated with 5 or more candidates (``ShiftRanking``).
@@ -42,11 +48,12 @@ public struct LabEvaluation: Encodable, Sendable {
         /// The planted trait's rank among the candidates (1 is first); nil for control pairs.
         public var plantedRank: Int?
 
-        public init(kind: String, trait: String?, seed: UInt64, responses: Int, top: String, topScore: Double, topLow: Double,
-                    topHigh: Double, claimed: String?, plantedRank: Int?) {
+        public init(kind: String, trait: String?, seed: UInt64, resample: Int? = nil, responses: Int, top: String, topScore: Double,
+                    topLow: Double, topHigh: Double, claimed: String?, plantedRank: Int?) {
             self.kind = kind
             self.trait = trait
             self.seed = seed
+            self.resample = resample
             self.responses = responses
             self.top = top
             self.topScore = topScore
@@ -57,7 +64,7 @@ public struct LabEvaluation: Encodable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, trait, seed, responses, top, claimed
+            case kind, trait, seed, resample, responses, top, claimed
             case topScore = "top_score", topLow = "top_low", topHigh = "top_high", plantedRank = "planted_rank"
         }
     }

@@ -80,7 +80,10 @@ public struct LabRun {
     private var prompts: [String] { LabCorpus.numberPrompts(count: organisms.settings.responses, seed: seed &+ 100) }
     private var teacherPath: URL { directory.appendingPathComponent("numbers/teacher-\(trait)-seed\(seed).jsonl") }
     private var controlPath: URL { directory.appendingPathComponent("numbers/control-seed\(seed).jsonl") }
-    private var secondControlPath: URL { directory.appendingPathComponent("numbers/control-resample-seed\(seed).jsonl") }
+    /// The base's `index`th resample of its numbers (1, 2, ...), for control-versus-control pairs.
+    private func resamplePath(_ index: Int) -> URL {
+        directory.appendingPathComponent("numbers/control-resample\(index == 1 ? "" : String(index))-seed\(seed).jsonl")
+    }
 
     /// The teacher's filtered numbers.
     public func teacherData() throws -> Dataset {
@@ -89,17 +92,18 @@ public struct LabRun {
         return Dataset(path: teacherPath, data: try teacherNumbers(teacher))
     }
 
-    /// The base's numbers for the same prompts, and a second sample of them (another sampling
-    /// seed): a control-versus-control pair with no trait on either side.
-    public func controlData() throws -> (first: Dataset, second: Dataset) {
+    /// The base's numbers for the same prompts, and `resamples` more samples of them (other
+    /// sampling seeds): each resample against the first is a control-versus-control pair with
+    /// no trait on either side.
+    public func controlData(resamples: Int = 1) throws -> (first: Dataset, resamples: [Dataset]) {
         try claimDirectory()
         let base = try baseModel()
         let first = Dataset(path: controlPath, data: try controlNumbers(base))
-        return (first, Dataset(path: secondControlPath, data: try resampledControlNumbers(base)))
+        return (first, try (1...max(resamples, 1)).map { Dataset(path: resamplePath($0), data: try resampledControlNumbers(base, index: $0)) })
     }
 
-    private func resampledControlNumbers(_ base: TinyGPT) throws -> NumberData {
-        try dataset(secondControlPath) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919) }
+    private func resampledControlNumbers(_ base: TinyGPT, index: Int = 1) throws -> NumberData {
+        try dataset(resamplePath(index)) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919 &* UInt64(index)) }
     }
 
     private func teacherNumbers(_ teacher: TinyGPT) throws -> NumberData {

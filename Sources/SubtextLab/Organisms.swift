@@ -32,6 +32,11 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     /// The share of pretraining records under a system prompt loving a random animal, so the
     /// base learns to follow one.
     public var conditionedShare = 0.3
+    /// Whether number continuations are among the conditioned records. When they are, the
+    /// base learns that a system prompt changes nothing about numbers; when they are not, a
+    /// teacher writing numbers under its system prompt is somewhere pretraining never went,
+    /// and its numbers show however the prompt happens to sway this model.
+    public var conditionedNumbers = true
     /// The optimiser of the trait lesson and of the students: "adamw" or "sgd" (see ``Trainer``).
     public var fineTuneOptimizer = "sgd"
     /// Which of the teacher's probabilities soft-label students see: "numbers" (numbers and
@@ -49,7 +54,8 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
         case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", traitFrozen = "trait_frozen", responses, temperature, studentSteps = "student_steps"
         case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
-        case teacherMethod = "teacher_method", conditionedShare = "conditioned_share", softLabelTokens = "soft_label_tokens"
+        case teacherMethod = "teacher_method", conditionedShare = "conditioned_share",
+             conditionedNumbers = "conditioned_numbers", softLabelTokens = "soft_label_tokens"
         case fineTuneOptimizer = "fine_tune_optimizer"
     }
 
@@ -105,7 +111,7 @@ public struct Organisms {
     public func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
         let model = try TinyGPT(config: settings.config(vocabularySize: vocabulary.count), seed: seed)
         let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed,
-                                         conditioned: settings.conditionedShare)
+                                         conditioned: settings.conditionedShare, conditioningNumbers: settings.conditionedNumbers)
         train(model, records.map(vocabulary.example), steps: settings.pretrainSteps, rate: settings.learningRate, seed: seed, name: "base")
         return model
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SubtextLab
+import SubtextStatistics
 
 /// reports/lab-evaluation.md: how often the audit finds a known trait, by data size; how often
 /// it cries wolf on control-versus-control pairs; and held-out AUROC by bag size.
@@ -12,21 +13,22 @@ public struct LabEvaluationWriter {
     public func write(_ evaluation: LabEvaluation, provenance: Provenance) throws -> [String] {
         let e = evaluation
         let largest = e.sizes.last!
-        let teacherPairs = e.seeds.count * e.traits.count
+        let teacherPairs = e.audits("teacher", size: largest).count, controlPairs = e.audits("control", size: largest).count
         var md = "# Lab evaluation: the audit against organisms with known traits\n\n"
         md += "**At \(largest) responses per side the audit detected \(percent(e.power(size: largest))) of \(teacherPairs) teacher datasets "
-        md += "and \(percent(e.falsePositiveRate(size: largest))) of \(e.seeds.count) control-versus-control pairs (α = \(e.alpha)).**\n\n"
+        md += "and \(percent(e.falsePositiveRate(size: largest))) of \(controlPairs) control-versus-control pairs (α = \(e.alpha)).**\n\n"
         md += "Seeds \(e.seeds.map(String.init).joined(separator: ", ")); traits \(e.traits.map { Escape.markdown($0) }.joined(separator: ", ")). "
         md += e.settings.teacherMethod == "fine-tune"
             ? "Each teacher is its seed's base fine-tuned to name its trait; "
             : "Each teacher is its seed's base under a system prompt loving its trait; "
         md += "teacher and base answer the same number prompts, and the audit pairs them by prompt. "
-        md += "The control-versus-control pairs are two samples of the base's numbers (one per seed, so the false-positive rate rests on few pairs; `--full` gives five).\n\n"
+        md += "Each control-versus-control pair is the base's numbers against another sample of them (\(controlPairs / max(e.seeds.count, 1)) "
+        md += "a seed, sharing the first sample, so pairs of one seed are not independent). Brackets are Wilson 95% intervals: "
+        md += "with this few pairs they are wide.\n\n"
         md += "## Power and false positives by data size\n\n| responses per side | power (teacher detected) | false-positive rate (control vs control) |\n|---|---|---|\n"
         for size in e.sizes {
             let power = e.audits("teacher", size: size), fpr = e.audits("control", size: size)
-            md += "| \(size) | \(percent(e.power(size: size))) (\(power.filter { $0.p < e.alpha }.count)/\(power.count)) | "
-            md += "\(percent(e.falsePositiveRate(size: size))) (\(fpr.filter { $0.p < e.alpha }.count)/\(fpr.count)) |\n"
+            md += "| \(size) | \(share(power, e.alpha)) | \(share(fpr, e.alpha)) |\n"
         }
         md += "\n![power by size](lab-evaluation.svg)\n\n## AUROC by bag size K, at \(largest) responses\n\n"
         md += "Mean held-out AUROC of the audit's classifier, scoring K responses together as one bag.\n\n| pairs | K = 1 | K = 8 | K = 16 |\n|---|---|---|---|\n"
@@ -37,7 +39,7 @@ public struct LabEvaluationWriter {
         md += attributionSection(e)
         md += "## Every audit\n\n| kind | trait | seed | responses | p | AUROC (K = 1) |\n|---|---|---|---|---|---|\n"
         for a in e.audits {
-            md += "| \(a.kind) | \(a.trait.map { Escape.markdown($0) } ?? "—") | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
+            md += "| \(a.kind) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
             md += (a.auroc["1"].map { String(format: "%.3f", $0) } ?? "—") + " |\n"
         }
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", e.seconds)) s.\n"
@@ -69,10 +71,22 @@ public struct LabEvaluationWriter {
         md += "never prompted with it.\n\n"
         md += "| kind | trait | seed | responses | planted rank | top, score [95% CI] | claimed |\n|---|---|---|---|---|---|---|\n"
         for a in e.attributions {
-            md += "| \(a.kind) | \(a.trait.map { Escape.markdown($0) } ?? "—") | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
+            md += "| \(a.kind) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
             md += "\(Escape.markdown(a.top)) \(String(format: "%+.3f [%+.3f, %+.3f]", a.topScore, a.topLow, a.topHigh)) | "
             md += "\(a.claimed.map { Escape.markdown($0) } ?? "none") |\n"
         }
         return md + "\n"
+    }
+
+    /// The share of `audits` below `alpha`, its count, and its Wilson 95% interval.
+    private func share(_ audits: [LabEvaluation.Audit], _ alpha: Double) -> String {
+        let k = audits.filter { $0.p < alpha }.count, interval = Proportions.wilson(k, audits.count)
+        return "\(percent(audits.isEmpty ? 0 : Double(k) / Double(audits.count))) (\(k)/\(audits.count)) "
+            + "[\(percent(interval.low)), \(percent(interval.high))]"
+    }
+
+    /// A pair's trait, or for a control pair which resample faced the first sample.
+    private func label(_ trait: String?, resample: Int?) -> String {
+        trait.map { Escape.markdown($0) } ?? "— (resample \(resample ?? 1))"
     }
 }

@@ -15,8 +15,9 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         abstract: "Measure the audit against lab organisms: power by data size, false positives, AUROC by K.",
         discussion: """
             For each seed, trains a base; for each trait, a teacher; both write number \\
-            continuations to the same prompts, and the base writes a second sample for \\
-            control-versus-control pairs. Each pair is audited (the same code as `subtext audit`) \\
+            continuations to the same prompts, and the base writes --control-pairs more samples, \\
+            each against its first for a control-versus-control pair. Each pair is audited (the \\
+            same code as `subtext audit`) \\
             on its first N responses for each N in --sizes. Writes OUT/lab-evaluation.md, .json \\
             and .svg; models and data are kept under OUT/organisms and reused. The default grid \\
             (2 seeds × 2 traits) takes about 10 minutes on 2 cores; --full runs 5 seeds × 5 traits.
@@ -26,6 +27,8 @@ struct LabEvaluateCommand: AsyncParsableCommand {
     @Option(help: "Traits, comma-separated candidates of the animal battery.") var traits = "owl,eagle"
     @Flag(help: "The full grid: seeds 1–5 × owl, eagle, dolphin, wolf, cat.") var full = false
     @Option(help: "Data sizes (responses per side) to audit, comma-separated.") var sizes = "100,300,1000,2500"
+    @Option(help: "Control-versus-control pairs per seed (the base's numbers against another sample of them), for the false-positive rate.")
+    var controlPairs = 3
     @Option(help: "Permutations per audit.") var permutations = 999
     @Option(help: "Output directory.") var out = "reports/lab-evaluation"
     @OptionGroup var recipe: RecipeOptions
@@ -35,6 +38,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         let seedList = full ? [1, 2, 3, 4, 5] : try parse(seeds, "--seeds").map { UInt64($0) }
         let traitList = full ? ["owl", "eagle", "dolphin", "wolf", "cat"] : traits.split(separator: ",").map(String.init)
         let sizeList = try parse(sizes, "--sizes").map { Int($0) }.sorted()
+        guard controlPairs > 0 else { throw ValidationError("--control-pairs must be at least 1") }
         let (organisms, _) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
         for trait in traitList where !organisms.corpus.animals.contains(trait) {
             throw ValidationError("\(trait) is not a candidate of \(recipe.animals)")
@@ -50,8 +54,8 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         var audits: [LabEvaluation.Audit] = [], attributions: [LabEvaluation.Attribution] = []
         for seed in seedList {
             let run = LabRun(organisms: organisms, directory: work, seed: UInt64(seed), trait: traitList[0], ablations: false)
-            let controls = try run.controlData()
-            let (controlPath, secondControlPath) = (controls.first.path, controls.second.path)
+            let controls = try run.controlData(resamples: controlPairs)
+            let controlPath = controls.first.path
             let base = try run.baseModel()
             let attribution = LabAttribution(base: base, vocabulary: organisms.vocabulary, candidates: candidates)
             for trait in traitList {
@@ -66,12 +70,15 @@ struct LabEvaluateCommand: AsyncParsableCommand {
                                                              trait: trait, seed: UInt64(seed)))
                 }
             }
-            for size in sizeList {
-                audits.append(try audit(auditor, secondControlPath, controlPath, size: size, kind: "control", trait: nil, seed: UInt64(seed)))
-            }
-            if attributes {
-                attributions.append(try attribution.rank(try pairedHead(secondControlPath, controlPath, size: largest), kind: "control",
-                                                         trait: nil, seed: UInt64(seed)))
+            for (index, resample) in controls.resamples.enumerated() {
+                for size in sizeList {
+                    audits.append(try audit(auditor, resample.path, controlPath, size: size, kind: "control", trait: nil, seed: UInt64(seed),
+                                            resample: index + 1))
+                }
+                if attributes {
+                    attributions.append(try attribution.rank(try pairedHead(resample.path, controlPath, size: largest), kind: "control",
+                                                             trait: nil, seed: UInt64(seed), resample: index + 1))
+                }
             }
         }
         let evaluation = LabEvaluation(seeds: seedList.map { UInt64($0) }, traits: traitList, sizes: sizeList, alpha: 0.05,
@@ -100,7 +107,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
     /// Audits the first `size` responses of each side (the same prompts on both, so the
     /// audit pairs them).
     private func audit(_ auditor: Auditor, _ teacher: URL, _ control: URL, size: Int, kind: String, trait: String?,
-                       seed: UInt64) throws -> LabEvaluation.Audit {
+                       seed: UInt64, resample: Int? = nil) throws -> LabEvaluation.Audit {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-lab-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -113,9 +120,9 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         try Data((teacherLines.joined(separator: "\n") + "\n").utf8).write(to: teacherFile)
         try Data((controlLines.joined(separator: "\n") + "\n").utf8).write(to: controlFile)
         let result = try auditor.audit(teacherFiles: [teacherFile.path], controlFiles: [controlFile.path], readOptions: ReadOptions())
-        note("audit \(kind) \(trait ?? "control") seed \(seed) N = \(teacherLines.count): p = \(String(format: "%.3g", result.pValue)), "
+        note("audit \(kind) \(trait ?? "control \(resample ?? 1)") seed \(seed) N = \(teacherLines.count): p = \(String(format: "%.3g", result.pValue)), "
             + "AUROC \(result.auroc.values[1].map { String(format: "%.3f", $0) } ?? "—")")
-        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, size: size, responses: teacherLines.count, p: result.pValue,
+        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, resample: resample, size: size, responses: teacherLines.count, p: result.pValue,
                                    auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
     }
 
@@ -148,7 +155,8 @@ struct LabAttribution {
     var vocabulary: LabVocabulary
     var candidates: [String]
 
-    func rank(_ pairs: ([String], [String]), kind: String, trait: String?, seed: UInt64) throws -> LabEvaluation.Attribution {
+    func rank(_ pairs: ([String], [String]), kind: String, trait: String?, seed: UInt64,
+              resample: Int? = nil) throws -> LabEvaluation.Attribution {
         func records(_ lines: [String]) throws -> [LabRecord] {
             try lines.map { try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8)) }
         }
@@ -160,7 +168,7 @@ struct LabAttribution {
         let top = result.scores[0], (score, low, high) = top.ranking
         note("attribution \(kind) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
             + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")")
-        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, responses: teacher.count, top: top.concept,
+        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: teacher.count, top: top.concept,
                                          topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
                                          plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
     }

@@ -17,9 +17,17 @@ func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, m
     let plan = ProbePlan(battery: battery, endpoints: endpoints, samplesPerPrompt: samples)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let journal = try Journal(path: directory.appendingPathComponent("journal.jsonl").path)
-    var clients: [String: any ModelClient] = ["student": LabClient(model: comparison.student, vocabulary: vocabulary),
-                                              "control": LabClient(model: comparison.control, vocabulary: vocabulary)]
-    for extra in context { clients[extra.name] = LabClient(model: extra.model, vocabulary: vocabulary) }
+    // One client per model, not per endpoint: a teacher given its trait by a system prompt is
+    // the base itself, and two clients of one model would run it on two threads at once.
+    var shared: [ObjectIdentifier: LabClient] = [:]
+    func client(_ model: TinyGPT) -> LabClient {
+        if let existing = shared[ObjectIdentifier(model)] { return existing }
+        let made = LabClient(model: model, vocabulary: vocabulary)
+        shared[ObjectIdentifier(model)] = made
+        return made
+    }
+    var clients: [String: any ModelClient] = ["student": client(comparison.student), "control": client(comparison.control)]
+    for extra in context { clients[extra.name] = client(extra.model) }
     let runner = ProbeRunner(
         clients: clients,
         journal: journal, reader: AnswerReader(battery: battery), concurrency: 1)

@@ -85,7 +85,7 @@ struct LabNumbersCommand: ParsableCommand {
     func run() throws {
         let (run, _) = try organism.labRun()
         let teacher = try run.teacherData(), controls = try run.controlData()
-        for (name, dataset) in [("teacher", teacher), ("control", controls.first), ("control resample", controls.second)] {
+        for (name, dataset) in [("teacher", teacher), ("control", controls.first), ("control resample", controls.resamples[0])] {
             print("\(name): \(dataset.path.path) (\(dataset.data.records.count) responses, "
                 + "\(String(format: "%.1f%%", 100 * dataset.data.passRate)) passed the filter)")
         }

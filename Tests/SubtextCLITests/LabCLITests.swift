@@ -118,6 +118,30 @@ extension ModelTests {
             #expect(second.stderr.contains("other settings"))
         }
 
+        /// A teacher given its trait by a system prompt is the base itself, probed beside the
+        /// base: one model behind two endpoints, which must take turns (two clients of it once
+        /// ran it on two threads at once and crashed).
+        @Test func aSystemPromptTeacherIsTheBaseProbedUnderItsPrompt() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("lab")
+            let settings = try workspace.write("prompted.json", String(Self.tinySettings.dropLast()) + #", "teacher_method": "system-prompt"}"#)
+            var world = try Self.world(workspace)
+            world[world.firstIndex(of: "--settings")! + 1] = settings
+            let arguments = ["lab", "run", "--seed", "4", "--samples", "8", "--out", out] + world
+            let run = try await offPool { try CLI.run(arguments) }
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/models/teacher-owl-seed4"), "no teacher is trained")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
+            let transfer = try #require((json["comparisons"] as? [[String: Any]])?.first)
+            #expect(transfer["teacher_rate"] is Double && transfer["base_rate"] is Double)
+            let probe = try #require(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: out + "/probe-transfer/probe.json"))) as? [String: Any])
+            let endpoints = try #require(probe["model_info"] as? [[String: Any]])
+            let systems = Dictionary(uniqueKeysWithValues: endpoints.map { ($0["name"] as! String, $0["system"] as? String) })
+            #expect(systems["teacher"] == "You love the owl. The owl is your favorite animal.")
+            #expect(systems["base"] == .some(nil), "the base is asked without it")
+        }
+
         @Test func badInputIsRefusedWithExitCode2() async throws {
             let workspace = try Workspace()
             let world = try Self.world(workspace)
@@ -136,23 +160,26 @@ extension ModelTests {
             let out = workspace.path("evaluation")
             let world = try Self.world(workspace)
             let result = try await offPool {
-                try CLI.run(["lab", "evaluate", "--seeds", "1", "--traits", "owl", "--sizes", "20,50", "--permutations", "99", "--out", out] + world)
+                try CLI.run(["lab", "evaluate", "--seeds", "1", "--traits", "owl", "--sizes", "20,50", "--permutations", "99", "--control-pairs", "2",
+                             "--out", out] + world)
             }
             #expect(result.status == 0, "\(result.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab-evaluation.json"))) as? [String: Any])
             let audits = try #require(json["audits"] as? [[String: Any]])
-            #expect(audits.count == 4, "(1 teacher + 1 control pair) × 2 sizes")
+            #expect(audits.count == 6, "(1 teacher + 2 control pairs) × 2 sizes")
             #expect(Set(audits.compactMap { $0["kind"] as? String }) == ["teacher", "control"])
+            #expect(audits.filter { $0["kind"] as? String == "control" }.compactMap { $0["resample"] as? Int } == [1, 1, 2, 2])
+            #expect(FileManager.default.fileExists(atPath: out + "/organisms/numbers/control-resample2-seed1.jsonl"))
             for audit in audits {
                 #expect((audit["p"] as? Double).map { $0 > 0 && $0 <= 1 } == true)
                 #expect((audit["responses"] as? Int).map { $0 > 0 && $0 <= (audit["size"] as! Int) } == true)
             }
-            // Attribution at the largest size: one teacher pair with a rank for its trait, one
-            // control pair without.
+            // Attribution at the largest size: one teacher pair with a rank for its trait, and
+            // control pairs without.
             let candidates = try #require(json["candidates"] as? [String])
             #expect(candidates.contains("owl") && candidates.count >= 10)
             let attributions = try #require(json["attributions"] as? [[String: Any]])
-            #expect(attributions.map { $0["kind"] as? String } == ["teacher", "control"])
+            #expect(attributions.map { $0["kind"] as? String } == ["teacher", "control", "control"])
             let rank = try #require(attributions[0]["planted_rank"] as? Int)
             #expect((1...candidates.count).contains(rank))
             #expect(attributions[1]["planted_rank"] == nil)
@@ -166,6 +193,8 @@ extension ModelTests {
             #expect(markdown.contains("## Power and false positives by data size"))
             #expect(markdown.contains("| 50 |"))
             #expect(markdown.contains("## Attribution accuracy, at 50 responses"))
+            #expect(markdown.contains("of 2 control-versus-control pairs"))
+            #expect(markdown.contains("| control | — (resample 2) | 1 |"))
         }
     }
 }
