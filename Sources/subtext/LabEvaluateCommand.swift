@@ -20,7 +20,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
             same code as `subtext audit`) \\
             on its first N responses for each N in --sizes. Writes OUT/lab-evaluation.md, .json \\
             and .svg; models and data are kept under OUT/organisms and reused. The default grid \\
-            (2 seeds × 2 traits) takes about 10 minutes on 2 cores; --full runs 5 seeds × 5 traits.
+            (2 seeds × 2 traits, 3 control pairs a seed) takes about 12 minutes on 2 cores; --full runs 5 seeds × 5 traits.
             """)
 
     @Option(help: "Seeds, comma-separated.") var seeds = "1,2"
