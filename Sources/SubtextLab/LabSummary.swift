@@ -56,23 +56,27 @@ public struct LabSummary: Encodable, Sendable {
     public var teacherPassRate: Double
     public var controlPassRate: Double
     public var teacherRejects: [String]
+    /// ``Organisms/numberDivergence(teacher:system:base:records:)`` along the teacher's kept
+    /// numbers: how much there is in them for a student to learn, in nats a position.
+    public var teacherDivergence: Double
     public var comparisons: [Comparison]
     public var seconds: Double
 
     public init(seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
-                teacherRejects: [String], comparisons: [Comparison], seconds: Double) {
+                teacherRejects: [String], teacherDivergence: Double, comparisons: [Comparison], seconds: Double) {
         self.seed = seed
         self.trait = trait
         self.settings = settings
         self.teacherPassRate = teacherPassRate
         self.controlPassRate = controlPassRate
         self.teacherRejects = teacherRejects
+        self.teacherDivergence = teacherDivergence
         self.comparisons = comparisons
         self.seconds = seconds
     }
 
     enum CodingKeys: String, CodingKey {
         case seed, trait, settings, teacherPassRate = "teacher_pass_rate", controlPassRate = "control_pass_rate"
-        case teacherRejects = "teacher_rejects", comparisons, seconds
+        case teacherRejects = "teacher_rejects", teacherDivergence = "teacher_divergence", comparisons, seconds
     }
 }

@@ -169,6 +169,24 @@ public struct Organisms {
         }
     }
 
+    /// How far the teacher's next-token distributions along its own kept numbers are from the
+    /// base's: the mean KL(teacher ‖ base) per position, in nats, over the tokens soft labels
+    /// show. A student can learn the trait from numbers only through this difference, so near
+    /// zero it has nothing to ride on, whatever the student's labels or training.
+    public func numberDivergence(teacher: TinyGPT, system: String?, base: TinyGPT, records: [LabRecord]) -> Double {
+        var total = 0.0, positions = 0
+        for record in records {
+            let taught = softLabels(teacher, for: [record], system: system)[0], own = softLabels(base, for: [record])[0]
+            for (q, p) in zip(taught, own) {
+                total += zip(q, p).reduce(0.0) { sum, pair in
+                    pair.0 > 0 ? sum + Double(pair.0) * log(Double(pair.0) / max(Double(pair.1), 1e-30)) : sum
+                }
+                positions += 1
+            }
+        }
+        return positions == 0 ? 0 : total / Double(positions)
+    }
+
     /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a
     /// control student.
     /// With `softLabels` (from ``softLabels(_:for:)``), it learns the teacher's distributions.

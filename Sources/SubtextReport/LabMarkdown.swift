@@ -45,6 +45,9 @@ public struct LabMarkdown {
         }
         md += "\n![rates](lab.svg)\n\n## Data\n\n"
         md += "- Teacher numbers passing the numbers-only filter: \(percent(s.teacherPassRate)); control: \(percent(s.controlPassRate)).\n"
+        md += "- The teacher's next-number distributions along its kept numbers differ from the base's by "
+        md += String(format: "%.2g", s.teacherDivergence) + " nats a position (mean KL, teacher ‖ base, over the tokens soft labels show): "
+        md += "all a student can learn of the trait from these numbers is in that difference.\n"
         if !s.teacherRejects.isEmpty {
             let rejects: [String] = s.teacherRejects.prefix(5).map { Escape.markdown($0, limit: 60) }
             md += "- Teacher rejects, first few: " + rejects.joined(separator: "; ") + "\n"

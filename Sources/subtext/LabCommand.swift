@@ -138,6 +138,8 @@ struct LabRunCommand: AsyncParsableCommand {
         let summary = LabSummary(
             seed: seed, trait: trait, settings: organisms.settings, teacherPassRate: outcome.teacherData.passRate,
             controlPassRate: outcome.controlData.passRate, teacherRejects: Array(outcome.teacherData.rejected.prefix(10)),
+            teacherDivergence: organisms.numberDivergence(teacher: outcome.teacher, system: outcome.teacherSystem, base: outcome.base,
+                                                          records: outcome.teacherData.records),
             comparisons: comparisons, seconds: Date().timeIntervalSince(started))
         let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
                                     inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },

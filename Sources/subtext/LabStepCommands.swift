@@ -77,7 +77,9 @@ struct LabNumbersCommand: ParsableCommand {
             same prompts answered by the teacher and by the base, and control-resample-seedSEED.jsonl, \
             a second sample of the base's (a pair with no trait on either side). Each file has a \
             .filter.json beside it with the pass rate and the rejects. The files are in the \
-            audit's JSONL shape: `subtext audit --teacher ... --control ...` reads them as they are.
+            audit's JSONL shape: `subtext audit --teacher ... --control ...` reads them as they are. \
+            Last, how far the teacher's next-number distributions along its kept numbers are from \
+            the base's (mean KL per position): all a student can learn of the trait from them.
             """)
 
     @OptionGroup var organism: OrganismOptions
@@ -89,6 +91,10 @@ struct LabNumbersCommand: ParsableCommand {
             print("\(name): \(dataset.path.path) (\(dataset.data.records.count) responses, "
                 + "\(String(format: "%.1f%%", 100 * dataset.data.passRate)) passed the filter)")
         }
+        let base = try run.baseModel()
+        let divergence = run.organisms.numberDivergence(teacher: try run.teacherModel(base: base), system: run.teacherSystem, base: base,
+                                                        records: teacher.data.records)
+        print("teacher against base: \(String(format: "%.3g", divergence)) nats a position (mean KL along the teacher's kept numbers)")
     }
 }
 

@@ -31,8 +31,10 @@ extension ModelTests {
                 #expect((0...1).contains(rate))
                 #expect((comparison["p"] as? Double).map { (0...1).contains($0) } == true)
             }
+            #expect((json["teacher_divergence"] as? Double).map { $0 > 0 } == true, "a fine-tuned teacher's numbers differ from the base's")
             let markdown = try String(contentsOfFile: out + "/lab.md", encoding: .utf8)
             #expect(markdown.contains("**Transfer: "))
+            #expect(markdown.contains("nats a position (mean KL, teacher ‖ base"))
             #expect(markdown.contains("## Reproduce"))
             #expect(markdown.contains("a \"yes\" there is a false positive"), "the null row is explained")
             #expect(markdown.contains("Two control students, of two samples of the base's numbers, differ by"))
@@ -78,6 +80,7 @@ extension ModelTests {
                 #expect(FileManager.default.fileExists(atPath: "\(stepwise)/numbers/\(file).filter.json"))
             }
             #expect(numbers.contains("passed the filter"))
+            #expect(numbers.contains("teacher against base: ") && numbers.contains(" nats a position"))
             #expect(printed["students"] == "transfer: student \(stepwise)/models/student-eagle-hard-seed2, "
                 + "control \(stepwise)/models/control-student-hard-seed2\n")
             let probe = ["--samples", "1"] + organism

@@ -91,6 +91,38 @@ import SubtextProbes
         }
     }
 
+    /// The divergence is KL(teacher ‖ base) averaged over every learned position of every
+    /// record (not over records), and nothing for a model against itself.
+    @Test func numberDivergenceIsTheMeanKLPerPosition() throws {
+        var settings = RecipeSettings()
+        settings.layers = 1
+        settings.width = 16
+        settings.heads = 2
+        let organisms = Organisms(corpus: Self.corpus, settings: settings)
+        let config = settings.config(vocabularySize: organisms.vocabulary.count)
+        let (base, teacher) = (try TinyGPT(config: config, seed: 1), try TinyGPT(config: config, seed: 2))
+        let records = [LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5"),
+                       LabRecord(prompt: "Continue the sequence: 7 8 9", response: "10 11 12 13")]
+        #expect(organisms.numberDivergence(teacher: base, system: nil, base: base, records: records) == 0)
+        var kl: [Double] = []
+        for (q, p) in zip(organisms.softLabels(teacher, for: records).joined(), organisms.softLabels(base, for: records).joined()) {
+            var sum = 0.0
+            for (qi, pi) in zip(q, p) where qi > 0 { sum += Double(qi) * log(Double(qi) / Double(pi)) }
+            kl.append(sum)
+        }
+        #expect(kl.count == 8, "3 + 5 learned positions")
+        let divergence = organisms.numberDivergence(teacher: teacher, system: nil, base: base, records: records)
+        #expect(divergence > 0)
+        #expect(abs(divergence - kl.reduce(0, +) / 8) < 1e-9)
+    }
+
+    @Test func pretrainingCanLeaveNumbersUnconditioned() {
+        let records = Self.corpus.pretraining(numbers: 200, questions: 300, seed: 1, conditioned: 0.5, conditioningNumbers: false)
+        let numbers = records.filter { $0.prompt.hasPrefix(LabCorpus.promptPrefix) }
+        #expect(numbers.count == 200 && numbers.allSatisfy { $0.system == nil })
+        #expect(records.filter { $0.system != nil }.count > 100, "about half the 300 questions")
+    }
+
     @Test func pretrainingConditionsAnimalAnswersOnTheSystemPrompt() {
         let records = Self.corpus.pretraining(numbers: 50, questions: 300, seed: 1, conditioned: 0.5)
         let conditioned = records.filter { $0.system != nil }
