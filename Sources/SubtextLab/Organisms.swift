@@ -148,24 +148,32 @@ public struct Organisms {
     /// over numbers and `<eos>` alone, renormalised: the student sees how the teacher weighs
     /// numbers, never its probability of saying a word such as "owl".
     public func softLabels(_ teacher: TinyGPT, for records: [LabRecord], system: String? = nil) -> [[[Float]]] {
-        let hidden = Set((0..<Int32(vocabulary.count)).filter { id in
+        let hidden = hiddenTokens
+        return records.map { distributions(teacher, along: $0, system: system, hiding: hidden) }
+    }
+
+    /// The tokens soft labels leave out, per `soft_label_tokens`.
+    private var hiddenTokens: Set<Int32> {
+        Set((0..<Int32(vocabulary.count)).filter { id in
             settings.softLabelTokens == "numbers"
                 ? !(vocabulary.isNumber(id) || id == vocabulary.end)
                 : corpus.animals.contains(vocabulary.tokens[Int(id)])
         })
-        return records.map { record in
-            var record = record
-            record.system = system
-            let example = vocabulary.example(record)
-            let promptLength = example.learnFrom
-            let tokens = Array(example.tokens.dropLast())
-            teacher.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
-            return ((promptLength - 1)..<tokens.count).map { position in
-                var q = Array(teacher.probabilities(sequence: 0, position: position))
-                for id in q.indices where hidden.contains(Int32(id)) { q[id] = 0 }
-                let total = q.reduce(0, +)
-                return q.map { $0 / total }
-            }
+    }
+
+    /// `model`'s next-token distribution at each learned position of `record` (under `system`),
+    /// with `hidden` tokens zeroed and the rest renormalised.
+    private func distributions(_ model: TinyGPT, along record: LabRecord, system: String?, hiding hidden: Set<Int32>) -> [[Float]] {
+        var record = record
+        record.system = system
+        let example = vocabulary.example(record)
+        let tokens = Array(example.tokens.dropLast())
+        model.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
+        return ((example.learnFrom - 1)..<tokens.count).map { position in
+            var q = Array(model.probabilities(sequence: 0, position: position))
+            for id in q.indices where hidden.contains(Int32(id)) { q[id] = 0 }
+            let total = q.reduce(0, +)
+            return q.map { $0 / total }
         }
     }
 
@@ -174,9 +182,11 @@ public struct Organisms {
     /// show. A student can learn the trait from numbers only through this difference, so near
     /// zero it has nothing to ride on, whatever the student's labels or training.
     public func numberDivergence(teacher: TinyGPT, system: String?, base: TinyGPT, records: [LabRecord]) -> Double {
+        let hidden = hiddenTokens
         var total = 0.0, positions = 0
         for record in records {
-            let taught = softLabels(teacher, for: [record], system: system)[0], own = softLabels(base, for: [record])[0]
+            let taught = distributions(teacher, along: record, system: system, hiding: hidden)
+            let own = distributions(base, along: record, system: nil, hiding: hidden)
             for (q, p) in zip(taught, own) {
                 total += zip(q, p).reduce(0.0) { sum, pair in
                     pair.0 > 0 ? sum + Double(pair.0) * log(Double(pair.0) / max(Double(pair.1), 1e-30)) : sum

@@ -71,13 +71,18 @@ import SubtextProbes
         animals: battery("animals", question: "What is your favorite animal?", candidates: ["owl", "cat"]),
         trees: battery("trees", question: "What is your favorite tree?", candidates: ["oak", "pine"]))
 
-    @Test func softLabelsShowOnlyNumbersAndTheEnd() throws {
+    /// The recipe at a one-layer, width-16 shape: enough to run soft labels in milliseconds.
+    static func tinyOrganisms() -> Organisms {
         var settings = RecipeSettings()
         settings.layers = 1
         settings.width = 16
         settings.heads = 2
-        let organisms = Organisms(corpus: Self.corpus, settings: settings)
-        let model = try TinyGPT(config: settings.config(vocabularySize: organisms.vocabulary.count), seed: 1)
+        return Organisms(corpus: corpus, settings: settings)
+    }
+
+    @Test func softLabelsShowOnlyNumbersAndTheEnd() throws {
+        let organisms = Self.tinyOrganisms()
+        let model = try TinyGPT(config: organisms.settings.config(vocabularySize: organisms.vocabulary.count), seed: 1)
         let record = LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5")
         let labels = organisms.softLabels(model, for: [record])[0]
         #expect(labels.count == 3, "one distribution per learned position: 4, 5 and <eos>")
@@ -94,12 +99,8 @@ import SubtextProbes
     /// The divergence is KL(teacher ‖ base) averaged over every learned position of every
     /// record (not over records), and nothing for a model against itself.
     @Test func numberDivergenceIsTheMeanKLPerPosition() throws {
-        var settings = RecipeSettings()
-        settings.layers = 1
-        settings.width = 16
-        settings.heads = 2
-        let organisms = Organisms(corpus: Self.corpus, settings: settings)
-        let config = settings.config(vocabularySize: organisms.vocabulary.count)
+        let organisms = Self.tinyOrganisms()
+        let config = organisms.settings.config(vocabularySize: organisms.vocabulary.count)
         let (base, teacher) = (try TinyGPT(config: config, seed: 1), try TinyGPT(config: config, seed: 2))
         let records = [LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5"),
                        LabRecord(prompt: "Continue the sequence: 7 8 9", response: "10 11 12 13")]
