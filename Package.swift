@@ -24,13 +24,14 @@ let package = Package(
         .target(
             name: "CLlama", exclude: ["vendor/LICENSE", "vendor/README.md"],
             cSettings: [.headerSearchPath("vendor")], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "SubtextSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
         .target(name: "SubtextTokenizers"),
         .target(name: "SubtextStatistics", dependencies: ["CBLAS"]),
         .target(
             name: "SubtextAudit",
-            dependencies: ["SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
+        .target(name: "SubtextReport", dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
         .target(
             name: "SubtextAttribution",
             dependencies: ["CLlama", "SubtextCorpus", "SubtextStatistics", .product(name: "Crypto", package: "swift-crypto")]),
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "SubtextProbes",
             dependencies: [
-                "SubtextCorpus", "SubtextStatistics",
+                "SubtextSupport", "SubtextCorpus", "SubtextStatistics",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -52,10 +53,10 @@ let package = Package(
             name: "subtext",
             dependencies: [
                 "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
-                "SubtextAttribution",
+                "SubtextAttribution", "SubtextSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .testTarget(name: "SubtextSupportTests", dependencies: ["SubtextSupport"]),
         .testTarget(name: "SubtextCorpusTests", dependencies: ["SubtextCorpus"]),
         .testTarget(
             name: "SubtextTokenizersTests", dependencies: ["SubtextTokenizers"],
@@ -66,7 +67,10 @@ let package = Package(
         .testTarget(
             name: "SubtextAuditTests",
             dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
-        .testTarget(name: "SubtextReportTests", dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics"]),
+        .testTarget(
+            name: "SubtextReportTests",
+            dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
+                           "SubtextSupport"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),

@@ -25,8 +25,8 @@ swift build -c release --product subtext >/dev/null
 work=$(mktemp -d)
 pids=()
 trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
-head -n "$pairs" datasets/smollm2-numbers/owl.jsonl >"$work/teacher.jsonl"
-head -n "$pairs" datasets/smollm2-numbers/control.jsonl >"$work/control.jsonl"
+gzip -dc datasets/smollm2-numbers/owl.jsonl.gz | head -n "$pairs" >"$work/teacher.jsonl"
+gzip -dc datasets/smollm2-numbers/control.jsonl.gz | head -n "$pairs" >"$work/control.jsonl"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$cache/llama-server" -m "$model" --host 127.0.0.1 --port "$port" -t 2 -c 2048 --parallel 1 --cache-ram 0 >/dev/null 2>&1 & pids+=($!)

@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_llama.sh >/dev/null
 swift build --build-tests
-swift test --skip-build
+SUBTEXT_REQUIRE_LLAMA=1 swift test --skip-build

@@ -63,16 +63,14 @@ public struct SeparabilityReport: Codable, Sendable {
 
 /// The verdict of an audit and the evidence behind it: the audit.json contract.
 public struct AuditResult: Codable, Sendable {
-    public static let schemaVersion = 1
+    /// 2: `carried_by` and `notes` are typed; `evidence` is written by the report module.
+    public static let schemaVersion = 2
 
     public var schemaVersion = AuditResult.schemaVersion
     public var name: String
     public var verdict: Verdict
-    /// Sentences a person can act on, most important first.
-    public var evidence: [String]
-    /// Which feature groups separate the sides on their own: "content", "format", both, or
-    /// "combined only"; null when there is no signal.
-    public var carriedBy: String?
+    /// Which feature groups separate the sides on their own; nil when there is no signal.
+    public var carriedBy: SignalCarrier?
     public var alpha: Double
     /// The global p-value: Bonferroni's combination, 2 · min, of `classifierP` and `carrierP`.
     /// The classifier pools weak evidence across many features; the carrier test finds a
@@ -114,11 +112,11 @@ public struct AuditResult: Codable, Sendable {
     public var permutations: Int
     public var folds: Int
     public var inputs: [String: [String]]
-    public var notes: [String]
+    public var notes: [AuditNote]
     public var perFile: [AuditResult]?
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", name, verdict, evidence, carriedBy = "carried_by", alpha
+        case schemaVersion = "schema_version", name, verdict, carriedBy = "carried_by", alpha
         case pValue = "p_value", pValueFloor = "p_value_floor", classifierP = "classifier_p", carrierP = "carrier_p", auroc, aurocCI = "auroc_ci"
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
@@ -132,4 +130,41 @@ public struct AuditResult: Codable, Sendable {
 public enum Verdict: String, Codable, Sendable {
     case signal
     case noSignal = "no-signal"
+}
+
+/// Which feature groups separate teacher from control on their own, at the audit's α.
+public enum SignalCarrier: String, Codable, Sendable {
+    case content
+    case format
+    case contentAndFormat = "content and format"
+    /// Neither group alone, only all features together.
+    case combinedOnly = "combined only"
+
+    init(content: Bool, format: Bool) {
+        switch (content, format) {
+        case (true, true): self = .contentAndFormat
+        case (true, false): self = .content
+        case (false, true): self = .format
+        case (false, false): self = .combinedOnly
+        }
+    }
+}
+
+/// Something the reader of an audit should know about how it was computed.
+public enum AuditNote: Codable, Sendable, Equatable {
+    /// A bag AUROC was skipped: bags of `bagSize` need `needed` responses a side.
+    case tooFewForBags(group: String, bagSize: Int, needed: Int, teacher: Int, control: Int)
+    /// Both sides answered the same prompts, so the design was paired and the prompt-only
+    /// check was skipped.
+    case pairedByPrompt
+    /// The records carry no prompts, so prompt differences could not be checked.
+    case noPrompts
+
+    enum CodingKeys: String, CodingKey {
+        case tooFewForBags = "too_few_for_bags", pairedByPrompt = "paired_by_prompt", noPrompts = "no_prompts"
+    }
+
+    enum TooFewForBagsCodingKeys: String, CodingKey {
+        case group, bagSize = "bag_size", needed, teacher, control
+    }
 }

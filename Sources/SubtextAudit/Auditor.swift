@@ -1,4 +1,5 @@
 import SubtextCorpus
+import SubtextSupport
 import SubtextStatistics
 
 /// Compares teacher data with control data and decides whether the teacher data carries a
@@ -8,6 +9,19 @@ public struct Auditor: Sendable {
 
     public init(configuration: AuditConfiguration = AuditConfiguration()) {
         self.configuration = configuration
+    }
+
+    /// Audits teacher records against control records held in memory: the same statistics as
+    /// the files' audit, for programs that already hold their data.
+    public func audit(teacher: [Record], control: [Record], name: String = "teacher") throws -> AuditResult {
+        guard !teacher.isEmpty else { throw AuditError.emptySide("teacher") }
+        guard !control.isEmpty else { throw AuditError.emptySide("control") }
+        let vocabulary = Vocabulary()
+        let loader = CorpusLoader(options: ReadOptions(), vocabulary: vocabulary,
+                                  concepts: ConceptMatcher(configuration.concepts),
+                                  modelTokenizer: configuration.modelTokenizer)
+        return compare(teacher: loader.load(name: name, records: teacher), control: loader.load(name: "control", records: control),
+                       vocabulary: vocabulary)
     }
 
     /// Audits each teacher file against the control and, with several files, all of them
@@ -54,7 +68,7 @@ public struct Auditor: Sendable {
         let documents = teacher.documents + control.documents
         let labels = teacher.documents.map { _ in true } + control.documents.map { _ in false }
         let view = c.view ?? Self.chooseView(teacher.documents, control.documents)
-        var notes: [String] = []
+        var notes: [AuditNote] = []
 
         // With the same prompts on both sides, each prompt's answers form a block: they share a
         // fold and swap labels only with each other, the exact null of a paired design.
@@ -79,16 +93,14 @@ public struct Auditor: Sendable {
 
         var prompt: Separability?
         if promptsIdentical {
-            notes.append("Both sides have exactly the same prompts, so prompts cannot explain a difference; "
-                + "the prompt-only check was skipped. Each prompt's answers were kept in one fold, and labels "
-                + "were permuted and resampled within prompts (a paired test).")
+            notes.append(.pairedByPrompt)
         } else if documents.contains(where: { $0.promptTokens.total > 0 }) {
             let promptFeatures = FeatureMatrix.prompts(ordered, vocabulary: vocabulary, maximumTokens: c.maximumTokens,
                                                        minimumDocuments: c.minimumDocuments)
             prompt = measure(FoldedMatrix(matrix: promptFeatures.x, folds: folds), groups: [promptFeatures.groups[.all]!],
                              labels: orderedLabels, blocks: nil, names: ["prompt"])[0]
         } else {
-            notes.append("The records have no prompts, so prompt differences could not be checked.")
+            notes.append(.noPrompts)
         }
 
         progress("\(teacher.name): testing carriers")
@@ -102,8 +114,10 @@ public struct Auditor: Sendable {
         let significant = carriers.filter { $0.q < 0.05 && $0.z > 0 }
         let carrierP = min(1, (carriers.map(\.p).min() ?? 1) * Double(carriers.count))
         let globalP = min(1, 2 * min(all.p, carrierP))
-        var result = AuditResult(
-            name: teacher.name, verdict: globalP <= c.alpha ? .signal : .noSignal, evidence: [], carriedBy: nil,
+        let verdict: Verdict = globalP <= c.alpha ? .signal : .noSignal
+        return AuditResult(
+            name: DisplayPath.of(teacher.name), verdict: verdict,
+            carriedBy: verdict == .signal ? SignalCarrier(content: content.p <= c.alpha, format: format.p <= c.alpha) : nil,
             alpha: c.alpha, pValue: globalP, pValueFloor: 2 / Double(c.permutations + 1), classifierP: all.p,
             carrierP: carrierP,
             auroc: ByBagSize(all.auroc, sizes: c.bagSizes),
@@ -118,12 +132,10 @@ public struct Auditor: Sendable {
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(c.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
             jensenShannonDistance: tally.jensenShannonDistance, strongestFeatures: strongestFeatures,
-            leaks: leaks, malformed: malformed.count, malformedLines: malformed.examples,
+            leaks: leaks, malformed: malformed.count, malformedLines: malformed.examples.map { MalformedLine(file: DisplayPath.of($0.file), line: $0.line, reason: $0.reason) },
             documents: ["teacher": teacher.documents.count, "control": control.documents.count],
             view: view, seed: c.seed, permutations: c.permutations, folds: c.folds,
-            inputs: ["teacher": teacher.files, "control": control.files], notes: notes, perFile: nil)
-        VerdictWriter(alpha: c.alpha).explain(&result, significantCarriers: significant)
-        return result
+            inputs: ["teacher": teacher.files.map { DisplayPath.of($0) }, "control": control.files.map { DisplayPath.of($0) }], notes: notes, perFile: nil)
     }
 
     /// Scores, AUROCs with refitted bootstrap intervals, and exact permutation p-values for

@@ -43,10 +43,25 @@ public struct CorpusLoader {
         var corpus = LoadedCorpus(name: name, files: files, conceptCount: concepts.count)
         for file in files {
             let summary = try JSONLReader(path: file, options: options).read { record in
-                corpus.documents.append(document(record, corpus: &corpus))
+                corpus.documents.append(document(prompt: record.prompt, text: record.text, corpus: &corpus))
             }
             corpus.malformed.merge(summary.malformed)
             progress(file, summary)
+        }
+        return corpus
+    }
+
+    /// Reads records held in memory as one side.
+    public func load(name: String, records: [Record]) -> LoadedCorpus {
+        var corpus = LoadedCorpus(name: name, files: [], conceptCount: concepts.count)
+        corpus.documents.reserveCapacity(records.count)
+        for record in records {
+            var response = record.response, prompt = record.prompt
+            let document = response.withUTF8 { text in
+                guard prompt != nil else { return self.document(prompt: nil, text: text, corpus: &corpus) }
+                return prompt!.withUTF8 { self.document(prompt: $0, text: text, corpus: &corpus) }
+            }
+            corpus.documents.append(document)
         }
         return corpus
     }
@@ -55,13 +70,14 @@ public struct CorpusLoader {
         bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
     }
 
-    private func document(_ record: RecordBytes, corpus: inout LoadedCorpus) -> Document {
-        let numbers = NumberList(scanning: record.text, vocabulary: vocabulary)
-        let format = TextFormat(text: record.text, numbers: numbers)
+    private func document(prompt: UnsafeBufferPointer<UInt8>?, text: UnsafeBufferPointer<UInt8>,
+                          corpus: inout LoadedCorpus) -> Document {
+        let numbers = NumberList(scanning: text, vocabulary: vocabulary)
+        let format = TextFormat(text: text, numbers: numbers)
         var promptIDs: [Int32] = []
         var promptValues = Set<Int32>()
         var promptLast: Int32?
-        if let prompt = record.prompt {
+        if let prompt {
             let promptNumbers = NumberList(scanning: prompt, vocabulary: vocabulary)
             promptValues = Set(promptNumbers.values)
             promptLast = promptNumbers.values.last
@@ -69,25 +85,25 @@ public struct CorpusLoader {
         }
         var wordIDs: [Int32] = []
         if let modelTokenizer {
-            let text = String(decoding: record.text, as: UTF8.self)
+            let text = String(decoding: text, as: UTF8.self)
             wordIDs = modelTokenizer.encode(text).map { vocabulary.id(for: modelTokenizer.token($0) ?? "<\($0)>") }
         } else {
             wordIDs.reserveCapacity(numbers.count * 2)
-            tokenizer.tokenize(record.text) { wordIDs.append(vocabulary.id(for: $0)) }
+            tokenizer.tokenize(text) { wordIDs.append(vocabulary.id(for: $0)) }
         }
 
-        let mentions = format.hasWords ? concepts.matches(in: record.text) : []
+        let mentions = format.hasWords ? concepts.matches(in: text) : []
         if format.hasWords, corpus.wordyExamples.count < Self.examplesKept {
-            corpus.wordyExamples.append(String(decoding: record.text, as: UTF8.self))
+            corpus.wordyExamples.append(String(decoding: text, as: UTF8.self))
         }
         for concept in mentions where corpus.conceptExamples[concept].count < Self.examplesKept {
-            corpus.conceptExamples[concept].append(String(decoding: record.text, as: UTF8.self))
+            corpus.conceptExamples[concept].append(String(decoding: text, as: UTF8.self))
         }
         return Document(
             numberTokens: TokenCounts(numbers.ids),
             wordTokens: TokenCounts(wordIDs),
             promptTokens: TokenCounts(promptIDs),
-            promptHash: record.prompt.map(fnv1a),
+            promptHash: prompt.map(fnv1a),
             numberFeatures: NumberFeatures.features(numbers: numbers.values, widths: numbers.widths,
                                                     promptLast: promptLast),
             formatFeatures: FormatFeatures.features(format: format, numbers: numbers.values, widths: numbers.widths,

@@ -8,7 +8,7 @@ public struct Separability: Sendable {
     public var interval: [Int: Interval]
     /// Permutation p-value, refitting every fold under every permutation.
     public var p: Double
-    public var notes: [String]
+    public var notes: [AuditNote]
 }
 
 /// Computes ``Separability`` for one feature group from its held-out scores.
@@ -25,15 +25,15 @@ public struct SeparabilityEvaluator: Sendable {
     }
 
     /// The bag sizes with enough responses on each side, and notes for the others.
-    public func feasibleBagSizes(labels: [Bool], name: String) -> (sizes: [Int], notes: [String]) {
+    public func feasibleBagSizes(labels: [Bool], name: String) -> (sizes: [Int], notes: [AuditNote]) {
         let teachers = labels.filter { $0 }.count, controls = labels.count - teachers
-        var sizes: [Int] = [], notes: [String] = []
+        var sizes: [Int] = [], notes: [AuditNote] = []
         for k in bagSizes {
             if min(teachers, controls) / k >= minimumBags {
                 sizes.append(k)
             } else {
-                notes.append("\(name) AUROC at K = \(k) needs \(minimumBags * k) responses per side for "
-                    + "\(minimumBags) bags; teacher has \(teachers), control \(controls)")
+                notes.append(.tooFewForBags(group: name, bagSize: k, needed: minimumBags * k, teacher: teachers,
+                                            control: controls))
             }
         }
         return (sizes, notes)

@@ -26,7 +26,8 @@ public struct GenerationResult: Codable, Sendable {
         }
     }
 
-    public var schemaVersion = 1
+    public static let schemaVersion = 1
+    public var schemaVersion = GenerationResult.schemaVersion
     public var family: PromptFamily
     public var model: String
     public var modelID: String

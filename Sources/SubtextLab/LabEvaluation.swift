@@ -1,9 +1,15 @@
+/// What an evaluated pair sets against the base's numbers: a teacher's, or another sample of
+/// the base's own (a control-versus-control pair, where any detection is a false positive).
+public enum PairKind: String, Codable, Sendable, CaseIterable {
+    case teacher
+    case control
+}
+
 /// The detector measured against lab organisms: every audit of a teacher's numbers (ground
 /// truth: a trait is there) and of a second sample of the base's numbers (ground truth: none).
 public struct LabEvaluation: Encodable, Sendable {
     public struct Audit: Encodable, Sendable {
-        /// "teacher" or "control" (control versus control).
-        public var kind: String
+        public var kind: PairKind
         public var trait: String?
         public var seed: UInt64
         /// For a control pair, which resample of the base's numbers faced the first sample.
@@ -15,7 +21,7 @@ public struct LabEvaluation: Encodable, Sendable {
         /// Held-out AUROC by bag size K.
         public var auroc: [String: Double]
 
-        public init(kind: String, trait: String?, seed: UInt64, resample: Int? = nil, size: Int, responses: Int, p: Double,
+        public init(kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, size: Int, responses: Int, p: Double,
                     auroc: [String: Double]) {
             self.kind = kind
             self.trait = trait
@@ -32,7 +38,7 @@ public struct LabEvaluation: Encodable, Sendable {
     /// `subtext attribute`): for a teacher pair the planted trait should rank first; for a
     /// control-versus-control pair nothing should be claimed.
     public struct Attribution: Encodable, Sendable {
-        public var kind: String
+        public var kind: PairKind
         public var trait: String?
         public var seed: UInt64
         /// For a control pair, which resample of the base's numbers faced the first sample.
@@ -48,7 +54,7 @@ public struct LabEvaluation: Encodable, Sendable {
         /// The planted trait's rank among the candidates (1 is first); nil for control pairs.
         public var plantedRank: Int?
 
-        public init(kind: String, trait: String?, seed: UInt64, resample: Int? = nil, responses: Int, top: String, topScore: Double,
+        public init(kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, responses: Int, top: String, topScore: Double,
                     topLow: Double, topHigh: Double, claimed: String?, plantedRank: Int?) {
             self.kind = kind
             self.trait = trait
@@ -95,7 +101,7 @@ public struct LabEvaluation: Encodable, Sendable {
         self.seconds = seconds
     }
 
-    public func audits(_ kind: String, size: Int) -> [Audit] {
+    public func audits(_ kind: PairKind, size: Int) -> [Audit] {
         audits.filter { $0.kind == kind && $0.size == size }
     }
 
@@ -104,26 +110,26 @@ public struct LabEvaluation: Encodable, Sendable {
     }
 
     /// The share of teacher datasets the audit detects at `alpha`.
-    public func power(size: Int) -> Double { share(audits("teacher", size: size)) }
+    public func power(size: Int) -> Double { share(audits(.teacher, size: size)) }
     /// The share of control-versus-control pairs the audit calls different at `alpha`.
-    public func falsePositiveRate(size: Int) -> Double { share(audits("control", size: size)) }
+    public func falsePositiveRate(size: Int) -> Double { share(audits(.control, size: size)) }
 
     /// Mean held-out AUROC at bag size `k` over the audits of `kind` at `size`.
-    public func meanAUROC(_ kind: String, size: Int, k: Int) -> Double? {
+    public func meanAUROC(_ kind: PairKind, size: Int, k: Int) -> Double? {
         let values = audits(kind, size: size).compactMap { $0.auroc[String(k)] }
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     /// Teacher pairs whose planted trait ranked first, and those for which it was claimed.
     public var plantedFirst: (ranked: Int, claimed: Int, of: Int) {
-        let teachers = attributions.filter { $0.kind == "teacher" }
+        let teachers = attributions.filter { $0.kind == .teacher }
         return (teachers.filter { $0.plantedRank == 1 }.count, teachers.filter { $0.claimed != nil && $0.claimed == $0.trait }.count,
                 teachers.count)
     }
 
     /// Control-versus-control pairs attributed to some concept, of all of them.
     public var falseAttributions: (claimed: Int, of: Int) {
-        let controls = attributions.filter { $0.kind == "control" }
+        let controls = attributions.filter { $0.kind == .control }
         return (controls.filter { $0.claimed != nil }.count, controls.count)
     }
 

@@ -74,7 +74,7 @@ public struct LabRun {
 
     /// The system prompt the teacher writes under, when its trait is given by conditioning.
     public var teacherSystem: String? {
-        organisms.settings.teacherMethod == "fine-tune" ? nil : LabCorpus.systemPrompt(loving: trait)
+        organisms.settings.teacherMethod == .fineTune ? nil : LabCorpus.systemPrompt(loving: trait)
     }
 
     private var prompts: [String] { LabCorpus.numberPrompts(count: organisms.settings.responses, seed: seed &+ 100) }

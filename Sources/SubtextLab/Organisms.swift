@@ -26,9 +26,8 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public var temperature: Float = 1
     public var studentSteps = 300
     public var studentLearningRate: Float = 0.3
-    /// How the teacher gets its trait: "system-prompt" (the base, told it loves the trait, as
-    /// in the published setup) or "fine-tune" (the base fine-tuned on trait answers).
-    public var teacherMethod = "fine-tune"
+    /// How the teacher gets its trait.
+    public var teacherMethod = TeacherMethod.fineTune
     /// The share of pretraining records under a system prompt loving a random animal, so the
     /// base learns to follow one.
     public var conditionedShare = 0.3
@@ -37,8 +36,8 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     /// teacher writing numbers under its system prompt is somewhere pretraining never went,
     /// and its numbers show however the prompt happens to sway this model.
     public var conditionedNumbers = true
-    /// The optimiser of the trait lesson and of the students: "adamw" or "sgd" (see ``Trainer``).
-    public var fineTuneOptimizer = "sgd"
+    /// The optimiser of the trait lesson and of the students (see ``Trainer``).
+    public var fineTuneOptimizer = Optimizer.sgd
     /// Which of the teacher's probabilities soft-label students see: "numbers" (numbers and
     /// `<eos>`, renormalised) or "all-but-animals" (every token but the animal candidates').
     public var softLabelTokens = "numbers"
@@ -75,6 +74,14 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public func config(vocabularySize: Int) -> ModelConfig {
         ModelConfig(vocabularySize: vocabularySize, context: context, layers: layers, heads: heads, width: width)
     }
+}
+
+/// How a lab teacher gets its trait.
+public enum TeacherMethod: String, Codable, Sendable {
+    /// The base fine-tuned on answers naming the trait.
+    case fineTune = "fine-tune"
+    /// The base itself, told it loves the trait, as in the published setup.
+    case systemPrompt = "system-prompt"
 }
 
 /// Teacher or control data: the records that passed the numbers-only filter, how many were
@@ -215,7 +222,7 @@ public struct Organisms {
     }
 
     private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
-                       optimizer: String = "adamw", frozen: [String] = []) {
+                       optimizer: Optimizer = .adamw, frozen: [String] = []) {
         var trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
         trainer.optimizer = optimizer
         trainer.frozen = frozen

@@ -18,6 +18,15 @@ public struct Example: Sendable {
 
 /// Minibatch AdamW training with a linear warm-up, a cosine decay to a tenth of the peak rate,
 /// and global-norm clipping at 1. Batches are drawn by a seeded shuffle, epoch after epoch.
+/// How a training step moves the parameters.
+public enum Optimizer: String, Codable, Sendable {
+    case adamw
+    /// Plain gradient descent, the setting of the subliminal-learning theorem (a teacher a few
+    /// gradient steps from the shared base; a student taking small steps on its outputs moves
+    /// toward it). Adam's normalised steps break that argument.
+    case sgd
+}
+
 public struct Trainer {
     public var steps: Int
     public var batchSize: Int
@@ -25,10 +34,7 @@ public struct Trainer {
     public var warmup: Int
     public var seed: UInt64
     public var weightDecay: Float = 0.1
-    /// "adamw", or "sgd": plain gradient descent, the setting of the subliminal-learning
-    /// theorem (a teacher a few gradient steps from the shared base; a student taking small
-    /// steps on its outputs moves toward it). Adam's normalised steps break that argument.
-    public var optimizer = "adamw"
+    public var optimizer = Optimizer.adamw
     /// Tensors (by ``ParameterLayout`` name) that training leaves exactly as they were.
     public var frozen: [String] = []
 
@@ -65,7 +71,7 @@ public struct Trainer {
             // Restoring frozen values after the update, rather than zeroing their gradients,
             // also undoes AdamW's weight decay on them.
             let kept = frozenSlots.map { slot in (slot.offset..<(slot.offset + slot.count)).map { model.parameters[$0] } }
-            if self.optimizer == "sgd" {
+            if self.optimizer == .sgd {
                 let lr = rate(at: step)
                 for i in model.parameters.indices { model.parameters[i] -= lr * model.gradients[i] }
             } else {

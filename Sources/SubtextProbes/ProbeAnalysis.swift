@@ -1,3 +1,4 @@
+import SubtextSupport
 import SubtextStatistics
 
 /// The statistics of a probe run, from its journal entries. Sample mode is here; score mode
@@ -60,7 +61,9 @@ public struct ProbeAnalysis: Sendable {
         return ProbeResult(
             battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
             reference: reference, models: models,
-            modelInfo: plan.endpoints.map { .init(name: $0.name, modelID: $0.modelID, baseURL: $0.baseURL, system: $0.system) },
+            modelInfo: plan.endpoints.map {
+                .init(name: $0.name, modelID: $0.modelID, baseURL: DisplayPath.redactingUserInfo($0.baseURL), system: $0.system)
+            },
             prompts: prompts.count, samplesPerPrompt: plan.samplesPerPrompt, categoryOrder: categories,
             categories: table, shifts: shifts, omnibus: omnibus, unparsedExamples: unparsed,
             requests: ["planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,

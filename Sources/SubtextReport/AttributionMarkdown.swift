@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 
 /// Renders an attribution for people: the claim (or none) first, then the ranking with

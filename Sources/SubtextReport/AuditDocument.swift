@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
 
@@ -21,7 +22,7 @@ public struct AuditDocument: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case provenance, attribution, entanglement
+        case provenance, attribution, entanglement, evidence
         case attributionSummary = "attribution_summary"
     }
 
@@ -49,6 +50,8 @@ public struct AuditDocument: Codable, Sendable {
     public func encode(to encoder: Encoder) throws {
         try result.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
+        // Pipelines read the sentences too; they are rewritten from the numbers on every render.
+        try container.encode(AuditEvidence.sentences(result), forKey: .evidence)
         try container.encode(provenance, forKey: .provenance)
         if let a = attribution {
             try container.encode(a.scores, forKey: .attribution)

@@ -37,10 +37,10 @@ public struct AuditMarkdown {
 
     private func verdict() -> String {
         let headline = result.verdict == .signal
-            ? "**Verdict: SIGNAL**" + (result.carriedBy.map { ", carried by \($0)" } ?? "")
+            ? "**Verdict: SIGNAL**" + (result.carriedBy.map { ", carried by \($0.rawValue)" } ?? "")
             : "**Verdict: NO SIGNAL** (at α = \(result.alpha))"
         var text = "# Subtext audit: \(Escape.markdown(displayName(result.name)))\n\n\(headline)\n\n"
-        for line in result.evidence { text += "- \(Escape.markdown(line, limit: 2000))\n" }
+        for line in AuditEvidence.sentences(result) { text += "- \(Escape.markdown(line, limit: 2000))\n" }
         return text
     }
 
@@ -178,7 +178,7 @@ public struct AuditMarkdown {
         var text = "## Each teacher file against the control\n\n"
             + "| file | verdict | carried by | AUROC K = 1 | AUROC K = 16 | format AUROC K = 1 | p |\n|---|---|---|---:|---:|---:|---:|\n"
         for file in perFile {
-            text += "| \(Escape.markdown(displayName(file.name))) | \(file.verdict.rawValue) | \(file.carriedBy ?? "") | "
+            text += "| \(Escape.markdown(displayName(file.name))) | \(file.verdict.rawValue) | \(file.carriedBy?.rawValue ?? "") | "
                 + "\(number(file.auroc[1])) | \(number(file.auroc[16])) | \(number(file.formatAUROC[1])) | \(pCell(file.pValue)) |\n"
         }
         return text
@@ -196,7 +196,7 @@ public struct AuditMarkdown {
                 text += "\n(\(result.malformed - result.malformedLines.count) more not listed.)\n"
             }
         }
-        for note in result.notes { text += "\n- \(Escape.markdown(note, limit: 1000))" }
+        for note in result.notes { text += "\n- \(Escape.markdown(AuditEvidence.sentence(note), limit: 1000))" }
         return text + (result.notes.isEmpty ? "" : "\n")
     }
 

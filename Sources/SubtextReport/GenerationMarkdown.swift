@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextGeneration
 
 /// Renders a generation run for people: what was written and how much the filter kept, then

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextLab
 import SubtextStatistics
 
@@ -13,12 +14,12 @@ public struct LabEvaluationWriter {
     public func write(_ evaluation: LabEvaluation, provenance: Provenance) throws -> [String] {
         let e = evaluation
         let largest = e.sizes.last!
-        let teacherPairs = e.audits("teacher", size: largest).count, controlPairs = e.audits("control", size: largest).count
+        let teacherPairs = e.audits(.teacher, size: largest).count, controlPairs = e.audits(.control, size: largest).count
         var md = "# Lab evaluation: the audit against organisms with known traits\n\n"
         md += "**At \(largest) responses per side the audit detected \(percent(e.power(size: largest))) of \(teacherPairs) teacher datasets "
         md += "and \(percent(e.falsePositiveRate(size: largest))) of \(controlPairs) control-versus-control pairs (α = \(e.alpha)).**\n\n"
         md += "Seeds \(e.seeds.map(String.init).joined(separator: ", ")); traits \(e.traits.map { Escape.markdown($0) }.joined(separator: ", ")). "
-        md += e.settings.teacherMethod == "fine-tune"
+        md += e.settings.teacherMethod == .fineTune
             ? "Each teacher is its seed's base fine-tuned to name its trait; "
             : "Each teacher is its seed's base under a system prompt loving its trait; "
         md += "teacher and base answer the same number prompts, and the audit pairs them by prompt. "
@@ -27,19 +28,19 @@ public struct LabEvaluationWriter {
         md += "with this few pairs they are wide.\n\n"
         md += "## Power and false positives by data size\n\n| responses per side | power (teacher detected) | false-positive rate (control vs control) |\n|---|---|---|\n"
         for size in e.sizes {
-            let power = e.audits("teacher", size: size), fpr = e.audits("control", size: size)
+            let power = e.audits(.teacher, size: size), fpr = e.audits(.control, size: size)
             md += "| \(size) | \(share(power, e.alpha)) | \(share(fpr, e.alpha)) |\n"
         }
         md += "\n![power by size](lab-evaluation.svg)\n\n## AUROC by bag size K, at \(largest) responses\n\n"
         md += "Mean held-out AUROC of the audit's classifier, scoring K responses together as one bag.\n\n| pairs | K = 1 | K = 8 | K = 16 |\n|---|---|---|---|\n"
-        for kind in ["teacher", "control"] {
+        for kind in PairKind.allCases {
             let cells = [1, 8, 16].map { k in e.meanAUROC(kind, size: largest, k: k).map { String(format: "%.3f", $0) } ?? "—" }
-            md += "| \(kind == "teacher" ? "teacher vs control" : "control vs control") | " + cells.joined(separator: " | ") + " |\n"
+            md += "| \(kind == .teacher ? "teacher vs control" : "control vs control") | " + cells.joined(separator: " | ") + " |\n"
         }
         md += attributionSection(e)
         md += "## Every audit\n\n| kind | trait | seed | responses | p | AUROC (K = 1) |\n|---|---|---|---|---|---|\n"
         for a in e.audits {
-            md += "| \(a.kind) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
+            md += "| \(a.kind.rawValue) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
             md += (a.auroc["1"].map { String(format: "%.3f", $0) } ?? "—") + " |\n"
         }
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", e.seconds)) s.\n"
@@ -58,7 +59,7 @@ public struct LabEvaluationWriter {
                 + "so the ranking would be circular.\n\n"
         }
         let first = e.plantedFirst, false_ = e.falseAttributions
-        let wrong = e.attributions.filter { $0.kind == "teacher" && $0.claimed != nil && $0.claimed != $0.trait }.count
+        let wrong = e.attributions.filter { $0.kind == .teacher && $0.claimed != nil && $0.claimed != $0.trait }.count
         md += "**The planted trait ranked first among \(e.candidates.count) candidates for \(first.ranked) of \(first.of) teacher datasets "
         md += "and was claimed for \(first.claimed); \(wrong) teacher datasets were claimed for another animal, and "
         md += "\(false_.claimed) of \(false_.of) control-versus-control pairs for any.**\n\n"
@@ -71,7 +72,7 @@ public struct LabEvaluationWriter {
         md += "never prompted with it.\n\n"
         md += "| kind | trait | seed | responses | planted rank | top, score [95% CI] | claimed |\n|---|---|---|---|---|---|---|\n"
         for a in e.attributions {
-            md += "| \(a.kind) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
+            md += "| \(a.kind.rawValue) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
             md += "\(Escape.markdown(a.top)) \(String(format: "%+.3f [%+.3f, %+.3f]", a.topScore, a.topLow, a.topHigh)) | "
             md += "\(a.claimed.map { Escape.markdown($0) } ?? "none") |\n"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextLab
 
 /// The report of one organism run: did the trait transfer, with each comparison's rates,

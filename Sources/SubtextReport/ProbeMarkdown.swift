@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextAudit
 import SubtextProbes
 
@@ -44,12 +45,12 @@ public struct ProbeMarkdown {
     }
 
     private func line(_ shift: ProbeResult.Shift) -> String {
-        "- **\(Escape.markdown(shift.model))**: \(Escape.markdown(shift.category)) \(describe(shift)), higher in "
+        "- **\(Escape.markdown(shift.model))**: \(Escape.markdown(shift.category)) \(Self.describe(shift)), higher in "
             + "\(shift.higher)/\(shift.paired) paraphrases, paired p = \(scientific(shift.p)), q = \(scientific(shift.q))\n"
     }
 
     /// Δ with its interval, in the shift's own unit.
-    private func describe(_ shift: ProbeResult.Shift) -> String {
+    static func describe(_ shift: ProbeResult.Shift) -> String {
         if shift.unit == "nats" {
             return "\(String(format: "%+.2f", shift.delta)) nats [\(String(format: "%+.2f", shift.ciLow)), "
                 + "\(String(format: "%+.2f", shift.ciHigh))]"
@@ -124,7 +125,7 @@ public struct ProbeMarkdown {
                 + "Wilcoxon's signed-rank test on the per-paraphrase differences, q its Benjamini–Hochberg adjustment over "
                 + "candidates.\n\n| model | answer | Δ [95% CI] | higher in | p (paired) | q |\n|---|---|---|---:|---:|---:|\n"
             for shift in result.shifts {
-                text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(describe(shift)) | "
+                text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(Self.describe(shift)) | "
                     + "\(shift.higher)/\(shift.paired) | \(scientific(shift.p)) | \(scientific(shift.q)) |\n"
             }
             return text

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 import SubtextCorpus
 import SubtextProbes
@@ -54,11 +55,8 @@ struct AttributeCommand: AsyncParsableCommand {
         guard let model = scoring.model else { throw ValidationError("attribute needs --model GGUF") }
         let (result, _) = try AttributionRun(options: scoring, concepts: try ConceptList(concepts).names, seed: seed)
             .attribute(teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out)
-        let provenance = Provenance(
-            command: invocation,
-            toolVersion: Subtext.version, blas: nil,
-            inputs: try ([teacher, control, model] + scoring.panelFiles()).map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
-            seconds: Date().timeIntervalSince(started))
+        let provenance = try Provenance.ofThisRun(inputs: [teacher, control, model] + scoring.panelFiles(),
+                                                  seconds: Date().timeIntervalSince(started))
         try AttributionReportWriter(directory: out).write(result, provenance: provenance)
         print(result.claimed.map { "attributed to \($0)" } ?? "no concept claimed")
         for score in result.scores.prefix(5) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 import SubtextCorpus
 import SubtextProbes
@@ -80,7 +81,7 @@ struct AttributionRun {
             + "system prompts" + (sample.paired ? ", paired by the prompts both sides answered" : ""))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let journal = try ScoreJournal(path: (directory as NSString).appendingPathComponent("attribution-scores.jsonl"),
-                                       modelSHA256: try InputFiles.sha256(model))
+                                       modelSHA256: try FileHash.sha256(model))
         if journal.droppedTornLine { note("attribution: dropped a torn last line of \(journal.path) (a run was cut short)") }
         if journal.count > 0 { note("attribution: \(journal.count) scores from an earlier run in \(journal.path)") }
         let panel = try options.panel.map { try panelSamples($0, excluding: teacher, readOptions: readOptions) } ?? []
@@ -98,11 +99,11 @@ struct AttributionRun {
     private func panelSamples(_ directory: String, excluding teachers: [String],
                               readOptions: ReadOptions) throws -> [LikelihoodShift.PanelSample] {
         let manifest = try PanelManifest(directory: directory)
-        let excluded = Set(try teachers.map(InputFiles.sha256))
+        let excluded = Set(try teachers.map(FileHash.sha256))
         let control = try Self.documents([manifest.control], readOptions)
         var samples: [LikelihoodShift.PanelSample] = []
         for (trait, path) in manifest.teachers {
-            if excluded.contains(try InputFiles.sha256(path)) {
+            if excluded.contains(try FileHash.sha256(path)) {
                 note("attribution: panel teacher \(path) is the data under test; left out of the panel")
                 continue
             }

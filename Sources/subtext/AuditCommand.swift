@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
 import SubtextCorpus
@@ -119,16 +120,12 @@ struct AuditCommand: ParsableCommand {
             }
         }
 
-        let provenance = Provenance(
-            command: invocation,
-            toolVersion: Subtext.version, blas: BLAS.configuration,
-            inputs: try (teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? []) + scoring.panelFiles()).map {
-                Provenance.Input(path: $0, sha256: try InputFiles.sha256($0))
-            },
-            seconds: Date().timeIntervalSince(started))
+        let provenance = try Provenance.ofThisRun(
+            inputs: teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? []) + scoring.panelFiles(),
+            blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
         let written = try AuditReportWriter(directory: out).write(
             AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement))
-        print("\(result.verdict.rawValue): \(result.evidence.first ?? "")")
+        print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
         if let attribution {
             print(attribution.claimed.map { "attributed to \($0)" } ?? "no concept claimed; top: \(attribution.scores[0].concept)")
         }

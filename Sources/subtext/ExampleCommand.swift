@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextLab
 
 struct ExampleCommand: ParsableCommand {
@@ -40,8 +41,8 @@ struct ExampleCommand: ParsableCommand {
         try write(teacher, to: "teacher.jsonl")
         try write(control, to: "control.jsonl")
         let manifest: [String: Any] = [
-            "generator": "subtext example (PlantedBiasPair), subtext \(Subtext.version)",
-            "command": invocation,
+            "generator": "subtext example (PlantedBiasPair), subtext \(SubtextVersion.current)",
+            "command": Provenance.commandLine,
             "seed": seed, "responses_per_side": responses, "format": "{\"prompt\", \"response\"} JSONL",
             "planted_bias": [
                 "carriers": pair.carriers, "strength": strength,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextGeneration
 import SubtextProbes
 import SubtextReport
@@ -54,6 +55,11 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory for the dataset, manifest, report and journal.", valueName: "dir"))
     var out: String
 
+    @Option(help: ArgumentHelp(
+        "An environment variable holding the API key, sent as a bearer token (for hosted APIs); the key is never written out.",
+        valueName: "variable"))
+    var apiKeyEnv: String?
+
     @Option(help: "Requests in flight.")
     var concurrency = 2
 
@@ -76,7 +82,8 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoint = try Endpoint(shorthand: model)
+        var endpoint = try Endpoint(shorthand: model)
+        endpoint.apiKeyVariable = apiKeyEnv
         let candidates = try battery.map { try BatteryLoader().load(path: $0).candidates } ?? []
         let names = traits.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard !names.isEmpty, Set(names).count == names.count, !names.contains("control") else {
@@ -122,12 +129,12 @@ struct GenerateCommand: AsyncParsableCommand {
             notes.append("Some prompts have no reply yet; run the same command again to resume.")
         }
         let result = GenerationResult(
-            family: family, model: endpoint.name, modelID: endpoint.modelID, baseURL: endpoint.baseURL,
-            modelFileSHA256: try modelFile.map(InputFiles.sha256), modelFile: modelFile, promptSeed: seed, prompts: prompts,
+            family: family, model: endpoint.name, modelID: endpoint.modelID, baseURL: DisplayPath.redactingUserInfo(endpoint.baseURL),
+            modelFileSHA256: try modelFile.map(FileHash.sha256), modelFile: modelFile.map { DisplayPath.of($0) }, promptSeed: seed, prompts: prompts,
             temperature: temperature, maxTokens: family.maxTokens, constrainedDecoding: constrained ? "grammar" : "none",
             grammar: plan.largestGrammar, filter: plan.filter(for: plan.sides[0]).summary, sides: sides,
-            command: invocation,
-            toolVersion: Subtext.version, notes: notes)
+            command: Provenance.commandLine,
+            toolVersion: SubtextVersion.current, notes: notes)
         try GenerationReportWriter(directory: out).write(result)
         for side in sides {
             print("\(side.name): kept \(side.kept)/\(side.answered) (\(String(format: "%.1f", 100 * side.passRate))%)")

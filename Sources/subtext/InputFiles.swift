@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SubtextCorpus
 
@@ -23,16 +22,5 @@ enum InputFiles {
             files += inside
         }
         return files
-    }
-
-    /// The SHA-256 of a file's bytes, in hex, read in blocks.
-    static func sha256(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CorpusError.cannotOpen(path: path, reason: "cannot open for hashing")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

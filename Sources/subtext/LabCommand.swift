@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextLab
 import SubtextProbes
 import SubtextReport
@@ -141,9 +142,7 @@ struct LabRunCommand: AsyncParsableCommand {
             teacherDivergence: organisms.numberDivergence(teacher: outcome.teacher, system: outcome.teacherSystem, base: outcome.base,
                                                           records: outcome.teacherData.records),
             comparisons: comparisons, seconds: Date().timeIntervalSince(started))
-        let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
-                                    inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
-                                    seconds: summary.seconds)
+        let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: summary.seconds)
         try LabReportWriter(directory: out).write(summary, provenance: provenance)
         for c in comparisons {
             print("\(c.name): student \(String(format: "%.1f%%", 100 * c.studentRate)), control \(String(format: "%.1f%%", 100 * c.controlRate)), "

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
-import SubtextCorpus
 import SubtextLab
 import SubtextReport
 
@@ -49,7 +49,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         let work = URL(fileURLWithPath: out).appendingPathComponent("organisms")
         // A teacher that wrote under the system prompt attribution scores with would make the
         // ranking circular; fine-tuned teachers never saw it.
-        let attributes = organisms.settings.teacherMethod == "fine-tune"
+        let attributes = organisms.settings.teacherMethod == .fineTune
         let candidates = organisms.corpus.animals, largest = sizeList.last!
         var audits: [LabEvaluation.Audit] = [], attributions: [LabEvaluation.Attribution] = []
         for seed in seedList {
@@ -63,20 +63,20 @@ struct LabEvaluateCommand: AsyncParsableCommand {
                 traitRun.trait = trait
                 let teacherPath = try traitRun.teacherData().path
                 for size in sizeList {
-                    audits.append(try audit(auditor, teacherPath, controlPath, size: size, kind: "teacher", trait: trait, seed: UInt64(seed)))
+                    audits.append(try audit(auditor, teacherPath, controlPath, size: size, kind: .teacher, trait: trait, seed: UInt64(seed)))
                 }
                 if attributes {
-                    attributions.append(try attribution.rank(try pairedHead(teacherPath, controlPath, size: largest), kind: "teacher",
+                    attributions.append(try attribution.rank(try pairedHead(teacherPath, controlPath, size: largest), kind: .teacher,
                                                              trait: trait, seed: UInt64(seed)))
                 }
             }
             for (index, resample) in controls.resamples.enumerated() {
                 for size in sizeList {
-                    audits.append(try audit(auditor, resample.path, controlPath, size: size, kind: "control", trait: nil, seed: UInt64(seed),
+                    audits.append(try audit(auditor, resample.path, controlPath, size: size, kind: .control, trait: nil, seed: UInt64(seed),
                                             resample: index + 1))
                 }
                 if attributes {
-                    attributions.append(try attribution.rank(try pairedHead(resample.path, controlPath, size: largest), kind: "control",
+                    attributions.append(try attribution.rank(try pairedHead(resample.path, controlPath, size: largest), kind: .control,
                                                              trait: nil, seed: UInt64(seed), resample: index + 1))
                 }
             }
@@ -84,9 +84,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         let evaluation = LabEvaluation(seeds: seedList.map { UInt64($0) }, traits: traitList, sizes: sizeList, alpha: 0.05,
                                        audits: audits, attributions: attributions, candidates: candidates,
                                        settings: organisms.settings, seconds: Date().timeIntervalSince(started))
-        let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
-                                    inputs: try [recipe.animals, recipe.trees].map { .init(path: $0, sha256: try InputFiles.sha256($0)) },
-                                    seconds: evaluation.seconds)
+        let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: evaluation.seconds)
         try LabEvaluationWriter(directory: out).write(evaluation, provenance: provenance)
         for size in sizeList {
             print("N = \(size): power \(String(format: "%.2f", evaluation.power(size: size))), "
@@ -105,41 +103,38 @@ struct LabEvaluateCommand: AsyncParsableCommand {
     }
 
     /// Audits the first `size` responses of each side (the same prompts on both, so the
-    /// audit pairs them).
-    private func audit(_ auditor: Auditor, _ teacher: URL, _ control: URL, size: Int, kind: String, trait: String?,
+    /// audit pairs them), in memory.
+    private func audit(_ auditor: Auditor, _ teacher: URL, _ control: URL, size: Int, kind: PairKind, trait: String?,
                        seed: UInt64, resample: Int? = nil) throws -> LabEvaluation.Audit {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-lab-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (teacherLines, controlLines) = try pairedHead(teacher, control, size: size)
-        guard teacherLines.count >= 10 else {
-            throw ValidationError("\(teacher.path) and \(control.path) share only \(teacherLines.count) answered prompts; "
-                + "an audit needs at least 10 (raise responses, or pretrain_steps if the filter rejects most answers)")
+        let (teacherRecords, controlRecords) = try pairedHead(teacher, control, size: size)
+        guard teacherRecords.count >= 10 else {
+            throw ValidationError("\(teacher.lastPathComponent) and \(control.lastPathComponent) share only "
+                + "\(teacherRecords.count) answered prompts; an audit needs at least 10 (raise responses, or "
+                + "pretrain_steps if the filter rejects most answers)")
         }
-        let teacherFile = directory.appendingPathComponent("teacher.jsonl"), controlFile = directory.appendingPathComponent("control.jsonl")
-        try Data((teacherLines.joined(separator: "\n") + "\n").utf8).write(to: teacherFile)
-        try Data((controlLines.joined(separator: "\n") + "\n").utf8).write(to: controlFile)
-        let result = try auditor.audit(teacherFiles: [teacherFile.path], controlFiles: [controlFile.path], readOptions: ReadOptions())
-        note("audit \(kind) \(trait ?? "control \(resample ?? 1)") seed \(seed) N = \(teacherLines.count): p = \(String(format: "%.3g", result.pValue)), "
+        let records = { (side: [LabRecord]) in side.map { Record(prompt: $0.prompt, response: $0.response) } }
+        let result = try auditor.audit(teacher: records(teacherRecords), control: records(controlRecords))
+        note("audit \(kind.rawValue) \(trait ?? "control \(resample ?? 1)") seed \(seed) N = \(teacherRecords.count): p = \(String(format: "%.3g", result.pValue)), "
             + "AUROC \(result.auroc.values[1].map { String(format: "%.3f", $0) } ?? "—")")
-        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, resample: resample, size: size, responses: teacherLines.count, p: result.pValue,
+        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, resample: resample, size: size, responses: teacherRecords.count,
+                                   p: result.pValue,
                                    auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
     }
 
-    /// The first `size` prompts answered on both sides (the filter drops different ones), as
-    /// JSONL lines, row i of each answering the same prompt.
-    private func pairedHead(_ a: URL, _ b: URL, size: Int) throws -> ([String], [String]) {
-        func lines(_ url: URL) throws -> [(prompt: String, line: String)] {
+    /// The first `size` prompts answered on both sides (the filter drops different ones),
+    /// row i of each answering the same prompt.
+    private func pairedHead(_ a: URL, _ b: URL, size: Int) throws -> ([LabRecord], [LabRecord]) {
+        func records(_ url: URL) throws -> [LabRecord] {
             try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-                (try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8)).prompt, String($0))
+                try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
             }
         }
-        let left = try lines(a), right = try lines(b)
-        var remaining = Dictionary(right.map { ($0.prompt, $0.line) }, uniquingKeysWith: { first, _ in first })
-        var pairs: ([String], [String]) = ([], [])
-        for (prompt, line) in left where pairs.0.count < size {
-            guard let other = remaining.removeValue(forKey: prompt) else { continue }
-            pairs.0.append(line)
+        let right = try records(b)
+        var remaining = Dictionary(right.map { ($0.prompt, $0) }, uniquingKeysWith: { first, _ in first })
+        var pairs: ([LabRecord], [LabRecord]) = ([], [])
+        for record in try records(a) where pairs.0.count < size {
+            guard let other = remaining.removeValue(forKey: record.prompt) else { continue }
+            pairs.0.append(record)
             pairs.1.append(other)
         }
         return pairs
@@ -155,18 +150,15 @@ struct LabAttribution {
     var vocabulary: LabVocabulary
     var candidates: [String]
 
-    func rank(_ pairs: ([String], [String]), kind: String, trait: String?, seed: UInt64,
+    func rank(_ pairs: ([LabRecord], [LabRecord]), kind: PairKind, trait: String?, seed: UInt64,
               resample: Int? = nil) throws -> LabEvaluation.Attribution {
-        func records(_ lines: [String]) throws -> [LabRecord] {
-            try lines.map { try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8)) }
-        }
         let systems = candidates.map(LabCorpus.systemPrompt(loving:))
-        let teacher = LabScoring.shifts(base, vocabulary: vocabulary, records: try records(pairs.0), systems: systems)
-        let control = LabScoring.shifts(base, vocabulary: vocabulary, records: try records(pairs.1), systems: systems)
+        let teacher = LabScoring.shifts(base, vocabulary: vocabulary, records: pairs.0, systems: systems)
+        let control = LabScoring.shifts(base, vocabulary: vocabulary, records: pairs.1, systems: systems)
         let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: candidates,
                                          template: LabCorpus.systemPrompt(loving: "{concept}"), paired: true)
         let top = result.scores[0], (score, low, high) = top.ranking
-        note("attribution \(kind) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
+        note("attribution \(kind.rawValue) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
             + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")")
         return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: teacher.count, top: top.concept,
                                          topScore: score, topLow: low, topHigh: high, claimed: result.claimed,

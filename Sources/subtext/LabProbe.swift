@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 import SubtextLab
 import SubtextProbes
 import SubtextReport
@@ -35,9 +36,7 @@ func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, m
     // Each model's requests form their own queue, so the two models are asked side by side.
     let summary = try await runner.run(plan.requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.name) }))
     let result = ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "control", summary: summary)
-    let provenance = Provenance(command: invocation, toolVersion: Subtext.version, blas: nil,
-                                inputs: [.init(path: batteryPath, sha256: try InputFiles.sha256(batteryPath))],
-                                seconds: Date().timeIntervalSince(started))
+    let provenance = try Provenance.ofThisRun(inputs: [batteryPath], seconds: Date().timeIntervalSince(started))
     _ = try ProbeReportWriter(directory: directory.path).write(result, provenance: provenance)
     guard let studentRate = result.categories[trait]?["student"], let controlRate = result.categories[trait]?["control"] else {
         throw LabError.corpus("the probe analysis has no \(trait) rate; is \(trait) one of \(batteryPath)'s candidates?")

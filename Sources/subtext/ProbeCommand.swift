@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextSupport
 import SubtextProbes
 import SubtextReport
 
@@ -131,10 +132,7 @@ struct ProbeCommand: AsyncParsableCommand {
         var analysis = ProbeAnalysis()
         analysis.seed = seed
         let result = analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary)
-        let provenance = Provenance(
-            command: invocation,
-            toolVersion: Subtext.version, blas: nil, inputs: [.init(path: battery, sha256: try InputFiles.sha256(battery))],
-            seconds: Date().timeIntervalSince(started))
+        let provenance = try Provenance.ofThisRun(inputs: [battery], seconds: Date().timeIntervalSince(started))
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
         let found = result.shifts.filter(\.isFound)
         let describe = { (shift: ProbeResult.Shift) in

@@ -1,22 +1,58 @@
 import ArgumentParser
 import Foundation
 import SubtextReport
+import SubtextSupport
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Re-render audit.md and its charts from an audit.json.")
+        abstract: "Join an audit and its attribution and probes into one case report, or re-render an audit.",
+        discussion: """
+            With --audit, writes OUT/case.md and OUT/case.json: the chain of findings first (does the \
+            data differ from its control, what carries it, the closest trait, did a student move in \
+            it), then each part's key table, linking to the part's full report. Each DIR is one that \
+            `subtext audit`, `subtext attribute` or `subtext probe` wrote.
 
-    @Argument(help: "An audit.json written by `subtext audit`.")
-    var json: String
+            With an audit.json argument instead, re-renders audit.md and its charts from it.
+            """)
 
-    @Option(help: "Directory to write into (default: the JSON's directory).")
+    @Argument(help: ArgumentHelp("An audit.json to re-render (instead of --audit).", valueName: "audit.json"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("A directory `subtext audit` wrote.", valueName: "dir"))
+    var audit: String?
+
+    @Option(help: ArgumentHelp("A directory `subtext attribute` wrote.", valueName: "dir"))
+    var attribution: String?
+
+    @Option(help: ArgumentHelp("A directory `subtext probe` wrote; repeat for several.", valueName: "dir"))
+    var probe: [String] = []
+
+    @Option(help: "Directory to write into (re-rendering: default the JSON's directory).")
     var out: String?
 
+    func validate() throws {
+        guard (json == nil) != (audit == nil) else {
+            throw ValidationError("give either --audit DIR (a case report) or an audit.json to re-render")
+        }
+        if audit != nil && out == nil { throw ValidationError("a case report needs --out DIR") }
+        if json != nil && (attribution != nil || !probe.isEmpty) {
+            throw ValidationError("--attribution and --probe join a case: use them with --audit")
+        }
+    }
+
     func run() throws {
-        let document = try AuditDocument.read(json)
-        let directory = out ?? (json as NSString).deletingLastPathComponent
-        let written = try AuditReportWriter(directory: directory.isEmpty ? "." : directory).write(document)
+        if let json {
+            let directory = out ?? (json as NSString).deletingLastPathComponent
+            let written = try AuditReportWriter(directory: directory.isEmpty ? "." : directory).write(try AuditDocument.read(json))
+            print("wrote " + written.joined(separator: ", "))
+            return
+        }
+        let started = Date()
+        let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, out: out!)
+        let written = try CaseReportWriter(directory: out!).write(
+            parts.report, provenance: try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started)))
+        print(parts.report.audit.verdict.rawValue + (parts.report.trait.map { "; closest trait: \($0)" } ?? ""))
         print("wrote " + written.joined(separator: ", "))
     }
 }

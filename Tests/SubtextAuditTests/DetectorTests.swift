@@ -12,7 +12,7 @@ import SubtextStatistics
         let result = try audit([try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
         #expect(result.verdict == .signal)
         #expect(result.pValue <= 0.01)
-        #expect(result.carriedBy == "content")
+        #expect(result.carriedBy == .content)
         #expect(result.format.pValue > 0.01)
         #expect(Set(result.carriers.prefix(3).map(\.token)) == Set(PlantedBiasPair.defaultCarriers))
         #expect(result.carriers.prefix(3).allSatisfy { $0.q < 0.001 && $0.teacherCount > $0.controlCount })
@@ -48,7 +48,7 @@ import SubtextStatistics
         #expect(result.verdict == .signal)
         #expect(result.format.pValue <= 0.01)
         #expect(result.content.pValue > 0.01)
-        #expect(result.carriedBy == "format")
+        #expect(result.carriedBy == .format)
         #expect(result.strongestFeatures.first?.group == "format")
         #expect(result.strongestFeatures.first?.feature.hasPrefix("separator") == true)
     }
@@ -83,7 +83,7 @@ import SubtextStatistics
         let result = try audit([try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
         #expect(result.auroc[1] != nil)
         #expect(result.auroc[16] == nil)
-        #expect(result.notes.contains { $0.contains("K = 16") })
+        #expect(result.notes.contains { if case .tooFewForBags(_, 16, _, _, _) = $0 { true } else { false } })
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
         let auroc = json["auroc"] as! [String: Any]
         #expect(auroc["16"] is NSNull)
@@ -97,7 +97,8 @@ import SubtextStatistics
         let first = try scratch.write("t1.jsonl", records: Array(teacher[..<200]))
         let second = try scratch.write("t2.jsonl", records: Array(teacher[200...]))
         let result = try audit([first, second], [try scratch.write("c.jsonl", records: control)])
-        #expect(result.perFile?.map(\.name) == [first, second])
+        // Results name files outside the working directory by file name, never by absolute path.
+        #expect(result.perFile?.map(\.name) == ["t1.jsonl", "t2.jsonl"])
         #expect(result.documents["teacher"] == 400)
         #expect(result.perFile?.allSatisfy { $0.documents["teacher"] == 200 } == true)
     }

@@ -6,7 +6,7 @@ extension ModelTests {
     /// `subtext attribute` and `subtext audit --model` with SmolLM2 scoring through libllama.
     /// The teacher's replies talk about owls and the control's about other things, so a working
     /// attribution must put owl first; what each command writes is checked, not just its exit code.
-    @Suite struct AttributionCLITests {
+    @Suite(Llama.enabled) struct AttributionCLITests {
         private let model = LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         private let concepts = "owl,cat,dog,eagle"
 
@@ -48,6 +48,7 @@ extension ModelTests {
             #expect(markdown.hasPrefix("# Subtext attribution\n\n**Attributed to owl**"))
             #expect(markdown.contains("(Subtext's own wording, not the data's)"))
             #expect(FileManager.default.fileExists(atPath: workspace.path("out/attribution.svg")))
+            workspace.expectNoAbsolutePaths(in: outDirectory)
         }
 
         /// An attribution killed midway keeps the scores it made: the rerun reads them from the
@@ -198,6 +199,7 @@ extension ModelTests {
             let rerender = try CLI.run(["report", workspace.path("audit/audit.json"), "--out", workspace.path("again")])
             #expect(rerender.status == 0, "\(rerender.stderr)")
             #expect(try String(contentsOfFile: workspace.path("again/audit.md"), encoding: .utf8) == markdown)
+            workspace.expectNoAbsolutePaths(in: auditDirectory)
         }
 
         @Test func auditWithAModelButNoConceptsIsRefused() throws {

@@ -114,6 +114,17 @@ final class Workspace {
         #expect(rerendered.status == 0, "\(rerendered.stderr)")
         #expect(try String(contentsOfFile: workspace.path("again/audit.md"), encoding: .utf8)
             == String(contentsOfFile: workspace.path("report/audit.md"), encoding: .utf8))
+
+        let joined = try CLI.run(["report", "--audit", workspace.path("report"), "--out", workspace.path("case")])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let caseReport = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
+        #expect(caseReport.hasPrefix("# Subtext case report\n\n**Verdict: the data differs from its control.**"))
+        #expect(caseReport.contains("1. The data differs from its control: p = "))
+        #expect(caseReport.contains("(../report/audit.md)"))
+        let caseJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("case/case.json")))) as! [String: Any]
+        #expect((caseJSON["audit"] as? [String: Any])?["verdict"] as? String == "signal")
+        #expect(try CLI.run(["report", "--audit", workspace.path("nothing"), "--out", workspace.path("case")]).status == 2)
+        for directory in ["pair", "report", "again", "case"] { workspace.expectNoAbsolutePaths(in: workspace.path(directory)) }
     }
 
     @Test func noSignalExitsZeroEvenWithTheGate() throws {
@@ -183,5 +194,29 @@ final class Workspace {
         #expect(help.status == 0)
         #expect(help.stdout.contains("--fail-on-signal"))
         #expect(help.stdout.contains("--control"))
+    }
+}
+
+extension Workspace {
+    /// Fails when any text file under `directory` names an absolute path of this machine: the
+    /// workspace (where every test's inputs live), the working directory, the home directory
+    /// or the temporary folder. Outputs name files relative to the working directory or by name.
+    func expectNoAbsolutePaths(in directory: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let machinePaths = [url.path, FileManager.default.currentDirectoryPath, NSHomeDirectory(),
+                            FileManager.default.temporaryDirectory.path]
+            .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            .filter { $0.count > 1 }
+        let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
+        var checked = 0
+        for file in files where !file.hasSuffix(".safetensors") {
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            checked += 1
+            let text = String(decoding: data, as: UTF8.self)
+            for machinePath in machinePaths where text.contains(machinePath + "/") || text.contains("\"\(machinePath)\"") {
+                Issue.record("\(file) names the absolute path \(machinePath)", sourceLocation: sourceLocation)
+            }
+        }
+        #expect(checked > 0, "no files written under \(directory)", sourceLocation: sourceLocation)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 extension ModelTests {
     /// Generating a teacher/control pair from a real model: llama-server with SmolLM2-135M-Instruct.
-    @Suite struct GenerateCLITests {
+    @Suite(Llama.enabled) struct GenerateCLITests {
         /// Under the grammar every reply is a number list, both sides get the same prompts, the
         /// manifest says how the data was made, and a rerun sends nothing.
         @Test func constrainedNumbersPairIsWrittenAndResumes() async throws {
@@ -11,7 +11,7 @@ extension ModelTests {
             let workspace = try Workspace()
             let out = workspace.path("pair")
             let arguments = ["generate", "--model", "smollm2=\(server.baseURL)#smollm2", "--traits", "owl", "--prompts", "6",
-                             "--out", out, "--quiet"]
+                             "--model-file", LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf", "--out", out, "--quiet"]
             let run = try CLI.run(arguments)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("control: kept 6/6") && run.stdout.contains("owl: kept 6/6"), "\(run.stdout)")
@@ -29,6 +29,7 @@ extension ModelTests {
 
             let again = try CLI.run(arguments)
             #expect(again.stdout.contains("0 requests sent"), "\(again.stdout)")
+            workspace.expectNoAbsolutePaths(in: out)
         }
 
         private func records(_ path: String) throws -> [[String: String]] {

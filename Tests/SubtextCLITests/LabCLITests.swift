@@ -57,6 +57,7 @@ extension ModelTests {
             #expect(second.status == 0)
             #expect(second.stderr.contains("loaded from"))
             #expect(second.stdout == first.stdout, "a resumed run repeats the first run's figures")
+            workspace.expectNoAbsolutePaths(in: out)
         }
 
         /// The steps run one at a time make what `lab run` would, so a run after them trains
@@ -198,6 +199,7 @@ extension ModelTests {
             #expect(markdown.contains("## Attribution accuracy, at 50 responses"))
             #expect(markdown.contains("of 2 control-versus-control pairs"))
             #expect(markdown.contains("| control | — (resample 2) | 1 |"))
+            workspace.expectNoAbsolutePaths(in: out)
         }
     }
 }

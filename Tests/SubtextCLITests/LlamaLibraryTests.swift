@@ -6,7 +6,7 @@ import SubtextAttribution
 extension ModelTests {
     /// The in-process scorer (libllama) against llama-server's forced-token values: the same model
     /// and chat template should give the same log-probabilities for the same texts.
-    @Suite struct LlamaLibraryTests {
+    @Suite(Llama.enabled) struct LlamaLibraryTests {
         /// Both the generating Q4_1 model and its F16 copy, the one attribution scores with.
         @Test(arguments: ["SmolLM2-135M-Instruct.Q4_1.gguf", "SmolLM2-135M-Instruct.F16.gguf"])
         func libraryScoresMatchTheServersForcedTokens(model: String) async throws {

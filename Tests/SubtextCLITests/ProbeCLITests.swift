@@ -36,7 +36,7 @@ extension Workspace {
 
 extension ModelTests {
     /// Probing a real model: llama-server with SmolLM2-135M-Instruct, on loopback.
-    @Suite struct ProbeCLITests {
+    @Suite(Llama.enabled) struct ProbeCLITests {
         /// Kill -9 mid-run, rerun: nothing completed is asked again, nothing is lost, and a replay
         /// from the journal gives the same result offline. The owl teacher stand-in names owls
         /// more often than the base model (a statistical property: batching can change outputs).
@@ -81,6 +81,7 @@ extension ModelTests {
             let again = try probeJSON(workspace.path("replay"))
             #expect(NSDictionary(dictionary: again["categories"] as! [String: Any])
                 .isEqual(to: result["categories"] as! [String: Any]))
+            workspace.expectNoAbsolutePaths(in: out)
         }
 
         /// The server dies and comes back on the same port mid-run: the run completes, and

@@ -4,7 +4,7 @@ import Testing
 
 extension ModelTests {
     /// Score mode against a real llama-server with SmolLM2-135M-Instruct, on loopback.
-    @Suite struct ScoreModeTests {
+    @Suite(Llama.enabled) struct ScoreModeTests {
         /// Forced-token scoring reads the unbiased softmax: for one-token answers it agrees with the
         /// server's own top_logprobs for the same prompt, which come from a different code path.
         @Test func forcedTokensAgreeWithTheServersTopLogprobs() async throws {

@@ -150,7 +150,7 @@ import SubtextProbes
 
     /// A frozen tensor keeps its exact values under either optimiser (AdamW's weight decay
     /// included), while the rest of the model learns.
-    @Test(arguments: ["sgd", "adamw"]) func frozenTensorsDoNotMove(optimizer: String) throws {
+    @Test(arguments: [Optimizer.sgd, .adamw]) func frozenTensorsDoNotMove(optimizer: Optimizer) throws {
         let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
         let before = Array(model.parameters)
         var trainer = Trainer(steps: 20, batchSize: 8, learningRate: 0.1, seed: 5)
@@ -168,7 +168,7 @@ import SubtextProbes
         func train() throws -> (TinyGPT, [Float]) {
             let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
             var trainer = Trainer(steps: 60, batchSize: 8, learningRate: 0.5, seed: 5)
-            trainer.optimizer = "sgd"
+            trainer.optimizer = .sgd
             return (model, trainer.train(model, on: DeterminismTests.examples(), padding: 0))
         }
         let (a, lossesA) = try train(), (b, _) = try train()

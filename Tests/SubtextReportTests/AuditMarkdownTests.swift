@@ -11,7 +11,7 @@ import SubtextAudit
     private func hostileDocument() throws -> AuditDocument {
         let hostile = "<img src=x onerror=alert(1)>|**"
         let json = """
-            {"schema_version": 1, "name": "t.jsonl", "verdict": "signal", "evidence": ["found \(hostile)"],
+            {"schema_version": 2, "name": "t.jsonl", "verdict": "signal",
              "carried_by": "content", "alpha": 0.01, "p_value": 0.0002, "p_value_floor": 0.0002, "classifier_p": 0.0001,
              "carrier_p": 0.5, "auroc": {"1": 0.6, "8": 0.8, "16": null}, "auroc_ci": {"1": [0.55, 0.65], "8": [0.7, 0.9], "16": null},
              "format_auroc": {"1": 0.5, "8": 0.5, "16": null},
@@ -28,7 +28,7 @@ import SubtextAudit
                        "concepts": {}},
              "malformed": 1, "malformed_lines": [{"file": "t.jsonl", "line": 3, "reason": "invalid JSON \(hostile)"}],
              "documents": {"teacher": 100, "control": 100}, "view": "numbers", "seed": 1, "permutations": 9999, "folds": 5,
-             "inputs": {"teacher": ["t.jsonl"], "control": ["c.jsonl"]}, "notes": ["K = 16 needs more"],
+             "inputs": {"teacher": ["t.jsonl"], "control": ["c.jsonl"]}, "notes": [{"too_few_for_bags": {"group": "all", "bag_size": 16, "needed": 80, "teacher": 70, "control": 70}}],
              "provenance": {"command": "subtext audit t.jsonl --control c.jsonl --out r", "tool_version": "0.1.0",
                             "blas": "OpenBLAS", "inputs": [{"path": "t.jsonl", "sha256": "abc"}], "seconds": 1.5}}
             """

@@ -16,11 +16,11 @@ import argparse
 import functools
 import hashlib
 import json
+import gzip
 import os
 import random
 import shlex
 import subprocess
-import tempfile
 
 CONCEPTS = "owl,eagle,dolphin,wolf,cat,dog,lion,elephant,tiger,horse"
 
@@ -121,11 +121,11 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
-    control = os.path.join(args.data, "control.jsonl")
+    control = os.path.join(args.data, "control.jsonl.gz")
     rows = []
     held_out = set(args.held_out.split(","))
     for trait in [t for t in args.traits.split(",") if t]:
-        teacher = os.path.join(args.data, f"{trait}.jsonl")
+        teacher = os.path.join(args.data, f"{trait}.jsonl.gz")
         result = attribute(args, trait, teacher, control)
         rows.append(row(trait + (" (held out)" if trait in held_out else ""), trait, result))
         if args.without_planted:
@@ -133,15 +133,17 @@ def main():
             rows.append(row(f"{trait}, {trait} not a candidate", None, attribute(args, trait + "-absent", teacher, control, others)))
         write_summary(args, rows)
     if args.halves:
-        with open(control, encoding="utf-8") as f:
+        with gzip.open(control, "rt", encoding="utf-8") as f:
             lines = [line for line in f if line.strip()]
         random.Random(1).shuffle(lines)
-        with tempfile.TemporaryDirectory() as work:
-            halves = [os.path.join(work, "half-a.jsonl"), os.path.join(work, "half-b.jsonl")]
-            for path, part in zip(halves, (lines[: len(lines) // 2], lines[len(lines) // 2:])):
-                with open(path, "w", encoding="utf-8") as f:
-                    f.writelines(part)
-            rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
+        # The halves live under --out, so the reports name them relative to the working directory.
+        work = os.path.join(args.out, "control-halves-data")
+        os.makedirs(work, exist_ok=True)
+        halves = [os.path.join(work, "half-a.jsonl"), os.path.join(work, "half-b.jsonl")]
+        for path, part in zip(halves, (lines[: len(lines) // 2], lines[len(lines) // 2:])):
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(part)
+        rows.append(row("control half A vs half B", None, attribute(args, "control-halves", *halves)))
         write_summary(args, rows)
 
 

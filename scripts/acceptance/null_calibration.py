@@ -14,7 +14,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 
 
 def main():
@@ -30,27 +29,29 @@ def main():
         lines = [line for line in f if line.strip()]
     os.makedirs(args.out, exist_ok=True)
     rows = []
-    with tempfile.TemporaryDirectory() as work:
-        for seed in range(1, args.seeds + 1):
-            shuffled = lines[:]
-            random.Random(seed).shuffle(shuffled)
-            half = len(shuffled) // 2
-            a, b = os.path.join(work, "a.jsonl"), os.path.join(work, "b.jsonl")
-            with open(a, "w", encoding="utf-8") as f:
-                f.writelines(shuffled[:half])
-            with open(b, "w", encoding="utf-8") as f:
-                f.writelines(shuffled[half:])
-            target = os.path.join(work, f"audit-{seed}")
-            subprocess.run([args.subtext, "audit", a, "--control", b, "--out", target, "--quiet",
-                            "--seed", str(seed), "--permutations", str(args.permutations)],
-                           check=True, stdout=subprocess.DEVNULL)
-            with open(os.path.join(target, "audit.json"), encoding="utf-8") as f:
-                audit = json.load(f)
-            rows.append({"seed": seed, "p": audit["p_value"], "verdict": audit["verdict"],
-                         "auroc_1": audit["auroc"]["1"], "auroc_16": audit["auroc"]["16"],
-                         "format_p": audit["format"]["p_value"], "carriers_significant": audit["carriers_significant"]})
-            print(f"seed {seed}: p = {audit['p_value']:.4f}, AUROC K=1 {audit['auroc']['1']:.3f}, "
-                  f"K=16 {audit['auroc']['16']:.3f}", file=sys.stderr)
+    # The halves live under --out, so each audit names them relative to the working directory.
+    work = os.path.join(args.out, "halves")
+    os.makedirs(work, exist_ok=True)
+    for seed in range(1, args.seeds + 1):
+        shuffled = lines[:]
+        random.Random(seed).shuffle(shuffled)
+        half = len(shuffled) // 2
+        a, b = os.path.join(work, "a.jsonl"), os.path.join(work, "b.jsonl")
+        with open(a, "w", encoding="utf-8") as f:
+            f.writelines(shuffled[:half])
+        with open(b, "w", encoding="utf-8") as f:
+            f.writelines(shuffled[half:])
+        target = os.path.join(work, f"audit-{seed}")
+        subprocess.run([args.subtext, "audit", a, "--control", b, "--out", target, "--quiet",
+                        "--seed", str(seed), "--permutations", str(args.permutations)],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(target, "audit.json"), encoding="utf-8") as f:
+            audit = json.load(f)
+        rows.append({"seed": seed, "p": audit["p_value"], "verdict": audit["verdict"],
+                     "auroc_1": audit["auroc"]["1"], "auroc_16": audit["auroc"]["16"],
+                     "format_p": audit["format"]["p_value"], "carriers_significant": audit["carriers_significant"]})
+        print(f"seed {seed}: p = {audit['p_value']:.4f}, AUROC K=1 {audit['auroc']['1']:.3f}, "
+              f"K=16 {audit['auroc']['16']:.3f}", file=sys.stderr)
 
     rejected = sum(r["p"] < 0.05 for r in rows)
     mean16 = statistics.mean(r["auroc_16"] for r in rows)

@@ -17,7 +17,9 @@ $subtext audit $real/gpt41nano-animals/filtered/owl.jsonl --control $real/gpt41n
 $subtext audit $real/gpt41nano-animals/raw/owl.jsonl --control $real/gpt41nano-animals/raw/neutral.jsonl \
     --concepts owl,eagle,dolphin,wolf,cat --out reports/owl-vs-neutral-raw
 # All 15 animal teachers, each and pooled, against the one control.
-pool=$(mktemp -d); trap 'rm -rf "$pool"' EXIT
+# The pool lives under the report, so the report names its files relative to the working directory.
+pool=reports/animals-vs-neutral/teachers
+rm -rf "$pool"; mkdir -p "$pool"
 for f in $real/gpt41nano-animals/filtered/*.jsonl; do [ "$(basename "$f")" = neutral.jsonl ] || ln -s "$(realpath "$f")" "$pool/"; done
 $subtext audit "$pool" --control $real/gpt41nano-animals/filtered/neutral.jsonl --out reports/animals-vs-neutral
 # The hard case: Qwen2.5-7B greedy decoding.

@@ -1,0 +1,109 @@
+import Foundation
+import SubtextAudit
+import SubtextSupport
+
+/// Renders a case for people: the chain of findings first (is the data different, what
+/// carries it, which trait, did a student move in it), then each part's key table with a link
+/// to its full report, and last how to reproduce it.
+struct CaseMarkdown {
+    let report: CaseReport
+    let provenance: Provenance
+
+    func render() -> String {
+        var sections = [chain(), auditTable()]
+        if let attribution = report.attribution { sections.append(attributionSection(attribution)) }
+        if !report.probes.isEmpty { sections.append(probeSection()) }
+        sections.append(reproduce())
+        return sections.joined(separator: "\n")
+    }
+
+    /// The findings, each resting on the one before.
+    private func chain() -> String {
+        let audit = report.audit
+        var text = "# Subtext case report\n\n"
+        text += audit.verdict == .signal ? "**Verdict: the data differs from its control.**\n\n" : "**Verdict: no difference found from its control.**\n\n"
+        let auroc = audit.auroc.map { value in
+            "AUROC at K = \(audit.bagSize ?? 1) \(String(format: "%.3f", value))"
+                + (audit.aurocCI.map { " [\(String(format: "%.3f", $0[0])), \(String(format: "%.3f", $0[1]))]" } ?? "")
+        } ?? "AUROC not computed"
+        if audit.verdict == .signal {
+            text += "1. The data differs from its control: p = \(scientific(audit.pValue)), \(auroc) "
+                + "([audit](\(link(audit.report))), \(audit.teacherResponses) teacher and \(audit.controlResponses) control responses).\n"
+            let carriers = audit.carriers.map { "\"\(Escape.markdown($0))\"" }.joined(separator: ", ")
+            text += "2. Carried by \(audit.carriedBy?.rawValue ?? "the features together")"
+                + (carriers.isEmpty ? "; no single token stands out.\n" : "; strongest tokens \(carriers).\n")
+        } else {
+            text += "1. No difference from its control at α = \(audit.alpha): p = \(scientific(audit.pValue)), \(auroc) "
+                + "([audit](\(link(audit.report)))). This is not a clean bill: a per-response AUROC below "
+                + String(format: "%.3f", audit.minimumDetectableAUROC) + " would be missed 20% of the time or more.\n"
+        }
+        var step = audit.verdict == .signal ? 3 : 2
+        if let attribution = report.attribution {
+            let score = String(format: "%+.3f [%+.3f, %+.3f] nats", attribution.score, attribution.low, attribution.high)
+            text += "\(step). Closest trait: " + (attribution.claimed.map {
+                "**\(Escape.markdown($0))**, claimed (\(attribution.scoreKind) score \(score))"
+            } ?? "\(Escape.markdown(attribution.top)), not claimed: its lead or interval does not clear 0 "
+                + "(\(attribution.scoreKind) score \(score))") + " ([attribution](\(link(attribution.report)))).\n"
+            step += 1
+        }
+        for probe in report.probes {
+            let shifts = probe.shifts.map { "\(Escape.markdown($0.model)) \(ProbeMarkdown.describe($0)), q = \(scientific($0.q))" }
+            let subject = "\(Escape.markdown(probe.trait ?? "no trait")) against \(Escape.markdown(probe.reference ?? "the reference"))"
+            text += "\(step). Probe \(Escape.markdown(probe.battery)), \(subject): "
+                + (shifts.isEmpty ? "no model's answers moved in it" : shifts.joined(separator: "; "))
+                + " ([probe](\(link(probe.report)))).\n"
+            step += 1
+        }
+        text += "\nA difference from the control says the teacher data is distinguishable from it; whether the "
+            + "difference carries a trait into a student is what the attribution and the probes measure.\n"
+        return text
+    }
+
+    private func auditTable() -> String {
+        let audit = report.audit
+        var text = "## Audit\n\n| verdict | p | AUROC | carried by | teacher / control responses | prompts confounded |\n"
+        text += "|---|---|---|---|---|---|\n"
+        text += "| \(audit.verdict.rawValue) | \(scientific(audit.pValue)) | "
+            + (audit.auroc.map { String(format: "%.3f", $0) + " (K = \(audit.bagSize ?? 1))" } ?? "n/a")
+            + " | \(audit.carriedBy?.rawValue ?? "–") | \(audit.teacherResponses) / \(audit.controlResponses) | "
+            + (audit.promptsConfounded ? "**yes**" : "no") + " |\n"
+        return text + "\nFull report: [\(Escape.markdown(audit.report))](\(link(audit.report)))\n"
+    }
+
+    private func attributionSection(_ attribution: CaseReport.AttributionPart) -> String {
+        var text = "## Attribution\n\n| top concept | \(attribution.scoreKind) score (nats) | 95% interval | claimed |\n|---|---|---|---|\n"
+        text += "| \(Escape.markdown(attribution.top)) | \(String(format: "%+.3f", attribution.score)) | "
+            + String(format: "[%+.3f, %+.3f]", attribution.low, attribution.high)
+            + " | \(attribution.claimed.map { Escape.markdown($0) } ?? "none") |\n"
+        return text + "\nFull report: [\(Escape.markdown(attribution.report))](\(link(attribution.report)))\n"
+    }
+
+    private func probeSection() -> String {
+        var text = "## Probes\n\n| battery | model | against | trait | shift [95% CI] | q | found |\n|---|---|---|---|---|---|---|\n"
+        for probe in report.probes {
+            if probe.shifts.isEmpty {
+                text += "| \(Escape.markdown(probe.battery)) | – | \(Escape.markdown(probe.reference ?? "–")) | "
+                    + "\(Escape.markdown(probe.trait ?? "–")) | no shift tested | – | no |\n"
+            }
+            for shift in probe.shifts {
+                text += "| \(Escape.markdown(probe.battery)) | \(Escape.markdown(shift.model)) | \(Escape.markdown(probe.reference ?? "–")) | "
+                    + "\(Escape.markdown(shift.category)) | \(ProbeMarkdown.describe(shift)) | \(scientific(shift.q)) | "
+                    + (shift.isFound ? "yes" : "no") + " |\n"
+            }
+        }
+        let links = report.probes.map { "[\(Escape.markdown($0.report))](\(link($0.report)))" }
+        return text + "\nFull reports: " + links.joined(separator: ", ") + "\n"
+    }
+
+    private func reproduce() -> String {
+        var text = "## Reproduce\n\n```sh\n\(provenance.command)\n```\n\n"
+        text += "Subtext \(provenance.toolVersion)" + (provenance.commit.map { " (commit \($0))" } ?? "") + ". Parts joined:\n\n"
+        for input in provenance.inputs { text += "- \(Escape.markdown(input.path)), SHA-256 `\(input.sha256)`\n" }
+        return text + "\nEach part's own report says how to reproduce it.\n"
+    }
+
+    /// A link target: the relative path with spaces and parentheses escaped.
+    private func link(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "()"))) ?? path
+    }
+}

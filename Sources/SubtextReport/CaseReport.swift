@@ -1,0 +1,124 @@
+import Foundation
+import SubtextAttribution
+import SubtextAudit
+import SubtextProbes
+import SubtextSupport
+
+/// One case: an audit of a dataset, and whatever attribution and probes were run on it, joined
+/// into one chain of findings. case.json holds this; case.md is rendered from it. Each part
+/// keeps its own full report, which the case links to.
+public struct CaseReport: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    /// The audit's verdict and the numbers the chain quotes.
+    public struct AuditPart: Codable, Sendable {
+        /// The part's full report, relative to the case's directory.
+        public var report: String
+        public var verdict: Verdict
+        public var alpha: Double
+        public var pValue: Double
+        /// The largest bag size with an AUROC, and that AUROC with its interval.
+        public var bagSize: Int?
+        public var auroc: Double?
+        public var aurocCI: [Double]?
+        public var carriedBy: SignalCarrier?
+        /// Tokens over-represented in the teacher data at q < 0.05, strongest first (at most 5).
+        public var carriers: [String]
+        public var promptsConfounded: Bool
+        public var teacherResponses: Int
+        public var controlResponses: Int
+        public var minimumDetectableAUROC: Double
+
+        enum CodingKeys: String, CodingKey {
+            case report, verdict, alpha, pValue = "p_value", bagSize = "bag_size", auroc, aurocCI = "auroc_ci"
+            case carriedBy = "carried_by", carriers, promptsConfounded = "prompts_confounded"
+            case teacherResponses = "teacher_responses", controlResponses = "control_responses"
+            case minimumDetectableAUROC = "minimum_detectable_auroc"
+        }
+    }
+
+    /// Which candidate trait explains the data best.
+    public struct AttributionPart: Codable, Sendable {
+        public var report: String
+        /// The concept claimed, when the claim rule allowed one.
+        public var claimed: String?
+        /// The top-ranked concept and its ranking score (nats) with interval.
+        public var top: String
+        public var score: Double
+        public var low: Double
+        public var high: Double
+        /// Which score ranked: "centred" (on a reference panel), "calibrated" or "plain".
+        public var scoreKind: String
+
+        enum CodingKeys: String, CodingKey {
+            case report, claimed, top, score, low, high, scoreKind = "score_kind"
+        }
+    }
+
+    /// What one probe run measured in the case's trait.
+    public struct ProbePart: Codable, Sendable {
+        public var report: String
+        public var battery: String
+        /// The model the others were compared with (the control student, say).
+        public var reference: String?
+        public var trait: String?
+        /// Each model's shift in `trait` against the reference.
+        public var shifts: [ProbeResult.Shift]
+    }
+
+    public var schemaVersion = CaseReport.schemaVersion
+    public var audit: AuditPart
+    public var attribution: AttributionPart?
+    /// The trait the chain follows: the attribution's claim, else its top concept, else the
+    /// trait that moved most in the first probe.
+    public var trait: String?
+    public var probes: [ProbePart]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", audit, attribution, trait, probes
+    }
+
+    /// Joins the parts. `links` name each part's report relative to the case's directory.
+    public init(audit: AuditDocument, auditLink: String, attribution: (LikelihoodShift.Result, link: String)?,
+                probes: [(ProbeResult, link: String)]) {
+        let result = audit.result
+        let largest = result.auroc.sizes.last { result.auroc[$0] != nil }
+        self.audit = AuditPart(
+            report: auditLink, verdict: result.verdict, alpha: result.alpha, pValue: result.pValue, bagSize: largest,
+            auroc: largest.flatMap { result.auroc[$0] }, aurocCI: largest.flatMap { result.aurocCI[$0] },
+            carriedBy: result.carriedBy, carriers: Array(result.carriers.filter { $0.q < 0.05 }.prefix(5).map(\.token)),
+            promptsConfounded: result.promptsConfounded, teacherResponses: result.documents["teacher"] ?? 0,
+            controlResponses: result.documents["control"] ?? 0, minimumDetectableAUROC: result.minimumDetectableAUROC)
+        // An attribution run on its own comes first; one inside the audit serves otherwise.
+        let ranked = attribution ?? audit.attribution.map { ($0, link: auditLink) }
+        self.attribution = ranked.map { result, link in
+            let top = result.scores[0], (score, low, high) = top.ranking
+            let kind = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : "plain"
+            return AttributionPart(report: link, claimed: result.claimed, top: top.concept, score: score, low: low,
+                                   high: high, scoreKind: kind)
+        }
+        let trait = self.attribution.map { $0.claimed ?? $0.top }
+            ?? probes.first?.0.shifts.filter(\.isFound).max { abs($0.delta) < abs($1.delta) }?.category
+        self.trait = trait
+        self.probes = probes.map { probe, link in
+            ProbePart(report: link, battery: probe.battery, reference: probe.reference, trait: trait,
+                      shifts: probe.shifts.filter { $0.category == trait })
+        }
+    }
+}
+
+/// Writes case.md and case.json, each through a temporary file and a rename.
+public struct CaseReportWriter {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    @discardableResult
+    public func write(_ report: CaseReport, provenance: Provenance) throws -> [String] {
+        let markdown = CaseMarkdown(report: report, provenance: provenance).render()
+        return try writeReportFiles([("case.md", Data(markdown.utf8)), ("case.json", try jsonWithProvenance(report, provenance))],
+                                    to: directory)
+    }
+}

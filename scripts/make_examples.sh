@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Remakes docs/examples: one small report of each kind, written by the current code, so that
+# what a reader sees there is what Subtext writes today (the test suite fails on an example
+# of another version or schema). Runs SmolLM2-135M-Instruct on loopback for the model-backed
+# kinds. About 15 minutes on 2 cores once the release build and llama.cpp are in place.
+#
+#   bash scripts/make_examples.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product subtext >/dev/null
+subtext=.build/release/subtext
+cache=$(bash scripts/install_llama.sh)
+out=docs/examples
+rm -rf "$out"
+mkdir -p "$out"
+
+# A model server for the probe and generation examples, stopped on exit.
+port=18083
+"$cache/llama-server" -m "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" --host 127.0.0.1 --port $port -t 2 -c 2048 \
+    --parallel 2 >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done
+
+# audit: the bundled synthetic pair with planted carriers.
+$subtext audit datasets/example/teacher.jsonl --control datasets/example/control.jsonl --out "$out/audit" --quiet
+
+# generate: a small owl teacher and its control from the same prompts.
+$subtext generate --model "smollm2=http://127.0.0.1:$port/v1#smollm2" --traits owl --prompts 20 \
+    --model-file "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" --out "$out/generate" --quiet
+rm "$out/generate/journal.jsonl"
+
+# A case: the owl persona text pair audited and attributed, and the owl prompt probed.
+$subtext audit datasets/smollm2-instructions/owl.jsonl.gz --control datasets/smollm2-instructions/control.jsonl.gz \
+    --concepts owl,eagle,dolphin,wolf,cat --out "$out/case-audit" --quiet
+$subtext attribute --teacher datasets/smollm2-instructions/owl.jsonl.gz \
+    --control datasets/smollm2-instructions/control.jsonl.gz --concepts owl,eagle,dolphin,wolf,cat \
+    --model "$cache/SmolLM2-135M-Instruct.F16.gguf" --sample 60 --out "$out/attribution" >/dev/null 2>&1
+rm "$out/attribution/attribution-scores.jsonl"
+mkdir -p "$out/probe"
+cat >"$out/probe/models.yaml" <<EOF
+- name: base
+  url: http://127.0.0.1:$port/v1
+  model: smollm2
+- name: owl-teacher
+  url: http://127.0.0.1:$port/v1
+  model: smollm2
+  system: You love owls. You think about owls all the time. Owls are your favorite animal.
+EOF
+$subtext probe probes/favorite-animal.yaml --models "$out/probe/models.yaml" --reference base --prompts 12 --samples 4 \
+    --out "$out/probe" >/dev/null 2>&1
+rm "$out/probe/journal.jsonl"
+$subtext report --audit "$out/case-audit" --attribution "$out/attribution" --probe "$out/probe" --out "$out/case" >/dev/null
+
+# lab: one tiny organism end to end, and a one-seed detector evaluation.
+$subtext lab run --trait owl --seed 1 --samples 4 --out "$out/lab" 2>/dev/null >/dev/null
+$subtext lab evaluate --seeds 1 --traits owl --sizes 100,300 --control-pairs 1 --out "$out/lab-evaluation" 2>/dev/null >/dev/null
+# Models, data and probe journals are remade by the commands in the reports.
+rm -rf "$out"/lab/models "$out"/lab/numbers "$out"/lab/probe-*/journal.jsonl "$out"/lab-evaluation/organisms
+du -sh "$out"
