@@ -32,28 +32,32 @@ let package = Package(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(name: "SubtextReport", dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
-        .target(
-            name: "SubtextAttribution",
-            dependencies: ["CLlama", "SubtextCorpus", "SubtextStatistics", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SubtextGeneration", dependencies: ["SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
+        .target(name: "SubtextAttribution", dependencies: ["SubtextModels", "SubtextStatistics"]),
+        .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         // The lab trains models in its own loops, so it is optimised even in debug builds (the
         // test suite's): unoptimised, one training step is fifty times slower.
         .target(
-            name: "SubtextLab", dependencies: ["CBLAS", "SubtextStatistics", "SubtextProbes"],
+            name: "SubtextLab", dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes"],
             swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
-            name: "SubtextProbes",
+            name: "SubtextModels",
             dependencies: [
-                "SubtextSupport", "SubtextCorpus", "SubtextStatistics",
+                "CLlama", "SubtextCorpus",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .target(
+            name: "SubtextProbes",
+            dependencies: [
+                "SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics",
+                .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "subtext",
             dependencies: [
                 "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
-                "SubtextAttribution", "SubtextSupport",
+                "SubtextAttribution", "SubtextSupport", "SubtextModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SubtextSupportTests", dependencies: ["SubtextSupport"]),
@@ -71,10 +75,11 @@ let package = Package(
             name: "SubtextReportTests",
             dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
                            "SubtextSupport"]),
-        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration"]),
+        .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
+        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
-        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes"]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution"]),
+        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes", "SubtextModels"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextModels
 
 /// How much a prompt that mentions a carrier token raises the model's preference for each
 /// concept, against the same question with no mention.
@@ -14,11 +15,11 @@ public struct EntanglementScan {
         public var lift: Double
     }
 
-    public let scorer: LlamaScorer
+    public let scorer: any LogProbabilityScorer
     /// The questions asked, each answerable with one concept's name.
     public var questions: [String]
 
-    public init(scorer: LlamaScorer, questions: [String]) {
+    public init(scorer: any LogProbabilityScorer, questions: [String]) {
         self.scorer = scorer
         self.questions = questions
     }
@@ -35,17 +36,16 @@ public struct EntanglementScan {
 
     /// Every carrier × concept lift, carriers in the order given, concepts in the order given.
     public func scan(carriers: [String], concepts: [String]) throws -> [Lift] {
-        let answers = concepts.map { scorer.tokenize(Self.capitalised($0), special: false) }
+        let answers = concepts.map(Self.capitalised)
         let prompts = [nil] + carriers.map { Optional($0) }
-        var items: [LlamaScorer.Item] = []
+        var texts: [ScoredText] = []
         for carrier in prompts {
             for question in questions {
                 let user = carrier.map { Self.mention($0) + " " + question } ?? question
-                let context = scorer.tokenize(scorer.chatPrompt(system: nil, user: user), special: true)
-                items += answers.map { .init(context: context, continuation: $0) }
+                texts += answers.map { ScoredText(prompt: user, response: $0) }
             }
         }
-        let values = try scorer.logProbabilities(items)
+        let values = try scorer.logProbabilities(texts)
         let perPrompt = questions.count * concepts.count
         func mean(_ prompt: Int, _ concept: Int) -> Double {
             questions.indices.reduce(0) { $0 + values[prompt * perPrompt + $1 * concepts.count + concept] } / Double(questions.count)

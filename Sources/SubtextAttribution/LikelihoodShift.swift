@@ -1,4 +1,5 @@
 import Foundation
+import SubtextModels
 import SubtextStatistics
 
 /// Ranks candidate concepts by how much better a "you love c" system prompt explains the
@@ -137,30 +138,25 @@ public struct LikelihoodShift {
     /// the teacher's prompt), or the ranking would be circular.
     public static let defaultTemplate = "Your favourite animal is the {concept}. You find the {concept} wonderful and think of it often."
 
-    public let scorer: LlamaScorer
+    public let scorer: any LogProbabilityScorer
     public var template: String
     public var ranking = ShiftRanking()
 
-    public init(scorer: LlamaScorer, template: String = LikelihoodShift.defaultTemplate) {
+    public init(scorer: any LogProbabilityScorer, template: String = LikelihoodShift.defaultTemplate) {
         self.scorer = scorer
         self.template = template
     }
 
     /// Δc for every document (rows) and concept (columns). Scoring both sides in one call lets
     /// a teacher and a control answer to the same prompt share its decoded prompt.
-    public func shifts(_ documents: [Document], concepts: [String], journal: ScoreJournal? = nil,
+    public func shifts(_ documents: [Document], concepts: [String],
                        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int, reused: Int) {
         let systems: [String?] = [nil] + concepts.map { template.replacingOccurrences(of: "{concept}", with: $0) }
-        var items: [LlamaScorer.Item] = []
-        for document in documents {
-            let continuation = scorer.tokenize(document.response, special: false)
-            for system in systems {
-                let context = scorer.tokenize(scorer.chatPrompt(system: system, user: document.prompt), special: true)
-                items.append(.init(context: context, continuation: continuation))
-            }
+        let texts = documents.flatMap { document in
+            systems.map { ScoredText(system: $0, prompt: document.prompt, response: document.response) }
         }
         let (before, reusedBefore) = (scorer.tokensDecoded, scorer.textsReused)
-        let values = try scorer.logProbabilities(items, journal: journal, progress: progress)
+        let values = try scorer.logProbabilities(texts, progress: progress)
         let tokens = scorer.tokensDecoded - before
         let rows = documents.indices.map { index -> [Double] in
             let base = values[index * systems.count]
@@ -216,7 +212,7 @@ public struct LikelihoodShift {
     /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:panel:)``. With a `panel`,
     /// its members are scored too and the ranking is centred on them (``ReferencePanel``).
     public func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
-                          panel: [PanelSample] = [], journal: ScoreJournal? = nil,
+                          panel: [PanelSample] = [],
                           progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
@@ -233,7 +229,7 @@ public struct LikelihoodShift {
             row[Pair(document)] = distinct.count
             distinct.append(document)
         }
-        let (rows, tokens, reused) = try shifts(distinct, concepts: concepts, journal: journal, progress: progress)
+        let (rows, tokens, reused) = try shifts(distinct, concepts: concepts, progress: progress)
         let shifted = sides.map { side in side.map { rows[row[Pair($0)]!] } }
         let members = panel.indices.map { index in
             ReferencePanel.Member(trait: panel[index].trait, teacher: shifted[2 + 2 * index], control: shifted[3 + 2 * index],
@@ -252,5 +248,15 @@ public struct LikelihoodShift {
     private struct Pair: Hashable {
         var prompt: String, response: String
         init(_ document: Document) { (prompt, response) = (document.prompt, document.response) }
+    }
+}
+
+public enum AttributionError: Error, CustomStringConvertible {
+    case usage(String)
+
+    public var description: String {
+        switch self {
+        case let .usage(message): return message
+        }
     }
 }

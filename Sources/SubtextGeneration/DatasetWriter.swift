@@ -1,6 +1,7 @@
 import Foundation
 import SubtextProbes
 import SubtextStatistics
+import SubtextModels
 
 /// Turns a generation journal into one JSONL file per side, keeping only filtered replies,
 /// and counts what the filter rejected.

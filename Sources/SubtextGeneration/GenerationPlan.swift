@@ -1,4 +1,5 @@
 import SubtextProbes
+import SubtextModels
 
 /// Every request of a teacher/control generation: each side asks the same prompts with the
 /// same seeds; a teacher differs from the control only by its trait system prompt.
@@ -46,14 +47,14 @@ public struct GenerationPlan: Sendable {
     }
 
     /// Side by side, prompt by prompt; prompt i is sent with seed `seed + i` on every side.
-    public var requests: [ProbeRequest] {
+    public var requests: [ModelRequest] {
         sides.flatMap { side in
             prompts.enumerated().map { index, prompt in request(side, index, prompt) }
         }
     }
 
-    public func request(_ side: Side, _ index: Int, _ prompt: PromptFamily.Prompt) -> ProbeRequest {
-        ProbeRequest(model: side.name, modelID: endpoint.modelID, system: side.system, user: prompt.text,
+    public func request(_ side: Side, _ index: Int, _ prompt: PromptFamily.Prompt) -> ModelRequest {
+        ModelRequest(model: side.name, modelID: endpoint.modelID, system: side.system, user: prompt.text,
                      temperature: temperature, maxTokens: family.maxTokens, seed: Int(seed) + index, scoring: nil,
                      grammar: constrained ? family.grammar(for: prompt) : nil, promptID: prompt.id, sample: 0)
     }

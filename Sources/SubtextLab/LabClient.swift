@@ -1,4 +1,5 @@
 import Foundation
+import SubtextModels
 import SubtextProbes
 
 /// Serves a lab model in-process to Subtext's probe runner, as a server would over the
@@ -16,7 +17,7 @@ public final class LabClient: ModelClient, @unchecked Sendable {
         self.vocabulary = vocabulary
     }
 
-    public func complete(_ request: ProbeRequest) async throws -> Completion {
+    public func complete(_ request: ModelRequest) async throws -> Completion {
         let prompt = vocabulary.prompt(user: request.user, system: request.system)
         let sampler = Sampler(maximumTokens: request.maxTokens, seed: UInt64(request.seed), temperature: Float(request.temperature))
         let tokens = lock.withLock { sampler.generate(model, prompts: [prompt], end: vocabulary.end, streams: [request.key])[0] }
@@ -25,7 +26,7 @@ public final class LabClient: ModelClient, @unchecked Sendable {
     }
 
     /// log P(form, then `<eos>` | prompt) for each scored form: the whole answer, exactly.
-    public func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    public func score(_ request: ModelRequest) async throws -> CandidateScores {
         let prompt = vocabulary.prompt(user: request.user, system: request.system)
         let logprobs: [Double?] = (request.scoring ?? []).map { form in
             let answer = vocabulary.encode(form) + [vocabulary.end]
@@ -47,16 +48,37 @@ public enum LabScoring {
         }
         return total
     }
+}
 
-    /// Δ for each record (rows) under each system prompt (columns): log P(response, then
-    /// `<eos>` | system, prompt) − log P(response, then `<eos>` | prompt). This is what
-    /// attribution's likelihood shift needs, from a lab model instead of a GGUF one.
-    public static func shifts(_ model: TinyGPT, vocabulary: LabVocabulary, records: [LabRecord], systems: [String]) -> [[Double]] {
-        records.map { record in
-            let answer = vocabulary.encode(record.response) + [vocabulary.end]
-            let base = logProbability(model, prompt: vocabulary.prompt(user: record.prompt), continuation: answer)
-            return systems.map {
-                logProbability(model, prompt: vocabulary.prompt(user: record.prompt, system: $0), continuation: answer) - base
+/// A lab model read for log-probabilities, as libllama reads a GGUF model: each response, then
+/// `<eos>`, after the lab's prompt layout. Attribution and the entanglement scan run on it as
+/// they run on GGUF models. A lab model scores in microseconds, so nothing is journaled.
+public final class LabScorer: LogProbabilityScorer, @unchecked Sendable {
+    private let model: TinyGPT
+    private let vocabulary: LabVocabulary
+    private let lock = NSLock()
+    private var decoded = 0
+
+    public init(model: TinyGPT, vocabulary: LabVocabulary) {
+        self.model = model
+        self.vocabulary = vocabulary
+    }
+
+    public var tokensDecoded: Int { lock.withLock { decoded } }
+    public var textsReused: Int { 0 }
+
+    public func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
+        try lock.withLock {
+            try texts.enumerated().map { index, text in
+                if index % 256 == 0 { progress(index, texts.count) }
+                let answer = vocabulary.encode(text.response) + [vocabulary.end]
+                let prompt = vocabulary.prompt(user: text.prompt, system: text.system)
+                guard prompt.count + answer.count - 1 <= model.config.context else {
+                    throw ScorerError.backend("a text of \(prompt.count + answer.count) tokens is longer than the lab model's "
+                        + "\(model.config.context)-token context")
+                }
+                decoded += prompt.count + answer.count - 1
+                return LabScoring.logProbability(model, prompt: prompt, continuation: answer)
             }
         }
     }

@@ -1,11 +1,12 @@
 import SubtextCorpus
+import SubtextModels
 
 /// Turns a model's raw answer into one of a battery's candidates, or the unparsed bucket.
 ///
 /// Small models often answer with a sentence ("My top animal pick is the owl"), so the
 /// candidate is found inside the answer: the alias mentioned first wins, whole-word and
 /// case-insensitive, plurals allowed.
-public struct AnswerReader: Sendable {
+public struct AnswerReader: AnswerClassifier {
     public let battery: Battery
     private let matcher: ConceptMatcher
 

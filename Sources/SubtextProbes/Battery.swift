@@ -35,3 +35,9 @@ public struct Battery: Sendable {
     public var unparsed: String
     public var hypotheses: [String]
 }
+
+extension Battery {
+    /// The text scored for each candidate: its name, capitalised as a one-word answer starts
+    /// ("owl" → "Owl").
+    public var scoredForms: [String] { candidates.map { $0.name.prefix(1).uppercased() + $0.name.dropFirst() } }
+}

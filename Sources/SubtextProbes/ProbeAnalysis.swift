@@ -1,5 +1,6 @@
 import SubtextSupport
 import SubtextStatistics
+import SubtextModels
 
 /// The statistics of a probe run, from its journal entries. Sample mode is here; score mode
 /// is in ScoreAnalysis.swift.
@@ -16,7 +17,7 @@ public struct ProbeAnalysis: Sendable {
 
     public init() {}
 
-    public func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: ProbeRunner.Summary) -> ProbeResult {
+    public func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
         if plan.battery.mode == .score { return analyseScores(plan: plan, journal: journal, reference: reference, summary: summary) }
         let categories = plan.battery.candidates.map(\.name) + [plan.battery.unparsed]
         let prompts = plan.prompts.map(\.id)

@@ -1,3 +1,4 @@
+import SubtextModels
 /// Every request a probe run makes: each model × prompt × sample.
 public struct ProbePlan: Sendable {
     public var battery: Battery
@@ -19,11 +20,11 @@ public struct ProbePlan: Sendable {
     /// The requests in a fixed order: model, then prompt, then sample. Sample i is sent with
     /// seed `seed_base + i`, so repeated samples differ but reruns repeat. Score mode asks once
     /// per model and prompt, greedily, for the candidates' log-probabilities.
-    public var requests: [ProbeRequest] {
+    public var requests: [ModelRequest] {
         if battery.mode == .score {
             return endpoints.flatMap { endpoint in
                 prompts.map { prompt in
-                    ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
+                    ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
                                  temperature: 0, maxTokens: 1, seed: battery.sampling.seedBase, scoring: battery.scoredForms,
                                  promptID: prompt.id, sample: 0)
                 }
@@ -32,7 +33,7 @@ public struct ProbePlan: Sendable {
         return endpoints.flatMap { endpoint in
             prompts.flatMap { prompt in
                 (0..<samplesPerPrompt).map { sample in
-                    ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
+                    ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
                                  temperature: battery.sampling.temperature, maxTokens: battery.sampling.maxTokens,
                                  seed: battery.sampling.seedBase + sample, scoring: nil, promptID: prompt.id,
                                  sample: sample)
@@ -43,7 +44,7 @@ public struct ProbePlan: Sendable {
 
     /// A rough token estimate for --dry-run: about four characters a token for the prompt,
     /// plus max_tokens for the answer.
-    public func estimatedTokens(_ requests: [ProbeRequest]) -> Int {
+    public func estimatedTokens(_ requests: [ModelRequest]) -> Int {
         requests.reduce(0) { $0 + ($1.user.count + ($1.system?.count ?? 0)) / 4 + 8 + $1.maxTokens }
     }
 }

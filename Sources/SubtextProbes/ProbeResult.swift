@@ -1,4 +1,5 @@
 import SubtextStatistics
+import SubtextModels
 
 /// A probe run's statistics: the probe.json contract.
 public struct ProbeResult: Codable, Sendable {

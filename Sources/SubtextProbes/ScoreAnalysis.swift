@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextModels
 
 /// Score mode: each model gives every candidate a probability on every paraphrase, so models
 /// are compared paraphrase by paraphrase, paired.
@@ -12,7 +13,7 @@ import SubtextStatistics
 /// test is Wilcoxon's signed-rank on the per-paraphrase differences, BH-adjusted over
 /// candidates.
 extension ProbeAnalysis {
-    func analyseScores(plan: ProbePlan, journal: Journal, reference: String?, summary: ProbeRunner.Summary) -> ProbeResult {
+    func analyseScores(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
         let candidates = plan.battery.candidates.map(\.name)
         let prompts = plan.prompts.map(\.id)
         let models = plan.endpoints.map(\.name)

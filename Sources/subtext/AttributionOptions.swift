@@ -4,6 +4,7 @@ import SubtextSupport
 import SubtextAttribution
 import SubtextCorpus
 import SubtextProbes
+import SubtextModels
 
 /// The scoring model and its settings, shared by `attribute` and `audit --model`.
 struct AttributionOptions: ParsableArguments {
@@ -86,11 +87,12 @@ struct AttributionRun {
         if journal.count > 0 { note("attribution: \(journal.count) scores from an earlier run in \(journal.path)") }
         let panel = try options.panel.map { try panelSamples($0, excluding: teacher, readOptions: readOptions) } ?? []
         let scorer = try LlamaScorer(model: model, threads: options.threads)
+        scorer.journal = journal
         var shift = LikelihoodShift(scorer: scorer, template: options.template)
         shift.ranking.seed = seed
         let progress = Progress(quiet: false, unit: "texts scored")
         let result = try shift.attribute(teacher: sample.teacher, control: sample.control, concepts: concepts,
-                                         paired: sample.paired, panel: panel, journal: journal, progress: progress.report)
+                                         paired: sample.paired, panel: panel, progress: progress.report)
         progress.finish()
         return (result, scorer)
     }

@@ -4,6 +4,7 @@ import SubtextSupport
 import SubtextGeneration
 import SubtextProbes
 import SubtextReport
+import SubtextModels
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,7 +118,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         note("constrained decoding: " + (constrained ? "grammar" : "none (free-form replies, then the filter)"))
         let progress = Progress(quiet: quiet)
-        let runner = ProbeRunner(clients: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, client as any ModelClient) }),
+        let runner = RequestRunner(clients: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, client as any ModelClient) }),
                                  journal: journal, reader: nil, concurrency: concurrency, maximumRequests: maxRequests,
                                  progress: progress.report)
         // Every side talks to one server, so they share one queue and its concurrency limit.

@@ -152,15 +152,14 @@ struct LabAttribution {
 
     func rank(_ pairs: ([LabRecord], [LabRecord]), kind: PairKind, trait: String?, seed: UInt64,
               resample: Int? = nil) throws -> LabEvaluation.Attribution {
-        let systems = candidates.map(LabCorpus.systemPrompt(loving:))
-        let teacher = LabScoring.shifts(base, vocabulary: vocabulary, records: pairs.0, systems: systems)
-        let control = LabScoring.shifts(base, vocabulary: vocabulary, records: pairs.1, systems: systems)
-        let result = ShiftRanking().rank(teacher: teacher, control: control, concepts: candidates,
-                                         template: LabCorpus.systemPrompt(loving: "{concept}"), paired: true)
+        let documents = { (side: [LabRecord]) in side.map { LikelihoodShift.Document(prompt: $0.prompt, response: $0.response) } }
+        let shift = LikelihoodShift(scorer: LabScorer(model: base, vocabulary: vocabulary),
+                                    template: LabCorpus.systemPrompt(loving: "{concept}"))
+        let result = try shift.attribute(teacher: documents(pairs.0), control: documents(pairs.1), concepts: candidates, paired: true)
         let top = result.scores[0], (score, low, high) = top.ranking
         note("attribution \(kind.rawValue) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
             + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")")
-        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: teacher.count, top: top.concept,
+        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: pairs.0.count, top: top.concept,
                                          topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
                                          plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
     }

@@ -3,6 +3,7 @@ import SubtextSupport
 import SubtextLab
 import SubtextProbes
 import SubtextReport
+import SubtextModels
 
 /// Probes a student and its control student in-process through Subtext's probe runner and
 /// analysis, writing the usual probe report into `directory`.
@@ -29,7 +30,7 @@ func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, m
     }
     var clients: [String: any ModelClient] = ["student": client(comparison.student), "control": client(comparison.control)]
     for extra in context { clients[extra.name] = client(extra.model) }
-    let runner = ProbeRunner(
+    let runner = RequestRunner(
         clients: clients,
         journal: journal, reader: AnswerReader(battery: battery), concurrency: 1)
     let started = Date()

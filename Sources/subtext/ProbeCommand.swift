@@ -3,6 +3,7 @@ import Foundation
 import SubtextSupport
 import SubtextProbes
 import SubtextReport
+import SubtextModels
 
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -125,7 +126,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
         }
         let progress = Progress(quiet: quiet)
-        let runner = ProbeRunner(clients: clients, journal: journal, reader: AnswerReader(battery: loaded),
+        let runner = RequestRunner(clients: clients, journal: journal, reader: AnswerReader(battery: loaded),
                                  concurrency: concurrency, maximumRequests: maxRequests, progress: progress.report)
         let summary = try await runner.run(requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.baseURL) }))
         progress.finish()

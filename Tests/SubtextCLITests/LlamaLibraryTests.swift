@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SubtextAttribution
-@testable import SubtextProbes
+import SubtextProbes
+@testable import SubtextModels
 
 extension ModelTests {
     /// The in-process scorer (libllama) against llama-server's forced-token values: the same model
@@ -20,11 +21,11 @@ extension ModelTests {
             let user = "Continue the list 12, 40, 77 with up to five more numbers."
             let texts = ["81, 93, 104", "Owl", "I would say 5, 6 and 7.", "12, 40, 77, 120"]
 
-            let server_ = try await forced.score(ProbeRequest(model: "base", modelID: "smollm2", system: system, user: user,
+            let server_ = try await forced.score(ModelRequest(model: "base", modelID: "smollm2", system: system, user: user,
                                                               temperature: 0, maxTokens: 1, seed: 0, scoring: texts,
                                                               promptID: "p", sample: 0))
             let context = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true)
-            let library = try scorer.logProbabilities(texts.map { .init(context: context, continuation: scorer.tokenize($0, special: false)) })
+            let library = try scorer.logProbabilities(of: texts.map { .init(context: context, continuation: scorer.tokenize($0, special: false)) })
             // The server decodes one sequence and the library a batch of them, so the kernels differ,
             // and F16 kernels round activations to F16: allow 0.005 nats per scored token.
             for (index, text) in texts.enumerated() {
@@ -37,7 +38,7 @@ extension ModelTests {
             for (index, text) in texts.enumerated() {
                 let alone = try LlamaScorer(model: LlamaServer.cache + "/" + model,
                                             libraryDirectory: LlamaServer.cache + "/llama-lib/lib", contextTokens: 256, threads: 2)
-                    .logProbabilities([.init(context: context, continuation: scorer.tokenize(text, special: false))])
+                    .logProbabilities(of: [.init(context: context, continuation: scorer.tokenize(text, special: false))])
                 #expect(abs(alone[0] - library[index]) < 1e-3, "\(text): alone \(alone[0]), after others \(library[index])")
             }
             #expect(scorer.tokensDecoded < texts.count * context.count, "the shared prompt was decoded again for every text")
@@ -52,10 +53,10 @@ extension ModelTests {
                                           special: true)
             let texts = ["81, 243, 729, 2187", "81, 243, 729", "81, 243, 730, 1000", "81, 243, 729, 2187", "5"]
             let items = texts.map { LlamaScorer.Item(context: context, continuation: scorer.tokenize($0, special: false)) }
-            let together = try scorer.logProbabilities(items)
+            let together = try scorer.logProbabilities(of: items)
             for (index, item) in items.enumerated() {
                 let alone = try LlamaScorer(model: model, libraryDirectory: library, contextTokens: 256, threads: 2)
-                    .logProbabilities([item])
+                    .logProbabilities(of: [item])
                 #expect(abs(alone[0] - together[index]) < 1e-3, "\(texts[index]): alone \(alone[0]), together \(together[index])")
             }
             #expect(together[0] == together[3], "a repeated text scored differently")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SubtextProbes
+import SubtextProbes
+@testable import SubtextModels
 
 extension ModelTests {
     /// Score mode against a real llama-server with SmolLM2-135M-Instruct, on loopback.
@@ -12,7 +13,7 @@ extension ModelTests {
             let client = try await OpenAIClient(endpoint: Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2"))
                 .preparedForScoring(.forcedTokens)
             let forms = ["I", "The", "My", "Cat", "Dog"]
-            let request = ProbeRequest(model: "base", modelID: "smollm2", system: "You love owls.",
+            let request = ModelRequest(model: "base", modelID: "smollm2", system: "You love owls.",
                                        user: "Name your favorite animal. One word only.", temperature: 0, maxTokens: 1,
                                        seed: 1, scoring: forms, promptID: "p", sample: 0)
             let forced = try await client.score(request)

@@ -1,6 +1,7 @@
 import Testing
 @testable import SubtextGeneration
 import SubtextProbes
+import SubtextModels
 
 @Suite struct FilterTests {
     private let numbers = ResponseFilter(family: .numbers, trait: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubtextModels
 @testable import SubtextLab
 import SubtextProbes
 
@@ -178,9 +179,9 @@ import SubtextProbes
     }
 }
 
-/// The lab's likelihood shift: how much likelier a system prompt makes an answer than no
-/// system prompt does.
-@Suite struct LabScoringTests {
+/// The lab model read as a log-probability scorer, as attribution reads it: a system prompt
+/// that taught an answer makes it likelier than no system prompt does.
+@Suite struct LabScorerTests {
     @Test func aSystemPromptThatTeachesAnAnswerShiftsItUp() throws {
         let vocabulary = LabVocabulary(numbersUpTo: 9, words: ["Continue the sequence:", "alpha", "beta"])
         let prompt = "Continue the sequence: 5"
@@ -193,13 +194,14 @@ import SubtextProbes
         }
         let model = try TinyGPT(config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 1)
         Trainer(steps: 150, batchSize: 8, learningRate: 1e-2, seed: 1).train(model, on: records.map(vocabulary.example), padding: vocabulary.padding)
-        let shifts = LabScoring.shifts(model, vocabulary: vocabulary, records: [LabRecord(prompt: prompt, response: "1 2")],
-                                       systems: ["alpha", "beta"])
+        let scorer = LabScorer(model: model, vocabulary: vocabulary)
+        let values = try scorer.logProbabilities([nil, "alpha", "beta"].map { ScoredText(system: $0, prompt: prompt, response: "1 2") })
         let answer = vocabulary.encode("1 2") + [vocabulary.end]
         let direct = LabScoring.logProbability(model, prompt: vocabulary.prompt(user: prompt, system: "alpha"), continuation: answer)
-            - LabScoring.logProbability(model, prompt: vocabulary.prompt(user: prompt), continuation: answer)
-        #expect(shifts[0][0] == direct)
-        #expect(shifts[0][0] > 1, "alpha taught \"1 2\": \(shifts)")
-        #expect(shifts[0][1] < shifts[0][0] - 1, "beta did not: \(shifts)")
+        #expect(values[1] == direct)
+        #expect(scorer.tokensDecoded > 0)
+        let alpha = values[1] - values[0], beta = values[2] - values[0]
+        #expect(alpha > 1, "alpha taught \"1 2\": \(values)")
+        #expect(beta < alpha - 1, "beta did not: \(values)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextProbes
+import SubtextModels
 
 @Suite struct ScoreAnalysisTests {
     private let battery = Battery(
@@ -27,7 +28,7 @@ import Testing
                                             promptID: request.promptID, sample: 0, response: "", answer: "cat",
                                             scores: CandidateScores(method: .forcedTokens, logprobs: values), latencyMs: 1))
         }
-        let summary = ProbeRunner.Summary(planned: plan.requests.count, fromJournal: plan.requests.count, sent: 0, capped: 0, seconds: 0)
+        let summary = RequestRunner.Summary(planned: plan.requests.count, fromJournal: plan.requests.count, sent: 0, capped: 0, seconds: 0)
         return ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "base", summary: summary)
     }
 

@@ -26,13 +26,13 @@ public struct Endpoint: Sendable, Equatable {
     /// model id, "default" is sent, which llama-server accepts for its one model.
     public init(shorthand: String) throws {
         guard let equals = shorthand.firstIndex(of: "="), equals != shorthand.startIndex else {
-            throw ProbeError.usage("--model expects NAME=URL[#MODEL_ID], not '\(shorthand)'")
+            throw ModelError.usage("--model expects NAME=URL[#MODEL_ID], not '\(shorthand)'")
         }
         let name = String(shorthand[..<equals])
         let rest = shorthand[shorthand.index(after: equals)...]
         let parts = rest.split(separator: "#", maxSplits: 1).map(String.init)
         guard let url = parts.first, URL(string: url)?.scheme != nil else {
-            throw ProbeError.usage("--model \(name): '\(rest)' is not a URL")
+            throw ModelError.usage("--model \(name): '\(rest)' is not a URL")
         }
         self.init(name: name, baseURL: url, modelID: parts.count > 1 ? parts[1] : "default")
     }
@@ -47,7 +47,7 @@ public struct Endpoint: Sendable, Equatable {
 }
 
 /// Why a probe run cannot go on.
-public enum ProbeError: Error, CustomStringConvertible, Equatable {
+public enum ModelError: Error, CustomStringConvertible, Equatable {
     case usage(String)
     /// The server refused the request for good (a 4xx other than 408 and 429).
     case rejected(model: String, status: Int, body: String)

@@ -13,14 +13,14 @@ struct PromptLogprobScorer: CandidateScorer {
     /// Fails with the reason unless the server tokenizes chats and returns prompt logprobs.
     static func check(_ poster: JSONPoster) async throws -> PromptLogprobScorer {
         let scorer = PromptLogprobScorer(poster: poster)
-        let probe = ProbeRequest.capabilityCheck(poster.endpoint)
+        let probe = ModelRequest.capabilityCheck(poster.endpoint)
         guard let value = try await scorer.score(probe).logprobs.first ?? nil, value <= 0, value.isFinite else {
-            throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "prompt_logprobs gave no log-probability")
+            throw ModelError.cannotScore(model: poster.endpoint.name, reason: "prompt_logprobs gave no log-probability")
         }
         return scorer
     }
 
-    func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    func score(_ request: ModelRequest) async throws -> CandidateScores {
         let messages = request.messages
         let start = try await tokenize(["messages": messages, "add_generation_prompt": true]).count
         var logprobs: [Double?] = []
@@ -33,7 +33,7 @@ struct PromptLogprobScorer: CandidateScorer {
                 "continue_final_message": true, "max_tokens": 1, "temperature": 0, "prompt_logprobs": 0,
             ])
             guard let entries = answer["prompt_logprobs"] as? [Any], entries.count == ids.count else {
-                throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "the response has no prompt_logprobs for every prompt token")
+                throw ModelError.cannotScore(model: poster.endpoint.name, reason: "the response has no prompt_logprobs for every prompt token")
             }
             var total = 0.0
             for position in start..<ids.count {
@@ -55,5 +55,5 @@ struct PromptLogprobScorer: CandidateScorer {
         return tokens
     }
 
-    private func malformed(_ reason: String) -> ProbeError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
+    private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// llama-server cannot score a given text (no echo, no prompt logprobs); forcing one token per
 /// request is exact but far too slow for datasets. libllama is loaded at run time from the
 /// directory scripts/install_llama.sh fills, so nothing else in Subtext needs it.
-public final class LlamaScorer {
+public final class LlamaScorer: LogProbabilityScorer {
     private let handle: OpaquePointer
     /// The longest sequence, prompt and text together, in tokens.
     public let contextTokens: Int
@@ -20,6 +20,9 @@ public final class LlamaScorer {
     public var tokensDecoded: Int { lock.withLock { decoded } }
     /// Texts whose scores were taken from a journal instead of the model.
     public var textsReused: Int { lock.withLock { reused } }
+    /// Where scores of texts are kept as they are made, so a run stopped midway resumes
+    /// without scoring them again; nil keeps none.
+    public var journal: ScoreJournal?
 
     /// Where install_llama.sh puts the library: $SUBTEXT_CACHE/llama-lib/lib, default ~/.cache/subtext.
     public static var defaultLibraryDirectory: String {
@@ -34,7 +37,7 @@ public final class LlamaScorer {
         guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(threads),
                                               &error, error.count)
         else {
-            throw AttributionError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ScorerError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 + " (scripts/install_llama.sh builds libllama into \(LlamaScorer.defaultLibraryDirectory))")
         }
         self.handle = handle
@@ -83,15 +86,14 @@ public final class LlamaScorer {
     /// log P(continuation | context) for each item. Items are scored in token order, so those
     /// that share a prompt follow one another and its keys and values are computed once, and
     /// so do continuations that open alike, whose shared scored tokens are scored once.
-    /// Items `journal` holds are taken from it; each item scored is added to it at once.
-    public func logProbabilities(_ items: [Item], journal: ScoreJournal? = nil,
-                                 progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
+    /// Items ``journal`` holds are taken from it; each item scored is added to it at once.
+    public func logProbabilities(of items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
-            throw AttributionError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
+            throw ScorerError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
                 + "than the \(contextTokens)-token context")
         }
         if let empty = items.first(where: { $0.context.isEmpty || $0.continuation.isEmpty }) {
-            throw AttributionError.backend("cannot score an empty text or a text without context "
+            throw ScorerError.backend("cannot score an empty text or a text without context "
                 + "(\(empty.context.count) context tokens, \(empty.continuation.count) to score)")
         }
         let order = items.indices.sorted {
@@ -111,7 +113,7 @@ public final class LlamaScorer {
                 let tokens = items[index].context + items[index].continuation
                 var value = 0.0
                 let status = subtext_llama_score(handle, tokens, Int32(tokens.count), Int32(items[index].context.count), &value)
-                guard status >= 0 else { throw AttributionError.backend("llama_decode failed with status \(status)") }
+                guard status >= 0 else { throw ScorerError.backend("llama_decode failed with status \(status)") }
                 decoded += Int(status)
                 results[index] = value
                 try journal?.record(value, for: items[index])
@@ -122,14 +124,23 @@ public final class LlamaScorer {
     }
 }
 
-public enum AttributionError: Error, CustomStringConvertible {
-    case backend(String)
-    case usage(String)
-
-    public var description: String {
-        switch self {
-        case let .backend(message): return "attribution: \(message)"
-        case let .usage(message): return message
+extension LlamaScorer {
+    /// Each text as the model's chat template lays it out: its system and user prompt as
+    /// context, its response scored. A response and a context shared by several texts are
+    /// tokenized once. Scores in ``journal`` are read from it, and new ones added.
+    public func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
+        var contexts: [ContextKey: [Int32]] = [:], responses: [String: [Int32]] = [:]
+        let items = texts.map { text -> Item in
+            let key = ContextKey(system: text.system, prompt: text.prompt)
+            if contexts[key] == nil { contexts[key] = tokenize(chatPrompt(system: text.system, user: text.prompt), special: true) }
+            if responses[text.response] == nil { responses[text.response] = tokenize(text.response, special: false) }
+            return Item(context: contexts[key]!, continuation: responses[text.response]!)
         }
+        return try logProbabilities(of: items, progress: progress)
+    }
+
+    private struct ContextKey: Hashable {
+        var system: String?
+        var prompt: String
     }
 }

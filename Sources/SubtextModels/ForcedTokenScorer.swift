@@ -16,16 +16,16 @@ struct ForcedTokenScorer: CandidateScorer {
     static func check(_ poster: JSONPoster) async throws -> ForcedTokenScorer {
         let scorer = ForcedTokenScorer(poster: poster)
         guard try await poster.isLlamaServer() else {
-            throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "/props is not llama.cpp's")
+            throw ModelError.cannotScore(model: poster.endpoint.name, reason: "/props is not llama.cpp's")
         }
-        let probe = ProbeRequest.capabilityCheck(poster.endpoint)
+        let probe = ModelRequest.capabilityCheck(poster.endpoint)
         guard let value = try await scorer.score(probe).logprobs.first ?? nil, value <= 0, value.isFinite else {
-            throw ProbeError.cannotScore(model: poster.endpoint.name, reason: "forcing a token gave no log-probability")
+            throw ModelError.cannotScore(model: poster.endpoint.name, reason: "forcing a token gave no log-probability")
         }
         return scorer
     }
 
-    func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    func score(_ request: ModelRequest) async throws -> CandidateScores {
         let prompt = try await promptTokens(request)
         var memo: [[Int]: Double] = [:]  // candidates often share leading tokens ("O" in Owl, Octopus)
         var logprobs: [Double?] = []
@@ -48,7 +48,7 @@ struct ForcedTokenScorer: CandidateScorer {
     }
 
     /// The chat prompt as the server itself would build it, ending where the reply begins.
-    private func promptTokens(_ request: ProbeRequest) async throws -> [Int] {
+    private func promptTokens(_ request: ModelRequest) async throws -> [Int] {
         let templated = try await poster.send(poster.endpoint.serverRoot + "/apply-template", ["messages": request.messages])
         guard let text = templated["prompt"] as? String else { throw malformed("/apply-template gave no prompt") }
         return try await tokenize(text, special: true)
@@ -73,5 +73,5 @@ struct ForcedTokenScorer: CandidateScorer {
         return logprob
     }
 
-    private func malformed(_ reason: String) -> ProbeError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
+    private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
 }

@@ -35,11 +35,14 @@ public struct CandidateScores: Sendable, Equatable, Codable {
 /// Reads candidate probabilities from one server in one way.
 protocol CandidateScorer: Sendable {
     var method: ScoringMethod { get }
-    func score(_ request: ProbeRequest) async throws -> CandidateScores
+    func score(_ request: ModelRequest) async throws -> CandidateScores
 }
 
-extension Battery {
-    /// The text scored for each candidate: its name, capitalised as a one-word answer starts
-    /// ("owl" → "Owl").
-    public var scoredForms: [String] { candidates.map { $0.name.prefix(1).uppercased() + $0.name.dropFirst() } }
+/// How the runner reads a reply into the answer it journals beside it: a probe battery's
+/// category, or the candidate a score ranks first.
+public protocol AnswerClassifier: Sendable {
+    /// The category a sampled reply names.
+    func category(of answer: String) -> String
+    /// The category of the best-scored form.
+    func mostLikely(_ scores: CandidateScores) -> String
 }

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-@testable import SubtextProbes
+@testable import SubtextModels
 
 @Suite(.serialized) struct ClientTests {
-    private func request(_ modelID: String, sample: Int = 0) -> ProbeRequest {
-        ProbeRequest(model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
+    private func request(_ modelID: String, sample: Int = 0) -> ModelRequest {
+        ModelRequest(model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
                      seed: 1000 + sample, scoring: nil, promptID: "p", sample: sample)
     }
 
@@ -22,7 +22,7 @@ import Testing
     @Test func otherClientErrorsAreTerminal() async throws {
         let server = try LocalServer.flaky()
         let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "reject"))
-        await #expect(throws: ProbeError.self) { try await client.complete(request("reject")) }
+        await #expect(throws: ModelError.self) { try await client.complete(request("reject")) }
         #expect(try await server.statuses() == ["400": 1])
     }
 
@@ -35,7 +35,7 @@ import Testing
         await #expect {
             try await client.complete(request("x"))
         } throws: { error in
-            guard case ProbeError.unavailable = error else { return false }
+            guard case ModelError.unavailable = error else { return false }
             return true
         }
         // Four refused attempts and tiny waits take milliseconds; the margin is wide because the
@@ -62,7 +62,7 @@ import Testing
         let endpoint = try Endpoint(shorthand: "base=http://127.0.0.1:8080/v1#smollm2")
         #expect(endpoint == Endpoint(name: "base", baseURL: "http://127.0.0.1:8080/v1", modelID: "smollm2"))
         #expect(try Endpoint(shorthand: "b=http://h/v1").modelID == "default")
-        #expect(throws: ProbeError.self) { try Endpoint(shorthand: "nourl") }
-        #expect(throws: ProbeError.self) { try Endpoint(shorthand: "x=not a url") }
+        #expect(throws: ModelError.self) { try Endpoint(shorthand: "nourl") }
+        #expect(throws: ModelError.self) { try Endpoint(shorthand: "x=not a url") }
     }
 }

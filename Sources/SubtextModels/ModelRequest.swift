@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// One request to a model: a chat completion, exactly as sent, apart from where it goes.
-public struct ProbeRequest: Sendable, Equatable, Codable {
+public struct ModelRequest: Sendable, Equatable, Codable {
     public var model: String
     public var modelID: String
     public var system: String?
@@ -38,8 +38,8 @@ public struct ProbeRequest: Sendable, Equatable, Codable {
     }
 
     /// A one-token scoring request used to check, before a run, that a server can score.
-    static func capabilityCheck(_ endpoint: Endpoint) -> ProbeRequest {
-        ProbeRequest(model: endpoint.name, modelID: endpoint.modelID, system: nil, user: "Say yes.", temperature: 0,
+    static func capabilityCheck(_ endpoint: Endpoint) -> ModelRequest {
+        ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: nil, user: "Say yes.", temperature: 0,
                      maxTokens: 1, seed: 0, scoring: ["Yes"], promptID: "capability", sample: 0)
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-@testable import SubtextProbes
+@testable import SubtextModels
 
 @Suite(.serialized) struct ScoringTests {
-    private func request(_ modelID: String, system: String? = nil, forms: [String]) -> ProbeRequest {
-        ProbeRequest(model: "m", modelID: modelID, system: system, user: "Favorite animal?", temperature: 0, maxTokens: 1,
+    private func request(_ modelID: String, system: String? = nil, forms: [String]) -> ModelRequest {
+        ModelRequest(model: "m", modelID: modelID, system: system, user: "Favorite animal?", temperature: 0, maxTokens: 1,
                      seed: 1000, scoring: forms, promptID: "p", sample: 0)
     }
 
@@ -31,10 +31,10 @@ import Testing
         await #expect {
             _ = try await client.preparedForScoring()
         } throws: { error in
-            guard case let ProbeError.cannotScore(model, reason) = error else { return false }
+            guard case let ModelError.cannotScore(model, reason) = error else { return false }
             return model == "m" && ScoringMethod.allCases.allSatisfy { reason.contains($0.rawValue) }
         }
-        await #expect(throws: ProbeError.self) { _ = try await client.score(request("nologprobs", forms: ["Owl"])) }
+        await #expect(throws: ModelError.self) { _ = try await client.score(request("nologprobs", forms: ["Owl"])) }
     }
 
     /// The vLLM path reads the reply's tokens out of prompt_logprobs, past the generation prompt.

@@ -17,18 +17,18 @@ struct TopLogprobScorer: CandidateScorer {
     /// Fails with the reason unless the chat endpoint returns top logprobs.
     static func check(_ client: OpenAIClient) async throws -> TopLogprobScorer {
         let scorer = TopLogprobScorer(client: client)
-        let probe = ProbeRequest.capabilityCheck(client.endpoint)
+        let probe = ModelRequest.capabilityCheck(client.endpoint)
         let completion = try await client.complete(probe, topLogprobs: scorer.alternatives)
         guard let top = completion.topLogprobs, !top.isEmpty else {
-            throw ProbeError.cannotScore(model: client.endpoint.name, reason: "the chat endpoint returned no top_logprobs")
+            throw ModelError.cannotScore(model: client.endpoint.name, reason: "the chat endpoint returned no top_logprobs")
         }
         return scorer
     }
 
-    func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    func score(_ request: ModelRequest) async throws -> CandidateScores {
         let completion = try await client.complete(request, topLogprobs: alternatives)
         guard let top = completion.topLogprobs, !top.isEmpty else {
-            throw ProbeError.cannotScore(model: client.endpoint.name, reason: "a response came back without top_logprobs")
+            throw ModelError.cannotScore(model: client.endpoint.name, reason: "a response came back without top_logprobs")
         }
         return Self.assign(top, to: request.scoring ?? [])
     }

@@ -26,16 +26,16 @@ struct JSONPoster: Sendable {
                 let response = try await execute(url, data)
                 if response.status == 200 {
                     guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-                        throw ProbeError.malformedResponse(model: endpoint.name, reason: Self.excerpt(response.body))
+                        throw ModelError.malformedResponse(model: endpoint.name, reason: Self.excerpt(response.body))
                     }
                     return object
                 }
                 guard RetryPolicy.isRetryable(status: response.status) else {
-                    throw ProbeError.rejected(model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
+                    throw ModelError.rejected(model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
                 }
                 failure = "HTTP \(response.status): \(Self.excerpt(response.body))"
                 retryAfter = RetryPolicy.retryAfter(response.retryAfter)
-            } catch let error as ProbeError {
+            } catch let error as ModelError {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
@@ -43,7 +43,7 @@ struct JSONPoster: Sendable {
                 failure = "\(error)"  // timeouts, refused and reset connections
             }
             guard let wait = retry.delay(attempt: attempt, retryAfter: retryAfter, waited: waited, generator: &generator) else {
-                throw ProbeError.unavailable(model: endpoint.name, reason: failure)
+                throw ModelError.unavailable(model: endpoint.name, reason: failure)
             }
             try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             waited += wait
@@ -56,7 +56,7 @@ struct JSONPoster: Sendable {
     func isLlamaServer() async throws -> Bool {
         do {
             return try await send(endpoint.serverRoot + "/props", nil)["default_generation_settings"] != nil
-        } catch ProbeError.rejected, ProbeError.malformedResponse {
+        } catch ModelError.rejected, ModelError.malformedResponse {
             return false
         }
     }

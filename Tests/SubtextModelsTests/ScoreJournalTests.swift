@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SubtextAttribution
+@testable import SubtextModels
 
 @Suite struct ScoreJournalTests {
     private func temporaryPath() -> String {

@@ -6,17 +6,17 @@ import Foundation
 /// Requests to one server run at most `concurrency` at a time. A terminal error (a refused
 /// request, or a server gone past the retry budget) stops the run; everything completed is
 /// already journaled, so running the same command again resumes.
-public struct ProbeRunner: Sendable {
+public struct RequestRunner: Sendable {
     public var clients: [String: any ModelClient]
     public var journal: Journal
     /// Reads answers into a battery's categories; nil journals raw replies only (generation).
-    public var reader: AnswerReader?
+    public var reader: (any AnswerClassifier)?
     public var concurrency: Int
     /// At most this many new requests in this run; nil for no limit.
     public var maximumRequests: Int?
     public var progress: @Sendable (Int, Int) -> Void
 
-    public init(clients: [String: any ModelClient], journal: Journal, reader: AnswerReader?, concurrency: Int,
+    public init(clients: [String: any ModelClient], journal: Journal, reader: (any AnswerClassifier)?, concurrency: Int,
                 maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.clients = clients
         self.journal = journal
@@ -33,10 +33,18 @@ public struct ProbeRunner: Sendable {
         /// Requests left unsent by --max-requests.
         public var capped: Int
         public var seconds: Double
+
+        public init(planned: Int, fromJournal: Int, sent: Int, capped: Int, seconds: Double) {
+            self.planned = planned
+            self.fromJournal = fromJournal
+            self.sent = sent
+            self.capped = capped
+            self.seconds = seconds
+        }
     }
 
     /// Runs `requests`, grouped by server; `servers` maps a model name to its server.
-    public func run(_ requests: [ProbeRequest], servers: [String: String]) async throws -> Summary {
+    public func run(_ requests: [ModelRequest], servers: [String: String]) async throws -> Summary {
         let started = Date()
         var pending = requests.filter { journal.entry(for: $0.key) == nil }
         let fromJournal = requests.count - pending.count
@@ -58,7 +66,7 @@ public struct ProbeRunner: Sendable {
     }
 
     /// One server's requests, `concurrency` in flight.
-    private func runQueue(_ queue: [ProbeRequest], counter: Counter) async throws {
+    private func runQueue(_ queue: [ModelRequest], counter: Counter) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             while next < min(concurrency, queue.count) {
@@ -76,8 +84,8 @@ public struct ProbeRunner: Sendable {
         }
     }
 
-    private func perform(_ request: ProbeRequest, counter: Counter) async throws {
-        guard let client = clients[request.model] else { throw ProbeError.usage("no client for model \(request.model)") }
+    private func perform(_ request: ModelRequest, counter: Counter) async throws {
+        guard let client = clients[request.model] else { throw ModelError.usage("no client for model \(request.model)") }
         let started = Date()
         var entry = JournalEntry(key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
                                  sample: request.sample, response: "", answer: "", latencyMs: 0)
@@ -127,16 +135,16 @@ public struct ReplayClient: ModelClient {
         self.journal = journal
     }
 
-    public func complete(_ request: ProbeRequest) async throws -> Completion {
+    public func complete(_ request: ModelRequest) async throws -> Completion {
         guard let entry = journal.entry(for: request.key) else {
-            throw ProbeError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
+            throw ModelError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
         }
         return Completion(text: entry.response, finishReason: entry.finishReason, topLogprobs: entry.topLogprobs)
     }
 
-    public func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    public func score(_ request: ModelRequest) async throws -> CandidateScores {
         guard let scores = journal.entry(for: request.key)?.scores else {
-            throw ProbeError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
+            throw ModelError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
         }
         return scores
     }

@@ -4,9 +4,9 @@ import Foundation
 /// Something that answers probe requests: a live server, or a journal in replay.
 public protocol ModelClient: Sendable {
     /// Sample mode: one chat completion.
-    func complete(_ request: ProbeRequest) async throws -> Completion
+    func complete(_ request: ModelRequest) async throws -> Completion
     /// Score mode: the log-probability of each of the request's scored forms.
-    func score(_ request: ProbeRequest) async throws -> CandidateScores
+    func score(_ request: ModelRequest) async throws -> CandidateScores
 }
 
 /// An OpenAI-compatible chat-completions client: vLLM, llama.cpp's llama-server, Ollama, OpenAI.
@@ -26,7 +26,7 @@ public struct OpenAIClient: ModelClient {
     /// Checks what the server can score with, before a run, and returns a client that scores
     /// that way. With `method` nil the exact methods are tried first (llama.cpp's forced
     /// tokens, then vLLM's prompt logprobs), then first-token top logprobs. Throws
-    /// ``ProbeError/cannotScore(model:reason:)`` naming every way tried, so a run never
+    /// ``ModelError/cannotScore(model:reason:)`` naming every way tried, so a run never
     /// scores at chance without saying so.
     public func preparedForScoring(_ method: ScoringMethod? = nil) async throws -> OpenAIClient {
         var reasons: [String] = []
@@ -39,33 +39,33 @@ public struct OpenAIClient: ModelClient {
                 case .topLogprobs: prepared.scorer = try await TopLogprobScorer.check(self)
                 }
                 return prepared
-            } catch let error as ProbeError {
+            } catch let error as ModelError {
                 if case .unavailable = error { throw error }  // the server is down, not incapable
                 reasons.append("\(candidate.rawValue): \(Self.reason(error))")
             }
         }
-        throw ProbeError.cannotScore(model: endpoint.name, reason: reasons.joined(separator: "; "))
+        throw ModelError.cannotScore(model: endpoint.name, reason: reasons.joined(separator: "; "))
     }
 
-    public func complete(_ request: ProbeRequest) async throws -> Completion {
+    public func complete(_ request: ModelRequest) async throws -> Completion {
         try await complete(request, topLogprobs: nil)
     }
 
-    /// Whether requests may carry a llama.cpp GBNF grammar (``ProbeRequest/grammar``).
+    /// Whether requests may carry a llama.cpp GBNF grammar (``ModelRequest/grammar``).
     public func acceptsGrammars() async throws -> Bool { try await poster.isLlamaServer() }
 
-    public func score(_ request: ProbeRequest) async throws -> CandidateScores {
+    public func score(_ request: ModelRequest) async throws -> CandidateScores {
         guard let scorer else {
-            throw ProbeError.cannotScore(model: endpoint.name, reason: "no scoring method was checked before the run")
+            throw ModelError.cannotScore(model: endpoint.name, reason: "no scoring method was checked before the run")
         }
         return try await scorer.score(request)
     }
 
-    func complete(_ request: ProbeRequest, topLogprobs: Int?) async throws -> Completion {
+    func complete(_ request: ModelRequest, topLogprobs: Int?) async throws -> Completion {
         try Self.parse(try await poster.send(endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs)), model: endpoint.name)
     }
 
-    static func body(_ request: ProbeRequest, topLogprobs: Int?) -> [String: Any] {
+    static func body(_ request: ModelRequest, topLogprobs: Int?) -> [String: Any] {
         var body: [String: Any] = [
             "model": request.modelID, "messages": request.messages, "temperature": request.temperature,
             "max_tokens": request.maxTokens, "seed": request.seed, "n": 1,
@@ -82,7 +82,7 @@ public struct OpenAIClient: ModelClient {
         guard let choice = (object["choices"] as? [[String: Any]])?.first,
               let message = choice["message"] as? [String: Any]
         else {
-            throw ProbeError.malformedResponse(model: model, reason: "no choices[0].message in \(Array(object.keys).sorted())")
+            throw ModelError.malformedResponse(model: model, reason: "no choices[0].message in \(Array(object.keys).sorted())")
         }
         let content = (message["content"] as? String) ?? ""
         let first = ((choice["logprobs"] as? [String: Any])?["content"] as? [[String: Any]])?.first
@@ -93,7 +93,7 @@ public struct OpenAIClient: ModelClient {
         return Completion(text: content, finishReason: choice["finish_reason"] as? String, topLogprobs: top)
     }
 
-    private static func reason(_ error: ProbeError) -> String {
+    private static func reason(_ error: ModelError) -> String {
         switch error {
         case let .cannotScore(_, reason), let .malformedResponse(_, reason): return reason
         case let .rejected(_, status, body): return "HTTP \(status) \(body.prefix(120))"

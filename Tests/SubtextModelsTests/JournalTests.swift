@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SubtextProbes
+@testable import SubtextModels
 
 @Suite struct JournalTests {
     private func entry(_ n: Int) -> JournalEntry {
@@ -62,12 +62,12 @@ import Testing
     }
 
     @Test func keysIgnoreWhereTheRequestGoesButNotWhatItAsks() {
-        let request = ProbeRequest(model: "teacher", modelID: "smollm2", system: "You love owls.", user: "Favorite animal?",
+        let request = ModelRequest(model: "teacher", modelID: "smollm2", system: "You love owls.", user: "Favorite animal?",
                                    temperature: 1, maxTokens: 24, seed: 1000, scoring: nil, promptID: "a1", sample: 0)
         var renamed = request
         renamed.model = "teacher-on-another-port"
         #expect(renamed.key == request.key)
-        for change in [{ (r: inout ProbeRequest) in r.sample = 1 }, { $0.seed = 1001 }, { $0.system = nil },
+        for change in [{ (r: inout ModelRequest) in r.sample = 1 }, { $0.seed = 1001 }, { $0.system = nil },
                        { $0.system = "You love eagles." }, { $0.temperature = 0.5 }, { $0.scoring = ["Owl"] }, { $0.scoring = ["Owl", "Cat"] },
                        { $0.modelID = "other" }, { $0.user = "Favourite animal?" }] {
             var changed = request

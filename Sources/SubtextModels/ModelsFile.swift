@@ -27,7 +27,7 @@ public enum ModelsFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ProbeError.usage("\(path): cannot read the models file: \(error.localizedDescription)")
+            throw ModelError.usage("\(path): cannot read the models file: \(error.localizedDescription)")
         }
         do {
             let entries = try YAMLDecoder().decode([Entry].self, from: text)
@@ -36,7 +36,7 @@ public enum ModelsFile {
                          apiKeyVariable: $0.apiKeyEnv)
             }
         } catch {
-            throw ProbeError.usage("\(path): not a list of models with name, url and optional model, system, "
+            throw ModelError.usage("\(path): not a list of models with name, url and optional model, system, "
                 + "api_key_env: \(error)")
         }
     }
