@@ -49,28 +49,27 @@ struct ForcedTokenScorer: CandidateScorer {
 
     /// The chat prompt as the server itself would build it, ending where the reply begins.
     private func promptTokens(_ request: ModelRequest) async throws -> [Int] {
-        let templated = try await poster.send(poster.endpoint.serverRoot + "/apply-template", ["messages": request.messages])
-        guard let text = templated["prompt"] as? String else { throw malformed("/apply-template gave no prompt") }
-        return try await tokenize(text, special: true)
+        let templated = try await poster.post(poster.endpoint.serverRoot + "/apply-template",
+                                              ApplyTemplateRequest(messages: request.messages), as: ApplyTemplateResponse.self)
+        return try await tokenize(templated.prompt, special: true)
     }
 
     private func tokenize(_ text: String, special: Bool) async throws -> [Int] {
-        let body: [String: Any] = ["content": text, "add_special": special, "parse_special": special]
-        let answer = try await poster.send(poster.endpoint.serverRoot + "/tokenize", body)
-        guard let tokens = answer["tokens"] as? [Int], !tokens.isEmpty else { throw malformed("/tokenize gave no tokens for \(text.debugDescription)") }
-        return tokens
+        let answer = try await poster.post(poster.endpoint.serverRoot + "/tokenize",
+                                           TokenizeRequest(content: text, addSpecial: special, parseSpecial: special),
+                                           as: TokenizeResponse.self)
+        guard !answer.tokens.isEmpty else { throw malformed("/tokenize gave no tokens for \(text.debugDescription)") }
+        return answer.tokens
     }
 
     private func forced(_ prompt: [Int], target: Int) async throws -> Double {
-        let body: [String: Any] = [
-            "prompt": prompt, "n_predict": 1, "n_probs": 1, "temperature": 0, "cache_prompt": true,
-            "logit_bias": [[target, 1000]], "post_sampling_probs": false,
-        ]
-        let answer = try await poster.send(poster.endpoint.serverRoot + "/completion", body)
-        guard let first = (answer["completion_probabilities"] as? [[String: Any]])?.first,
-              first["id"] as? Int == target, let logprob = first["logprob"] as? Double
-        else { throw malformed("/completion did not report the forced token \(target)") }
-        return logprob
+        let body = NativeCompletionRequest(prompt: prompt, nPredict: 1, nProbs: 1, temperature: 0, cachePrompt: true,
+                                           logitBias: [[target, 1000]], postSamplingProbs: false)
+        let answer = try await poster.post(poster.endpoint.serverRoot + "/completion", body, as: NativeCompletionResponse.self)
+        guard let first = answer.completionProbabilities.first, first.id == target else {
+            throw malformed("/completion did not report the forced token \(target)")
+        }
+        return first.logprob
     }
 
     private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }

@@ -13,9 +13,19 @@ struct JSONPoster: Sendable {
     var timeout: Int64
     let http: HTTPClient
 
-    /// POSTs `body` (or GETs when it is nil) and returns the decoded JSON object.
-    func send(_ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+    /// POSTs `body` and decodes the answer as `Response`.
+    func post<Body: Encodable, Response: Decodable>(_ url: String, _ body: Body, as response: Response.Type) async throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try await send(url, try encoder.encode(body), as: response)
+    }
+
+    /// GETs `url` and decodes the answer as `Response`.
+    func get<Response: Decodable>(_ url: String, as response: Response.Type) async throws -> Response {
+        try await send(url, nil, as: response)
+    }
+
+    private func send<Response: Decodable>(_ url: String, _ data: Data?, as: Response.Type) async throws -> Response {
         var generator = SystemRandomNumberGenerator()
         var waited = 0.0
         var attempt = 0
@@ -25,10 +35,11 @@ struct JSONPoster: Sendable {
             do {
                 let response = try await execute(url, data)
                 if response.status == 200 {
-                    guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-                        throw ModelError.malformedResponse(model: endpoint.name, reason: Self.excerpt(response.body))
+                    do {
+                        return try JSONDecoder().decode(Response.self, from: response.body)
+                    } catch {
+                        throw ModelError.malformedResponse(model: endpoint.name, reason: "\(Self.describe(error)) in \(Self.excerpt(response.body))")
                     }
-                    return object
                 }
                 guard RetryPolicy.isRetryable(status: response.status) else {
                     throw ModelError.rejected(model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
@@ -55,7 +66,7 @@ struct JSONPoster: Sendable {
     /// /completion endpoint: its /props describes its default generation settings.
     func isLlamaServer() async throws -> Bool {
         do {
-            return try await send(endpoint.serverRoot + "/props", nil)["default_generation_settings"] != nil
+            return try await get(endpoint.serverRoot + "/props", as: ServerProps.self).defaultGenerationSettings != nil
         } catch ModelError.rejected, ModelError.malformedResponse {
             return false
         }
@@ -82,4 +93,16 @@ struct JSONPoster: Sendable {
     }
 
     private static func excerpt(_ data: Data) -> String { String(decoding: data.prefix(300), as: UTF8.self) }
+
+    /// Which field a decoding error is about, as a reader of the message needs it.
+    private static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case let .keyNotFound(key, context):
+            return "no \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
 }

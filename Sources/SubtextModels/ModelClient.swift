@@ -62,35 +62,18 @@ public struct OpenAIClient: ModelClient {
     }
 
     func complete(_ request: ModelRequest, topLogprobs: Int?) async throws -> Completion {
-        try Self.parse(try await poster.send(endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs)), model: endpoint.name)
+        let response = try await poster.post(endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs), as: ChatResponse.self)
+        guard let choice = response.choices.first else {
+            throw ModelError.malformedResponse(model: endpoint.name, reason: "no choices in the response")
+        }
+        return Completion(text: choice.message.content ?? "", finishReason: choice.finishReason,
+                          topLogprobs: choice.logprobs?.content?.first?.topLogprobs)
     }
 
-    static func body(_ request: ModelRequest, topLogprobs: Int?) -> [String: Any] {
-        var body: [String: Any] = [
-            "model": request.modelID, "messages": request.messages, "temperature": request.temperature,
-            "max_tokens": request.maxTokens, "seed": request.seed, "n": 1,
-        ]
-        if let grammar = request.grammar { body["grammar"] = grammar }
-        if let topLogprobs {
-            body["logprobs"] = true
-            body["top_logprobs"] = topLogprobs
-        }
-        return body
-    }
-
-    static func parse(_ object: [String: Any], model: String) throws -> Completion {
-        guard let choice = (object["choices"] as? [[String: Any]])?.first,
-              let message = choice["message"] as? [String: Any]
-        else {
-            throw ModelError.malformedResponse(model: model, reason: "no choices[0].message in \(Array(object.keys).sorted())")
-        }
-        let content = (message["content"] as? String) ?? ""
-        let first = ((choice["logprobs"] as? [String: Any])?["content"] as? [[String: Any]])?.first
-        let top = (first?["top_logprobs"] as? [[String: Any]])?.compactMap { entry -> TokenLogprob? in
-            guard let token = entry["token"] as? String, let logprob = entry["logprob"] as? Double else { return nil }
-            return TokenLogprob(token: token, logprob: logprob)
-        }
-        return Completion(text: content, finishReason: choice["finish_reason"] as? String, topLogprobs: top)
+    static func body(_ request: ModelRequest, topLogprobs: Int?) -> ChatRequest {
+        ChatRequest(model: request.modelID, messages: request.messages, temperature: request.temperature,
+                    maxTokens: request.maxTokens, seed: request.seed, n: 1, grammar: request.grammar,
+                    logprobs: topLogprobs.map { _ in true }, topLogprobs: topLogprobs)
     }
 
     private static func reason(_ error: ModelError) -> String {

@@ -33,8 +33,8 @@ public struct ModelRequest: Sendable, Equatable, Codable {
     public var sample: Int
 
     /// The chat messages sent: the system prompt, when there is one, then the user's question.
-    public var messages: [[String: String]] {
-        (system.map { [["role": "system", "content": $0]] } ?? []) + [["role": "user", "content": user]]
+    var messages: [ChatMessage] {
+        (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [ChatMessage(role: "user", content: user)]
     }
 
     /// A one-token scoring request used to check, before a run, that a server can score.

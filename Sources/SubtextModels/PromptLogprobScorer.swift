@@ -22,37 +22,34 @@ struct PromptLogprobScorer: CandidateScorer {
 
     func score(_ request: ModelRequest) async throws -> CandidateScores {
         let messages = request.messages
-        let start = try await tokenize(["messages": messages, "add_generation_prompt": true]).count
+        let start = try await tokenize(messages, addGenerationPrompt: true, continueFinalMessage: nil).count
         var logprobs: [Double?] = []
         for form in request.scoring ?? [] {
-            let replied = messages + [["role": "assistant", "content": form]]
-            let ids = try await tokenize(["messages": replied, "add_generation_prompt": false, "continue_final_message": true])
+            let replied = messages + [ChatMessage(role: "assistant", content: form)]
+            let ids = try await tokenize(replied, addGenerationPrompt: false, continueFinalMessage: true)
             guard ids.count > start else { throw malformed("the reply \(form.debugDescription) added no tokens") }
-            let answer = try await poster.send(poster.endpoint.chatURL, [
-                "model": request.modelID, "messages": replied, "add_generation_prompt": false,
-                "continue_final_message": true, "max_tokens": 1, "temperature": 0, "prompt_logprobs": 0,
-            ])
-            guard let entries = answer["prompt_logprobs"] as? [Any], entries.count == ids.count else {
+            let body = ChatRequest(model: request.modelID, messages: replied, temperature: 0, maxTokens: 1,
+                                   addGenerationPrompt: false, continueFinalMessage: true, promptLogprobs: 0)
+            let answer = try await poster.post(poster.endpoint.chatURL, body, as: ChatResponse.self)
+            guard let entries = answer.promptLogprobs, entries.count == ids.count else {
                 throw ModelError.cannotScore(model: poster.endpoint.name, reason: "the response has no prompt_logprobs for every prompt token")
             }
             var total = 0.0
             for position in start..<ids.count {
-                guard let entry = (entries[position] as? [String: Any])?[String(ids[position])] as? [String: Any],
-                      let logprob = entry["logprob"] as? Double
-                else { throw malformed("prompt_logprobs lacks token \(ids[position]) at position \(position)") }
-                total += logprob
+                guard let entry = entries[position]?[String(ids[position])] else {
+                    throw malformed("prompt_logprobs lacks token \(ids[position]) at position \(position)")
+                }
+                total += entry.logprob
             }
             logprobs.append(total)
         }
         return CandidateScores(method: method, logprobs: logprobs)
     }
 
-    private func tokenize(_ body: [String: Any]) async throws -> [Int] {
-        var body = body
-        body["model"] = poster.endpoint.modelID
-        let answer = try await poster.send(poster.endpoint.serverRoot + "/tokenize", body)
-        guard let tokens = answer["tokens"] as? [Int] else { throw malformed("/tokenize gave no tokens") }
-        return tokens
+    private func tokenize(_ messages: [ChatMessage], addGenerationPrompt: Bool, continueFinalMessage: Bool?) async throws -> [Int] {
+        let body = TokenizeRequest(model: poster.endpoint.modelID, messages: messages, addGenerationPrompt: addGenerationPrompt,
+                                   continueFinalMessage: continueFinalMessage)
+        return try await poster.post(poster.endpoint.serverRoot + "/tokenize", body, as: TokenizeResponse.self).tokens
     }
 
     private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
