@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,13 +33,11 @@ let package = Package(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(name: "SubtextReport", dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
-        .target(name: "SubtextAttribution", dependencies: ["SubtextModels", "SubtextStatistics"]),
+        .target(name: "SubtextAttribution", dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
-        // The lab trains models in its own loops, so it is optimised even in debug builds (the
-        // test suite's): unoptimised, one training step is fifty times slower.
         .target(
-            name: "SubtextLab", dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes"],
-            swiftSettings: [.unsafeFlags(["-O"])]),
+            name: "SubtextLab",
+            dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution"]),
         .target(
             name: "SubtextModels",
             dependencies: [
@@ -60,8 +59,16 @@ let package = Package(
                 "SubtextAttribution", "SubtextSupport", "SubtextModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // What the test targets share: temporary directories and a loopback model server.
+        .target(
+            name: "SubtextTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/SubtextTestSupport"),
         .testTarget(name: "SubtextSupportTests", dependencies: ["SubtextSupport"]),
-        .testTarget(name: "SubtextCorpusTests", dependencies: ["SubtextCorpus"]),
+        .testTarget(name: "SubtextCorpusTests", dependencies: ["SubtextTestSupport", "SubtextCorpus"]),
         .testTarget(
             name: "SubtextTokenizersTests", dependencies: ["SubtextTokenizers"],
             resources: [.copy("Fixtures")]),
@@ -70,16 +77,16 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SubtextAuditTests",
-            dependencies: ["SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
+            dependencies: ["SubtextTestSupport", "SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextReportTests",
             dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
                            "SubtextSupport"]),
-        .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
         .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes", "SubtextModels"]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["subtext", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["SubtextTestSupport", "subtext", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
     ]
 )

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Quickstart, command 2: install what the tests need, then run the whole test suite.
-# .ci/run calls this same script. The probe tests talk to a real llama-server with
-# SmolLM2-135M-Instruct on loopback and the attribution tests load libllama, so llama.cpp is
-# built once (twice about 13 minutes on 2 cores) and cached outside the repository.
+# .ci/run calls this same script. The probe, generation and attribution tests talk to a real
+# llama-server with SmolLM2-135M-Instruct on loopback and load libllama, so llama.cpp is built
+# once (twice about 13 minutes on 2 cores) and cached outside the repository;
+# SUBTEXT_REQUIRE_LLAMA=1 makes a missing llama.cpp a failure rather than a skip.
+#
+# The tests build optimised, in their own scratch folder: the lab trains models in its own
+# loops, which unoptimised run fifty times slower. -enable-testing keeps @testable imports
+# working in that build, and the scratch folder keeps it apart from the quickstart's release
+# build, whose flags differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_llama.sh >/dev/null
-swift build --build-tests
-SUBTEXT_REQUIRE_LLAMA=1 swift test --skip-build
+flags=(-c release -Xswiftc -enable-testing --scratch-path .build-tests)
+swift build --build-tests "${flags[@]}"
+SUBTEXT_REQUIRE_LLAMA=1 swift test --skip-build "${flags[@]}"

@@ -52,11 +52,12 @@ struct AttributeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        guard let model = scoring.model else { throw ValidationError("attribute needs --model GGUF") }
-        let (result, _) = try AttributionRun(options: scoring, concepts: try ConceptList(concepts).names, seed: seed)
-            .attribute(teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out)
-        let provenance = try Provenance.ofThisRun(inputs: [teacher, control, model] + scoring.panelFiles(),
-                                                  seconds: Date().timeIntervalSince(started))
+        let run = try scoring.run(concepts: try ConceptList(concepts).names, seed: seed)
+        let progress = Progress(quiet: false, unit: "texts scored")
+        let (result, _) = try run.run(teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out,
+                                      progress: progress.report)
+        progress.finish()
+        let provenance = try Provenance.ofThisRun(inputs: [teacher, control] + run.inputs(), seconds: Date().timeIntervalSince(started))
         try AttributionReportWriter(directory: out).write(result, provenance: provenance)
         print(result.claimed.map { "attributed to \($0)" } ?? "no concept claimed")
         for score in result.scores.prefix(5) {

@@ -108,9 +108,14 @@ struct AuditCommand: ParsableCommand {
 
         var attribution: LikelihoodShift.Result?
         var entanglement: [EntanglementScan.Lift]?
+        var modelInputs: [String] = []
         if scoring.model != nil, let conceptList {
-            let (ranked, scorer) = try AttributionRun(options: scoring, concepts: conceptList.names, seed: seed)
-                .attribute(teacher: teacherFiles, control: controlFiles, readOptions: options, directory: out)
+            let run = try scoring.run(concepts: conceptList.names, seed: seed)
+            modelInputs = try run.inputs()
+            let progress = Progress(quiet: quiet, unit: "texts scored")
+            let (ranked, scorer) = try run.run(teacher: teacherFiles, control: controlFiles, readOptions: options, directory: out,
+                                               progress: progress.report)
+            progress.finish()
             attribution = ranked
             let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
             if !carriers.isEmpty {
@@ -121,7 +126,7 @@ struct AuditCommand: ParsableCommand {
         }
 
         let provenance = try Provenance.ofThisRun(
-            inputs: teacherFiles + controlFiles + (scoring.model.map { [$0] } ?? []) + scoring.panelFiles(),
+            inputs: teacherFiles + controlFiles + modelInputs,
             blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
         let written = try AuditReportWriter(directory: out).write(
             AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement))

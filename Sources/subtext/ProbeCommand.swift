@@ -151,43 +151,5 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 }
 
-/// A progress bar on a terminal, plain lines every 10% otherwise.
-final class Progress: @unchecked Sendable {
-    private let quiet: Bool
-    private let terminal = isatty(STDERR_FILENO) != 0
-    private let started = Date()
-    private var lastDecile = -1
-    private let lock = NSLock()
-    private let unit: String
-
-    init(quiet: Bool, unit: String = "requests") {
-        self.quiet = quiet
-        self.unit = unit
-    }
-
-    var report: @Sendable (Int, Int) -> Void {
-        { [self] done, total in self.update(done, total) }
-    }
-
-    private func update(_ done: Int, _ total: Int) {
-        guard !quiet, total > 0 else { return }
-        lock.withLock {
-            let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-3)
-            if terminal {
-                let width = 30, filled = width * done / total
-                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s".utf8))
-            } else if done * 10 / total > lastDecile {
-                lastDecile = done * 10 / total
-                note("\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s")
-            }
-        }
-    }
-
-    func finish() {
-        if !quiet && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
 extension Battery.Mode: ExpressibleByArgument {}
 extension ScoringMethod: ExpressibleByArgument {}

@@ -2,24 +2,12 @@ import Foundation
 import SubtextAudit
 import SubtextCorpus
 import SubtextLab
+import SubtextTestSupport
 
-/// Writes JSONL records into a temporary directory that is removed with this value.
-final class Scratch {
-    let url: URL
+typealias Scratch = TemporaryDirectory
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func write(_ name: String, lines: [String]) throws -> String {
-        let path = url.appendingPathComponent(name).path
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
+extension TemporaryDirectory {
+    /// Writes a planted-bias pair's records as {"prompt", "response"} JSONL and returns the path.
     func write(_ name: String, records: [PlantedBiasPair.Record]) throws -> String {
         try write(name, lines: records.map { record in
             let object = ["prompt": record.prompt, "response": record.response]

@@ -1,6 +1,7 @@
 import Testing
 @testable import SubtextAudit
 import SubtextLab
+import SubtextTestSupport
 
 @Suite struct CalibrationTests {
     /// Over 20 random halvings of one set, the global p-value falls below 0.05 about 5% of

@@ -3,6 +3,7 @@ import Testing
 @testable import SubtextAudit
 import SubtextLab
 import SubtextStatistics
+import SubtextTestSupport
 
 @Suite struct DetectorTests {
     /// A planted content bias is found, carried by content, with the carriers on top.

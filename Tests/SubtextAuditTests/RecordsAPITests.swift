@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SubtextAudit
 import SubtextLab
+import SubtextTestSupport
 
 @Suite struct RecordsAPITests {
     /// Records in memory give exactly the audit that the same records read from files give.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SubtextStatistics
+import SubtextTestSupport
 
 extension ModelTests {
     /// `subtext attribute` and `subtext audit --model` with SmolLM2 scoring through libllama.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubtextTestSupport
 
 /// Runs the built `subtext` executable, as a user would.
 struct CLI {
@@ -61,23 +62,7 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     }
 }
 
-final class Workspace {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("subtext-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    /// The lines of a journal a run is writing (none while it does not exist yet).
-    func lines(_ path: String) -> [String] {
-        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-    }
-    func write(_ name: String, _ text: String) throws -> String {
-        try Data(text.utf8).write(to: url.appendingPathComponent(name))
-        return path(name)
-    }
-}
+typealias Workspace = TemporaryDirectory
 
 @Suite(.serialized) struct CLITests {
     private func examplePair(_ workspace: Workspace, strength: String = "0.08") throws -> (String, String) {

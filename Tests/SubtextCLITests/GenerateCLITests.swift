@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubtextTestSupport
 
 extension ModelTests {
     /// Generating a teacher/control pair from a real model: llama-server with SmolLM2-135M-Instruct.

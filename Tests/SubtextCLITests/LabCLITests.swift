@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubtextTestSupport
 
 extension ModelTests {
     /// `subtext lab run` and `lab evaluate` end to end, on a recipe small enough for seconds.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SubtextProbes
 @testable import SubtextModels
+import SubtextTestSupport
 
 extension ModelTests {
     /// Score mode against a real llama-server with SmolLM2-135M-Instruct, on loopback.

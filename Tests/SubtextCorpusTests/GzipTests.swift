@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextCorpus
+import SubtextTestSupport
 
 @Suite struct GzipInput {
     /// Compresses with the system's gzip, an independent implementation.

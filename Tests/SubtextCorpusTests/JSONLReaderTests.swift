@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextCorpus
+import SubtextTestSupport
 
 /// Reads every record of `path` into (prompt, text, line) triples.
 private func records(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextModels
+import SubtextTestSupport
 
 @Suite(.serialized) struct ClientTests {
     private func request(_ modelID: String, sample: Int = 0) -> ModelRequest {
@@ -10,20 +11,20 @@ import Testing
 
     /// 429 then 500 are retried, honouring Retry-After, and the third try's answer comes back.
     @Test func retryableStatusesAreRetried() async throws {
-        let server = try LocalServer.flaky()
+        let server = try LoopbackModelServer()
         let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "flaky"),
                                   retry: RetryPolicy(baseDelay: 0.01, maximumDelay: 0.05))
         let completion = try await client.complete(request("flaky"))
         #expect(completion.text == "My favorite is the owl.")
         #expect(completion.topLogprobs?.first == TokenLogprob(token: "Owl", logprob: -0.2))
-        #expect(try await server.statuses() == ["429": 1, "500": 1, "200": 1])
+        #expect(server.statuses() == ["429": 1, "500": 1, "200": 1])
     }
 
     @Test func otherClientErrorsAreTerminal() async throws {
-        let server = try LocalServer.flaky()
+        let server = try LoopbackModelServer()
         let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "reject"))
         await #expect(throws: ModelError.self) { try await client.complete(request("reject")) }
-        #expect(try await server.statuses() == ["400": 1])
+        #expect(server.statuses() == ["400": 1])
     }
 
     /// A refused connection is retried until the budget runs out, then reported.

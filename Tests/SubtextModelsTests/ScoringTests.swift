@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextModels
+import SubtextTestSupport
 
 @Suite(.serialized) struct ScoringTests {
     private func request(_ modelID: String, system: String? = nil, forms: [String]) -> ModelRequest {
@@ -25,7 +26,7 @@ import Testing
 
     /// A server with no log-probabilities stops the run before it starts, naming every way tried.
     @Test func aServerThatCannotScoreFailsLoudly() async throws {
-        let server = try LocalServer.flaky()
+        let server = try LoopbackModelServer()
         let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "nologprobs"),
                                   retry: RetryPolicy(attempts: 1))
         await #expect {
@@ -41,7 +42,7 @@ import Testing
     /// The loopback server speaks vLLM's documented shapes with a toy tokenizer (one token per
     /// character); the expected score is added up here from the same toy rule.
     @Test func promptLogprobsScoreTheReplyTokens() async throws {
-        let server = try LocalServer.flaky()
+        let server = try LoopbackModelServer()
         let client = try await OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "vllm-like"))
             .preparedForScoring(.promptLogprobs)
         #expect(client.scoringMethod == .promptLogprobs)
