@@ -26,7 +26,8 @@ public struct GenerationResult: Codable, Sendable {
         }
     }
 
-    public static let schemaVersion = 1
+    /// 2: no `notes`; an incomplete run shows in its sides' answered and requested counts.
+    public static let schemaVersion = 2
     public var schemaVersion = GenerationResult.schemaVersion
     public var family: PromptFamily
     public var model: String
@@ -47,12 +48,13 @@ public struct GenerationResult: Codable, Sendable {
     public var sides: [Side]
     public var command: String
     public var toolVersion: String
-    public var notes: [String]
+    /// Whether some prompts have no reply yet (the run was capped or stopped; rerunning resumes).
+    public var isIncomplete: Bool { sides.contains { $0.answered < $0.requested } }
 
     public init(family: PromptFamily, model: String, modelID: String, baseURL: String, modelFileSHA256: String?,
                 modelFile: String?, promptSeed: UInt64, prompts: Int, temperature: Double, maxTokens: Int,
                 constrainedDecoding: String, grammar: String?, filter: String, sides: [Side], command: String,
-                toolVersion: String, notes: [String]) {
+                toolVersion: String) {
         self.family = family
         self.model = model
         self.modelID = modelID
@@ -69,11 +71,10 @@ public struct GenerationResult: Codable, Sendable {
         self.sides = sides
         self.command = command
         self.toolVersion = toolVersion
-        self.notes = notes
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", family, model, prompts, temperature, grammar, filter, sides, command, notes
+        case schemaVersion = "schema_version", family, model, prompts, temperature, grammar, filter, sides, command
         case modelID = "model_id", baseURL = "base_url", modelFileSHA256 = "model_file_sha256", modelFile = "model_file"
         case promptSeed = "prompt_seed", maxTokens = "max_tokens", constrainedDecoding = "constrained_decoding"
         case toolVersion = "tool_version"

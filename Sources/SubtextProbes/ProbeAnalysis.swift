@@ -1,4 +1,3 @@
-import SubtextSupport
 import SubtextStatistics
 import SubtextModels
 
@@ -48,23 +47,18 @@ public struct ProbeAnalysis: Sendable {
             }
         }
         var shifts: [ProbeResult.Shift] = [], omnibus: [ProbeResult.Omnibus] = []
-        var notes: [String] = []
+        var notes: [ProbeNote] = []
         if let reference {
             for model in models where model != reference {
                 shifts += compare(model, reference, answers: answers, prompts: prompts, categories: categories)
                 omnibus.append(omnibusTest(model, reference, table: table, categories: categories))
             }
         }
-        if missing > 0 {
-            notes.append("\(missing) planned requests have no answer yet (capped by --max-requests, or the run stopped); "
-                + "run the same command again to complete them.")
-        }
+        if missing > 0 { notes.append(.unanswered(requests: missing)) }
         return ProbeResult(
             battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
             reference: reference, models: models,
-            modelInfo: plan.endpoints.map {
-                .init(name: $0.name, modelID: $0.modelID, baseURL: DisplayPath.redactingUserInfo($0.baseURL), system: $0.system)
-            },
+            modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: plan.samplesPerPrompt, categoryOrder: categories,
             categories: table, shifts: shifts, omnibus: omnibus, unparsedExamples: unparsed,
             requests: ["planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,

@@ -1,9 +1,11 @@
+import SubtextSupport
 import SubtextStatistics
 import SubtextModels
 
 /// A probe run's statistics: the probe.json contract.
 public struct ProbeResult: Codable, Sendable {
-    public static let schemaVersion = 1
+    /// 2: `notes` are typed.
+    public static let schemaVersion = 2
 
     /// A category's rate for one model. In sample mode, the share of answers naming it, with
     /// a Wilson interval. In score mode, its probability as a share of all candidates'
@@ -75,6 +77,15 @@ public struct ProbeResult: Codable, Sendable {
         /// Exactly the system prompt sent; null when none was (a chat template may then add its own).
         public var system: String?
 
+        /// What an endpoint was sent; its base URL without user information, so no key
+        /// written into a URL reaches a report.
+        init(_ endpoint: Endpoint) {
+            name = endpoint.name
+            modelID = endpoint.modelID
+            baseURL = DisplayPath.redactingUserInfo(endpoint.baseURL)
+            system = endpoint.system
+        }
+
         enum CodingKeys: String, CodingKey { case name, system, modelID = "model_id", baseURL = "base_url" }
     }
 
@@ -127,11 +138,26 @@ public struct ProbeResult: Codable, Sendable {
     public var unparsedExamples: [String: [String]]
     public var requests: [String: Int]
     public var seed: UInt64
-    public var notes: [String]
+    public var notes: [ProbeNote]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, batteryVersion = "battery_version", mode, reference, models
         case modelInfo = "model_info", prompts, samplesPerPrompt = "samples_per_prompt", categoryOrder = "category_order"
         case categories, shifts, omnibus, scoring, unparsedExamples = "unparsed_examples", requests, seed, notes
+    }
+}
+
+/// Something the reader of a probe's result should know about how it was reached.
+public enum ProbeNote: Codable, Sendable, Equatable {
+    /// Planned requests with no answer yet (capped by --max-requests, or the run stopped).
+    case unanswered(requests: Int)
+    /// Models were scored from the first token's top log-probabilities only: `unseen` of
+    /// `scored` candidate values fell outside the top-k and count as 0.
+    case approximateScoring(unseen: Int, scored: Int)
+    /// A model was scored by more than one method across resumed runs.
+    case mixedScoring(model: String)
+
+    enum CodingKeys: String, CodingKey {
+        case unanswered, approximateScoring = "approximate_scoring", mixedScoring = "mixed_scoring"
     }
 }

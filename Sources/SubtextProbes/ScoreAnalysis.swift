@@ -51,25 +51,20 @@ extension ProbeAnalysis {
                 shifts += compareScores(model, reference, scores: scores, prompts: prompts, candidates: candidates)
             }
         }
-        var notes: [String] = []
-        if missing > 0 {
-            notes.append("\(missing) planned requests have no scores yet (capped by --max-requests, or the run stopped); "
-                + "run the same command again to complete them.")
-        }
+        var notes: [ProbeNote] = []
+        if missing > 0 { notes.append(.unanswered(requests: missing)) }
         let approximate = models.compactMap { scoring.models[$0] }.filter { $0.methods.contains(.topLogprobs) }
         if !approximate.isEmpty {
             let unseen = approximate.reduce(0) { $0 + $1.unseen }, scored = approximate.reduce(0) { $0 + $1.scored }
-            notes.append("Scored from the first token's top log-probabilities only: \(unseen) of \(scored) candidate values "
-                + "were outside the top-k and count as 0, and first tokens shared by several candidates count for none. "
-                + "A null result here is weak evidence; exact scoring (llama.cpp's llama-server, or vLLM) reads every candidate.")
+            notes.append(.approximateScoring(unseen: unseen, scored: scored))
         }
         for model in models where (scoring.models[model]?.methods.count ?? 0) > 1 {
-            notes.append("\(model) was scored by more than one method across resumed runs; its values mix them.")
+            notes.append(.mixedScoring(model: model))
         }
         return ProbeResult(
             battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
             reference: reference, models: models,
-            modelInfo: plan.endpoints.map { .init(name: $0.name, modelID: $0.modelID, baseURL: $0.baseURL, system: $0.system) },
+            modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: 1, categoryOrder: candidates, categories: table, shifts: shifts,
             omnibus: [], scoring: scoring, unparsedExamples: [:],
             requests: ["planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,

@@ -25,7 +25,7 @@ public struct GenerationMarkdown {
         text += result.grammar == nil ? " (free-form replies, then the filter).\n"
             : " (every request carried the grammar below).\n"
         text += "Filter: \(Escape.markdown(result.filter)).\n"
-        for note in result.notes { text += "\n> \(Escape.markdown(note, limit: 1000))\n" }
+        if result.isIncomplete { text += "\n> Some prompts have no reply yet; run the same command again to resume.\n" }
         text += "\n## What each side was sent\n\n| side | system prompt |\n|---|---|\n"
         for side in result.sides {
             text += "| \(Escape.markdown(side.name)) | "

@@ -40,7 +40,7 @@ public struct ProbeMarkdown {
             ? "\(result.prompts) paraphrases × \(result.samplesPerPrompt) samples per model; "
             : "\(result.prompts) paraphrases scored per model; ")
         text += "\(result.requests["sent"] ?? 0) requests sent, \(result.requests["from_journal"] ?? 0) answered from the journal.\n"
-        for note in result.notes { text += "\n> \(Escape.markdown(note, limit: 1000))\n" }
+        for note in result.notes { text += "\n> \(Escape.markdown(Self.sentence(note, mode: result.mode), limit: 1000))\n" }
         return text
     }
 
@@ -50,6 +50,21 @@ public struct ProbeMarkdown {
     }
 
     /// Δ with its interval, in the shift's own unit.
+    /// A note on how the result was reached, as a sentence.
+    static func sentence(_ note: ProbeNote, mode: String) -> String {
+        switch note {
+        case let .unanswered(requests):
+            return "\(requests) planned requests have no \(mode == "score" ? "scores" : "answer") yet (capped by --max-requests, "
+                + "or the run stopped); run the same command again to complete them."
+        case let .approximateScoring(unseen, scored):
+            return "Scored from the first token's top log-probabilities only: \(unseen) of \(scored) candidate values "
+                + "were outside the top-k and count as 0, and first tokens shared by several candidates count for none. "
+                + "A null result here is weak evidence; exact scoring (llama.cpp's llama-server, or vLLM) reads every candidate."
+        case let .mixedScoring(model):
+            return "\(model) was scored by more than one method across resumed runs; its values mix them."
+        }
+    }
+
     static func describe(_ shift: ProbeResult.Shift) -> String {
         if shift.unit == "nats" {
             return "\(String(format: "%+.2f", shift.delta)) nats [\(String(format: "%+.2f", shift.ciLow)), "

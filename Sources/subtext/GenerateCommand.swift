@@ -77,7 +77,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ["auto", "grammar", "none"].contains(constrain) else { throw ValidationError("--constrain is auto, grammar or none") }
+        guard GenerationRun.Constraint(rawValue: constrain) != nil else { throw ValidationError("--constrain is auto, grammar or none") }
         guard prompts >= 1 else { throw ValidationError("--prompts must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
     }
@@ -87,55 +87,31 @@ struct GenerateCommand: AsyncParsableCommand {
         endpoint.apiKeyVariable = apiKeyEnv
         let candidates = try battery.map { try BatteryLoader().load(path: $0).candidates } ?? []
         let names = traits.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard !names.isEmpty, Set(names).count == names.count, !names.contains("control") else {
-            throw ValidationError("--traits needs distinct names, none of them 'control'")
-        }
         let traitList = names.map { name in (name: name, aliases: candidates.first { $0.name == name }?.aliases ?? []) }
-        let client = OpenAIClient(endpoint: endpoint, timeout: timeout)
-        let constrained: Bool
-        switch constrain {
-        case "none": constrained = false
-        case "grammar":
-            guard try await client.acceptsGrammars() else {
-                throw ValidationError("\(endpoint.name) does not take llama.cpp grammars; use --constrain auto or none")
-            }
-            constrained = true
-        default:
-            let grammars = family == .numbers && !dryRun ? try await client.acceptsGrammars() : false
-            constrained = grammars
-        }
-        let plan = GenerationPlan(endpoint: endpoint, family: family, traits: traitList, count: prompts, seed: seed,
-                                  temperature: temperature, systemTemplate: systemTemplate, constrained: constrained)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let journal = try Journal(path: (out as NSString).appendingPathComponent("journal.jsonl"))
-        if journal.droppedTornLine { note("journal: dropped a torn last line (a run was cut short)") }
-        let requests = plan.requests
-        let pending = requests.filter { journal.entry(for: $0.key) == nil }
+        var run = try GenerationRun(endpoint: endpoint, family: family, traits: traitList, prompts: prompts)
+        run.seed = seed
+        run.temperature = temperature
+        run.systemTemplate = systemTemplate
+        run.constraint = GenerationRun.Constraint(rawValue: constrain)!
+        run.concurrency = concurrency
+        run.timeout = timeout
+        run.maximumRequests = maxRequests
+        run.modelFile = modelFile
+        run.log = note
         if dryRun {
+            let plan = try await run.plan(checkingServer: false)
+            let requests = plan.requests
+            let journal = try run.journal(out)
+            let journaled = requests.filter { journal.entry(for: $0.key) != nil }.count
             print("\(requests.count) requests planned (\(plan.sides.count) sides × \(prompts) prompts); "
-                + "\(requests.count - pending.count) already in the journal; up to \(family.maxTokens) tokens each.")
+                + "\(journaled) already in the journal; up to \(family.maxTokens) tokens each.")
             return
         }
-        note("constrained decoding: " + (constrained ? "grammar" : "none (free-form replies, then the filter)"))
         let progress = Progress(quiet: quiet)
-        let runner = RequestRunner(clients: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, client as any ModelClient) }),
-                                 journal: journal, reader: nil, concurrency: concurrency, maximumRequests: maxRequests,
-                                 progress: progress.report)
-        // Every side talks to one server, so they share one queue and its concurrency limit.
-        let summary = try await runner.run(requests, servers: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, endpoint.baseURL) }))
+        run.progress = progress.report
+        let (result, summary) = try await run.run(directory: out, command: Provenance.commandLine)
         progress.finish()
-        let sides = try DatasetWriter(plan: plan, journal: journal, directory: out).write()
-        var notes: [String] = []
-        if sides.contains(where: { $0.answered < $0.requested }) {
-            notes.append("Some prompts have no reply yet; run the same command again to resume.")
-        }
-        let result = GenerationResult(
-            family: family, model: endpoint.name, modelID: endpoint.modelID, baseURL: DisplayPath.redactingUserInfo(endpoint.baseURL),
-            modelFileSHA256: try modelFile.map(FileHash.sha256), modelFile: modelFile.map { DisplayPath.of($0) }, promptSeed: seed, prompts: prompts,
-            temperature: temperature, maxTokens: family.maxTokens, constrainedDecoding: constrained ? "grammar" : "none",
-            grammar: plan.largestGrammar, filter: plan.filter(for: plan.sides[0]).summary, sides: sides,
-            command: Provenance.commandLine,
-            toolVersion: SubtextVersion.current, notes: notes)
+        let sides = result.sides
         try GenerationReportWriter(directory: out).write(result)
         for side in sides {
             print("\(side.name): kept \(side.kept)/\(side.answered) (\(String(format: "%.1f", 100 * side.passRate))%)")

@@ -88,51 +88,30 @@ struct ProbeCommand: AsyncParsableCommand {
         if let mode { loaded.mode = mode }
         var endpoints = try model.map(Endpoint.init(shorthand:))
         if let models { endpoints += try ModelsFile.load(path: models) }
-        let names = endpoints.map(\.name)
-        guard Set(names).count == names.count else { throw ValidationError("model names must be unique: \(names)") }
-        if let reference, !names.contains(reference) {
-            throw ValidationError("--reference \(reference) is not one of the models: \(names.joined(separator: ", "))")
-        }
-        let plan = ProbePlan(battery: loaded, endpoints: endpoints, samplesPerPrompt: samples, promptLimit: prompts)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let journal = try Journal(path: (out as NSString).appendingPathComponent("journal.jsonl"))
-        if journal.droppedTornLine { note("journal: dropped a torn last line (a run was cut short)") }
-        if !journal.damagedLines.isEmpty { note("journal: skipped unreadable lines \(journal.damagedLines)") }
-        let requests = plan.requests
-        let pending = requests.filter { journal.entry(for: $0.key) == nil }
+        var run = try ProbeRun(battery: loaded, endpoints: endpoints, reference: reference, samplesPerPrompt: samples,
+                               promptLimit: prompts)
+        run.concurrency = concurrency
+        run.timeout = timeout
+        run.maximumRequests = maxRequests
+        run.scoring = scoring
+        run.replay = replay
+        run.seed = seed
+        run.log = note
         if dryRun {
-            let sending = maxRequests.map { min($0, pending.count) } ?? pending.count
-            print("\(requests.count) requests planned (\(endpoints.count) models × \(plan.prompts.count) prompts × "
-                + "\(plan.samplesPerPrompt) samples); \(requests.count - pending.count) already in the journal; "
-                + "\(sending) would be sent, about \(plan.estimatedTokens(Array(pending.prefix(sending)))) tokens.")
+            let estimate = try run.estimate(directory: out)
+            print("\(estimate.planned) requests planned (\(endpoints.count) models × \(run.plan.prompts.count) prompts × "
+                + "\(run.plan.samplesPerPrompt) samples); \(estimate.journaled) already in the journal; "
+                + "\(estimate.sending) would be sent, about \(estimate.tokens) tokens.")
             if loaded.mode == .score {
                 print("Score mode: exact scoring sends one server call per candidate token (forced tokens) or per "
                     + "candidate (prompt logprobs) for each request; top-logprobs scoring sends one.")
             }
             return
         }
-        let replayJournal = try replay.map { try Journal(path: $0) }
-        var clients: [String: any ModelClient] = [:]
-        for endpoint in endpoints {
-            if let replayJournal {
-                clients[endpoint.name] = ReplayClient(journal: replayJournal)
-            } else if loaded.mode == .score {
-                let client = try await OpenAIClient(endpoint: endpoint, timeout: timeout).preparedForScoring(scoring)
-                note("\(endpoint.name): scoring by \(client.scoringMethod!.rawValue)"
-                    + (client.scoringMethod!.isExact ? " (exact)" : " (first token, top-k only: approximate)"))
-                clients[endpoint.name] = client
-            } else {
-                clients[endpoint.name] = OpenAIClient(endpoint: endpoint, timeout: timeout)
-            }
-        }
         let progress = Progress(quiet: quiet)
-        let runner = RequestRunner(clients: clients, journal: journal, reader: AnswerReader(battery: loaded),
-                                 concurrency: concurrency, maximumRequests: maxRequests, progress: progress.report)
-        let summary = try await runner.run(requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.baseURL) }))
+        run.progress = progress.report
+        let (result, summary) = try await run.run(directory: out)
         progress.finish()
-        var analysis = ProbeAnalysis()
-        analysis.seed = seed
-        let result = analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary)
         let provenance = try Provenance.ofThisRun(inputs: [battery], seconds: Date().timeIntervalSince(started))
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
         let found = result.shifts.filter(\.isFound)
