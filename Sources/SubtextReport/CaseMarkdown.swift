@@ -1,5 +1,6 @@
 import Foundation
 import SubtextAudit
+import SubtextProbes
 import SubtextSupport
 
 /// Renders a case for people: the chain of findings first (is the data different, what
@@ -47,10 +48,13 @@ struct CaseMarkdown {
             step += 1
         }
         for probe in report.probes {
-            let shifts = probe.shifts.map { "\(Escape.markdown($0.model)) \(ProbeMarkdown.describe($0)), q = \(scientific($0.q))" }
+            let describe = { (shift: ProbeResult.Shift) in
+                "\(Escape.markdown(shift.model)) \(Escape.markdown(shift.category)) \(ProbeMarkdown.describe(shift)), q = \(scientific(shift.q))"
+            }
             let subject = "\(Escape.markdown(probe.trait ?? "no trait")) against \(Escape.markdown(probe.reference ?? "the reference"))"
             text += "\(step). Probe \(Escape.markdown(probe.battery)), \(subject): "
-                + (shifts.isEmpty ? "no model's answers moved in it" : shifts.joined(separator: "; "))
+                + (probe.shifts.isEmpty ? "not tested, as no model named it" : probe.shifts.map(describe).joined(separator: "; "))
+                + (probe.foundElsewhere.isEmpty ? "" : "; found in other traits: " + probe.foundElsewhere.prefix(3).map(describe).joined(separator: "; "))
                 + " ([probe](\(link(probe.report)))).\n"
             step += 1
         }
@@ -83,9 +87,9 @@ struct CaseMarkdown {
         for probe in report.probes {
             if probe.shifts.isEmpty {
                 text += "| \(Escape.markdown(probe.battery)) | – | \(Escape.markdown(probe.reference ?? "–")) | "
-                    + "\(Escape.markdown(probe.trait ?? "–")) | no shift tested | – | no |\n"
+                    + "\(Escape.markdown(probe.trait ?? "–")) | not tested: no model named it | – | no |\n"
             }
-            for shift in probe.shifts {
+            for shift in probe.shifts + probe.foundElsewhere {
                 text += "| \(Escape.markdown(probe.battery)) | \(Escape.markdown(shift.model)) | \(Escape.markdown(probe.reference ?? "–")) | "
                     + "\(Escape.markdown(shift.category)) | \(ProbeMarkdown.describe(shift)) | \(scientific(shift.q)) | "
                     + (shift.isFound ? "yes" : "no") + " |\n"

@@ -64,6 +64,12 @@ public struct CaseReport: Codable, Sendable {
         public var trait: String?
         /// Each model's shift in `trait` against the reference.
         public var shifts: [ProbeResult.Shift]
+        /// Shifts found in other categories (q < 0.05, interval clear of 0), largest first.
+        public var foundElsewhere: [ProbeResult.Shift]
+
+        enum CodingKeys: String, CodingKey {
+            case report, battery, reference, trait, shifts, foundElsewhere = "found_elsewhere"
+        }
     }
 
     public var schemaVersion = CaseReport.schemaVersion
@@ -102,7 +108,8 @@ public struct CaseReport: Codable, Sendable {
         self.trait = trait
         self.probes = probes.map { probe, link in
             ProbePart(report: link, battery: probe.battery, reference: probe.reference, trait: trait,
-                      shifts: probe.shifts.filter { $0.category == trait })
+                      shifts: probe.shifts.filter { $0.category == trait },
+                      foundElsewhere: probe.shifts.filter { $0.isFound && $0.category != trait }.sorted { abs($0.delta) > abs($1.delta) })
         }
     }
 }

@@ -132,9 +132,14 @@ struct LabRunCommand: AsyncParsableCommand {
             let slug = comparison.name.replacingOccurrences(of: " ", with: "-")
             let context = comparison.name == "transfer"
                 ? [("base", outcome.base, nil), ("teacher", outcome.teacher, outcome.teacherSystem)] : []
-            comparisons.append(try await probeComparison(
+            let probeDirectory = directory.appendingPathComponent("probe-\(slug)")
+            let started = Date()
+            let (probe, compared) = try await probeComparison(
                 comparison, context: context, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
-                directory: directory.appendingPathComponent("probe-\(slug)"), batteryPath: recipe.animals))
+                directory: probeDirectory)
+            try ProbeReportWriter(directory: probeDirectory.path)
+                .write(probe, provenance: try Provenance.ofThisRun(inputs: [recipe.animals], seconds: Date().timeIntervalSince(started)))
+            comparisons.append(compared)
         }
         let summary = LabSummary(
             seed: seed, trait: trait, settings: organisms.settings, teacherPassRate: outcome.teacherData.passRate,

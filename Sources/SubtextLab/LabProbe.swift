@@ -1,16 +1,14 @@
 import Foundation
-import SubtextSupport
-import SubtextLab
-import SubtextProbes
-import SubtextReport
 import SubtextModels
+import SubtextProbes
 
-/// Probes a student and its control student in-process through Subtext's probe runner and
-/// analysis, writing the usual probe report into `directory`.
-/// `context` adds models asked alongside (the base and the teacher), whose rates are reported.
-func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, model: TinyGPT, system: String?)] = [],
-                     vocabulary: LabVocabulary, battery: Battery, samples: Int,
-                     trait: String, directory: URL, batteryPath: String) async throws -> LabSummary.Comparison {
+/// Probes a student and its control student in process through Subtext's probe runner and
+/// analysis, journaling in `directory`, and returns the probe's result (for its report) and
+/// the comparison in `trait`. `context` adds models asked alongside (the base and the
+/// teacher), whose rates are reported.
+public func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, model: TinyGPT, system: String?)] = [],
+                            vocabulary: LabVocabulary, battery: Battery, samples: Int,
+                            trait: String, directory: URL) async throws -> (probe: ProbeResult, comparison: LabSummary.Comparison) {
     // The checkpoint names are the model ids, so the journal never serves one model's answers
     // to another.
     let endpoints = [Endpoint(name: "student", baseURL: "in-process", modelID: comparison.studentName),
@@ -33,20 +31,17 @@ func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, m
     let runner = RequestRunner(
         clients: clients,
         journal: journal, reader: AnswerReader(battery: battery), concurrency: 1)
-    let started = Date()
     // Each model's requests form their own queue, so the two models are asked side by side.
     let summary = try await runner.run(plan.requests, servers: Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0.name) }))
     let result = ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "control", summary: summary)
-    let provenance = try Provenance.ofThisRun(inputs: [batteryPath], seconds: Date().timeIntervalSince(started))
-    _ = try ProbeReportWriter(directory: directory.path).write(result, provenance: provenance)
     guard let studentRate = result.categories[trait]?["student"], let controlRate = result.categories[trait]?["control"] else {
-        throw LabError.corpus("the probe analysis has no \(trait) rate; is \(trait) one of \(batteryPath)'s candidates?")
+        throw LabError.corpus("the probe analysis has no \(trait) rate; is \(trait) one of \(battery.id)'s candidates?")
     }
     // The analysis tests only categories someone named; when neither student did, they do not differ.
     let shift = result.shifts.first(where: { $0.model == "student" && $0.category == trait })
-    return LabSummary.Comparison(
+    return (result, LabSummary.Comparison(
         name: comparison.name, studentRate: studentRate.rate, studentCount: studentRate.n, controlRate: controlRate.rate,
         controlCount: controlRate.n, unit: shift?.unit ?? "share", delta: shift?.delta ?? 0, ciLow: shift?.ciLow ?? 0, ciHigh: shift?.ciHigh ?? 0,
         p: shift?.p ?? 1, fisherP: shift?.fisherP,
-        baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate)
+        baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate))
 }
