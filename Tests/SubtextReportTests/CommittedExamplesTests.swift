@@ -3,6 +3,7 @@ import Testing
 import SubtextAudit
 import SubtextGeneration
 import SubtextProbes
+import SubtextReport
 import SubtextSupport
 
 /// The example reports in docs/examples are what a reader takes Subtext's output to be, so
@@ -11,17 +12,22 @@ import SubtextSupport
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The result files of every kind of report.
+    static let reports: Set = ["audit.json", "probe.json", "manifest.json", "attribution.json", "case.json", "lab.json",
+                               "lab-evaluation.json"]
+
     /// The schema each kind of result file is written with today.
     static let schemas: [String: Int] = [
         "audit.json": AuditResult.schemaVersion, "probe.json": ProbeResult.schemaVersion,
-        "manifest.json": GenerationResult.schemaVersion,
+        "manifest.json": GenerationResult.schemaVersion, "case.json": CaseReport.schemaVersion,
     ]
 
     @Test func everyExampleReportIsOfTheCurrentVersionAndSchema() throws {
         let examples = Self.root.appendingPathComponent("docs/examples")
         let files = (FileManager.default.enumerator(atPath: examples.path)?.compactMap { $0 as? String } ?? [])
-            .filter { $0.hasSuffix(".json") }
-        #expect(files.count >= 5, "docs/examples holds \(files.count) JSON files; run scripts/make_examples.sh")
+            .filter { Self.reports.contains(($0 as NSString).lastPathComponent) }
+        let kinds = Set(files.map { ($0 as NSString).lastPathComponent })
+        #expect(kinds == Self.reports, "docs/examples lacks \(Self.reports.subtracting(kinds).sorted()); run scripts/make_examples.sh")
         for file in files {
             let data = try Data(contentsOf: examples.appendingPathComponent(file))
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file)")
