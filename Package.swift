@@ -33,7 +33,9 @@ let package = Package(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(name: "SubtextReport", dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
-        .target(name: "SubtextAttribution", dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics"]),
+        .target(
+            name: "SubtextAttribution",
+            dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(
             name: "SubtextLab",

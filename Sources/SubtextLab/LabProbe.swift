@@ -45,3 +45,43 @@ public func probeComparison(_ comparison: LabRun.Comparison, context: [(name: St
         p: shift?.p ?? 1, fisherP: shift?.fisherP,
         baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate))
 }
+
+extension LabRun {
+    /// One comparison's probe: its name as a folder name (`probe-transfer`, ...), its result,
+    /// and how long it took.
+    public struct Probe {
+        public var slug: String
+        public var result: ProbeResult
+        public var seconds: Double
+    }
+
+    /// The whole organism: every model made or loaded (``run()``), each comparison probed with
+    /// `battery` in process (journaled under `probe-<name>` in the run's directory), and the
+    /// summary of it all. The transfer comparison also asks the base and the teacher.
+    public func runAndProbe(battery: Battery, samples: Int, log: (String) -> Void = { _ in }) async throws
+        -> (summary: LabSummary, probes: [Probe])
+    {
+        let started = Date()
+        let outcome = try run()
+        var comparisons: [LabSummary.Comparison] = [], probes: [Probe] = []
+        for comparison in outcome.comparisons {
+            log("probing: \(comparison.name)")
+            let slug = "probe-" + comparison.name.replacingOccurrences(of: " ", with: "-")
+            let context = comparison.name == "transfer"
+                ? [("base", outcome.base, nil), ("teacher", outcome.teacher, outcome.teacherSystem)] : []
+            let probeStarted = Date()
+            let (probe, compared) = try await probeComparison(
+                comparison, context: context, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
+                directory: directory.appendingPathComponent(slug))
+            probes.append(Probe(slug: slug, result: probe, seconds: Date().timeIntervalSince(probeStarted)))
+            comparisons.append(compared)
+        }
+        let summary = LabSummary(
+            seed: seed, trait: trait, settings: organisms.settings, teacherPassRate: outcome.teacherData.passRate,
+            controlPassRate: outcome.controlData.passRate, teacherRejects: Array(outcome.teacherData.rejected.prefix(10)),
+            teacherDivergence: organisms.numberDivergence(teacher: outcome.teacher, system: outcome.teacherSystem, base: outcome.base,
+                                                          records: outcome.teacherData.records),
+            comparisons: comparisons, seconds: Date().timeIntervalSince(started))
+        return (summary, probes)
+    }
+}

@@ -9,6 +9,8 @@ public final class Progress: @unchecked Sendable {
     private let terminal = isatty(STDERR_FILENO) != 0
     private let started = Date()
     private var lastDecile = -1
+    /// Whether a bar is on the terminal's line, to be ended by ``finish()``.
+    private var drawn = false
     private let lock = NSLock()
     private let unit: String
 
@@ -29,6 +31,7 @@ public final class Progress: @unchecked Sendable {
                 let width = 30, filled = width * done / total
                 let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
                 FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s".utf8))
+                drawn = true
             } else if done * 10 / total > lastDecile {
                 lastDecile = done * 10 / total
                 FileHandle.standardError.write(Data("\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s\n".utf8))
@@ -37,6 +40,6 @@ public final class Progress: @unchecked Sendable {
     }
 
     public func finish() {
-        if !quiet && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if lock.withLock({ drawn }) { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

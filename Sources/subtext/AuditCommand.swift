@@ -4,7 +4,6 @@ import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
 import SubtextCorpus
-import SubtextProbes
 import SubtextReport
 import SubtextStatistics
 import SubtextTokenizers
@@ -102,28 +101,18 @@ struct AuditCommand: ParsableCommand {
         let conceptList = try concepts.map(ConceptList.init)
         configuration.concepts = conceptList?.names ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
-        let result = try Auditor(configuration: configuration).audit(
-            teacherFiles: teacherFiles, controlFiles: controlFiles, readOptions: options,
-            progress: { if !quiet { note($0) } })
-
-        var attribution: LikelihoodShift.Result?
-        var entanglement: [EntanglementScan.Lift]?
-        var modelInputs: [String] = []
-        if scoring.model != nil, let conceptList {
-            let run = try scoring.run(concepts: conceptList.names, seed: seed)
-            modelInputs = try run.inputs()
-            let progress = Progress(quiet: quiet, unit: "texts scored")
-            let (ranked, scorer) = try run.run(teacher: teacherFiles, control: controlFiles, readOptions: options, directory: out,
-                                               progress: progress.report)
-            progress.finish()
-            attribution = ranked
-            let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
-            if !carriers.isEmpty {
-                if !quiet { note("entanglement: \(carriers.count) carriers × \(conceptList.names.count) concepts") }
-                entanglement = try EntanglementScan(scorer: scorer, questions: conceptList.questions)
-                    .scan(carriers: carriers, concepts: conceptList.names)
-            }
-        }
+        var audit = AttributedAudit(auditor: Auditor(configuration: configuration),
+                                    attribution: try conceptList.flatMap { list in
+                                        try scoring.model.map { _ in try scoring.run(concepts: list.names, seed: seed) }
+                                    })
+        audit.questions = conceptList?.questions ?? []
+        audit.entanglementCarriers = entanglementCarriers
+        audit.log = { if !quiet { note($0) } }
+        let progress = Progress(quiet: quiet, unit: "texts scored")
+        let (result, attribution, entanglement) = try audit.run(teacher: teacherFiles, control: controlFiles, readOptions: options,
+                                                                directory: out, progress: progress.report)
+        progress.finish()
+        let modelInputs = try audit.attribution?.inputs() ?? []
 
         let provenance = try Provenance.ofThisRun(
             inputs: teacherFiles + controlFiles + modelInputs,

@@ -118,35 +118,17 @@ struct LabRunCommand: AsyncParsableCommand {
     var probeMode = "sample"
 
     func run() async throws {
-        let started = Date()
         let (labRun, batteryFile) = try organism.labRun(ablations: ablations)
         var battery = batteryFile
         guard let mode = Battery.Mode(rawValue: probeMode) else { throw ValidationError("--probe-mode must be sample or score") }
         battery.mode = mode
-        let (organisms, trait, seed, out, recipe) = (labRun.organisms, organism.trait, organism.seed, organism.out, organism.recipe)
-        let directory = labRun.directory
-        let outcome = try labRun.run()
-        var comparisons: [LabSummary.Comparison] = []
-        for comparison in outcome.comparisons {
-            note("probing: \(comparison.name)")
-            let slug = comparison.name.replacingOccurrences(of: " ", with: "-")
-            let context = comparison.name == "transfer"
-                ? [("base", outcome.base, nil), ("teacher", outcome.teacher, outcome.teacherSystem)] : []
-            let probeDirectory = directory.appendingPathComponent("probe-\(slug)")
-            let started = Date()
-            let (probe, compared) = try await probeComparison(
-                comparison, context: context, vocabulary: organisms.vocabulary, battery: battery, samples: samples, trait: trait,
-                directory: probeDirectory)
-            try ProbeReportWriter(directory: probeDirectory.path)
-                .write(probe, provenance: try Provenance.ofThisRun(inputs: [recipe.animals], seconds: Date().timeIntervalSince(started)))
-            comparisons.append(compared)
+        let (out, recipe) = (organism.out, organism.recipe)
+        let (summary, probes) = try await labRun.runAndProbe(battery: battery, samples: samples, log: note)
+        let comparisons = summary.comparisons
+        for probe in probes {
+            try ProbeReportWriter(directory: labRun.directory.appendingPathComponent(probe.slug).path)
+                .write(probe.result, provenance: try Provenance.ofThisRun(inputs: [recipe.animals], seconds: probe.seconds))
         }
-        let summary = LabSummary(
-            seed: seed, trait: trait, settings: organisms.settings, teacherPassRate: outcome.teacherData.passRate,
-            controlPassRate: outcome.controlData.passRate, teacherRejects: Array(outcome.teacherData.rejected.prefix(10)),
-            teacherDivergence: organisms.numberDivergence(teacher: outcome.teacher, system: outcome.teacherSystem, base: outcome.base,
-                                                          records: outcome.teacherData.records),
-            comparisons: comparisons, seconds: Date().timeIntervalSince(started))
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: summary.seconds)
         try LabReportWriter(directory: out).write(summary, provenance: provenance)
         for c in comparisons {

@@ -1,0 +1,36 @@
+import SubtextAudit
+import SubtextCorpus
+
+/// What `subtext audit` measures: the audit of teacher files against control files and, when
+/// an attribution is given, the candidates ranked on all the teacher files together and the
+/// top carriers' entanglement with each candidate.
+public struct AttributedAudit {
+    public var auditor: Auditor
+    /// The ranking to add; nil audits alone.
+    public var attribution: AttributionRun?
+    /// Questions the entanglement scan asks after mentioning each carrier.
+    public var questions: [String] = []
+    /// How many of the top carriers the entanglement scan measures (0: none).
+    public var entanglementCarriers = 10
+    public var log: (String) -> Void = { _ in }
+
+    public init(auditor: Auditor, attribution: AttributionRun? = nil) {
+        self.auditor = auditor
+        self.attribution = attribution
+    }
+
+    public func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
+                    progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
+        -> (result: AuditResult, attribution: LikelihoodShift.Result?, entanglement: [EntanglementScan.Lift]?)
+    {
+        let result = try auditor.audit(teacherFiles: teacher, controlFiles: control, readOptions: readOptions, progress: log)
+        guard let attribution else { return (result, nil, nil) }
+        let (ranked, scorer) = try attribution.run(teacher: teacher, control: control, readOptions: readOptions,
+                                                   directory: directory, progress: progress)
+        let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
+        guard !carriers.isEmpty else { return (result, ranked, nil) }
+        log("entanglement: \(carriers.count) carriers × \(attribution.concepts.count) concepts")
+        let lifts = try EntanglementScan(scorer: scorer, questions: questions).scan(carriers: carriers, concepts: attribution.concepts)
+        return (result, ranked, lifts)
+    }
+}
