@@ -56,10 +56,10 @@ public struct CorpusLoader {
         var corpus = LoadedCorpus(name: name, files: [], conceptCount: concepts.count)
         corpus.documents.reserveCapacity(records.count)
         for record in records {
-            var response = record.response, prompt = record.prompt
+            var response = record.response
             let document = response.withUTF8 { text in
-                guard prompt != nil else { return self.document(prompt: nil, text: text, corpus: &corpus) }
-                return prompt!.withUTF8 { self.document(prompt: $0, text: text, corpus: &corpus) }
+                guard var prompt = record.prompt else { return self.document(prompt: nil, text: text, corpus: &corpus) }
+                return prompt.withUTF8 { self.document(prompt: $0, text: text, corpus: &corpus) }
             }
             corpus.documents.append(document)
         }

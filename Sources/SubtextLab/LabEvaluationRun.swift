@@ -45,17 +45,17 @@ public struct LabEvaluationRun {
         for seed in seeds {
             let run = LabRun(organisms: organisms, directory: directory, seed: seed, trait: traits[0], ablations: false)
             let controls = try run.controlData(resamples: controlPairs)
-            let control = try Self.records(controls.first.path)
+            let control = controls.first.data.records
             let shift = LikelihoodShift(scorer: LabScorer(model: try run.baseModel(), vocabulary: organisms.vocabulary),
                                         template: LabCorpus.systemPrompt(loving: "{concept}"))
             var sides: [(kind: PairKind, trait: String?, resample: Int?, records: [LabRecord])] = []
             for trait in traits {
                 var traitRun = run
                 traitRun.trait = trait
-                sides.append((.teacher, trait, nil, try Self.records(try traitRun.teacherData().path)))
+                sides.append((.teacher, trait, nil, try traitRun.teacherData().data.records))
             }
             for (index, resample) in controls.resamples.enumerated() {
-                sides.append((.control, nil, index + 1, try Self.records(resample.path)))
+                sides.append((.control, nil, index + 1, resample.data.records))
             }
             for side in sides {
                 for size in sizes {
@@ -103,12 +103,6 @@ public struct LabEvaluationRun {
         return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: pair.0.count,
                                          top: top.concept, topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
                                          plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
-    }
-
-    private static func records(_ url: URL) throws -> [LabRecord] {
-        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
-        }
     }
 
     /// The first `size` prompts answered on both sides (the filter drops different ones),
