@@ -171,6 +171,25 @@ for x in [line_rng.normal(-1.5, 0.2, 10), line_rng.normal(0, 1, 5)]:
         residuals.append(y[i] - (fit.intercept + fit.slope * x[i]))
     out["leave_one_out_line"].append({"x": x.tolist(), "y": y.tolist(), "residuals": residuals})
 
+# Mann-Whitney and DeLong on binned scores (ScoreSketch): scipy's asymptotic one-sided test
+# with tie and continuity corrections, and DeLong's standard error from the full n1 x n2
+# kernel matrix (the definition, not the placement shortcut the Swift code uses).
+sketch_rng = np.random.default_rng(20261130)
+out["sketch_comparison"] = []
+for n1, n2, shift, scale, negative in [(40, 35, 0.4, 10, False), (300, 280, 0.1, 3, True),
+                                        (25, 30, 0.0, 2, True), (6, 9, 1.5, 20, False), (500, 500, 0.05, 40, True)]:
+    x = np.round(sketch_rng.normal(shift, 1, n1) * scale)
+    y = np.round(sketch_rng.normal(0, 1, n2) * scale)
+    if not negative:
+        x, y = np.abs(x) + 1, np.abs(y) + 1
+    res = stats.mannwhitneyu(x, y, alternative="greater", method="asymptotic", use_continuity=True)
+    kernel = (x[:, None] > y[None, :]) + 0.5 * (x[:, None] == y[None, :])
+    auroc = kernel.mean()
+    v10, v01 = kernel.mean(axis=1), kernel.mean(axis=0)
+    se = np.sqrt(v10.var(ddof=1) / n1 + v01.var(ddof=1) / n2)
+    out["sketch_comparison"].append({"x": x.tolist(), "y": y.tolist(), "auroc": res.statistic / (n1 * n2),
+                                     "kernel_auroc": auroc, "p": res.pvalue, "delong_se": se})
+
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

@@ -35,6 +35,10 @@ struct Fixtures: Decodable {
     let g2_table: [G2Table]
     struct LeaveOneOutLineCase: Decodable { let x: [Double], y: [Double], residuals: [Double] }
     let leave_one_out_line: [LeaveOneOutLineCase]
+    struct SketchComparisonCase: Decodable {
+        let x: [Double], y: [Double], auroc: Double, kernel_auroc: Double, p: Double, delong_se: Double
+    }
+    let sketch_comparison: [SketchComparisonCase]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!
