@@ -15,14 +15,30 @@ protocol ByteSource {
 /// Opens `path`, choosing gzip decompression by the file's magic bytes, not its name.
 func openByteSource(path: String) throws -> any ByteSource {
     var file = try FileSource(path: path)
-    var magic: [UInt8] = [0, 0]
-    let peeked = try magic.withUnsafeMutableBytes { try file.read(into: $0) }
-    guard peeked == 2, magic == [0x1F, 0x8B] else {
-        try file.rewind()
-        return file
+    return try file.isGzip() ? GzipSource(file: file, path: path) : file
+}
+
+/// What a shard reads of one file: a byte range of a plain file, or a gzip file's whole
+/// stream of which it keeps every N-th line (see ``Shard``).
+enum ShardSource {
+    case range(RangeSource)
+    case gzipLines(GzipSource)
+
+    init(path: String, shard: Shard) throws {
+        var file = try FileSource(path: path)
+        if try file.isGzip() {
+            self = .gzipLines(try GzipSource(file: file, path: path))
+        } else {
+            self = .range(try RangeSource(file: file, range: shard.byteRange(size: try file.size())))
+        }
     }
-    try file.rewind()
-    return try GzipSource(file: file, path: path)
+
+    var source: any ByteSource {
+        switch self {
+        case let .range(source): return source
+        case let .gzipLines(source): return source
+        }
+    }
 }
 
 /// A plain file read with read(2).
@@ -49,13 +65,86 @@ struct FileSource: ByteSource {
         }
     }
 
-    func rewind() throws {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+    func seek(to offset: Int) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
             throw CorpusError.cannotRead(path: path, reason: systemError())
         }
     }
 
+    func size() throws -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw CorpusError.cannotRead(path: path, reason: systemError()) }
+        return Int(info.st_size)
+    }
+
+    /// Whether the file starts with gzip's magic bytes; leaves the file at its start.
+    mutating func isGzip() throws -> Bool {
+        var magic: [UInt8] = [0, 0]
+        let peeked = try magic.withUnsafeMutableBytes { try read(into: $0) }
+        try seek(to: 0)
+        return peeked == 2 && magic == [0x1F, 0x8B]
+    }
+
     mutating func close() { Glibc.close(descriptor) }
+}
+
+/// The lines of a plain file that start inside a byte range: the range is widened to skip
+/// the line in progress at its start and to finish the line in progress at its end.
+struct RangeSource: ByteSource {
+    private var file: FileSource
+    /// Bytes left before the range's end; past it, bytes run on to the end of the line.
+    private var remaining: Int
+    private var finishingLine = false
+    private var done = false
+
+    init(file: FileSource, range: Range<Int>) throws {
+        self.file = file
+        remaining = range.count
+        guard range.lowerBound > 0 else { return }
+        // Start one byte early: if that byte ends a line, the range starts a fresh line.
+        try self.file.seek(to: range.lowerBound - 1)
+        var position = range.lowerBound - 1
+        var byte: UInt8 = 0
+        repeat {
+            guard try withUnsafeMutableBytes(of: &byte, { try self.file.read(into: $0) }) == 1 else {
+                done = true
+                return
+            }
+            if position >= range.lowerBound { remaining -= 1 }
+            position += 1
+        } while byte != 0x0A
+        // A line that runs past the range's end leaves no line starting inside it.
+        if remaining <= 0 { done = true }
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !done else { return 0 }
+        if !finishingLine {
+            if remaining <= 0 {
+                finishingLine = true
+            } else {
+                let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, remaining)]))
+                if count == 0 { done = true }
+                remaining -= count
+                // A range that ends exactly after a newline has no line to finish.
+                if remaining == 0, count > 0, buffer[count - 1] == 0x0A { done = true }
+                return count
+            }
+        }
+        // Past the range: hand out bytes up to and including the next newline.
+        let count = try file.read(into: buffer)
+        guard count > 0 else {
+            done = true
+            return 0
+        }
+        if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
+            done = true
+            return newline + 1
+        }
+        return count
+    }
+
+    mutating func close() { file.close() }
 }
 
 /// A gzip file (one or more concatenated members) inflated with zlib.

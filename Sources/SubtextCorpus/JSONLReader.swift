@@ -27,27 +27,48 @@ public struct ReadOptions: Sendable {
 public struct JSONLReader {
     public let path: String
     public let options: ReadOptions
+    /// The share of the file to read; ``Shard/whole`` reads all of it.
+    public let shard: Shard
     /// The name used for this file in messages: the path as given.
     private var displayName: String { path }
 
-    public init(path: String, options: ReadOptions = ReadOptions()) {
+    public init(path: String, options: ReadOptions = ReadOptions(), shard: Shard = .whole) {
         self.path = path
         self.options = options
+        self.shard = shard
     }
 
     /// What a finished read found.
     public struct Summary: Sendable {
         public var records = 0
         public var malformed = MalformedLines()
+        /// Lines read: the whole file's, or a byte-range shard's own.
+        public var lines = 0
+        /// False when line numbers count from the start of a byte-range shard other than the
+        /// first: add the lines of the shards before it to make them the file's.
+        public var linesCountFromFileStart = true
     }
 
-    /// Reads every record, calling `visit` for each; throws for unreadable input, an empty
-    /// file, or (strict mode) the first malformed line.
+    /// Reads every record of this shard, calling `visit` for each; throws for unreadable
+    /// input, a file with no records (when reading it whole), or (strict mode) the first
+    /// malformed line.
     @discardableResult
     public func read(_ visit: (RecordBytes) throws -> Void) throws -> Summary {
-        var source = try openByteSource(path: path)
-        defer { source.close() }
         var summary = Summary()
+        var source: any ByteSource
+        var keepsLine: (Int) -> Bool = { _ in true }
+        if shard.count == 1 {
+            source = try openByteSource(path: path)
+        } else {
+            let shared = try ShardSource(path: path, shard: shard)
+            source = shared.source
+            if case .gzipLines = shared {
+                keepsLine = { [shard] number in (number - 1) % shard.count == shard.index }
+            } else {
+                summary.linesCountFromFileStart = shard.index == 0
+            }
+        }
+        defer { source.close() }
         var extractor = RecordExtractor(shape: options.shape)
         var lines = LineAssembler(maximumLineBytes: options.maximumLineBytes)
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -56,8 +77,10 @@ public struct JSONLReader {
         func handle(_ line: AssembledLine) throws {
             switch line {
             case let .complete(bytes, number):
+                guard keepsLine(number) else { return }
                 try parse(bytes, number: number, extractor: &extractor, summary: &summary, visit: visit)
             case let .tooLong(number, length):
+                guard keepsLine(number) else { return }
                 try reject(MalformedLine(
                     file: displayName, line: number,
                     reason: "line is \(length) bytes, over the \(options.maximumLineBytes)-byte limit"),
@@ -71,7 +94,8 @@ public struct JSONLReader {
             try lines.feed(UnsafeRawBufferPointer(rebasing: block[0..<count]), handle)
         }
         try lines.finish(handle)
-        guard summary.records > 0 else {
+        summary.lines = lines.linesSeen
+        guard summary.records > 0 || shard.count > 1 else {
             throw CorpusError.noRecords(path: displayName, malformed: summary.malformed.count)
         }
         return summary
@@ -82,7 +106,7 @@ public struct JSONLReader {
         summary: inout Summary, visit: (RecordBytes) throws -> Void
     ) throws {
         var line = bytes
-        if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) {
+        if number == 1, summary.linesCountFromFileStart, line.starts(with: [0xEF, 0xBB, 0xBF]) {
             line = UnsafeBufferPointer(rebasing: line[3...])
         }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
@@ -111,7 +135,15 @@ public struct JSONLReader {
     }
 
     private func reject(_ line: MalformedLine, summary: inout Summary) throws {
-        if options.strict { throw CorpusError.malformed(line) }
+        if options.strict {
+            guard summary.linesCountFromFileStart else {
+                let start = try FileSource(path: path).size()
+                throw CorpusError.malformed(MalformedLine(
+                    file: line.file, line: line.line,
+                    reason: line.reason + " (line counted from byte \(shard.byteRange(size: start).lowerBound), where shard \(shard) starts)"))
+            }
+            throw CorpusError.malformed(line)
+        }
         summary.malformed.record(line)
     }
 }
@@ -128,6 +160,8 @@ struct LineAssembler {
     let maximumLineBytes: Int
     private var carry: [UInt8] = []
     private var lineNumber = 0
+    /// Lines handed out so far.
+    var linesSeen: Int { lineNumber }
     /// Bytes of the current line dropped because it is over the limit; -1 when not skipping.
     private var skippedLength = -1
 
