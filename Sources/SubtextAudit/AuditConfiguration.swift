@@ -3,8 +3,17 @@ import SubtextTokenizers
 
 /// Everything that decides an audit's numbers. The defaults are what `subtext audit` uses.
 public struct AuditConfiguration: Sendable {
+    /// How the classifier is tested.
+    public enum Test: String, Sendable, CaseIterable {
+        /// The exact permutation test up to `exactTestLimit` responses, the held-out test above
+        /// it or when sharded.
+        case automatic = "auto"
+        case permutation
+        case heldOut = "held-out"
+    }
+
     public var seed: UInt64 = 1
-    /// Permutations for the global test; the smallest reportable p is 1 / (B + 1).
+    /// Permutations for the exact test; its smallest p is 1 / (B + 1).
     public var permutations = 9999
     /// The significance level for the verdict.
     public var alpha = 0.01
@@ -19,8 +28,12 @@ public struct AuditConfiguration: Sendable {
     public var maximumTokens = 1500
     public var minimumDocuments = 3
     public var carriersShown = 25
-    /// Bootstrap replicates for the AUROC intervals; each refits every fold.
+    /// Bootstrap replicates for the exact test's AUROC intervals; each refits every fold.
     public var bootstrap = 200
+    public var test = Test.automatic
+    /// The most responses (both sides together) for which `automatic` runs the exact test. Its
+    /// feature matrix takes about 6 KB a response, and its permutations grow with it.
+    public var exactTestLimit = 50_000
 
     public init() {}
 }

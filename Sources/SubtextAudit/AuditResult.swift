@@ -45,9 +45,10 @@ public struct ByBagSize<Value: Codable & Sendable>: Codable, Sendable {
 /// One feature group's separability, as written to audit.json.
 public struct SeparabilityReport: Codable, Sendable {
     public var auroc: ByBagSize<Double>
-    /// [low, high] percentile-bootstrap intervals over responses.
+    /// [low, high] 95% intervals: refitted bootstrap for the exact test, DeLong's for the
+    /// held-out test.
     public var aurocCI: ByBagSize<[Double]>
-    /// Exact permutation p-value of the cross-fitted test.
+    /// The classifier test's p-value for this group.
     public var pValue: Double
 
     init(_ s: Separability, sizes: [Int]) {
@@ -63,8 +64,9 @@ public struct SeparabilityReport: Codable, Sendable {
 
 /// The verdict of an audit and the evidence behind it: the audit.json contract.
 public struct AuditResult: Codable, Sendable {
-    /// 2: `carried_by` and `notes` are typed; `evidence` is written by the report module.
-    public static let schemaVersion = 2
+    /// 3: `classifier_test` says which test gave `classifier_p`; `p_value_floor` is null for
+    /// the held-out test, which has none.
+    public static let schemaVersion = 3
 
     public var schemaVersion = AuditResult.schemaVersion
     public var name: String
@@ -76,13 +78,16 @@ public struct AuditResult: Codable, Sendable {
     /// The classifier pools weak evidence across many features; the carrier test finds a
     /// few strong tokens that the classifier would dilute. Each is valid, so the pair is too.
     public var pValue: Double
-    /// The smallest global p-value the permutations could report, 2 / (B + 1).
-    public var pValueFloor: Double
-    /// The exact permutation p-value of the all-features cross-fitted classifier test.
+    /// The smallest global p-value the permutations could report, 2 / (B + 1); nil for the
+    /// held-out test.
+    public var pValueFloor: Double?
+    /// The p-value of the all-features classifier test.
     public var classifierP: Double
     /// The smallest carrier Fisher p-value times the number of tokens tested (Bonferroni),
     /// capped at 1: valid whatever the dependence between tokens.
     public var carrierP: Double
+    /// Which test gave the classifier's p-values, and why that one.
+    public var classifierTest: ClassifierTest
     public var auroc: ByBagSize<Double>
     public var aurocCI: ByBagSize<[Double]>
     public var formatAUROC: ByBagSize<Double>
@@ -109,6 +114,7 @@ public struct AuditResult: Codable, Sendable {
     public var documents: [String: Int]
     public var view: View
     public var seed: UInt64
+    /// Permutations of the exact test; 0 when the held-out test ran.
     public var permutations: Int
     public var folds: Int
     public var inputs: [String: [String]]
@@ -117,7 +123,8 @@ public struct AuditResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", name, verdict, carriedBy = "carried_by", alpha
-        case pValue = "p_value", pValueFloor = "p_value_floor", classifierP = "classifier_p", carrierP = "carrier_p", auroc, aurocCI = "auroc_ci"
+        case pValue = "p_value", pValueFloor = "p_value_floor", classifierP = "classifier_p", carrierP = "carrier_p",
+             classifierTest = "classifier_test", auroc, aurocCI = "auroc_ci"
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
         case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"

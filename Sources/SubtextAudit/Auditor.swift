@@ -1,9 +1,15 @@
+import Foundation
 import SubtextCorpus
 import SubtextSupport
 import SubtextStatistics
 
 /// Compares teacher data with control data and decides whether the teacher data carries a
-/// signal the control lacks: reading, then statistics, then the verdict.
+/// signal the control lacks.
+///
+/// An audit is three passes over the inputs (``AuditPasses``), each split into shards that run
+/// side by side and merge; memory holds sums and sketches, never the responses, except for
+/// the exact permutation test on small inputs. A distributed audit runs the same passes as
+/// separate processes (``AuditPartial``) and ends in the same ``result(_:)``.
 public struct Auditor: Sendable {
     public var configuration: AuditConfiguration
 
@@ -16,12 +22,8 @@ public struct Auditor: Sendable {
     public func audit(teacher: [Record], control: [Record], name: String = "teacher") throws -> AuditResult {
         guard !teacher.isEmpty else { throw AuditError.emptySide("teacher") }
         guard !control.isEmpty else { throw AuditError.emptySide("control") }
-        let vocabulary = Vocabulary()
-        let loader = CorpusLoader(options: ReadOptions(), vocabulary: vocabulary,
-                                  concepts: ConceptMatcher(configuration.concepts),
-                                  modelTokenizer: configuration.modelTokenizer)
-        return compare(teacher: loader.load(name: name, records: teacher), control: loader.load(name: "control", records: control),
-                       vocabulary: vocabulary)
+        let inputs = AuditInputs(teacher: [.records(name: name, teacher)], control: [.records(name: "control", control)])
+        return try audit(inputs, readOptions: ReadOptions(), threads: 1)
     }
 
     /// Audits each teacher file against the control and, with several files, all of them
@@ -30,112 +32,230 @@ public struct Auditor: Sendable {
         teacherFiles: [String], controlFiles: [String], readOptions: ReadOptions,
         progress: @escaping (String) -> Void = { _ in }
     ) throws -> AuditResult {
-        let vocabulary = Vocabulary()
-        let loader = CorpusLoader(options: readOptions, vocabulary: vocabulary,
-                                  concepts: ConceptMatcher(configuration.concepts),
-                                  modelTokenizer: configuration.modelTokenizer)
-        let report: (String, JSONLReader.Summary) -> Void = { file, summary in
-            progress("read \(file): \(summary.records) records, \(summary.malformed.count) malformed")
-        }
-        let control = try loader.load(name: "control", files: controlFiles, progress: report)
-        let teachers = try teacherFiles.map { try loader.load(name: $0, files: [$0], progress: report) }
-        guard teachers.count > 1 else {
-            return compare(teacher: teachers[0], control: control, vocabulary: vocabulary, progress: progress)
-        }
-        var perFile: [AuditResult] = []
-        for teacher in teachers {
-            perFile.append(compare(teacher: teacher, control: control, vocabulary: vocabulary, progress: progress))
-        }
-        var pooled = LoadedCorpus(name: "pooled", files: teacherFiles, conceptCount: configuration.concepts.count)
-        for teacher in teachers {
-            pooled.documents += teacher.documents
-            pooled.malformed.merge(teacher.malformed)
-            if pooled.wordyExamples.count < CorpusLoader.examplesKept { pooled.wordyExamples += teacher.wordyExamples.prefix(1) }
-            for index in pooled.conceptExamples.indices where pooled.conceptExamples[index].count < CorpusLoader.examplesKept {
-                pooled.conceptExamples[index] += teacher.conceptExamples[index].prefix(1)
-            }
-        }
-        var result = compare(teacher: pooled, control: control, vocabulary: vocabulary, progress: progress)
-        result.perFile = perFile
-        return result
+        let inputs = AuditInputs(teacher: teacherFiles.map(ResponseInput.file), control: controlFiles.map(ResponseInput.file))
+        return try audit(inputs, readOptions: readOptions, log: progress)
     }
 
-    /// The audit of one teacher side against the control.
-    public func compare(
-        teacher: LoadedCorpus, control: LoadedCorpus, vocabulary: Vocabulary, progress: (String) -> Void = { _ in }
-    ) -> AuditResult {
-        let c = configuration
-        let documents = teacher.documents + control.documents
-        let labels = teacher.documents.map { _ in true } + control.documents.map { _ in false }
-        let view = c.view ?? Self.chooseView(teacher.documents, control.documents)
+    /// Runs the three passes in this process, each split into `threads` shards read side by
+    /// side. `responses` hears, per pass, how many responses have been read of how many.
+    public func audit(
+        _ inputs: AuditInputs, readOptions: ReadOptions, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        log: @escaping (String) -> Void = { _ in },
+        responses: @escaping @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
+    ) throws -> AuditResult {
+        let threads = max(1, min(threads, 16))
+        var passes = AuditPasses(inputs: inputs, configuration: configuration, readOptions: readOptions)
+        // Strict reading counts in one shard, so that an error names the file's own line.
+        let countShards = readOptions.strict ? 1 : threads
+        log("pass 1 of 3: counting \(inputs.all.count) input(s)")
+        let shardCounts = try parallel(countShards) { try passes.count(shard: Shard(index: $0, count: countShards)) }
+        let counts = try Self.merge(shardCounts, inputs: inputs)
+        let total = counts.reduce(0) { $0 + $1.responses }
+        for (input, count) in zip(inputs.all, counts) {
+            log("read \(input.name): \(count.responses) records, \(count.malformed.count) malformed")
+        }
+        let plans = passes.plans(counts: counts, sharded: false)
+        // Later passes need the same shards as the counts, to move line numbers.
+        let lineOffsets = Self.lineOffsets(shardCounts)
+        let shards = shardCounts.count
+
+        log("pass 2 of 3: fitting centroids on \(plans.count) comparison(s), \(configuration.folds) folds")
+        passes.progress = Self.tracker(pass: "fitting", total: total, shards: shards, responses)
+        let sums = try Self.mergeAll(parallel(shards) { try passes.fit(shard: Shard(index: $0, count: shards), plans: plans) })
+        let scorers = zip(plans, sums).map { CentroidScorer(plan: $0, sums: $1) }
+
+        log("pass 3 of 3: scoring held-out responses")
+        passes.progress = Self.tracker(pass: "scoring", total: total, shards: shards, responses)
+        let scored = try parallel(shards) {
+            try passes.score(shard: Shard(index: $0, count: shards), plans: plans, scorers: scorers,
+                             lineOffsets: lineOffsets[$0])
+        }
+        let sketches = Self.mergeAll(scored.map(\.sketches))
+        let rows = plans.indices.map { c in ExactRows(rows: scored.flatMap { $0.rows[c].rows }) }
+        return result(Evidence(inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
+                               rows: rows, log: log))
+    }
+
+    /// Every merged statistic of an audit: what ``result(_:)`` turns into a verdict.
+    public struct Evidence {
+        public var inputs: AuditInputs
+        public var counts: [InputCounts]
+        public var plans: [ComparisonPlan]
+        public var sums: [FoldSums]
+        public var sketches: [ScoreSketches]
+        /// Rows for comparisons whose plan runs the exact test; empty otherwise.
+        var rows: [ExactRows]
+        var log: (String) -> Void = { _ in }
+
+        public init(inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
+                    sketches: [ScoreSketches]) {
+            self.init(inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
+                      rows: plans.map { _ in ExactRows() })
+        }
+
+        init(inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
+             sketches: [ScoreSketches], rows: [ExactRows], log: @escaping (String) -> Void = { _ in }) {
+            (self.inputs, self.counts, self.plans, self.sums, self.sketches, self.rows, self.log)
+                = (inputs, counts, plans, sums, sketches, rows, log)
+        }
+    }
+
+    /// The audit's result: the first comparison's, holding the others in `perFile`.
+    public func result(_ evidence: Evidence) -> AuditResult {
+        var results = evidence.plans.indices.map { comparisonResult(evidence, $0) }
+        let first = results.removeFirst()
+        guard !results.isEmpty else { return first }
+        var pooled = first
+        pooled.perFile = results
+        return pooled
+    }
+
+    // MARK: - Merging
+
+    /// Each input's counts over all shards, shards taken in index order; an input with no
+    /// records is an error, as when it is read whole.
+    static func merge(_ shards: [[InputCounts]], inputs: AuditInputs) throws -> [InputCounts] {
+        var merged = shards[0]
+        for shard in shards.dropFirst() { for i in merged.indices { merged[i].append(shard[i]) } }
+        for (input, counts) in zip(inputs.all, merged) where counts.responses == 0 {
+            throw CorpusError.noRecords(path: input.name, malformed: counts.malformed.count)
+        }
+        return merged
+    }
+
+    static func mergeAll(_ shards: [[FoldSums]]) -> [FoldSums] {
+        var merged = shards[0]
+        for shard in shards.dropFirst() { for c in merged.indices { merged[c].merge(shard[c]) } }
+        return merged
+    }
+
+    static func mergeAll(_ shards: [[ScoreSketches]]) -> [ScoreSketches] {
+        var merged = shards[0]
+        for shard in shards.dropFirst() { for c in merged.indices { merged[c].merge(shard[c]) } }
+        return merged
+    }
+
+    /// Per shard and input, the lines of the same input in the byte-range shards before it.
+    static func lineOffsets(_ shards: [[InputCounts]]) -> [[Int]] {
+        var before = shards[0].map { _ in 0 }
+        return shards.map { shard in
+            defer { for i in before.indices { before[i] += shard[i].lines } }
+            return shard.indices.map { shard[$0].linesCountFromFileStart ? 0 : before[$0] }
+        }
+    }
+
+    /// A progress callback for one pass that adds up the shards' counts.
+    private static func tracker(pass: String, total: Int, shards: Int,
+                                _ report: @escaping @Sendable (String, Int, Int) -> Void) -> @Sendable (Int) -> Void {
+        let done = ShardProgress(shards: shards)
+        return { read in report(pass, done.update(read), total) }
+    }
+
+    // MARK: - One comparison
+
+    private func comparisonResult(_ evidence: Evidence, _ c: Int) -> AuditResult {
+        let settings = configuration, plan = evidence.plans[c]
+        let teacher = plan.comparison.teacher.map { evidence.counts[$0] }
+        let control = Array(evidence.counts[evidence.inputs.teacher.count...])
+        let teacherCount = teacher.reduce(0) { $0 + $1.responses }, controlCount = control.reduce(0) { $0 + $1.responses }
         var notes: [AuditNote] = []
 
-        // With the same prompts on both sides, each prompt's answers form a block: they share a
-        // fold and swap labels only with each other, the exact null of a paired design.
-        let promptsIdentical = Self.samePrompts(teacher.documents, control.documents)
-        let blocks = promptsIdentical ? Self.promptBlocks(documents) : nil
-        progress("\(teacher.name): cross-fitting on \(documents.count) responses (\(view.rawValue) view), "
-            + "\(c.permutations) permutations" + (promptsIdentical ? ", paired by prompt" : ""))
-        var foldGenerator = SeededGenerator.stream(c.seed, "folds")
-        let (order, folds) = CrossFitting(folds: c.folds).order(count: documents.count, blocks: blocks,
-                                                                generator: &foldGenerator)
-        let ordered = order.map { documents[$0] }
-        let orderedLabels = order.map { labels[$0] }
-        let features = FeatureMatrix.content(ordered, view: view, vocabulary: vocabulary,
-                                             maximumTokens: c.maximumTokens, minimumDocuments: c.minimumDocuments)
-        let groups: [FeatureMatrix.Group] = [.all, .content, .format]
-        let separability = measure(FoldedMatrix(matrix: features.x, folds: folds), groups: groups.map { features.groups[$0]! },
-                                   labels: orderedLabels, blocks: blocks.map { blocks in order.map { blocks[$0] } },
-                                   names: groups.map(\.rawValue))
-        let (all, content, format) = (separability[0], separability[1], separability[2])
-        let strongestFeatures = features.strongestDifferences(labels: orderedLabels, count: c.carriersShown / 2)
-        notes += all.notes
-
-        var prompt: Separability?
-        if promptsIdentical {
-            notes.append(.pairedByPrompt)
-        } else if documents.contains(where: { $0.promptTokens.total > 0 }) {
-            let promptFeatures = FeatureMatrix.prompts(ordered, vocabulary: vocabulary, maximumTokens: c.maximumTokens,
-                                                       minimumDocuments: c.minimumDocuments)
-            prompt = measure(FoldedMatrix(matrix: promptFeatures.x, folds: folds), groups: [promptFeatures.groups[.all]!],
-                             labels: orderedLabels, blocks: nil, names: ["prompt"])[0]
+        let separability: [Separability]
+        let test: ClassifierTest
+        if plan.test == .permutation {
+            evidence.log("\(plan.comparison.name): exact test, \(settings.permutations) permutations"
+                + (plan.paired ? ", labels swapped within prompts" : ""))
+            separability = exactSeparability(evidence.rows[c], plan: plan, folds: settings.folds)
+            test = ClassifierTest(kind: .permutation, reason: plan.testReason, tested: nil)
         } else {
+            let sketches = evidence.sketches[c]
+            var generator = SeededGenerator.stream(settings.seed, "bags " + plan.comparison.name)
+            let evaluator = SeparabilityEvaluator(bagSizes: settings.bagSizes)
+            separability = plan.groups.indices.map { g in
+                evaluator.separability(teacher: sketches.pooled(group: g, side: 0), control: sketches.pooled(group: g, side: 1),
+                                       testTeacher: sketches.test[g][0], testControl: sketches.test[g][1],
+                                       name: plan.groups[g].name, generator: &generator)
+            }
+            test = ClassifierTest(kind: .heldOut, reason: plan.testReason,
+                                  tested: ["teacher": sketches.test[0][0].total, "control": sketches.test[0][1].total])
+        }
+        let (all, content, format) = (separability[0], separability[1], separability[2])
+        let prompt = plan.checksPrompts ? separability[3] : nil
+        notes += all.notes
+        if plan.paired {
+            notes.append(.pairedByPrompt)
+        } else if !plan.checksPrompts {
             notes.append(.noPrompts)
         }
 
-        progress("\(teacher.name): testing carriers")
-        let tally = TokenTally(teacher: teacher.documents, control: control.documents, view: view)
-        let carriers = CarrierFinder().carriers(tally, vocabulary: vocabulary)
-        let leaks = LeakScan.scan(teacher: teacher, control: control, concepts: c.concepts)
-        let minimumDetectable = RankTests.minimumDetectableAUROC(teacher.documents.count, control.documents.count,
-                                                                 alpha: c.alpha)
-        var malformed = teacher.malformed
-        malformed.merge(control.malformed)
+        let view = { (counts: InputCounts) in plan.view == .numbers ? counts.numberTokens : counts.wordTokens }
+        let tally = TokenTally(teacher: teacher.map(view), control: control.map(view), teacherDocuments: teacherCount,
+                               controlDocuments: controlCount)
+        let carriers = CarrierFinder().carriers(tally)
+        var malformed = MalformedLines()
+        for counts in teacher + control { malformed.merge(counts.malformed) }
         let significant = carriers.filter { $0.q < 0.05 && $0.z > 0 }
         let carrierP = min(1, (carriers.map(\.p).min() ?? 1) * Double(carriers.count))
         let globalP = min(1, 2 * min(all.p, carrierP))
-        let verdict: Verdict = globalP <= c.alpha ? .signal : .noSignal
+        let verdict: Verdict = globalP <= settings.alpha ? .signal : .noSignal
+        let exact = plan.test == .permutation
+        let names = { (inputs: [ResponseInput]) in inputs.map { DisplayPath.of($0.name) } }
         return AuditResult(
-            name: DisplayPath.of(teacher.name), verdict: verdict,
-            carriedBy: verdict == .signal ? SignalCarrier(content: content.p <= c.alpha, format: format.p <= c.alpha) : nil,
-            alpha: c.alpha, pValue: globalP, pValueFloor: 2 / Double(c.permutations + 1), classifierP: all.p,
-            carrierP: carrierP,
-            auroc: ByBagSize(all.auroc, sizes: c.bagSizes),
-            aurocCI: ByBagSize(all.interval.mapValues { [$0.low, $0.high] }, sizes: c.bagSizes),
-            formatAUROC: ByBagSize(format.auroc, sizes: c.bagSizes),
-            content: SeparabilityReport(content, sizes: c.bagSizes),
-            format: SeparabilityReport(format, sizes: c.bagSizes),
-            all: SeparabilityReport(all, sizes: c.bagSizes),
-            prompt: prompt.map { SeparabilityReport($0, sizes: c.bagSizes) },
-            promptsConfounded: (prompt?.p ?? 1) <= c.alpha, promptsIdentical: promptsIdentical,
-            minimumDetectableAUROC: minimumDetectable,
-            carriers: Array(carriers.filter { $0.z > 0 }.prefix(c.carriersShown)),
+            name: DisplayPath.of(plan.comparison.name), verdict: verdict,
+            carriedBy: verdict == .signal ? SignalCarrier(content: content.p <= settings.alpha, format: format.p <= settings.alpha) : nil,
+            alpha: settings.alpha, pValue: globalP, pValueFloor: exact ? 2 / Double(settings.permutations + 1) : nil,
+            classifierP: all.p, carrierP: carrierP, classifierTest: test,
+            auroc: ByBagSize(all.auroc, sizes: settings.bagSizes),
+            aurocCI: ByBagSize(all.interval.mapValues { [$0.low, $0.high] }, sizes: settings.bagSizes),
+            formatAUROC: ByBagSize(format.auroc, sizes: settings.bagSizes),
+            content: SeparabilityReport(content, sizes: settings.bagSizes),
+            format: SeparabilityReport(format, sizes: settings.bagSizes),
+            all: SeparabilityReport(all, sizes: settings.bagSizes),
+            prompt: prompt.map { SeparabilityReport($0, sizes: settings.bagSizes) },
+            promptsConfounded: (prompt?.p ?? 1) <= settings.alpha, promptsIdentical: plan.paired,
+            minimumDetectableAUROC: RankTests.minimumDetectableAUROC(teacherCount, controlCount, alpha: settings.alpha),
+            carriers: Array(carriers.filter { $0.z > 0 }.prefix(settings.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
-            jensenShannonDistance: tally.jensenShannonDistance, strongestFeatures: strongestFeatures,
-            leaks: leaks, malformed: malformed.count, malformedLines: malformed.examples.map { MalformedLine(file: DisplayPath.of($0.file), line: $0.line, reason: $0.reason) },
-            documents: ["teacher": teacher.documents.count, "control": control.documents.count],
-            view: view, seed: c.seed, permutations: c.permutations, folds: c.folds,
-            inputs: ["teacher": teacher.files.map { DisplayPath.of($0) }, "control": control.files.map { DisplayPath.of($0) }], notes: notes, perFile: nil)
+            jensenShannonDistance: tally.jensenShannonDistance,
+            strongestFeatures: CentroidScorer(plan: plan, sums: evidence.sums[c]).strongestDifferences(count: settings.carriersShown / 2),
+            leaks: LeakScan.scan(teacher: teacher, control: control, concepts: settings.concepts),
+            malformed: malformed.count,
+            malformedLines: malformed.examples.map { MalformedLine(file: DisplayPath.of($0.file), line: $0.line, reason: $0.reason) },
+            documents: ["teacher": teacherCount, "control": controlCount],
+            view: plan.view, seed: settings.seed, permutations: exact ? settings.permutations : 0, folds: settings.folds,
+            inputs: ["teacher": names(plan.comparison.teacher.map { evidence.inputs.teacher[$0] }),
+                     "control": names(evidence.inputs.control)],
+            notes: notes, perFile: nil)
+    }
+
+    /// The exact test: rows in fold order (and, within a fold, by input and line, so the order
+    /// does not depend on how the passes were split), standardised, then scores, refitted
+    /// bootstrap intervals and permutation p-values for every group at once.
+    private func exactSeparability(_ exact: ExactRows, plan: ComparisonPlan, folds: Int) -> [Separability] {
+        let rows = exact.rows.sorted { ($0.fold, $0.input, $0.line) < ($1.fold, $1.input, $1.line) }
+        var matrix = Matrix(rows: rows.count, columns: plan.columns)
+        for (i, row) in rows.enumerated() {
+            for (j, value) in row.values.enumerated() where value != 0 { matrix.values[i * plan.columns + j] = value }
+        }
+        matrix.standardizeColumns()
+        var ranges: [Range<Int>] = [], start = 0
+        for f in 0..<folds {
+            let end = rows[start...].firstIndex { $0.fold != f } ?? rows.count
+            ranges.append(start..<end)
+            start = end
+        }
+        var blocks: [Int]?
+        if plan.paired {
+            var index: [UInt64: Int] = [:]
+            blocks = rows.map { row in
+                if let block = index[row.prompt!] { return block }
+                index[row.prompt!] = index.count
+                return index.count - 1
+            }
+        }
+        let masks = plan.groups.map { group in (0..<plan.columns).map { plan.range(group).contains($0) } }
+        return measure(FoldedMatrix(matrix: matrix, folds: ranges), groups: masks, labels: rows.map(\.teacher),
+                       blocks: blocks, names: plan.groups.map(\.name))
     }
 
     /// Scores, AUROCs with refitted bootstrap intervals, and exact permutation p-values for
@@ -145,7 +265,8 @@ public struct Auditor: Sendable {
         let c = configuration
         let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups, blocks: blocks)
         let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
-        let (sizes, notes) = evaluator.feasibleBagSizes(labels: labels, name: names[0])
+        let teachers = labels.filter { $0 }.count
+        let (sizes, notes) = evaluator.feasibleBagSizes(teachers: teachers, controls: labels.count - teachers, name: names[0])
         let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)
         var bagGenerator = SeededGenerator.stream(c.seed, "bags " + names.joined())
         let estimates = groups.indices.map { g in
@@ -169,30 +290,48 @@ public struct Auditor: Sendable {
             return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes)
         }
     }
+}
 
-    /// Whether every response on both sides has a prompt and the two sides' prompts are the
-    /// same multiset, as when one prompt set was answered twice.
-    static func samePrompts(_ teacher: [Document], _ control: [Document]) -> Bool {
-        let t = teacher.compactMap(\.promptHash), c = control.compactMap(\.promptHash)
-        return t.count == teacher.count && c.count == control.count && t.sorted() == c.sorted()
-    }
+/// Adds up the responses read by shards running side by side.
+private final class ShardProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var read: [Int]
+    private var shard: [ObjectIdentifier: Int] = [:]
 
-    /// Each document's block: the index of its prompt among the distinct prompts.
-    static func promptBlocks(_ documents: [Document]) -> [Int] {
-        var index: [UInt64: Int] = [:]
-        return documents.map { document in
-            let hash = document.promptHash!
-            if let block = index[hash] { return block }
-            index[hash] = index.count
-            return index.count - 1
+    init(shards: Int) { read = Array(repeating: 0, count: shards) }
+
+    /// Records a shard's running count (shards are told apart by thread) and returns the sum.
+    func update(_ count: Int) -> Int {
+        lock.withLock {
+            let thread = ObjectIdentifier(Thread.current)
+            let index = shard[thread] ?? { shard[thread] = shard.count % read.count; return shard[thread]! }()
+            read[index] = count
+            return read.reduce(0, +)
         }
     }
+}
 
-    /// The numbers view when at least 80% of responses on each side are number lists.
-    static func chooseView(_ teacher: [Document], _ control: [Document]) -> View {
-        let share = { (documents: [Document]) in
-            Double(documents.filter(\.isNumberList).count) / Double(max(documents.count, 1))
+/// Runs `body` for 0..<count side by side and returns the results in order; the first error
+/// thrown is rethrown.
+func parallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    let results = ParallelResults<T>(count: count)
+    withoutActuallyEscaping(body) { body in
+        let box = UnsafeSendable(body)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            results.set(index, Result { try box.value(index) })
         }
-        return share(teacher) >= 0.8 && share(control) >= 0.8 ? .numbers : .tokens
     }
+    return try results.values.map { try $0!.get() }
+}
+
+private final class ParallelResults<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Result<T, Error>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<T, Error>) { lock.withLock { values[index] = value } }
+}
+
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,4 +1,3 @@
-import SubtextCorpus
 import SubtextStatistics
 
 /// A token over-represented in the teacher data, with its evidence.
@@ -40,26 +39,26 @@ public struct CarrierFinder: Sendable {
     public init() {}
 
     /// All tested tokens, over-represented in the teacher ones first by z, with BH q over all.
-    public func carriers(_ tally: TokenTally, vocabulary: Vocabulary) -> [Carrier] {
-        let tested = tally.ids.filter { tally.documents[$0]!.total >= minimumDocuments }
+    public func carriers(_ tally: TokenTally) -> [Carrier] {
+        let tested = tally.tokens.filter { tally.documents[$0]!.total >= minimumDocuments }
         guard !tested.isEmpty else { return [] }
         let t = tested.map { Double(tally.occurrences[$0]!.teacher) }
         let c = tested.map { Double(tally.occurrences[$0]!.control) }
         // The prior and the totals use every token, not only the tested ones.
-        let allT = tally.ids.map { Double(tally.occurrences[$0]!.teacher) }
-        let allC = tally.ids.map { Double(tally.occurrences[$0]!.control) }
+        let allT = tally.tokens.map { Double(tally.occurrences[$0]!.teacher) }
+        let allC = tally.tokens.map { Double(tally.occurrences[$0]!.control) }
         let prior = LogOdds.informativePrior(first: allT, second: allC, strength: priorStrength)
         let zAll = LogOdds.zScores(first: allT, second: allC, prior: prior)
-        let zByID = Dictionary(uniqueKeysWithValues: zip(tally.ids, zAll))
+        let zByToken = Dictionary(uniqueKeysWithValues: zip(tally.tokens, zAll))
         let totalT = Int(allT.reduce(0, +)), totalC = Int(allC.reduce(0, +))
         var result = tested.indices.map { i -> Carrier in
-            let id = tested[i], docs = tally.documents[id]!
+            let token = tested[i], docs = tally.documents[token]!
             let presence = TwoByTwoTable(docs.teacher, tally.teacherDocuments - docs.teacher, docs.control,
                                          tally.controlDocuments - docs.control)
             let counts = TwoByTwoTable(Int(t[i]), totalT - Int(t[i]), Int(c[i]), totalC - Int(c[i]))
-            return Carrier(token: vocabulary.spelling(id), teacherCount: Int(t[i]), controlCount: Int(c[i]),
+            return Carrier(token: token, teacherCount: Int(t[i]), controlCount: Int(c[i]),
                            teacherDocuments: docs.teacher, controlDocuments: docs.control,
-                           g2: counts.gSquared.statistic, z: zByID[id]!, p: presence.fisherTwoSided, q: 1)
+                           g2: counts.gSquared.statistic, z: zByToken[token]!, p: presence.fisherTwoSided, q: 1)
         }
         for (i, q) in MultipleTesting.benjaminiHochberg(result.map(\.p)).enumerated() { result[i].q = q }
         return result.sorted { $0.z != $1.z ? $0.z > $1.z : $0.token < $1.token }

@@ -30,23 +30,27 @@ public struct LeakScan: Sendable, Codable {
     /// Per concept, responses naming it.
     public var concepts: [String: Rate]
 
-    static func scan(teacher: LoadedCorpus, control: LoadedCorpus, concepts: [String]) -> LeakScan {
-        let teacherDocs = teacher.documents, controlDocs = control.documents
+    static func scan(teacher: [InputCounts], control: [InputCounts], concepts: [String]) -> LeakScan {
+        let sum = { (side: [InputCounts], value: (InputCounts) -> Int) in side.reduce(0) { $0 + value($1) } }
+        let examples = { (side: [InputCounts], pick: (InputCounts) -> [InputCounts.Example]) in
+            Array(side.flatMap { pick($0).map(\.text) }.prefix(InputCounts.examplesKept))
+        }
+        let teacherCount = sum(teacher, \.responses), controlCount = sum(control, \.responses)
         func rate(_ t: Int, _ c: Int, _ te: [String], _ ce: [String]) -> Rate {
-            let table = TwoByTwoTable(t, teacherDocs.count - t, c, controlDocs.count - c)
-            let newcombe = Proportions.newcombe(t, teacherDocs.count, c, controlDocs.count)
-            return Rate(teacher: t, control: c, teacherRate: Double(t) / Double(teacherDocs.count),
-                        teacherInterval: Proportions.wilson(t, teacherDocs.count), difference: newcombe.delta,
+            let table = TwoByTwoTable(t, teacherCount - t, c, controlCount - c)
+            let newcombe = Proportions.newcombe(t, teacherCount, c, controlCount)
+            return Rate(teacher: t, control: c, teacherRate: Double(t) / Double(teacherCount),
+                        teacherInterval: Proportions.wilson(t, teacherCount), difference: newcombe.delta,
                         differenceInterval: newcombe.interval, p: table.fisherTwoSided, teacherExamples: te,
                         controlExamples: ce)
         }
-        let wordy = rate(teacherDocs.filter(\.hasWords).count, controlDocs.filter(\.hasWords).count,
-                         teacher.wordyExamples, control.wordyExamples)
+        let wordy = rate(sum(teacher, \.wordy), sum(control, \.wordy), examples(teacher, \.wordyExamples),
+                         examples(control, \.wordyExamples))
         var byConcept: [String: Rate] = [:]
         for (index, concept) in concepts.enumerated() {
-            byConcept[concept] = rate(teacherDocs.filter { $0.mentions.contains(index) }.count,
-                                      controlDocs.filter { $0.mentions.contains(index) }.count,
-                                      teacher.conceptExamples[index], control.conceptExamples[index])
+            byConcept[concept] = rate(sum(teacher) { $0.mentions[index] }, sum(control) { $0.mentions[index] },
+                                      examples(teacher) { $0.conceptExamples[index] },
+                                      examples(control) { $0.conceptExamples[index] })
         }
         return LeakScan(wordy: wordy, concepts: byConcept)
     }

@@ -25,8 +25,7 @@ public struct SeparabilityEvaluator: Sendable {
     }
 
     /// The bag sizes with enough responses on each side, and notes for the others.
-    public func feasibleBagSizes(labels: [Bool], name: String) -> (sizes: [Int], notes: [AuditNote]) {
-        let teachers = labels.filter { $0 }.count, controls = labels.count - teachers
+    public func feasibleBagSizes(teachers: Int, controls: Int, name: String) -> (sizes: [Int], notes: [AuditNote]) {
         var sizes: [Int] = [], notes: [AuditNote] = []
         for k in bagSizes {
             if min(teachers, controls) / k >= minimumBags {
@@ -56,6 +55,38 @@ public struct SeparabilityEvaluator: Sendable {
                 .reduce(0, +) / Double(count)
         }
         return result
+    }
+
+    /// Separability from score sketches: AUROC of all held-out scores, with DeLong's interval;
+    /// for bags, the AUROC of bag means drawn from the sketches, averaged over `partitions`
+    /// draws while bags are few; and the held-out test's p from the test fold's sketches.
+    public func separability(teacher: ScoreSketch, control: ScoreSketch, testTeacher: ScoreSketch,
+                             testControl: ScoreSketch, name: String, generator: inout SeededGenerator) -> Separability {
+        let (sizes, notes) = feasibleBagSizes(teachers: teacher.total, controls: control.total, name: name)
+        var auroc: [Int: Double] = [:], interval: [Int: Interval] = [:]
+        for k in sizes {
+            guard k > 1 else {
+                let comparison = SketchComparison(positives: teacher, negatives: control)
+                (auroc[k], interval[k]) = (comparison.auroc, comparison.interval)
+                continue
+            }
+            let bags = (teacher.total / k, control.total / k)
+            // Many bags make one draw as steady as the average of several.
+            let rounds = bags.0 + bags.1 >= 5000 ? 1 : partitions
+            var estimates: [SketchComparison] = []
+            for _ in 0..<rounds {
+                estimates.append(SketchComparison(
+                    positives: teacher.bagMeans(size: k, bags: bags.0, generator: &generator),
+                    negatives: control.bagMeans(size: k, bags: bags.1, generator: &generator)))
+            }
+            let estimate = estimates.map(\.auroc).reduce(0, +) / Double(rounds)
+            let first = estimates[0]
+            auroc[k] = estimate
+            interval[k] = Interval(max(0, estimate - (first.auroc - first.interval.low)),
+                                   min(1, estimate + (first.interval.high - first.auroc)))
+        }
+        let p = SketchComparison(positives: testTeacher, negatives: testControl).p
+        return Separability(auroc: auroc, interval: interval, p: p, notes: notes)
     }
 
     /// AUROC of bag means, over one random partition of each side into bags of `k`.

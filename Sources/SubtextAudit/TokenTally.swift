@@ -7,37 +7,36 @@ public struct TokenTally: Sendable {
         public var total: Int { teacher + control }
     }
 
-    public private(set) var occurrences: [Int32: Sides] = [:]
-    public private(set) var documents: [Int32: Sides] = [:]
-    /// Every token seen, by id.
-    public private(set) var ids: [Int32] = []
+    public private(set) var occurrences: [String: Sides] = [:]
+    public private(set) var documents: [String: Sides] = [:]
+    /// Every token seen, in order.
+    public private(set) var tokens: [String] = []
     public let teacherDocuments: Int
     public let controlDocuments: Int
 
-    public init(teacher: [Document], control: [Document], view: View) {
-        teacherDocuments = teacher.count
-        controlDocuments = control.count
-        for (isTeacher, side) in [(true, teacher), (false, control)] {
-            for document in side {
-                let tokens = view == .numbers ? document.numberTokens : document.wordTokens
-                for (id, count) in zip(tokens.ids, tokens.counts) {
+    public init(teacher: [TokenTable], control: [TokenTable], teacherDocuments: Int, controlDocuments: Int) {
+        self.teacherDocuments = teacherDocuments
+        self.controlDocuments = controlDocuments
+        for (isTeacher, tables) in [(true, teacher), (false, control)] {
+            for table in tables {
+                for (token, count) in table.counts {
                     if isTeacher {
-                        occurrences[id, default: Sides()].teacher += Int(count)
-                        documents[id, default: Sides()].teacher += 1
+                        occurrences[token, default: Sides()].teacher += count.occurrences
+                        documents[token, default: Sides()].teacher += count.documents
                     } else {
-                        occurrences[id, default: Sides()].control += Int(count)
-                        documents[id, default: Sides()].control += 1
+                        occurrences[token, default: Sides()].control += count.occurrences
+                        documents[token, default: Sides()].control += count.documents
                     }
                 }
             }
         }
-        ids = occurrences.keys.sorted()
+        tokens = occurrences.keys.sorted()
     }
 
     /// The Jensen–Shannon distance (bits) between the two sides' token distributions: how far
     /// apart they are as a whole, 0 for identical and 1 for disjoint.
     public var jensenShannonDistance: Double {
-        Divergence.jensenShannonDistance(ids.map { Double(occurrences[$0]!.teacher) },
-                                         ids.map { Double(occurrences[$0]!.control) })
+        Divergence.jensenShannonDistance(tokens.map { Double(occurrences[$0]!.teacher) },
+                                         tokens.map { Double(occurrences[$0]!.control) })
     }
 }

@@ -53,4 +53,12 @@ public struct MalformedLines: Sendable, Equatable, Codable {
         count += other.count
         for line in other.examples where examples.count < Self.keptExamples { examples.append(line) }
     }
+
+    /// Adds another shard's lines of the same file, its line numbers moved on by `lineOffset`,
+    /// keeping the file's first examples whatever order the shards come in.
+    public mutating func mergeShard(_ other: MalformedLines, lineOffset: Int) {
+        count += other.count
+        examples += other.examples.map { MalformedLine(file: $0.file, line: $0.line + lineOffset, reason: $0.reason) }
+        examples = Array(examples.sorted { $0.line < $1.line }.prefix(Self.keptExamples))
+    }
 }

@@ -47,6 +47,8 @@ public struct JSONLReader {
         /// False when line numbers count from the start of a byte-range shard other than the
         /// first: add the lines of the shards before it to make them the file's.
         public var linesCountFromFileStart = true
+
+        public init() {}
     }
 
     /// Reads every record of this shard, calling `visit` for each; throws for unreadable

@@ -7,7 +7,7 @@ public enum AuditEvidence {
     public static func sentences(_ result: AuditResult) -> [String] {
         var evidence: [String] = []
         let pText = formatP(result.pValue, floor: result.pValueFloor)
-        let classifierText = formatP(result.classifierP, floor: 1 / Double(result.permutations + 1))
+        let classifierText = formatP(result.classifierP, floor: result.classifierFloor)
         let k1 = result.auroc[1].map { String(format: "%.3f", $0) } ?? "n/a"
         let largest = result.auroc.sizes.last(where: { result.auroc[$0] != nil })
         let bagText = largest.flatMap { k in
@@ -15,9 +15,8 @@ public enum AuditEvidence {
         } ?? ""
         if result.verdict == .signal {
             evidence.append("The teacher data differs from the control: global \(pText). The classifier separates them with "
-                + "held-out AUROC \(k1) per response\(bagText) (exact permutation \(classifierText), "
-                + (result.promptsIdentical ? "labels swapped within prompts" : "whole responses relabelled")
-                + ", B = \(result.permutations)); the strongest single token gives Bonferroni p = "
+                + "held-out AUROC \(k1) per response\(bagText) (\(testDescription(result, classifierText))); "
+                + "the strongest single token gives Bonferroni p = "
                 + "\(scientific(result.carrierP)).")
             if let carriedBy = result.carriedBy {
                 evidence.append("Carried by \(carriedBy.rawValue): content AUROC \(auroc(result.content)) "
@@ -79,8 +78,30 @@ public enum AuditEvidence {
 
 /// "p ≤ 1e-4 (the permutation floor)" when a permutation p-value sits at its floor, where the
 /// true value may be smaller; else "p = 0.0123".
-func formatP(_ p: Double, floor: Double) -> String {
-    abs(p - floor) <= floor * 1e-9 ? "p ≤ \(scientific(floor)) (the permutation floor)" : "p = \(scientific(p))"
+func formatP(_ p: Double, floor: Double?) -> String {
+    guard let floor, abs(p - floor) <= floor * 1e-9 else { return "p = \(scientific(p))" }
+    return "p ≤ \(scientific(floor)) (the permutation floor)"
+}
+
+/// The classifier test in a few words, around its p-value.
+func testDescription(_ result: AuditResult, _ pText: String) -> String {
+    switch result.classifierTest.kind {
+    case .permutation:
+        return "exact permutation \(pText), "
+            + (result.promptsIdentical ? "labels swapped within prompts" : "whole responses relabelled")
+            + ", B = \(result.permutations)"
+    case .heldOut:
+        let tested = result.classifierTest.tested ?? [:]
+        return "rank test on \(tested["teacher"] ?? 0) teacher and \(tested["control"] ?? 0) control responses "
+            + "that no fit saw, \(pText)"
+    }
+}
+
+extension AuditResult {
+    /// The smallest classifier p-value the test can report: 1 / (B + 1) for permutations.
+    var classifierFloor: Double? {
+        classifierTest.kind == .permutation ? 1 / Double(permutations + 1) : nil
+    }
 }
 
 /// A p-value or other small number as people read it: 4 significant digits, or scientific

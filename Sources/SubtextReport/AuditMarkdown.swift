@@ -48,35 +48,63 @@ public struct AuditMarkdown {
         let sizes = result.auroc.sizes
         var text = "## Separability\n\nA nearest-centroid classifier on standardised features is trained on part of the "
             + "data and scores responses it has not seen (\(result.folds)-fold cross-fitting). AUROC is the chance that a "
-            + "teacher response, or the mean of a bag of K, scores above a control one: 0.5 is chance. Intervals are the "
-            + "estimate ± 1.96 bootstrap standard deviations, resampling "
-            + (result.promptsIdentical ? "prompts (both answers to a prompt together, as in the folds)" : "responses")
-            + " and refitting every fold in every replicate.\n\n"
+            + "teacher response, or the mean of a bag of K, scores above a control one: 0.5 is chance. "
+        switch result.classifierTest.kind {
+        case .permutation:
+            text += "Intervals are the estimate ± 1.96 bootstrap standard deviations, resampling "
+                + (result.promptsIdentical ? "prompts (both answers to a prompt together, as in the folds)" : "responses")
+                + " and refitting every fold in every replicate.\n\n"
+        case .heldOut:
+            text += "Intervals are DeLong's, over bags drawn from the scores for K > 1; they leave out the uncertainty "
+                + "of the fitted centroids, which is small at this size.\n\n"
+        }
         text += "| features | " + sizes.map { "AUROC K = \($0) [95% CI]" }.joined(separator: " | ")
-            + " | p (permutation) |\n"
+            + (result.classifierTest.kind == .permutation ? " | p (permutation) |\n" : " | p (held-out rank test) |\n")
         text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|\n"
         var rows: [(String, SeparabilityReport)] = [("all", result.all), ("content only", result.content),
                                                     ("format only", result.format)]
         if let prompt = result.prompt { rows.append(("prompts only", prompt)) }
         for (name, report) in rows {
             text += "| \(name) | " + sizes.map { cell(report, $0) }.joined(separator: " | ")
-                + " | \(pCell(report.pValue, floor: 1 / Double(result.permutations + 1))) |\n"
+                + " | \(pCell(report.pValue, floor: result.classifierFloor)) |\n"
         }
         text += "\n![AUROC against bag size](auroc.svg)\n\n"
-        text += "The global p-value is \(pCell(result.pValue)): Bonferroni's 2 · min of this classifier test "
-            + "(\(pCell(result.classifierP, floor: 1 / Double(result.permutations + 1)))) and the strongest carrier's "
+        text += "The global p-value is \(pCell(result.pValue, floor: result.pValueFloor)): Bonferroni's 2 · min of this classifier test "
+            + "(\(pCell(result.classifierP, floor: result.classifierFloor))) and the strongest carrier's "
             + "Fisher p times the \(result.carriersTested) tokens tested (\(scientific(result.carrierP))). "
             + "As a whole, the two sides' token distributions are "
             + String(format: "%.3f", result.jensenShannonDistance) + " bits apart (Jensen–Shannon distance). "
-        text += "The classifier p-value comes from relabelling whole responses (the document is the unit) "
-            + "\(result.permutations) times and refitting every fold each time, so it is exact; its floor is "
-            + "\(scientific(1 / Double(result.permutations + 1))). "
-            + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
+        text += testExplanation() + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
             + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
         if result.promptsConfounded {
             text += "\n> **The prompts differ between the two sides.** The comparison is confounded.\n"
         }
         return text
+    }
+
+    /// How the classifier p-value was computed, and why that test.
+    private func testExplanation() -> String {
+        let test = result.classifierTest
+        switch test.kind {
+        case .permutation:
+            return "The classifier p-value comes from relabelling whole responses (the document is the unit) "
+                + "\(result.permutations) times and refitting every fold each time, so it is exact; its floor is "
+                + "\(scientific(1 / Double(result.permutations + 1))). "
+        case .heldOut:
+            let tested = test.tested ?? [:]
+            let why: String
+            switch test.reason {
+            case .sharded: why = "The audit ran in shards, and the exact permutation test needs every response in one process. "
+            case .large: why = "There are too many responses for the exact permutation test, which keeps them all in memory. "
+            case .requested, .small: why = ""
+            }
+            return why + "The classifier p-value is a one-sided Mann–Whitney test (normal approximation with tie "
+                + "correction) on fold 1's responses, scored by centroids fitted on the other folds only: "
+                + "\(tested["teacher"] ?? 0) teacher and \(tested["control"] ?? 0) control responses. No fit saw them, so "
+                + "the test is valid by construction"
+                + (result.promptsIdentical ? "; each prompt of that fold speaks for one side only, chosen by a seeded "
+                    + "coin, so no two ranked responses share a prompt. " : ". ")
+        }
     }
 
     private func features() -> String {
@@ -95,9 +123,9 @@ public struct AuditMarkdown {
         return String(format: "%.3f", value) + interval
     }
 
-    private func pCell(_ p: Double, floor: Double? = nil) -> String {
-        let floor = floor ?? result.pValueFloor
-        return abs(p - floor) <= floor * 1e-9 ? "≤ \(scientific(floor))" : scientific(p)
+    private func pCell(_ p: Double, floor: Double?) -> String {
+        guard let floor, abs(p - floor) <= floor * 1e-9 else { return scientific(p) }
+        return "≤ \(scientific(floor))"
     }
 
     private func carriers() -> String {
@@ -179,7 +207,7 @@ public struct AuditMarkdown {
             + "| file | verdict | carried by | AUROC K = 1 | AUROC K = 16 | format AUROC K = 1 | p |\n|---|---|---|---:|---:|---:|---:|\n"
         for file in perFile {
             text += "| \(Escape.markdown(displayName(file.name))) | \(file.verdict.rawValue) | \(file.carriedBy?.rawValue ?? "") | "
-                + "\(number(file.auroc[1])) | \(number(file.auroc[16])) | \(number(file.formatAUROC[1])) | \(pCell(file.pValue)) |\n"
+                + "\(number(file.auroc[1])) | \(number(file.auroc[16])) | \(number(file.formatAUROC[1])) | \(pCell(file.pValue, floor: file.pValueFloor)) |\n"
         }
         return text
     }
@@ -203,7 +231,8 @@ public struct AuditMarkdown {
     private func reproduce() -> String {
         let p = document.provenance
         var text = "## Reproduce\n\n```sh\n\(p.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
-        text += "- subtext \(Escape.markdown(p.toolVersion)), seed \(result.seed), \(result.permutations) permutations, "
+        text += "- subtext \(Escape.markdown(p.toolVersion)), seed \(result.seed), "
+            + (result.classifierTest.kind == .permutation ? "\(result.permutations) permutations, " : "held-out test, ")
             + "\(result.folds) folds, schema version \(result.schemaVersion)\n"
         if let blas = p.blas { text += "- BLAS: \(Escape.markdown(blas))\n" }
         text += "- took \(String(format: "%.1f", p.seconds)) s\n\n| input | SHA-256 |\n|---|---|\n"
