@@ -13,6 +13,8 @@ public struct AttributedAudit {
     /// How many of the top carriers the entanglement scan measures (0: none).
     public var entanglementCarriers = 10
     public var log: (String) -> Void = { _ in }
+    /// Hears the audit's passes: responses read so far of all.
+    public var auditProgress: @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
 
     public init(auditor: Auditor, attribution: AttributionRun? = nil) {
         self.auditor = auditor
@@ -23,7 +25,8 @@ public struct AttributedAudit {
                     progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
         -> (result: AuditResult, attribution: LikelihoodShift.Result?, entanglement: [EntanglementScan.Lift]?)
     {
-        let result = try auditor.audit(teacherFiles: teacher, controlFiles: control, readOptions: readOptions, progress: log)
+        let inputs = AuditInputs(teacher: teacher.map(ResponseInput.file), control: control.map(ResponseInput.file))
+        let result = try auditor.audit(inputs, readOptions: readOptions, log: log, responses: auditProgress)
         guard let attribution else { return (result, nil, nil) }
         let (ranked, scorer) = try attribution.run(teacher: teacher, control: control, readOptions: readOptions,
                                                    directory: directory, progress: progress)

@@ -1,5 +1,6 @@
 import Foundation
 import SubtextCorpus
+import SubtextSupport
 
 /// The teacher and control inputs of an audit, and the comparisons made between them: each
 /// teacher input against the control and, with several, all of them pooled (first).
@@ -34,6 +35,9 @@ public struct AuditPasses {
     public let readOptions: ReadOptions
     /// Hears each pass's progress: responses read so far in this shard.
     public var progress: @Sendable (_ responses: Int) -> Void = { _ in }
+    /// When set, hears the SHA-256 of the bytes each input's share held, so that a distributed
+    /// audit can tell that every pass read the same data.
+    public var digests: ShareDigests?
 
     public init(inputs: AuditInputs, configuration: AuditConfiguration, readOptions: ReadOptions) {
         self.inputs = inputs
@@ -50,11 +54,14 @@ public struct AuditPasses {
                       _ visit: (_ input: Int, _ line: Int, _ document: Document) -> Void) throws {
         var read = 0
         for (index, input) in inputs.all.enumerated() {
-            _ = try input.read(shard: shard, options: readOptions) { prompt, text, line in
+            var hash = digests.map { _ in FileHash.Stream() }
+            _ = try input.read(shard: shard, options: readOptions, onBytes: hash.map { _ in { hash!.update($0) } }) {
+                prompt, text, line in
                 visit(index, line, reducer.document(prompt: prompt, text: text))
                 read += 1
                 if read % 8192 == 0 { progress(read) }
             }
+            if let hash { digests?.record(input: index, digest: hash.hex()) }
         }
         progress(read)
     }
@@ -62,8 +69,12 @@ public struct AuditPasses {
     /// Pass 1 on one shard: counts for each input.
     public func count(shard: Shard) throws -> [InputCounts] {
         let reducer = reducer()
-        return try inputs.all.map { input in
-            try InputCounts.count(input, shard: shard, options: readOptions, reducer: reducer)
+        return try inputs.all.enumerated().map { index, input in
+            var hash = digests.map { _ in FileHash.Stream() }
+            let counts = try InputCounts.count(input, shard: shard, options: readOptions, reducer: reducer,
+                                               onBytes: hash.map { _ in { hash!.update($0) } })
+            if let hash { digests?.record(input: index, digest: hash.hex()) }
+            return counts
         }
     }
 
@@ -133,4 +144,17 @@ public struct AuditPasses {
         let scorers = zip(plans, sums).map { CentroidScorer(plan: $0, sums: $1) }
         return try score(shard: shard, plans: plans, scorers: scorers, lineOffsets: inputs.all.map { _ in 0 }).sketches
     }
+}
+
+/// The SHA-256 of each input's share, as the passes of one shard read them.
+public final class ShareDigests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var digests: [Int: String] = [:]
+
+    public init() {}
+
+    func record(input: Int, digest: String) { lock.withLock { digests[input] = digest } }
+
+    /// Digests in input order.
+    public func ordered(count: Int) -> [String] { lock.withLock { (0..<count).map { digests[$0] ?? "" } } }
 }

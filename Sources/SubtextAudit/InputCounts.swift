@@ -67,12 +67,11 @@ public struct InputCounts: Sendable, Codable {
     }
 
     /// Counts one shard of `input`.
-    static func count(_ input: ResponseInput, shard: Shard, options: ReadOptions, reducer: DocumentReducer) throws
-        -> InputCounts
-    {
+    static func count(_ input: ResponseInput, shard: Shard, options: ReadOptions, reducer: DocumentReducer,
+                      onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws -> InputCounts {
         var counts = InputCounts(concepts: reducer.concepts.count)
         var numbers = TokenTable.Accumulator(), words = TokenTable.Accumulator(), prompts = TokenTable.Accumulator()
-        let summary = try input.read(shard: shard, options: options) { prompt, text, line in
+        let summary = try input.read(shard: shard, options: options, onBytes: onBytes) { prompt, text, line in
             let document = reducer.document(prompt: prompt, text: text)
             counts.responses += 1
             if document.isNumberList { counts.numberLists += 1 }

@@ -15,13 +15,16 @@ public enum ResponseInput: Sendable {
 
     /// Reads this shard's share, calling `visit` with each response's prompt, text and line.
     /// Records in memory are shared out by index, as gzip lines are.
+    /// `onBytes` hears a file's bytes as they are read.
     func read(
-        shard: Shard, options: ReadOptions,
+        shard: Shard, options: ReadOptions, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ visit: (_ prompt: UnsafeBufferPointer<UInt8>?, _ text: UnsafeBufferPointer<UInt8>, _ line: Int) throws -> Void
     ) throws -> JSONLReader.Summary {
         switch self {
         case let .file(path):
-            return try JSONLReader(path: path, options: options, shard: shard).read { record in
+            var reader = JSONLReader(path: path, options: options, shard: shard)
+            reader.onBytes = onBytes
+            return try reader.read { record in
                 try visit(record.prompt, record.text, record.line)
             }
         case let .records(_, records):

@@ -29,6 +29,8 @@ public struct JSONLReader {
     public let options: ReadOptions
     /// The share of the file to read; ``Shard/whole`` reads all of it.
     public let shard: Shard
+    /// Hears every block of bytes as it is read (inflated, for gzip), for hashing a shard's share.
+    public var onBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// The name used for this file in messages: the path as given.
     private var displayName: String { path }
 
@@ -93,6 +95,7 @@ public struct JSONLReader {
         while true {
             let count = try source.read(into: block)
             if count == 0 { break }
+            onBytes?(UnsafeRawBufferPointer(rebasing: block[0..<count]))
             try lines.feed(UnsafeRawBufferPointer(rebasing: block[0..<count]), handle)
         }
         try lines.finish(handle)

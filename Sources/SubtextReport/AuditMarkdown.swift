@@ -236,7 +236,10 @@ public struct AuditMarkdown {
             + "\(result.folds) folds, schema version \(result.schemaVersion)\n"
         if let blas = p.blas { text += "- BLAS: \(Escape.markdown(blas))\n" }
         text += "- took \(String(format: "%.1f", p.seconds)) s\n\n| input | SHA-256 |\n|---|---|\n"
-        for input in p.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
+        for input in p.inputs {
+            let over = input.shards.map { " (of the \($0) shards' digests)" } ?? ""
+            text += "| \(Escape.markdown(input.path)) | `\(input.sha256)`\(over) |\n"
+        }
         return text
     }
 

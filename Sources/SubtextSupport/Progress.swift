@@ -43,3 +43,37 @@ public final class Progress: @unchecked Sendable {
         if lock.withLock({ drawn }) { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+/// One ``Progress`` per named pass of a longer job: a new pass ends the previous one's bar.
+public final class PassProgress: @unchecked Sendable {
+    private let quiet: Bool
+    private let unit: String
+    private let lock = NSLock()
+    private var current: (name: String, progress: Progress)?
+
+    public init(quiet: Bool, unit: String) {
+        self.quiet = quiet
+        self.unit = unit
+    }
+
+    public var report: @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void {
+        { [self] pass, done, total in
+            let progress = lock.withLock { () -> Progress in
+                if let current, current.name == pass { return current.progress }
+                current?.progress.finish()
+                let next = Progress(quiet: quiet, unit: "\(unit) \(pass)")
+                current = (pass, next)
+                return next
+            }
+            progress.report(done, total)
+        }
+    }
+
+    /// Ends the current bar, so that a line can be printed below it.
+    public func finish() {
+        lock.withLock {
+            current?.progress.finish()
+            current = nil
+        }
+    }
+}

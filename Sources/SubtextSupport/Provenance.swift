@@ -7,10 +7,14 @@ public struct Provenance: Codable, Sendable {
     public struct Input: Codable, Sendable {
         public var path: String
         public var sha256: String
+        /// For an input read in shards: how many. `sha256` is then of the shards' own digests
+        /// in shard order (``FileHash/sha256(ofDigests:)``), not of the file.
+        public var shards: Int?
 
-        public init(path: String, sha256: String) {
+        public init(path: String, sha256: String, shards: Int? = nil) {
             self.path = path
             self.sha256 = sha256
+            self.shards = shards
         }
     }
 

@@ -23,6 +23,13 @@ struct AuditCommand: ParsableCommand {
             With --model GGUF and --concepts, the audit also ranks the concepts by how well each \
             explains the teacher data (as `subtext attribute` does, on all teacher files together), \
             and measures how much mentioning each top carrier raises each concept's probability.
+
+            The audit reads its inputs three times (count, fit, score), holding sums and sketches, \
+            not responses. To spread it over machines, run each pass as an array job: \
+            `--shard I/N --pass count|fit|score --out PARTS` writes shard I's partial result to \
+            the shared directory PARTS (a pass needs every shard of the passes before it), and \
+            `subtext merge PARTS --out DIR` writes the audit. Plain files are split by byte \
+            range, gzip files by line number modulo N. deploy/ has Slurm and Kubernetes scripts.
             """)
 
     @Argument(help: ArgumentHelp("Teacher JSONL files or directories.", valueName: "teacher"))
@@ -51,6 +58,22 @@ struct AuditCommand: ParsableCommand {
         p is 1/(B+1); the global p's, 2/(B+1).
         """)
     var permutations = 9999
+
+    @Option(help: """
+        The classifier test: permutation (exact; keeps every response's features in memory), held-out \
+        (a rank test on one fold that no fit saw; needs only sketches), or auto: permutation up to \
+        50,000 responses in all, held-out above that and for shards.
+        """)
+    var test = "auto"
+
+    @Option(help: ArgumentHelp(
+        "Run one shard of a distributed audit: shard I of N (I from 0). Needs --pass; --out is then the shared directory of partial results.",
+        valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("With --shard: the pass to run, count, fit or score; each needs every shard of the passes before it in --out.",
+                               valueName: "pass"))
+    var pass: String?
 
     @Option(help: "Random seed for folds, bags, bootstrap and permutations.")
     var seed: UInt64 = 1
@@ -86,6 +109,24 @@ struct AuditCommand: ParsableCommand {
         if scoring.model != nil && concepts == nil {
             throw ValidationError("--model ranks candidate concepts: give them with --concepts (a list or a battery)")
         }
+        guard AuditConfiguration.Test(rawValue: test) != nil else {
+            throw ValidationError("--test must be auto, permutation or held-out, not '\(test)'")
+        }
+        if let shard {
+            guard Shard(shard) != nil else { throw ValidationError("--shard must be I/N with 0 ≤ I < N, not '\(shard)'") }
+            guard let pass, AuditPartial.Pass(rawValue: pass) != nil else {
+                throw ValidationError("--shard needs --pass count, fit or score")
+            }
+            guard test != "permutation" else {
+                throw ValidationError("--test permutation needs every response in one process; a shard runs the held-out test")
+            }
+            guard scoring.model == nil else {
+                throw ValidationError("--model does not run on shards: run `subtext attribute` on the teacher files instead")
+            }
+            guard !failOnSignal else { throw ValidationError("--fail-on-signal belongs on `subtext merge`, which has the verdict") }
+        } else if pass != nil {
+            throw ValidationError("--pass runs one pass of a shard: give --shard I/N too")
+        }
     }
 
     func run() throws {
@@ -97,20 +138,37 @@ struct AuditCommand: ParsableCommand {
         configuration.permutations = permutations
         configuration.alpha = alpha
         configuration.view = View(rawValue: view)
+        configuration.test = AuditConfiguration.Test(rawValue: test)!
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
         let conceptList = try concepts.map(ConceptList.init)
         configuration.concepts = conceptList?.names ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
+        if let shard = shard.flatMap(Shard.init), let pass = pass.flatMap(AuditPartial.Pass.init) {
+            var distributed = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: options,
+                                               tokenizerSHA256: try tokenizer.map(FileHash.sha256))
+            let progress = Progress(quiet: quiet, unit: "responses")
+            distributed.progress = progress.report
+            let path = try distributed.run(pass: pass, shard: shard, teacher: teacherFiles, control: controlFiles, directory: out)
+            progress.finish()
+            print("wrote \(path)")
+            return
+        }
         var audit = AttributedAudit(auditor: Auditor(configuration: configuration),
                                     attribution: try conceptList.flatMap { list in
                                         try scoring.model.map { _ in try scoring.run(concepts: list.names, seed: seed) }
                                     })
         audit.questions = conceptList?.questions ?? []
         audit.entanglementCarriers = entanglementCarriers
-        audit.log = { if !quiet { note($0) } }
+        let passes = PassProgress(quiet: quiet, unit: "responses")
+        audit.log = { line in
+            passes.finish()
+            if !quiet { note(line) }
+        }
+        audit.auditProgress = passes.report
         let progress = Progress(quiet: quiet, unit: "texts scored")
         let (result, attribution, entanglement) = try audit.run(teacher: teacherFiles, control: controlFiles, readOptions: options,
                                                                 directory: out, progress: progress.report)
+        passes.finish()
         progress.finish()
         let modelInputs = try audit.attribution?.inputs() ?? []
 

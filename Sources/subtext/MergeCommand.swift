@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SubtextAudit
+import SubtextReport
+import SubtextStatistics
+import SubtextSupport
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the partial results of a sharded audit into its report.",
+        discussion: """
+            Reads every partial result (count-*, fit-* and score-*.json) that `subtext audit \
+            --shard I/N --pass ...` wrote into the directories given, checks that they belong \
+            together, and writes OUT/audit.md, OUT/audit.json and charts: the same report as one \
+            process would write with --test held-out. A missing, duplicated or foreign shard, a \
+            partial of another version or other settings, or a truncated partial is refused with \
+            an error that names it, and nothing is written.
+            """)
+
+    @Argument(help: ArgumentHelp("Directories of partial results.", valueName: "parts"))
+    var parts: [String]
+
+    @Option(help: ArgumentHelp("Directory for audit.md, audit.json and charts.", valueName: "dir"))
+    var out: String
+
+    @Flag(help: "Exit with code 3 when a signal is found, for CI gates.")
+    var failOnSignal = false
+
+    @Flag(help: "Print no progress lines.")
+    var quiet = false
+
+    func run() throws {
+        let started = Date()
+        let (result, partials) = try DistributedAudit.merge(directories: parts, log: { if !quiet { note($0) } })
+        let scores = partials.byPass[.count]!
+        let shares = { (side: KeyPath<AuditPartial, [AuditPartial.Input]>, index: Int) in
+            scores.map { $0[keyPath: side][index].shareSHA256 }
+        }
+        let inputs = partials.teacher.indices.map { index in
+            Provenance.Input(path: partials.teacher[index].path, sha256: FileHash.sha256(ofDigests: shares(\.teacher, index)),
+                             shards: partials.shardCount)
+        } + partials.control.indices.map { index in
+            Provenance.Input(path: partials.control[index].path, sha256: FileHash.sha256(ofDigests: shares(\.control, index)),
+                             shards: partials.shardCount)
+        }
+        let provenance = Provenance(command: Provenance.commandLine, toolVersion: SubtextVersion.current,
+                                    commit: SubtextVersion.commit, blas: nil, inputs: inputs,
+                                    seconds: Date().timeIntervalSince(started))
+        let written = try AuditReportWriter(directory: out).write(AuditDocument(result: result, provenance: provenance))
+        print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
+        print("wrote " + written.joined(separator: ", "))
+        if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
+    }
+}
