@@ -169,7 +169,7 @@ public struct Auditor: Sendable {
             test = ClassifierTest(kind: .permutation, reason: plan.testReason, tested: nil)
         } else {
             let sketches = evidence.sketches[c]
-            var generator = SeededGenerator.stream(settings.seed, "bags " + plan.comparison.name)
+            var generator = SeededGenerator.stream(settings.seed, "bags of comparison \(c)")
             let evaluator = SeparabilityEvaluator(bagSizes: settings.bagSizes)
             separability = plan.groups.indices.map { g in
                 evaluator.separability(teacher: sketches.pooled(group: g, side: 0), control: sketches.pooled(group: g, side: 1),

@@ -16,8 +16,8 @@ public enum AuditEvidence {
         if result.verdict == .signal {
             evidence.append("The teacher data differs from the control: global \(pText). The classifier separates them with "
                 + "held-out AUROC \(k1) per response\(bagText) (\(testDescription(result, classifierText))); "
-                + "the strongest single token gives Bonferroni p = "
-                + "\(scientific(result.carrierP)).")
+                + "the strongest single token gives Bonferroni "
+                + "\(formatP(result.carrierP, floor: nil)).")
             if let carriedBy = result.carriedBy {
                 evidence.append("Carried by \(carriedBy.rawValue): content AUROC \(auroc(result.content)) "
                     + "(\(formatP(result.content.pValue, floor: result.pValueFloor))), format AUROC \(auroc(result.format)) "
@@ -25,7 +25,7 @@ public enum AuditEvidence {
             }
         } else {
             evidence.append("No difference found at α = \(result.alpha): global \(pText); held-out AUROC \(k1) "
-                + "(classifier \(classifierText)), strongest token Bonferroni p = \(scientific(result.carrierP)). "
+                + "(classifier \(classifierText)), strongest token Bonferroni \(formatP(result.carrierP, floor: nil)). "
                 + "This is not a clean bill: with \(result.documents["teacher"] ?? 0) teacher and "
                 + "\(result.documents["control"] ?? 0) control responses, a per-response AUROC below "
                 + String(format: "%.3f", result.minimumDetectableAUROC) + " would be missed 20% of the time or more.")
@@ -44,7 +44,7 @@ public enum AuditEvidence {
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key })
         where rate.teacher > rate.control && rate.p <= result.alpha {
             evidence.append("The trait leaks in plain words: \(rate.teacher) teacher responses name \"\(concept)\" "
-                + "against \(rate.control) control responses (Fisher p = \(scientific(rate.p))).")
+                + "against \(rate.control) control responses (Fisher \(formatP(rate.p, floor: nil))).")
         }
         if result.leaks.wordy.teacher > 0 || result.leaks.wordy.control > 0, result.view == .numbers {
             evidence.append("\(result.leaks.wordy.teacher) teacher and \(result.leaks.wordy.control) control responses "
@@ -79,6 +79,8 @@ public enum AuditEvidence {
 /// "p ≤ 1e-4 (the permutation floor)" when a permutation p-value sits at its floor, where the
 /// true value may be smaller; else "p = 0.0123".
 func formatP(_ p: Double, floor: Double?) -> String {
+    // Fisher's test on a million responses can go below the smallest double.
+    if p < 1e-300 { return "p < 1e-300" }
     guard let floor, abs(p - floor) <= floor * 1e-9 else { return "p = \(scientific(p))" }
     return "p ≤ \(scientific(floor)) (the permutation floor)"
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// A classifier two-sample test whose permutation p-value is exact and cheap.
 ///
 /// The classifier is the nearest-centroid rule on standardised features: a response scores
@@ -182,33 +183,47 @@ public struct CentroidTwoSampleTest: Sendable {
 
     /// One permutation p-value per group, (1 + #{T_perm ≥ T_obs}) / (B + 1), refitting every
     /// fold under every permutation. The smallest reportable value is 1 / (B + 1).
+    ///
+    /// Permutations are drawn in order from `generator`, then batches of them are refitted
+    /// side by side, one per core, so the p-value does not depend on the number of cores.
     public func permutationP(permutations: Int, generator: inout SeededGenerator) -> [Double] {
         let observed = statistics(teacherIndicator).map { $0[0] }
         var hits = [Int](repeating: 0, count: groups.count)
         var shuffled = labels
         var done = 0
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         while done < permutations {
-            let m = min(batch, permutations - done)
-            var indicators = Matrix(rows: labels.count, columns: m)
-            for k in 0..<m {
-                relabel(&shuffled, generator: &generator)
-                for i in shuffled.indices where shuffled[i] { indicators[i, k] = 1 }
+            var round: [Matrix] = []
+            while round.count < workers, done < permutations {
+                let m = min(batch, permutations - done)
+                var indicators = Matrix(rows: labels.count, columns: m)
+                for k in 0..<m {
+                    relabel(&shuffled, generator: &generator)
+                    for i in shuffled.indices where shuffled[i] { indicators[i, k] = 1 }
+                }
+                round.append(indicators)
+                done += m
             }
-            for (g, values) in statistics(indicators).enumerated() {
-                let tolerance = 1e-9 * max(1, abs(observed[g]))
-                hits[g] += values.filter { $0 >= observed[g] - tolerance }.count
+            for values in concurrentMap(round, statistics) {
+                for (g, values) in values.enumerated() {
+                    let tolerance = 1e-9 * max(1, abs(observed[g]))
+                    hits[g] += values.filter { $0 >= observed[g] - tolerance }.count
+                }
             }
-            done += m
         }
         return hits.map { Double($0 + 1) / Double(permutations + 1) }
     }
 
     /// One draw from the permutation null: all labels shuffled, or only within each block.
+    /// Shuffling the previous draw in place is as uniform as shuffling the labels afresh, and
+    /// allocates nothing: with many small blocks this loop runs once per block per permutation.
     private func relabel(_ shuffled: inout [Bool], generator: inout SeededGenerator) {
         guard let blocks else { return shuffled.shuffle(using: &generator) }
         for rows in blocks where rows.count > 1 {
-            let values = rows.map { labels[$0] }.shuffled(using: &generator)
-            for (row, value) in zip(rows, values) { shuffled[row] = value }
+            for i in stride(from: rows.count - 1, to: 0, by: -1) {
+                let j = Int.random(in: 0...i, using: &generator)
+                if i != j { shuffled.swapAt(rows[i], rows[j]) }
+            }
         }
     }
 
@@ -221,36 +236,61 @@ public struct CentroidTwoSampleTest: Sendable {
         _ replicate: (_ group: Int, _ scores: [Double], _ multiplicity: [Int]) -> Void
     ) {
         let teacherRows = labels.indices.filter { labels[$0] }, controlRows = labels.indices.filter { !labels[$0] }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var done = 0
         while done < replicates {
-            let m = min(batch, replicates - done)
-            var teacherWeights = Matrix(rows: labels.count, columns: m)
-            var controlWeights = Matrix(rows: labels.count, columns: m)
-            var multiplicities: [[Int]] = []
-            for k in 0..<m {
-                var multiplicity = [Int](repeating: 0, count: labels.count)
-                if let blocks {
-                    for _ in blocks.indices {
-                        for row in blocks[Int.random(in: 0..<blocks.count, using: &generator)] { multiplicity[row] += 1 }
+            // Draw a round of batches in order, refit them side by side, hand them on in order.
+            var round: [(teacher: Matrix, control: Matrix, multiplicities: [[Int]])] = []
+            while round.count < workers, done < replicates {
+                let m = min(batch, replicates - done)
+                var teacherWeights = Matrix(rows: labels.count, columns: m)
+                var controlWeights = Matrix(rows: labels.count, columns: m)
+                var multiplicities: [[Int]] = []
+                for k in 0..<m {
+                    var multiplicity = [Int](repeating: 0, count: labels.count)
+                    if let blocks {
+                        for _ in blocks.indices {
+                            for row in blocks[Int.random(in: 0..<blocks.count, using: &generator)] { multiplicity[row] += 1 }
+                        }
+                    } else {
+                        for rows in [teacherRows, controlRows] {
+                            for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                        }
                     }
-                } else {
-                    for rows in [teacherRows, controlRows] {
-                        for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                    for i in labels.indices {
+                        if labels[i] { teacherWeights[i, k] = Float(multiplicity[i]) }
+                        else { controlWeights[i, k] = Float(multiplicity[i]) }
+                    }
+                    multiplicities.append(multiplicity)
+                }
+                round.append((teacherWeights, controlWeights, multiplicities))
+                done += m
+            }
+            let scored = concurrentMap(round) { heldOutScores(teacherWeights: $0.teacher, controlWeights: $0.control) }
+            for (batch, blocks) in zip(round, scored) {
+                for (g, block) in blocks.enumerated() {
+                    for k in batch.multiplicities.indices {
+                        replicate(g, (0..<labels.count).map { Double(block[$0, k]) }, batch.multiplicities[k])
                     }
                 }
-                for i in labels.indices {
-                    if labels[i] { teacherWeights[i, k] = Float(multiplicity[i]) }
-                    else { controlWeights[i, k] = Float(multiplicity[i]) }
-                }
-                multiplicities.append(multiplicity)
             }
-            let blocks = heldOutScores(teacherWeights: teacherWeights, controlWeights: controlWeights)
-            for (g, block) in blocks.enumerated() {
-                for k in 0..<m { replicate(g, (0..<labels.count).map { Double(block[$0, k]) }, multiplicities[k]) }
-            }
-            done += m
         }
     }
+}
+
+/// `transform` of each element, computed side by side, in order.
+func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
+    guard elements.count > 1 else { return elements.map(transform) }
+    let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: elements.count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    withoutActuallyEscaping(transform) { transform in
+        nonisolated(unsafe) let transform = transform, results = results, elements = elements
+        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+            results[index] = transform(elements[index])
+        }
+    }
+    return results.map { $0! }
 }
 
 extension Matrix {
