@@ -79,7 +79,6 @@ public enum AuditEvidence {
 /// "p ≤ 1e-4 (the permutation floor)" when a permutation p-value sits at its floor, where the
 /// true value may be smaller; else "p = 0.0123".
 func formatP(_ p: Double, floor: Double?) -> String {
-    // Fisher's test on a million responses can go below the smallest double.
     if p < 1e-300 { return "p < 1e-300" }
     guard let floor, abs(p - floor) <= floor * 1e-9 else { return "p = \(scientific(p))" }
     return "p ≤ \(scientific(floor)) (the permutation floor)"
@@ -106,8 +105,10 @@ extension AuditResult {
     }
 }
 
-/// A p-value or other small number as people read it: 4 significant digits, or scientific
-/// notation below 0.001.
+/// A p-value or q-value as people read it: 4 significant digits, or scientific notation below
+/// 0.001, and "< 1e-300" below what a double holds (Fisher's test on a million responses gets
+/// there).
 public func scientific(_ value: Double) -> String {
-    value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
+    if value < 1e-300 { return "< 1e-300" }
+    return value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
 }

@@ -124,7 +124,6 @@ public struct AuditMarkdown {
     }
 
     private func pCell(_ p: Double, floor: Double?) -> String {
-        if p < 1e-300 { return "< 1e-300" }
         guard let floor, abs(p - floor) <= floor * 1e-9 else { return scientific(p) }
         return "≤ \(scientific(floor))"
     }

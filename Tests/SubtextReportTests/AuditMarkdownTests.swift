@@ -8,12 +8,15 @@ import SubtextAudit
 
 @Suite struct AuditMarkdownTests {
     /// A result with hostile strings from the data in every field that reaches the report.
-    private func hostileDocument() throws -> AuditDocument {
+    private func hostileDocument(heldOut: Bool = false) throws -> AuditDocument {
         let hostile = "<img src=x onerror=alert(1)>|**"
+        let test = heldOut
+            ? #""classifier_test": {"kind": "held-out", "reason": "large", "tested": {"teacher": 40, "control": 41}}, "p_value_floor": null, "classifier_p": 1e-320, "carrier_p": 0, "permutations": 0"#
+            : #""classifier_test": {"kind": "permutation", "reason": "small"}, "p_value_floor": 0.0002, "classifier_p": 0.0001, "carrier_p": 0.5, "permutations": 9999"#
         let json = """
-            {"schema_version": 2, "name": "t.jsonl", "verdict": "signal",
-             "carried_by": "content", "alpha": 0.01, "p_value": 0.0002, "p_value_floor": 0.0002, "classifier_p": 0.0001,
-             "carrier_p": 0.5, "auroc": {"1": 0.6, "8": 0.8, "16": null}, "auroc_ci": {"1": [0.55, 0.65], "8": [0.7, 0.9], "16": null},
+            {"schema_version": 3, "name": "t.jsonl", "verdict": "signal", \(test),
+             "carried_by": "content", "alpha": 0.01, "p_value": 0.0002,
+             "auroc": {"1": 0.6, "8": 0.8, "16": null}, "auroc_ci": {"1": [0.55, 0.65], "8": [0.7, 0.9], "16": null},
              "format_auroc": {"1": 0.5, "8": 0.5, "16": null},
              "content": {"auroc": {"1": 0.6, "8": 0.8, "16": null}, "auroc_ci": {"1": [0.55, 0.65], "8": [0.7, 0.9], "16": null}, "p_value": 0.0001},
              "format": {"auroc": {"1": 0.5, "8": 0.5, "16": null}, "auroc_ci": {"1": [0.45, 0.55], "8": [0.4, 0.6], "16": null}, "p_value": 0.6},
@@ -27,12 +30,22 @@ import SubtextAudit
                                  "teacher_examples": ["\(hostile)\\n# heading"], "control_examples": []},
                        "concepts": {}},
              "malformed": 1, "malformed_lines": [{"file": "t.jsonl", "line": 3, "reason": "invalid JSON \(hostile)"}],
-             "documents": {"teacher": 100, "control": 100}, "view": "numbers", "seed": 1, "permutations": 9999, "folds": 5,
+             "documents": {"teacher": 100, "control": 100}, "view": "numbers", "seed": 1, "folds": 5,
              "inputs": {"teacher": ["t.jsonl"], "control": ["c.jsonl"]}, "notes": [{"too_few_for_bags": {"group": "all", "bag_size": 16, "needed": 80, "teacher": 70, "control": 70}}],
              "provenance": {"command": "subtext audit t.jsonl --control c.jsonl --out r", "tool_version": "0.1.0",
                             "blas": "OpenBLAS", "inputs": [{"path": "t.jsonl", "sha256": "abc"}], "seconds": 1.5}}
             """
         return try JSONDecoder().decode(AuditDocument.self, from: Data(json.utf8))
+    }
+
+    /// The held-out test's report says which test ran and why, and has no permutation floor.
+    @Test func heldOutTestIsExplained() throws {
+        let markdown = AuditMarkdown(document: try hostileDocument(heldOut: true)).render().markdown
+        #expect(markdown.contains("too many responses for the exact permutation test"))
+        #expect(markdown.contains("Mann–Whitney") && markdown.contains("valid by construction"))
+        #expect(markdown.contains("40 teacher and 41 control responses"))
+        #expect(markdown.contains("Bonferroni p &lt; 1e-300") && markdown.contains("p (held-out rank test)"))
+        #expect(!markdown.contains("permutation floor") && !markdown.contains("0.00e+00"))
     }
 
     @Test func verdictComesFirstAndReproductionLast() throws {
