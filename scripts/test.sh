@@ -3,7 +3,9 @@
 # .ci/run calls this same script. The probe, generation and attribution tests talk to a real
 # llama-server with SmolLM2-135M-Instruct on loopback and load libllama, so llama.cpp is built
 # once (twice about 13 minutes on 2 cores) and cached outside the repository;
-# SUBTEXT_REQUIRE_LLAMA=1 makes a missing llama.cpp a failure rather than a skip.
+# SUBTEXT_REQUIRE_LLAMA=1 makes a missing llama.cpp a failure rather than a skip. The sharded
+# audit test starts a one-node Slurm cluster from Debian's slurm-wlm; SUBTEXT_REQUIRE_SLURM=1
+# likewise makes its absence a failure.
 #
 # The tests build optimised, in their own scratch folder: the lab trains models in its own
 # loops, which unoptimised run fifty times slower. -enable-testing keeps @testable imports
@@ -11,8 +13,8 @@
 # build, whose flags differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh slurm-wlm
 bash scripts/install_llama.sh >/dev/null
 flags=(-c release -Xswiftc -enable-testing --scratch-path .build-tests)
 swift build --build-tests "${flags[@]}"
-SUBTEXT_REQUIRE_LLAMA=1 swift test --skip-build "${flags[@]}"
+SUBTEXT_REQUIRE_LLAMA=1 SUBTEXT_REQUIRE_SLURM=1 swift test --skip-build "${flags[@]}"

@@ -151,70 +151,100 @@ public enum PartialError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The partial results of a distributed audit, loaded from their directories and checked:
-/// one format and version, one set of settings and inputs, every shard of each pass exactly
-/// once, and each shard's passes reading the same bytes.
+/// The partial results of a distributed audit, read from their directories one file at a
+/// time, checked, and merged as they are read, so that memory holds one partial and the
+/// running sums whatever the number of shards. Checks: one format and version, one set of
+/// settings and inputs, every shard of each pass exactly once, each shard's passes reading
+/// the same bytes, and payloads of one shape.
 public struct PartialSet: Sendable {
     public let settings: AuditPartial.Settings
     public let teacher: [AuditPartial.Input]
     public let control: [AuditPartial.Input]
     public let shardCount: Int
-    /// Partials by pass, in shard order.
-    public let byPass: [AuditPartial.Pass: [AuditPartial]]
-    /// Their files, in the same order.
-    public let paths: [AuditPartial.Pass: [String]]
+    /// Each input's counts over all shards (line numbers not yet resolved), when the count
+    /// pass was loaded.
+    public let counts: [InputCounts]?
+    public let sums: [FoldSums]?
+    public let sketches: [ScoreSketches]?
+    /// The SHA-256 of each input's share, by shard, as the count pass read it.
+    public let shares: [[String]]
+    /// Responses each shard's count pass read, by shard.
+    public let shardResponses: [Int]
 
     /// Loads every partial of `passes` in `directories`. `expected`, when given, is what the
     /// loading shard itself would write: its settings and inputs must match.
     public static func load(directories: [String], passes: [AuditPartial.Pass], expected: AuditPartial? = nil) throws
         -> PartialSet
     {
-        var found: [(path: String, partial: AuditPartial)] = []
+        var paths: [String] = []
         for directory in directories {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            for name in names.sorted() {
-                guard passes.contains(where: { name.hasPrefix($0.rawValue + "-") }), name.hasSuffix(".json") else { continue }
-                let path = (directory as NSString).appendingPathComponent(name)
-                found.append((path, try read(path)))
+            for name in names.sorted()
+            where passes.contains(where: { name.hasPrefix($0.rawValue + "-") }) && name.hasSuffix(".json") {
+                paths.append((directory as NSString).appendingPathComponent(name))
             }
         }
         var reference = expected.map { ("this shard's command", $0) }
-        var byPass: [AuditPartial.Pass: [Int: (String, AuditPartial)]] = [:]
-        for (path, partial) in found {
+        var seen: [AuditPartial.Pass: [Int: String]] = [:]
+        var shares: [AuditPartial.Pass: [Int: [String]]] = [:]
+        var shardResponses: [Int: Int] = [:]
+        var counts: [InputCounts]?, sums: [FoldSums]?, sketches: [ScoreSketches]?
+        for path in paths {
+            let partial = try read(path)
             if let (referencePath, reference) = reference {
                 try check(partial, at: path, against: reference, at: referencePath)
             } else {
                 reference = (path, partial)
             }
-            if let other = byPass[partial.pass]?[partial.shard.index] {
-                throw PartialError.duplicate(pass: partial.pass.rawValue, shard: partial.shard.description,
-                                             paths: [other.0, path])
+            if let other = seen[partial.pass]?[partial.shard.index] {
+                throw PartialError.duplicate(pass: partial.pass.rawValue, shard: partial.shard.description, paths: [other, path])
             }
-            byPass[partial.pass, default: [:]][partial.shard.index] = (path, partial)
+            seen[partial.pass, default: [:]][partial.shard.index] = path
+            // Every pass of a shard must have read the same bytes; checked before anything merges,
+            // since an input that changed can change the shape of what follows.
+            let reading = (partial.teacher + partial.control).map(\.shareSHA256)
+            for (pass, byShard) in shares {
+                if let other = byShard[partial.shard.index], let input = reading.indices.first(where: { reading[$0] != other[$0] }) {
+                    throw PartialError.changedShare(path: path, input: (partial.teacher + partial.control)[input].path,
+                                                    reference: seen[pass]![partial.shard.index]!)
+                }
+            }
+            shares[partial.pass, default: [:]][partial.shard.index] = reading
+            let inputs = partial.teacher.count + partial.control.count
+            switch partial.pass {
+            case .count:
+                guard let more = partial.counts, more.count == inputs else {
+                    throw PartialError.shapeMismatch(path: path, reason: "holds counts of \(partial.counts?.count ?? 0) inputs, not \(inputs)")
+                }
+                shardResponses[partial.shard.index] = more.reduce(0) { $0 + $1.responses }
+                counts = counts.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+            case .fit:
+                guard let more = partial.sums, sums.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
+                    throw PartialError.shapeMismatch(path: path, reason: "its fold sums differ in shape from the other shards'")
+                }
+                sums = sums.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+            case .score:
+                guard let more = partial.sketches,
+                      sketches.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
+                    throw PartialError.shapeMismatch(path: path, reason: "its score sketches differ in shape from the other shards'")
+                }
+                sketches = sketches.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+            }
         }
         guard let (_, first) = reference else {
             throw PartialError.missing(pass: passes[0].rawValue, shards: [], count: 0, directories: directories)
         }
-        let count = found.first?.partial.shard.count ?? expected!.shard.count
+        let count = first.shard.count
         for pass in passes {
-            let missing = (0..<count).filter { byPass[pass]?[$0] == nil }
+            let missing = (0..<count).filter { seen[pass]?[$0] == nil }
             if !missing.isEmpty {
                 throw PartialError.missing(pass: pass.rawValue, shards: missing, count: count, directories: directories)
             }
         }
-        // Every pass of a shard must have read the same bytes.
-        for index in 0..<count {
-            let readings = passes.map { byPass[$0]![index]! }
-            for (path, partial) in readings.dropFirst() {
-                for (input, reading) in zip(partial.teacher + partial.control, readings[0].1.teacher + readings[0].1.control)
-                where input.shareSHA256 != reading.shareSHA256 {
-                    throw PartialError.changedShare(path: path, input: input.path, reference: readings[0].0)
-                }
-            }
-        }
+        let countShares = shares[.count].map { byShard in (0..<count).map { byShard[$0]! } } ?? []
         return PartialSet(settings: first.settings, teacher: first.teacher, control: first.control, shardCount: count,
-                          byPass: byPass.mapValues { shards in (0..<count).map { shards[$0]!.1 } },
-                          paths: byPass.mapValues { shards in (0..<count).map { shards[$0]!.0 } })
+                          counts: counts, sums: sums, sketches: sketches, shares: countShares,
+                          shardResponses: (0..<count).map { shardResponses[$0] ?? 0 })
     }
 
     private static func read(_ path: String) throws -> AuditPartial {
@@ -285,41 +315,26 @@ public struct PartialSet: Sendable {
         return "settings"
     }
 
-    /// Each input's counts merged over all shards.
+    /// Each input's counts merged over all shards, line numbers resolved.
     public func counts(inputs: AuditInputs) throws -> [InputCounts] {
-        let shards = byPass[.count]!
-        for (index, partial) in shards.enumerated() where partial.counts?.count != inputs.all.count {
-            throw PartialError.shapeMismatch(path: paths[.count]![index],
-                                             reason: "holds counts of \(partial.counts?.count ?? 0) inputs, not \(inputs.all.count)")
-        }
-        return try Auditor.merge(shards.map { $0.counts! }, inputs: inputs)
+        try Auditor.resolved(counts!, inputs: inputs)
     }
 
-    /// Fold sums merged over all shards, checked against the plans.
+    /// The merged fold sums, checked against the plans.
     public func sums(plans: [ComparisonPlan]) throws -> [FoldSums] {
-        let shards = byPass[.fit]!
-        for (index, partial) in shards.enumerated() {
-            let sums = partial.sums ?? []
-            guard sums.count == plans.count,
-                  zip(sums, plans).allSatisfy({ $0.fits(folds: settings.folds, columns: $1.columns) }) else {
-                throw PartialError.shapeMismatch(path: paths[.fit]![index],
-                                                 reason: "its fold sums do not fit the plan the counts give")
-            }
+        guard let sums, sums.count == plans.count,
+              zip(sums, plans).allSatisfy({ $0.fits(folds: settings.folds, columns: $1.columns) }) else {
+            throw PartialError.shapeMismatch(path: "the fit pass", reason: "its fold sums do not fit the plan the counts give")
         }
-        return Auditor.mergeAll(shards.map { $0.sums! })
+        return sums
     }
 
-    /// Score sketches merged over all shards, checked against the plans.
+    /// The merged score sketches, checked against the plans.
     public func sketches(plans: [ComparisonPlan]) throws -> [ScoreSketches] {
-        let shards = byPass[.score]!
-        for (index, partial) in shards.enumerated() {
-            let sketches = partial.sketches ?? []
-            guard sketches.count == plans.count,
-                  zip(sketches, plans).allSatisfy({ $0.fits(groups: $1.groups.count, folds: settings.folds) }) else {
-                throw PartialError.shapeMismatch(path: paths[.score]![index],
-                                                 reason: "its score sketches do not fit the plan the counts give")
-            }
+        guard let sketches, sketches.count == plans.count,
+              zip(sketches, plans).allSatisfy({ $0.fits(groups: $1.groups.count, folds: settings.folds) }) else {
+            throw PartialError.shapeMismatch(path: "the score pass", reason: "its score sketches do not fit the plan the counts give")
         }
-        return Auditor.mergeAll(shards.map { $0.sketches! })
+        return sketches
     }
 }

@@ -112,15 +112,19 @@ public struct Auditor: Sendable {
 
     // MARK: - Merging
 
-    /// Each input's counts over all shards, shards taken in index order; an input with no
-    /// records is an error, as when it is read whole.
+    /// Each input's counts over all shards, line numbers resolved; an input with no records is
+    /// an error, as when it is read whole.
     static func merge(_ shards: [[InputCounts]], inputs: AuditInputs) throws -> [InputCounts] {
         var merged = shards[0]
-        for shard in shards.dropFirst() { for i in merged.indices { merged[i].append(shard[i]) } }
+        for shard in shards.dropFirst() { for i in merged.indices { merged[i].merge(shard[i]) } }
+        return try resolved(merged, inputs: inputs)
+    }
+
+    static func resolved(_ merged: [InputCounts], inputs: AuditInputs) throws -> [InputCounts] {
         for (input, counts) in zip(inputs.all, merged) where counts.responses == 0 {
             throw CorpusError.noRecords(path: input.name, malformed: counts.malformed.count)
         }
-        return merged
+        return merged.map { $0.resolvingLines() }
     }
 
     static func mergeAll(_ shards: [[FoldSums]]) -> [FoldSums] {
@@ -139,7 +143,7 @@ public struct Auditor: Sendable {
     static func lineOffsets(_ shards: [[InputCounts]]) -> [[Int]] {
         var before = shards[0].map { _ in 0 }
         return shards.map { shard in
-            defer { for i in before.indices { before[i] += shard[i].lines } }
+            defer { for i in before.indices { before[i] += shard[i].shardLines.values.reduce(0, +) } }
             return shard.indices.map { shard[$0].linesCountFromFileStart ? 0 : before[$0] }
         }
     }

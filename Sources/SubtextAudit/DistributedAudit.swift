@@ -44,8 +44,7 @@ public struct DistributedAudit {
             partial.counts = try passes.count(shard: shard)
         } else {
             let earlier = try PartialSet.load(directories: [directory], passes: pass.needs, expected: partial)
-            let shardCounts = earlier.byPass[.count]![shard.index].counts ?? []
-            let total = shardCounts.reduce(0) { $0 + $1.responses }
+            let total = earlier.shardResponses[shard.index]
             let report = progress
             passes.progress = { report($0, total) }
             let plans = passes.plans(counts: try earlier.counts(inputs: inputs), sharded: true)

@@ -46,6 +46,11 @@ public struct FoldSums: Sendable, Codable, Equatable {
         for column in squares.indices { squares[column] += other.squares[column] }
     }
 
+    /// Whether another shard's sums have this shape.
+    func fits(_ other: FoldSums) -> Bool {
+        other.fits(folds: responses.count, columns: squares.count)
+    }
+
     /// Whether this holds `folds` folds of `columns` columns, as a plan expects.
     func fits(folds: Int, columns: Int) -> Bool {
         responses.count == folds && responses.allSatisfy { $0.count == 2 } && squares.count == columns

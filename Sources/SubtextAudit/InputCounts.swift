@@ -29,41 +29,62 @@ public struct InputCounts: Sendable, Codable {
     public var wordyExamples: [Example] = []
     public var conceptExamples: [[Example]]
     public var malformed = MalformedLines()
-    /// Lines read, and whether their numbers count from the file's start (see
-    /// ``JSONLReader/Summary``).
-    public var lines = 0
+    /// Lines read by each shard, by shard index: what moves a byte-range shard's line
+    /// numbers to the file's.
+    public var shardLines: [Int: Int] = [:]
+    /// Whether this shard numbered its lines from the file's start (see ``JSONLReader/Summary``).
     public var linesCountFromFileStart = true
+
+    /// Until ``resolvingLines()``, a line number from a byte-range shard other than the first
+    /// carries its shard in the bits above this one, so that counts merge in any order and
+    /// still sort in file order.
+    static let shardBit = 40
+
+    static func packed(line: Int, shard: Int) -> Int { shard << shardBit | line }
 
     init(concepts: Int) {
         mentions = Array(repeating: 0, count: concepts)
         conceptExamples = Array(repeating: [], count: concepts)
     }
 
-    /// Adds the next shard's counts of the same input. Shards must come in index order, so
-    /// that byte-range line numbers can be moved on by the lines before them.
-    mutating func append(_ next: InputCounts) {
-        let offset = next.linesCountFromFileStart ? 0 : lines
-        lines = next.linesCountFromFileStart ? max(lines, next.lines) : lines + next.lines
-        responses += next.responses
-        numberLists += next.numberLists
-        wordy += next.wordy
-        for index in mentions.indices { mentions[index] += next.mentions[index] }
-        withoutPrompt += next.withoutPrompt
-        promptFingerprint &+= next.promptFingerprint
-        numberTokens.merge(next.numberTokens)
-        wordTokens.merge(next.wordTokens)
-        promptTokens.merge(next.promptTokens)
-        wordyExamples = Self.first(wordyExamples, next.wordyExamples, offset: offset)
+    /// Adds another shard's counts of the same input; the order of merging does not matter.
+    mutating func merge(_ other: InputCounts) {
+        responses += other.responses
+        numberLists += other.numberLists
+        wordy += other.wordy
+        for index in mentions.indices { mentions[index] += other.mentions[index] }
+        withoutPrompt += other.withoutPrompt
+        promptFingerprint &+= other.promptFingerprint
+        numberTokens.merge(other.numberTokens)
+        wordTokens.merge(other.wordTokens)
+        promptTokens.merge(other.promptTokens)
+        wordyExamples = Self.first(wordyExamples + other.wordyExamples)
         for index in conceptExamples.indices {
-            conceptExamples[index] = Self.first(conceptExamples[index], next.conceptExamples[index], offset: offset)
+            conceptExamples[index] = Self.first(conceptExamples[index] + other.conceptExamples[index])
         }
-        malformed.mergeShard(next.malformed, lineOffset: offset)
+        malformed.mergeShard(other.malformed, lineOffset: 0)
+        shardLines.merge(other.shardLines) { max($0, $1) }
+        linesCountFromFileStart = linesCountFromFileStart && other.linesCountFromFileStart
     }
 
-    /// The earliest examples of two lists, the second's lines moved on by `offset`.
-    private static func first(_ kept: [Example], _ more: [Example], offset: Int) -> [Example] {
-        let moved = more.map { Example(line: $0.line + offset, text: $0.text) }
-        return Array((kept + moved).sorted { $0.line < $1.line }.prefix(examplesKept))
+    private static func first(_ examples: [Example]) -> [Example] {
+        Array(examples.sorted { $0.line < $1.line }.prefix(examplesKept))
+    }
+
+    /// These counts with every line number the file's own: each byte-range shard's lines
+    /// moved on by the lines of the shards before it.
+    func resolvingLines() -> InputCounts {
+        var base: [Int: Int] = [:], running = 0
+        for shard in shardLines.keys.sorted() {
+            base[shard] = running
+            running += shardLines[shard]!
+        }
+        let resolve = { (packed: Int) in (base[packed >> Self.shardBit] ?? 0) + packed & ((1 << Self.shardBit) - 1) }
+        var resolved = self
+        resolved.wordyExamples = wordyExamples.map { Example(line: resolve($0.line), text: $0.text) }
+        resolved.conceptExamples = conceptExamples.map { $0.map { Example(line: resolve($0.line), text: $0.text) } }
+        resolved.malformed = malformed.movingLines(resolve)
+        return resolved
     }
 
     /// Counts one shard of `input`.
@@ -100,8 +121,14 @@ public struct InputCounts: Sendable, Codable {
         counts.wordTokens = words.table(reducer.vocabulary)
         counts.promptTokens = prompts.table(reducer.vocabulary)
         counts.malformed = summary.malformed
-        counts.lines = summary.lines
+        counts.shardLines = [shard.index: summary.lines]
         counts.linesCountFromFileStart = summary.linesCountFromFileStart
+        if !summary.linesCountFromFileStart {
+            let pack = { (line: Int) in packed(line: line, shard: shard.index) }
+            counts.wordyExamples = counts.wordyExamples.map { Example(line: pack($0.line), text: $0.text) }
+            counts.conceptExamples = counts.conceptExamples.map { $0.map { Example(line: pack($0.line), text: $0.text) } }
+            counts.malformed = counts.malformed.movingLines(pack)
+        }
         return counts
     }
 }

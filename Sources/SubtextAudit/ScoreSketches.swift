@@ -33,6 +33,11 @@ public struct ScoreSketches: Sendable, Codable, Equatable {
         folds[group].reduce(into: ScoreSketch()) { $0.merge($1[side]) }
     }
 
+    /// Whether another shard's sketches have this shape.
+    func fits(_ other: ScoreSketches) -> Bool {
+        other.fits(groups: folds.count, folds: folds.first?.count ?? 0)
+    }
+
     func fits(groups: Int, folds count: Int) -> Bool {
         folds.count == groups && test.count == groups && folds.allSatisfy { $0.count == count && $0.allSatisfy { $0.count == 2 } }
             && test.allSatisfy { $0.count == 2 }

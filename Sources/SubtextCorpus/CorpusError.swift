@@ -55,10 +55,17 @@ public struct MalformedLines: Sendable, Equatable, Codable {
     }
 
     /// Adds another shard's lines of the same file, its line numbers moved on by `lineOffset`,
-    /// keeping the file's first examples whatever order the shards come in.
+    /// keeping the examples with the smallest line numbers whatever order the shards come in.
     public mutating func mergeShard(_ other: MalformedLines, lineOffset: Int) {
         count += other.count
         examples += other.examples.map { MalformedLine(file: $0.file, line: $0.line + lineOffset, reason: $0.reason) }
         examples = Array(examples.sorted { $0.line < $1.line }.prefix(Self.keptExamples))
+    }
+
+    /// The same lines with their numbers passed through `move`.
+    public func movingLines(_ move: (Int) -> Int) -> MalformedLines {
+        var moved = self
+        moved.examples = examples.map { MalformedLine(file: $0.file, line: move($0.line), reason: $0.reason) }
+        return moved
     }
 }

@@ -33,15 +33,8 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let (result, partials) = try DistributedAudit.merge(directories: parts, log: { if !quiet { note($0) } })
-        let scores = partials.byPass[.count]!
-        let shares = { (side: KeyPath<AuditPartial, [AuditPartial.Input]>, index: Int) in
-            scores.map { $0[keyPath: side][index].shareSHA256 }
-        }
-        let inputs = partials.teacher.indices.map { index in
-            Provenance.Input(path: partials.teacher[index].path, sha256: FileHash.sha256(ofDigests: shares(\.teacher, index)),
-                             shards: partials.shardCount)
-        } + partials.control.indices.map { index in
-            Provenance.Input(path: partials.control[index].path, sha256: FileHash.sha256(ofDigests: shares(\.control, index)),
+        let inputs = (partials.teacher + partials.control).enumerated().map { index, input in
+            Provenance.Input(path: input.path, sha256: FileHash.sha256(ofDigests: partials.shares.map { $0[index] }),
                              shards: partials.shardCount)
         }
         let provenance = Provenance(command: Provenance.commandLine, toolVersion: SubtextVersion.current,
