@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "SubtextSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
         .target(name: "SubtextTokenizers"),
-        .target(name: "SubtextStatistics", dependencies: ["CBLAS"]),
+        .target(name: "SubtextStatistics", dependencies: ["SubtextSupport", "CBLAS"]),
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),

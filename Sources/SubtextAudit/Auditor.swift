@@ -48,7 +48,7 @@ public struct Auditor: Sendable {
         // Strict reading counts in one shard, so that an error names the file's own line.
         let countShards = readOptions.strict ? 1 : threads
         log("pass 1 of 3: counting \(inputs.all.count) input(s)")
-        let shardCounts = try parallel(countShards) { try passes.count(shard: Shard(index: $0, count: countShards)) }
+        let shardCounts = try concurrentMap(Array(0..<countShards)) { try passes.count(shard: Shard(index: $0, count: countShards)) }
         let counts = try Self.merge(shardCounts, inputs: inputs)
         let total = counts.reduce(0) { $0 + $1.responses }
         for (input, count) in zip(inputs.all, counts) {
@@ -61,12 +61,12 @@ public struct Auditor: Sendable {
 
         log("pass 2 of 3: fitting centroids on \(plans.count) comparison(s), \(configuration.folds) folds")
         passes.progress = Self.tracker(pass: "fitting", total: total, shards: shards, responses)
-        let sums = try Self.mergeAll(parallel(shards) { try passes.fit(shard: Shard(index: $0, count: shards), plans: plans) })
+        let sums = try Self.mergeAll(concurrentMap(Array(0..<shards)) { try passes.fit(shard: Shard(index: $0, count: shards), plans: plans) })
         let scorers = zip(plans, sums).map { CentroidScorer(plan: $0, sums: $1) }
 
         log("pass 3 of 3: scoring held-out responses")
         passes.progress = Self.tracker(pass: "scoring", total: total, shards: shards, responses)
-        let scored = try parallel(shards) {
+        let scored = try concurrentMap(Array(0..<shards)) {
             try passes.score(shard: Shard(index: $0, count: shards), plans: plans, scorers: scorers,
                              lineOffsets: lineOffsets[$0])
         }
@@ -313,29 +313,4 @@ private final class ShardProgress: @unchecked Sendable {
             return read.reduce(0, +)
         }
     }
-}
-
-/// Runs `body` for 0..<count side by side and returns the results in order; the first error
-/// thrown is rethrown.
-func parallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
-    let results = ParallelResults<T>(count: count)
-    withoutActuallyEscaping(body) { body in
-        let box = UnsafeSendable(body)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            results.set(index, Result { try box.value(index) })
-        }
-    }
-    return try results.values.map { try $0!.get() }
-}
-
-private final class ParallelResults<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<T, Error>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<T, Error>) { lock.withLock { values[index] = value } }
-}
-
-private struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

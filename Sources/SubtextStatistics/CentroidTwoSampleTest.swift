@@ -1,4 +1,5 @@
 import Foundation
+import SubtextSupport
 /// A classifier two-sample test whose permutation p-value is exact and cheap.
 ///
 /// The classifier is the nearest-centroid rule on standardised features: a response scores
@@ -276,21 +277,6 @@ public struct CentroidTwoSampleTest: Sendable {
             }
         }
     }
-}
-
-/// `transform` of each element, computed side by side, in order.
-func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
-    guard elements.count > 1 else { return elements.map(transform) }
-    let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: elements.count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    withoutActuallyEscaping(transform) { transform in
-        nonisolated(unsafe) let transform = transform, results = results, elements = elements
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            results[index] = transform(elements[index])
-        }
-    }
-    return results.map { $0! }
 }
 
 extension Matrix {

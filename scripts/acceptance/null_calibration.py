@@ -6,6 +6,9 @@ compares the halves. Nothing is tuned on this: the split is random by seed. A ca
 detector gives p < 0.05 in about 5% of splits and a mean AUROC near 0.5.
 
     python3 scripts/acceptance/null_calibration.py CONTROL.jsonl --seeds 20 --out reports/null-calibration
+
+With --generate N instead of a file, the control is N responses that `subtext example` writes
+under --out (200000 gives halves of 100,000 a side, audited with the held-out test).
 """
 import argparse
 import json
@@ -18,12 +21,20 @@ import sys
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("control")
+    parser.add_argument("control", nargs="?")
+    parser.add_argument("--generate", type=int, help="generate a control of this many responses instead")
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--out", required=True)
     parser.add_argument("--subtext", default=".build/release/subtext")
     parser.add_argument("--permutations", type=int, default=9999)
     args = parser.parse_args()
+    if (args.control is None) == (args.generate is None):
+        parser.error("give a control file or --generate N")
+    if args.generate:
+        pair = os.path.join(args.out, "generated")
+        subprocess.run([args.subtext, "example", "--out", pair, "--responses", str(args.generate), "--seed", "11"],
+                       check=True, stdout=subprocess.DEVNULL)
+        args.control = os.path.join(pair, "control.jsonl")
 
     with open(args.control, encoding="utf-8") as f:
         lines = [line for line in f if line.strip()]
@@ -48,6 +59,7 @@ def main():
         with open(os.path.join(target, "audit.json"), encoding="utf-8") as f:
             audit = json.load(f)
         rows.append({"seed": seed, "p": audit["p_value"], "verdict": audit["verdict"],
+                     "classifier_p": audit["classifier_p"], "test": audit["classifier_test"]["kind"],
                      "auroc_1": audit["auroc"]["1"], "auroc_16": audit["auroc"]["16"],
                      "format_p": audit["format"]["p_value"], "carriers_significant": audit["carriers_significant"]})
         print(f"seed {seed}: p = {audit['p_value']:.4f}, AUROC K=1 {audit['auroc']['1']:.3f}, "
@@ -70,9 +82,10 @@ def main():
         for r in rows:
             f.write(f"| {r['seed']} | {r['p']:.4f} | {r['auroc_1']:.3f} | {r['auroc_16']:.3f} | {r['format_p']:.4f} | "
                     f"{r['carriers_significant']} |\n")
-        f.write(f"\n## Reproduce\n\n```sh\npython3 scripts/acceptance/null_calibration.py {args.control} "
+        source = f"--generate {args.generate}" if args.generate else args.control
+        f.write(f"\n## Reproduce\n\n```sh\npython3 scripts/acceptance/null_calibration.py {source} "
                 f"--seeds {args.seeds} --out {args.out}\n```\n\nControl: {len(lines)} records, halves of "
-                f"{half} and {len(lines) - half}.\n")
+                f"{half} and {len(lines) - half}; classifier test: {rows[0]['test']}.\n")
     print(f"p < 0.05 in {rejected}/{args.seeds}; mean AUROC K=16 {mean16:.3f}")
 
 
