@@ -8,21 +8,24 @@
 # At 10,000 and 40,000 responses a side both audits run, alternating, `runs` times at 10,000
 # (default 3) and once at 40,000; at `largest` a side (default 1,000,000) only this build runs,
 # since the in-memory audit would need about 15 KB a response. Prints wall time and peak
-# memory of each run, medians, and the ratios.
+# memory of each run, medians, and the ratios. The baseline is built once, in a git worktree
+# at .build-baseline (ignored by git; about 15 minutes on 2 cores), and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 largest=${2:-1000000}
 baseline_commit=e4fe1bc
 work=$(mktemp -d)
-trap 'git worktree remove --force "$work/baseline" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 swift build -c release --product subtext >/dev/null
 current=.build/release/subtext
-echo "building the in-memory baseline ($baseline_commit) ..." >&2
-git worktree add --detach "$work/baseline" "$baseline_commit" >/dev/null 2>&1
-(cd "$work/baseline" && swift build -c release --product subtext >/dev/null)
-baseline="$work/baseline/.build/release/subtext"
+baseline=.build-baseline/.build/release/subtext
+if [ ! -x "$baseline" ]; then
+    echo "building the in-memory baseline ($baseline_commit) in .build-baseline ..." >&2
+    git worktree add --force --detach .build-baseline "$baseline_commit" >/dev/null 2>&1
+    (cd .build-baseline && swift build -c release --product subtext >/dev/null 2>&1)
+fi
 
 # Runs one audit and prints "seconds kilobytes".
 measure() {
@@ -37,15 +40,15 @@ for responses in 10000 40000; do
     pair="$work/pair-$responses"
     "$current" example --out "$pair" --responses "$responses" --strength 0.01 --seed 3 >/dev/null
     count=$([ "$responses" -eq 10000 ] && echo "$runs" || echo 1)
-    : >"$work/current" ; : >"$work/baseline"
+    : >"$work/times-current"; : >"$work/times-baseline"
     for ((run = 1; run <= count; run++)); do
-        read -r s k < <(measure "$current" "$pair"); echo "$s $k" >>"$work/current"
+        read -r s k < <(measure "$current" "$pair"); echo "$s $k" >>"$work/times-current"
         echo "$responses a side, run $run: this build ${s}s, peak $((k / 1024)) MiB" >&2
-        read -r s k < <(measure "$baseline" "$pair"); echo "$s $k" >>"$work/baseline"
+        read -r s k < <(measure "$baseline" "$pair"); echo "$s $k" >>"$work/times-baseline"
         echo "$responses a side, run $run: in-memory ${s}s, peak $((k / 1024)) MiB" >&2
     done
-    c=$(cut -d' ' -f1 "$work/current" | median); b=$(cut -d' ' -f1 "$work/baseline" | median)
-    cm=$(cut -d' ' -f2 "$work/current" | median); bm=$(cut -d' ' -f2 "$work/baseline" | median)
+    c=$(cut -d' ' -f1 "$work/times-current" | median); b=$(cut -d' ' -f1 "$work/times-baseline" | median)
+    cm=$(cut -d' ' -f2 "$work/times-current" | median); bm=$(cut -d' ' -f2 "$work/times-baseline" | median)
     printf '%d a side: this build %.1fs, %d MiB; in-memory %.1fs, %d MiB; %.2fx the speed, %.2fx less memory\n' \
         "$responses" "$c" "$((${cm%.*} / 1024))" "$b" "$((${bm%.*} / 1024))" "$(echo "$b / $c" | bc -l)" \
         "$(echo "$bm / $cm" | bc -l)"

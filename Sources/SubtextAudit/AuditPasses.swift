@@ -45,8 +45,14 @@ public struct AuditPasses {
         self.readOptions = readOptions
     }
 
-    private func reducer() -> DocumentReducer {
-        DocumentReducer(concepts: ConceptMatcher(configuration.concepts), modelTokenizer: configuration.modelTokenizer)
+    /// A reducer that reads what `plans` use, or everything when there are none yet.
+    private func reducer(for plans: [ComparisonPlan]? = nil) -> DocumentReducer {
+        var reducer = DocumentReducer(concepts: ConceptMatcher(configuration.concepts), modelTokenizer: configuration.modelTokenizer)
+        if let plans {
+            reducer.readsWords = plans.contains { $0.view == .tokens }
+            reducer.readsPromptTokens = plans.contains(where: \.checksPrompts)
+        }
+        return reducer
     }
 
     /// Reads every input's share, handing each response to `visit` with its input's index.
@@ -98,7 +104,7 @@ public struct AuditPasses {
 
     /// Pass 2 on one shard: fold sums for each comparison.
     public func fit(shard: Shard, plans: [ComparisonPlan]) throws -> [FoldSums] {
-        let reducer = reducer()
+        let reducer = reducer(for: plans)
         let maps = plans.map { ColumnMap(plan: $0, vocabulary: reducer.vocabulary) }
         let assignments = plans.map(folds)
         var sums = plans.map { FoldSums(folds: configuration.folds, columns: $0.columns) }
@@ -118,7 +124,7 @@ public struct AuditPasses {
     func score(shard: Shard, plans: [ComparisonPlan], scorers: [CentroidScorer], lineOffsets: [Int])
         throws -> (sketches: [ScoreSketches], rows: [ExactRows])
     {
-        let reducer = reducer()
+        let reducer = reducer(for: plans)
         let maps = plans.map { ColumnMap(plan: $0, vocabulary: reducer.vocabulary) }
         let assignments = plans.map(folds)
         var sketches = plans.map { ScoreSketches(groups: $0.groups.count, folds: configuration.folds) }

@@ -44,7 +44,7 @@ public struct Auditor: Sendable {
         responses: @escaping @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
     ) throws -> AuditResult {
         let threads = max(1, min(threads, 16))
-        var passes = AuditPasses(inputs: inputs, configuration: configuration, readOptions: readOptions)
+        let passes = AuditPasses(inputs: inputs, configuration: configuration, readOptions: readOptions)
         // Strict reading counts in one shard, so that an error names the file's own line.
         let countShards = readOptions.strict ? 1 : threads
         log("pass 1 of 3: counting \(inputs.all.count) input(s)")
@@ -60,15 +60,17 @@ public struct Auditor: Sendable {
         let shards = shardCounts.count
 
         log("pass 2 of 3: fitting centroids on \(plans.count) comparison(s), \(configuration.folds) folds")
-        passes.progress = Self.tracker(pass: "fitting", total: total, shards: shards, responses)
-        let sums = try Self.mergeAll(concurrentMap(Array(0..<shards)) { try passes.fit(shard: Shard(index: $0, count: shards), plans: plans) })
+        let fitting = ShardProgress(pass: "fitting", shards: shards, total: total, report: responses)
+        let sums = try Self.mergeAll(concurrentMap(Array(0..<shards)) { index in
+            try fitting.tracking(passes, shard: index).fit(shard: Shard(index: index, count: shards), plans: plans)
+        })
         let scorers = zip(plans, sums).map { CentroidScorer(plan: $0, sums: $1) }
 
         log("pass 3 of 3: scoring held-out responses")
-        passes.progress = Self.tracker(pass: "scoring", total: total, shards: shards, responses)
-        let scored = try concurrentMap(Array(0..<shards)) {
-            try passes.score(shard: Shard(index: $0, count: shards), plans: plans, scorers: scorers,
-                             lineOffsets: lineOffsets[$0])
+        let scoring = ShardProgress(pass: "scoring", shards: shards, total: total, report: responses)
+        let scored = try concurrentMap(Array(0..<shards)) { index in
+            try scoring.tracking(passes, shard: index).score(shard: Shard(index: index, count: shards), plans: plans,
+                                                             scorers: scorers, lineOffsets: lineOffsets[index])
         }
         let sketches = Self.mergeAll(scored.map(\.sketches))
         let rows = plans.indices.map { c in ExactRows(rows: scored.flatMap { $0.rows[c].rows }) }
@@ -146,13 +148,6 @@ public struct Auditor: Sendable {
             defer { for i in before.indices { before[i] += shard[i].shardLines.values.reduce(0, +) } }
             return shard.indices.map { shard[$0].linesCountFromFileStart ? 0 : before[$0] }
         }
-    }
-
-    /// A progress callback for one pass that adds up the shards' counts.
-    private static func tracker(pass: String, total: Int, shards: Int,
-                                _ report: @escaping @Sendable (String, Int, Int) -> Void) -> @Sendable (Int) -> Void {
-        let done = ShardProgress(shards: shards)
-        return { read in report(pass, done.update(read), total) }
     }
 
     // MARK: - One comparison
@@ -296,21 +291,28 @@ public struct Auditor: Sendable {
     }
 }
 
-/// Adds up the responses read by shards running side by side.
+/// Adds up the responses read by the shards of one pass running side by side.
 private final class ShardProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var read: [Int]
-    private var shard: [ObjectIdentifier: Int] = [:]
+    private let pass: String, total: Int
+    private let report: @Sendable (String, Int, Int) -> Void
 
-    init(shards: Int) { read = Array(repeating: 0, count: shards) }
+    init(pass: String, shards: Int, total: Int, report: @escaping @Sendable (String, Int, Int) -> Void) {
+        read = Array(repeating: 0, count: shards)
+        (self.pass, self.total, self.report) = (pass, total, report)
+    }
 
-    /// Records a shard's running count (shards are told apart by thread) and returns the sum.
-    func update(_ count: Int) -> Int {
-        lock.withLock {
-            let thread = ObjectIdentifier(Thread.current)
-            let index = shard[thread] ?? { shard[thread] = shard.count % read.count; return shard[thread]! }()
-            read[index] = count
-            return read.reduce(0, +)
+    /// `passes` reporting as shard `index` of this pass.
+    func tracking(_ passes: AuditPasses, shard index: Int) -> AuditPasses {
+        var tracked = passes
+        tracked.progress = { [self] count in
+            let done = lock.withLock {
+                read[index] = count
+                return read.reduce(0, +)
+            }
+            report(pass, done, total)
         }
+        return tracked
     }
 }

@@ -9,6 +9,10 @@ struct DocumentReducer {
     let concepts: ConceptMatcher
     /// When set, the token view uses this model tokenizer instead of the word tokenizer.
     let modelTokenizer: BPETokenizer?
+    /// Whether to tokenize the response into words, and the prompt: passes that know their
+    /// plans skip what no plan uses, which is most of the work on number data.
+    var readsWords = true
+    var readsPromptTokens = true
     private let tokenizer = WordTokenizer()
 
     init(concepts: ConceptMatcher, modelTokenizer: BPETokenizer?) {
@@ -30,13 +34,13 @@ struct DocumentReducer {
             let promptNumbers = NumberList(scanning: prompt, vocabulary: vocabulary)
             promptValues = Set(promptNumbers.values)
             promptLast = promptNumbers.values.last
-            tokenizer.tokenize(prompt) { promptIDs.append(vocabulary.id(for: $0)) }
+            if readsPromptTokens { tokenizer.tokenize(prompt) { promptIDs.append(vocabulary.id(for: $0)) } }
         }
         var wordIDs: [Int32] = []
-        if let modelTokenizer {
+        if readsWords, let modelTokenizer {
             let text = String(decoding: text, as: UTF8.self)
             wordIDs = modelTokenizer.encode(text).map { vocabulary.id(for: modelTokenizer.token($0) ?? "<\($0)>") }
-        } else {
+        } else if readsWords {
             wordIDs.reserveCapacity(numbers.count * 2)
             tokenizer.tokenize(text) { wordIDs.append(vocabulary.id(for: $0)) }
         }

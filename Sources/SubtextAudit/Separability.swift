@@ -19,6 +19,9 @@ public struct SeparabilityEvaluator: Sendable {
     public var partitions = 20
     /// A bag AUROC needs at least this many bags on each side.
     public var minimumBags = 5
+    /// Bags drawn from a sketch at most, a side: a bag AUROC from 20,000 bags a side has a
+    /// standard error near 0.003.
+    public var maximumBags = 20_000
 
     public init(bagSizes: [Int]) {
         self.bagSizes = bagSizes
@@ -71,19 +74,23 @@ public struct SeparabilityEvaluator: Sendable {
                 continue
             }
             let bags = (teacher.total / k, control.total / k)
-            // Many bags make one draw as steady as the average of several.
-            let rounds = bags.0 + bags.1 >= 5000 ? 1 : partitions
+            // Past `maximumBags` a side, more draws sharpen nothing a reader sees; the interval
+            // is then widened back to the true number of bags (a DeLong standard error shrinks
+            // as one over the square root of the bags).
+            let drawn = (min(bags.0, maximumBags), min(bags.1, maximumBags))
+            let rounds = drawn.0 + drawn.1 >= 5000 ? 1 : partitions
             var estimates: [SketchComparison] = []
             for _ in 0..<rounds {
                 estimates.append(SketchComparison(
-                    positives: teacher.bagMeans(size: k, bags: bags.0, generator: &generator),
-                    negatives: control.bagMeans(size: k, bags: bags.1, generator: &generator)))
+                    positives: teacher.bagMeans(size: k, bags: drawn.0, generator: &generator),
+                    negatives: control.bagMeans(size: k, bags: drawn.1, generator: &generator)))
             }
             let estimate = estimates.map(\.auroc).reduce(0, +) / Double(rounds)
             let first = estimates[0]
+            let scale = ((1 / Double(bags.0) + 1 / Double(bags.1)) / (1 / Double(drawn.0) + 1 / Double(drawn.1))).squareRoot()
             auroc[k] = estimate
-            interval[k] = Interval(max(0, estimate - (first.auroc - first.interval.low)),
-                                   min(1, estimate + (first.interval.high - first.auroc)))
+            interval[k] = Interval(max(0, estimate - scale * (first.auroc - first.interval.low)),
+                                   min(1, estimate + scale * (first.interval.high - first.auroc)))
         }
         let p = SketchComparison(positives: testTeacher, negatives: testControl).p
         return Separability(auroc: auroc, interval: interval, p: p, notes: notes)

@@ -28,13 +28,13 @@ struct CaseMarkdown {
                 + (audit.aurocCI.map { " [\(String(format: "%.3f", $0[0])), \(String(format: "%.3f", $0[1]))]" } ?? "")
         } ?? "AUROC not computed"
         if audit.verdict == .signal {
-            text += "1. The data differs from its control: p = \(scientific(audit.pValue)), \(auroc) "
+            text += "1. The data differs from its control: \(formatP(audit.pValue, floor: nil)), \(auroc) "
                 + "([audit](\(link(audit.report))), \(audit.teacherResponses) teacher and \(audit.controlResponses) control responses).\n"
             let carriers = audit.carriers.map { "\"\(Escape.markdown($0))\"" }.joined(separator: ", ")
             text += "2. Carried by \(audit.carriedBy?.rawValue ?? "the features together")"
                 + (carriers.isEmpty ? "; no single token stands out.\n" : "; strongest tokens \(carriers).\n")
         } else {
-            text += "1. No difference from its control at α = \(audit.alpha): p = \(scientific(audit.pValue)), \(auroc) "
+            text += "1. No difference from its control at α = \(audit.alpha): \(formatP(audit.pValue, floor: nil)), \(auroc) "
                 + "([audit](\(link(audit.report)))). This is not a clean bill: a per-response AUROC below "
                 + String(format: "%.3f", audit.minimumDetectableAUROC) + " would be missed 20% of the time or more.\n"
         }
