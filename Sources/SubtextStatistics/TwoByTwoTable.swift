@@ -35,27 +35,44 @@ public struct TwoByTwoTable: Sendable, Equatable {
 
     /// Fisher's exact test, two-sided: the total probability of tables, with these margins,
     /// no more likely than this one (with scipy's relative tolerance of 1e-7).
+    ///
+    /// The hypergeometric distribution of `a` is unimodal, so those tables are the two tails
+    /// beyond the points where probability falls to the observed table's. Each tail is summed
+    /// outward only until its terms fall below e⁻⁶⁰ of the observed probability, so the cost
+    /// grows with how far the table lies from the mode, not with the counts: tables of a
+    /// billion responses cost what tables of a thousand do.
     public var fisherTwoSided: Double {
-        let (support, logP, observed) = hypergeometric()
-        let cutoff = logP[observed - support.lowerBound] + log1p(1e-7)
-        let kept = logP.filter { $0 <= cutoff }
-        return min(1, exp(Distributions.logSumExp(kept)))
-    }
-
-    /// The log-probabilities of every value of `a` given the margins, by the ratio
-    /// recurrence from one lgamma evaluation, so large tables stay cheap.
-    private func hypergeometric() -> (ClosedRange<Int>, [Double], Int) {
         let row = a + b, column = a + c, n = total
         let low = max(0, row + column - n), high = min(row, column)
-        var logP = [Double]()
-        logP.reserveCapacity(high - low + 1)
-        var current = Distributions.logChoose(column, low) + Distributions.logChoose(n - column, row - low)
-            - Distributions.logChoose(n, row)
-        for x in low...high {
-            logP.append(current)
-            let ratio = Double(column - x) * Double(row - x) / (Double(x + 1) * Double(n - column - row + x + 1))
-            current += log(ratio)
+        guard low < high else { return 1 }
+        let base = Distributions.logChoose(n, row)
+        let logP = { (x: Int) in Distributions.logChoose(column, x) + Distributions.logChoose(n - column, row - x) - base }
+        // log P(x + 1) − log P(x).
+        let step = { (x: Int) in
+            log(Double(column - x) * Double(row - x) / (Double(x + 1) * Double(n - column - row + x + 1)))
         }
-        return (low...high, logP, a)
+        let cutoff = logP(a) + log1p(1e-7)
+        let negligible = cutoff - 60
+        let mode = min(max(Int((Double(row + 1) * Double(column + 1) / Double(n + 2)).rounded(.down)), low), high)
+        var terms: [Double] = []
+        // Sums one tail: from `start` away from the mode in direction `sign`, skipping terms
+        // above the cutoff until the first below it, then keeping terms until negligible.
+        func tail(from start: Int, sign: Int) {
+            var x = start, current = logP(start), entered = false
+            while (low...high).contains(x) {
+                if current <= cutoff {
+                    entered = true
+                    terms.append(current)
+                    if current < negligible { break }
+                } else if entered {
+                    break
+                }
+                current += sign > 0 ? step(x) : -step(x - 1)
+                x += sign
+            }
+        }
+        tail(from: mode + 1, sign: 1)
+        tail(from: mode, sign: -1)
+        return terms.isEmpty ? 1 : min(1, exp(Distributions.logSumExp(terms)))
     }
 }
