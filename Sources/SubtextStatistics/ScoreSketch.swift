@@ -3,14 +3,16 @@ import Foundation
 /// Scores counted in fine logarithmic bins: a summary whose size grows with the bins in use,
 /// not with the number of scores, and that merges exactly by adding counts.
 ///
-/// Bins keep the order of scores and are 0.1% wide relative to the score, so rank statistics
-/// read from a sketch treat only scores within 0.1% of each other as ties. Because the binning
+/// Bins keep the order of scores and are 1% wide relative to the score, so rank statistics
+/// read from a sketch treat only scores within 1% of each other as ties: about 1 pair in 500
+/// of scores spread over two orders of magnitude, each moving an AUROC by at most half a pair.
+/// Finer bins made partial results ten times larger for no visible change. Because the binning
 /// is a fixed function of the score, it never looks at labels: a rank test on binned scores
 /// is as valid as one on the raw scores, and merging sketches from any number of shards, in
 /// any order, gives the same counts.
 public struct ScoreSketch: Sendable, Equatable, Codable {
     /// A bin's width relative to the scores in it.
-    public static let relativeWidth = 1e-3
+    public static let relativeWidth = 1e-2
     /// Scores nearer zero than this share bin 0.
     public static let zeroBand = 1e-9
     private static let logStep = log1p(relativeWidth)

@@ -3,13 +3,14 @@ import Testing
 @testable import SubtextStatistics
 
 @Suite struct ScoreSketchTests {
-    /// The fixtures' scores are integers between −200 and 200, so distinct values are more
-    /// than a bin apart and the sketch's ranks are the scores' own.
+    /// The fixtures' scores are integers; the sketch gets exp(v / 20), which keeps their order
+    /// and ties and puts distinct values 5% apart, more than a bin, so the sketch's ranks are
+    /// the scores' own.
     @Test func rankTestAndIntervalMatchScipy() {
         for row in Fixtures.shared.sketch_comparison {
             var x = ScoreSketch(), y = ScoreSketch()
-            row.x.forEach { x.add($0) }
-            row.y.forEach { y.add($0) }
+            row.x.forEach { x.add(exp($0 / 20)) }
+            row.y.forEach { y.add(exp($0 / 20)) }
             let comparison = SketchComparison(positives: x, negatives: y)
             #expect(close(comparison.auroc, row.auroc, relative: 1e-12), "AUROC, n = \(row.x.count)")
             #expect(close(comparison.auroc, row.kernel_auroc, relative: 1e-12))
@@ -21,14 +22,14 @@ import Testing
     }
 
     @Test func binsKeepOrderAndResolution() {
-        let scores = [-3.0, -1.002, -1.0, -1e-12, 0, 1e-12, 0.5, 1.0, 1.002, 7.5, 1e6]
+        let scores = [-3.0, -1.02, -1.0, -1e-12, 0, 1e-12, 0.5, 1.0, 1.02, 7.5, 1e6]
         let bins = scores.map(ScoreSketch.bin)
         #expect(bins == bins.sorted())
-        #expect(ScoreSketch.bin(1.0) != ScoreSketch.bin(1.002), "0.2% apart is two bins")
+        #expect(ScoreSketch.bin(1.0) != ScoreSketch.bin(1.02), "2% apart is two bins")
         #expect(ScoreSketch.bin(-1e-12) == 0 && ScoreSketch.bin(1e-12) == 0)
         for score in [1e-6, 0.3, -2.5, 4e4] {
             let value = ScoreSketch.value(ScoreSketch.bin(score))
-            #expect(abs(value - score) <= 1e-3 * abs(score), "\(score) stands as \(value)")
+            #expect(abs(value - score) <= 1e-2 * abs(score), "\(score) stands as \(value)")
         }
     }
 
