@@ -164,7 +164,9 @@ struct AuditCommand: ParsableCommand {
             passes.finish()
             if !quiet { note(line) }
         }
-        audit.auditProgress = passes.report
+        // Passes over fewer responses than this end within seconds: no bar.
+        let report = passes.report
+        audit.auditProgress = { pass, done, total in if total >= 50_000 { report(pass, done, total) } }
         let progress = Progress(quiet: quiet, unit: "texts scored")
         let (result, attribution, entanglement) = try audit.run(teacher: teacherFiles, control: controlFiles, readOptions: options,
                                                                 directory: out, progress: progress.report)
