@@ -13,16 +13,7 @@ import SubtextTestSupport
         let (teacher, control) = PlantedBiasPair(seed: 21, responses: 1200, strength: 0.05).generate()
         let first = try scratch.write("t1.jsonl", records: Array(teacher[..<600]))
         let second = try scratch.write("t2.jsonl", records: Array(teacher[600...]))
-        try gzip(second)
-        return ([first, second + ".gz"], [try scratch.write("c.jsonl", records: control)])
-    }
-
-    private func gzip(_ path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-f", path]
-        try process.run()
-        process.waitUntilExit()
+        return ([first, try scratch.gzip(second)], [try scratch.write("c.jsonl", records: control)])
     }
 
     private func heldOut() -> AuditConfiguration {

@@ -28,22 +28,13 @@ import SubtextTestSupport
         return (found, summary)
     }
 
-    private func gzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-kf", path]
-        try process.run()
-        process.waitUntilExit()
-        return path + ".gz"
-    }
-
     @Test(arguments: [1, 2, 3, 5, 8, 40, 97])
     func sharesPartitionTheFile(count: Int) throws {
         let directory = try TemporaryDirectory()
         let plain = try directory.write("d.jsonl", contents())
         let (whole, wholeSummary) = try read(plain, .whole)
         #expect(whole.count == 38 && wholeSummary.malformed.count == 1)
-        for path in [plain, try gzip(plain)] {
+        for path in [plain, try directory.gzip(plain)] {
             var union: [String: Int] = [:]
             var linesBefore = 0, malformed: [Int] = []
             for index in 0..<count {

@@ -37,4 +37,16 @@ public final class TemporaryDirectory: @unchecked Sendable {
     public func lines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
+
+    /// Compresses a file with the system's gzip, an implementation independent of Subtext's
+    /// reader, keeping the original; returns the .gz path.
+    @discardableResult
+    public func gzip(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-kf", path]
+        try process.run()
+        process.waitUntilExit()
+        return path + ".gz"
+    }
 }
