@@ -217,18 +217,18 @@ public struct PartialSet: Sendable {
                     throw PartialError.shapeMismatch(path: path, reason: "holds counts of \(partial.counts?.count ?? 0) inputs, not \(inputs)")
                 }
                 shardResponses[partial.shard.index] = more.reduce(0) { $0 + $1.responses }
-                counts = counts.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+                counts = counts?.merged(with: more) ?? more
             case .fit:
                 guard let more = partial.sums, sums.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
                     throw PartialError.shapeMismatch(path: path, reason: "its fold sums differ in shape from the other shards'")
                 }
-                sums = sums.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+                sums = sums?.merged(with: more) ?? more
             case .score:
                 guard let more = partial.sketches,
                       sketches.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
                     throw PartialError.shapeMismatch(path: path, reason: "its score sketches differ in shape from the other shards'")
                 }
-                sketches = sketches.map { zip($0, more).map { var merged = $0; merged.merge($1); return merged } } ?? more
+                sketches = sketches?.merged(with: more) ?? more
             }
         }
         guard let (_, first) = reference else {

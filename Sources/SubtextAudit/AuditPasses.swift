@@ -60,27 +60,33 @@ public struct AuditPasses {
                       _ visit: (_ input: Int, _ line: Int, _ document: Document) -> Void) throws {
         var read = 0
         for (index, input) in inputs.all.enumerated() {
-            var hash = digests.map { _ in FileHash.Stream() }
-            _ = try input.read(shard: shard, options: readOptions, onBytes: hash.map { _ in { hash!.update($0) } }) {
-                prompt, text, line in
-                visit(index, line, reducer.document(prompt: prompt, text: text))
-                read += 1
-                if read % 8192 == 0 { progress(read) }
+            try digesting(input: index) { onBytes in
+                _ = try input.read(shard: shard, options: readOptions, onBytes: onBytes) { prompt, text, line in
+                    visit(index, line, reducer.document(prompt: prompt, text: text))
+                    read += 1
+                    if read % 8192 == 0 { progress(read) }
+                }
             }
-            if let hash { digests?.record(input: index, digest: hash.hex()) }
         }
         progress(read)
+    }
+
+    /// Runs `read` with a byte observer that hashes what it reads into `digests`, when set.
+    private func digesting<T>(input: Int, _ read: (((UnsafeRawBufferPointer) -> Void)?) throws -> T) rethrows -> T {
+        guard let digests else { return try read(nil) }
+        var hash = FileHash.Stream()
+        let result = try read { hash.update($0) }
+        digests.record(input: input, digest: hash.hex())
+        return result
     }
 
     /// Pass 1 on one shard: counts for each input.
     public func count(shard: Shard) throws -> [InputCounts] {
         let reducer = reducer()
         return try inputs.all.enumerated().map { index, input in
-            var hash = digests.map { _ in FileHash.Stream() }
-            let counts = try InputCounts.count(input, shard: shard, options: readOptions, reducer: reducer,
-                                               onBytes: hash.map { _ in { hash!.update($0) } })
-            if let hash { digests?.record(input: index, digest: hash.hex()) }
-            return counts
+            try digesting(input: index) { onBytes in
+                try InputCounts.count(input, shard: shard, options: readOptions, reducer: reducer, onBytes: onBytes)
+            }
         }
     }
 

@@ -117,9 +117,7 @@ public struct Auditor: Sendable {
     /// Each input's counts over all shards, line numbers resolved; an input with no records is
     /// an error, as when it is read whole.
     static func merge(_ shards: [[InputCounts]], inputs: AuditInputs) throws -> [InputCounts] {
-        var merged = shards[0]
-        for shard in shards.dropFirst() { for i in merged.indices { merged[i].merge(shard[i]) } }
-        return try resolved(merged, inputs: inputs)
+        try resolved(mergeAll(shards), inputs: inputs)
     }
 
     static func resolved(_ merged: [InputCounts], inputs: AuditInputs) throws -> [InputCounts] {
@@ -129,16 +127,8 @@ public struct Auditor: Sendable {
         return merged.map { $0.resolvingLines() }
     }
 
-    static func mergeAll(_ shards: [[FoldSums]]) -> [FoldSums] {
-        var merged = shards[0]
-        for shard in shards.dropFirst() { for c in merged.indices { merged[c].merge(shard[c]) } }
-        return merged
-    }
-
-    static func mergeAll(_ shards: [[ScoreSketches]]) -> [ScoreSketches] {
-        var merged = shards[0]
-        for shard in shards.dropFirst() { for c in merged.indices { merged[c].merge(shard[c]) } }
-        return merged
+    static func mergeAll<Partial: ShardMergeable>(_ shards: [[Partial]]) -> [Partial] {
+        shards.dropFirst().reduce(shards[0]) { $0.merged(with: $1) }
     }
 
     /// Per shard and input, the lines of the same input in the byte-range shards before it.
@@ -314,5 +304,25 @@ private final class ShardProgress: @unchecked Sendable {
             report(pass, done, total)
         }
         return tracked
+    }
+}
+
+/// A shard's statistic that adds another shard's of the same shape: counts, fold sums, sketches.
+protocol ShardMergeable {
+    mutating func merge(_ other: Self)
+}
+
+extension InputCounts: ShardMergeable {}
+extension FoldSums: ShardMergeable {}
+extension ScoreSketches: ShardMergeable {}
+
+extension Array where Element: ShardMergeable {
+    /// Each element merged with the other shard's element at the same place.
+    func merged(with other: [Element]) -> [Element] {
+        zip(self, other).map { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
     }
 }
