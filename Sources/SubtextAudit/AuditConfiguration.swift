@@ -30,6 +30,13 @@ public struct AuditConfiguration: Sendable {
     public var carriersShown = 25
     /// Bootstrap replicates for the exact test's AUROC intervals; each refits every fold.
     public var bootstrap = 200
+    /// Permutations whose refitted AUROCs give the exact test's null spread, for the minimum
+    /// detectable AUROC.
+    public var nullDraws = 200
+    /// False-positive rates at which operating points are reported.
+    public var falsePositiveRates = [0.01, 0.05]
+    /// The share of audited datasets assumed poisoned, for the precision of a flag.
+    public var baseRate = 0.01
     public var test = Test.automatic
     /// The most responses (both sides together) for which `automatic` runs the exact test. Its
     /// feature matrix takes about 6 KB a response, and its permutations grow with it.

@@ -65,8 +65,9 @@ public struct SeparabilityReport: Codable, Sendable {
 /// The verdict of an audit and the evidence behind it: the audit.json contract.
 public struct AuditResult: Codable, Sendable {
     /// 3: `classifier_test` says which test gave `classifier_p`; `p_value_floor` is null for
-    /// the held-out test, which has none.
-    public static let schemaVersion = 3
+    /// the held-out test, which has none. 4: `operating_points`; `minimum_detectable_auroc`
+    /// from the test that ran, at α/2.
+    public static let schemaVersion = 4
 
     public var schemaVersion = AuditResult.schemaVersion
     public var name: String
@@ -99,8 +100,12 @@ public struct AuditResult: Codable, Sendable {
     public var promptsConfounded: Bool
     /// Both sides answered exactly the same prompts.
     public var promptsIdentical: Bool
-    /// The smallest K = 1 AUROC this sample size detects at `alpha` with 80% power.
+    /// The smallest K = 1 AUROC the classifier test that ran detects with 80% power when the
+    /// global p (2 · min of two tests) must reach `alpha`.
     public var minimumDetectableAUROC: Double
+    /// TPR at fixed FPRs for each bag size, with precision at a base rate (binormal, from the
+    /// held-out scores); absent in results written before schema 4.
+    public var operatingPoints: [OperatingPoint]?
     public var carriers: [Carrier]
     public var carriersTested: Int
     public var carriersSignificant: Int
@@ -127,7 +132,7 @@ public struct AuditResult: Codable, Sendable {
              classifierTest = "classifier_test", auroc, aurocCI = "auroc_ci"
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
-        case minimumDetectableAUROC = "minimum_detectable_auroc", carriers, carriersTested = "carriers_tested"
+        case minimumDetectableAUROC = "minimum_detectable_auroc", operatingPoints = "operating_points", carriers, carriersTested = "carriers_tested"
         case carriersSignificant = "carriers_significant", jensenShannonDistance = "js_distance"
         case strongestFeatures = "strongest_features", leaks, malformed, malformedLines = "malformed_lines"
         case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"

@@ -202,7 +202,15 @@ public struct Auditor: Sendable {
             all: SeparabilityReport(all, sizes: settings.bagSizes),
             prompt: prompt.map { SeparabilityReport($0, sizes: settings.bagSizes) },
             promptsConfounded: (prompt?.p ?? 1) <= settings.alpha, promptsIdentical: plan.paired,
-            minimumDetectableAUROC: RankTests.minimumDetectableAUROC(teacherCount, controlCount, alpha: settings.alpha),
+            minimumDetectableAUROC: all.minimumDetectableAUROC
+                ?? RankTests.minimumDetectableAUROC(test.tested?["teacher"] ?? teacherCount, test.tested?["control"] ?? controlCount,
+                                                    alpha: settings.alpha / 2),
+            operatingPoints: settings.bagSizes.flatMap { k in
+                settings.falsePositiveRates.map { rate in
+                    OperatingPoint(bagSize: k, falsePositiveRate: rate, positives: all.teacherScores,
+                                   negatives: all.controlScores, baseRate: settings.baseRate)
+                }
+            },
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(settings.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
             jensenShannonDistance: tally.jensenShannonDistance,
@@ -271,13 +279,31 @@ public struct Auditor: Sendable {
         }
         var permutationGenerator = SeededGenerator.stream(c.seed, "permutations " + names.joined())
         let p = test.permutationP(permutations: c.permutations, generator: &permutationGenerator)
+        var nullGenerator = SeededGenerator.stream(c.seed, "null AUROCs " + names.joined())
+        let detectable = test.nullAUROCs(draws: c.nullDraws, generator: &nullGenerator).map { null in
+            Self.minimumDetectable(null: null, alpha: c.alpha)
+        }
         return groups.indices.map { g in
             var interval: [Int: Interval] = [:]
             for (k, estimate) in estimates[g] where (replicates[g][k]?.count ?? 0) > 1 {
                 interval[k] = Resampling.normalInterval(estimate: estimate, replicates: replicates[g][k]!, bounds: 0...1)
             }
-            return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes)
+            let groupScores = (0..<labels.count).map { Double(scores[g][$0, 0]) }
+            return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes,
+                                minimumDetectableAUROC: detectable[g],
+                                teacherScores: Moments(labels.indices.filter { labels[$0] }.map { groupScores[$0] }),
+                                controlScores: Moments(labels.indices.filter { !labels[$0] }.map { groupScores[$0] }))
         }
+    }
+
+    /// The per-response AUROC detected with 80% power when the classifier's p must reach α/2
+    /// (the global p is 2 · min of two tests): the null mean plus (z₁₋α/₂ + z₀.₈) null standard
+    /// deviations, the alternative's spread taken as the null's.
+    static func minimumDetectable(null: [Double], alpha: Double) -> Double {
+        let mean = null.reduce(0, +) / Double(null.count)
+        let sd = (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(null.count - 1, 1))).squareRoot()
+        let z = Distributions.normalQuantile(1 - alpha / 2) + Distributions.normalQuantile(0.8)
+        return min(1, mean + z * sd)
     }
 }
 

@@ -9,6 +9,12 @@ public struct Separability: Sendable {
     /// Permutation p-value, refitting every fold under every permutation.
     public var p: Double
     public var notes: [AuditNote]
+    /// The smallest per-response AUROC the exact test detects with 80% power, from its
+    /// permutation null; nil for the held-out test, whose null is the Mann–Whitney formula's.
+    public var minimumDetectableAUROC: Double?
+    /// Held-out scores' mean and spread on each side, for operating points.
+    public var teacherScores: Moments
+    public var controlScores: Moments
 }
 
 /// Computes ``Separability`` for one feature group from its held-out scores.
@@ -93,7 +99,8 @@ public struct SeparabilityEvaluator: Sendable {
                                    min(1, estimate + scale * (first.interval.high - first.auroc)))
         }
         let p = SketchComparison(positives: testTeacher, negatives: testControl).p
-        return Separability(auroc: auroc, interval: interval, p: p, notes: notes)
+        return Separability(auroc: auroc, interval: interval, p: p, notes: notes, minimumDetectableAUROC: nil,
+                            teacherScores: Moments(teacher), controlScores: Moments(control))
     }
 
     /// AUROC of bag means, over one random partition of each side into bags of `k`.

@@ -20,8 +20,8 @@ public enum AuditEvidence {
                 + "\(formatP(result.carrierP, floor: nil)).")
             if let carriedBy = result.carriedBy {
                 evidence.append("Carried by \(carriedBy.rawValue): content AUROC \(auroc(result.content)) "
-                    + "(\(formatP(result.content.pValue, floor: result.pValueFloor))), format AUROC \(auroc(result.format)) "
-                    + "(\(formatP(result.format.pValue, floor: result.pValueFloor))).")
+                    + "(\(formatP(result.content.pValue, floor: result.classifierFloor))), format AUROC \(auroc(result.format)) "
+                    + "(\(formatP(result.format.pValue, floor: result.classifierFloor))).")
             }
         } else {
             evidence.append("No difference found at α = \(result.alpha): global \(pText); held-out AUROC \(k1) "
@@ -32,13 +32,17 @@ public enum AuditEvidence {
         }
         let significant = result.carriers.filter { $0.q < 0.05 }
         if result.carriersSignificant > 0 {
-            let top = significant.prefix(5).map { "\"\($0.token)\" (\($0.teacherDocuments) vs \($0.controlDocuments) responses)" }
+            let teachers = result.documents["teacher"] ?? 0, controls = result.documents["control"] ?? 0
+            let top = significant.prefix(5).map {
+                "\"\($0.token)\" in \(share($0.teacherDocuments, of: teachers)) of \(teachers) teacher responses "
+                    + "against \(share($0.controlDocuments, of: controls)) of \(controls)"
+            }
             evidence.append("\(result.carriersSignificant) token(s) are over-represented in teacher responses with q below 0.05; "
                 + "strongest: " + top.joined(separator: ", ") + ".")
         }
         if result.promptsConfounded, let prompt = result.prompt {
             evidence.append("Warning: the prompts differ between the sides (prompt-only AUROC \(auroc(prompt)), "
-                + "\(formatP(prompt.pValue, floor: result.pValueFloor))). The comparison is confounded: "
+                + "\(formatP(prompt.pValue, floor: result.classifierFloor))). The comparison is confounded: "
                 + "part of any difference may come from what was asked, not from the teacher.")
         }
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key })
@@ -69,6 +73,11 @@ public enum AuditEvidence {
         case .noPrompts:
             return "The records have no prompts, so prompt differences could not be checked."
         }
+    }
+
+    /// A count as a share of its denominator: "14.8%".
+    private static func share(_ count: Int, of total: Int) -> String {
+        total > 0 ? percent(Double(count) / Double(total)) : "n/a"
     }
 
     private static func auroc(_ report: SeparabilityReport) -> String {

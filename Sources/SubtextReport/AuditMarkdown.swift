@@ -20,7 +20,7 @@ public struct AuditMarkdown {
     public func render() -> (markdown: String, charts: [Chart]) {
         var charts = [Chart(name: "auroc.svg", svg: aurocChart())]
         if !result.carriers.isEmpty { charts.append(Chart(name: "carriers.svg", svg: carrierChart())) }
-        var sections = [verdict(), separability(), features(), carriers()]
+        var sections = [verdict(), separability(), operatingPoints(), features(), carriers()].filter { !$0.isEmpty }
         if let attribution = document.attribution {
             charts.append(Chart(name: "attribution.svg", svg: AttributionMarkdown.chart(attribution)))
             sections.append("## Which concept explains it\n\n" + AttributionMarkdown.findings(attribution)
@@ -74,10 +74,36 @@ public struct AuditMarkdown {
             + "Fisher p times the \(result.carriersTested) tokens tested (\(scientific(result.carrierP))). "
             + "As a whole, the two sides' token distributions are "
             + String(format: "%.3f", result.jensenShannonDistance) + " bits apart (Jensen–Shannon distance). "
-        text += testExplanation() + "The smallest per-response AUROC this sample detects at α = \(result.alpha) with 80% power is "
-            + String(format: "%.3f", result.minimumDetectableAUROC) + ".\n"
+        text += testExplanation() + "The smallest per-response AUROC this audit detects at α = \(result.alpha) with 80% power is "
+            + String(format: "%.3f", result.minimumDetectableAUROC) + " (the classifier test must reach α/2, as the global p "
+            + "doubles the smaller of its two tests; "
+            + (result.classifierTest.kind == .permutation
+                ? "read off the spread of the held-out AUROC under refitted label permutations, which is wider than "
+                    + "the Mann–Whitney formula's)"
+                : "from the Mann–Whitney formula for the responses the rank test saw)") + ".\n"
         if result.promptsConfounded {
             text += "\n> **The prompts differ between the two sides.** The comparison is confounded.\n"
+        }
+        return text
+    }
+
+    /// A gate's trade-off: how many teacher bags it flags at a fixed false-positive rate, and how
+    /// many of its flags are right when poisoned data is rare.
+    private func operatingPoints() -> String {
+        guard let points = result.operatingPoints, let first = points.first else { return "" }
+        let rates = Array(Set(points.map(\.falsePositiveRate))).sorted()
+        let odds = Int((1 / first.baseRate).rounded())
+        var text = "## What a gate on this score would catch\n\nFlagging a bag of K responses when its mean held-out score "
+            + "passes the threshold that lets through the given share of control bags. Precision assumes 1 poisoned dataset "
+            + "in \(odds). Read off a binormal model of the held-out scores (each side's mean and standard deviation, a "
+            + "bag's spread shrinking as 1/√K), since a few thousand responses give too few control bags for a 1% "
+            + "threshold.\n\n| K | " + rates.map { "TPR at \(percent($0)) FPR | precision" }.joined(separator: " | ") + " |\n|---:|"
+            + rates.map { _ in "---:|---:|" }.joined() + "\n"
+        for k in result.auroc.sizes {
+            let row = rates.compactMap { rate in points.first { $0.bagSize == k && $0.falsePositiveRate == rate } }
+            guard row.count == rates.count else { continue }
+            text += "| \(k) | " + row.map { "\(percent($0.truePositiveRate)) | \(percent($0.precision))" }
+                .joined(separator: " | ") + " |\n"
         }
         return text
     }
@@ -136,7 +162,8 @@ public struct AuditMarkdown {
             + "(informative Dirichlet prior of 1,000 pseudo-counts, proportional to pooled counts) are effect sizes "
             + "on occurrences.\n\n"
         guard !result.carriers.isEmpty else { return text + "No token is more frequent in the teacher data.\n" }
-        text += "| token | teacher count | control count | teacher responses | control responses | G² | z | Fisher p | q |\n"
+        text += "| token | teacher count | control count | teacher responses (of \(result.documents["teacher"] ?? 0)) "
+            + "| control responses (of \(result.documents["control"] ?? 0)) | G² | z | Fisher p | q |\n"
         text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for c in result.carriers {
             text += "| \(Escape.markdown(c.token)) | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "

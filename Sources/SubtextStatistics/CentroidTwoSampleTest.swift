@@ -215,6 +215,29 @@ public struct CentroidTwoSampleTest: Sendable {
         return hits.map { Double($0 + 1) / Double(permutations + 1) }
     }
 
+    /// The held-out AUROC of each group under `draws` label permutations, every fold refitted:
+    /// the null spread of the statistic a reader sees. Cross-fitted AUROCs spread wider under
+    /// the null than the Mann–Whitney formula says, so a detectable effect is read off these.
+    public func nullAUROCs(draws: Int, generator: inout SeededGenerator) -> [[Double]] {
+        var shuffled = labels
+        var indicators = Matrix(rows: labels.count, columns: draws)
+        var drawn: [[Bool]] = []
+        for k in 0..<draws {
+            relabel(&shuffled, generator: &generator)
+            for i in shuffled.indices where shuffled[i] { indicators[i, k] = 1 }
+            drawn.append(shuffled)
+        }
+        return heldOutScores(teacherWeights: indicators).map { scores in
+            drawn.indices.map { k in
+                var positives: [Double] = [], negatives: [Double] = []
+                for i in labels.indices {
+                    if drawn[k][i] { positives.append(Double(scores[i, k])) } else { negatives.append(Double(scores[i, k])) }
+                }
+                return RankTests.auroc(positives: positives, negatives: negatives)
+            }
+        }
+    }
+
     /// One draw from the permutation null: all labels shuffled, or only within each block.
     /// Shuffling the previous draw in place is as uniform as shuffling the labels afresh, and
     /// allocates nothing: with many small blocks this loop runs once per block per permutation.
