@@ -190,6 +190,18 @@ for n1, n2, shift, scale, negative in [(40, 35, 0.4, 10, False), (300, 280, 0.1,
     out["sketch_comparison"].append({"x": x.tolist(), "y": y.tolist(), "auroc": res.statistic / (n1 * n2),
                                      "kernel_auroc": auroc, "p": res.pvalue, "delong_se": se})
 
+# Operating points of the binormal model: a bag of K has mean score ~ N(mu, sigma^2 / K) on
+# each side; the threshold passes a share f of control bags. scipy's normal quantile and
+# survival function give TPR, and precision follows at base rate pi.
+out["operating_points"] = []
+for mu1, s1, mu0, s0, k, f, pi in [(0.3, 1.0, 0.0, 1.0, 1, 0.01, 0.01), (0.3, 1.2, -0.1, 0.9, 16, 0.05, 0.01),
+                                   (0.05, 2.0, 0.0, 2.5, 8, 0.01, 0.1), (1.5, 0.5, 0.0, 0.5, 4, 0.05, 0.5)]:
+    threshold = stats.norm.ppf(1 - f, loc=mu0, scale=s0 / np.sqrt(k))
+    tpr = stats.norm.sf(threshold, loc=mu1, scale=s1 / np.sqrt(k))
+    out["operating_points"].append({"teacher_mean": mu1, "teacher_sd": s1, "control_mean": mu0, "control_sd": s0,
+                                    "k": k, "fpr": f, "base_rate": pi, "tpr": tpr,
+                                    "precision": pi * tpr / (pi * tpr + (1 - pi) * f)})
+
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

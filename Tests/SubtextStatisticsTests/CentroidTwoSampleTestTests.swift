@@ -110,4 +110,24 @@ import Testing
         let p = sample(shift: 1.5, blocked: true).test.permutationP(permutations: 99, generator: &generator)[0]
         #expect(p == 0.01)
     }
+
+    /// The null AUROCs of refitted permutations centre on chance and spread wider than the
+    /// Mann–Whitney formula says for independent scores: the reason the minimum detectable
+    /// AUROC is read off them.
+    @Test func nullAUROCsSpreadWiderThanTheRankFormula() {
+        var generator = SeededGenerator(seed: 13)
+        let n = 200, d = 40
+        var x = Matrix(rows: n, columns: d)
+        for i in 0..<n { for j in 0..<d { x[i, j] = Float.random(in: -1...1, using: &generator) } }
+        x.standardizeColumns()
+        let folds = (0..<5).map { ($0 * 40)..<($0 * 40 + 40) }
+        let test = CentroidTwoSampleTest(data: FoldedMatrix(matrix: x, folds: folds), labels: (0..<n).map { $0 % 2 == 0 },
+                                         groups: [Array(repeating: true, count: d)])
+        let null = test.nullAUROCs(draws: 300, generator: &generator)[0]
+        let mean = null.reduce(0, +) / Double(null.count)
+        let sd = (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(null.count - 1)).squareRoot()
+        let formula = (Double(n + 1) / (12 * 100 * 100)).squareRoot()
+        #expect(abs(mean - 0.5) < 0.02, "null mean \(mean)")
+        #expect(sd > formula, "null spread \(sd) against the formula's \(formula)")
+    }
 }

@@ -39,6 +39,11 @@ struct Fixtures: Decodable {
         let x: [Double], y: [Double], auroc: Double, kernel_auroc: Double, p: Double, delong_se: Double
     }
     let sketch_comparison: [SketchComparisonCase]
+    struct OperatingPointCase: Decodable {
+        let teacher_mean: Double, teacher_sd: Double, control_mean: Double, control_sd: Double
+        let k: Int, fpr: Double, base_rate: Double, tpr: Double, precision: Double
+    }
+    let operating_points: [OperatingPointCase]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

@@ -67,4 +67,27 @@ import Testing
         #expect(abs(mean - 0.5) < 0.01)
         #expect(abs(sd - (1.0 / 12).squareRoot() / 4) < 0.005)
     }
+
+    /// TPR and precision of the binormal model match scipy's normal distribution.
+    @Test func operatingPointsMatchScipy() {
+        for row in Fixtures.shared.operating_points {
+            var teacher = Moments([0]), control = Moments([0])
+            (teacher.mean, teacher.deviation) = (row.teacher_mean, row.teacher_sd)
+            (control.mean, control.deviation) = (row.control_mean, row.control_sd)
+            let point = OperatingPoint(bagSize: row.k, falsePositiveRate: row.fpr, positives: teacher, negatives: control,
+                                       baseRate: row.base_rate)
+            #expect(close(point.truePositiveRate, row.tpr, relative: 1e-7), "TPR at K = \(row.k)")
+            #expect(close(point.precision, row.precision, relative: 1e-7), "precision at K = \(row.k)")
+        }
+    }
+
+    /// A sketch's moments are its scores' moments within the 1% bin width.
+    @Test func sketchMomentsMatchTheScores() {
+        let scores = (1...500).map { Double($0) / 37 - 4 }
+        var sketch = ScoreSketch()
+        scores.forEach { sketch.add($0) }
+        let exact = Moments(scores), binned = Moments(sketch)
+        #expect(abs(binned.mean - exact.mean) < 0.01 * exact.deviation)
+        #expect(abs(binned.deviation / exact.deviation - 1) < 0.01)
+    }
 }

@@ -118,10 +118,11 @@ def main():
         for r in rows:
             f.write(f"| {r['seed']} | {r['p']:.4f} | {r['classifier_p']:.4f} | {r['auroc_1']:.3f} | "
                     f"{r['auroc_16']:.3f} | {r['format_p']:.4f} | {r['carriers_significant']} |\n")
+        extra = f" --permutations {args.permutations}" if args.permutations != 9999 else ""
         source = (f"--paired {args.paired}" if args.paired else f"--generate {args.generate}" if args.generate
                   else args.control)
         f.write(f"\n## Reproduce\n\n```sh\npython3 scripts/acceptance/null_calibration.py {source} "
-                f"--seeds {n} --out {args.out}\n```\n\nSides of {sizes[0]} and {sizes[1]} responses; "
+                f"--seeds {n}{extra} --out {args.out}\n```\n\nSides of {sizes[0]} and {sizes[1]} responses; "
                 f"classifier test: {rows[0]['test']}.\n")
     print(f"{design}: p < 0.05 in {rejected}/{n} (band {band[0]}–{band[1]}); mean AUROC K=1 {mean1:.4f}, "
           f"K=16 {mean16:.3f}")
