@@ -134,9 +134,10 @@ out["centroid_test"] = centroid
 # Paired per-paraphrase differences: Wilcoxon signed-rank, zeros dropped, normal approximation
 # with the tie correction and no continuity correction.
 out["wilcoxon"] = []
-# Up to 50 nonzero differences the Swift test is exact. scipy computes exact values without
-# ties (method="exact") and, with ties, by enumerating all sign flips (a permutation test that
-# is exact when it can enumerate, n <= 13 here). Above 50, both use the normal approximation.
+# The Swift test is exact while n times the smaller tail's doubled rank sum stays under 1e8.
+# scipy computes exact values without ties (method="exact") and, with ties, by enumerating
+# all sign flips (a permutation test that is exact when it can enumerate, n <= 13 here).
+# Past the budget (thousands of differences with p far from 0) both use the normal approximation.
 exact_cases = [[0.1, -0.22, 0.3, 0.35, 0.5, 0.25, 0.2, 0.4, -0.15, 0.6], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10.5],
                rng.normal(0.2, 1, 30).tolist(), rng.normal(0.1, 1, 50).tolist()]
 for d in exact_cases:
@@ -148,8 +149,13 @@ for d in tied_cases:
     res = stats.wilcoxon(nonzero, method=stats.PermutationMethod(n_resamples=np.inf))
     out["wilcoxon"].append({"d": d, "p": res.pvalue})
 for d in [rng.normal(0.05, 0.2, 60).tolist(), rng.normal(0.1, 1, 80).tolist()]:
-    res = stats.wilcoxon(d, zero_method="wilcox", correction=False, method="approx")
-    out["wilcoxon"].append({"d": d, "p": res.pvalue})
+    out["wilcoxon"].append({"d": d, "p": stats.wilcoxon(d, zero_method="wilcox", method="exact").pvalue})
+wilcoxon_rng = np.random.default_rng(20261201)
+d = wilcoxon_rng.normal(0.3, 1, 300).tolist()
+out["wilcoxon"].append({"d": d, "p": stats.wilcoxon(d, zero_method="wilcox", method="exact").pvalue})
+d = wilcoxon_rng.normal(0.0, 1, 3000).round(6).tolist()
+res = stats.wilcoxon(d, zero_method="wilcox", correction=False, method="approx")
+out["wilcoxon"].append({"d": d, "p": res.pvalue})
 
 # G² on a 2 x k table of answer counts (two models by categories).
 out["g2_table"] = []

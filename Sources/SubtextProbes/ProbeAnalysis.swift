@@ -55,6 +55,11 @@ public struct ProbeAnalysis: Sendable {
             }
         }
         if missing > 0 { notes.append(.unanswered(requests: missing)) }
+        for model in models {
+            let all = answers[model, default: [:]].values.reduce(0) { $0 + $1.count }
+            let failed = table[plan.battery.unparsed]?[model]?.count ?? 0
+            if all > 0, 2 * failed > all { notes.append(.mostlyUnparsed(model: model, unparsed: failed, answers: all)) }
+        }
         return ProbeResult(
             battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
             reference: reference, models: models,
@@ -107,7 +112,8 @@ public struct ProbeAnalysis: Sendable {
                 p: PairedTests.wilcoxonSignedRank(differences), q: 1, higher: differences.filter { $0 > 0 }.count,
                 paired: differences.count, newcombeLow: newcombe.interval.low,
                 newcombeHigh: newcombe.interval.high,
-                fisherP: TwoByTwoTable(a.count, a.n - a.count, b.count, b.n - b.count).fisherTwoSided)
+                fisherP: TwoByTwoTable(a.count, a.n - a.count, b.count, b.n - b.count).fisherTwoSided,
+                answeredIn: paired.filter { (mine[$0] ?? []).contains(category) || (theirs[$0] ?? []).contains(category) }.count)
         }
         for (index, q) in MultipleTesting.benjaminiHochberg(shifts.map(\.p)).enumerated() { shifts[index].q = q }
         return shifts

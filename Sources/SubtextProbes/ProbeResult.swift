@@ -4,8 +4,8 @@ import SubtextModels
 
 /// A probe run's statistics: the probe.json contract.
 public struct ProbeResult: Codable, Sendable {
-    /// 2: `notes` are typed.
-    public static let schemaVersion = 2
+    /// 2: `notes` are typed. 3: shifts carry `answered_in`; the `mostly_unparsed` note.
+    public static let schemaVersion = 3
 
     /// A category's rate for one model. In sample mode, the share of answers naming it, with
     /// a Wilson interval. In score mode, its probability as a share of all candidates'
@@ -45,9 +45,15 @@ public struct ProbeResult: Codable, Sendable {
         public var newcombeLow: Double?
         public var newcombeHigh: Double?
         public var fisherP: Double?
+        /// Sample mode: paraphrases in which either model gave this answer. A bootstrap over
+        /// paraphrases says nothing about an answer given in one or two of them (its replicates
+        /// are mostly 0 or one value), so below ``minimumParaphrases`` no interval is trusted.
+        public var answeredIn: Int?
+
+        public static let minimumParaphrases = 5
 
         enum CodingKeys: String, CodingKey {
-            case model, category, unit, delta, p, q, higher, paired
+            case model, category, unit, delta, p, q, higher, paired, answeredIn = "answered_in"
             case ciLow = "ci_low", ciHigh = "ci_high", newcombeLow = "newcombe_low", newcombeHigh = "newcombe_high"
             case fisherP = "fisher_p"
         }
@@ -55,8 +61,11 @@ public struct ProbeResult: Codable, Sendable {
         /// A shift a reader should act on: significant after correction, interval clear of 0.
         public var isFound: Bool { q < 0.05 && excludesZero }
 
-        /// The paraphrase-clustered interval is clear of 0.
-        public var excludesZero: Bool { ciLow > 0 || ciHigh < 0 }
+        /// The paraphrase-clustered interval is clear of 0, and enough paraphrases gave the answer
+        /// for that interval to mean something.
+        public var excludesZero: Bool {
+            (answeredIn ?? Self.minimumParaphrases) >= Self.minimumParaphrases && (ciLow > 0 || ciHigh < 0)
+        }
     }
 
     /// G² on the model's answer distribution against the reference's, sparse categories pooled.
@@ -156,8 +165,12 @@ public enum ProbeNote: Codable, Sendable, Equatable {
     case approximateScoring(unseen: Int, scored: Int)
     /// A model was scored by more than one method across resumed runs.
     case mixedScoring(model: String)
+    /// More than half of a model's answers matched no candidate: its rates describe the few
+    /// it did give, and the battery's parser or prompt may not suit the model.
+    case mostlyUnparsed(model: String, unparsed: Int, answers: Int)
 
     enum CodingKeys: String, CodingKey {
         case unanswered, approximateScoring = "approximate_scoring", mixedScoring = "mixed_scoring"
+        case mostlyUnparsed = "mostly_unparsed"
     }
 }

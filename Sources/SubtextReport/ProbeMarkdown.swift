@@ -30,7 +30,7 @@ public struct ProbeMarkdown {
                 ? "**No shift found** against \(Escape.markdown(reference)) (q < 0.05 with a paraphrase-clustered interval excluding 0).\n"
                 : "**Shifts found** against \(Escape.markdown(reference)):\n\n" + found.map(line).joined()
             if !suggestive.isEmpty {
-                text += "\n**Suggestive** (interval excludes 0, but q ≥ 0.05 after correcting for \(result.shifts.count / max(result.models.count - 1, 1)) "
+                text += "\n**Suggestive** (given in at least \(ProbeResult.Shift.minimumParaphrases) paraphrases, interval excludes 0, but q ≥ 0.05 after correcting for \(result.shifts.count / max(result.models.count - 1, 1)) "
                     + "answers; more paraphrases would settle it):\n\n" + suggestive.map(line).joined()
             }
         } else {
@@ -62,6 +62,9 @@ public struct ProbeMarkdown {
                 + "A null result here is weak evidence; exact scoring (llama.cpp's llama-server, or vLLM) reads every candidate."
         case let .mixedScoring(model):
             return "\(model) was scored by more than one method across resumed runs; its values mix them."
+        case let .mostlyUnparsed(model, unparsed, answers):
+            return "Warning: \(unparsed) of \(answers) answers from \(model) matched no candidate. Its rates describe the "
+                + "few it did give; look at the unparsed examples below, and at whether the battery's prompts suit this model."
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SubtextStatistics
 
@@ -76,6 +77,18 @@ import Testing
             #expect(close(PairedTests.wilcoxonSignedRank(row.d), row.p, relative: 1e-9), "\(row.d)")
         }
         #expect(PairedTests.wilcoxonSignedRank([0, 0, 0]) == 1)
+    }
+
+    /// One more paraphrase that agrees never raises p: with every difference positive, p falls
+    /// as 2/2^n at every n, with no jump where a normal approximation would take over.
+    @Test func wilcoxonPFallsWithEveryAgreeingDifference() {
+        var previous = 1.0
+        for n in 1...400 {
+            let p = PairedTests.wilcoxonSignedRank((1...n).map { Double($0) })
+            #expect(p < previous || (p == 1 && previous == 1), "n = \(n): \(p) after \(previous)")
+            #expect(n > 60 || close(p, min(1, 2 / pow(2, Double(n))), relative: 1e-9), "n = \(n)")
+            previous = p
+        }
     }
 
     @Test func gSquaredOnTwoByK() {
