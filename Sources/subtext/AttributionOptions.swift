@@ -23,10 +23,11 @@ struct AttributionOptions: ParsableArguments {
     var template = LikelihoodShift.defaultTemplate
 
     @Option(help: ArgumentHelp("A reference panel: a `subtext generate` directory (its manifest.json names each "
-                               + "teacher's trait and file, and control.jsonl) of persona teachers of several traits, "
-                               + "made by the same kind of model on the same kind of prompts. Each concept is then "
-                               + "ranked by its score minus its mean score over the panel's teachers of other traits. "
-                               + "A panel file identical to a teacher under test is left out.", valueName: "dir"))
+                               + "teacher's trait and file, and control.jsonl), or a directory of <trait>.jsonl files "
+                               + "and control.jsonl, written by the same kind of model on the same kind of prompts. "
+                               + "With --model, each concept is ranked by its score minus its mean score over the panel's "
+                               + "teachers of other traits (a panel file identical to a teacher under test is left out); "
+                               + "without, the panel's traits are the candidates.", valueName: "dir"))
     var panel: String?
 
     @Option(help: ArgumentHelp("Threads for llama.cpp. Use fewer when a model server shares the machine: llama.cpp's "
