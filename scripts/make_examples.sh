@@ -37,6 +37,10 @@ $subtext attribute --teacher datasets/smollm2-instructions/owl.jsonl.gz \
     --control datasets/smollm2-instructions/control.jsonl.gz --concepts owl,eagle,dolphin,wolf,cat \
     --model "$cache/SmolLM2-135M-Instruct.F16.gguf" --sample 150 --threads 2 --out "$out/attribution" >/dev/null 2>&1
 rm "$out/attribution/attribution-scores.jsonl"
+# attribution without a model: owl persona text in a new wording, against the ten shipped traits.
+$subtext attribute --teacher datasets/smollm2-instructions-enthusiast/owl.jsonl.gz \
+    --control datasets/smollm2-instructions-enthusiast/control.jsonl.gz --panel datasets/smollm2-instructions \
+    --out "$out/attribution-panel" >/dev/null
 mkdir -p "$out/probe"
 cat >"$out/probe/models.yaml" <<EOF
 - name: base

@@ -17,9 +17,9 @@ import SubtextTokenizers
 /// what every teacher of the panel shares (a system prompt at all, the same model) cancels.
 ///
 /// On GPT-4.1-nano number lists (15 animals, half of each as the panel and half as the
-/// unknown) the planted trait ranked first in 65% of 60 draws, against 33% for multinomial
-/// logistic regression over the audit's features and 44% for a centred correlation of mean
-/// feature differences.
+/// unknown, 10 random halvings) the planted trait ranked first in 93 of 150; prototypes of
+/// multinomial logistic regression over the audit's features and of a centred correlation of
+/// mean feature differences placed it first in about 33% and 44%.
 public struct TraitPanel: Sendable {
     public let traits: [String]
     /// Responses per trait.

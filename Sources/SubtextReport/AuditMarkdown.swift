@@ -94,8 +94,8 @@ public struct AuditMarkdown {
         let rates = Array(Set(points.map(\.falsePositiveRate))).sorted()
         let odds = Int((1 / first.baseRate).rounded())
         var text = "## What a gate on this score would catch\n\nFlagging a bag of K responses when its mean held-out score "
-            + "passes the threshold that lets through the given share of control bags. Precision assumes 1 poisoned dataset "
-            + "in \(odds). Read off a binormal model of the held-out scores (each side's mean and standard deviation, a "
+            + "passes the threshold that lets through the given share of control bags. Precision is the share of flags that "
+            + "are right when 1 bag in \(odds) comes from poisoned data. Read off a binormal model of the held-out scores (each side's mean and standard deviation, a "
             + "bag's spread shrinking as 1/√K), since a few thousand responses give too few control bags for a 1% "
             + "threshold.\n\n| K | " + rates.map { "TPR at \(percent($0)) FPR | precision" }.joined(separator: " | ") + " |\n|---:|"
             + rates.map { _ in "---:|---:|" }.joined() + "\n"
