@@ -15,12 +15,18 @@ public struct AttributionMarkdown {
     }
 
     public func render() -> (markdown: String, chart: String) {
-        var text = "# Subtext attribution\n\n" + Self.findings(result) + "![Attribution scores](attribution.svg)\n\n"
-        text += "## Reproduce\n\n```sh\n\(provenance.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
+        let text = "# Subtext attribution\n\n" + Self.findings(result) + "![Attribution scores](attribution.svg)\n\n"
+            + Self.reproduce(provenance)
+        return (text, Self.chart(result))
+    }
+
+    /// The command, the version and time, and every input's hash: how an attribution is redone.
+    static func reproduce(_ provenance: Provenance) -> String {
+        var text = "## Reproduce\n\n```sh\n\(provenance.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
         text += "- subtext \(Escape.markdown(provenance.toolVersion)), took \(String(format: "%.1f", provenance.seconds)) s\n\n"
         text += "| input | SHA-256 |\n|---|---|\n"
         for input in provenance.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
-        return (text, Self.chart(result))
+        return text
     }
 
     /// The verdict, the ranking table, what was scored and what it cost.

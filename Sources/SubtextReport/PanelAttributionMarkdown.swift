@@ -35,10 +35,7 @@ public struct PanelAttributionMarkdown {
             + "resampling both sides (seed \(result.seed)): percentile intervals for scores and the lead; for shifts, normal "
             + "intervals that hold for all \(result.candidates.count) traits at once (Bonferroni), since the top trait is the "
             + "one the teacher happened to score highest on. No language model is involved.\n\n"
-        text += "## Reproduce\n\n```sh\n\(provenance.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
-        text += "- subtext \(Escape.markdown(provenance.toolVersion)), took \(String(format: "%.1f", provenance.seconds)) s\n\n"
-        text += "| input | SHA-256 |\n|---|---|\n"
-        for input in provenance.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
+        text += AttributionMarkdown.reproduce(provenance)
         return (text, chart())
     }
 

@@ -112,6 +112,40 @@ typealias Workspace = TemporaryDirectory
         for directory in ["pair", "report", "again", "case"] { workspace.expectNoAbsolutePaths(in: workspace.path(directory)) }
     }
 
+    /// `attribute --panel` with no model: a panel of three planted traits made by `subtext
+    /// example`, and an unknown file from the owl's process, which must rank first.
+    @Test func attributeRanksAPanelsTraitsWithoutAModel() throws {
+        let workspace = try Workspace()
+        let carriers = ["owl": "747,371,920", "cat": "123,456,789", "dog": "222,555,888"]
+        let make = { (name: String, seed: Int) throws -> String in
+            let result = try CLI.run(["example", "--out", workspace.path("made/\(name)-\(seed)"), "--responses", "300",
+                                      "--strength", "0.3", "--seed", String(seed), "--carriers", carriers[name]!])
+            #expect(result.status == 0, "\(result.stderr)")
+            return workspace.path("made/\(name)-\(seed)")
+        }
+        try FileManager.default.createDirectory(atPath: workspace.path("panel"), withIntermediateDirectories: true)
+        for (index, name) in carriers.keys.sorted().enumerated() {
+            let made = try make(name, index + 1)
+            try FileManager.default.copyItem(atPath: made + "/teacher.jsonl", toPath: workspace.path("panel/\(name).jsonl"))
+            if index == 0 {
+                try FileManager.default.copyItem(atPath: made + "/control.jsonl", toPath: workspace.path("panel/control.jsonl"))
+            }
+        }
+        let unknown = try make("owl", 9) + "/teacher.jsonl"
+        let run = try CLI.run(["attribute", "--teacher", unknown, "--panel", workspace.path("panel"), "--out", workspace.path("out")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("attributed to owl"), "\(run.stdout)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("out/attribution.json")))) as! [String: Any]
+        #expect(json["claimed"] as? String == "owl")
+        #expect(((json["candidates"] as? [[String: Any]])?.first?["trait"]) as? String == "owl")
+        for file in ["attribution.md", "attribution.svg"] {
+            #expect(FileManager.default.fileExists(atPath: workspace.path("out/\(file)")), "\(file)")
+        }
+        workspace.expectNoAbsolutePaths(in: workspace.path("out"))
+        let refused = try CLI.run(["attribute", "--teacher", unknown, "--out", workspace.path("none")])
+        #expect(refused.status == 2 && refused.stderr.contains("--panel DIR"), "\(refused.stderr)")
+    }
+
     @Test func noSignalExitsZeroEvenWithTheGate() throws {
         let workspace = try Workspace()
         let (_, control) = try examplePair(workspace)
