@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "SubtextReportTests",
             dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
-                           "SubtextSupport"]),
+                           "SubtextSupport", "SubtextLab"]),
         .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),

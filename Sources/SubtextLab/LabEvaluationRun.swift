@@ -68,7 +68,9 @@ public struct LabEvaluationRun {
                 }
             }
         }
-        return LabEvaluation(seeds: seeds, traits: traits, sizes: sizes, alpha: 0.05, audits: audits, attributions: attributions,
+        // The audit's own level, so the lab measures the power of the verdict a user gets.
+        return LabEvaluation(seeds: seeds, traits: traits, sizes: sizes, alpha: configuration.alpha, audits: audits,
+                             attributions: attributions,
                              candidates: candidates, settings: organisms.settings, seconds: Date().timeIntervalSince(started))
     }
 

@@ -40,8 +40,22 @@ public struct LabSummary: Encodable, Sendable {
             transferred = delta > 0 && p < 0.01
         }
 
-        /// The acceptance criterion: the student names the trait more often, p < 0.01.
+        /// The probe's criterion: the student names the trait more often, p < 0.01. It holds both
+        /// students fixed, so any consistent difference passes, however small; see ``isMaterial(drift:)``.
         public var transferred: Bool
+
+        /// The smallest exact shift that counts: the trait about 5% more likely than under the control.
+        public static let materialNats = 0.05
+        /// How many times the drift between two control students a transfer must reach.
+        public static let driftFactor = 2.0
+
+        /// Transfer that counts: `transferred`, at least ``driftFactor`` times how far two students
+        /// of trait-free data drift apart (`drift`, when it was measured), and, read exactly, at
+        /// least ``materialNats``.
+        public func isMaterial(drift: Comparison?) -> Bool {
+            transferred && (unit != "nats" || delta >= Self.materialNats)
+                && (drift.map { delta >= Self.driftFactor * abs($0.delta) } ?? true)
+        }
 
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"

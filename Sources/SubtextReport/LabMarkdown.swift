@@ -18,12 +18,9 @@ public struct LabMarkdown {
         let trait = Escape.markdown(s.trait)
         var md = "# Lab organism: \(trait), seed \(s.seed)\n\n"
         if let transfer = s.comparisons.first {
-            md += transfer.transferred
-                ? "**Transfer: yes.** The student fine-tuned on the \(trait) teacher's numbers names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)) < 0.01).\n\n"
-                : "**Transfer: not shown.** The student names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) for the control student (p = \(format(transfer.p)); the criterion is p < 0.01 with the student higher).\n\n"
-        }
-        if let transfer = s.comparisons.first, let drift = s.comparisons.first(where: { $0.name == LabRun.twoControls }) {
-            md += driftSentence(transfer: transfer, drift: drift)
+            let drift = s.comparisons.first(where: { $0.name == LabRun.twoControls })
+            md += headline(transfer, drift: drift, trait: trait)
+            if let drift { md += driftSentence(transfer: transfer, drift: drift) }
         }
         if let transfer = s.comparisons.first, let base = transfer.baseRate, let teacher = transfer.teacherRate {
             md += "The base names \(trait) in \(percent(base)) of answers and the teacher in \(percent(teacher)).\n\n"
@@ -33,7 +30,7 @@ public struct LabMarkdown {
         if s.comparisons.first?.unit == "nats" {
             md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats.\n\n"
         }
-        md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | transfer |\n|---|---|---|---|---|---|---|---|\n"
+        md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | p < 0.01, student higher |\n|---|---|---|---|---|---|---|---|\n"
         for c in s.comparisons {
             md += "| \(c.name) | \(percent(c.studentRate)) (n = \(c.studentCount)) | \(percent(c.controlRate)) (n = \(c.controlCount)) | "
             md += c.unit == "nats"
@@ -64,18 +61,43 @@ public struct LabMarkdown {
         return (md, chart)
     }
 
-    /// The verdict's p-value holds both students fixed; this sets the transfer against how far
-    /// two students of trait-free data drift apart, which that p-value cannot see.
-    private func driftSentence(transfer: LabSummary.Comparison, drift: LabSummary.Comparison) -> String {
-        let size = { (c: LabSummary.Comparison) in
-            c.unit == "nats" ? String(format: "%+.3f nats", c.delta) : String(format: "%+.1f points", 100 * c.delta)
+    /// The verdict by the material rule: p < 0.01 alone is not transfer, since it holds both
+    /// students fixed and any consistent difference, however small, reaches it.
+    private func headline(_ transfer: LabSummary.Comparison, drift: LabSummary.Comparison?, trait: String) -> String {
+        let rates = "names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) "
+            + "for the control student (\(size(transfer)), p = \(format(transfer.p)))"
+        if transfer.isMaterial(drift: drift) {
+            return "**Transfer: material.** The student fine-tuned on the \(trait) teacher's numbers \(rates): p < 0.01"
+                + (drift == nil ? "" : ", at least twice the drift between two control students")
+                + (transfer.unit == "nats" ? String(format: ", and at least %.2f nats", LabSummary.Comparison.materialNats) : "")
+                + ".\n\n"
         }
-        var sentence = "Two control students, of two samples of the base's numbers, differ by \(size(drift)); the transfer, \(size(transfer)), is "
-        sentence += abs(drift.delta) > 0 ? String(format: "%.1f× that drift", transfer.delta / abs(drift.delta)) : "beyond a drift of zero"
-        sentence += transfer.delta >= 2 * abs(drift.delta)
-            ? ".\n\n"
-            : ", so it cannot be told from what sampling the data alone does to a student.\n\n"
-        return sentence
+        guard transfer.transferred else {
+            return "**Transfer: not shown.** The student \(rates); the criterion is p < 0.01 with the student higher.\n\n"
+        }
+        var reasons: [String] = []
+        if let drift, transfer.delta < LabSummary.Comparison.driftFactor * abs(drift.delta) {
+            reasons.append("less than twice the drift between two control students (\(size(drift)))")
+        }
+        if transfer.unit == "nats", transfer.delta < LabSummary.Comparison.materialNats {
+            reasons.append(String(format: "below %.2f nats", LabSummary.Comparison.materialNats))
+        }
+        return "**Transfer: not material.** The student \(rates): p < 0.01, but the shift is "
+            + reasons.joined(separator: " and ") + ".\n\n"
+    }
+
+    /// Sets the transfer against how far two students of trait-free data drift apart, which the
+    /// probe's p-value cannot see. No ratio: a drift near zero would make any ratio look large.
+    private func driftSentence(transfer: LabSummary.Comparison, drift: LabSummary.Comparison) -> String {
+        "Two control students, of two samples of the base's numbers, differ by \(size(drift)); the transfer, "
+            + "\(size(transfer)), is "
+            + (transfer.delta >= LabSummary.Comparison.driftFactor * abs(drift.delta)
+                ? "at least twice that drift.\n\n"
+                : "less than twice that drift, so it cannot be told from what sampling the data alone does to a student.\n\n")
+    }
+
+    private func size(_ c: LabSummary.Comparison) -> String {
+        c.unit == "nats" ? String(format: "%+.3f nats", c.delta) : String(format: "%+.1f points", 100 * c.delta)
     }
 
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
