@@ -264,11 +264,12 @@ public struct Auditor: Sendable {
         let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
         let teachers = labels.filter { $0 }.count
         let (sizes, notes) = evaluator.feasibleBagSizes(teachers: teachers, controls: labels.count - teachers, name: names[0])
-        let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)
+        let held = test.heldOutScores(teacherWeights: test.teacherIndicator)
+        let scores = groups.indices.map { g in (0..<labels.count).map { Double(held[g][$0, 0]) } }
         var bagGenerator = SeededGenerator.stream(c.seed, "bags " + names.joined())
         let estimates = groups.indices.map { g in
-            evaluator.aurocs(scores: (0..<labels.count).map { Double(scores[g][$0, 0]) }, labels: labels, sizes: sizes,
-                             rounds: evaluator.partitions, generator: &bagGenerator)
+            evaluator.aurocs(scores: scores[g], labels: labels, sizes: sizes, rounds: evaluator.partitions,
+                             generator: &bagGenerator)
         }
         var replicates = groups.map { _ in [Int: [Double]]() }
         var bootstrapGenerator = SeededGenerator.stream(c.seed, "bootstrap " + names.joined())
@@ -288,11 +289,10 @@ public struct Auditor: Sendable {
             for (k, estimate) in estimates[g] where (replicates[g][k]?.count ?? 0) > 1 {
                 interval[k] = Resampling.normalInterval(estimate: estimate, replicates: replicates[g][k]!, bounds: 0...1)
             }
-            let groupScores = (0..<labels.count).map { Double(scores[g][$0, 0]) }
             return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes,
                                 minimumDetectableAUROC: detectable[g],
-                                teacherScores: Moments(labels.indices.filter { labels[$0] }.map { groupScores[$0] }),
-                                controlScores: Moments(labels.indices.filter { !labels[$0] }.map { groupScores[$0] }))
+                                teacherScores: Moments(labels.indices.filter { labels[$0] }.map { scores[g][$0] }),
+                                controlScores: Moments(labels.indices.filter { !labels[$0] }.map { scores[g][$0] }))
         }
     }
 
@@ -300,10 +300,9 @@ public struct Auditor: Sendable {
     /// (the global p is 2 · min of two tests): the null mean plus (z₁₋α/₂ + z₀.₈) null standard
     /// deviations, the alternative's spread taken as the null's.
     static func minimumDetectable(null: [Double], alpha: Double) -> Double {
-        let mean = null.reduce(0, +) / Double(null.count)
-        let sd = (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(null.count - 1, 1))).squareRoot()
+        let spread = Moments(null)
         let z = Distributions.normalQuantile(1 - alpha / 2) + Distributions.normalQuantile(0.8)
-        return min(1, mean + z * sd)
+        return min(1, spread.mean + z * spread.deviation)
     }
 }
 
