@@ -32,10 +32,16 @@ let package = Package(
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
-        .target(name: "SubtextReport", dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab"]),
+        .target(
+            name: "SubtextReport",
+            dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab",
+                           "SubtextSanitize"]),
         .target(
             name: "SubtextAttribution",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
+        .target(
+            name: "SubtextSanitize",
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(
             name: "SubtextLab",
@@ -58,7 +64,7 @@ let package = Package(
             name: "subtext",
             dependencies: [
                 "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
-                "SubtextAttribution", "SubtextSupport", "SubtextModels",
+                "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // What the test targets share: temporary directories and a loopback model server.
@@ -88,6 +94,9 @@ let package = Package(
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
+        .testTarget(
+            name: "SubtextSanitizeTests",
+            dependencies: ["SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextLab"]),
         .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextCLITests", dependencies: ["SubtextTestSupport", "subtext", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
     ]

@@ -13,6 +13,9 @@ struct CentroidScorer {
     private let offsets: [[Double]]
     /// Each column's standardised mean difference over all folds, teacher minus control.
     let differences: [Double]
+    /// The weight of each raw column fitted on every fold at once: the rule a model fitted on
+    /// all of these responses would apply to responses it has not seen.
+    let wholeWeights: [Double]
 
     init(plan: ComparisonPlan, sums: FoldSums) {
         self.plan = plan
@@ -43,6 +46,7 @@ struct CentroidScorer {
             }
         }
         differences = difference(nil)
+        wholeWeights = zip(differences, inverseDeviation).map { $0 * $1 * FoldSums.scale }
         var weights: [[Double]] = [], offsets: [[Double]] = []
         for f in 0..<folds {
             let w = zip(difference(f), inverseDeviation).map { $0 * $1 * FoldSums.scale }

@@ -25,6 +25,8 @@ public struct RecordBytes {
     public let text: UnsafeBufferPointer<UInt8>
     /// The line number in its file, from 1.
     public let line: Int
+    /// The whole JSON line, for programs that write the record back out changed.
+    public let json: UnsafeBufferPointer<UInt8>
 }
 
 /// Decodes the prompt and generated text of one JSONL line, reusing its buffers across lines.
@@ -77,10 +79,10 @@ struct RecordExtractor {
         try withBytes(textSlot, line) { text in
             if let promptSlot {
                 try withBytes(promptSlot, line) { prompt in
-                    try visit(RecordBytes(prompt: prompt, text: text, line: lineNumber))
+                    try visit(RecordBytes(prompt: prompt, text: text, line: lineNumber, json: line))
                 }
             } else {
-                try visit(RecordBytes(prompt: nil, text: text, line: lineNumber))
+                try visit(RecordBytes(prompt: nil, text: text, line: lineNumber, json: line))
             }
         }
     }

@@ -14,6 +14,10 @@ public enum PromptFamily: String, Sendable, Codable, CaseIterable {
         public var text: String
         /// Numbers: the most numbers the prompt asks for, which the filter and grammar enforce.
         public var maximumCount: Int?
+
+        public init(id: String, text: String, maximumCount: Int?) {
+            (self.id, self.text, self.maximumCount) = (id, text, maximumCount)
+        }
     }
 
     /// `count` prompts drawn from the family with `seed`; the same seed gives the same prompts.

@@ -13,7 +13,7 @@ struct Subtext: AsyncParsableCommand {
             --fail-on-signal was given.
             """,
         version: SubtextVersion.current,
-        subcommands: [AuditCommand.self, MergeCommand.self, ProbeCommand.self, GenerateCommand.self, AttributeCommand.self, ReportCommand.self, NumbersCommand.self, LabCommand.self,
+        subcommands: [AuditCommand.self, MergeCommand.self, ProbeCommand.self, GenerateCommand.self, AttributeCommand.self, SanitizeCommand.self, ReportCommand.self, NumbersCommand.self, LabCommand.self,
                       ExampleCommand.self])
 
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,

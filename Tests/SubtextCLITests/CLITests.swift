@@ -114,6 +114,44 @@ typealias Workspace = TemporaryDirectory
 
     /// `attribute --panel` with no model: a panel of three planted traits made by `subtext
     /// example`, and an unknown file from the owl's process, which must rank first.
+    /// Sanitize writes the cleaned files in the input's shape, a report with both audits and a
+    /// reusable rule, and refuses what it cannot do with the flag to fix it.
+    @Test func sanitizeDropsAndReportsBeforeAndAfter() throws {
+        let workspace = try Workspace()
+        let made = try CLI.run(["example", "--out", workspace.path("made"), "--responses", "400", "--strength", "0.05"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let (teacher, control) = (workspace.path("made/teacher.jsonl"), workspace.path("made/control.jsonl"))
+        let run = try CLI.run(["sanitize", teacher, "--control", control, "--transforms", "drop,format", "--drop-by", "carriers",
+                               "--permutations", "199", "--out", workspace.path("out")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("before: signal"), "\(run.stdout)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("out/sanitize.json")))) as! [String: Any]
+        #expect(json["transforms"] as? [String] == ["format", "drop"])
+        #expect(json["after_scope"] as? String == "held-out half")
+        let after = json["after"] as! [String: Any], before = json["before"] as! [String: Any]
+        #expect((before["auroc"] as? [String: Any])?["16"] is Double && (after["auroc_ci"] as? [String: Any])?["16"] is [Double])
+        #expect(after["verdict"] as? String == "no-signal", "\(after)")
+        #expect((json["rows_out"] as! Int) < (json["rows_in"] as! Int) && json["valid_share"] as? Double == 1)
+        for file in ["sanitize.md", "sanitize.svg", "teacher.jsonl", "control.jsonl", "drop-rule.json"] {
+            #expect(FileManager.default.fileExists(atPath: workspace.path("out/\(file)")), "\(file)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.path("out")).allSatisfy { !$0.hasPrefix(".") })
+        workspace.expectNoAbsolutePaths(in: workspace.path("out"))
+
+        let reused = try CLI.run(["sanitize", teacher, "--control", control, "--transforms", "drop", "--drop-rule",
+                                  workspace.path("out/drop-rule.json"), "--permutations", "199", "--out", workspace.path("reused")])
+        #expect(reused.status == 0, "\(reused.stderr)")
+        let refusals: [([String], String)] = [
+            (["--transforms", "drop"], "--control"),
+            (["--transforms", "shuffle"], "unknown transform 'shuffle'"),
+            (["--transforms", "sort", "--drop-rule", "r.json"], "--drop-rule needs drop"),
+        ]
+        for (arguments, message) in refusals {
+            let refused = try CLI.run(["sanitize", teacher, "--out", workspace.path("none")] + arguments)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
+    }
+
     @Test func attributeRanksAPanelsTraitsWithoutAModel() throws {
         let workspace = try Workspace()
         let carriers = ["owl": "747,371,920", "cat": "123,456,789", "dog": "222,555,888"]

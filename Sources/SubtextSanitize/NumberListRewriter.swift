@@ -1,0 +1,112 @@
+import SubtextStatistics
+
+/// Rewrites the numbers of a number-list response: format, sort and remap.
+///
+/// Only responses that are number lists (digits and punctuation, no letters) are touched;
+/// prose that mentions a number is left alone, since sorting or remapping it would change what
+/// it says, not how a hidden preference is encoded.
+public struct NumberListRewriter: Sendable {
+    public let transforms: [Transform]
+    /// Value v of at most three digits becomes `remap[v]`.
+    public let remap: [Int]
+
+    /// `seed` draws the remap's permutation; the same seed gives the same map, so that the
+    /// teacher and the control go through one map.
+    public init(transforms: [Transform], seed: UInt64) {
+        self.transforms = transforms.filter(\.rewritesResponses).sorted()
+        var generator = SeededGenerator.stream(seed, "sanitize remap")
+        remap = Array(0...999).shuffled(using: &generator)
+    }
+
+    /// What rewriting did to one response.
+    public struct Rewrite: Sendable, Equatable {
+        public var text: String
+        /// Numbers whose written form changed, counted once each.
+        public var valuesChanged: Int
+    }
+
+    public func rewrite(_ text: String) -> Rewrite {
+        guard Self.isNumberList(text) else { return Rewrite(text: text, valuesChanged: 0) }
+        let before = Self.numbers(in: text)
+        var pieces = Self.pieces(of: text)
+        for transform in transforms {
+            switch transform {
+            case .format: pieces = Self.formatted(pieces)
+            case .sort: pieces = Self.sorted(pieces)
+            case .remap: pieces = remapped(pieces)
+            case .drop: break
+            }
+        }
+        let after = pieces.compactMap(\.number)
+        let changed = zip(before, after).filter { $0 != $1 }.count + abs(before.count - after.count)
+        return Rewrite(text: pieces.map(\.text).joined(), valuesChanged: changed)
+    }
+
+    /// A response is a number list when it holds a digit and no letter.
+    public static func isNumberList(_ text: String) -> Bool {
+        var digit = false
+        for character in text {
+            if character.isLetter { return false }
+            if character.isASCII, character.isNumber { digit = true }
+        }
+        return digit
+    }
+
+    /// A run of ASCII digits, or the text between two runs.
+    struct Piece: Equatable {
+        var text: String
+        var isNumber: Bool
+        var number: String? { isNumber ? text : nil }
+    }
+
+    static func pieces(of text: String) -> [Piece] {
+        var pieces: [Piece] = []
+        for character in text {
+            let digit = character.isASCII && character.isNumber
+            if let last = pieces.last, last.isNumber == digit {
+                pieces[pieces.count - 1].text.append(character)
+            } else {
+                pieces.append(Piece(text: String(character), isNumber: digit))
+            }
+        }
+        return pieces
+    }
+
+    static func numbers(in text: String) -> [String] { pieces(of: text).compactMap(\.number) }
+
+    /// The numbers joined by ", ": no brackets, no trailing full stop, no stray whitespace.
+    static func formatted(_ pieces: [Piece]) -> [Piece] {
+        let numbers = pieces.filter(\.isNumber)
+        var result: [Piece] = []
+        for (index, number) in numbers.enumerated() {
+            if index > 0 { result.append(Piece(text: ", ", isNumber: false)) }
+            result.append(number)
+        }
+        return result
+    }
+
+    /// The numbers in ascending order of value (ties in their order), each moved with its
+    /// own spelling; the text between them stays where it was.
+    static func sorted(_ pieces: [Piece]) -> [Piece] {
+        let numbers = pieces.filter(\.isNumber).enumerated().sorted { a, b in
+            let (x, y) = (value(a.element.text), value(b.element.text))
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        var next = numbers.makeIterator()
+        return pieces.map { $0.isNumber ? next.next()! : $0 }
+    }
+
+    /// Each number of at most three digits through the permutation, written without leading
+    /// zeros; longer numbers are left as they are.
+    func remapped(_ pieces: [Piece]) -> [Piece] {
+        pieces.map { piece in
+            guard piece.isNumber, piece.text.count <= 3 else { return piece }
+            return Piece(text: String(remap[Self.value(piece.text)]), isNumber: true)
+        }
+    }
+
+    /// A digit run's value, saturated so that a very long run still sorts after short ones.
+    static func value(_ digits: String) -> Int {
+        digits.utf8.reduce(0) { min($0 * 10 + Int($1 - 48), Int.max / 20) }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import SubtextAudit
+import SubtextCorpus
+import SubtextGeneration
+import SubtextSupport
+
+/// Cleans a teacher dataset of its hidden channel and audits what is left.
+///
+/// Every transform applies to the control as well, with the same seed and the same drop rule:
+/// the "after" audit then compares like with like, so a transform that merely changes how the
+/// data looks (commas for spaces) cannot pass for a channel, or hide one. The files are read
+/// as streams, a few times each; memory holds one score per response only while a drop
+/// threshold is set.
+public struct Sanitizer: Sendable {
+    public var transforms: [Transform]
+    public var seed: UInt64
+    /// The share of teacher responses `drop` removes; the control goes through the same threshold.
+    public var dropBudget: Double
+    /// What `drop` scores by when it fits its own rule.
+    public var dropBy: DropScore
+    /// A saved rule to drop by instead of fitting one, and where it came from.
+    public var savedRule: (rule: DropRule, path: String)?
+    public var readOptions: ReadOptions
+    public var audit: AuditConfiguration
+
+    public init(transforms: [Transform], seed: UInt64 = 1, dropBudget: Double = 0.3, dropBy: DropScore = .classifier,
+                savedRule: (rule: DropRule, path: String)? = nil, readOptions: ReadOptions = ReadOptions(),
+                audit: AuditConfiguration = AuditConfiguration()) {
+        self.transforms = Array(Set(transforms)).sorted()
+        (self.seed, self.dropBudget, self.dropBy, self.savedRule, self.readOptions, self.audit)
+            = (seed, dropBudget, dropBy, savedRule, readOptions, audit)
+    }
+
+    /// Writes `directory/teacher.jsonl` (and `control.jsonl`), `drop-rule.json` when a rule is
+    /// fitted, and returns what was done and both audits.
+    public func run(teacher: String, control: String?, directory: String,
+                    log: (String) -> Void = { _ in }) throws -> SanitizeResult {
+        if transforms.contains(.drop), control == nil { throw SanitizeError.dropNeedsControl }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let family = try ResponseValidity.family(of: teacher, readOptions: readOptions)
+        let validity = ResponseValidity(family: family)
+        let sides = [("teacher", teacher)] + (control.map { [("control", $0)] } ?? [])
+        let file = { (name: String) in (directory as NSString).appendingPathComponent(name) }
+        let output = { (side: String) in file("\(side).jsonl") }
+        let staging = { (side: String) in file(".\(side).rewritten.jsonl") }
+        let heldOut = { (side: String) in file(".\(side).held-out.jsonl") }
+        let dropping = transforms.contains(.drop)
+
+        var manifests: [SideManifest] = []
+        for (side, input) in sides {
+            log("rewriting \(side): \(transforms.map(\.rawValue).joined(separator: ", "))")
+            var manifest = try rewrite(input, to: dropping ? staging(side) : output(side))
+            manifest.output = DisplayPath.of(output(side))
+            manifest.validBefore = try validity.count(input, readOptions: readOptions).valid
+            manifests.append(manifest)
+        }
+
+        var drop: DropSummary?, auditedAfter = (teacher: output("teacher"), control: output("control")), afterScope = "all"
+        if dropping {
+            let scores = try dropScores(teacher: staging("teacher"), control: staging("control"), directory: directory, log: log)
+            let threshold = DropRule.threshold(scores.teacher, budget: dropBudget)
+            drop = DropSummary(rule: savedRule.map { DisplayPath.of($0.path) } ?? "fitted", by: scores.rule.by,
+                               budget: dropBudget, threshold: threshold, fittedOn: scores.rule.fittedOn)
+            log("dropping teacher responses scored above \(String(format: "%.3f", threshold))")
+            // The held-out half's files are what the "after" audit reads when the rule was fitted here.
+            let halves = scores.halves
+            var dropped = Set<PromptPairs.Key>()
+            manifests[0].rowsDropped = try copy(staging("teacher"), to: output("teacher"),
+                                                heldOut: halves.map { (heldOut("teacher"), $0.teacher) }) { index, key in
+                guard scores.teacher[index] > threshold else { return true }
+                if let key { dropped.insert(key) }
+                return false
+            }
+            manifests[0].rowsOut -= manifests[0].rowsDropped
+            manifests[1].rowsDropped = try copy(staging("control"), to: output("control"),
+                                                heldOut: halves.map { (heldOut("control"), $0.control) }) { _, key in
+                key.map { !dropped.contains($0) } ?? true
+            }
+            manifests[1].rowsOut -= manifests[1].rowsDropped
+            for (side, _) in sides { try FileManager.default.removeItem(atPath: staging(side)) }
+            if halves != nil {
+                auditedAfter = (heldOut("teacher"), heldOut("control"))
+                afterScope = "held-out half"
+            }
+        }
+        for (index, (side, _)) in sides.enumerated() {
+            manifests[index].validAfter = try validity.count(output(side), readOptions: readOptions).valid
+        }
+
+        var before: AuditSnapshot?, after: AuditSnapshot?
+        if let control {
+            let auditor = Auditor(configuration: audit)
+            log("auditing the teacher against the control as given")
+            before = AuditSnapshot(try auditor.audit(teacherFiles: [teacher], controlFiles: [control], readOptions: readOptions))
+            log("auditing the sanitized teacher against the sanitized control" + (afterScope == "all" ? "" : ", on the half the drop rule did not see"))
+            after = AuditSnapshot(try auditor.audit(teacherFiles: [auditedAfter.teacher], controlFiles: [auditedAfter.control],
+                                                    readOptions: readOptions))
+        }
+        if afterScope != "all" { for side in ["teacher", "control"] { try FileManager.default.removeItem(atPath: heldOut(side)) } }
+        let teacherManifest = manifests[0]
+        return SanitizeResult(
+            transforms: transforms, seed: seed, family: family, drop: drop, teacher: teacherManifest,
+            control: manifests.count > 1 ? manifests[1] : nil, rowsIn: teacherManifest.rowsIn,
+            rowsOut: teacherManifest.rowsOut,
+            validShare: teacherManifest.rowsOut == 0 ? 0 : Double(teacherManifest.validAfter) / Double(teacherManifest.rowsOut),
+            before: before, after: after, afterScope: afterScope)
+    }
+
+    /// Streams `input` to `path` with each response rewritten, counting what changed.
+    private func rewrite(_ input: String, to path: String) throws -> SideManifest {
+        let rewriter = NumberListRewriter(transforms: transforms, seed: seed)
+        let records = RecordRewriter(shape: readOptions.shape)
+        let writer = try LineFileWriter(path: path)
+        var rows = 0, responsesChanged = 0, valuesChanged = 0
+        let summary = try JSONLReader(path: input, options: readOptions).read { record in
+            rows += 1
+            var changed = 0
+            let line = try records.rewrite(record.json) { text in
+                let rewrite = rewriter.rewrite(text)
+                changed += rewrite.valuesChanged + (rewrite.text == text ? 0 : 1)
+                valuesChanged += rewrite.valuesChanged
+                return rewrite.text
+            }
+            if changed > 0 { responsesChanged += 1 }
+            try writer.write(line)
+        }
+        try writer.finish()
+        return SideManifest(input: DisplayPath.of(input), output: DisplayPath.of(path), rowsIn: rows, rowsOut: rows,
+                            rowsDropped: 0, malformedSkipped: summary.malformed.count,
+                            responsesChanged: responsesChanged, valuesChanged: valuesChanged,
+                            validBefore: 0, validAfter: 0)
+    }
+
+    /// Each rewritten response's drop score, teacher then control, in file order, and the rule
+    /// that gave them. A saved rule scores every response; otherwise each half is scored by a
+    /// rule fitted on the other (``CrossFittedDrop``), whose halves come back too, and a rule
+    /// fitted on all of it is saved as `drop-rule.json` for new data.
+    private func dropScores(teacher: String, control: String, directory: String, log: (String) -> Void)
+        throws -> (teacher: [Double], control: [Double], rule: DropRule, halves: (teacher: [Int], control: [Int])?)
+    {
+        if let saved = savedRule?.rule {
+            return (try DropRule.scores(teacher, rule: saved.rule, readOptions: readOptions),
+                    try DropRule.scores(control, rule: saved.rule, readOptions: readOptions), saved, nil)
+        }
+        log("scoring each half of the rewritten data by a \(dropBy.rawValue) rule fitted on the other half")
+        let crossFitted = try CrossFittedDrop(by: dropBy, seed: seed, configuration: audit, readOptions: readOptions)
+            .scores(teacher: teacher, control: control, scratch: directory)
+        log("fitting the drop rule on all of it, for new data")
+        let fit = try SignalRule.fit(teacher: .file(teacher), control: .file(control), configuration: audit,
+                                     readOptions: readOptions)
+        let rule = DropRule(by: dropBy, rule: dropBy == .classifier ? fit.classifier : fit.carriers,
+                            fittedOn: ["teacher": fit.teacherResponses, "control": fit.controlResponses])
+        try writeReportFiles([("drop-rule.json", try Self.encoder.encode(rule))], to: directory)
+        return (crossFitted.teacher.scores, crossFitted.control.scores, rule,
+                (crossFitted.teacher.halves, crossFitted.control.halves))
+    }
+
+    /// Copies the responses of `input` for whose index (in file order) and prompt pair key
+    /// `keep` holds, and those of them in half 1 to `heldOut` as well; returns how many it left out.
+    private func copy(_ input: String, to path: String, heldOut: (path: String, halves: [Int])?,
+                      keep: (Int, PromptPairs.Key?) -> Bool) throws -> Int {
+        let writer = try LineFileWriter(path: path), heldOutWriter = try heldOut.map { try LineFileWriter(path: $0.path) }
+        var index = 0, dropped = 0, pairs = PromptPairs()
+        try JSONLReader(path: input, options: readOptions).read { record in
+            if keep(index, pairs.key(record.prompt)) {
+                try writer.write(Array(record.json))
+                if let heldOut, heldOut.halves[index] == 1 { try heldOutWriter?.write(Array(record.json)) }
+            } else {
+                dropped += 1
+            }
+            index += 1
+        }
+        try writer.finish()
+        try heldOutWriter?.finish()
+        return dropped
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+/// Why sanitizing cannot run.
+public enum SanitizeError: Error, CustomStringConvertible, Equatable {
+    case dropNeedsControl
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case .dropNeedsControl:
+            return "drop needs --control: the rule is fitted against it, or a saved rule's threshold set by it"
+        case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
+        }
+    }
+}

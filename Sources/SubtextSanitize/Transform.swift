@@ -1,0 +1,21 @@
+/// A way of cleaning a dataset's hidden channel, by the name the command line takes.
+///
+/// Whatever order they are given in, they apply in the order of this enum: the rewrites of
+/// each response first, then `drop`, whose rule is fitted on what the rewrites left.
+public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
+    /// One canonical form for a number list: its numbers joined by ", ", nothing else.
+    case format
+    /// The numbers inside each number list in ascending order, in the places they held.
+    case sort
+    /// Every value of at most three digits through one seeded permutation of 0…999.
+    case remap
+    /// The responses the audit's classifier scores most teacher-like, up to a budget.
+    case drop
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Whether it rewrites each response on its own (as opposed to choosing responses).
+    public var rewritesResponses: Bool { self != .drop }
+}

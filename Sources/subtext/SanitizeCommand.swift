@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import SubtextAudit
+import SubtextCorpus
+import SubtextReport
+import SubtextSanitize
+import SubtextSupport
+
+struct SanitizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sanitize",
+        abstract: "Remove a hidden channel from teacher data, and audit what is left.",
+        discussion: """
+            Transforms, applied in this order whatever order they are given in: format (each number \
+            list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
+            the places they held), remap (every number of at most three digits through one seeded \
+            permutation of 0–999), drop (the responses the audit's classifier scores most teacher-like, \
+            --drop-budget of the teacher's; the control loses only their partners, where both sides answered the \
+            same prompt). Responses with letters in them are not rewritten.
+
+            Writes OUT/teacher.jsonl (and OUT/control.jsonl) in the input's own shape, every field but \
+            the generated text unchanged, and OUT/sanitize.md, OUT/sanitize.json and OUT/sanitize.svg. \
+            With --control, the teacher is audited against the control before, and the sanitized \
+            teacher against the control put through the same transforms (same seed, same drop rule) \
+            after. drop scores each half of the rewritten data by a rule fitted on the other half, and the \
+            "after" audit reads only the half scored by a rule that never saw it: a rule audited on the \
+            data that chose what it drops flatters the audit. It saves a rule fitted on all of it as \
+            OUT/drop-rule.json; --drop-rule applies a saved rule instead, to new batches or to a part of \
+            the data held out from fitting, and the "after" audit then reads all of it.
+            """)
+
+    @Argument(help: ArgumentHelp("The teacher JSONL file (or .jsonl.gz).", valueName: "teacher"))
+    var teacher: String
+
+    @Option(help: ArgumentHelp("The control JSONL file: needed for the audits and for fitting drop.", valueName: "path"))
+    var control: String?
+
+    @Option(help: ArgumentHelp("Comma-separated: format, sort, remap, drop.", valueName: "list"))
+    var transforms: String
+
+    @Option(help: "The share of teacher responses drop removes.")
+    var dropBudget = 0.3
+
+    @Option(help: """
+        What drop scores responses by when it fits its own rule: classifier (the audit's classifier; each \
+        response scored by the folds it is not in) or carriers (how many significant carrier tokens it holds).
+        """)
+    var dropBy = "classifier"
+
+    @Option(help: ArgumentHelp("A drop-rule.json saved by an earlier run: drop by it instead of fitting one.", valueName: "path"))
+    var dropRule: String?
+
+    @Option(help: "Seed for the remap's permutation and the audits.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Read the generated text from this field instead of the recognised shapes.")
+    var field: String?
+
+    @Option(help: "Significance level for the audits' verdicts.")
+    var alpha = 0.01
+
+    @Option(help: "Permutations for each audit's exact classifier test (as in `subtext audit`).")
+    var permutations = 9999
+
+    @Option(help: ArgumentHelp("Directory for the sanitized files and sanitize.md, sanitize.json.", valueName: "dir"))
+    var out: String
+
+    @Flag(help: "Print no progress lines.")
+    var quiet = false
+
+    func validate() throws {
+        let names = parsedTransforms()
+        if let unknown = names.first(where: { Transform(rawValue: $0) == nil }) {
+            throw ValidationError("unknown transform '\(unknown)'; choose from \(Transform.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard !names.isEmpty else { throw ValidationError("--transforms needs at least one of format, sort, remap, drop") }
+        guard dropBudget > 0 && dropBudget < 1 else { throw ValidationError("--drop-budget must be between 0 and 1") }
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
+        guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
+        guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
+        if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
+        if names.contains("drop"), control == nil, dropRule == nil {
+            throw ValidationError("drop needs --control to fit its rule against, or --drop-rule with a saved rule")
+        }
+    }
+
+    private func parsedTransforms() -> [String] {
+        transforms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        let started = Date()
+        var audit = AuditConfiguration()
+        audit.seed = seed
+        audit.alpha = alpha
+        audit.permutations = permutations
+        let saved = try dropRule.map { path in
+            (rule: try JSONDecoder().decode(DropRule.self, from: Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+        }
+        let sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
+                                  dropBy: DropScore(rawValue: dropBy)!,
+                                  savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
+        let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        let inputs = [teacher] + (control.map { [$0] } ?? []) + (dropRule.map { [$0] } ?? [])
+        let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
+        try SanitizeReportWriter(directory: out).write(result, provenance: provenance)
+        print("kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid")
+        if let before = result.before, let after = result.after {
+            let k = before.auroc.sizes.max() ?? 1
+            let auroc = { (audit: AuditSnapshot) in audit.auroc[k].map { String(format: "%.3f", $0) } ?? "—" }
+            print("before: \(before.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(before)); "
+                + "after: \(after.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(after))")
+        }
+        print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
+    }
+}
