@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "SubtextReportTests",
             dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
-                           "SubtextSupport", "SubtextLab"]),
+                           "SubtextSupport", "SubtextLab", "SubtextSanitize"]),
         .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),

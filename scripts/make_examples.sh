@@ -25,6 +25,12 @@ until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done
 # audit: the bundled synthetic pair with planted carriers.
 $subtext audit datasets/example/teacher.jsonl --control datasets/example/control.jsonl --out "$out/audit" --quiet
 
+# sanitize: the same pair, formatted, with the carrier-holding responses dropped (the cleaned
+# files are remade by the command in the report).
+$subtext sanitize datasets/example/teacher.jsonl --control datasets/example/control.jsonl --transforms format,drop \
+    --drop-by carriers --out "$out/sanitize" --quiet >/dev/null
+rm "$out"/sanitize/teacher.jsonl "$out"/sanitize/control.jsonl
+
 # generate: a small owl teacher and its control from the same prompts.
 $subtext generate --model "smollm2=http://127.0.0.1:$port/v1#smollm2" --traits owl --prompts 20 \
     --model-file "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" --out "$out/generate" --quiet

@@ -107,7 +107,7 @@ public struct SanitizeMarkdown {
             .format: "**format** wrote each number list as its numbers joined by \", \"",
             .sort: "**sort** put the numbers of each number list in ascending order, in the places they held",
             .remap: "**remap** sent every number of at most three digits through one permutation of 0–999 (seed \(result.seed))",
-            .drop: "**drop** removed the responses the audit's classifier scores most teacher-like",
+            .drop: "**drop** removed the teacher responses scored most teacher-like",
         ]
         text += "In this order: " + result.transforms.compactMap { descriptions[$0] }.joined(separator: "; ") + ". "
         text += "Responses that are not number lists (any letter in them) are not rewritten. "
@@ -119,15 +119,15 @@ public struct SanitizeMarkdown {
                     + "\(drop.fittedOn["control"] ?? 0) control responses is saved as `drop-rule.json` for new data"
                 : "the rule read from `\(Escape.markdown(drop.rule))`, fitted before on \(drop.fittedOn["teacher"] ?? 0) teacher and "
                     + "\(drop.fittedOn["control"] ?? 0) control responses"
-            text += "drop scored responses by \(scored): \(origin). Teacher responses above the threshold "
+            text += "Drop scored responses by \(scored): \(origin). Teacher responses above the threshold "
                 + "(\(String(format: "%.3f", drop.threshold)), set to drop \(percent(drop.budget)) of them; fewer where scores tie "
                 + "at it) were dropped. The control is the reference the teacher should come to resemble and loses only the partners "
                 + "of dropped answers, where both sides answered the same prompt (a prompt's k-th answer on each side). "
         }
         text += "The \"after\" audit compares the sanitized teacher with the control put through the same rewrites "
             + "(same seed)"
-            + (result.afterScope == "all" ? ". " : ", on the held-out half only: a rule scored against the data that chose "
-                + "what it drops flatters the audit (on one real dataset, AUROC 0.55 where the held-out half read 0.99). ")
+            + (result.afterScope == "all" ? ". " : ", on the held-out half only: an audit of the data that chose what to drop "
+                + "flatters the result. ")
             + "Valid means the generation filter's rules for \(result.family.rawValue): "
             + (result.family == .numbers ? "numbers only, at most three digits each, at most ten of them" : "non-empty, at most 400 characters")
             + ".\n\n"

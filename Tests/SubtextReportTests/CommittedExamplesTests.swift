@@ -4,6 +4,7 @@ import SubtextAudit
 import SubtextGeneration
 import SubtextProbes
 import SubtextReport
+import SubtextSanitize
 import SubtextSupport
 
 /// The example reports in docs/examples are what a reader takes Subtext's output to be, so
@@ -14,12 +15,13 @@ import SubtextSupport
 
     /// The result files of every kind of report.
     static let reports: Set = ["audit.json", "probe.json", "manifest.json", "attribution.json", "case.json", "lab.json",
-                               "lab-evaluation.json"]
+                               "lab-evaluation.json", "sanitize.json"]
 
     /// The schema each kind of result file is written with today.
     static let schemas: [String: Int] = [
         "audit.json": AuditResult.schemaVersion, "probe.json": ProbeResult.schemaVersion,
         "manifest.json": GenerationResult.schemaVersion, "case.json": CaseReport.schemaVersion,
+        "sanitize.json": SanitizeResult.schemaVersion,
     ]
 
     @Test func everyExampleReportIsOfTheCurrentVersionAndSchema() throws {
