@@ -14,6 +14,7 @@ struct CaseMarkdown {
         var sections = [chain(), auditTable()]
         if let attribution = report.attribution { sections.append(attributionSection(attribution)) }
         if !report.probes.isEmpty { sections.append(probeSection()) }
+        if let sanitize = report.sanitize { sections.append(sanitizeSection(sanitize)) }
         sections.append(reproduce())
         return sections.joined(separator: "\n")
     }
@@ -58,6 +59,10 @@ struct CaseMarkdown {
                 + " ([probe](\(link(probe.report)))).\n"
             step += 1
         }
+        if let sanitize = report.sanitize {
+            text += "\(step). Sanitized (\(sanitize.transforms.joined(separator: ", "))): kept \(sanitize.rowsOut) of "
+                + "\(sanitize.rowsIn) teacher rows; after, " + afterSummary(sanitize) + " ([sanitize](\(link(sanitize.report)))).\n"
+        }
         text += "\nA difference from the control says the teacher data is distinguishable from it; whether the "
             + "difference carries a trait into a student is what the attribution and the probes measure.\n"
         return text
@@ -97,6 +102,20 @@ struct CaseMarkdown {
         }
         let links = report.probes.map { "[\(Escape.markdown($0.report))](\(link($0.report)))" }
         return text + "\nFull reports: " + links.joined(separator: ", ") + "\n"
+    }
+
+    private func afterSummary(_ sanitize: CaseReport.SanitizePart) -> String {
+        guard let verdict = sanitize.afterVerdict, let p = sanitize.afterPValue else { return "not audited (no control)" }
+        let auroc = sanitize.afterAUROC.map { "AUROC at K = \(sanitize.bagSize ?? 1) " + String(format: "%.3f", $0) } ?? "AUROC not computed"
+        return (verdict == .signal ? "a channel is left" : "no channel detected") + ": \(formatP(p, floor: nil)), \(auroc)"
+            + (sanitize.afterScope == "all" ? "" : ", on the half the drop rule did not see")
+    }
+
+    private func sanitizeSection(_ sanitize: CaseReport.SanitizePart) -> String {
+        var text = "## Sanitize\n\n| transforms | teacher rows kept | valid | after |\n|---|---|---|---|\n"
+        text += "| \(sanitize.transforms.joined(separator: ", ")) | \(sanitize.rowsOut) of \(sanitize.rowsIn) | "
+            + "\(percent(sanitize.validShare)) | \(afterSummary(sanitize)) |\n"
+        return text + "\nFull report: [\(Escape.markdown(sanitize.report))](\(link(sanitize.report)))\n"
     }
 
     private func reproduce() -> String {

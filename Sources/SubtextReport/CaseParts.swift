@@ -1,6 +1,7 @@
 import Foundation
 import SubtextAttribution
 import SubtextProbes
+import SubtextSanitize
 import SubtextSupport
 
 /// The parts of a case read from the directories their commands wrote, each linked relative
@@ -19,7 +20,7 @@ public struct CaseParts {
     /// The JSON files read, for the case's provenance.
     public var files: [String]
 
-    public init(audit: String, attribution: String?, probes: [String], out: String) throws {
+    public init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, out: String) throws {
         let auditFile = try Self.file(audit, "audit.json", command: "audit")
         var files = [auditFile]
         let ranked = try attribution.map { directory in
@@ -32,8 +33,13 @@ public struct CaseParts {
             files.append(file)
             return (try Self.decode(ProbeResult.self, file), link: Self.relative(file, "probe.md", from: out))
         }
+        let sanitized = try sanitize.map { directory in
+            let file = try Self.file(directory, "sanitize.json", command: "sanitize")
+            files.append(file)
+            return (try Self.decode(SanitizeResult.self, file), link: Self.relative(file, "sanitize.md", from: out))
+        }
         report = CaseReport(audit: try AuditDocument.read(auditFile), auditLink: Self.relative(auditFile, "audit.md", from: out),
-                            attribution: ranked, probes: probed)
+                            attribution: ranked, probes: probed, sanitize: sanitized)
         self.files = files
     }
 

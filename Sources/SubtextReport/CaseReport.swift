@@ -2,6 +2,7 @@ import Foundation
 import SubtextAttribution
 import SubtextAudit
 import SubtextProbes
+import SubtextSanitize
 import SubtextSupport
 
 /// One case: an audit of a dataset, and whatever attribution and probes were run on it, joined
@@ -72,6 +73,39 @@ public struct CaseReport: Codable, Sendable {
         }
     }
 
+    /// What sanitizing the teacher left, from `subtext sanitize`.
+    public struct SanitizePart: Codable, Sendable {
+        public var report: String
+        public var transforms: [String]
+        public var rowsIn: Int
+        public var rowsOut: Int
+        public var validShare: Double
+        public var afterVerdict: Verdict?
+        public var afterPValue: Double?
+        /// The after audit's largest bag size with an AUROC, and that AUROC with its interval.
+        public var bagSize: Int?
+        public var afterAUROC: Double?
+        public var afterAUROCCI: [Double]?
+        /// "all", or "held-out half" when drop fitted its own rule.
+        public var afterScope: String
+
+        enum CodingKeys: String, CodingKey {
+            case report, transforms, rowsIn = "rows_in", rowsOut = "rows_out", validShare = "valid_share"
+            case afterVerdict = "after_verdict", afterPValue = "after_p_value", bagSize = "bag_size"
+            case afterAUROC = "after_auroc", afterAUROCCI = "after_auroc_ci", afterScope = "after_scope"
+        }
+
+        init(_ result: SanitizeResult, link: String) {
+            let after = result.after
+            let largest = after.flatMap { audit in audit.auroc.sizes.last { audit.auroc[$0] != nil } }
+            (report, transforms, rowsIn, rowsOut, validShare) = (link, result.transforms.map(\.rawValue), result.rowsIn,
+                                                                  result.rowsOut, result.validShare)
+            (afterVerdict, afterPValue, bagSize, afterScope) = (after?.verdict, after?.pValue, largest, result.afterScope)
+            afterAUROC = largest.flatMap { after?.auroc[$0] }
+            afterAUROCCI = largest.flatMap { after?.aurocCI[$0] }
+        }
+    }
+
     public var schemaVersion = CaseReport.schemaVersion
     public var audit: AuditPart
     public var attribution: AttributionPart?
@@ -79,14 +113,16 @@ public struct CaseReport: Codable, Sendable {
     /// trait that moved most in the first probe.
     public var trait: String?
     public var probes: [ProbePart]
+    /// Absent when no sanitize run was joined (an optional addition to schema 1).
+    public var sanitize: SanitizePart?
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", audit, attribution, trait, probes
+        case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
     public init(audit: AuditDocument, auditLink: String, attribution: (LikelihoodShift.Result, link: String)?,
-                probes: [(ProbeResult, link: String)]) {
+                probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil) {
         let result = audit.result
         let largest = result.auroc.sizes.last { result.auroc[$0] != nil }
         self.audit = AuditPart(
@@ -111,6 +147,7 @@ public struct CaseReport: Codable, Sendable {
                       shifts: probe.shifts.filter { $0.category == trait },
                       foundElsewhere: probe.shifts.filter { $0.isFound && $0.category != trait }.sorted { abs($0.delta) > abs($1.delta) })
         }
+        self.sanitize = sanitize.map { SanitizePart($0, link: $1) }
     }
 }
 

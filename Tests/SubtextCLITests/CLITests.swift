@@ -138,6 +138,13 @@ typealias Workspace = TemporaryDirectory
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.path("out")).allSatisfy { !$0.hasPrefix(".") })
         workspace.expectNoAbsolutePaths(in: workspace.path("out"))
 
+        let audited = try CLI.run(["audit", teacher, "--control", control, "--permutations", "199", "--out", workspace.path("audit"), "--quiet"])
+        #expect(audited.status == 0, "\(audited.stderr)")
+        let joined = try CLI.run(["report", "--audit", workspace.path("audit"), "--sanitize", workspace.path("out"), "--out", workspace.path("case")])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let story = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
+        #expect(story.contains("Sanitized (format, drop): kept") && story.contains("(../out/sanitize.md)"), "\(story)")
+
         let reused = try CLI.run(["sanitize", teacher, "--control", control, "--transforms", "drop", "--drop-rule",
                                   workspace.path("out/drop-rule.json"), "--permutations", "199", "--out", workspace.path("reused")])
         #expect(reused.status == 0, "\(reused.stderr)")
