@@ -28,10 +28,10 @@ public struct DropRule: Sendable, Codable, Equatable {
         (self.by, self.rule, self.fittedOn) = (by, rule, fittedOn)
     }
 
-    /// The score above which `budget` of `scores` lie: with n scores, the (budget · n)-th
-    /// highest, rounded, so that ties at it are kept rather than overshooting the budget.
+    /// The score above which at most `budget` of `scores` lie: with n scores, the
+    /// ⌊budget · n⌋-th highest, so that ties at it are kept rather than overshooting the budget.
     static func threshold(_ scores: [Double], budget: Double) -> Double {
-        let drop = Int((budget * Double(scores.count)).rounded())
+        let drop = Int((budget * Double(scores.count)).rounded(.down))
         guard drop > 0, !scores.isEmpty else { return .infinity }
         let descending = scores.sorted(by: >)
         return descending[min(drop, descending.count - 1)]

@@ -124,5 +124,6 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         #expect(DropRule.threshold([5, 4, 3, 2, 1, 0, 0, 0, 0, 0], budget: 0.3) == 2)
         #expect(DropRule.threshold([1, 1, 1, 1], budget: 0.5) == 1)
         #expect(DropRule.threshold([3, 2, 1], budget: 0.1) == .infinity)
+        #expect(DropRule.threshold([6, 5, 4, 3, 2, 1, 0], budget: 0.3) == 4)
     }
 }

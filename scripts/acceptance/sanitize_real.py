@@ -108,7 +108,7 @@ def write_table(args, rows):
                                           + [fmt(mean([r["before_B"] for r in rows]))]
                                           + [fmt(mean([r[d]["auroc16"] for r in rows])) for d in drops]) + " |")
     valid = min(r[t]["valid_share"] for r in rows for t in REWRITES + drops)
-    lines += ["", f"Every sanitized teacher is at least {valid:.1%} valid under the generation filter.",
+    lines += ["", f"The least valid sanitized teacher: {valid:.1%} of its responses pass the generation filter.",
               "", "Pairs meeting the drop target: " + ", ".join(f"{d}: {sum(meets(r[d]) for r in rows)} of {len(rows)}" for d in drops) + ".",
               "", "Reproduce:", "", "```sh", f"python3 scripts/acceptance/sanitize_real.py {os.path.normpath(args.folder)} "
               f"--neutral {args.neutral} --budget {args.budget} --seed {args.seed} --out {os.path.normpath(args.out)}", "```", ""]
