@@ -23,6 +23,7 @@ NULL = "two controls"
 VARIANTS = [("hard", "hard-seed"), ("soft", "soft-seed"), ("soft, exact", "soft-score-seed"),
             ("soft, exact, frozen-embedding teacher", "frozen-soft-score-seed"),
             ("hard, 20,000 responses, exact", "hard-many-score-seed"),
+            ("hard, greedy decoding, exact", "hard-greedy-score-seed"),
             ("hard, system-prompt teacher", "prompt-teacher-seed"),
             ("hard, system-prompt teacher, numbers never prompted in pretraining", "prompt-teacher-unprompted-numbers-seed")]
 
