@@ -75,58 +75,23 @@ public struct RecordRewriter: Sendable {
             try scanner.skipValue()
             return []
         }
-        try scanner.expect(UInt8(ascii: "["), "'['")
-        if try scanner.consume(UInt8(ascii: "]")) { return [] }
-        var ranges: [Range<Int>] = []
-        repeat {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
-            var role: [UInt8] = [], content: [Range<Int>] = []
-            try scanner.expect(UInt8(ascii: "{"), "'{'")
-            if !(try scanner.consume(UInt8(ascii: "}"))) {
-                repeat {
-                    let key = try scanner.readKey()
-                    try scanner.expect(UInt8(ascii: ":"), "':' after an object key")
-                    if let key, key.equals("role"), try scanner.peek() == UInt8(ascii: "\"") {
-                        role.removeAll()
-                        try scanner.readString(into: &role)
-                    } else if let key, key.equals("content") {
-                        content = try contentRanges(&scanner)
-                    } else {
-                        try scanner.skipValue()
-                    }
-                } while try scanner.consumeSeparator(closing: UInt8(ascii: "}"))
-            }
+        var ranges: [Range<Int>] = [], content: [Range<Int>] = []
+        try ChatTranscript.forEachMessage(&scanner) { scanner in
+            content = try contentRanges(&scanner)
+        } end: { role in
             if role == Array("assistant".utf8) { ranges += content }
-        } while try scanner.consumeSeparator(closing: UInt8(ascii: "]"))
+            content = []
+        }
         return ranges
     }
 
     /// A message content's text ranges: the string itself, or the `text` of each part.
     private func contentRanges(_ scanner: inout JSONScanner) throws -> [Range<Int>] {
         if try scanner.peek() != UInt8(ascii: "[") { return try stringRange(&scanner).map { [$0] } ?? [] }
-        try scanner.expect(UInt8(ascii: "["), "'['")
-        if try scanner.consume(UInt8(ascii: "]")) { return [] }
         var ranges: [Range<Int>] = []
-        repeat {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
-            try scanner.expect(UInt8(ascii: "{"), "'{'")
-            if try scanner.consume(UInt8(ascii: "}")) { continue }
-            repeat {
-                let key = try scanner.readKey()
-                try scanner.expect(UInt8(ascii: ":"), "':' after an object key")
-                if let key, key.equals("text") {
-                    if let range = try stringRange(&scanner) { ranges.append(range) }
-                } else {
-                    try scanner.skipValue()
-                }
-            } while try scanner.consumeSeparator(closing: UInt8(ascii: "}"))
-        } while try scanner.consumeSeparator(closing: UInt8(ascii: "]"))
+        try ChatTranscript.forEachTextPart(&scanner) { scanner in
+            if let range = try stringRange(&scanner) { ranges.append(range) }
+        }
         return ranges
     }
 

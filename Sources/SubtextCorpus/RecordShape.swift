@@ -133,37 +133,21 @@ struct RecordExtractor {
     /// the prompt, each joined by newlines.
     private mutating func readMessages(_ scanner: inout JSONScanner) throws {
         guard try scanner.peek() == UInt8(ascii: "[") else { return try scanner.skipValue() }
-        try scanner.expect(UInt8(ascii: "["), "'['")
-        if try scanner.consume(UInt8(ascii: "]")) { return }
         buffers[Slot.assistant.rawValue].removeAll(keepingCapacity: true)
         buffers[Slot.user.rawValue].removeAll(keepingCapacity: true)
-        repeat {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
+        scratch.removeAll(keepingCapacity: true)
+        var hasContent = false
+        try ChatTranscript.forEachMessage(&scanner) { scanner in
+            hasContent = try readContent(&scanner)
+        } end: { role in
+            defer {
+                scratch.removeAll(keepingCapacity: true)
+                hasContent = false
             }
-            var role: [UInt8] = []
-            scratch.removeAll(keepingCapacity: true)
-            var hasContent = false
-            try scanner.expect(UInt8(ascii: "{"), "'{'")
-            if !(try scanner.consume(UInt8(ascii: "}"))) {
-                repeat {
-                    let key = try scanner.readKey()
-                    try scanner.expect(UInt8(ascii: ":"), "':' after an object key")
-                    if let key, key.equals("role"), try scanner.peek() == UInt8(ascii: "\"") {
-                        role.removeAll()
-                        try scanner.readString(into: &role)
-                    } else if let key, key.equals("content") {
-                        hasContent = try readContent(&scanner)
-                    } else {
-                        try scanner.skipValue()
-                    }
-                } while try scanner.consumeSeparator(closing: UInt8(ascii: "}"))
-            }
-            guard hasContent else { continue }
+            guard hasContent else { return }
             let slot: Slot? = role.withUnsafeBufferPointer { $0.equals("assistant") ? .assistant : $0.equals("user") ? .user : nil }
             if let slot { appendTurn(to: slot) }
-        } while try scanner.consumeSeparator(closing: UInt8(ascii: "]"))
+        }
     }
 
     /// Reads message content: a string, or an array of parts whose `text` fields are joined.
@@ -177,25 +161,7 @@ struct RecordExtractor {
             try scanner.skipValue()
             return false
         }
-        try scanner.expect(UInt8(ascii: "["), "'['")
-        if try scanner.consume(UInt8(ascii: "]")) { return true }
-        repeat {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
-            try scanner.expect(UInt8(ascii: "{"), "'{'")
-            if try scanner.consume(UInt8(ascii: "}")) { continue }
-            repeat {
-                let key = try scanner.readKey()
-                try scanner.expect(UInt8(ascii: ":"), "':' after an object key")
-                if let key, key.equals("text"), try scanner.peek() == UInt8(ascii: "\"") {
-                    try scanner.readString(into: &scratch)
-                } else {
-                    try scanner.skipValue()
-                }
-            } while try scanner.consumeSeparator(closing: UInt8(ascii: "}"))
-        } while try scanner.consumeSeparator(closing: UInt8(ascii: "]"))
+        try ChatTranscript.forEachTextPart(&scanner) { try $0.readString(into: &scratch) }
         return true
     }
 
