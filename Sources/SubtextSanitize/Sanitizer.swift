@@ -190,7 +190,7 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .dropNeedsControl:
-            return "drop needs --control: the rule is fitted against it, or a saved rule's threshold set by it"
+            return "drop needs a control: the rule is fitted against it, and the audit after compares with it"
         case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
         }
     }

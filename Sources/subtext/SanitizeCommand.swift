@@ -14,25 +14,25 @@ struct SanitizeCommand: ParsableCommand {
             Transforms, applied in this order whatever order they are given in: format (each number \
             list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
             the places they held), remap (every number of at most three digits through one seeded \
-            permutation of 0–999), drop (the responses the audit's classifier scores most teacher-like, \
-            --drop-budget of the teacher's; the control loses only their partners, where both sides answered the \
-            same prompt). Responses with letters in them are not rewritten.
+            permutation of 0–999), drop (the teacher responses scored most teacher-like, by --drop-by, \
+            up to --drop-budget of them; the control loses only their partners, where both sides \
+            answered the same prompt). Responses with letters in them are not rewritten.
 
             Writes OUT/teacher.jsonl (and OUT/control.jsonl) in the input's own shape, every field but \
             the generated text unchanged, and OUT/sanitize.md, OUT/sanitize.json and OUT/sanitize.svg. \
             With --control, the teacher is audited against the control before, and the sanitized \
-            teacher against the control put through the same transforms (same seed, same drop rule) \
-            after. drop scores each half of the rewritten data by a rule fitted on the other half, and the \
-            "after" audit reads only the half scored by a rule that never saw it: a rule audited on the \
-            data that chose what it drops flatters the audit. It saves a rule fitted on all of it as \
-            OUT/drop-rule.json; --drop-rule applies a saved rule instead, to new batches or to a part of \
-            the data held out from fitting, and the "after" audit then reads all of it.
+            teacher against the control put through the same rewrites (same seed) after. drop scores \
+            each half of the rewritten data by a rule fitted on the other half, and the "after" audit \
+            reads only the half scored by a rule that never saw it: an audit of the data that chose \
+            what to drop flatters the result. It saves a rule fitted on all of it as \
+            OUT/drop-rule.json; --drop-rule applies a saved rule instead, to new batches or to a part \
+            of the data held out from fitting, and the "after" audit then reads all of it.
             """)
 
     @Argument(help: ArgumentHelp("The teacher JSONL file (or .jsonl.gz).", valueName: "teacher"))
     var teacher: String
 
-    @Option(help: ArgumentHelp("The control JSONL file: needed for the audits and for fitting drop.", valueName: "path"))
+    @Option(help: ArgumentHelp("The control JSONL file: needed for the audits and for drop.", valueName: "path"))
     var control: String?
 
     @Option(help: ArgumentHelp("Comma-separated: format, sort, remap, drop.", valueName: "list"))
@@ -43,7 +43,7 @@ struct SanitizeCommand: ParsableCommand {
 
     @Option(help: """
         What drop scores responses by when it fits its own rule: classifier (the audit's classifier; each \
-        response scored by the folds it is not in) or carriers (how many significant carrier tokens it holds).
+        half of the data scored by the rule fitted on the other) or carriers (how many significant carrier tokens it holds).
         """)
     var dropBy = "classifier"
 
@@ -79,8 +79,8 @@ struct SanitizeCommand: ParsableCommand {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
         if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
-        if names.contains("drop"), control == nil, dropRule == nil {
-            throw ValidationError("drop needs --control to fit its rule against, or --drop-rule with a saved rule")
+        if names.contains("drop"), control == nil {
+            throw ValidationError("drop needs --control: the rule is fitted against it, and the audit after compares with it")
         }
     }
 
