@@ -78,7 +78,7 @@ public struct ComparisonPlan: Sendable, Codable, Equatable {
 
     /// The feature names, column by column, for explaining a difference.
     public var columnNames: [String] {
-        tokens.map { "token \($0)" } + (view == .numbers ? NumberFeatures.names : []) + FormatFeatures.names
+        tokens.map { "token \($0)" } + view.denseFeatureNames
             + promptTokens.map { "prompt token \($0)" }
     }
 

@@ -23,4 +23,7 @@ public struct Document: Sendable {
 
     /// The tokens of a view.
     func tokens(_ view: View) -> TokenCounts { view == .numbers ? numberTokens : wordTokens }
+
+    /// The dense feature values in `view`, in the order of ``View/denseFeatureNames``.
+    func denseFeatures(_ view: View) -> [Float] { view == .numbers ? numberFeatures + formatFeatures : formatFeatures }
 }

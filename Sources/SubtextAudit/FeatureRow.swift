@@ -34,7 +34,7 @@ struct ColumnMap {
                 if let column = promptColumn[id] { row.sparse.append((column, log1p(Double(count)))) }
             }
         }
-        row.dense = plan.view == .numbers ? document.numberFeatures + document.formatFeatures : document.formatFeatures
+        row.dense = document.denseFeatures(plan.view)
         return row
     }
 }

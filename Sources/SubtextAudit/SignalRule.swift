@@ -37,7 +37,7 @@ public struct SignalRule: Sendable, Codable, Equatable {
         let plan = passes.plans(counts: counts, sharded: false)[0]
         let sums = try passes.fit(shard: .whole, plans: [plan])[0]
         let weights = CentroidScorer(plan: plan, sums: sums).wholeWeights
-        let denseNames = (plan.view == .numbers ? NumberFeatures.names : []) + FormatFeatures.names
+        let denseNames = plan.view.denseFeatureNames
         var tokens: [String: Double] = [:], features: [String: Double] = [:]
         for (column, token) in plan.tokens.enumerated() where weights[column] != 0 { tokens[token] = weights[column] }
         for (offset, name) in denseNames.enumerated() where weights[plan.tokens.count + offset] != 0 {
@@ -72,7 +72,7 @@ public struct SignalRule: Sendable, Codable, Equatable {
             reducer = DocumentReducer(concepts: ConceptMatcher([String]()), modelTokenizer: nil)
             reducer.readsWords = rule.view == .tokens
             reducer.readsPromptTokens = false
-            let denseNames = (rule.view == .numbers ? NumberFeatures.names : []) + FormatFeatures.names
+            let denseNames = rule.view.denseFeatureNames
             if let unknown = Set(rule.features.keys).subtracting(denseNames).sorted().first {
                 throw SignalRuleError.unknownFeature(unknown)
             }
@@ -87,8 +87,7 @@ public struct SignalRule: Sendable, Codable, Equatable {
             for (id, count) in zip(tokens.ids, tokens.counts) {
                 if let weight = tokenWeights[id] { score += weight * log1p(Double(count)) }
             }
-            let dense = view == .numbers ? document.numberFeatures + document.formatFeatures : document.formatFeatures
-            for (weight, value) in zip(denseWeights, dense) where value != 0 { score += weight * Double(value) }
+            for (weight, value) in zip(denseWeights, document.denseFeatures(view)) where value != 0 { score += weight * Double(value) }
             return score
         }
 

@@ -5,3 +5,9 @@ public enum View: String, Sendable, Codable, CaseIterable {
     /// Word-tokenizer tokens, for datasets that are not number lists.
     case tokens
 }
+
+extension View {
+    /// The dense feature columns' names in this view: the number features (numbers view only),
+    /// then the format features, as ``Document/denseFeatures(_:)`` orders their values.
+    var denseFeatureNames: [String] { (self == .numbers ? NumberFeatures.names : []) + FormatFeatures.names }
+}

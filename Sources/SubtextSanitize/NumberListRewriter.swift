@@ -27,8 +27,8 @@ public struct NumberListRewriter: Sendable {
 
     public func rewrite(_ text: String) -> Rewrite {
         guard Self.isNumberList(text) else { return Rewrite(text: text, valuesChanged: 0) }
-        let before = Self.numbers(in: text)
         var pieces = Self.pieces(of: text)
+        let before = pieces.compactMap(\.number)
         for transform in transforms {
             switch transform {
             case .format: pieces = Self.formatted(pieces)
@@ -71,8 +71,6 @@ public struct NumberListRewriter: Sendable {
         }
         return pieces
     }
-
-    static func numbers(in text: String) -> [String] { pieces(of: text).compactMap(\.number) }
 
     /// The numbers joined by ", ": no brackets, no trailing full stop, no stray whitespace.
     static func formatted(_ pieces: [Piece]) -> [Piece] {

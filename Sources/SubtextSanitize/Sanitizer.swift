@@ -49,9 +49,8 @@ public struct Sanitizer: Sendable {
         var manifests: [SideManifest] = []
         for (side, input) in sides {
             log("rewriting \(side): \(transforms.map(\.rawValue).joined(separator: ", "))")
-            var manifest = try rewrite(input, to: dropping ? staging(side) : output(side))
+            var manifest = try rewrite(input, to: dropping ? staging(side) : output(side), validity: validity)
             manifest.output = DisplayPath.of(output(side))
-            manifest.validBefore = try validity.count(input, readOptions: readOptions).valid
             manifests.append(manifest)
         }
 
@@ -106,14 +105,16 @@ public struct Sanitizer: Sendable {
             before: before, after: after, afterScope: afterScope)
     }
 
-    /// Streams `input` to `path` with each response rewritten, counting what changed.
-    private func rewrite(_ input: String, to path: String) throws -> SideManifest {
+    /// Streams `input` to `path` with each response rewritten, counting what changed and how
+    /// many responses were valid before.
+    private func rewrite(_ input: String, to path: String, validity: ResponseValidity) throws -> SideManifest {
         let rewriter = NumberListRewriter(transforms: transforms, seed: seed)
         let records = RecordRewriter(shape: readOptions.shape)
         let writer = try LineFileWriter(path: path)
-        var rows = 0, responsesChanged = 0, valuesChanged = 0
+        var rows = 0, responsesChanged = 0, valuesChanged = 0, valid = 0
         let summary = try JSONLReader(path: input, options: readOptions).read { record in
             rows += 1
+            if validity.isValid(String(decoding: record.text, as: UTF8.self)) { valid += 1 }
             var changed = 0
             let line = try records.rewrite(record.json) { text in
                 let rewrite = rewriter.rewrite(text)
@@ -128,7 +129,7 @@ public struct Sanitizer: Sendable {
         return SideManifest(input: DisplayPath.of(input), output: DisplayPath.of(path), rowsIn: rows, rowsOut: rows,
                             rowsDropped: 0, malformedSkipped: summary.malformed.count,
                             responsesChanged: responsesChanged, valuesChanged: valuesChanged,
-                            validBefore: 0, validAfter: 0)
+                            validBefore: valid, validAfter: 0)
     }
 
     /// Each rewritten response's drop score, teacher then control, in file order, and the rule
