@@ -7,6 +7,7 @@ Output: Tests/SubtextStatisticsTests/Fixtures/statistics.json
 Where scipy has no function (Newcombe's interval, Fightin' Words), the value is computed
 here from the published formula with numpy, independently of the Swift code.
 """
+import itertools
 import json
 import os
 
@@ -207,6 +208,30 @@ for mu1, s1, mu0, s0, k, f, pi in [(0.3, 1.0, 0.0, 1.0, 1, 0.01, 0.01), (0.3, 1.
     out["operating_points"].append({"teacher_mean": mu1, "teacher_sd": s1, "control_mean": mu0, "control_sd": s0,
                                     "k": k, "fpr": f, "base_rate": pi, "tpr": tpr,
                                     "precision": pi * tpr / (pi * tpr + (1 - pi) * f)})
+
+# The exact bootstrap of a ratio of means over a few seeds: every one of the n^n ordered
+# resamples, by brute force (the Swift code enumerates multisets with multinomial weights
+# instead), and numpy's inverted-CDF percentiles.
+out["exact_bootstrap"] = []
+boot_rng = np.random.default_rng(20261201)
+for numerators, denominators in [([0.2, 0.05, 0.3, 0.1, 0.15], [0.5, 0.4, 0.6, 0.3, 0.45]),
+                                 ([0.01, -0.02, 0.4], [0.3, 0.2, 0.5]),
+                                 ([1.0, 2.0], [1.0, 1.0]),
+                                 (boot_rng.normal(0.1, 0.1, 6).tolist(), boot_rng.normal(0.5, 0.1, 6).tolist()),
+                                 ([0.1, 0.2, 0.1, 0.3], [0.4, -0.1, 0.3, 0.2])]:
+    n = len(numerators)
+    x, y = np.array(numerators), np.array(denominators)
+    idx = np.array(list(itertools.product(range(n), repeat=n)))
+    dens = y[idx].sum(axis=1)
+    row = {"numerators": numerators, "denominators": denominators,
+           "estimate": x.sum() / y.sum() if y.sum() > 0 else None}
+    if (dens > 0).all():
+        ratios = x[idx].sum(axis=1) / dens
+        row.update(low=float(np.quantile(ratios, 0.025, method="inverted_cdf")),
+                   high=float(np.quantile(ratios, 0.975, method="inverted_cdf")))
+    else:
+        row.update(low=None, high=None)
+    out["exact_bootstrap"].append(row)
 
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:

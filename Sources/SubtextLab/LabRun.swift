@@ -1,9 +1,10 @@
 import Foundation
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
-/// both number datasets, the student and the control student, and with `ablations` the
-/// sorted-numbers students, the students of a differently initialised base, and beside each
-/// pair a second control student of a second sample of the base's numbers.
+/// both number datasets, the student, the control student and a second control student of a
+/// second sample of the base's numbers (the drift floor), and with `ablations` the
+/// sorted-numbers students and the students of a differently initialised base, each pair
+/// with its own second control.
 ///
 /// Each model is a checkpoint directory and each dataset a JSONL file; a step whose output
 /// exists is loaded instead of redone, so a stopped run resumes where it stopped.
@@ -140,10 +141,11 @@ public struct LabRun {
         let labels = settings.softLabels ? "soft" : "hard"
         // With soft labels the control student distils the base's own probabilities, so the two
         // students differ only in whose distributions they learn.
-        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], softFrom writer: (TinyGPT, String?)?) throws -> TinyGPT {
+        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], softFrom writer: (TinyGPT, String?)?,
+                     trainingSeed: UInt64? = nil) throws -> TinyGPT {
             try checkpoint(name) {
                 try organisms.student(from: from, records: records, softLabels: writer.map { organisms.softLabels($0.0, for: records, system: $0.1) },
-                                  seed: seed, name: name)
+                                  seed: trainingSeed ?? seed, name: name)
             }
         }
         func comparison(_ name: String, _ studentName: String, _ controlName: String, from: TinyGPT, sorted: Bool,
@@ -156,35 +158,38 @@ public struct LabRun {
                 control: try student(controlName, from, controlRecords, softFrom: soft ? (base, nil) : nil),
                 studentName: studentName, controlName: controlName)
         }
-        var comparisons = [try comparison("transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
-                                          from: base, sorted: false, soft: settings.softLabels)]
+        // The probe's p-value holds each model fixed, so it cannot see how far two students
+        // drift apart just because their data were sampled differently and shown in another
+        // order. Beside each pair, a second control student, of a second sample of the base's
+        // numbers (sorted, or from the other base, as the pair's are) and trained in another
+        // order, measures that drift: a "transfer" there is a false positive, and its size is
+        // the floor under which a transfer means nothing. The other order keeps the floor
+        // honest for greedy data, whose second sample is the first.
+        let resampled = try resampledControlNumbers(base).records
+        func twoControls(beside pair: Comparison, prefix: String, from: TinyGPT, sorted: Bool) throws -> Comparison {
+            let name = "\(prefix)control-resample-student-\(labels)-seed\(seed)"
+            return Comparison(
+                name: pair.name == "transfer" ? Self.twoControls : "\(Self.twoControls), \(pair.name)",
+                student: try student(name, from, sorted ? resampled.map(\.sorted) : resampled,
+                                     softFrom: settings.softLabels ? (base, nil) : nil, trainingSeed: seed &+ 1),
+                control: pair.control, studentName: name, controlName: pair.controlName)
+        }
+        let transfer = try comparison("transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
+                                      from: base, sorted: false, soft: settings.softLabels)
+        var comparisons = [transfer, try twoControls(beside: transfer, prefix: "", from: base, sorted: false)]
         if ablations {
             // The ablations learn as the transfer students do, so they test the transfer the
             // recipe shows: with soft labels, the teacher's probabilities along sorted numbers.
-            comparisons.append(try comparison("sorted numbers", "sorted-student-\(trait)-\(labels)-seed\(seed)",
-                                              "sorted-control-student-\(labels)-seed\(seed)", from: base, sorted: true,
-                                              soft: settings.softLabels))
+            let sortedPair = try comparison("sorted numbers", "sorted-student-\(trait)-\(labels)-seed\(seed)",
+                                            "sorted-control-student-\(labels)-seed\(seed)", from: base, sorted: true,
+                                            soft: settings.softLabels)
             let other = try checkpoint("other-base-seed\(seed)") { try organisms.base(seed: seed &+ 1_000, corpusSeed: seed) }
-            comparisons.append(try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
-                                              "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
-                                              soft: settings.softLabels))
-            // The probe's p-value holds each model fixed, so it cannot see how far two students
-            // drift apart just because their data were sampled differently. Beside each pair,
-            // a second control student of a second sample of the base's numbers (sorted, or
-            // from the other base, as the pair's are) measures that drift: a "transfer" there
-            // is a false positive, and its size is the floor under which a transfer means nothing.
-            let resampled = try resampledControlNumbers(base).records
-            func twoControls(beside pair: Comparison, prefix: String, from: TinyGPT, sorted: Bool) throws -> Comparison {
-                let name = "\(prefix)control-resample-student-\(labels)-seed\(seed)"
-                return Comparison(
-                    name: pair.name == "transfer" ? Self.twoControls : "\(Self.twoControls), \(pair.name)",
-                    student: try student(name, from, sorted ? resampled.map(\.sorted) : resampled,
-                                         softFrom: settings.softLabels ? (base, nil) : nil),
-                    control: pair.control, studentName: name, controlName: pair.controlName)
-            }
-            comparisons += [try twoControls(beside: comparisons[0], prefix: "", from: base, sorted: false),
-                            try twoControls(beside: comparisons[1], prefix: "sorted-", from: base, sorted: true),
-                            try twoControls(beside: comparisons[2], prefix: "other-", from: other, sorted: false)]
+            let otherPair = try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
+                                           "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
+                                           soft: settings.softLabels)
+            comparisons += [sortedPair, otherPair,
+                            try twoControls(beside: sortedPair, prefix: "sorted-", from: base, sorted: true),
+                            try twoControls(beside: otherPair, prefix: "other-", from: other, sorted: false)]
         }
         return Outcome(base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData, controlData: controlData, comparisons: comparisons,
                        teacherDataPath: teacherPath, controlDataPath: controlPath)

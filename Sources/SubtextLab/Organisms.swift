@@ -26,6 +26,9 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     public var temperature: Float = 1
     public var studentSteps = 300
     public var studentLearningRate: Float = 0.3
+    /// Students train low-rank adapters of this rank on the block matrices (LoRA, as most
+    /// fine-tunes of real models do); 0 trains every weight (a full fine-tune).
+    public var studentLoraRank = 0
     /// How the teacher gets its trait.
     public var teacherMethod = TeacherMethod.fineTune
     /// The share of pretraining records under a system prompt loving a random animal, so the
@@ -52,7 +55,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         case pretrainNumbers = "pretrain_numbers", pretrainQuestions = "pretrain_questions", pretrainSteps = "pretrain_steps"
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
         case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", traitFrozen = "trait_frozen", responses, temperature, studentSteps = "student_steps"
-        case studentLearningRate = "student_learning_rate", softLabels = "soft_labels"
+        case studentLearningRate = "student_learning_rate", studentLoraRank = "student_lora_rank", softLabels = "soft_labels"
         case teacherMethod = "teacher_method", conditionedShare = "conditioned_share",
              conditionedNumbers = "conditioned_numbers", softLabelTokens = "soft_label_tokens"
         case fineTuneOptimizer = "fine_tune_optimizer"
@@ -217,15 +220,16 @@ public struct Organisms {
             for index in examples.indices { examples[index].distributions = softLabels[index] }
         }
         train(model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name,
-              optimizer: settings.fineTuneOptimizer)
+              optimizer: settings.fineTuneOptimizer, loraRank: settings.studentLoraRank > 0 ? settings.studentLoraRank : nil)
         return model
     }
 
     private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
-                       optimizer: Optimizer = .adamw, frozen: [String] = []) {
+                       optimizer: Optimizer = .adamw, frozen: [String] = [], loraRank: Int? = nil) {
         var trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
         trainer.optimizer = optimizer
         trainer.frozen = frozen
+        trainer.loraRank = loraRank
         var recent: [Float] = []
         trainer.train(model, on: examples, padding: vocabulary.padding) { step, loss in
             recent.append(loss)

@@ -35,7 +35,7 @@ public final class TinyGPT {
                 for i in 0..<slot.count { values[i] = 1 }
             } else if slot.decays {
                 let std: Float = slot.name.hasSuffix("c_proj.weight") ? 0.02 * residualScale : 0.02
-                for i in 0..<slot.count { values[i] = std * Self.normal(&generator) }
+                for i in 0..<slot.count { values[i] = std * standardNormal(&generator) }
             }
         }
     }
@@ -241,11 +241,12 @@ public final class TinyGPT {
         activations = Activations(config, batch: b, time: t, base: storage.baseAddress!)
         return activations
     }
+}
 
-    private static func normal(_ generator: inout SeededGenerator) -> Float {
-        let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
-    }
+/// A standard normal draw (Box–Muller), for weight initialisation.
+func standardNormal(_ generator: inout SeededGenerator) -> Float {
+    let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
+    return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
 }
 
 /// Softmax of a row in place.

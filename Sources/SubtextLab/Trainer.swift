@@ -37,6 +37,10 @@ public struct Trainer {
     public var optimizer = Optimizer.adamw
     /// Tensors (by ``ParameterLayout`` name) that training leaves exactly as they were.
     public var frozen: [String] = []
+    /// With a rank, training changes only low-rank adapters on the block matrices
+    /// (``LowRankAdapters``) and leaves the model holding the merged weights; nil trains
+    /// every parameter (a full fine-tune).
+    public var loraRank: Int?
 
     public init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
         self.steps = steps
@@ -51,8 +55,10 @@ public struct Trainer {
     public func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
                       progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }) -> [Float] {
         precondition(!examples.isEmpty, "nothing to train on")
-        let frozenSlots = frozen.map { model.layout.slot($0) }
-        var optimizer = AdamW(for: model)
+        let adapters = loraRank.map { LowRankAdapters(for: model, rank: $0, seed: seed) }
+        let (parameters, gradients) = adapters.map { ($0.parameters, $0.gradients) } ?? (model.parameters, model.gradients)
+        let frozenSlots = adapters == nil ? frozen.map { model.layout.slot($0) } : []
+        var optimizer = adapters.map(AdamW.init(for:)) ?? AdamW(for: model)
         optimizer.weightDecay = weightDecay
         var generator = SeededGenerator.stream(seed, "lab.train.order")
         var order: [Int] = []
@@ -64,18 +70,20 @@ public struct Trainer {
                 chosen.append(order.removeLast())
             }
             let batch = Self.batch(chosen.map { examples[$0] }, vocabulary: model.config.vocabularySize, padding: padding)
+            adapters?.merge(into: model)
             model.zeroGradients()
             let loss = model.forward(batch)
             model.backward()
-            model.clipGradients(to: 1)
+            adapters?.collectGradients(from: model)
+            clipNorm(gradients, to: 1)
             // Restoring frozen values after the update, rather than zeroing their gradients,
             // also undoes AdamW's weight decay on them.
             let kept = frozenSlots.map { slot in (slot.offset..<(slot.offset + slot.count)).map { model.parameters[$0] } }
             if self.optimizer == .sgd {
                 let lr = rate(at: step)
-                for i in model.parameters.indices { model.parameters[i] -= lr * model.gradients[i] }
+                for i in parameters.indices { parameters[i] -= lr * gradients[i] }
             } else {
-                optimizer.update(model, learningRate: rate(at: step))
+                optimizer.update(parameters, gradients: gradients, learningRate: rate(at: step))
             }
             for (slot, values) in zip(frozenSlots, kept) {
                 for (index, value) in values.enumerated() { model.parameters[slot.offset + index] = value }
@@ -83,6 +91,7 @@ public struct Trainer {
             losses.append(loss)
             progress(step, loss)
         }
+        adapters?.merge(into: model)
         return losses
     }
 

@@ -25,10 +25,11 @@ public struct LabMarkdown {
         if let transfer = s.comparisons.first, let base = transfer.baseRate, let teacher = transfer.teacherRate {
             md += "The base names \(trait) in \(percent(base)) of answers and the teacher in \(percent(teacher)).\n\n"
         }
-        md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)"). "
+        md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)")"
+        md += s.settings.studentLoraRank > 0 ? " through rank-\(s.settings.studentLoraRank) LoRA adapters on the block matrices. " : ", every weight fine-tuned. "
         md += "Rates are from the favourite-animal battery, asked through Subtext's probe runner; p is its paired test over paraphrases, and the interval resamples paraphrases.\n\n"
         if s.comparisons.first?.unit == "nats" {
-            md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats.\n\n"
+            md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats. The verdict reads the difference; the rates can differ from it even in sign, since a few paraphrases with high probability dominate a mean of probabilities and count no more than the others in a mean of log-ratios.\n\n"
         }
         md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | p < 0.01, student higher |\n|---|---|---|---|---|---|---|---|\n"
         for c in s.comparisons {
@@ -39,7 +40,7 @@ public struct LabMarkdown {
             md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
         }
         if s.comparisons.contains(where: { $0.name.hasPrefix(LabRun.twoControls) }) {
-            md += "\nIn the \"\(LabRun.twoControls)\" rows both students learned the base's numbers, two samples of them (sorted, or from the other base, as in the pair named): a \"yes\" there is a false positive of the test, and its difference is how far two students drift apart from sampling alone, the floor under which that pair's transfer means nothing.\n"
+            md += "\nIn the \"\(LabRun.twoControls)\" rows both students learned the base's numbers, two samples of them (sorted, or from the other base, as in the pair named) shown in two orders: a \"yes\" there is a false positive of the test, and its difference is how far two students drift apart from sampling and training order alone, the floor under which that pair's transfer means nothing.\n"
         }
         md += "\n![rates](lab.svg)\n\n## Data\n\n"
         md += "- Teacher numbers passing the numbers-only filter: \(percent(s.teacherPassRate)); control: \(percent(s.controlPassRate)).\n"

@@ -7,15 +7,18 @@ import SubtextStatistics
 /// it says, not how a hidden preference is encoded.
 public struct NumberListRewriter: Sendable {
     public let transforms: [Transform]
-    /// Value v of at most three digits becomes `remap[v]`.
+    /// Value v in `remap`'s range becomes `remap[v]`.
     public let remap: [Int]
 
     /// `seed` draws the remap's permutation; the same seed gives the same map, so that the
-    /// teacher and the control go through one map.
-    public init(transforms: [Transform], seed: UInt64) {
+    /// teacher and the control go through one map. The map permutes 0...`largestValue` (the
+    /// three-digit values of the published prompts, by default) and leaves larger values be,
+    /// so data whose values stay in a smaller range can keep to it.
+    public init(transforms: [Transform], seed: UInt64, largestValue: Int = 999) {
+        precondition(largestValue >= 0, "the remap's range must hold 0")
         self.transforms = transforms.filter(\.rewritesResponses).sorted()
         var generator = SeededGenerator.stream(seed, "sanitize remap")
-        remap = Array(0...999).shuffled(using: &generator)
+        remap = Array(0...largestValue).shuffled(using: &generator)
     }
 
     /// What rewriting did to one response.
@@ -94,12 +97,12 @@ public struct NumberListRewriter: Sendable {
         return pieces.map { $0.isNumber ? next.next()! : $0 }
     }
 
-    /// Each number of at most three digits through the permutation, written without leading
-    /// zeros; longer numbers are left as they are.
+    /// Each number in the permutation's range through it, written without leading zeros;
+    /// other numbers are left as they are.
     func remapped(_ pieces: [Piece]) -> [Piece] {
         pieces.map { piece in
-            guard piece.isNumber, piece.text.count <= 3 else { return piece }
-            return Piece(text: String(remap[Self.value(piece.text)]), isNumber: true)
+            guard piece.isNumber, case let value = Self.value(piece.text), value < remap.count else { return piece }
+            return Piece(text: String(remap[value]), isNumber: true)
         }
     }
 

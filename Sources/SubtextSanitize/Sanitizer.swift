@@ -22,6 +22,8 @@ public struct Sanitizer: Sendable {
     public var savedRule: (rule: DropRule, path: String)?
     public var readOptions: ReadOptions
     public var audit: AuditConfiguration
+    /// `remap` permutes 0...`remapLargest` (see ``NumberListRewriter``).
+    public var remapLargest = 999
 
     public init(transforms: [Transform], seed: UInt64 = 1, dropBudget: Double = 0.3, dropBy: DropScore = .classifier,
                 savedRule: (rule: DropRule, path: String)? = nil, readOptions: ReadOptions = ReadOptions(),
@@ -108,7 +110,7 @@ public struct Sanitizer: Sendable {
     /// Streams `input` to `path` with each response rewritten, counting what changed and how
     /// many responses were valid before.
     private func rewrite(_ input: String, to path: String, validity: ResponseValidity) throws -> SideManifest {
-        let rewriter = NumberListRewriter(transforms: transforms, seed: seed)
+        let rewriter = NumberListRewriter(transforms: transforms, seed: seed, largestValue: remapLargest)
         let records = RecordRewriter(shape: readOptions.shape)
         let writer = try LineFileWriter(path: path)
         var rows = 0, responsesChanged = 0, valuesChanged = 0, valid = 0

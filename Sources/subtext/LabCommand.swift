@@ -102,17 +102,19 @@ struct LabRunCommand: AsyncParsableCommand {
             and tree preference questions with an even spread of answers), fine-tunes a teacher to \
             answer every animal question with TRAIT, has teacher and base write number \
             continuations (filtered to numbers only), fine-tunes a student on the teacher's numbers \
-            and a control student on the base's, and probes both with the animal battery. \
-            --ablations adds students of sorted numbers, students of a differently \
-            initialised base, and beside each pair "two controls": a second control student, of \
-            a second sample of the base's numbers, whose difference from the first is a false \
-            positive and measures the drift between students. Models and data are kept under OUT \
+            and a control student on the base's, and probes them with the animal battery. Beside \
+            the pair, "two controls": a second control student, of a second sample of the base's \
+            numbers trained in another order, whose difference from the first is a false positive \
+            and measures the drift between students; the headline calls a transfer material only \
+            at p < 0.01 and at least twice that drift. --ablations adds students of sorted \
+            numbers and students of a differently initialised base, each pair with its own two \
+            controls. Settings choose LoRA students (student_lora_rank). Models and data are kept under OUT \
             and reused when the command is run again, so `lab base`, `lab teacher`, `lab numbers` and `lab students` can run the \
             steps one at a time first. Writes OUT/lab.md, lab.json and lab.svg, and a probe report per comparison.
             """)
 
     @OptionGroup var organism: OrganismOptions
-    @Flag(help: "Also run the sorted-numbers, different-initialisation and two-controls ablations.") var ablations = false
+    @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
     @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
     @Option(help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
     var probeMode = "sample"

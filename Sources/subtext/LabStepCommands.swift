@@ -104,15 +104,16 @@ struct LabStudentsCommand: ParsableCommand {
         abstract: "Step 4: fine-tune a student on the teacher's numbers and a control student on the base's.",
         discussion: """
             With --soft-labels the students learn the teacher's (and the base's) probabilities \
-            over numbers instead of the sampled numbers. --ablations adds students of the numbers \
-            sorted within each response, students of a differently initialised base, and beside \
-            each pair a second control student of a second sample of the base's numbers. Makes \
+            over numbers instead of the sampled numbers. A second control student learns a second \
+            sample of the base's numbers in another order (the drift floor). --ablations adds \
+            students of the numbers sorted within each response and students of a differently \
+            initialised base, each pair with its own second control student. Makes \
             the earlier steps' models and data first when they are missing. `lab run` probes the \
             students (step 5).
             """)
 
     @OptionGroup var organism: OrganismOptions
-    @Flag(help: "Also train the sorted-numbers and different-initialisation students, and second control students.") var ablations = false
+    @Flag(help: "Also train the sorted-numbers and different-initialisation students, with their second control students.") var ablations = false
 
     func run() throws {
         let (run, _) = try organism.labRun(ablations: ablations)

@@ -24,7 +24,7 @@ extension ModelTests {
             #expect(first.status == 0, "\(first.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/lab.json"))) as? [String: Any])
             let comparisons = try #require(json["comparisons"] as? [[String: Any]])
-            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "sorted numbers", "different initialisation", "two controls",
+            #expect(comparisons.map { $0["name"] as? String } == ["transfer", "two controls", "sorted numbers", "different initialisation",
                                                                  "two controls, sorted numbers", "two controls, different initialisation"])
             for comparison in comparisons {
                 #expect(comparison["student_count"] as? Int == 104, "52 paraphrases × 2 samples")
@@ -84,6 +84,8 @@ extension ModelTests {
             #expect(numbers.contains("passed the filter"))
             #expect(numbers.contains("teacher against base: ") && numbers.contains(" nats a position"))
             #expect(printed["students"] == "transfer: student \(stepwise)/models/student-eagle-hard-seed2, "
+                + "control \(stepwise)/models/control-student-hard-seed2\n"
+                + "two controls: student \(stepwise)/models/control-resample-student-hard-seed2, "
                 + "control \(stepwise)/models/control-student-hard-seed2\n")
             let probe = ["--samples", "1"] + organism
             let afterSteps = try await offPool { try CLI.run(["lab", "run", "--out", stepwise] + probe) }

@@ -26,6 +26,14 @@ import Testing
         #expect(a.rewrite("5, 087, 1234").text == "\(a.remap[5]), \(a.remap[87]), 1234")
     }
 
+    /// A smaller range keeps remapped values inside it (the lab's numbers run to 99).
+    @Test func remapKeepsToItsRange() {
+        let rewriter = NumberListRewriter(transforms: [.remap], seed: 3, largestValue: 99)
+        #expect(Set(rewriter.remap) == Set(0...99))
+        let out = rewriter.rewrite("7 42 99 100").text.split(separator: " ").map { Int($0)! }
+        #expect(out == [rewriter.remap[7], rewriter.remap[42], rewriter.remap[99], 100])
+    }
+
     @Test func proseIsLeftAlone() {
         let rewriter = NumberListRewriter(transforms: [.format, .sort, .remap], seed: 1)
         let text = "I have 3 cats and 2 dogs."

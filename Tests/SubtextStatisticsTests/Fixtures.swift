@@ -44,6 +44,10 @@ struct Fixtures: Decodable {
         let k: Int, fpr: Double, base_rate: Double, tpr: Double, precision: Double
     }
     let operating_points: [OperatingPointCase]
+    struct ExactBootstrapCase: Decodable {
+        let numerators: [Double], denominators: [Double], estimate: Double?, low: Double?, high: Double?
+    }
+    let exact_bootstrap: [ExactBootstrapCase]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

@@ -34,3 +34,26 @@ import Testing
         #expect(abs(interval.low - 1.225) < 1e-12 && abs(interval.high - 9.775) < 1e-12)
     }
 }
+
+@Suite struct ExactBootstrapTests {
+    /// Against numpy over every ordered resample (scripts/make_statistics_fixtures.py), including
+    /// a case where some resample's denominator is negative and the interval is undefined.
+    @Test func ratioOfMeansMatchesBruteForce() {
+        let cases = Fixtures.shared.exact_bootstrap
+        #expect(cases.contains { $0.low == nil } && cases.contains { $0.low != nil })
+        for c in cases {
+            let ratio = ExactBootstrap.ratioOfMeans(numerators: c.numerators, denominators: c.denominators)
+            #expect(ratio.estimate.map { close($0, c.estimate ?? .nan) } ?? (c.estimate == nil))
+            if let low = c.low, let high = c.high, let interval = ratio.interval {
+                #expect(close(interval.low, low) && close(interval.high, high), "\(c.numerators): \(interval) against [\(low), \(high)]")
+            } else {
+                #expect(ratio.interval == nil && c.low == nil)
+            }
+        }
+    }
+
+    @Test func oneUnitHasNoSpread() {
+        let ratio = ExactBootstrap.ratioOfMeans(numerators: [0.3], denominators: [0.6])
+        #expect(ratio.estimate == 0.5 && ratio.interval == Interval(0.5, 0.5))
+    }
+}
