@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(
             name: "SubtextLab",
-            dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution"]),
+            dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+                           "SubtextSanitize"]),
         .target(
             name: "SubtextModels",
             dependencies: [

@@ -195,6 +195,12 @@ public struct LabRun {
                        teacherDataPath: teacherPath, controlDataPath: controlPath)
     }
 
+    /// A student of `records` fine-tuned from `base` on hard labels, with this seed's training
+    /// order, kept as checkpoint `name` and loaded when it exists.
+    public func hardLabelStudent(_ name: String, from base: TinyGPT, records: [LabRecord]) throws -> TinyGPT {
+        try checkpoint(name) { try organisms.student(from: base, records: records, seed: seed, name: name) }
+    }
+
     private func checkpoint(_ name: String, make: () throws -> TinyGPT) throws -> TinyGPT {
         let path = modelPath(name)
         if FileManager.default.fileExists(atPath: path.appendingPathComponent("model.safetensors").path) {
@@ -213,10 +219,7 @@ public struct LabRun {
         let filterPath = path.deletingPathExtension().appendingPathExtension("filter.json")
         if FileManager.default.fileExists(atPath: filterPath.path) {
             let filter = try JSONDecoder().decode(FilterSummary.self, from: Data(contentsOf: filterPath))
-            let records = try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map {
-                try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
-            }
-            return NumberData(records: records, requested: filter.requested, rejected: filter.rejected)
+            return NumberData(records: try LabRecord.read(path), requested: filter.requested, rejected: filter.rejected)
         }
         let data = make()
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -237,4 +240,13 @@ struct FilterSummary: Codable {
     var rejected: [String]
 
     enum CodingKeys: String, CodingKey { case requested, kept, passRate = "pass_rate", rejected }
+}
+
+extension LabRecord {
+    /// The records of a JSONL file of {"prompt", "response"} lines, as the lab writes them.
+    static func read(_ path: URL) throws -> [LabRecord] {
+        try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
+        }
+    }
 }

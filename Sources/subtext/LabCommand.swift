@@ -18,7 +18,7 @@ struct LabCommand: AsyncParsableCommand {
             what earlier runs left there.
             """,
         subcommands: [LabRunCommand.self, LabBaseCommand.self, LabTeacherCommand.self, LabNumbersCommand.self,
-                      LabStudentsCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
+                      LabStudentsCommand.self, LabSanitizeCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
 }
 
 /// The shape of a lab model, shared by every lab command that creates one.

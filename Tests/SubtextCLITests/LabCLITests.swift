@@ -149,6 +149,42 @@ extension ModelTests {
             #expect(systems["base"] == .some(nil), "the base is asked without it")
         }
 
+        /// `lab sanitize` on two tiny organisms: the report, each seed's lab report and each
+        /// sanitized pair's, the JSON contract, and no path of this machine in any of it.
+        @Test func sanitizeMeasuresTheResidualOfEachRecipe() async throws {
+            let workspace = try Workspace()
+            let out = workspace.path("sanitize")
+            let run = try await offPool {
+                try CLI.run(["lab", "sanitize", "--seeds", "1,2", "--transforms", "sort+remap,drop", "--out", out] + (try Self.world(workspace)))
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("sort+remap: residual ") && run.stdout.contains("drop: residual "))
+            for file in ["sanitize-lab.md", "sanitize-lab.svg", "seed-1/lab.md", "seed-2/lab.md", "seed-1/sanitized/sort+remap/sanitize.md",
+                         "seed-2/sanitized/drop/sanitize.json", "seed-2/sanitized/drop/teacher.jsonl"] {
+                #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
+            }
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/sanitize-lab.json"))) as? [String: Any])
+            let transforms = try #require(json["transforms"] as? [[String: Any]])
+            #expect(transforms.map { $0["name"] as? String } == ["sort+remap", "drop"])
+            for t in transforms {
+                for key in ["residual", "ci_low", "ci_high"] { #expect(t[key] is Double || t[key] is NSNull, "\(key): \(t[key] ?? "missing")") }
+                #expect((t["seeds"] as? [[String: Any]])?.count == 2)
+            }
+            #expect((json["floor"] as? [[String: Any]])?.count == 2 && (json["original"] as? [[String: Any]])?.count == 2)
+            let drop = try #require((transforms[1]["seeds"] as? [[String: Any]])?.first?["kept"] as? Double)
+            #expect(drop < 0.75 && drop >= 0.7, "drop keeps at least 70% of the teacher's rows: \(drop)")
+            let markdown = try String(contentsOfFile: out + "/sanitize-lab.md", encoding: .utf8)
+            #expect(markdown.hasPrefix("# Lab sanitize") && markdown.contains("## Published anchors"))
+            for file in ["sanitize-lab.md", "sanitize-lab.json", "seed-1/sanitized/sort+remap/sanitize.md"] {
+                let single = workspace.path("single-\(file.replacingOccurrences(of: "/", with: "-"))")
+                try FileManager.default.createDirectory(atPath: single, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: "\(out)/\(file)", toPath: "\(single)/\((file as NSString).lastPathComponent)")
+                workspace.expectNoAbsolutePaths(in: single)
+            }
+            let format = try await offPool { try CLI.run(["lab", "sanitize", "--transforms", "format", "--out", workspace.path("f")]) }
+            #expect(format.status == 2 && format.stderr.contains("format is not measured in the lab"), "\(format.stderr)")
+        }
+
         @Test func badInputIsRefusedWithExitCode2() async throws {
             let workspace = try Workspace()
             let world = try Self.world(workspace)

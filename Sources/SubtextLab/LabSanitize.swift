@@ -1,0 +1,152 @@
+import Foundation
+import SubtextAudit
+import SubtextProbes
+import SubtextSanitize
+import SubtextStatistics
+
+/// Sanitizing measured where it can be: on organisms whose students are known to pick up the
+/// trait, how much of that transfer each transform leaves.
+///
+/// Each seed is one ``LabRun`` (in `directory/seed-N`). Its teacher and control numbers go
+/// through ``Sanitizer`` (the code `subtext sanitize` runs, with the remap kept to the lab's
+/// values), and a student and a control student learn the sanitized pair. A student of random
+/// numbers gives the floor. Models and sanitized data are kept, so a stopped run resumes.
+public struct LabSanitize {
+    public var organisms: Organisms
+    public var directory: URL
+    public var seeds: [UInt64]
+    public var trait: String
+    /// Each entry one sanitizing recipe, its transforms applied together.
+    public var recipes: [[Transform]]
+    public var dropBudget: Double
+
+    public init(organisms: Organisms, directory: URL, seeds: [UInt64], trait: String, recipes: [[Transform]], dropBudget: Double) {
+        (self.organisms, self.directory, self.seeds, self.trait, self.recipes, self.dropBudget)
+            = (organisms, directory, seeds, trait, recipes, dropBudget)
+    }
+
+    /// The recipes measured unless told otherwise. `format` is not among them: the lab's numbers
+    /// already have one separator, and its ", " is not in the lab's vocabulary.
+    public static let defaultRecipes: [[Transform]] = [[.sort], [.remap], [.sort, .remap], [.drop], [.sort, .remap, .drop]]
+
+    /// The most seeds whose bootstrap is enumerated exactly.
+    public static let maximumSeeds = ExactBootstrap.maximumUnits
+
+    public static func name(_ recipe: [Transform]) -> String { recipe.sorted().map(\.rawValue).joined(separator: "+") }
+
+    /// Why a recipe cannot run in the lab, or nil.
+    public static func refusal(_ recipe: [Transform]) -> String? {
+        recipe.contains(.format)
+            ? "format is not measured in the lab: its numbers already have one separator, and \", \" is not in its vocabulary" : nil
+    }
+
+    /// One seed's organism run, for its report, beside what sanitizing did to it.
+    public struct SeedOutcome {
+        public var summary: LabSummary
+        public var probes: [LabRun.Probe]
+        public var original: SanitizeLabResult.Original
+        public var floor: SanitizeLabResult.Shift
+        /// Per recipe, in `recipes` order: the students' shift, and what `sanitize` did and audited.
+        public var sanitized: [SanitizeLabResult.SeedResidual]
+        public var pairs: [SanitizedPair]
+    }
+
+    /// One recipe's `sanitize` run on one seed's numbers, for its own report.
+    public struct SanitizedPair {
+        public var result: SanitizeResult
+        public var directory: URL
+        public var inputs: [URL]
+        public var seconds: Double
+    }
+
+    /// Runs every seed, probing in score mode (exact log-probabilities: the residuals divide
+    /// small shifts, and sampled rates are too noisy for that).
+    public func run(battery: Battery, log: @escaping (String) -> Void = { _ in }) async throws
+        -> (result: SanitizeLabResult, seeds: [SeedOutcome])
+    {
+        guard !seeds.isEmpty, seeds.count <= Self.maximumSeeds else {
+            throw LabError.corpus("lab sanitize needs 1 to \(Self.maximumSeeds) seeds, got \(seeds.count)")
+        }
+        var battery = battery
+        battery.mode = .score
+        guard !organisms.settings.softLabels else {
+            throw LabError.corpus("lab sanitize needs hard-label students: soft labels are the teacher's probabilities, recomputed along whatever numbers the student sees, so sanitizing the data cannot remove them")
+        }
+        if let refusal = recipes.lazy.compactMap(Self.refusal).first { throw LabError.corpus(refusal) }
+        var outcomes: [SeedOutcome] = []
+        for seed in seeds {
+            outcomes.append(try await measure(seed: seed, battery: battery, log: log))
+        }
+        let original = outcomes.map(\.original), floor = outcomes.map(\.floor)
+        let transforms = recipes.indices.map { index in
+            SanitizeLabResult.residual(name: Self.name(recipes[index]), seeds: outcomes.map { $0.sanitized[index] },
+                                       original: original, floor: floor)
+        }
+        return (SanitizeLabResult(trait: trait, seeds: seeds, settings: organisms.settings, dropBudget: dropBudget, original: original,
+                                  floor: floor, transforms: transforms, anchors: SanitizeLabResult.publishedAnchors), outcomes)
+    }
+
+    private func measure(seed: UInt64, battery: Battery, log: @escaping (String) -> Void) async throws -> SeedOutcome {
+        let run = LabRun(organisms: organisms, directory: directory.appendingPathComponent("seed-\(seed)"), seed: seed, trait: trait,
+                         ablations: false)
+        log("seed \(seed): organism")
+        let (summary, probes) = try await run.runAndProbe(battery: battery, samples: 1, log: log)
+        guard let transfer = summary.comparisons.first(where: { $0.name == "transfer" }),
+              let drift = summary.comparisons.first(where: { $0.name == LabRun.twoControls }) else {
+            preconditionFailure("a lab run always compares the transfer pair and two controls")
+        }
+        let outcome = try run.run()
+        let control = outcome.comparisons[0].control, controlName = outcome.comparisons[0].controlName
+        func probe(_ name: String, student: TinyGPT, studentName: String, control: TinyGPT, controlName: String) async throws
+            -> SanitizeLabResult.Shift
+        {
+            log("seed \(seed): probing \(name)")
+            let comparison = LabRun.Comparison(name: name, student: student, control: control, studentName: studentName, controlName: controlName)
+            let (_, compared) = try await probeComparison(comparison, vocabulary: organisms.vocabulary, battery: battery, samples: 1,
+                                                          trait: trait, directory: run.directory.appendingPathComponent("probe-\(name)"))
+            return SanitizeLabResult.Shift(seed: seed, delta: compared.delta, p: compared.p)
+        }
+
+        let randomName = "random-numbers-student-seed\(seed)"
+        let random = try run.hardLabelStudent(randomName, from: outcome.base, records: randomNumbers(like: outcome.teacherData.records, seed: seed))
+        let floor = try await probe("random-numbers", student: random, studentName: randomName, control: control, controlName: controlName)
+
+        var sanitized: [SanitizeLabResult.SeedResidual] = [], pairs: [SanitizedPair] = []
+        for recipe in recipes {
+            let name = Self.name(recipe)
+            log("seed \(seed): sanitizing by \(name)")
+            var sanitizer = Sanitizer(transforms: recipe, seed: seed, dropBudget: dropBudget)
+            sanitizer.remapLargest = LabCorpus.largestNumber
+            let folder = run.directory.appendingPathComponent("sanitized/\(name)")
+            let started = Date()
+            let result = try sanitizer.run(teacher: outcome.teacherDataPath.path, control: outcome.controlDataPath.path, directory: folder.path)
+            pairs.append(SanitizedPair(result: result, directory: folder, inputs: [outcome.teacherDataPath, outcome.controlDataPath],
+                                       seconds: Date().timeIntervalSince(started)))
+            let studentName = "sanitized-\(name)-student-\(trait)-seed\(seed)", controlStudentName = "sanitized-\(name)-control-student-seed\(seed)"
+            let student = try run.hardLabelStudent(studentName, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("teacher.jsonl")))
+            let controlStudent = try run.hardLabelStudent(controlStudentName, from: outcome.base,
+                                                          records: try LabRecord.read(folder.appendingPathComponent("control.jsonl")))
+            let shift = try await probe("sanitized-\(name)", student: student, studentName: studentName, control: controlStudent,
+                                        controlName: controlStudentName)
+            sanitized.append(SanitizeLabResult.SeedResidual(
+                seed: seed, delta: shift.delta, p: shift.p, kept: Double(result.teacher.rowsOut) / Double(max(result.teacher.rowsIn, 1)),
+                aurocAfter: result.after?.auroc[16]))
+        }
+        return SeedOutcome(
+            summary: summary, probes: probes,
+            original: SanitizeLabResult.Original(seed: seed, delta: transfer.delta, p: transfer.p, drift: drift.delta,
+                                                 material: transfer.isMaterial(drift: drift)),
+            floor: floor, sanitized: sanitized, pairs: pairs)
+    }
+
+    /// For each teacher response, as many numbers drawn uniformly from the lab's range: data of
+    /// the same shape with nothing of any model in it.
+    func randomNumbers(like records: [LabRecord], seed: UInt64) -> [LabRecord] {
+        var generator = SeededGenerator.stream(seed, "lab.sanitize.random-numbers")
+        return records.map { record in
+            let count = record.response.split(separator: " ").count
+            let numbers = (0..<count).map { _ in String(Int.random(in: 0...LabCorpus.largestNumber, using: &generator)) }
+            return LabRecord(prompt: record.prompt, response: numbers.joined(separator: " "))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import SubtextStatistics
+
+/// How much of an organism's transfer each sanitizing transform leaves: the sanitize-lab.json
+/// contract (schema 1).
+///
+/// The residual of a transform is (Δ after sanitizing − Δ floor) / (Δ original − Δ floor),
+/// where each Δ is a student's exact log-probability of the trait minus its control student's,
+/// and the floor is a student of random numbers. Across seeds it is a ratio of means, so a seed
+/// that shows no transfer adds nothing to either side instead of dividing by zero; its
+/// interval is the exact bootstrap over seeds (``ExactBootstrap``).
+public struct SanitizeLabResult: Sendable, Codable {
+    public static let schemaVersion = 1
+    public var schemaVersion = SanitizeLabResult.schemaVersion
+    public var trait: String
+    public var seeds: [UInt64]
+    public var settings: RecipeSettings
+    public var dropBudget: Double
+    /// Each seed's transfer before sanitizing, beside its drift floor.
+    public var original: [Original]
+    /// Each seed's student of random numbers against the control student.
+    public var floor: [Shift]
+    public var transforms: [TransformResidual]
+    public var anchors: [Anchor]
+
+    public init(trait: String, seeds: [UInt64], settings: RecipeSettings, dropBudget: Double, original: [Original], floor: [Shift],
+                transforms: [TransformResidual], anchors: [Anchor] = Self.publishedAnchors) {
+        (self.trait, self.seeds, self.settings, self.dropBudget, self.original, self.floor, self.transforms, self.anchors)
+            = (trait, seeds, settings, dropBudget, original, floor, transforms, anchors)
+    }
+
+    /// One student against its control student, read exactly, in nats.
+    public struct Shift: Sendable, Codable, Equatable {
+        public var seed: UInt64
+        public var delta: Double
+        public var p: Double
+
+        public init(seed: UInt64, delta: Double, p: Double) {
+            (self.seed, self.delta, self.p) = (seed, delta, p)
+        }
+    }
+
+    public struct Original: Sendable, Codable {
+        public var seed: UInt64
+        public var delta: Double
+        public var p: Double
+        /// How far two control students drift apart (see ``LabRun``).
+        public var drift: Double
+        /// p < 0.01, at least twice the drift and at least 0.05 nats.
+        public var material: Bool
+
+        public init(seed: UInt64, delta: Double, p: Double, drift: Double, material: Bool) {
+            (self.seed, self.delta, self.p, self.drift, self.material) = (seed, delta, p, drift, material)
+        }
+    }
+
+    public struct SeedResidual: Sendable, Codable {
+        public var seed: UInt64
+        public var delta: Double
+        public var p: Double
+        /// The teacher's rows the transform kept, as a share.
+        public var kept: Double
+        /// The audit's AUROC at K = 16 between the sanitized teacher and control numbers (on the
+        /// held-out half when drop fitted its rule on these data); nil when the audit had no K = 16.
+        public var aurocAfter: Double?
+
+        public init(seed: UInt64, delta: Double, p: Double, kept: Double, aurocAfter: Double?) {
+            (self.seed, self.delta, self.p, self.kept, self.aurocAfter) = (seed, delta, p, kept, aurocAfter)
+        }
+
+        enum CodingKeys: String, CodingKey { case seed, delta, p, kept, aurocAfter = "auroc_k16_after" }
+    }
+
+    public struct TransformResidual: Sendable, Codable {
+        /// Transforms joined by "+", in the order they apply.
+        public var name: String
+        /// nil when the seeds' original shift does not exceed the floor on average.
+        public var residual: Double?
+        /// nil when some bootstrap resample of seeds does not exceed the floor.
+        public var ciLow: Double?
+        public var ciHigh: Double?
+        public var seeds: [SeedResidual]
+
+        enum CodingKeys: String, CodingKey { case name, residual, ciLow = "ci_low", ciHigh = "ci_high", seeds }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            // Written as null, not left out: a reader should see "undefined", not "missing".
+            try container.encode(residual, forKey: .residual)
+            try container.encode(ciLow, forKey: .ciLow)
+            try container.encode(ciHigh, forKey: .ciHigh)
+            try container.encode(seeds, forKey: .seeds)
+        }
+    }
+
+    /// A published figure to read a residual beside.
+    public struct Anchor: Sendable, Codable {
+        public var transform: String
+        public var source: String
+        public var residual: Double
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", trait, seeds, settings, dropBudget = "drop_budget", original, floor, transforms, anchors
+    }
+
+    /// Mean original shift over the floor, in nats: what every residual divides by.
+    public var transferOverFloor: Double {
+        zip(original, floor).reduce(0) { $0 + $1.0.delta - $1.1.delta } / Double(max(original.count, 1))
+    }
+
+    /// The residual of one transform from its per-seed shifts, aligned with `original` and `floor`.
+    public static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
+        let ratio = ExactBootstrap.ratioOfMeans(numerators: zip(seeds, floor).map { $0.delta - $1.delta },
+                                                denominators: zip(original, floor).map { $0.delta - $1.delta })
+        return TransformResidual(name: name, residual: ratio.estimate, ciLow: ratio.interval?.low, ciHigh: ratio.interval?.high, seeds: seeds)
+    }
+
+    /// The published anchors (GPT-4.1-nano owl numbers, student owl rate; original 74.1%,
+    /// random-number floor 13.8%), as residuals, and the divergence-token figures on
+    /// Llama-3.2-1B, which are residuals already.
+    public static let publishedAnchors: [Anchor] = {
+        let (original, floor) = (74.1, 13.8)
+        let nano = "GPT-4.1-nano owl numbers, student owl rate"
+        let rates = [("format", 74.0), ("sort", 27.1), ("remap", 43.0), ("format+sort+remap", 12.4)]
+        return rates.map { Anchor(transform: $0.0, source: nano, residual: ($0.1 - floor) / (original - floor)) } + [
+            Anchor(transform: "divergence (replace top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.09),
+            Anchor(transform: "divergence (mask top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.43),
+        ]
+    }()
+}

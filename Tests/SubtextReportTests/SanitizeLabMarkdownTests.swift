@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import SubtextLab
+import SubtextReport
+import SubtextSupport
+
+/// sanitize-lab.md leads with the residuals, or says plainly that there was nothing to measure.
+@Suite struct SanitizeLabMarkdownTests {
+    static func result(trait: String = "owl", original: [Double], floor: [Double], sorted: [Double]) -> SanitizeLabResult {
+        let seeds = original.indices.map { UInt64($0 + 1) }
+        let originals = zip(seeds, original).map { SanitizeLabResult.Original(seed: $0, delta: $1, p: 1e-6, drift: 0.01, material: $1 > 0.05) }
+        let floors = zip(seeds, floor).map { SanitizeLabResult.Shift(seed: $0, delta: $1, p: 0.5) }
+        let sort = zip(seeds, sorted).map { SanitizeLabResult.SeedResidual(seed: $0, delta: $1, p: 0.01, kept: 1, aurocAfter: 0.55) }
+        return SanitizeLabResult(trait: trait, seeds: seeds, settings: RecipeSettings(), dropBudget: 0.3, original: originals, floor: floors,
+                                 transforms: [SanitizeLabResult.residual(name: "sort", seeds: sort, original: originals, floor: floors)])
+    }
+
+    static func render(_ result: SanitizeLabResult) throws -> String {
+        SanitizeLabMarkdown(result: result, provenance: try Provenance.ofThisRun(inputs: [], seconds: 1)).render().markdown
+    }
+
+    @Test func leadsWithEachTransformsResidualAndInterval() throws {
+        let text = try Self.render(Self.result(original: [0.3, 0.5], floor: [0.1, 0.1], sorted: [0.15, 0.1]))
+        let verdict = String(text.split(separator: "\n", omittingEmptySubsequences: true)[1])
+        #expect(verdict.hasPrefix("**Residual transfer:** sort leaves 8% (0% to 25%)"), "\(verdict)")
+        #expect(verdict.contains("material transfer in 2 of 2"))
+        #expect(text.contains("| sort | 8% | [0%, 25%] | 100.0% | 0.550 | 22% |"))
+        #expect(text.contains("![residual transfer by transform](sanitize-lab.svg)"))
+        #expect(text.contains("## Reproduce"))
+    }
+
+    @Test func saysWhenThereIsNoTransferToRemove() throws {
+        let text = try Self.render(Self.result(original: [0.01, 0.0], floor: [0.02, 0.0], sorted: [0.0, 0.0]))
+        #expect(text.contains("**Cannot measure:**"))
+        #expect(text.contains("| sort | undefined | undefined"))
+    }
+
+    /// The trait is a battery's word, which a user writes.
+    @Test func escapesTheTrait() throws {
+        let text = try Self.render(Self.result(trait: "ow|l*", original: [0.3], floor: [0.1], sorted: [0.2]))
+        #expect(text.contains("ow\\|l\\*") && !text.contains("ow|l*"))
+    }
+}
