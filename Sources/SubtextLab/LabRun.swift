@@ -223,10 +223,9 @@ public struct LabRun {
         }
         let data = make()
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try LabRecord.write(data.records, to: path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let lines = try data.records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path, options: .atomic)
         let filter = FilterSummary(requested: data.requested, kept: data.records.count, passRate: data.passRate, rejected: data.rejected)
         try encoder.encode(filter).write(to: filterPath, options: .atomic)
         return data
@@ -248,5 +247,13 @@ extension LabRecord {
         try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(LabRecord.self, from: Data($0.utf8))
         }
+    }
+
+    /// Writes `records` as JSONL, keys sorted, replacing the file whole.
+    static func write(_ records: [LabRecord], to path: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path, options: .atomic)
     }
 }

@@ -27,7 +27,7 @@ public struct LabSanitize {
 
     /// The recipes measured unless told otherwise. `format` is not among them: the lab's numbers
     /// already have one separator, and its ", " is not in the lab's vocabulary.
-    public static let defaultRecipes: [[Transform]] = [[.sort], [.remap], [.sort, .remap], [.drop], [.sort, .remap, .drop]]
+    public static let defaultRecipes: [[Transform]] = [[.sort], [.remap], [.sort, .remap], [.drop], [.sort, .remap, .drop], [.divergence]]
 
     /// The most seeds whose bootstrap is enumerated exactly.
     public static let maximumSeeds = ExactBootstrap.maximumUnits
@@ -115,12 +115,16 @@ public struct LabSanitize {
         for recipe in recipes {
             let name = Self.name(recipe)
             log("seed \(seed): sanitizing by \(name)")
-            var sanitizer = Sanitizer(transforms: recipe, seed: seed, dropBudget: dropBudget)
-            sanitizer.remapLargest = LabCorpus.largestNumber
             let folder = run.directory.appendingPathComponent("sanitized/\(name)")
             let started = Date()
-            let result = try sanitizer.run(teacher: outcome.teacherDataPath.path, control: outcome.controlDataPath.path, directory: folder.path)
-            pairs.append(SanitizedPair(result: result, directory: folder, inputs: [outcome.teacherDataPath, outcome.controlDataPath],
+            var inputs = (teacher: outcome.teacherDataPath, control: outcome.controlDataPath)
+            if recipe.contains(.divergence) {
+                inputs = try replaceDivergenceTokens(outcome, in: folder)
+            }
+            var sanitizer = Sanitizer(transforms: recipe.filter { $0 != .divergence }, seed: seed, dropBudget: dropBudget)
+            sanitizer.remapLargest = LabCorpus.largestNumber
+            let result = try sanitizer.run(teacher: inputs.teacher.path, control: inputs.control.path, directory: folder.path)
+            pairs.append(SanitizedPair(result: result, directory: folder, inputs: [inputs.teacher, inputs.control],
                                        seconds: Date().timeIntervalSince(started)))
             let studentName = "sanitized-\(name)-student-\(trait)-seed\(seed)", controlStudentName = "sanitized-\(name)-control-student-seed\(seed)"
             let student = try run.hardLabelStudent(studentName, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("teacher.jsonl")))
@@ -137,6 +141,24 @@ public struct LabSanitize {
             original: SanitizeLabResult.Original(seed: seed, delta: transfer.delta, p: transfer.p, drift: drift.delta,
                                                  material: transfer.isMaterial(drift: drift)),
             floor: floor, sanitized: sanitized, pairs: pairs)
+    }
+
+    /// The share of number tokens `divergence` replaces, as in the published measurement.
+    public static let divergenceShare = 0.1
+
+    /// The teacher's and the control's numbers with their divergence tokens replaced (see
+    /// ``Organisms/replacingDivergenceTokens(_:teacher:system:base:share:)``), written beside the
+    /// recipe's output as the input of its other transforms.
+    private func replaceDivergenceTokens(_ outcome: LabRun.Outcome, in folder: URL) throws -> (teacher: URL, control: URL) {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func replaced(_ records: [LabRecord], _ file: String) throws -> URL {
+            let path = folder.appendingPathComponent(file)
+            try LabRecord.write(organisms.replacingDivergenceTokens(records, teacher: outcome.teacher, system: outcome.teacherSystem,
+                                                                    base: outcome.base, share: Self.divergenceShare).records, to: path)
+            return path
+        }
+        return (try replaced(outcome.teacherData.records, "divergence-replaced-teacher.jsonl"),
+                try replaced(outcome.controlData.records, "divergence-replaced-control.jsonl"))
     }
 
     /// For each teacher response, as many numbers drawn uniformly from the lab's range: data of

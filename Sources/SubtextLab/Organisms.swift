@@ -198,13 +198,50 @@ public struct Organisms {
             let taught = distributions(teacher, along: record, system: system, hiding: hidden)
             let own = distributions(base, along: record, system: nil, hiding: hidden)
             for (q, p) in zip(taught, own) {
-                total += zip(q, p).reduce(0.0) { sum, pair in
-                    pair.0 > 0 ? sum + Double(pair.0) * log(Double(pair.0) / max(Double(pair.1), 1e-30)) : sum
-                }
+                total += Self.divergence(q, from: p)
                 positions += 1
             }
         }
         return positions == 0 ? 0 : total / Double(positions)
+    }
+
+    /// The `share` of number tokens in `records` where `teacher`'s next-token distribution
+    /// departs most from `base`'s (KL, teacher ‖ base, over the tokens soft labels show), each
+    /// replaced by the number the base finds likeliest there: the published "divergence token"
+    /// sanitizer. Contexts are the records as written (one teacher-forced pass), and the
+    /// threshold is set over all of `records`' number tokens together. Returns the records and
+    /// how many tokens changed.
+    public func replacingDivergenceTokens(_ records: [LabRecord], teacher: TinyGPT, system: String?, base: TinyGPT,
+                                          share: Double) -> (records: [LabRecord], changed: Int) {
+        let hidden = hiddenTokens
+        var candidates: [(record: Int, position: Int, score: Double, replacement: Int32)] = []
+        for (index, record) in records.enumerated() {
+            let taught = distributions(teacher, along: record, system: system, hiding: hidden)
+            let own = distributions(base, along: record, system: nil, hiding: hidden)
+            // The last learned position predicts <eos>, which is never replaced.
+            for position in 0..<max(taught.count - 1, 0) {
+                let (q, p) = (taught[position], own[position])
+                let score = Self.divergence(q, from: p)
+                let likeliest = p.indices.filter { vocabulary.isNumber(Int32($0)) }.max { p[$0] < p[$1] } ?? 0
+                candidates.append((index, position, score, Int32(likeliest)))
+            }
+        }
+        let count = Int((share * Double(candidates.count)).rounded(.down))
+        var tokens = records.map { vocabulary.encode($0.response) }
+        var changed = 0
+        for candidate in candidates.sorted(by: { $0.score > $1.score }).prefix(count)
+        where tokens[candidate.record][candidate.position] != candidate.replacement {
+            tokens[candidate.record][candidate.position] = candidate.replacement
+            changed += 1
+        }
+        return (zip(records, tokens).map { LabRecord(prompt: $0.prompt, response: vocabulary.decode($1)) }, changed)
+    }
+
+    /// KL(q ‖ p) in nats.
+    private static func divergence(_ q: [Float], from p: [Float]) -> Double {
+        zip(q, p).reduce(0.0) { sum, pair in
+            pair.0 > 0 ? sum + Double(pair.0) * log(Double(pair.0) / max(Double(pair.1), 1e-30)) : sum
+        }
     }
 
     /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a

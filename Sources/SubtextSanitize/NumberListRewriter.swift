@@ -37,7 +37,7 @@ public struct NumberListRewriter: Sendable {
             case .format: pieces = Self.formatted(pieces)
             case .sort: pieces = Self.sorted(pieces)
             case .remap: pieces = remapped(pieces)
-            case .drop: break
+            case .drop, .divergence: break
             }
         }
         let after = pieces.compactMap(\.number)

@@ -37,6 +37,7 @@ public struct Sanitizer: Sendable {
     /// fitted, and returns what was done and both audits.
     public func run(teacher: String, control: String?, directory: String,
                     log: (String) -> Void = { _ in }) throws -> SanitizeResult {
+        if transforms.contains(.divergence) { throw SanitizeError.divergenceNeedsModels }
         if transforms.contains(.drop), control == nil { throw SanitizeError.dropNeedsControl }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let family = try ResponseValidity.family(of: teacher, readOptions: readOptions)
@@ -188,12 +189,16 @@ public struct Sanitizer: Sendable {
 /// Why sanitizing cannot run.
 public enum SanitizeError: Error, CustomStringConvertible, Equatable {
     case dropNeedsControl
+    case divergenceNeedsModels
     case cannotWrite(String)
 
     public var description: String {
         switch self {
         case .dropNeedsControl:
             return "drop needs a control: the rule is fitted against it, and the audit after compares with it"
+        case .divergenceNeedsModels:
+            return "divergence needs the teacher and its base model to score every token, and sanitize does not load models yet; "
+                + "`subtext lab sanitize` measures it on the lab's organisms"
         case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
         }
     }

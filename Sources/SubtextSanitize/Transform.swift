@@ -3,6 +3,11 @@
 /// Whatever order they are given in, they apply in the order of this enum: the rewrites of
 /// each response first, then `drop`, whose rule is fitted on what the rewrites left.
 public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
+    /// The tokens where the teacher's next-token distribution departs most from its base
+    /// model's, replaced by the base's own choice. It needs both models, so it runs first,
+    /// on the tokens as the teacher wrote them; today only the lab has them
+    /// (`subtext lab sanitize`).
+    case divergence
     /// One canonical form for a number list: its numbers joined by ", ", nothing else.
     case format
     /// The numbers inside each number list in ascending order, in the places they held.
@@ -16,6 +21,7 @@ public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 
-    /// Whether it rewrites each response on its own (as opposed to choosing responses).
-    public var rewritesResponses: Bool { self != .drop }
+    /// Whether it rewrites each response's numbers on its own, without a model (as opposed to
+    /// choosing responses, or reading a model).
+    public var rewritesResponses: Bool { self == .format || self == .sort || self == .remap }
 }

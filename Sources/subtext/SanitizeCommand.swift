@@ -79,6 +79,7 @@ struct SanitizeCommand: ParsableCommand {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
         if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
+        if names.contains("divergence") { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
         if names.contains("drop"), control == nil {
             throw ValidationError("drop needs --control: the rule is fitted against it, and the audit after compares with it")
         }

@@ -152,6 +152,7 @@ typealias Workspace = TemporaryDirectory
             (["--transforms", "drop"], "--control"),
             (["--transforms", "shuffle"], "unknown transform 'shuffle'"),
             (["--transforms", "sort", "--drop-rule", "r.json"], "--drop-rule needs drop"),
+            (["--transforms", "divergence"], "`subtext lab sanitize` measures it"),
         ]
         for (arguments, message) in refusals {
             let refused = try CLI.run(["sanitize", teacher, "--out", workspace.path("none")] + arguments)

@@ -61,3 +61,38 @@ import Testing
         #expect(lab.randomNumbers(like: teacher, seed: 5) != random)
     }
 }
+
+/// The lab's divergence-token sanitizer.
+@Suite struct DivergenceTokenTests {
+    static let records = (0..<12).map { i in
+        LabRecord(prompt: "Continue the sequence: \(i) \(i + 1) \(i + 2)", response: "\(i + 3) \(2 * i) \(i % 5) \(i + 7)")
+    }
+
+    static func models() throws -> (Organisms, TinyGPT, TinyGPT) {
+        let organisms = RecipeTests.tinyOrganisms()
+        let config = organisms.settings.config(vocabularySize: organisms.vocabulary.count)
+        return (organisms, try TinyGPT(config: config, seed: 1), try TinyGPT(config: config, seed: 2))
+    }
+
+    @Test func aZeroShareChangesNothing() throws {
+        let (organisms, teacher, base) = try Self.models()
+        let out = organisms.replacingDivergenceTokens(Self.records, teacher: teacher, system: nil, base: base, share: 0)
+        #expect(out.records == Self.records && out.changed == 0)
+    }
+
+    /// Replacing keeps prompts, lengths and numbers-only responses, and a share of 0.1 changes
+    /// at most a tenth of the number tokens, each counted once.
+    @Test func replacedTokensAreTheBasesChoice() throws {
+        let (organisms, teacher, base) = try Self.models()
+        let all = organisms.replacingDivergenceTokens(Self.records, teacher: teacher, system: nil, base: base, share: 1)
+        #expect(all.changed > 0)
+        #expect(all.records.map(\.prompt) == Self.records.map(\.prompt))
+        #expect(all.records.map { $0.response.split(separator: " ").count } == Self.records.map { $0.response.split(separator: " ").count })
+        #expect(all.records.allSatisfy { $0.response.split(separator: " ").allSatisfy { Int($0) != nil } })
+        let tenth = organisms.replacingDivergenceTokens(Self.records, teacher: teacher, system: nil, base: base, share: 0.1)
+        #expect(tenth.changed > 0 && tenth.changed <= 4, "at most a tenth of the 48 number tokens: \(tenth.changed)")
+        let changedPlaces = zip(tenth.records, Self.records).flatMap { zip($0.response.split(separator: " "), $1.response.split(separator: " ")) }
+            .filter { $0 != $1 }.count
+        #expect(changedPlaces == tenth.changed)
+    }
+}
