@@ -111,30 +111,50 @@ public struct LabSanitize {
         let random = try run.hardLabelStudent(randomName, from: outcome.base, records: randomNumbers(like: outcome.teacherData.records, seed: seed))
         let floor = try await probe("random-numbers", student: random, studentName: randomName, control: control, controlName: controlName)
 
-        var sanitized: [SanitizeLabResult.SeedResidual] = [], pairs: [SanitizedPair] = []
-        for recipe in recipes {
-            let name = Self.name(recipe)
-            log("seed \(seed): sanitizing by \(name)")
-            let folder = run.directory.appendingPathComponent("sanitized/\(name)")
+        // Trains a student of each side of `pair` sanitized by `recipe` in `folder`.
+        func sanitizedStudents(_ recipe: [Transform], _ pair: (teacher: Dataset, control: Dataset), folder: URL,
+                               names: (student: String, control: String)) throws
+            -> (pair: SanitizedPair, student: (TinyGPT, String), control: (TinyGPT, String))
+        {
             let started = Date()
-            var inputs = (teacher: outcome.teacherDataPath, control: outcome.controlDataPath)
+            var inputs = (teacher: pair.teacher.path, control: pair.control.path)
             if recipe.contains(.divergence) {
-                inputs = try replaceDivergenceTokens(outcome, in: folder)
+                inputs = try replaceDivergenceTokens(teacher: pair.teacher.records, control: pair.control.records, outcome: outcome, in: folder)
             }
             var sanitizer = Sanitizer(transforms: recipe.filter { $0 != .divergence }, seed: seed, dropBudget: dropBudget)
             sanitizer.remapLargest = LabCorpus.largestNumber
             let result = try sanitizer.run(teacher: inputs.teacher.path, control: inputs.control.path, directory: folder.path)
-            pairs.append(SanitizedPair(result: result, directory: folder, inputs: [inputs.teacher, inputs.control],
-                                       seconds: Date().timeIntervalSince(started)))
-            let studentName = "sanitized-\(name)-student-\(trait)-seed\(seed)", controlStudentName = "sanitized-\(name)-control-student-seed\(seed)"
-            let student = try run.hardLabelStudent(studentName, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("teacher.jsonl")))
-            let controlStudent = try run.hardLabelStudent(controlStudentName, from: outcome.base,
-                                                          records: try LabRecord.read(folder.appendingPathComponent("control.jsonl")))
-            let shift = try await probe("sanitized-\(name)", student: student, studentName: studentName, control: controlStudent,
-                                        controlName: controlStudentName)
+            let made = SanitizedPair(result: result, directory: folder, inputs: [inputs.teacher, inputs.control], seconds: Date().timeIntervalSince(started))
+            return (made,
+                    (try run.hardLabelStudent(names.0, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("teacher.jsonl"))), names.0),
+                    (try run.hardLabelStudent(names.1, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("control.jsonl"))), names.1))
+        }
+
+        let original = (teacher: Dataset(path: outcome.teacherDataPath, records: outcome.teacherData.records),
+                        control: Dataset(path: outcome.controlDataPath, records: outcome.controlData.records))
+        let resample = try run.controlData().resamples[0]
+        let null = (teacher: Dataset(path: resample.path, records: resample.data.records), control: original.control)
+        var sanitized: [SanitizeLabResult.SeedResidual] = [], pairs: [SanitizedPair] = []
+        for recipe in recipes {
+            let name = Self.name(recipe)
+            log("seed \(seed): sanitizing by \(name)")
+            let made = try sanitizedStudents(recipe, original, folder: run.directory.appendingPathComponent("sanitized/\(name)"),
+                                             names: ("sanitized-\(name)-student-\(trait)-seed\(seed)", "sanitized-\(name)-control-student-seed\(seed)"))
+            pairs.append(made.pair)
+            let shift = try await probe("sanitized-\(name)", student: made.student.0, studentName: made.student.1, control: made.control.0,
+                                        controlName: made.control.1)
+            // The same recipe on a pair with no trait on either side (a second sample of the
+            // base's numbers against the control): how far sanitized data alone set students apart.
+            let nullMade = try sanitizedStudents(recipe, null, folder: run.directory.appendingPathComponent("sanitized-null/\(name)"),
+                                                 names: ("sanitized-null-\(name)-student-seed\(seed)",
+                                                         // Only drop makes the control side depend on the other side.
+                                                         recipe.contains(.drop) ? "sanitized-null-\(name)-control-student-seed\(seed)" : made.control.1))
+            let drift = try await probe("sanitized-null-\(name)", student: nullMade.student.0, studentName: nullMade.student.1,
+                                        control: nullMade.control.0, controlName: nullMade.control.1)
+            let result = made.pair.result
             sanitized.append(SanitizeLabResult.SeedResidual(
-                seed: seed, delta: shift.delta, p: shift.p, kept: Double(result.teacher.rowsOut) / Double(max(result.teacher.rowsIn, 1)),
-                aurocAfter: result.after?.auroc[16]))
+                seed: seed, delta: shift.delta, p: shift.p, drift: drift.delta,
+                kept: Double(result.teacher.rowsOut) / Double(max(result.teacher.rowsIn, 1)), aurocAfter: result.after?.auroc[16]))
         }
         return SeedOutcome(
             summary: summary, probes: probes,
@@ -146,10 +166,17 @@ public struct LabSanitize {
     /// The share of number tokens `divergence` replaces, as in the published measurement.
     public static let divergenceShare = 0.1
 
-    /// The teacher's and the control's numbers with their divergence tokens replaced (see
-    /// ``Organisms/replacingDivergenceTokens(_:teacher:system:base:share:)``), written beside the
-    /// recipe's output as the input of its other transforms.
-    private func replaceDivergenceTokens(_ outcome: LabRun.Outcome, in folder: URL) throws -> (teacher: URL, control: URL) {
+    /// A side of a pair to sanitize: its file and its records.
+    struct Dataset {
+        var path: URL
+        var records: [LabRecord]
+    }
+
+    /// Both sides' numbers with their divergence tokens replaced by the organism's teacher and
+    /// base (see ``Organisms/replacingDivergenceTokens(_:teacher:system:base:share:)``), written
+    /// in `folder` as the input of the recipe's other transforms.
+    private func replaceDivergenceTokens(teacher: [LabRecord], control: [LabRecord], outcome: LabRun.Outcome,
+                                         in folder: URL) throws -> (teacher: URL, control: URL) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func replaced(_ records: [LabRecord], _ file: String) throws -> URL {
             let path = folder.appendingPathComponent(file)
@@ -157,8 +184,7 @@ public struct LabSanitize {
                                                                     base: outcome.base, share: Self.divergenceShare).records, to: path)
             return path
         }
-        return (try replaced(outcome.teacherData.records, "divergence-replaced-teacher.jsonl"),
-                try replaced(outcome.controlData.records, "divergence-replaced-control.jsonl"))
+        return (try replaced(teacher, "divergence-replaced-teacher.jsonl"), try replaced(control, "divergence-replaced-control.jsonl"))
     }
 
     /// For each teacher response, as many numbers drawn uniformly from the lab's range: data of

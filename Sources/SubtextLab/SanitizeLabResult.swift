@@ -6,9 +6,10 @@ import SubtextStatistics
 ///
 /// The residual of a transform is (Δ after sanitizing − Δ floor) / (Δ original − Δ floor),
 /// where each Δ is a student's exact log-probability of the trait minus its control student's,
-/// and the floor is a student of random numbers. Across seeds it is a ratio of means, so a seed
-/// that shows no transfer adds nothing to either side instead of dividing by zero; its
-/// interval is the exact bootstrap over seeds (``ExactBootstrap``).
+/// and the floor is a student of random numbers. It is taken over the seeds whose original
+/// transfer is material (there is nothing to remove in the others), as a ratio of means with
+/// the exact bootstrap interval over those seeds (``ExactBootstrap``). Each recipe also has its
+/// own drift: the same recipe on a pair with no trait on either side.
 public struct SanitizeLabResult: Sendable, Codable {
     public static let schemaVersion = 1
     public var schemaVersion = SanitizeLabResult.schemaVersion
@@ -58,17 +59,20 @@ public struct SanitizeLabResult: Sendable, Codable {
         public var seed: UInt64
         public var delta: Double
         public var p: Double
+        /// The same recipe's shift between two students of trait-free data (a second sample of
+        /// the base's numbers against the control, both sanitized): what sanitized data alone do.
+        public var drift: Double
         /// The teacher's rows the transform kept, as a share.
         public var kept: Double
         /// The audit's AUROC at K = 16 between the sanitized teacher and control numbers (on the
         /// held-out half when drop fitted its rule on these data); nil when the audit had no K = 16.
         public var aurocAfter: Double?
 
-        public init(seed: UInt64, delta: Double, p: Double, kept: Double, aurocAfter: Double?) {
-            (self.seed, self.delta, self.p, self.kept, self.aurocAfter) = (seed, delta, p, kept, aurocAfter)
+        public init(seed: UInt64, delta: Double, p: Double, drift: Double, kept: Double, aurocAfter: Double?) {
+            (self.seed, self.delta, self.p, self.drift, self.kept, self.aurocAfter) = (seed, delta, p, drift, kept, aurocAfter)
         }
 
-        enum CodingKeys: String, CodingKey { case seed, delta, p, kept, aurocAfter = "auroc_k16_after" }
+        enum CodingKeys: String, CodingKey { case seed, delta, p, drift, kept, aurocAfter = "auroc_k16_after" }
     }
 
     public struct TransformResidual: Sendable, Codable {
@@ -105,15 +109,22 @@ public struct SanitizeLabResult: Sendable, Codable {
         case schemaVersion = "schema_version", trait, seeds, settings, dropBudget = "drop_budget", original, floor, transforms, anchors
     }
 
-    /// Mean original shift over the floor, in nats: what every residual divides by.
+    /// Mean original shift over the floor on the measured seeds, in nats: what every residual
+    /// divides by.
     public var transferOverFloor: Double {
-        zip(original, floor).reduce(0) { $0 + $1.0.delta - $1.1.delta } / Double(max(original.count, 1))
+        measuredSeeds.reduce(0) { $0 + original[$1].delta - floor[$1].delta } / Double(max(measuredSeeds.count, 1))
     }
 
-    /// The residual of one transform from its per-seed shifts, aligned with `original` and `floor`.
+    /// The seeds (indices) a residual is taken over: those whose original transfer is material.
+    public var measuredSeeds: [Int] { original.indices.filter { original[$0].material } }
+
+    /// The residual of one transform from its per-seed shifts, aligned with `original` and
+    /// `floor`, over the seeds whose original transfer is material; nil without any.
     public static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
-        let ratio = ExactBootstrap.ratioOfMeans(numerators: zip(seeds, floor).map { $0.delta - $1.delta },
-                                                denominators: zip(original, floor).map { $0.delta - $1.delta })
+        let measured = original.indices.filter { original[$0].material }
+        guard !measured.isEmpty else { return TransformResidual(name: name, residual: nil, ciLow: nil, ciHigh: nil, seeds: seeds) }
+        let ratio = ExactBootstrap.ratioOfMeans(numerators: measured.map { seeds[$0].delta - floor[$0].delta },
+                                                denominators: measured.map { original[$0].delta - floor[$0].delta })
         return TransformResidual(name: name, residual: ratio.estimate, ciLow: ratio.interval?.low, ciHigh: ratio.interval?.high, seeds: seeds)
     }
 

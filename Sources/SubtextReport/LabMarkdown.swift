@@ -90,8 +90,10 @@ public struct LabMarkdown {
     /// Sets the transfer against how far two students of trait-free data drift apart, which the
     /// probe's p-value cannot see. No ratio: a drift near zero would make any ratio look large.
     private func driftSentence(transfer: LabSummary.Comparison, drift: LabSummary.Comparison) -> String {
-        "Two control students, of two samples of the base's numbers, differ by \(size(drift)); the transfer, "
-            + "\(size(transfer)), is "
+        let differ = "Two control students, of two samples of the base's numbers, differ by \(size(drift))"
+        // Without a transfer there is nothing to set against the drift.
+        guard transfer.transferred else { return differ + ".\n\n" }
+        return differ + "; the transfer, \(size(transfer)), is "
             + (transfer.delta >= LabSummary.Comparison.driftFactor * abs(drift.delta)
                 ? "at least twice that drift.\n\n"
                 : "less than twice that drift, so it cannot be told from what sampling the data alone does to a student.\n\n")

@@ -20,14 +20,19 @@ public struct SanitizeLabMarkdown {
         md += "Residual = (student shift after sanitizing − floor) / (original shift − floor), where a shift is a student's "
             + "exact log-probability of \(trait) minus its control student's (both students learn data put through the same "
             + "transforms), and the floor is a student of random numbers. 1 means the transform removed nothing, 0 that it "
-            + "brought the transfer down to what random numbers do. Across seeds it is a ratio of means, and the 95% interval "
-            + "is the exact bootstrap over seeds.\n\n"
-        md += "| transform | residual | 95% interval | teacher rows kept | audit AUROC at K = 16 after | published residual |\n|---|---|---|---|---|---|\n"
+            + "brought the transfer down to what random numbers do. It is taken over the seeds whose original transfer is "
+            + "material, as a ratio of means with the exact bootstrap interval over those seeds. A recipe's drift is its shift "
+            + "on a pair with no trait on either side (a second sample of the base's numbers against the control, both "
+            + "sanitized): what the sanitized numbers alone do to two students.\n\n"
+        md += "| transform | residual | 95% interval | shift after | its drift | teacher rows kept | audit AUROC at K = 16 after | published residual |\n"
+        md += "|---|---|---|---|---|---|---|---|\n"
         for t in result.transforms {
             let kept = mean(t.seeds.map(\.kept)), auroc = t.seeds.compactMap(\.aurocAfter)
-            md += "| \(Escape.markdown(t.name)) | \(t.residual.map(Self.share) ?? "undefined") | \(interval(t)) | \(percent(kept)) | "
-            md += (auroc.isEmpty ? "—" : String(format: "%.3f", mean(auroc))) + " | \(anchor(for: t.name)) |\n"
+            md += "| \(Escape.markdown(t.name)) | \(t.residual.map(Self.share) ?? "undefined") | \(interval(t)) | "
+            md += String(format: "%+.3f | %+.3f", measuredMean(t.seeds.map(\.delta)), measuredMean(t.seeds.map(\.drift)))
+            md += " | \(percent(kept)) | " + (auroc.isEmpty ? "—" : String(format: "%.3f", mean(auroc))) + " | \(anchor(for: t.name)) |\n"
         }
+        md += "\nShift after and drift are means over the measured seeds, in nats; rows kept and AUROC are means over all seeds.\n"
         md += "\n![residual transfer by transform](sanitize-lab.svg)\n\n"
         md += seedTable()
         md += anchors()
@@ -38,24 +43,38 @@ public struct SanitizeLabMarkdown {
     }
 
     private func verdict() -> String {
-        let over = result.transferOverFloor
-        let material = result.original.filter(\.material).count
-        let organisms = "The organisms' students moved \(String(format: "%+.3f", over)) nats toward \(Escape.markdown(result.trait)) "
-            + "beyond the random-numbers floor (mean of \(result.seeds.count) seeds; material transfer in \(material) of \(result.seeds.count))."
-        guard over > 0 else {
-            return "**Cannot measure:** the original students do not move further toward the trait than students of random numbers, "
-                + "so there is no transfer for a transform to remove. " + organisms
+        let measured = result.measuredSeeds
+        let seeds = "\(result.seeds.count) seed" + (result.seeds.count == 1 ? "" : "s")
+        guard !measured.isEmpty else {
+            return "**Cannot measure:** in none of \(seeds) did the students take up \(Escape.markdown(result.trait)) materially, "
+                + "so there is no transfer for a transform to remove."
         }
+        let which = measured.map { String(result.original[$0].seed) }.joined(separator: ", ")
         let parts = result.transforms.map { t in
             "\(Escape.markdown(t.name)) leaves " + (t.residual.map(Self.share) ?? "an undefined share") + (t.ciLow.map { low in
                 t.ciHigh.map { " (\(Self.share(low)) to \(Self.share($0)))" } ?? ""
             } ?? " (interval undefined)")
         }
-        return "**Residual transfer:** " + parts.joined(separator: "; ") + ". " + organisms
-            + (material < (result.seeds.count + 1) / 2
-                ? " Fewer than half the seeds transfer materially, so these residuals rest on a small shift and are rough."
-                : "")
+        var text = "**Residual transfer** (seed\(measured.count == 1 ? "" : "s") \(which), where the students took up "
+            + "\(Escape.markdown(result.trait)) materially, of \(seeds); "
+            + String(format: "%+.3f", result.transferOverFloor) + " nats over the random-numbers floor): " + parts.joined(separator: "; ") + "."
+        let drifting = result.transforms.filter(drownsTheTransfer).map { Escape.markdown($0.name) }
+        if !drifting.isEmpty {
+            text += " For \(drifting.joined(separator: ", ")), the recipe's own drift is more than half the original transfer: "
+                + "the rewritten numbers set two students of trait-free data about as far apart as the trait did, so "
+                + (drifting.count == 1 ? "that residual measures" : "those residuals measure")
+                + " what the rewritten data do to any student, not what is left of the trait."
+        }
+        return text
     }
+
+    /// Whether the recipe's drift (mean size on the measured seeds) exceeds half the original
+    /// transfer over the floor: the material rule's factor of two, applied to the denominator.
+    private func drownsTheTransfer(_ t: SanitizeLabResult.TransformResidual) -> Bool {
+        LabSummary.Comparison.driftFactor * measuredMean(t.seeds.map { abs($0.drift) }) > result.transferOverFloor
+    }
+
+    private func measuredMean(_ values: [Double]) -> Double { mean(result.measuredSeeds.map { values[$0] }) }
 
     private func interval(_ t: SanitizeLabResult.TransformResidual) -> String {
         guard let low = t.ciLow, let high = t.ciHigh else {
@@ -64,21 +83,31 @@ public struct SanitizeLabMarkdown {
         return "[\(Self.share(low)), \(Self.share(high))]"
     }
 
+    /// The published figure a lab recipe stands beside: the lab has no format transform, so its
+    /// sort+remap stands beside the published three together, and its divergence replaces tokens.
+    private static func publishedName(_ name: String) -> String {
+        switch name {
+        case "sort+remap": "format+sort+remap"
+        case "divergence": "divergence (replace top 10%)"
+        default: name
+        }
+    }
+
     private func anchor(for name: String) -> String {
-        // The lab has no format transform, so its sort+remap stands beside the published three together.
-        let published = name == "sort+remap" ? "format+sort+remap" : name
-        return result.anchors.first { $0.transform == published }.map { Self.share($0.residual) + (published == name ? "" : " (format+sort+remap)") } ?? "—"
+        let published = Self.publishedName(name)
+        return result.anchors.first { $0.transform == published }.map { Self.share($0.residual) + (published == name ? "" : ", as \(published)") } ?? "—"
     }
 
     private func seedTable() -> String {
-        var md = "## By seed\n\nShifts in nats, student minus control student; p is the probe's paired test.\n\n"
+        var md = "## By seed\n\nShifts in nats, student minus control student; p is the probe's paired test. A recipe's cell is "
+            + "its shift and, after the slash, its drift.\n\n"
         md += "| seed | original | drift (two controls) | material | floor (random numbers) |"
         md += result.transforms.map { " \(Escape.markdown($0.name)) |" }.joined() + "\n|---|---|---|---|---|"
         md += String(repeating: "---|", count: result.transforms.count) + "\n"
         for (index, original) in result.original.enumerated() {
             md += "| \(original.seed) | \(Self.nats(original.delta, original.p)) | " + String(format: "%+.3f", original.drift)
             md += " | \(original.material ? "yes" : "no") | \(Self.nats(result.floor[index].delta, result.floor[index].p)) |"
-            md += result.transforms.map { " \(Self.nats($0.seeds[index].delta, $0.seeds[index].p)) |" }.joined() + "\n"
+            md += result.transforms.map { String(format: " %+.3f / %+.3f |", $0.seeds[index].delta, $0.seeds[index].drift) }.joined() + "\n"
         }
         return md + "\n"
     }
@@ -98,7 +127,7 @@ public struct SanitizeLabMarkdown {
             return (t.name, value, t.ciLow ?? value, t.ciHigh ?? value)
         })
         let published = SVGChart.Series(name: "published", color: "#1d4ed8", points: names.map { name in
-            let value = result.anchors.first { $0.transform == (name == "sort+remap" ? "format+sort+remap" : name) }?.residual ?? .nan
+            let value = result.anchors.first { $0.transform == Self.publishedName(name) }?.residual ?? .nan
             return (name, value, value, value)
         })
         return SVGChart.intervals(title: "Residual transfer after sanitizing", yLabel: "residual (1 = nothing removed)", xLabel: "transform",

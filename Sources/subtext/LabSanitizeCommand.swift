@@ -12,7 +12,9 @@ struct LabSanitizeCommand: AsyncParsableCommand {
         abstract: "Measure how much of the organisms' transfer each sanitizing transform leaves.",
         discussion: """
             For each seed, runs the organism (as `lab run`, in OUT/seed-N), puts its teacher and \
-            control numbers through `subtext sanitize` with each recipe of --transforms, trains a \
+            control numbers through `subtext sanitize` with each recipe of --transforms (divergence, \
+            which needs models, replaces the tenth of number tokens where the teacher departs most \
+            from the base with the base's likeliest number, before the other transforms), trains a \
             student and a control student on each sanitized pair, and a student on random numbers \
             (the floor). The residual of a recipe is (shift after sanitizing − floor) / (original \
             shift − floor), shifts read exactly in nats; across seeds a ratio of means with its \
@@ -26,7 +28,7 @@ struct LabSanitizeCommand: AsyncParsableCommand {
     @Option(help: "The teacher's hidden trait: one of the animal battery's candidates.") var trait = "owl"
     @Option(help: "Seeds, comma-separated: one organism each (at most \(LabSanitize.maximumSeeds)).") var seeds = "1,2,3,4,5"
     @Option(help: "Directory for the organisms, the sanitized data and the report.") var out = "reports/lab-sanitize"
-    @Option(help: "Recipes, comma-separated, each one transform or several joined by + (sort, remap, drop).")
+    @Option(help: "Recipes, comma-separated, each one transform or several joined by + (sort, remap, drop, divergence).")
     var transforms = LabSanitize.defaultRecipes.map(LabSanitize.name).joined(separator: ",")
     @Option(help: "The share of teacher rows drop removes.") var dropBudget = 0.3
     @OptionGroup var recipe: RecipeOptions
@@ -47,7 +49,7 @@ struct LabSanitizeCommand: AsyncParsableCommand {
             try entry.split(separator: "+").map { name in
                 let name = name.trimmingCharacters(in: .whitespaces)
                 guard let transform = Transform(rawValue: name) else {
-                    throw ValidationError("--transforms: unknown transform \"\(name)\" in \"\(entry)\"; known: sort, remap, drop")
+                    throw ValidationError("--transforms: unknown transform \"\(name)\" in \"\(entry)\"; known: sort, remap, drop, divergence")
                 }
                 return transform
             }

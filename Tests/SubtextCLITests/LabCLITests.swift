@@ -155,17 +155,18 @@ extension ModelTests {
             let workspace = try Workspace()
             let out = workspace.path("sanitize")
             let run = try await offPool {
-                try CLI.run(["lab", "sanitize", "--seeds", "1,2", "--transforms", "sort+remap,drop", "--out", out] + (try Self.world(workspace)))
+                try CLI.run(["lab", "sanitize", "--seeds", "1,2", "--transforms", "sort+remap,drop+divergence", "--out", out] + (try Self.world(workspace)))
             }
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout.contains("sort+remap: residual ") && run.stdout.contains("drop: residual "))
+            #expect(run.stdout.contains("sort+remap: residual ") && run.stdout.contains("divergence+drop: residual "))
             for file in ["sanitize-lab.md", "sanitize-lab.svg", "seed-1/lab.md", "seed-2/lab.md", "seed-1/sanitized/sort+remap/sanitize.md",
-                         "seed-2/sanitized/drop/sanitize.json", "seed-2/sanitized/drop/teacher.jsonl"] {
+                         "seed-2/sanitized/divergence+drop/sanitize.json", "seed-2/sanitized/divergence+drop/teacher.jsonl",
+                         "seed-2/sanitized/divergence+drop/divergence-replaced-control.jsonl"] {
                 #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
             }
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/sanitize-lab.json"))) as? [String: Any])
             let transforms = try #require(json["transforms"] as? [[String: Any]])
-            #expect(transforms.map { $0["name"] as? String } == ["sort+remap", "drop"])
+            #expect(transforms.map { $0["name"] as? String } == ["sort+remap", "divergence+drop"])
             for t in transforms {
                 for key in ["residual", "ci_low", "ci_high"] { #expect(t[key] is Double || t[key] is NSNull, "\(key): \(t[key] ?? "missing")") }
                 #expect((t["seeds"] as? [[String: Any]])?.count == 2)

@@ -13,7 +13,7 @@ import Testing
     }
 
     static func sanitized(_ deltas: [Double]) -> [SanitizeLabResult.SeedResidual] {
-        deltas.enumerated().map { SanitizeLabResult.SeedResidual(seed: UInt64($0.offset + 1), delta: $0.element, p: 0.5, kept: 1, aurocAfter: nil) }
+        deltas.enumerated().map { SanitizeLabResult.SeedResidual(seed: UInt64($0.offset + 1), delta: $0.element, p: 0.5, drift: 0, kept: 1, aurocAfter: nil) }
     }
 
     /// Numerators 0.05 and 0, denominators 0.2 and 0.4: the estimate is 0.05 / 0.6, and the
@@ -34,6 +34,17 @@ import Testing
         let none = SanitizeLabResult.residual(name: "sort", seeds: Self.sanitized([0.1]), original: Self.original([0.05]),
                                               floor: Self.shifts([0.1]))
         #expect(none.residual == nil)
+    }
+
+    /// A seed whose students did not take up the trait has nothing to remove: it is left out.
+    @Test func onlySeedsWithMaterialTransferAreMeasured() throws {
+        var original = Self.original([0.3, 0.02])
+        original[1].material = false
+        let t = SanitizeLabResult.residual(name: "sort", seeds: Self.sanitized([0.2, 0.5]), original: original, floor: Self.shifts([0.1, -0.4]))
+        let residual = try #require(t.residual)
+        #expect(abs(residual - 0.5) < 1e-12 && t.ciLow == t.residual && t.ciHigh == t.residual)
+        original[0].material = false
+        #expect(SanitizeLabResult.residual(name: "sort", seeds: Self.sanitized([0.2, 0.5]), original: original, floor: Self.shifts([0.1, -0.4])).residual == nil)
     }
 
     @Test func undefinedResidualsAreWrittenAsNull() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SubtextAudit
 import SubtextGeneration
+import SubtextLab
 import SubtextProbes
 import SubtextReport
 import SubtextSanitize
@@ -15,13 +16,13 @@ import SubtextSupport
 
     /// The result files of every kind of report.
     static let reports: Set = ["audit.json", "probe.json", "manifest.json", "attribution.json", "case.json", "lab.json",
-                               "lab-evaluation.json", "sanitize.json"]
+                               "lab-evaluation.json", "sanitize.json", "sanitize-lab.json"]
 
     /// The schema each kind of result file is written with today.
     static let schemas: [String: Int] = [
         "audit.json": AuditResult.schemaVersion, "probe.json": ProbeResult.schemaVersion,
         "manifest.json": GenerationResult.schemaVersion, "case.json": CaseReport.schemaVersion,
-        "sanitize.json": SanitizeResult.schemaVersion,
+        "sanitize.json": SanitizeResult.schemaVersion, "sanitize-lab.json": SanitizeLabResult.schemaVersion,
     ]
 
     @Test func everyExampleReportIsOfTheCurrentVersionAndSchema() throws {

@@ -7,6 +7,10 @@ import SubtextSupport
 /// lab.md's headline applies the material rule, not p < 0.01 alone.
 @Suite struct LabMarkdownTests {
     private func headline(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
+        String(try markdown(delta: delta, drift: drift, unit: unit, p: p).split(separator: "\n", omittingEmptySubsequences: true)[1])
+    }
+
+    private func markdown(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
         let comparison = { (name: String, delta: Double, p: Double) in
             LabSummary.Comparison(name: name, studentRate: 0.2, studentCount: 50, controlRate: 0.1, controlCount: 50,
                                   unit: unit, delta: delta, ciLow: delta - 0.01, ciHigh: delta + 0.01, p: p, fisherP: nil)
@@ -16,8 +20,14 @@ import SubtextSupport
                                  comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)],
                                  seconds: 1)
         let provenance = try Provenance.ofThisRun(inputs: [], seconds: 1)
-        let markdown = LabMarkdown(summary: summary, provenance: provenance).render().markdown
-        return String(markdown.split(separator: "\n", omittingEmptySubsequences: true)[1])
+        return LabMarkdown(summary: summary, provenance: provenance).render().markdown
+    }
+
+    /// With no transfer, the drift is reported without being set against the shift.
+    @Test func noTransferIsNotComparedWithTheDrift() throws {
+        let text = try markdown(delta: 0.3, drift: 0.01, p: 0.5)
+        #expect(text.contains("**Transfer: not shown.**"))
+        #expect(text.contains("differ by +0.010 nats.") && !text.contains("twice that drift"))
     }
 
     @Test func aLargeShiftBeyondTheDriftIsMaterial() throws {
