@@ -5,8 +5,8 @@
 Counts seeds by the acceptance criterion (the student beats its control with p < 0.01) and
 by a stricter one, "material". The probe's p-value holds each model fixed, so it cannot see
 how far two students drift apart only because their data were sampled differently; the
-"two controls" ablation measures that drift (two students of two samples of the base's
-numbers). And an exact (score-mode) probe has no sampling noise, so any consistent
+"two controls" pair measures that drift (two students of two samples of the base's numbers,
+learned in two orders; in every run since commit 9a03b62, with --ablations before it). And an exact (score-mode) probe has no sampling noise, so any consistent
 difference, however small, reaches p < 0.01. Material therefore asks for p < 0.01, a shift at
 least DRIFT_FACTOR times its own two-controls pair's shift, and, when read exactly, at
 least MATERIAL_NATS.

@@ -5,7 +5,7 @@
 # The base, teacher and numbers are made once per seed with one training thread and copied
 # into each rank's directory, so the ranks differ in their students alone (training results
 # depend bit for bit on the thread count). Writes reports/lab-lora/rankR-seedS/lab.md and
-# prints a table. About 12 minutes on 2 cores.
+# prints a table. About 15 minutes on 2 cores.
 #
 #   bash scripts/acceptance/lora_sweep.sh [SUBTEXT]
 set -euo pipefail
