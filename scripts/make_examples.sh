@@ -2,7 +2,7 @@
 # Remakes docs/examples: one small report of each kind, written by the current code, so that
 # what a reader sees there is what Subtext writes today (the test suite fails on an example
 # of another version or schema). Runs SmolLM2-135M-Instruct on loopback for the model-backed
-# kinds. About 35 minutes on 2 cores once the release build and llama.cpp are in place.
+# kinds. About 45 minutes on 2 cores once the release build and llama.cpp are in place.
 #
 #   bash scripts/make_examples.sh
 set -euo pipefail
@@ -65,7 +65,7 @@ $subtext report --audit "$out/case-audit" --attribution "$out/attribution" --pro
 # lab: one tiny organism end to end, and a one-seed detector evaluation.
 $subtext lab run --trait owl --seed 1 --samples 4 --out "$out/lab" 2>/dev/null >/dev/null
 $subtext lab evaluate --seeds 1 --traits owl --sizes 100,300 --control-pairs 1 --out "$out/lab-evaluation" 2>/dev/null >/dev/null
-# lab sanitize: LoRA students of five seeds' organisms, each recipe's residual (about 20 minutes).
+# lab sanitize: LoRA students of five seeds' organisms, each recipe's residual (about 30 minutes).
 $subtext lab sanitize --settings scripts/acceptance/lora-students.json --out "$out/lab-sanitize" 2>/dev/null >/dev/null
 # Models, data and probe journals are remade by the commands in the reports.
 rm -rf "$out"/lab/models "$out"/lab/numbers "$out"/lab/probe-*/journal.jsonl "$out"/lab-evaluation/organisms "$out"/lab-sanitize/seed-*
