@@ -62,7 +62,14 @@ extension LabRun {
         -> (summary: LabSummary, probes: [Probe])
     {
         let started = Date()
-        let outcome = try run()
+        return try await probe(try run(), battery: battery, samples: samples, started: started, log: log)
+    }
+
+    /// Each comparison of a finished ``run()`` probed, and the summary of it all; `started` is
+    /// when the run began, for the summary's seconds.
+    public func probe(_ outcome: Outcome, battery: Battery, samples: Int, started: Date = Date(),
+                      log: (String) -> Void = { _ in }) async throws -> (summary: LabSummary, probes: [Probe])
+    {
         var comparisons: [LabSummary.Comparison] = [], probes: [Probe] = []
         for comparison in outcome.comparisons {
             log("probing: \(comparison.name)")

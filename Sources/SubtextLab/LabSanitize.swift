@@ -67,12 +67,12 @@ public struct LabSanitize {
         guard !seeds.isEmpty, seeds.count <= Self.maximumSeeds else {
             throw LabError.corpus("lab sanitize needs 1 to \(Self.maximumSeeds) seeds, got \(seeds.count)")
         }
-        var battery = battery
-        battery.mode = .score
         guard !organisms.settings.softLabels else {
             throw LabError.corpus("lab sanitize needs hard-label students: soft labels are the teacher's probabilities, recomputed along whatever numbers the student sees, so sanitizing the data cannot remove them")
         }
         if let refusal = recipes.lazy.compactMap(Self.refusal).first { throw LabError.corpus(refusal) }
+        var battery = battery
+        battery.mode = .score
         var outcomes: [SeedOutcome] = []
         for seed in seeds {
             outcomes.append(try await measure(seed: seed, battery: battery, log: log))
@@ -90,12 +90,13 @@ public struct LabSanitize {
         let run = LabRun(organisms: organisms, directory: directory.appendingPathComponent("seed-\(seed)"), seed: seed, trait: trait,
                          ablations: false)
         log("seed \(seed): organism")
-        let (summary, probes) = try await run.runAndProbe(battery: battery, samples: 1, log: log)
+        let started = Date()
+        let outcome = try run.run()
+        let (summary, probes) = try await run.probe(outcome, battery: battery, samples: 1, started: started, log: log)
         guard let transfer = summary.comparisons.first(where: { $0.name == "transfer" }),
               let drift = summary.comparisons.first(where: { $0.name == LabRun.twoControls }) else {
             preconditionFailure("a lab run always compares the transfer pair and two controls")
         }
-        let outcome = try run.run()
         let control = outcome.comparisons[0].control, controlName = outcome.comparisons[0].controlName
         func probe(_ name: String, student: TinyGPT, studentName: String, control: TinyGPT, controlName: String) async throws
             -> SanitizeLabResult.Shift
