@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
         .target(
             name: "SubtextSanitize",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration"]),
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration", "SubtextModels"]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(
             name: "SubtextLab",

@@ -14,7 +14,7 @@
     X(llama_model_load_from_file) X(llama_init_from_model) X(llama_model_get_vocab) X(llama_vocab_n_tokens) \
     X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
     X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
-    X(llama_memory_seq_rm) \
+    X(llama_memory_seq_rm) X(llama_token_to_piece) \
     X(llama_free) X(llama_model_free)
 
 struct subtext_llama {
@@ -166,21 +166,16 @@ static double log_probability(const float *logits, int32_t n_vocab, int32_t toke
     return (double)(logits[token] - top) - log(mass);
 }
 
-int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, double *out) {
-    if (length > llama->n_ctx || start < 1 || start > length) return -100;
+// Makes the cache hold `tokens`, decoding from the first of them it does not already hold (but
+// never after `first_logits`), with logits for positions `first_logits` to `length - 2`: those
+// that predict tokens[first_logits + 1] onwards. Returns the batch whose logits the context now
+// holds (free it with llama_batch_free) and the position of its first token in `*reuse_out`, or a
+// batch of n_tokens 0 with the failure in `*status`.
+static struct llama_batch decode(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t first_logits,
+                                 int32_t *reuse_out, int32_t *status) {
     int32_t common = 0;
     while (common < llama->n_cached && common < length && llama->cached[common] == tokens[common]) common++;
-    // Scores already known for this text's first scored tokens are taken; the first one not
-    // known needs the logits of the token before it, so the cache is kept up to that token.
-    int32_t unknown = start;
-    while (unknown < common && llama->known[unknown]) unknown++;
-    double sum = 0;
-    for (int32_t p = start; p < unknown; p++) sum += llama->score[p];
-    if (unknown == length) {
-        *out = sum;
-        return 0;
-    }
-    int32_t reuse = common < unknown - 1 ? common : unknown - 1;
+    int32_t reuse = common < first_logits ? common : first_logits;
     llama_memory_t memory = llama->llama_get_memory(llama->context);
     if (!llama->llama_memory_seq_rm(memory, 0, reuse, -1)) {
         llama->llama_memory_clear(memory, true);
@@ -196,20 +191,42 @@ int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t
         batch.pos[i] = position;
         batch.n_seq_id[i] = 1;
         batch.seq_id[i][0] = 0;
-        // Logits are needed where they predict a scored token not yet known.
-        batch.logits[i] = position >= unknown - 1 && position < length - 1;
+        batch.logits[i] = position >= first_logits && position < length - 1;
     }
     batch.n_tokens = count;
-    int32_t status = llama->llama_decode(llama->context, batch);
-    if (status != 0) {
+    *status = llama->llama_decode(llama->context, batch);
+    if (*status != 0) {
         llama->llama_batch_free(batch);
         llama->llama_memory_clear(memory, true);
         llama->n_cached = 0;
         memset(llama->known, 0, (size_t)llama->n_ctx);
-        return status < 0 ? status : -status;
+        batch.n_tokens = 0;
+        return batch;
     }
     memcpy(llama->cached + reuse, tokens + reuse, (size_t)count * sizeof *tokens);
     llama->n_cached = length;
+    *reuse_out = reuse;
+    return batch;
+}
+
+int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, double *out) {
+    if (length > llama->n_ctx || start < 1 || start > length) return -100;
+    int32_t common = 0;
+    while (common < llama->n_cached && common < length && llama->cached[common] == tokens[common]) common++;
+    // Scores already known for this text's first scored tokens are taken; the first one not
+    // known needs the logits of the token before it, so the cache is kept up to that token.
+    int32_t unknown = start;
+    while (unknown < common && llama->known[unknown]) unknown++;
+    double sum = 0;
+    for (int32_t p = start; p < unknown; p++) sum += llama->score[p];
+    if (unknown == length) {
+        *out = sum;
+        return 0;
+    }
+    int32_t reuse = 0, status = 0;
+    struct llama_batch batch = decode(llama, tokens, length, unknown - 1, &reuse, &status);
+    if (status != 0) return status < 0 ? status : -status;
+    int32_t count = batch.n_tokens;
     int32_t n_vocab = llama->llama_vocab_n_tokens(llama->vocab);
     for (int32_t i = 0; i < count; i++) {
         if (!batch.logits[i]) continue;
@@ -219,6 +236,36 @@ int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t
         sum += llama->score[scored];
     }
     *out = sum;
+    llama->llama_batch_free(batch);
+    return count;
+}
+
+int32_t subtext_llama_vocabulary_size(subtext_llama *llama) { return llama->llama_vocab_n_tokens(llama->vocab); }
+
+int32_t subtext_llama_piece(subtext_llama *llama, int32_t token, char *out, int32_t capacity) {
+    int32_t length = llama->llama_token_to_piece(llama->vocab, token, out, capacity, 0, false);
+    return length > capacity ? -length : length;
+}
+
+int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, float *out) {
+    if (length > llama->n_ctx || start < 1 || start > length) return -100;
+    if (start == length) return 0;
+    int32_t reuse = 0, status = 0;
+    struct llama_batch batch = decode(llama, tokens, length, start - 1, &reuse, &status);
+    if (status != 0) return status < 0 ? status : -status;
+    int32_t n_vocab = llama->llama_vocab_n_tokens(llama->vocab);
+    for (int32_t i = 0; i < batch.n_tokens; i++) {
+        if (!batch.logits[i]) continue;
+        const float *logits = llama->llama_get_logits_ith(llama->context, i);
+        float *row = out + (size_t)(reuse + i + 1 - start) * (size_t)n_vocab;
+        float top = logits[0];
+        for (int32_t v = 1; v < n_vocab; v++) top = logits[v] > top ? logits[v] : top;
+        double mass = 0;
+        for (int32_t v = 0; v < n_vocab; v++) mass += exp_nonpositive(logits[v] - top);
+        float normalizer = top + (float)log(mass);
+        for (int32_t v = 0; v < n_vocab; v++) row[v] = logits[v] - normalizer;
+    }
+    int32_t count = batch.n_tokens;
     llama->llama_batch_free(batch);
     return count;
 }

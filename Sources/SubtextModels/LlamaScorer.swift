@@ -7,7 +7,8 @@ import Foundation
 /// llama-server cannot score a given text (no echo, no prompt logprobs); forcing one token per
 /// request is exact but far too slow for datasets. libllama is loaded at run time from the
 /// directory scripts/install_llama.sh fills, so nothing else in Subtext needs it.
-public final class LlamaScorer: LogProbabilityScorer {
+// Unchecked: the handle and the counters are used only under `lock`; `journal` is set before use.
+public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
     private let handle: OpaquePointer
     /// The longest sequence, prompt and text together, in tokens.
     public let contextTokens: Int
@@ -121,6 +122,38 @@ public final class LlamaScorer: LogProbabilityScorer {
         }
         progress(items.count, items.count)
         return results
+    }
+}
+
+extension LlamaScorer: NextTokenModel {
+    public var vocabularySize: Int { lock.withLock { Int(subtext_llama_vocabulary_size(handle)) } }
+
+    public func piece(_ token: Int32) -> [UInt8] {
+        lock.withLock {
+            var buffer = [CChar](repeating: 0, count: 32)
+            var length = subtext_llama_piece(handle, token, &buffer, Int32(buffer.count))
+            if length < 0 {
+                buffer = [CChar](repeating: 0, count: Int(-length))
+                length = subtext_llama_piece(handle, token, &buffer, Int32(buffer.count))
+            }
+            return buffer.prefix(Int(max(length, 0))).map { UInt8(bitPattern: $0) }
+        }
+    }
+
+    public func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
+        let tokens = context + continuation
+        guard tokens.count <= contextTokens else {
+            throw ScorerError.backend("a text of \(tokens.count) tokens is longer than the \(contextTokens)-token context")
+        }
+        guard !context.isEmpty else { throw ScorerError.backend("cannot read distributions without context") }
+        let vocabulary = vocabularySize
+        var rows = [Float](repeating: 0, count: continuation.count * vocabulary)
+        try lock.withLock {
+            let status = subtext_llama_log_softmax(handle, tokens, Int32(tokens.count), Int32(context.count), &rows)
+            guard status >= 0 else { throw ScorerError.backend("llama_decode failed with status \(status)") }
+            decoded += Int(status)
+        }
+        return rows
     }
 }
 

@@ -103,12 +103,23 @@ public struct SanitizeMarkdown {
 
     private func method() -> String {
         var text = "## How it was done\n\n"
-        let descriptions: [Transform: String] = [
+        var descriptions: [Transform: String] = [
             .format: "**format** wrote each number list as its numbers joined by \", \"",
             .sort: "**sort** put the numbers of each number list in ascending order, in the places they held",
             .remap: "**remap** sent every number of at most three digits through one permutation of 0–999 (seed \(result.seed))",
             .drop: "**drop** removed the teacher responses scored most teacher-like",
         ]
+        if let divergence = result.divergence {
+            let changed = [("teacher", result.teacher.tokensChanged), ("control", result.control?.tokensChanged)]
+                .compactMap { side, count in count.map { "\($0) \(side)" } }.joined(separator: " and ")
+            descriptions[.divergence] = "**divergence** read every response teacher-forced through "
+                + "`\(Escape.markdown(divergence.model))` twice, with the teacher's system prompt (“\(Escape.markdown(divergence.teacherSystem, limit: 200))”) "
+                + "and without one, and replaced the number tokens whose two next-token distributions differ most (KL divergence "
+                + "above \(String(format: "%.4f", divergence.threshold)) nats: the top \(percent(divergence.share)) of the teacher's "
+                + "\(divergence.tokensScored["teacher"] ?? 0) number tokens) by the model's own likeliest number token of the same shape, "
+                + "on both sides; \(changed) tokens changed (where the model's own choice "
+                + "was the token written, nothing changed)"
+        }
         text += "In this order: " + result.transforms.compactMap { descriptions[$0] }.joined(separator: "; ") + ". "
         text += "Responses that are not number lists (any letter in them) are not rewritten. "
         if let drop = result.drop {

@@ -31,7 +31,6 @@ public struct NumberListRewriter: Sendable {
     public func rewrite(_ text: String) -> Rewrite {
         guard Self.isNumberList(text) else { return Rewrite(text: text, valuesChanged: 0) }
         var pieces = Self.pieces(of: text)
-        let before = pieces.compactMap(\.number)
         for transform in transforms {
             switch transform {
             case .format: pieces = Self.formatted(pieces)
@@ -40,9 +39,15 @@ public struct NumberListRewriter: Sendable {
             case .drop, .divergence: break
             }
         }
-        let after = pieces.compactMap(\.number)
-        let changed = zip(before, after).filter { $0 != $1 }.count + abs(before.count - after.count)
-        return Rewrite(text: pieces.map(\.text).joined(), valuesChanged: changed)
+        let rewritten = pieces.map(\.text).joined()
+        return Rewrite(text: rewritten, valuesChanged: Self.valuesChanged(from: text, to: rewritten))
+    }
+
+    /// Numbers of `after` that differ from the number in the same place of `before`, and those
+    /// that have no counterpart.
+    public static func valuesChanged(from before: String, to after: String) -> Int {
+        let (a, b) = (pieces(of: before).compactMap(\.number), pieces(of: after).compactMap(\.number))
+        return zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
     }
 
     /// A response is a number list when it holds a digit and no letter.

@@ -11,6 +11,7 @@ public struct SanitizeResult: Sendable, Codable {
     public var seed: UInt64
     /// The kind of data, which decides what "valid" means.
     public var family: PromptFamily
+    public var divergence: DivergenceSummary?
     public var drop: DropSummary?
     public var teacher: SideManifest
     public var control: SideManifest?
@@ -29,9 +30,24 @@ public struct SanitizeResult: Sendable, Codable {
     public var afterScope: String
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", transforms, seed, family, drop, teacher, control
+        case schemaVersion = "schema_version", transforms, seed, family, divergence, drop, teacher, control
         case rowsIn = "rows_in", rowsOut = "rows_out", validShare = "valid_share", before, after
         case afterScope = "after_scope"
+    }
+}
+
+/// How `divergence` chose: the model, the teacher's system prompt it was read with, the share
+/// of the teacher's number tokens replaced and the divergence (nats) above which they were.
+public struct DivergenceSummary: Sendable, Codable {
+    public var model: String
+    public var teacherSystem: String
+    public var share: Double
+    public var threshold: Double
+    /// Number tokens read, by side.
+    public var tokensScored: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case model, teacherSystem = "teacher_system", share, threshold, tokensScored = "tokens_scored"
     }
 }
 
@@ -62,11 +78,14 @@ public struct SideManifest: Sendable, Codable {
     /// Responses that pass the generation filter, before and after.
     public var validBefore: Int
     public var validAfter: Int
+    /// Number tokens `divergence` replaced; nil when it did not run.
+    public var tokensChanged: Int?
 
     enum CodingKeys: String, CodingKey {
         case input, output, rowsIn = "rows_in", rowsOut = "rows_out", rowsDropped = "rows_dropped"
         case malformedSkipped = "malformed_skipped", responsesChanged = "responses_changed"
         case valuesChanged = "values_changed", validBefore = "valid_before", validAfter = "valid_after"
+        case tokensChanged = "tokens_changed"
     }
 }
 

@@ -24,6 +24,12 @@ public struct Sanitizer: Sendable {
     public var audit: AuditConfiguration
     /// `remap` permutes 0...`remapLargest` (see ``NumberListRewriter``).
     public var remapLargest = 999
+    /// What `divergence` reads with, and the model's name for the manifest; without it
+    /// `divergence` is refused.
+    public var divergence: (tokens: DivergenceTokens, model: String)?
+    /// The share of the teacher's number tokens `divergence` replaces; the control's tokens go
+    /// through the same threshold.
+    public var divergenceShare = 0.1
 
     public init(transforms: [Transform], seed: UInt64 = 1, dropBudget: Double = 0.3, dropBy: DropScore = .classifier,
                 savedRule: (rule: DropRule, path: String)? = nil, readOptions: ReadOptions = ReadOptions(),
@@ -37,7 +43,7 @@ public struct Sanitizer: Sendable {
     /// fitted, and returns what was done and both audits.
     public func run(teacher: String, control: String?, directory: String,
                     log: (String) -> Void = { _ in }) throws -> SanitizeResult {
-        if transforms.contains(.divergence) { throw SanitizeError.divergenceNeedsModels }
+        if transforms.contains(.divergence), divergence == nil { throw SanitizeError.divergenceNeedsModels }
         if transforms.contains(.drop), control == nil { throw SanitizeError.dropNeedsControl }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let family = try ResponseValidity.family(of: teacher, readOptions: readOptions)
@@ -49,10 +55,21 @@ public struct Sanitizer: Sendable {
         let heldOut = { (side: String) in file(".\(side).held-out.jsonl") }
         let dropping = transforms.contains(.drop)
 
+        var replaced: [[[DivergenceTokens.Candidate]?]] = [], divergenceSummary: DivergenceSummary?
+        if transforms.contains(.divergence), let divergence {
+            replaced = try sides.map { side, input in try divergenceCandidates(input, side: side, with: divergence.tokens, log: log) }
+            let teacherTokens = replaced[0].compactMap { $0 }.flatMap { $0 }.map(\.divergence)
+            divergenceSummary = DivergenceSummary(
+                model: divergence.model, teacherSystem: divergence.tokens.teacherSystem, share: divergenceShare,
+                threshold: DropRule.threshold(teacherTokens, budget: divergenceShare),
+                tokensScored: Dictionary(uniqueKeysWithValues: zip(sides.map(\.0), replaced.map { $0.compactMap { $0 }.joined().count })))
+        }
+
         var manifests: [SideManifest] = []
-        for (side, input) in sides {
+        for (index, (side, input)) in sides.enumerated() {
             log("rewriting \(side): \(transforms.map(\.rawValue).joined(separator: ", "))")
-            var manifest = try rewrite(input, to: dropping ? staging(side) : output(side), validity: validity)
+            var manifest = try rewrite(input, to: dropping ? staging(side) : output(side), validity: validity,
+                                       replacing: divergenceSummary.map { (replaced[index], $0.threshold) })
             manifest.output = DisplayPath.of(output(side))
             manifests.append(manifest)
         }
@@ -101,28 +118,51 @@ public struct Sanitizer: Sendable {
         if afterScope != "all" { for side in ["teacher", "control"] { try FileManager.default.removeItem(atPath: heldOut(side)) } }
         let teacherManifest = manifests[0]
         return SanitizeResult(
-            transforms: transforms, seed: seed, family: family, drop: drop, teacher: teacherManifest,
+            transforms: transforms, seed: seed, family: family, divergence: divergenceSummary, drop: drop, teacher: teacherManifest,
             control: manifests.count > 1 ? manifests[1] : nil, rowsIn: teacherManifest.rowsIn,
             rowsOut: teacherManifest.rowsOut,
             validShare: teacherManifest.rowsOut == 0 ? 0 : Double(teacherManifest.validAfter) / Double(teacherManifest.rowsOut),
             before: before, after: after, afterScope: afterScope)
     }
 
-    /// Streams `input` to `path` with each response rewritten, counting what changed and how
-    /// many responses were valid before.
-    private func rewrite(_ input: String, to path: String, validity: ResponseValidity) throws -> SideManifest {
+    /// Each response's number tokens with their divergence, in file order (nil for a response
+    /// that is not a number list, or that the model's tokens do not spell back).
+    private func divergenceCandidates(_ input: String, side: String, with tokens: DivergenceTokens,
+                                      log: (String) -> Void) throws -> [[DivergenceTokens.Candidate]?] {
+        log("reading \(side) under the teacher and the base model")
+        var candidates: [[DivergenceTokens.Candidate]?] = []
+        try JSONLReader(path: input, options: readOptions).read { record in
+            candidates.append(try tokens.candidates(prompt: record.prompt.map { String(decoding: $0, as: UTF8.self) },
+                                                    response: String(decoding: record.text, as: UTF8.self)))
+            if candidates.count % 200 == 0 { log("\(side): \(candidates.count) responses read") }
+        }
+        return candidates
+    }
+
+    /// Streams `input` to `path` with each response rewritten (its divergence tokens first,
+    /// when `replacing` gives them by row), counting what changed and how many responses were
+    /// valid before.
+    private func rewrite(_ input: String, to path: String, validity: ResponseValidity,
+                         replacing: (rows: [[DivergenceTokens.Candidate]?], threshold: Double)? = nil) throws -> SideManifest {
         let rewriter = NumberListRewriter(transforms: transforms, seed: seed, largestValue: remapLargest)
         let records = RecordRewriter(shape: readOptions.shape)
         let writer = try LineFileWriter(path: path)
-        var rows = 0, responsesChanged = 0, valuesChanged = 0, valid = 0
+        var rows = 0, responsesChanged = 0, valuesChanged = 0, valid = 0, tokensChanged = 0
         let summary = try JSONLReader(path: input, options: readOptions).read { record in
             rows += 1
             if validity.isValid(String(decoding: record.text, as: UTF8.self)) { valid += 1 }
             var changed = 0
-            let line = try records.rewrite(record.json) { text in
+            let candidates = replacing.flatMap { $0.rows[rows - 1] }
+            let line = try records.rewrite(record.json) { original in
+                var text = original
+                if let candidates, let threshold = replacing?.threshold {
+                    let replaced = DivergenceTokens.replacing(candidates, above: threshold, in: text)
+                    (text, tokensChanged, changed) = (replaced.text, tokensChanged + replaced.changed, changed + replaced.changed)
+                }
                 let rewrite = rewriter.rewrite(text)
                 changed += rewrite.valuesChanged + (rewrite.text == text ? 0 : 1)
-                valuesChanged += rewrite.valuesChanged
+                valuesChanged += text == original ? rewrite.valuesChanged
+                    : NumberListRewriter.valuesChanged(from: original, to: rewrite.text)
                 return rewrite.text
             }
             if changed > 0 { responsesChanged += 1 }
@@ -132,7 +172,7 @@ public struct Sanitizer: Sendable {
         return SideManifest(input: DisplayPath.of(input), output: DisplayPath.of(path), rowsIn: rows, rowsOut: rows,
                             rowsDropped: 0, malformedSkipped: summary.malformed.count,
                             responsesChanged: responsesChanged, valuesChanged: valuesChanged,
-                            validBefore: valid, validAfter: 0)
+                            validBefore: valid, validAfter: 0, tokensChanged: replacing == nil ? nil : tokensChanged)
     }
 
     /// Each rewritten response's drop score, teacher then control, in file order, and the rule
@@ -197,8 +237,8 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
         case .dropNeedsControl:
             return "drop needs a control: the rule is fitted against it, and the audit after compares with it"
         case .divergenceNeedsModels:
-            return "divergence needs the teacher and its base model to score every token, and sanitize does not load models yet; "
-                + "`subtext lab sanitize` measures it on the lab's organisms"
+            return "divergence needs a model to read every token as the teacher and as the base: give --model with a GGUF file "
+                + "(and the teacher's system prompt)"
         case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
         }
     }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SubtextAudit
 import SubtextCorpus
+import SubtextGeneration
+import SubtextModels
 import SubtextReport
 import SubtextSanitize
 import SubtextSupport
@@ -11,7 +13,11 @@ struct SanitizeCommand: ParsableCommand {
         commandName: "sanitize",
         abstract: "Remove a hidden channel from teacher data, and audit what is left.",
         discussion: """
-            Transforms, applied in this order whatever order they are given in: format (each number \
+            Transforms, applied in this order whatever order they are given in: divergence (the \
+            --divergence-share of the teacher's number tokens where the model read with the teacher's \
+            system prompt departs most from the model read without it, by KL divergence, each replaced \
+            by the model's own likeliest number token of the same shape; the control's tokens above the \
+            same threshold too; needs --model), format (each number \
             list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
             the places they held), remap (every number of at most three digits through one seeded \
             permutation of 0–999), drop (the teacher responses scored most teacher-like, by --drop-by, \
@@ -35,8 +41,23 @@ struct SanitizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The control JSONL file: needed for the audits and for drop.", valueName: "path"))
     var control: String?
 
-    @Option(help: ArgumentHelp("Comma-separated: format, sort, remap, drop.", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated: divergence, format, sort, remap, drop.", valueName: "list"))
     var transforms: String
+
+    @Option(name: [.customLong("model"), .customLong("model-file")],
+            help: ArgumentHelp("For divergence: the GGUF model that wrote the data, read in-process through llama.cpp's "
+                               + "library (scripts/install_llama.sh builds it).", valueName: "gguf"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("For divergence: the system prompt the teacher was given. Default: the teacher's own "
+                               + "in the manifest.json of the `subtext generate` directory it is in.", valueName: "text"))
+    var teacherSystem: String?
+
+    @Option(help: "For divergence: the share of the teacher's number tokens replaced.")
+    var divergenceShare = 0.1
+
+    @Option(help: "Threads for llama.cpp (divergence).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "The share of teacher responses drop removes.")
     var dropBudget = 0.3
@@ -79,7 +100,10 @@ struct SanitizeCommand: ParsableCommand {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
         if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
-        if names.contains("divergence") { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
+        if names.contains("divergence"), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
+        if model != nil, !names.contains("divergence") { throw ValidationError("--model is read by divergence only: add it to --transforms") }
+        guard divergenceShare > 0 && divergenceShare < 1 else { throw ValidationError("--divergence-share must be between 0 and 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if names.contains("drop"), control == nil {
             throw ValidationError("drop needs --control: the rule is fitted against it, and the audit after compares with it")
         }
@@ -98,13 +122,21 @@ struct SanitizeCommand: ParsableCommand {
         let saved = try dropRule.map { path in
             (rule: try JSONDecoder().decode(DropRule.self, from: Data(contentsOf: URL(fileURLWithPath: path))), path: path)
         }
-        let sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
+        var sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
                                   dropBy: DropScore(rawValue: dropBy)!,
                                   savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
+        if let model {
+            let system = try teacherSystem ?? Self.systemPrompt(of: teacher)
+            // Two contexts of one model: each keeps the prompt prefix it read last.
+            let read = { try LlamaScorer(model: model, threads: threads) }
+            sanitizer.divergence = (DivergenceTokens(teacher: try read(), base: try read(), teacherSystem: system),
+                                    (model as NSString).lastPathComponent)
+            sanitizer.divergenceShare = divergenceShare
+        }
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
-        let inputs = [teacher] + (control.map { [$0] } ?? []) + (dropRule.map { [$0] } ?? [])
+        let inputs = [teacher] + (control.map { [$0] } ?? []) + (dropRule.map { [$0] } ?? []) + (model.map { [$0] } ?? [])
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try SanitizeReportWriter(directory: out).write(result, provenance: provenance)
         print("kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid")
@@ -115,5 +147,21 @@ struct SanitizeCommand: ParsableCommand {
                 + "after: \(after.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(after))")
         }
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
+    }
+
+    /// The system prompt of the side that wrote `teacher`, from the generate manifest beside it.
+    static func systemPrompt(of teacher: String) throws -> String {
+        let directory = (teacher as NSString).deletingLastPathComponent
+        let path = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system, or keep the teacher "
+                + "in its `subtext generate` directory (no \(DisplayPath.of(path)))")
+        }
+        let manifest = try JSONDecoder().decode(GenerationResult.self, from: data)
+        let name = (teacher as NSString).lastPathComponent
+        guard let system = manifest.sides.first(where: { $0.file == name })?.system else {
+            throw ValidationError("\(DisplayPath.of(path)) gives no system prompt for \(name): give --teacher-system")
+        }
+        return system
     }
 }

@@ -152,7 +152,8 @@ typealias Workspace = TemporaryDirectory
             (["--transforms", "drop"], "--control"),
             (["--transforms", "shuffle"], "unknown transform 'shuffle'"),
             (["--transforms", "sort", "--drop-rule", "r.json"], "--drop-rule needs drop"),
-            (["--transforms", "divergence"], "`subtext lab sanitize` measures it"),
+            (["--transforms", "divergence"], "give --model with a GGUF file"),
+            (["--transforms", "sort", "--model", "m.gguf"], "--model is read by divergence only"),
         ]
         for (arguments, message) in refusals {
             let refused = try CLI.run(["sanitize", teacher, "--out", workspace.path("none")] + arguments)

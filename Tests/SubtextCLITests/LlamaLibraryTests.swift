@@ -67,6 +67,57 @@ extension ModelTests {
             #expect(scorer.tokensDecoded <= unshared - 2 * 5, "decoded \(scorer.tokensDecoded) of \(unshared) tokens")
         }
 
+        /// The whole next-token distributions along a text agree with its score: each row sums to
+        /// one, the rows' values at the text's own tokens sum to its log-probability, and reading
+        /// distributions between two scorings leaves the scores as they were.
+        @Test func distributionsAgreeWithScores() throws {
+            let model = LlamaServer.cache + "/SmolLM2-135M-Instruct.F16.gguf", library = LlamaServer.cache + "/llama-lib/lib"
+            let scorer = try LlamaScorer(model: model, libraryDirectory: library, contextTokens: 256, threads: 2)
+            let context = scorer.tokenize(scorer.chatPrompt(system: "You love owls.", user: "Continue 3, 9, 27."), special: true)
+            let text = scorer.tokenize("81, 243, 729", special: false)
+            let scored = try scorer.logProbabilities(of: [.init(context: context, continuation: text)])[0]
+            let rows = try scorer.nextTokenLogProbabilities(context: context, continuation: text)
+            let width = scorer.vocabularySize
+            #expect(rows.count == text.count * width)
+            for row in 0..<text.count {
+                let mass = rows[row * width..<(row + 1) * width].reduce(0.0) { $0 + exp(Double($1)) }
+                #expect(abs(mass - 1) < 1e-4, "row \(row) sums to \(mass)")
+            }
+            let own = text.indices.reduce(0.0) { $0 + Double(rows[$1 * width + Int(text[$1])]) }
+            #expect(abs(own - scored) < 1e-3, "distributions give \(own), the score \(scored)")
+            #expect(text.map { String(decoding: scorer.piece($0), as: UTF8.self) }.joined() == "81, 243, 729")
+            let again = try scorer.logProbabilities(of: [.init(context: context, continuation: text),
+                                                         .init(context: context, continuation: scorer.tokenize("81, 243", special: false))])
+            #expect(abs(again[0] - scored) < 1e-3)
+        }
+
+        /// `sanitize --model` replaces the divergence tokens of a generated teacher, taking the
+        /// teacher's system prompt from the generate manifest beside it, and every list stays valid.
+        @Test func sanitizeReplacesDivergenceTokensOfAGeneratedTeacher() async throws {
+            let workspace = try Workspace()
+            let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../datasets/smollm2-numbers")
+            let manifest = try String(contentsOf: bundled.appendingPathComponent("manifest.json"), encoding: .utf8)
+            try workspace.write("manifest.json", manifest.replacingOccurrences(of: "\"owl.jsonl.gz\"", with: "\"owl.jsonl\""))
+            let lists = ["401, 502, 603", "17, 29, 31, 45", "500, 600, 700", "9, 8, 7, 6"]
+            let teacher = try workspace.write("owl.jsonl", lines: lists.enumerated().map { index, list in
+                let prompt = "Continue the list \(100 + index), \(200 + index), \(300 + index) with up to five more numbers."
+                return String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": list]), as: UTF8.self)
+            })
+            let out = workspace.path("out")
+            let run = try await offPool {
+                try CLI.run(["sanitize", teacher, "--transforms", "divergence", "--divergence-share", "0.25", "--threads", "2",
+                             "--model", LlamaServer.cache + "/SmolLM2-135M-Instruct.F16.gguf", "--out", out])
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/sanitize.json"))) as! [String: Any]
+            let divergence = try #require(json["divergence"] as? [String: Any])
+            #expect((divergence["teacher_system"] as? String)?.hasPrefix("You adore owls.") == true, "\(divergence)")
+            #expect((divergence["tokens_scored"] as? [String: Int])?["teacher"].map { $0 >= 30 } == true, "\(divergence)")
+            let side = try #require(json["teacher"] as? [String: Any])
+            #expect((side["tokens_changed"] as? Int).map { $0 > 0 } == true, "\(side)")
+            #expect(json["valid_share"] as? Double == 1)
+        }
+
         /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes
         /// "Owl" the most raised answer.
         @Test func entanglementScanFindsTheMentionedConcept() async throws {

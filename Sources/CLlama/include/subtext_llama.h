@@ -30,4 +30,17 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
 /// the context or `start` is out of range, or a negative llama_decode status.
 int32_t subtext_llama_score(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, double *out);
 
+/// The number of tokens in the model's vocabulary.
+int32_t subtext_llama_vocabulary_size(subtext_llama *llama);
+
+/// Writes the text of `token` (no terminator); returns its length, or minus the needed capacity.
+int32_t subtext_llama_piece(subtext_llama *llama, int32_t token, char *out, int32_t capacity);
+
+/// Writes to `out` one row of vocabulary-size log-probabilities for each position from `start`
+/// to `length - 1`: row i is log P(· | tokens before start + i), the distribution that token
+/// start + i was drawn from. Shares the cache with subtext_llama_score. Returns the number of
+/// tokens decoded, -100 when the text is longer than the context or `start` is out of range, or
+/// a negative llama_decode status.
+int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, float *out);
+
 #endif
