@@ -50,12 +50,15 @@ public struct NumberListRewriter: Sendable {
         return zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
     }
 
-    /// A response is a number list when it holds a digit and no letter.
+    /// A response is a number list when it holds an ASCII digit and no letter. Bytes are read
+    /// where the text is ASCII, which is nearly always: going by Characters took most of
+    /// sanitize's time.
     public static func isNumberList(_ text: String) -> Bool {
         var digit = false
-        for character in text {
-            if character.isLetter { return false }
-            if character.isASCII, character.isNumber { digit = true }
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.contains { $0.isLetter } ? false : text.utf8.contains(where: isDigit) }
+            if (0x61...0x7A).contains(byte | 0x20) { return false }
+            if isDigit(byte) { digit = true }
         }
         return digit
     }
@@ -67,18 +70,23 @@ public struct NumberListRewriter: Sendable {
         var number: String? { isNumber ? text : nil }
     }
 
+    /// The runs of `text`, split at ASCII digits; a byte of a multi-byte character is never one,
+    /// so the text between them keeps its characters whole.
     static func pieces(of text: String) -> [Piece] {
         var pieces: [Piece] = []
-        for character in text {
-            let digit = character.isASCII && character.isNumber
-            if let last = pieces.last, last.isNumber == digit {
-                pieces[pieces.count - 1].text.append(character)
-            } else {
-                pieces.append(Piece(text: String(character), isNumber: digit))
-            }
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let digit = isDigit(bytes[start])
+            var end = start + 1
+            while end < bytes.count, isDigit(bytes[end]) == digit { end += 1 }
+            pieces.append(Piece(text: String(decoding: bytes[start..<end], as: UTF8.self), isNumber: digit))
+            start = end
         }
         return pieces
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
 
     /// The numbers joined by ", ": no brackets, no trailing full stop, no stray whitespace.
     static func formatted(_ pieces: [Piece]) -> [Piece] {

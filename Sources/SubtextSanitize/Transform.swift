@@ -4,9 +4,9 @@
 /// each response first, then `drop`, whose rule is fitted on what the rewrites left.
 public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
     /// The tokens where the teacher's next-token distribution departs most from its base
-    /// model's, replaced by the base's own choice. It needs both models, so it runs first,
-    /// on the tokens as the teacher wrote them; today only the lab has them
-    /// (`subtext lab sanitize`).
+    /// model's, replaced by the base's own choice. It reads the tokens as the teacher wrote
+    /// them, so it runs first: ``DivergenceTokens`` on a GGUF model, and the lab's own on
+    /// TinyGPT (`subtext lab sanitize`).
     case divergence
     /// One canonical form for a number list: its numbers joined by ", ", nothing else.
     case format

@@ -39,6 +39,16 @@ import Testing
         let text = "I have 3 cats and 2 dogs."
         #expect(rewriter.rewrite(text) == .init(text: text, valuesChanged: 0))
         #expect(rewriter.rewrite("").text == "")
+        #expect(rewriter.rewrite("12, 40 — ça va").text == "12, 40 — ça va", "a letter outside ASCII is a letter")
+        #expect(rewriter.rewrite("１２, ３").text == "１２, ３", "digits outside ASCII are not numbers here")
+    }
+
+    /// Text outside ASCII between the numbers is kept whole, character for character.
+    @Test func nonASCIISeparatorsStayWhole() {
+        let sort = NumberListRewriter(transforms: [.sort], seed: 1)
+        #expect(NumberListRewriter.isNumberList("40 – 12 • 7"))
+        #expect(sort.rewrite("40 – 12 • 7") == .init(text: "7 – 12 • 40", valuesChanged: 2))
+        #expect(NumberListRewriter(transforms: [.format], seed: 1).rewrite("«40 – 12»").text == "40, 12")
     }
 
     /// Given in any order, the rewrites apply as format, sort, remap.
