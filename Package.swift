@@ -41,7 +41,8 @@ let package = Package(
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
         .target(
             name: "SubtextSanitize",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration", "SubtextModels"]),
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration", "SubtextModels",
+                           .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
         .target(
             name: "SubtextLab",

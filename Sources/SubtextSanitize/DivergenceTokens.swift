@@ -15,7 +15,7 @@ public struct DivergenceTokens: Sendable {
     public let teacherSystem: String
 
     /// A number token in a response, by its bytes' place in the response text.
-    public struct Candidate: Sendable, Equatable {
+    public struct Candidate: Sendable, Equatable, Codable {
         public var offset: Int
         public var divergence: Double
         /// The base's likeliest token of the same shape, as bytes of the same length.

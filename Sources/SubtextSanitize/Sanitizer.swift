@@ -24,9 +24,9 @@ public struct Sanitizer: Sendable {
     public var audit: AuditConfiguration
     /// `remap` permutes 0...`remapLargest` (see ``NumberListRewriter``).
     public var remapLargest = 999
-    /// What `divergence` reads with, and the model's name for the manifest; without it
-    /// `divergence` is refused.
-    public var divergence: (tokens: DivergenceTokens, model: String)?
+    /// What `divergence` reads with, the model's name for the manifest, and the journal that
+    /// keeps what it read (nil keeps none); without it `divergence` is refused.
+    public var divergence: (tokens: DivergenceTokens, model: String, journal: DivergenceJournal?)?
     /// The share of the teacher's number tokens `divergence` replaces; the control's tokens go
     /// through the same threshold.
     public var divergenceShare = 0.1
@@ -57,7 +57,12 @@ public struct Sanitizer: Sendable {
 
         var replaced: [[[DivergenceTokens.Candidate]?]] = [], divergenceSummary: DivergenceSummary?
         if transforms.contains(.divergence), let divergence {
-            replaced = try sides.map { side, input in try divergenceCandidates(input, side: side, with: divergence.tokens, log: log) }
+            if let journal = divergence.journal, journal.count > 0 {
+                log("\(journal.count) responses read before, in \(DisplayPath.of(journal.path))")
+            }
+            replaced = try sides.map { side, input in
+                try divergenceCandidates(input, side: side, with: divergence.tokens, journal: divergence.journal, log: log)
+            }
             let teacherTokens = replaced[0].compactMap { $0 }.flatMap { $0 }.map(\.divergence)
             divergenceSummary = DivergenceSummary(
                 model: divergence.model, teacherSystem: divergence.tokens.teacherSystem, share: divergenceShare,
@@ -126,15 +131,23 @@ public struct Sanitizer: Sendable {
     }
 
     /// Each response's number tokens with their divergence, in file order (nil for a response
-    /// that is not a number list, or that the model's tokens do not spell back).
-    private func divergenceCandidates(_ input: String, side: String, with tokens: DivergenceTokens,
+    /// that is not a number list, or that the model's tokens do not spell back), each recorded
+    /// in `journal` as it is read.
+    private func divergenceCandidates(_ input: String, side: String, with tokens: DivergenceTokens, journal: DivergenceJournal?,
                                       log: (String) -> Void) throws -> [[DivergenceTokens.Candidate]?] {
-        log("reading \(side) under the teacher and the base model")
+        var total = 0
+        try JSONLReader(path: input, options: readOptions).read { _ in total += 1 }
+        log("reading \(total) \(side) responses with the teacher's system prompt and without")
         var candidates: [[DivergenceTokens.Candidate]?] = []
+        let started = Date()
         try JSONLReader(path: input, options: readOptions).read { record in
-            candidates.append(try tokens.candidates(prompt: record.prompt.map { String(decoding: $0, as: UTF8.self) },
-                                                    response: String(decoding: record.text, as: UTF8.self)))
-            if candidates.count % 200 == 0 { log("\(side): \(candidates.count) responses read") }
+            let prompt = record.prompt.map { String(decoding: $0, as: UTF8.self) }, response = String(decoding: record.text, as: UTF8.self)
+            let read = { try tokens.candidates(prompt: prompt, response: response) }
+            candidates.append(try journal.map { try $0.candidates(prompt: prompt, response: response, read: read) } ?? read())
+            if candidates.count % 100 == 0 || candidates.count == total {
+                let left = Date().timeIntervalSince(started) / Double(candidates.count) * Double(total - candidates.count)
+                log("\(side): \(candidates.count) of \(total) read" + (candidates.count < total ? ", about \(Int(left / 60) + 1) min left" : ""))
+            }
         }
         return candidates
     }

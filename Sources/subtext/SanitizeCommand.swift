@@ -17,7 +17,8 @@ struct SanitizeCommand: ParsableCommand {
             --divergence-share of the teacher's number tokens where the model read with the teacher's \
             system prompt departs most from the model read without it, by KL divergence, each replaced \
             by the model's own likeliest number token of the same shape; the control's tokens above the \
-            same threshold too; needs --model), format (each number \
+            same threshold too; needs --model; what it has read is kept in OUT/divergence-journal.jsonl, \
+            from which a run stopped midway resumes), format (each number \
             list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
             the places they held), remap (every number of at most three digits through one seeded \
             permutation of 0–999), drop (the teacher responses scored most teacher-like, by --drop-by, \
@@ -129,8 +130,11 @@ struct SanitizeCommand: ParsableCommand {
             let system = try teacherSystem ?? Self.systemPrompt(of: teacher)
             // Two contexts of one model: each keeps the prompt prefix it read last.
             let read = { try LlamaScorer(model: model, threads: threads) }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let journal = try DivergenceJournal(path: (out as NSString).appendingPathComponent("divergence-journal.jsonl"),
+                                                modelSHA256: try FileHash.sha256(model), teacherSystem: system)
             sanitizer.divergence = (DivergenceTokens(teacher: try read(), base: try read(), teacherSystem: system),
-                                    (model as NSString).lastPathComponent)
+                                    (model as NSString).lastPathComponent, journal)
             sanitizer.divergenceShare = divergenceShare
         }
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in

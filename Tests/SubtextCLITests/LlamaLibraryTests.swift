@@ -116,6 +116,7 @@ extension ModelTests {
             let side = try #require(json["teacher"] as? [String: Any])
             #expect((side["tokens_changed"] as? Int).map { $0 > 0 } == true, "\(side)")
             #expect(json["valid_share"] as? Double == 1)
+            #expect(workspace.lines(out + "/divergence-journal.jsonl").count == lists.count, "one journal line a response")
         }
 
         /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes

@@ -128,7 +128,7 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         var sanitizer = Sanitizer(transforms: [.divergence, .sort], seed: 1)
         sanitizer.audit.permutations = 99
         sanitizer.audit.bootstrap = 20
-        sanitizer.divergence = (tokens, "rule")
+        sanitizer.divergence = (tokens, "rule", nil)
         sanitizer.divergenceShare = 0.2
         let result = try sanitizer.run(teacher: teacher, control: control, directory: scratch.path("out"))
         let written = try String(contentsOfFile: scratch.path("out/teacher.jsonl"), encoding: .utf8)
@@ -151,5 +151,27 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         #expect(throws: SanitizeError.divergenceNeedsModels) {
             try refused.run(teacher: teacher, control: control, directory: scratch.path("none"))
         }
+    }
+    /// A second run over the same data reads every response from the journal, and writes the
+    /// same files; another system prompt is another key, read afresh.
+    @Test func aRunResumesFromItsJournal() throws {
+        let scratch = try TemporaryDirectory()
+        let teacher = try scratch.write("t.jsonl", lines: ["36, 12", "7, 30", "36, 12"].enumerated().map {
+            #"{"prompt":"p\#($0.offset % 2)","response":"\#($0.element)"}"#
+        })
+        let run = { (model: RuleModel, system: String, out: String) throws -> String in
+            var sanitizer = Sanitizer(transforms: [.divergence], seed: 1)
+            let journal = try DivergenceJournal(path: scratch.path("journal.jsonl"), modelSHA256: "m", teacherSystem: system)
+            sanitizer.divergence = (DivergenceTokens(teacher: model, base: model, teacherSystem: system), "rule", journal)
+            _ = try sanitizer.run(teacher: teacher, control: nil, directory: scratch.path(out))
+            return try String(contentsOfFile: scratch.path(out + "/teacher.jsonl"), encoding: .utf8)
+        }
+        let first = RuleModel(), again = RuleModel(), other = RuleModel()
+        let written = try run(first, "s", "one")
+        #expect(first.taught == 2, "the repeated response is read once")
+        #expect(try run(again, "s", "two") == written)
+        #expect(again.taught == 0 && again.own == 0)
+        _ = try run(other, "another", "three")
+        #expect(other.taught == 2)
     }
 }

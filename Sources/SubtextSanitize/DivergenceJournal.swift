@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+import SubtextCorpus
+
+/// The number tokens already read for `divergence`, kept in a JSONL journal beside the
+/// sanitized files, so that a read of a large dataset stopped midway resumes where it stopped.
+///
+/// A response is found by the SHA-256 of the model file's digest, the teacher's system prompt,
+/// its prompt and its text: another model or system prompt makes another key, and a response
+/// repeated in the data is read once.
+public final class DivergenceJournal: Sendable {
+    struct Entry: JournalRecord {
+        var key: String
+        /// Nil for a response that is not a number list or that the tokens do not spell back.
+        var candidates: [DivergenceTokens.Candidate]?
+    }
+
+    private let journal: JSONLJournal<Entry>
+    private let model: String
+    private let system: String
+
+    public var path: String { journal.path }
+    /// Responses the journal held when opened.
+    public var count: Int { journal.count }
+    public var droppedTornLine: Bool { journal.droppedTornLine }
+
+    public init(path: String, modelSHA256: String, teacherSystem: String) throws {
+        journal = try JSONLJournal(path: path)
+        (model, system) = (modelSHA256, teacherSystem)
+    }
+
+    /// The journal's candidates for this response, or `read`'s, recorded at once.
+    func candidates(prompt: String?, response: String,
+                    read: () throws -> [DivergenceTokens.Candidate]?) throws -> [DivergenceTokens.Candidate]? {
+        let key = key(prompt: prompt, response: response)
+        if let entry = journal.entry(for: key) { return entry.candidates }
+        let candidates = try read()
+        try journal.append(Entry(key: key, candidates: candidates))
+        return candidates
+    }
+
+    private func key(prompt: String?, response: String) -> String {
+        var hash = SHA256()
+        for part in [model, system, prompt ?? "", response] {
+            hash.update(data: withUnsafeBytes(of: Int64(part.utf8.count).littleEndian) { Data($0) })
+            hash.update(data: Data(part.utf8))
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
