@@ -8,6 +8,7 @@
 # two programs so machine noise falls on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/timing.sh
 responses=${1:-1000000}
 runs=${2:-5}
 work=$(mktemp -d)
@@ -24,16 +25,10 @@ python3 benchmarks/read_numbers_baseline.py "$file" 50 >"$work/python.tsv"
 cmp -s "$work/swift.tsv" "$work/python.tsv" || { echo "outputs differ"; diff "$work/swift.tsv" "$work/python.tsv" | head; exit 1; }
 echo "outputs identical (top 50 numbers and counts)"
 
-time_it() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-swift_times=(); python_times=()
-for ((run = 1; run <= runs; run++)); do
-    s=$(time_it .build/release/subtext numbers "$file" --top 50)
-    p=$(time_it python3 benchmarks/read_numbers_baseline.py "$file" 50)
-    swift_times+=("$s"); python_times+=("$p")
-    echo "run $run: subtext ${s}s, python ${p}s"
-done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-ms=$(median "${swift_times[@]}"); mp=$(median "${python_times[@]}")
+subtext_run() { .build/release/subtext numbers "$file" --top 50; }
+python_run() { python3 benchmarks/read_numbers_baseline.py "$file" 50; }
+alternate "$runs" subtext subtext_run python python_run
+ms=$MEDIAN_A; mp=$MEDIAN_B
 awk -v b="$bytes" -v s="$ms" -v p="$mp" 'BEGIN {
     printf "median: subtext %.3fs = %.0f MB/s; orjson+Counter %.3fs = %.0f MB/s; subtext is %.1fx faster\n",
         s, b / s / 1e6, p, b / p / 1e6, p / s }'

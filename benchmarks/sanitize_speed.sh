@@ -11,6 +11,7 @@
 # ratio. Runs alternate between the two programs so machine noise falls on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/timing.sh
 responses=${1:-500000}
 runs=${2:-5}
 work=$(mktemp -d)
@@ -34,16 +35,8 @@ if len(a) != len(b) or any(orjson.loads(x) != orjson.loads(y) for x, y in zip(a,
 print(f"outputs identical ({len(a)} records)")
 PY
 
-time_it() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-swift_times=(); python_times=()
-for ((run = 1; run <= runs; run++)); do
-    s=$(time_it subtext_run)
-    p=$(time_it python_run)
-    swift_times+=("$s"); python_times+=("$p")
-    echo "run $run: subtext ${s}s, python ${p}s"
-done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-ms=$(median "${swift_times[@]}"); mp=$(median "${python_times[@]}")
+alternate "$runs" subtext subtext_run python python_run
+ms=$MEDIAN_A; mp=$MEDIAN_B
 awk -v b="$bytes" -v s="$ms" -v p="$mp" 'BEGIN {
     printf "median: subtext %.3fs = %.0f MB/s; orjson+re %.3fs = %.0f MB/s; subtext is %.1fx faster\n",
         s, b / s / 1e6, p, b / p / 1e6, p / s }'
