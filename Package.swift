@@ -94,7 +94,7 @@ let package = Package(
                            "SubtextSupport", "SubtextLab", "SubtextSanitize"]),
         .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
-        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels"]),
+        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels", "SubtextStatistics"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextSanitizeTests",

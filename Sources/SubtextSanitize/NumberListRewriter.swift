@@ -31,6 +31,7 @@ public struct NumberListRewriter: Sendable {
     public func rewrite(_ text: String) -> Rewrite {
         guard Self.isNumberList(text) else { return Rewrite(text: text, valuesChanged: 0) }
         var pieces = Self.pieces(of: text)
+        let before = pieces.compactMap(\.number)
         for transform in transforms {
             switch transform {
             case .format: pieces = Self.formatted(pieces)
@@ -39,15 +40,17 @@ public struct NumberListRewriter: Sendable {
             case .drop, .divergence: break
             }
         }
-        let rewritten = pieces.map(\.text).joined()
-        return Rewrite(text: rewritten, valuesChanged: Self.valuesChanged(from: text, to: rewritten))
+        return Rewrite(text: pieces.map(\.text).joined(), valuesChanged: Self.changed(before, pieces.compactMap(\.number)))
     }
 
     /// Numbers of `after` that differ from the number in the same place of `before`, and those
     /// that have no counterpart.
     public static func valuesChanged(from before: String, to after: String) -> Int {
-        let (a, b) = (pieces(of: before).compactMap(\.number), pieces(of: after).compactMap(\.number))
-        return zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
+        changed(pieces(of: before).compactMap(\.number), pieces(of: after).compactMap(\.number))
+    }
+
+    private static func changed(_ before: [String], _ after: [String]) -> Int {
+        zip(before, after).filter { $0 != $1 }.count + abs(before.count - after.count)
     }
 
     /// A response is a number list when it holds an ASCII digit and no letter. Bytes are read
@@ -102,10 +105,10 @@ public struct NumberListRewriter: Sendable {
     /// The numbers in ascending order of value (ties in their order), each moved with its
     /// own spelling; the text between them stays where it was.
     static func sorted(_ pieces: [Piece]) -> [Piece] {
-        let numbers = pieces.filter(\.isNumber).enumerated().sorted { a, b in
-            let (x, y) = (value(a.element.text), value(b.element.text))
-            return x != y ? x < y : a.offset < b.offset
-        }.map(\.element)
+        let keyed: [(piece: Piece, value: Int, offset: Int)] = pieces.filter(\.isNumber).enumerated().map { offset, piece in
+            (piece, value(piece.text), offset)
+        }
+        let numbers = keyed.sorted { a, b in a.value != b.value ? a.value < b.value : a.offset < b.offset }.map(\.piece)
         var next = numbers.makeIterator()
         return pieces.map { $0.isNumber ? next.next()! : $0 }
     }
