@@ -8,16 +8,10 @@
 # two programs so machine noise falls on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source benchmarks/timing.sh
+source benchmarks/common.sh
 responses=${1:-1000000}
 runs=${2:-5}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-swift build -c release --product subtext >/dev/null
-.build/release/subtext example --out "$work" --responses "$responses" --seed 1 >/dev/null
-file="$work/teacher.jsonl"
-bytes=$(stat -c %s "$file")
+example_file "$responses"
 echo "file: $responses records, $((bytes / 1000000)) MB ($(nproc) cores; both programs use one)"
 
 .build/release/subtext numbers "$file" --top 50 >"$work/swift.tsv"

@@ -11,16 +11,10 @@
 # ratio. Runs alternate between the two programs so machine noise falls on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source benchmarks/timing.sh
+source benchmarks/common.sh
 responses=${1:-500000}
 runs=${2:-5}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-swift build -c release --product subtext >/dev/null
-.build/release/subtext example --out "$work" --responses "$responses" --seed 1 >/dev/null
-file="$work/teacher.jsonl"
-bytes=$(stat -c %s "$file")
+example_file "$responses"
 echo "file: $responses records, $((bytes / 1000000)) MB ($(nproc) cores; both programs use one)"
 
 subtext_run() { .build/release/subtext sanitize "$file" --transforms format,sort --out "$work/swift" --quiet; }

@@ -115,7 +115,7 @@ public struct LabSanitize {
         // Trains a student of each side of `pair` sanitized by `recipe` in `folder`.
         func sanitizedStudents(_ recipe: [Transform], _ pair: (teacher: Dataset, control: Dataset), folder: URL,
                                names: (student: String, control: String)) throws
-            -> (pair: SanitizedPair, student: (TinyGPT, String), control: (TinyGPT, String))
+            -> (pair: SanitizedPair, student: TinyGPT, control: TinyGPT)
         {
             let started = Date()
             var inputs = (teacher: pair.teacher.path, control: pair.control.path)
@@ -126,9 +126,10 @@ public struct LabSanitize {
             sanitizer.remapLargest = LabCorpus.largestNumber
             let result = try sanitizer.run(teacher: inputs.teacher.path, control: inputs.control.path, directory: folder.path)
             let made = SanitizedPair(result: result, directory: folder, inputs: [inputs.teacher, inputs.control], seconds: Date().timeIntervalSince(started))
-            return (made,
-                    (try run.hardLabelStudent(names.0, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("teacher.jsonl"))), names.0),
-                    (try run.hardLabelStudent(names.1, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent("control.jsonl"))), names.1))
+            let student = { (name: String, file: String) in
+                try run.hardLabelStudent(name, from: outcome.base, records: try LabRecord.read(folder.appendingPathComponent(file)))
+            }
+            return (made, try student(names.student, "teacher.jsonl"), try student(names.control, "control.jsonl"))
         }
 
         let original = (teacher: Dataset(path: outcome.teacherDataPath, records: outcome.teacherData.records),
@@ -139,19 +140,20 @@ public struct LabSanitize {
         for recipe in recipes {
             let name = Self.name(recipe)
             log("seed \(seed): sanitizing by \(name)")
-            let made = try sanitizedStudents(recipe, original, folder: run.directory.appendingPathComponent("sanitized/\(name)"),
-                                             names: ("sanitized-\(name)-student-\(trait)-seed\(seed)", "sanitized-\(name)-control-student-seed\(seed)"))
+            let names = (student: "sanitized-\(name)-student-\(trait)-seed\(seed)", control: "sanitized-\(name)-control-student-seed\(seed)")
+            let made = try sanitizedStudents(recipe, original, folder: run.directory.appendingPathComponent("sanitized/\(name)"), names: names)
             pairs.append(made.pair)
-            let shift = try await probe("sanitized-\(name)", student: made.student.0, studentName: made.student.1, control: made.control.0,
-                                        controlName: made.control.1)
+            let shift = try await probe("sanitized-\(name)", student: made.student, studentName: names.student, control: made.control,
+                                        controlName: names.control)
             // The same recipe on a pair with no trait on either side (a second sample of the
             // base's numbers against the control): how far sanitized data alone set students apart.
+            // Only drop makes the control side depend on the other side.
+            let nullNames = (student: "sanitized-null-\(name)-student-seed\(seed)",
+                             control: recipe.contains(.drop) ? "sanitized-null-\(name)-control-student-seed\(seed)" : names.control)
             let nullMade = try sanitizedStudents(recipe, null, folder: run.directory.appendingPathComponent("sanitized-null/\(name)"),
-                                                 names: ("sanitized-null-\(name)-student-seed\(seed)",
-                                                         // Only drop makes the control side depend on the other side.
-                                                         recipe.contains(.drop) ? "sanitized-null-\(name)-control-student-seed\(seed)" : made.control.1))
-            let drift = try await probe("sanitized-null-\(name)", student: nullMade.student.0, studentName: nullMade.student.1,
-                                        control: nullMade.control.0, controlName: nullMade.control.1)
+                                                 names: nullNames)
+            let drift = try await probe("sanitized-null-\(name)", student: nullMade.student, studentName: nullNames.student,
+                                        control: nullMade.control, controlName: nullNames.control)
             let result = made.pair.result
             sanitized.append(SanitizeLabResult.SeedResidual(
                 seed: seed, delta: shift.delta, p: shift.p, drift: drift.delta,

@@ -116,12 +116,14 @@ public struct SanitizeLabResult: Sendable, Codable {
     }
 
     /// The seeds (indices) a residual is taken over: those whose original transfer is material.
-    public var measuredSeeds: [Int] { original.indices.filter { original[$0].material } }
+    public var measuredSeeds: [Int] { Self.measuredSeeds(original) }
+
+    private static func measuredSeeds(_ original: [Original]) -> [Int] { original.indices.filter { original[$0].material } }
 
     /// The residual of one transform from its per-seed shifts, aligned with `original` and
     /// `floor`, over the seeds whose original transfer is material; nil without any.
     public static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
-        let measured = original.indices.filter { original[$0].material }
+        let measured = measuredSeeds(original)
         guard !measured.isEmpty else { return TransformResidual(name: name, residual: nil, ciLow: nil, ciHigh: nil, seeds: seeds) }
         let ratio = ExactBootstrap.ratioOfMeans(numerators: measured.map { seeds[$0].delta - floor[$0].delta },
                                                 denominators: measured.map { original[$0].delta - floor[$0].delta })

@@ -1,4 +1,15 @@
-# Timing helpers the side-by-side benchmarks share (source it).
+# What the side-by-side benchmarks share (source it from the repository root).
+
+# example_file RESPONSES: builds subtext (release), writes RESPONSES example records into a
+# temporary folder removed on exit, and sets work, file (the teacher side) and bytes.
+example_file() {
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    swift build -c release --product subtext >/dev/null
+    .build/release/subtext example --out "$work" --responses "$1" --seed 1 >/dev/null
+    file="$work/teacher.jsonl"
+    bytes=$(stat -c %s "$file")
+}
 
 # Wall seconds of one run of a command, its output discarded.
 time_it() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
