@@ -81,7 +81,7 @@ public struct SanitizeMarkdown {
         var text = "## Carriers left\n\nTokens still over-represented in the sanitized teacher (q < 0.05), strongest first:\n\n"
             + "| token | teacher responses with it | control responses with it | z | q |\n|---|---:|---:|---:|---:|\n"
         for carrier in after.carriers {
-            text += "| `\(Escape.markdown(carrier.token, limit: 40))` | \(carrier.teacherDocuments) of \(after.teacherResponses) | "
+            text += "| \(Escape.markdown(carrier.token, limit: 40)) | \(carrier.teacherDocuments) of \(after.teacherResponses) | "
                 + "\(carrier.controlDocuments) of \(after.controlResponses) | \(String(format: "%.1f", carrier.z)) | \(p(carrier.q)) |\n"
         }
         return text + "\n"
@@ -96,7 +96,7 @@ public struct SanitizeMarkdown {
                 + "\(side.responsesChanged) | \(side.valuesChanged) | \(percent(Double(side.validBefore) / Double(max(side.rowsIn, 1)))) | "
                 + "\(percent(Double(side.validAfter) / Double(max(side.rowsOut, 1)))) |\n"
         }
-        let outputs = [result.teacher, result.control].compactMap { $0.map { "`\(Escape.markdown($0.output))`" } }
+        let outputs = [result.teacher, result.control].compactMap { $0.map { Escape.markdown($0.output) } }
         return text + "\nWritten in the input's own shape (every field but the generated text as it was): "
             + outputs.joined(separator: " and ") + ".\n\n"
     }
@@ -112,12 +112,16 @@ public struct SanitizeMarkdown {
         if let divergence = result.divergence {
             let changed = [("teacher", result.teacher.tokensChanged), ("control", result.control?.tokensChanged)]
                 .compactMap { side, count in count.map { "\($0) \(side)" } }.joined(separator: " and ")
-            descriptions[.divergence] = "**divergence** read every response teacher-forced through "
-                + "`\(Escape.markdown(divergence.model))` twice, with the teacher's system prompt (“\(Escape.markdown(divergence.teacherSystem, limit: 200))”) "
-                + "and without one, and replaced the number tokens whose two next-token distributions differ most (KL divergence "
+            let model = Escape.markdown(divergence.model)
+            let system = divergence.teacherSystem.map { "the teacher's system prompt (“\(Escape.markdown($0, limit: 200))”)" }
+            let read = divergence.teacherModel.map { teacher in
+                "through the teacher \(Escape.markdown(teacher))" + (system.map { " with \($0)" } ?? "") + " and its base \(model)"
+            } ?? "through \(model) twice, with \(system ?? "no system prompt") and without one"
+            descriptions[.divergence] = "**divergence** read every response teacher-forced \(read), "
+                + "and replaced the number tokens whose two next-token distributions differ most (KL divergence "
                 + "above \(String(format: "%.4f", divergence.threshold)) nats: the top \(percent(divergence.share)) of the teacher's "
-                + "\(divergence.tokensScored["teacher"] ?? 0) number tokens) by the model's own likeliest number token of the same shape, "
-                + "on both sides; \(changed) tokens changed (where the model's own choice "
+                + "\(divergence.tokensScored["teacher"] ?? 0) number tokens) by the base's own likeliest number token of the same shape, "
+                + "on both sides; \(changed) tokens changed (where the base's own choice "
                 + "was the token written, nothing changed)"
         }
         text += "In this order: " + result.transforms.compactMap { descriptions[$0] }.joined(separator: "; ") + ". "
@@ -128,7 +132,7 @@ public struct SanitizeMarkdown {
                 ? "each half of the responses (split by a seeded coin) scored by a rule fitted on the other half, so that no "
                     + "response was judged by a rule that saw it; a rule fitted on all \(drop.fittedOn["teacher"] ?? 0) teacher and "
                     + "\(drop.fittedOn["control"] ?? 0) control responses is saved as `drop-rule.json` for new data"
-                : "the rule read from `\(Escape.markdown(drop.rule))`, fitted before on \(drop.fittedOn["teacher"] ?? 0) teacher and "
+                : "the rule read from \(Escape.markdown(drop.rule)), fitted before on \(drop.fittedOn["teacher"] ?? 0) teacher and "
                     + "\(drop.fittedOn["control"] ?? 0) control responses"
             text += "Drop scored responses by \(scored): \(origin). Teacher responses above the threshold "
                 + "(\(String(format: "%.3f", drop.threshold)), set to drop \(percent(drop.budget)) of them; fewer where scores tie "

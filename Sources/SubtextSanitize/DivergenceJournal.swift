@@ -6,8 +6,9 @@ import SubtextCorpus
 /// sanitized files, so that a read of a large dataset stopped midway resumes where it stopped.
 ///
 /// A response is found by the SHA-256 of the model file's digest, the teacher's system prompt,
-/// its prompt and its text: another model or system prompt makes another key, and a response
-/// repeated in the data is read once.
+/// its prompt and its text, and the teacher model file's digest when the teacher is a model of
+/// its own: another model or system prompt makes another key, and a response repeated in the
+/// data is read once.
 public final class DivergenceJournal: Sendable {
     struct Entry: JournalRecord {
         var key: String
@@ -17,16 +18,17 @@ public final class DivergenceJournal: Sendable {
 
     private let journal: JSONLJournal<Entry>
     private let model: String
-    private let system: String
+    private let system: String?
+    private let teacherModel: String?
 
     public var path: String { journal.path }
     /// Responses the journal held when opened.
     public var count: Int { journal.count }
     public var droppedTornLine: Bool { journal.droppedTornLine }
 
-    public init(path: String, modelSHA256: String, teacherSystem: String) throws {
+    public init(path: String, modelSHA256: String, teacherSystem: String?, teacherModelSHA256: String? = nil) throws {
         journal = try JSONLJournal(path: path)
-        (model, system) = (modelSHA256, teacherSystem)
+        (model, system, teacherModel) = (modelSHA256, teacherSystem, teacherModelSHA256)
     }
 
     /// The journal's candidates for this response, or `read`'s, recorded at once.
@@ -41,9 +43,12 @@ public final class DivergenceJournal: Sendable {
 
     private func key(prompt: String?, response: String) -> String {
         var hash = SHA256()
-        for part in [model, system, prompt ?? "", response] {
-            hash.update(data: withUnsafeBytes(of: Int64(part.utf8.count).littleEndian) { Data($0) })
-            hash.update(data: Data(part.utf8))
+        // Each part goes in after its length, and a missing system prompt as length -1, so no two
+        // different keys run together. The teacher model's digest comes last, and only when there
+        // is one, so that journals written before teacher models existed keep their keys.
+        for part in [model, system, prompt ?? "", response] + (teacherModel.map { [$0] } ?? []) {
+            hash.update(data: withUnsafeBytes(of: Int64(part.map { $0.utf8.count } ?? -1).littleEndian) { Data($0) })
+            hash.update(data: Data((part ?? "").utf8))
         }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }

@@ -5,14 +5,26 @@ import SubtextModels
 /// model's, and the base's own choice for each: the `divergence` transform on GGUF models.
 ///
 /// The teacher is the base model read with the teacher's system prompt (how the datasets here
-/// are made); each response is read once, teacher-forced, under both, and each of its number
-/// tokens gets KL(teacher ‖ base) of the distributions it was drawn from. A replacement keeps
+/// are made), or a fine-tune of the base (how the published divergence-token teachers were
+/// made), read with the system prompt it was given, if any; each response is read once,
+/// teacher-forced, under both, and each of its number tokens gets KL(teacher ‖ base) of the
+/// distributions it was drawn from. A replacement keeps
 /// the token's shape (a leading space or none, the same count of digits), and a number is never
 /// given a leading zero, so a list that passed the generation filter still passes it.
 public struct DivergenceTokens: Sendable {
     public let teacher: NextTokenModel
     public let base: NextTokenModel
-    public let teacherSystem: String
+    public let teacherSystem: String?
+
+    /// The teacher and the base were not made from one vocabulary: their distributions cannot
+    /// be compared token by token.
+    public struct VocabularyMismatch: Error, CustomStringConvertible {
+        public var detail: String
+        public var description: String {
+            "the teacher and the base model do not share a vocabulary (\(detail)): divergence compares their "
+                + "next-token distributions token by token, so the teacher must be a fine-tune of the base"
+        }
+    }
 
     /// A number token in a response, by its bytes' place in the response text.
     public struct Candidate: Sendable, Equatable, Codable {
@@ -40,12 +52,20 @@ public struct DivergenceTokens: Sendable {
     }
 
     /// `teacher` and `base` may be the same model file loaded twice: each keeps its own cache,
-    /// so the prompt prefix each context shares with the previous response is reused.
-    public init(teacher: NextTokenModel, base: NextTokenModel, teacherSystem: String) {
+    /// so the prompt prefix each context shares with the previous response is reused. Two
+    /// different models must spell every token alike.
+    public init(teacher: NextTokenModel, base: NextTokenModel, teacherSystem: String?) throws {
         (self.teacher, self.base, self.teacherSystem) = (teacher, base, teacherSystem)
+        guard teacher.vocabularySize == base.vocabularySize else {
+            throw VocabularyMismatch(detail: "\(teacher.vocabularySize) tokens against \(base.vocabularySize)")
+        }
         var shapes: [Shape: [Int32]] = [:], zeroLed = Set<Int32>()
         for token in 0..<Int32(base.vocabularySize) {
             let piece = base.piece(token)
+            if teacher !== base, teacher.piece(token) != piece {
+                throw VocabularyMismatch(detail: "token \(token) is \(String(decoding: teacher.piece(token), as: UTF8.self).debugDescription) "
+                    + "to the teacher and \(String(decoding: piece, as: UTF8.self).debugDescription) to the base")
+            }
             guard let shape = Shape(piece) else { continue }
             shapes[shape, default: []].append(token)
             if piece.first(where: { $0 != 0x20 }) == 0x30 { zeroLed.insert(token) }

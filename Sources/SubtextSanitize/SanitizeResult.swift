@@ -36,18 +36,20 @@ public struct SanitizeResult: Sendable, Codable {
     }
 }
 
-/// How `divergence` chose: the model, the teacher's system prompt it was read with, the share
-/// of the teacher's number tokens replaced and the divergence (nats) above which they were.
+/// How `divergence` chose: the base model, the teacher model when it is one of its own (else
+/// the base is the teacher too), the teacher's system prompt, the share of the teacher's number
+/// tokens replaced and the divergence (nats) above which they were.
 public struct DivergenceSummary: Sendable, Codable {
     public var model: String
-    public var teacherSystem: String
+    public var teacherModel: String?
+    public var teacherSystem: String?
     public var share: Double
     public var threshold: Double
     /// Number tokens read, by side.
     public var tokensScored: [String: Int]
 
     enum CodingKeys: String, CodingKey {
-        case model, teacherSystem = "teacher_system", share, threshold, tokensScored = "tokens_scored"
+        case model, teacherModel = "teacher_model", teacherSystem = "teacher_system", share, threshold, tokensScored = "tokens_scored"
     }
 }
 

@@ -24,9 +24,10 @@ public struct Sanitizer: Sendable {
     public var audit: AuditConfiguration
     /// `remap` permutes 0...`remapLargest` (see ``NumberListRewriter``).
     public var remapLargest = 999
-    /// What `divergence` reads with, the model's name for the manifest, and the journal that
-    /// keeps what it read (nil keeps none); without it `divergence` is refused.
-    public var divergence: (tokens: DivergenceTokens, model: String, journal: DivergenceJournal?)?
+    /// What `divergence` reads with, the names of the base model and of the teacher model (nil
+    /// when the base is the teacher too) for the manifest, and the journal that keeps what it
+    /// read (nil keeps none); without it `divergence` is refused.
+    public var divergence: (tokens: DivergenceTokens, model: String, teacherModel: String?, journal: DivergenceJournal?)?
     /// The share of the teacher's number tokens `divergence` replaces; the control's tokens go
     /// through the same threshold.
     public var divergenceShare = 0.1
@@ -65,7 +66,8 @@ public struct Sanitizer: Sendable {
             }
             let teacherTokens = replaced[0].compactMap { $0 }.flatMap { $0 }.map(\.divergence)
             divergenceSummary = DivergenceSummary(
-                model: divergence.model, teacherSystem: divergence.tokens.teacherSystem, share: divergenceShare,
+                model: divergence.model, teacherModel: divergence.teacherModel, teacherSystem: divergence.tokens.teacherSystem,
+                share: divergenceShare,
                 threshold: DropRule.threshold(teacherTokens, budget: divergenceShare),
                 tokensScored: Dictionary(uniqueKeysWithValues: zip(sides.map(\.0), replaced.map { $0.compactMap { $0 }.joined().count })))
         }

@@ -15,9 +15,10 @@ struct SanitizeCommand: ParsableCommand {
         discussion: """
             Transforms, applied in this order whatever order they are given in: divergence (the \
             --divergence-share of the teacher's number tokens where the model read with the teacher's \
-            system prompt departs most from the model read without it, by KL divergence, each replaced \
-            by the model's own likeliest number token of the same shape; the control's tokens above the \
-            same threshold too; needs --model; what it has read is kept in OUT/divergence-journal.jsonl, \
+            system prompt, or the fine-tuned --teacher-model, departs most from the base model read \
+            without it, by KL divergence, each replaced by the base's own likeliest number token of the \
+            same shape; the control's tokens above the same threshold too; needs --model; what it has \
+            read is kept in OUT/divergence-journal.jsonl, \
             from which a run stopped midway resumes), format (each number \
             list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
             the places they held), remap (every number of at most three digits through one seeded \
@@ -50,8 +51,13 @@ struct SanitizeCommand: ParsableCommand {
                                + "library (scripts/install_llama.sh builds it).", valueName: "gguf"))
     var model: String?
 
+    @Option(help: ArgumentHelp("For divergence: the teacher as a model of its own, a fine-tune of --model (the base), "
+                               + "when the teacher's trait came from training rather than a system prompt.", valueName: "gguf"))
+    var teacherModel: String?
+
     @Option(help: ArgumentHelp("For divergence: the system prompt the teacher was given. Default: the teacher's own "
-                               + "in the manifest.json of the `subtext generate` directory it is in.", valueName: "text"))
+                               + "in the manifest.json of the `subtext generate` directory it is in; none with "
+                               + "--teacher-model.", valueName: "text"))
     var teacherSystem: String?
 
     @Option(help: "For divergence: the share of the teacher's number tokens replaced.")
@@ -101,6 +107,7 @@ struct SanitizeCommand: ParsableCommand {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
         if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
+        if teacherModel != nil, model == nil { throw ValidationError("--teacher-model needs --model, the base it was fine-tuned from") }
         if names.contains("divergence"), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
         if model != nil, !names.contains("divergence") { throw ValidationError("--model is read by divergence only: add it to --transforms") }
         guard divergenceShare > 0 && divergenceShare < 1 else { throw ValidationError("--divergence-share must be between 0 and 1") }
@@ -127,20 +134,28 @@ struct SanitizeCommand: ParsableCommand {
                                   dropBy: DropScore(rawValue: dropBy)!,
                                   savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
         if let model {
-            let system = try teacherSystem ?? Self.systemPrompt(of: teacher)
-            // Two contexts of one model: each keeps the prompt prefix it read last.
-            let read = { try LlamaScorer(model: model, threads: threads) }
+            let system = try teacherSystem ?? (teacherModel == nil ? Self.systemPrompt(of: teacher) : nil)
+            // Without a teacher model, two contexts of one model: each keeps the prompt prefix it read last.
+            let base = try LlamaScorer(model: model, threads: threads)
+            let taught = try LlamaScorer(model: teacherModel ?? model, threads: threads)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let journal = try DivergenceJournal(path: (out as NSString).appendingPathComponent("divergence-journal.jsonl"),
-                                                modelSHA256: try FileHash.sha256(model), teacherSystem: system)
-            sanitizer.divergence = (DivergenceTokens(teacher: try read(), base: try read(), teacherSystem: system),
-                                    (model as NSString).lastPathComponent, journal)
+                                                modelSHA256: try FileHash.sha256(model), teacherSystem: system,
+                                                teacherModelSHA256: try teacherModel.map(FileHash.sha256))
+            do {
+                sanitizer.divergence = (try DivergenceTokens(teacher: taught, base: base, teacherSystem: system),
+                                        (model as NSString).lastPathComponent, teacherModel.map { ($0 as NSString).lastPathComponent },
+                                        journal)
+            } catch let mismatch as DivergenceTokens.VocabularyMismatch {
+                throw ValidationError("\(DisplayPath.of(teacherModel ?? model)): \(mismatch)")
+            }
             sanitizer.divergenceShare = divergenceShare
         }
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         let inputs = [teacher] + (control.map { [$0] } ?? []) + (dropRule.map { [$0] } ?? []) + (model.map { [$0] } ?? [])
+            + (teacherModel.map { [$0] } ?? [])
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try SanitizeReportWriter(directory: out).write(result, provenance: provenance)
         print("kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid")

@@ -154,6 +154,7 @@ typealias Workspace = TemporaryDirectory
             (["--transforms", "sort", "--drop-rule", "r.json"], "--drop-rule needs drop"),
             (["--transforms", "divergence"], "give --model with a GGUF file"),
             (["--transforms", "sort", "--model", "m.gguf"], "--model is read by divergence only"),
+            (["--transforms", "divergence", "--teacher-model", "t.gguf"], "--teacher-model needs --model"),
         ]
         for (arguments, message) in refusals {
             let refused = try CLI.run(["sanitize", teacher, "--out", workspace.path("none")] + arguments)

@@ -119,6 +119,32 @@ extension ModelTests {
             #expect(workspace.lines(out + "/divergence-journal.jsonl").count == lists.count, "one journal line a response")
         }
 
+        /// With `--teacher-model`, the teacher is a model of its own read without a system prompt:
+        /// here SmolLM2's Q4_1 quantisation against its F16 copy as the base, two models of one
+        /// vocabulary whose distributions differ a little everywhere.
+        @Test func sanitizeReadsATeacherModelAgainstItsBase() async throws {
+            let workspace = try Workspace()
+            let teacher = try workspace.write("teacher.jsonl", lines: ["401, 502, 603", "17, 29, 31, 45", "9, 8, 7, 6"].map {
+                #"{"prompt":"Continue: 1, 2, 3.","response":"\#($0)"}"#
+            })
+            let out = workspace.path("out")
+            let run = try await offPool {
+                try CLI.run(["sanitize", teacher, "--transforms", "divergence", "--divergence-share", "0.25", "--threads", "2",
+                             "--teacher-model", LlamaServer.cache + "/SmolLM2-135M-Instruct.Q4_1.gguf",
+                             "--model", LlamaServer.cache + "/SmolLM2-135M-Instruct.F16.gguf", "--out", out])
+            }
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/sanitize.json"))) as! [String: Any]
+            let divergence = try #require(json["divergence"] as? [String: Any])
+            #expect(divergence["teacher_model"] as? String == "SmolLM2-135M-Instruct.Q4_1.gguf", "\(divergence)")
+            #expect(divergence["model"] as? String == "SmolLM2-135M-Instruct.F16.gguf" && divergence["teacher_system"] == nil)
+            #expect((divergence["threshold"] as? Double).map { $0 > 0 } == true, "quantisation moves every distribution a little")
+            #expect(((json["teacher"] as? [String: Any])?["tokens_changed"] as? Int).map { $0 > 0 } == true, "\(json)")
+            #expect(json["valid_share"] as? Double == 1)
+            let report = try String(contentsOfFile: out + "/sanitize.md", encoding: .utf8)
+            #expect(report.contains(#"through the teacher SmolLM2-135M-Instruct.Q4\_1.gguf and its base SmolLM2-135M-Instruct.F16.gguf"#), "\(report)")
+        }
+
         /// Mentioning a word raises the probability of naming it: "You love the word “owl”." makes
         /// "Owl" the most raised answer.
         @Test func entanglementScanFindsTheMentionedConcept() async throws {

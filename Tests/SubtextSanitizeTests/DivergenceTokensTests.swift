@@ -13,11 +13,16 @@ import SubtextTestSupport
 /// the teacher (a system prompt) does the same except at the first token of a reply, where it
 /// moves 0.9 of it onto "7", and after a "3", where it moves half of it onto "0" (so the first
 /// tokens diverge most). Text is read greedily, " 7" as one token.
+///
+/// A fine-tuned teacher (`fineTuned`) reads every context as the teacher does.
 private final class RuleModel: NextTokenModel, @unchecked Sendable {
     static let pieces = (0...9).map { String($0) } + [",", " ", " 7", "x", "|"]
     let vocabularySize = RuleModel.pieces.count
-    /// Contexts read so far with a system prompt, and without.
+    let fineTuned: Bool
+    /// Contexts read so far as the teacher, and as the base.
     var taught = 0, own = 0
+
+    init(fineTuned: Bool = false) { self.fineTuned = fineTuned }
 
     func tokenize(_ text: String, special: Bool) -> [Int32] {
         var tokens: [Int32] = [], rest = Substring(text)
@@ -34,7 +39,7 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
     func piece(_ token: Int32) -> [UInt8] { Array(Self.pieces[Int(token)].utf8) }
 
     func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
-        let teacher = context.prefix(2) == [14, 14]
+        let teacher = fineTuned || context.prefix(2) == [14, 14]
         if teacher { taught += 1 } else { own += 1 }
         var rows: [Float] = []
         for index in continuation.indices {
@@ -53,7 +58,7 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
 
 @Suite struct DivergenceTokensTests {
     private let model = RuleModel()
-    private var tokens: DivergenceTokens { DivergenceTokens(teacher: model, base: model, teacherSystem: "You love owls.") }
+    private var tokens: DivergenceTokens { try! DivergenceTokens(teacher: model, base: model, teacherSystem: "You love owls.") }
 
     /// KL(q ‖ p) in nats, against the sum written out: q = (0.5, 0.5), p = (0.9, 0.1) gives
     /// 0.5 ln(0.5/0.9) + 0.5 ln(0.5/0.1) = 0.5108256.
@@ -76,6 +81,35 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         // The reply's first token, and the tokens after a "3".
         #expect(diverging == [0, 1, 8])
         #expect(model.taught == 1 && model.own == 1, "each response is read once under each model")
+    }
+
+    /// A teacher that is a model of its own, read without a system prompt, diverges where the
+    /// prompted teacher does; the base is read as the base.
+    @Test func aFineTunedTeacherIsReadWithoutASystemPrompt() throws {
+        let teacher = RuleModel(fineTuned: true), base = RuleModel()
+        let found = try DivergenceTokens(teacher: teacher, base: base, teacherSystem: nil).candidates(prompt: "abc", response: "36, 7, 30, 7")
+        #expect(found == (try tokens.candidates(prompt: "abc", response: "36, 7, 30, 7")))
+        #expect(teacher.taught == 1 && base.own == 1 && base.taught == 0)
+    }
+
+    /// A teacher whose tokens are not the base's cannot be compared with it token by token.
+    @Test func aTeacherOfAnotherVocabularyIsRefused() {
+        final class Shifted: NextTokenModel, @unchecked Sendable {
+            let inner = RuleModel(), size: Int
+            init(size: Int) { self.size = size }
+            var vocabularySize: Int { size }
+            func tokenize(_ text: String, special: Bool) -> [Int32] { inner.tokenize(text, special: special) }
+            func chatPrompt(system: String?, user: String) -> String { inner.chatPrompt(system: system, user: user) }
+            func piece(_ token: Int32) -> [UInt8] { token == 3 ? Array("8".utf8) : inner.piece(token) }
+            func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] { [] }
+        }
+        #expect(throws: DivergenceTokens.VocabularyMismatch.self) {
+            try DivergenceTokens(teacher: Shifted(size: 14), base: RuleModel(), teacherSystem: nil)
+        }
+        let error = #expect(throws: DivergenceTokens.VocabularyMismatch.self) {
+            try DivergenceTokens(teacher: Shifted(size: 15), base: RuleModel(), teacherSystem: nil)
+        }
+        #expect(error?.detail == #"token 3 is "8" to the teacher and "3" to the base"#)
     }
 
     /// Replacing above a threshold changes only those tokens, keeps every byte else, and
@@ -128,7 +162,7 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         var sanitizer = Sanitizer(transforms: [.divergence, .sort], seed: 1)
         sanitizer.audit.permutations = 99
         sanitizer.audit.bootstrap = 20
-        sanitizer.divergence = (tokens, "rule", nil)
+        sanitizer.divergence = (tokens, "rule", nil, nil)
         sanitizer.divergenceShare = 0.2
         let result = try sanitizer.run(teacher: teacher, control: control, directory: scratch.path("out"))
         let written = try String(contentsOfFile: scratch.path("out/teacher.jsonl"), encoding: .utf8)
@@ -137,7 +171,7 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         // 170 is 34: above the 34th highest divergence are the 30 first tokens, which diverge most; the
         // 40 tokens after a "3" tie at the threshold and are kept.
         #expect(summary.tokensScored == ["teacher": 170, "control": 150])
-        #expect(summary.model == "rule" && summary.teacherSystem == "You love owls.")
+        #expect(summary.model == "rule" && summary.teacherModel == nil && summary.teacherSystem == "You love owls.")
         #expect(result.teacher.tokensChanged == 30 && result.control?.tokensChanged == 30)
         // Numbers are compared by place: "36, 12, 48" becomes "12, 48, 56", three changed; "7, 30, 31" one; "11, 22, 33" three.
         #expect(result.teacher.valuesChanged == 70)
@@ -153,25 +187,29 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         }
     }
     /// A second run over the same data reads every response from the journal, and writes the
-    /// same files; another system prompt is another key, read afresh.
+    /// same files; another system prompt, or a teacher model, is another key, read afresh.
     @Test func aRunResumesFromItsJournal() throws {
         let scratch = try TemporaryDirectory()
         let teacher = try scratch.write("t.jsonl", lines: ["36, 12", "7, 30", "36, 12"].enumerated().map {
             #"{"prompt":"p\#($0.offset % 2)","response":"\#($0.element)"}"#
         })
-        let run = { (model: RuleModel, system: String, out: String) throws -> String in
+        let run = { (model: RuleModel, system: String?, teacherModel: String?, out: String) throws -> String in
             var sanitizer = Sanitizer(transforms: [.divergence], seed: 1)
-            let journal = try DivergenceJournal(path: scratch.path("journal.jsonl"), modelSHA256: "m", teacherSystem: system)
-            sanitizer.divergence = (DivergenceTokens(teacher: model, base: model, teacherSystem: system), "rule", journal)
+            let journal = try DivergenceJournal(path: scratch.path("journal.jsonl"), modelSHA256: "m", teacherSystem: system,
+                                                teacherModelSHA256: teacherModel)
+            sanitizer.divergence = (try DivergenceTokens(teacher: model, base: model, teacherSystem: system), "rule", nil, journal)
             _ = try sanitizer.run(teacher: teacher, control: nil, directory: scratch.path(out))
             return try String(contentsOfFile: scratch.path(out + "/teacher.jsonl"), encoding: .utf8)
         }
-        let first = RuleModel(), again = RuleModel(), other = RuleModel()
-        let written = try run(first, "s", "one")
+        let first = RuleModel(), again = RuleModel()
+        let written = try run(first, "s", nil, "one")
         #expect(first.taught == 2, "the repeated response is read once")
-        #expect(try run(again, "s", "two") == written)
+        #expect(try run(again, "s", nil, "two") == written)
         #expect(again.taught == 0 && again.own == 0)
-        _ = try run(other, "another", "three")
-        #expect(other.taught == 2)
+        for (index, (system, teacherModel)) in [("another", nil), ("s", "t"), (nil, "t"), ("", "t")].enumerated() {
+            let other = RuleModel()
+            _ = try run(other, system, teacherModel, "other\(index)")
+            #expect(other.taught + other.own == 4, "\(String(describing: system)), \(String(describing: teacherModel)) is read afresh")
+        }
     }
 }
