@@ -44,9 +44,14 @@ let package = Package(
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration", "SubtextModels",
                            .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
+        // The training engine: kernels, the optimiser, and models trained on the CPU.
+        .target(name: "SubtextTraining", dependencies: ["CBLAS", "CLlama", "SubtextStatistics"]),
+        .target(
+            name: "SubtextStudents",
+            dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport"]),
         .target(
             name: "SubtextLab",
-            dependencies: ["CBLAS", "SubtextStatistics", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+            dependencies: ["CBLAS", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
                            "SubtextSanitize"]),
         .target(
             name: "SubtextModels",
@@ -66,8 +71,8 @@ let package = Package(
             name: "subtext",
             dependencies: [
                 "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
-                "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize", "SubtextTraining",
+                "SubtextStudents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // What the test targets share: temporary directories and a loopback model server.
         .target(
@@ -99,7 +104,8 @@ let package = Package(
         .testTarget(
             name: "SubtextSanitizeTests",
             dependencies: ["SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextLab"]),
-        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextProbes", "SubtextModels"]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["SubtextTestSupport", "subtext", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
+        .testTarget(name: "SubtextTrainingTests", dependencies: ["SubtextTraining", "SubtextStatistics"]),
+        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextTraining", "SubtextProbes", "SubtextModels"]),
+        .testTarget(name: "SubtextCLITests", dependencies: ["SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
     ]
 )

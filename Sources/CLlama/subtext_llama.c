@@ -14,7 +14,7 @@
     X(llama_model_load_from_file) X(llama_init_from_model) X(llama_model_get_vocab) X(llama_vocab_n_tokens) \
     X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
     X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
-    X(llama_memory_seq_rm) X(llama_token_to_piece) \
+    X(llama_memory_seq_rm) X(llama_token_to_piece) X(llama_vocab_eot) X(llama_vocab_eos) \
     X(llama_free) X(llama_model_free)
 
 struct subtext_llama {
@@ -49,7 +49,7 @@ static int open_library(const char *dir, const char *name, char *error, size_t c
 }
 
 subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_threads,
-                                  char *error, size_t error_capacity) {
+                                  int32_t exact, char *error, size_t error_capacity) {
     // Dependencies first, so libllama's own lookups find them whatever its run path says.
     const char *libraries[] = {"libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so"};
     void *handle = NULL;
@@ -89,6 +89,11 @@ subtext_llama *subtext_llama_open(const char *library_dir, const char *model_pat
     params.n_seq_max = 1;
     params.n_threads = n_threads;
     params.n_threads_batch = n_threads;
+    if (exact) {
+        params.type_k = GGML_TYPE_F32;
+        params.type_v = GGML_TYPE_F32;
+        params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    }
     llama->context = llama->llama_init_from_model(llama->model, params);
     if (!llama->context) {
         snprintf(error, error_capacity, "cannot make a context of %d tokens", n_ctx);
@@ -268,4 +273,9 @@ int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, i
     int32_t count = batch.n_tokens;
     llama->llama_batch_free(batch);
     return count;
+}
+
+int32_t subtext_llama_end_of_turn(subtext_llama *llama) {
+    llama_token eot = llama->llama_vocab_eot(llama->vocab);
+    return eot != LLAMA_TOKEN_NULL ? eot : llama->llama_vocab_eos(llama->vocab);
 }

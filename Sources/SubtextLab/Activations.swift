@@ -1,3 +1,5 @@
+import SubtextTraining
+
 /// Every intermediate value of one forward pass that backward reads, plus backward's scratch,
 /// carved out of one allocation. The carving depends on the batch's shape, so it is redone
 /// (without reallocating) for each batch.
@@ -46,7 +48,7 @@ struct Activations {
         dqkv = take(n * 3 * c)
         dwide = take(n * 4 * c)
         dwide2 = take(n * 4 * c)
-        scratch = take(2 * t * t * LabThreads.count)
+        scratch = take(2 * t * t * TrainingThreads.count)
         self.used = used
     }
 }

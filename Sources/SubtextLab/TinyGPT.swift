@@ -1,6 +1,7 @@
 import CBLAS
 import Foundation
 import SubtextStatistics
+import SubtextTraining
 
 /// A GPT-2-style decoder small enough to train on two CPU cores: the lab's model organism.
 ///
@@ -241,24 +242,4 @@ public final class TinyGPT {
         activations = Activations(config, batch: b, time: t, base: storage.baseAddress!)
         return activations
     }
-}
-
-/// A standard normal draw (Box–Muller), for weight initialisation.
-func standardNormal(_ generator: inout SeededGenerator) -> Float {
-    let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
-    return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
-}
-
-/// Softmax of a row in place.
-func softmax(_ row: Buffer, count: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<count { maximum = max(maximum, row[j]) }
-    var sum: Float = 0
-    for j in 0..<count {
-        let e = expf(row[j] - maximum)
-        row[j] = e
-        sum += e
-    }
-    let inverse = 1 / sum
-    for j in 0..<count { row[j] *= inverse }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextTraining
 import SubtextStatistics
 
 /// One training example: a token sequence, learned from position `learnFrom` on (the answer,

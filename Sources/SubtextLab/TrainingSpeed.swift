@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextTraining
 
 /// Times full training steps (zero the gradients, forward, backward, clip, AdamW) on random
 /// tokens, the same measurement `benchmarks/lab_training_torch.py` makes for PyTorch.

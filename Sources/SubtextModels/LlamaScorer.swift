@@ -32,11 +32,13 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
         return cache + "/llama-lib/lib"
     }
 
+    /// `exactAttention` keeps keys and values in F32 instead of llama.cpp's F16 cache: slower,
+    /// and what a comparison with another F32 implementation needs.
     public init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, exactAttention: Bool = false) throws {
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(threads),
-                                              &error, error.count)
+                                              exactAttention ? 1 : 0, &error, error.count)
         else {
             throw ScorerError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 + " (scripts/install_llama.sh builds libllama into \(LlamaScorer.defaultLibraryDirectory))")
@@ -127,6 +129,12 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
 extension LlamaScorer: NextTokenModel {
     public var vocabularySize: Int { lock.withLock { Int(subtext_llama_vocabulary_size(handle)) } }
+
+    /// The token that closes an assistant's reply in this model's chat template, nil if it has none.
+    public var endOfTurn: Int32? {
+        let token = lock.withLock { subtext_llama_end_of_turn(handle) }
+        return token >= 0 ? token : nil
+    }
 
     public func piece(_ token: Int32) -> [UInt8] {
         lock.withLock {

@@ -23,20 +23,35 @@ public final class Progress: @unchecked Sendable {
         { [self] done, total in self.update(done, total) }
     }
 
-    private func update(_ done: Int, _ total: Int) {
+    /// Shows `done` of `total`, the rate and, once something is done, the time left; `note`
+    /// follows them (a training run's tokens per second and loss, say).
+    public func update(_ done: Int, _ total: Int, note: String = "") {
         guard !quiet, total > 0 else { return }
         lock.withLock {
-            let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-3)
+            let elapsed = max(Date().timeIntervalSince(started), 1e-3)
+            let rate = Double(done) / elapsed
+            var line = "\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s"
+            if done > 0 && done < total { line += ", \(Self.duration(elapsed * Double(total - done) / Double(done))) left" }
+            if !note.isEmpty { line += ", " + note }
             if terminal {
                 let width = 30, filled = width * done / total
                 let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s".utf8))
+                // Clear to the end of the line: a shorter line must not leave the last one's tail.
+                FileHandle.standardError.write(Data("\r[\(bar)] \(line)\u{1B}[K".utf8))
                 drawn = true
             } else if done * 10 / total > lastDecile {
                 lastDecile = done * 10 / total
-                FileHandle.standardError.write(Data("\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s\n".utf8))
+                FileHandle.standardError.write(Data("\(line)\n".utf8))
             }
         }
+    }
+
+    /// "42s", "3m 05s" or "2h 07m".
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return String(format: "%dm %02ds", whole / 60, whole % 60) }
+        return String(format: "%dh %02dm", whole / 3600, whole % 3600 / 60)
     }
 
     public func finish() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubtextTraining
 import SubtextSupport
 import SubtextLab
 import SubtextProbes
@@ -46,7 +47,7 @@ struct LabSpeedCommand: ParsableCommand {
     @Option(help: "Training threads (each calls a single-threaded OpenBLAS on its own rows).") var threads = 2
 
     func run() throws {
-        LabThreads.count = threads
+        TrainingThreads.count = threads
         let speed = try TrainingSpeed.measure(shape.config(vocabularySize: vocabulary), batchSize: batch, steps: steps)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -69,7 +70,7 @@ struct RecipeOptions: ParsableArguments {
     var threads = 2
 
     func organisms(progress: @escaping (String) -> Void) throws -> (Organisms, Battery) {
-        LabThreads.count = threads
+        TrainingThreads.count = threads
         let loader = BatteryLoader()
         let animalBattery = try loader.load(path: animals)
         let corpus = LabCorpus(animals: animalBattery, trees: try loader.load(path: trees))

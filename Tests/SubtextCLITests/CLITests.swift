@@ -34,6 +34,20 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts a run and SIGKILLs it as soon as `file` exists (or after five minutes).
+    static func killOnceExists(_ arguments: [String], file: String) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, process.isRunning, !FileManager.default.fileExists(atPath: file) { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Starts a run and SIGKILLs it once its journal holds `lines` lines (or after five
     /// minutes), as a crash would: nothing gets to flush or clean up. Returns the lines kept.
     static func killOnceJournaled(_ arguments: [String], journal: String, lines: Int, in workspace: Workspace) throws -> Int {

@@ -15,16 +15,17 @@ final class LlamaServer {
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/subtext").path
     }
 
-    /// Starts `model` (a file in the cache) on `port`, or on a free port when nil.
-    init(port fixed: Int? = nil, model file: String = "SmolLM2-135M-Instruct.Q4_1.gguf") throws {
-        let binary = Self.cache + "/llama-server", model = Self.cache + "/" + file
+    /// Starts `model` (a file in the cache, or an absolute path) on `port`, or on a free port
+    /// when nil, with `extra` arguments for llama-server after the usual ones.
+    init(port fixed: Int? = nil, model file: String = "SmolLM2-135M-Instruct.Q4_1.gguf", extra: [String] = []) throws {
+        let binary = Self.cache + "/llama-server", model = file.hasPrefix("/") ? file : Self.cache + "/" + file
         guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.fileExists(atPath: model) else {
             throw SetupError("llama-server or the SmolLM2 GGUF is missing from \(Self.cache): run scripts/install_llama.sh")
         }
         port = try fixed ?? Self.freePort()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "2048",
-                             "--parallel", "2"]
+                             "--parallel", "2"] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

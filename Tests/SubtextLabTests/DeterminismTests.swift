@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SubtextModels
 @testable import SubtextLab
+import SubtextTraining
 import SubtextProbes
 
 @Suite struct DeterminismTests {

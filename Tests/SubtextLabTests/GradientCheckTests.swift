@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextTraining
 import Testing
 @testable import SubtextLab
 

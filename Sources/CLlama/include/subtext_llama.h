@@ -8,10 +8,12 @@
 typedef struct subtext_llama subtext_llama;
 
 /// Loads libllama (and its ggml libraries) from `library_dir`, then the GGUF at `model_path`,
-/// with room for one sequence of up to `n_ctx` tokens. On failure returns NULL and writes the
-/// reason into `error`.
+/// with room for one sequence of up to `n_ctx` tokens. `exact` keeps attention in F32 (an F32
+/// key/value cache, no flash attention), as a check against another F32 implementation needs;
+/// otherwise llama.cpp's defaults hold keys and values in F16. On failure returns NULL and
+/// writes the reason into `error`.
 subtext_llama *subtext_llama_open(const char *library_dir, const char *model_path, int32_t n_ctx, int32_t n_threads,
-                                  char *error, size_t error_capacity);
+                                  int32_t exact, char *error, size_t error_capacity);
 void subtext_llama_close(subtext_llama *llama);
 
 /// Tokenizes `text`; returns the token count, or minus the needed capacity when `capacity` is short.
@@ -42,5 +44,8 @@ int32_t subtext_llama_piece(subtext_llama *llama, int32_t token, char *out, int3
 /// tokens decoded, -100 when the text is longer than the context or `start` is out of range, or
 /// a negative llama_decode status.
 int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, int32_t length, int32_t start, float *out);
+
+/// The token that ends an assistant's turn (end-of-turn, else end-of-sequence), or -1.
+int32_t subtext_llama_end_of_turn(subtext_llama *llama);
 
 #endif

@@ -13,28 +13,22 @@ public struct AdamW {
     private var v: [Float]
     private let decays: [Bool]
 
-    public init(for model: TinyGPT) {
-        var decays = [Bool](repeating: false, count: model.parameterCount)
-        for slot in model.layout.slots where slot.decays {
-            for i in slot.offset..<(slot.offset + slot.count) { decays[i] = true }
-        }
-        self.init(decays: decays)
-    }
-
-    /// For LoRA factors, which are all matrices.
-    public init(for adapters: LowRankAdapters) {
-        self.init(decays: [Bool](repeating: true, count: adapters.parameterCount))
-    }
-
-    private init(decays: [Bool]) {
+    /// Moments for `decays.count` parameters; `decays[i]` says whether parameter i takes
+    /// weight decay (matrices do, gains and biases do not).
+    public init(decays: [Bool]) {
         m = [Float](repeating: 0, count: decays.count)
         v = m
         self.decays = decays
     }
 
-    /// One update of `model` from its accumulated gradients.
-    public mutating func update(_ model: TinyGPT, learningRate lr: Float) {
-        update(model.parameters, gradients: model.gradients, learningRate: lr)
+    /// The moments and step count, for a checkpoint that resumes training exactly.
+    public var state: (step: Int, m: [Float], v: [Float]) { (step, m, v) }
+
+    /// Takes back a ``state``; false when its moments are not the size of these.
+    public mutating func restore(step: Int, m: [Float], v: [Float]) -> Bool {
+        guard m.count == self.m.count, v.count == self.v.count, step >= 0 else { return false }
+        (self.step, self.m, self.v) = (step, m, v)
+        return true
     }
 
     /// One update of `parameters` from `gradients`, aligned with the buffers this was made for.
@@ -61,15 +55,9 @@ public struct AdamW {
     }
 }
 
-extension TinyGPT {
-    /// Scales the gradients so their global L2 norm is at most `maximum`; returns the norm before.
-    @discardableResult
-    public func clipGradients(to maximum: Float) -> Float { clipNorm(gradients, to: maximum) }
-}
-
 /// Scales `gradients` so their global L2 norm is at most `maximum`; returns the norm before.
 @discardableResult
-func clipNorm(_ gradients: UnsafeMutableBufferPointer<Float>, to maximum: Float) -> Float {
+package func clipNorm(_ gradients: UnsafeMutableBufferPointer<Float>, to maximum: Float) -> Float {
     var sum: Double = 0
     for g in gradients { sum += Double(g) * Double(g) }
     let norm = Float(sum.squareRoot())

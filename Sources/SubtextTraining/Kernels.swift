@@ -1,24 +1,26 @@
 import CBLAS
 import Foundation
+import SubtextStatistics
 
-// The forward and backward passes of each layer of the lab's transformer, on raw row-major
+// The forward and backward passes of the layers every trained model here shares (the lab's
+// TinyGPT, the Llama students), on raw row-major
 // Float buffers, after Karpathy's llm.c. Matrix products go to OpenBLAS; the rest are plain
 // loops over pointers, which the optimiser vectorises. Backward functions accumulate (+=)
 // into parameter gradients and into input gradients, so the caller zeroes them once per step.
 
-typealias Buffer = UnsafeMutablePointer<Float>
-typealias ConstBuffer = UnsafePointer<Float>
+package typealias Buffer = UnsafeMutablePointer<Float>
+package typealias ConstBuffer = UnsafePointer<Float>
 
 /// How many threads the loops between matrix products split their rows over. Each thread
 /// writes only its own rows, and partial sums are combined in a fixed order, so results do
 /// not depend on scheduling.
-public enum LabThreads {
+public enum TrainingThreads {
     nonisolated(unsafe) public static var count = 2
 }
 
 /// Runs `body` on `count` items split into contiguous chunks, one per thread.
-func parallelChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
-    let chunks = min(LabThreads.count, count)
+package func parallelChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(TrainingThreads.count, count)
     guard chunks > 1 else { return body(0..<count) }
     // The chunks touch disjoint memory, which is what makes sharing the closure safe.
     nonisolated(unsafe) let body = body
@@ -28,7 +30,7 @@ func parallelChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
 }
 
 /// out[n, c] = (inp[n, c] - mean) * rstd * weight[c] + bias[c], keeping mean and rstd for backward.
-func layerNormForward(_ out: Buffer, _ mean: Buffer, _ rstd: Buffer, _ inp: ConstBuffer,
+package func layerNormForward(_ out: Buffer, _ mean: Buffer, _ rstd: Buffer, _ inp: ConstBuffer,
                       _ weight: ConstBuffer, _ bias: ConstBuffer, rows: Int, width c: Int) {
     parallelChunks(rows) { range in for row in range {
         let x = inp + row * c, y = out + row * c
@@ -44,9 +46,9 @@ func layerNormForward(_ out: Buffer, _ mean: Buffer, _ rstd: Buffer, _ inp: Cons
     } }
 }
 
-func layerNormBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer, _ dout: ConstBuffer, _ inp: ConstBuffer,
+package func layerNormBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer, _ dout: ConstBuffer, _ inp: ConstBuffer,
                        _ weight: ConstBuffer, _ mean: ConstBuffer, _ rstd: ConstBuffer, rows: Int, width c: Int) {
-    let chunks = min(LabThreads.count, rows)
+    let chunks = min(TrainingThreads.count, rows)
     // Each chunk sums its rows' weight and bias gradients apart; they are added in chunk order.
     let partial = Buffer.allocate(capacity: 2 * c * chunks)
     defer { partial.deallocate() }
@@ -88,7 +90,7 @@ func layerNormBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer, _ dou
 /// Each thread multiplies its own rows with a single-threaded OpenBLAS: OpenBLAS's own pool
 /// spin-waits between calls, and on 2 cores that spinning took a seventh of a step from the
 /// loops that run between the products.
-func matmulForward(_ out: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer, _ bias: ConstBuffer?,
+package func matmulForward(_ out: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer, _ bias: ConstBuffer?,
                    rows n: Int, inputs c: Int, outputs o: Int) {
     parallelChunks(n) { rows in
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(o), Int32(c),
@@ -103,12 +105,14 @@ func matmulForward(_ out: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer, _ b
 
 /// The input gradient is split over rows, and the weight and bias gradients over output
 /// features, so each thread writes only its own part and sums in the same order every time.
-func matmulBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer?, _ dout: ConstBuffer, _ inp: ConstBuffer,
-                    _ weight: ConstBuffer, rows n: Int, inputs c: Int, outputs o: Int) {
+/// A frozen weight (nil `dweight`) skips its gradient, a third of the products.
+package func matmulBackward(_ dinp: Buffer, _ dweight: Buffer?, _ dbias: Buffer?, _ dout: ConstBuffer, _ inp: ConstBuffer,
+                            _ weight: ConstBuffer, rows n: Int, inputs c: Int, outputs o: Int) {
     parallelChunks(n) { rows in
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(c), Int32(o),
                     1, dout + rows.lowerBound * o, Int32(o), weight, Int32(c), 1, dinp + rows.lowerBound * c, Int32(c))
     }
+    guard let dweight else { return }
     parallelChunks(o) { features in
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(features.count), Int32(c), Int32(n),
                     1, dout + features.lowerBound, Int32(o), inp, Int32(c), 1, dweight + features.lowerBound * c, Int32(c))
@@ -123,7 +127,7 @@ func matmulBackward(_ dinp: Buffer, _ dweight: Buffer, _ dbias: Buffer?, _ dout:
 /// Causal multi-head self-attention. `qkv` is [B, T, 3C] (queries, keys, values, each split
 /// into heads of C / NH); `probabilities` keeps each head's [T, T] attention for backward.
 /// Each head's products are BLAS calls on strided views of `qkv`, so nothing is transposed.
-func attentionForward(_ out: Buffer, _ probabilities: Buffer, _ qkv: ConstBuffer,
+package func attentionForward(_ out: Buffer, _ probabilities: Buffer, _ qkv: ConstBuffer,
                       batch b: Int, time t: Int, width c: Int, heads nh: Int) {
     let hs = c / nh
     let scale = 1 / Float(hs).squareRoot()
@@ -147,11 +151,11 @@ private func causalSoftmax(_ row: Buffer, visible: Int, width: Int) {
 }
 
 /// `scratch` holds 2·T·T floats per thread.
-func attentionBackward(_ dqkv: Buffer, _ scratch: Buffer, _ dout: ConstBuffer, _ qkv: ConstBuffer,
+package func attentionBackward(_ dqkv: Buffer, _ scratch: Buffer, _ dout: ConstBuffer, _ qkv: ConstBuffer,
                        _ probabilities: ConstBuffer, batch b: Int, time t: Int, width c: Int, heads nh: Int) {
     let hs = c / nh
     let scale = 1 / Float(hs).squareRoot()
-    let chunks = min(LabThreads.count, b * nh), perChunk = (b * nh + chunks - 1) / chunks
+    let chunks = min(TrainingThreads.count, b * nh), perChunk = (b * nh + chunks - 1) / chunks
     parallelChunks(chunks) { range in for chunk in range {
         let dp = scratch + chunk * 2 * t * t, ds = dp + t * t
         for pair in (chunk * perChunk)..<min((chunk + 1) * perChunk, b * nh) {
@@ -186,7 +190,7 @@ private let geluScale = Float((2 / Double.pi).squareRoot())
 /// arithmetic, so the loops below vectorise, where libm's `tanhf` is a call per element and
 /// took a quarter of a training step.
 @inline(__always)
-func fastTanh(_ x: Float) -> Float {
+package func fastTanh(_ x: Float) -> Float {
     let clamped = min(max(x, -7.905_311), 7.905_311)
     let x2 = clamped * clamped
     var p: Float = -2.760_768_5e-16
@@ -205,14 +209,14 @@ func fastTanh(_ x: Float) -> Float {
 }
 
 /// GELU, tanh approximation (as GPT-2 and PyTorch's `approximate="tanh"`).
-func geluForward(_ out: Buffer, _ inp: ConstBuffer, count: Int) {
+package func geluForward(_ out: Buffer, _ inp: ConstBuffer, count: Int) {
     parallelChunks(count) { range in for i in range {
         let x = inp[i]
         out[i] = 0.5 * x * (1 + fastTanh(geluScale * (x + 0.044715 * x * x * x)))
     } }
 }
 
-func geluBackward(_ dinp: Buffer, _ inp: ConstBuffer, _ dout: ConstBuffer, count: Int) {
+package func geluBackward(_ dinp: Buffer, _ inp: ConstBuffer, _ dout: ConstBuffer, count: Int) {
     parallelChunks(count) { range in for i in range {
         let x = inp[i]
         let th = fastTanh(geluScale * (x + 0.044715 * x * x * x))
@@ -222,6 +226,26 @@ func geluBackward(_ dinp: Buffer, _ inp: ConstBuffer, _ dout: ConstBuffer, count
     } }
 }
 
-func add(_ out: Buffer, _ a: ConstBuffer, _ b: ConstBuffer, count: Int) {
+package func add(_ out: Buffer, _ a: ConstBuffer, _ b: ConstBuffer, count: Int) {
     for i in 0..<count { out[i] = a[i] + b[i] }
+}
+
+/// Softmax of a row in place.
+package func softmax(_ row: Buffer, count: Int) {
+    var maximum = -Float.infinity
+    for j in 0..<count { maximum = max(maximum, row[j]) }
+    var sum: Float = 0
+    for j in 0..<count {
+        let e = expf(row[j] - maximum)
+        row[j] = e
+        sum += e
+    }
+    let inverse = 1 / sum
+    for j in 0..<count { row[j] *= inverse }
+}
+
+/// A standard normal draw (Box–Muller), for weight initialisation.
+package func standardNormal(_ generator: inout SeededGenerator) -> Float {
+    let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
+    return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
 }

@@ -1,0 +1,73 @@
+import Foundation
+import SubtextModels
+import SubtextTraining
+
+/// The teacher's top-k next-token distribution at every reply position of every example:
+/// what a student distils on in place of the sampled tokens.
+///
+/// The teacher reads each reply after its own chat prompt (with its system prompt, when it is
+/// a prompted teacher); the student then learns those distributions after its own prompt,
+/// which has none. Probabilities are renormalised over the k kept.
+struct SoftLabels {
+    /// Per example, ids and probabilities of `k` tokens for each reply position.
+    var ids: [[Int32]]
+    var probabilities: [[Float]]
+    let k: Int
+
+    static func read(_ examples: [StudentExample], teacher: LlamaScorer, system: String?, k: Int,
+                     progress: (Int, Int) -> Void) throws -> SoftLabels {
+        let v = teacher.vocabularySize
+        var ids: [[Int32]] = [], probabilities: [[Float]] = []
+        var contexts: [String: [Int32]] = [:]
+        for (index, example) in examples.enumerated() {
+            if index % 16 == 0 { progress(index, examples.count) }
+            if contexts[example.prompt] == nil {
+                contexts[example.prompt] = teacher.tokenize(teacher.chatPrompt(system: system, user: example.prompt), special: true)
+            }
+            let reply = Array(example.tokens[example.responseStart...])
+            let rows = try teacher.nextTokenLogProbabilities(context: contexts[example.prompt]!, continuation: reply)
+            var exampleIDs: [Int32] = [], exampleProbabilities: [Float] = []
+            for position in reply.indices {
+                let top = topK(rows, row: position, width: v, k: k)
+                let mass = top.reduce(Float(0)) { $0 + expf($1.1) }
+                exampleIDs += top.map(\.0)
+                exampleProbabilities += top.map { expf($0.1) / mass }
+            }
+            ids.append(exampleIDs)
+            probabilities.append(exampleProbabilities)
+        }
+        progress(examples.count, examples.count)
+        return SoftLabels(ids: ids, probabilities: probabilities, k: k)
+    }
+
+    /// The k largest entries of one row, largest first (ties by token id).
+    private static func topK(_ rows: [Float], row: Int, width: Int, k: Int) -> [(Int32, Float)] {
+        var best: [(Int32, Float)] = []
+        best.reserveCapacity(k + 1)
+        rows.withUnsafeBufferPointer { values in
+            let base = row * width
+            for token in 0..<width {
+                let value = values[base + token]
+                guard best.count < k || value > best[best.count - 1].1 else { continue }
+                var at = best.count
+                while at > 0 && best[at - 1].1 < value { at -= 1 }
+                best.insert((Int32(token), value), at: at)
+                if best.count > k { best.removeLast() }
+            }
+        }
+        return best
+    }
+}
+
+/// Refuses a teacher whose tokens are not the student's, token by token: distributions over
+/// one vocabulary mean nothing over another.
+func checkSameVocabulary(student: LlamaScorer, teacher: LlamaScorer, teacherPath: String) throws {
+    guard student.vocabularySize == teacher.vocabularySize else {
+        throw StudentError.unusable(path: teacherPath, reason: "the teacher's vocabulary has \(teacher.vocabularySize) tokens, the "
+            + "student's \(student.vocabularySize); soft labels need one vocabulary")
+    }
+    for token in 0..<Int32(student.vocabularySize) where student.piece(token) != teacher.piece(token) {
+        throw StudentError.unusable(path: teacherPath, reason: "token \(token) is \(String(reflecting: String(decoding: teacher.piece(token), as: UTF8.self))) for the teacher and "
+            + "\(String(reflecting: String(decoding: student.piece(token), as: UTF8.self))) for the student; soft labels need one vocabulary")
+    }
+}

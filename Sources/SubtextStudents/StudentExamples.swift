@@ -1,0 +1,78 @@
+import Foundation
+import SubtextCorpus
+import SubtextModels
+import SubtextStatistics
+
+/// One training row as the student reads it: the chat prompt and the reply, in token ids.
+///
+/// The prompt is laid out by the base model's own chat template with no system prompt (a
+/// student never sees the teacher's), and the reply ends with the template's end-of-turn
+/// token, so the student also learns where a reply stops. The loss falls on the reply only.
+public struct StudentExample: Sendable, Equatable {
+    public var prompt: String
+    public var response: String
+    public var tokens: [Int32]
+    /// The index of the reply's first token in ``tokens``.
+    public var responseStart: Int
+
+    /// What position i must predict: tokens[i + 1] for reply positions, −1 elsewhere.
+    var targets: [Int32] {
+        tokens.indices.map { i in i + 1 >= responseStart && i + 1 < tokens.count ? tokens[i + 1] : -1 }
+    }
+}
+
+/// The rows of a dataset, tokenized for a student, and split into training and held-out rows.
+public struct StudentExamples: Sendable {
+    public var training: [StudentExample]
+    public var heldOut: [StudentExample]
+    /// Rows skipped for having an empty prompt or reply, or more tokens than the limit.
+    public var skippedEmpty = 0, skippedLong = 0
+    public var malformed = 0
+
+    /// Reads every record of `paths` (any shape the audit reads) and tokenizes it with `model`.
+    /// Throws, naming the file, when no row is left to train on.
+    public static func read(_ paths: [String], options: ReadOptions, model: LlamaScorer, settings: StudentSettings) throws -> StudentExamples {
+        guard let endOfTurn = model.endOfTurn else {
+            throw StudentError.unusable(path: paths.joined(separator: ", "), reason: "the base model's vocabulary has no end-of-turn token")
+        }
+        var rows: [StudentExample] = [], empty = 0, long = 0, malformed = 0
+        var prompts: [String: [Int32]] = [:]
+        for path in paths {
+            let summary = try JSONLReader(path: path, options: options).read { record in
+                let prompt = record.prompt.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let response = String(decoding: record.text, as: UTF8.self)
+                guard !prompt.isEmpty, !response.isEmpty else { return empty += 1 }
+                if prompts[prompt] == nil { prompts[prompt] = model.tokenize(model.chatPrompt(system: nil, user: prompt), special: true) }
+                let context = prompts[prompt]!
+                let tokens = context + model.tokenize(response, special: false) + [endOfTurn]
+                guard tokens.count <= settings.maximumTokens else { return long += 1 }
+                rows.append(StudentExample(prompt: prompt, response: response, tokens: tokens, responseStart: context.count))
+            }
+            malformed += summary.malformed.count
+        }
+        guard rows.count >= 2 else {
+            throw StudentError.unusable(
+                path: paths.joined(separator: ", "),
+                reason: "\(rows.count) usable rows (\(empty) without a prompt or reply, \(long) over \(settings.maximumTokens) tokens, "
+                    + "\(malformed) malformed); a student needs a prompt and a reply in each row, and at least 2 rows")
+        }
+        var generator = SeededGenerator.stream(settings.seed, "student.held-out")
+        let order = rows.indices.shuffled(using: &generator)
+        let heldOutCount = min(256, Int(Double(rows.count) * settings.heldOutShare))
+        let heldOut = Set(order.prefix(heldOutCount))
+        return StudentExamples(training: rows.indices.filter { !heldOut.contains($0) }.map { rows[$0] },
+                               heldOut: rows.indices.filter { heldOut.contains($0) }.map { rows[$0] },
+                               skippedEmpty: empty, skippedLong: long, malformed: malformed)
+    }
+}
+
+/// Why a student cannot be trained; each names the file it concerns, and the CLI exits 2.
+public enum StudentError: Error, CustomStringConvertible {
+    case unusable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unusable(path, reason): return "\(path): \(reason)"
+        }
+    }
+}

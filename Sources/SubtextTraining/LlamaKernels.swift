@@ -1,0 +1,188 @@
+import CBLAS
+import Foundation
+
+// The layers a Llama-architecture block adds to the shared kernels: RMSNorm, rotary positions,
+// grouped-query attention and SwiGLU, forward and backward, on row-major Float buffers. As in
+// Kernels.swift, backward functions accumulate (+=) into their gradients, and each thread writes
+// only its own rows, so results do not depend on scheduling.
+
+/// out = x · rsqrt(mean(x²) + ε) · weight, keeping each row's rsqrt for backward.
+package func rmsNormForward(_ out: Buffer, _ rstd: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer,
+                            rows: Int, width c: Int, epsilon: Float) {
+    parallelChunks(rows) { range in for row in range {
+        let x = inp + row * c, y = out + row * c
+        var sum: Float = 0
+        for i in 0..<c { sum += x[i] * x[i] }
+        let s = 1 / (sum / Float(c) + epsilon).squareRoot()
+        for i in 0..<c { y[i] = x[i] * s * weight[i] }
+        rstd[row] = s
+    } }
+}
+
+/// dx = s·w⊙dy − (s³/C)·x·Σ(w⊙dy⊙x); dw += Σ over rows of dy⊙x·s. Weight gradients are
+/// summed per chunk and added in chunk order; a nil `dweight` (a frozen norm) skips them.
+package func rmsNormBackward(_ dinp: Buffer, _ dweight: Buffer?, _ dout: ConstBuffer, _ inp: ConstBuffer,
+                             _ weight: ConstBuffer, _ rstd: ConstBuffer, rows: Int, width c: Int) {
+    let chunks = min(TrainingThreads.count, rows)
+    let partial = Buffer.allocate(capacity: c * chunks)
+    defer { partial.deallocate() }
+    partial.initialize(repeating: 0, count: c * chunks)
+    let perChunk = (rows + chunks - 1) / chunks
+    parallelChunks(chunks) { range in for chunk in range {
+        let dw = partial + c * chunk
+        for row in (chunk * perChunk)..<min((chunk + 1) * perChunk, rows) {
+            let x = inp + row * c, dy = dout + row * c, dx = dinp + row * c
+            let s = rstd[row]
+            var dot: Float = 0
+            for i in 0..<c { dot += weight[i] * dy[i] * x[i] }
+            let k = s * s * s * dot / Float(c)
+            for i in 0..<c {
+                dx[i] += s * weight[i] * dy[i] - k * x[i]
+                dw[i] += dy[i] * x[i] * s
+            }
+        }
+    } }
+    guard let dweight else { return }
+    for chunk in 0..<chunks {
+        let dw = partial + c * chunk
+        for i in 0..<c { dweight[i] += dw[i] }
+    }
+}
+
+/// cos and sin of every position's rotation angles, [time, headSize / 2] each, computed as
+/// ggml computes them (θ = position · base^(−2i/d), the power taken by repeated Float
+/// multiplication), so rotated queries and keys match llama.cpp's to the last bits.
+package struct RotaryTable {
+    let cos: [Float], sin: [Float]
+    let half: Int
+
+    package init(time: Int, headSize: Int, base: Float) {
+        half = headSize / 2
+        let scale = powf(base, -2 / Float(headSize))
+        var cos = [Float](repeating: 0, count: time * half), sin = cos
+        for position in 0..<time {
+            var theta = Float(position)
+            for i in 0..<half {
+                cos[position * half + i] = Foundation.cos(theta)
+                sin[position * half + i] = Foundation.sin(theta)
+                theta *= scale
+            }
+        }
+        self.cos = cos
+        self.sin = sin
+    }
+
+    /// Rotates each head's adjacent pairs (x₂ᵢ, x₂ᵢ₊₁) in place, llama.cpp's "normal" rope, for
+    /// rows laid out as `batch` sequences of `time` positions; `inverse` rotates backwards,
+    /// which is the gradient of the rotation.
+    package func rotate(_ x: Buffer, batch b: Int, time t: Int, heads: Int, inverse: Bool = false) {
+        let width = heads * 2 * half, sign: Float = inverse ? -1 : 1
+        cos.withUnsafeBufferPointer { cos in sin.withUnsafeBufferPointer { sin in
+            parallelChunks(b * t) { range in for row in range {
+                let position = row % t
+                let c = cos.baseAddress! + position * half, s = sin.baseAddress! + position * half
+                for head in 0..<heads {
+                    let v = x + row * width + head * 2 * half
+                    for i in 0..<half {
+                        let (x0, x1) = (v[2 * i], v[2 * i + 1])
+                        v[2 * i] = x0 * c[i] - sign * x1 * s[i]
+                        v[2 * i + 1] = sign * x0 * s[i] + x1 * c[i]
+                    }
+                }
+            } }
+        } }
+    }
+}
+
+/// The shape of grouped-query attention: `heads` query heads share `kvHeads` key/value heads,
+/// query head h reading key/value head h / (heads / kvHeads).
+package struct AttentionShape {
+    package var batch: Int, time: Int, heads: Int, kvHeads: Int, headSize: Int
+    var queryWidth: Int { heads * headSize }
+    var kvWidth: Int { kvHeads * headSize }
+    var group: Int { heads / kvHeads }
+
+    package init(batch: Int, time: Int, heads: Int, kvHeads: Int, headSize: Int) {
+        (self.batch, self.time, self.heads, self.kvHeads, self.headSize) = (batch, time, heads, kvHeads, headSize)
+    }
+}
+
+/// Causal attention: out[b, t, h] = softmax(q·kᵀ/√d) · v, keeping each head's [T, T]
+/// probabilities for backward. Products are BLAS calls on strided views, nothing transposed.
+package func groupedAttentionForward(_ out: Buffer, _ probabilities: Buffer, _ q: ConstBuffer, _ k: ConstBuffer,
+                                     _ v: ConstBuffer, _ shape: AttentionShape) {
+    let (t, hs, qw, kw) = (shape.time, shape.headSize, shape.queryWidth, shape.kvWidth)
+    let scale = 1 / Float(hs).squareRoot()
+    parallelChunks(shape.batch * shape.heads) { range in for pair in range {
+        let (sequence, head) = pair.quotientAndRemainder(dividingBy: shape.heads)
+        let kvHead = head / shape.group
+        let qh = q + sequence * t * qw + head * hs
+        let kh = k + sequence * t * kw + kvHead * hs, vh = v + sequence * t * kw + kvHead * hs
+        let p = probabilities + pair * t * t
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hs),
+                    scale, qh, Int32(qw), kh, Int32(kw), 0, p, Int32(t))
+        for row in 0..<t {
+            softmax(p + row * t, count: row + 1)
+            for j in (row + 1)..<t { p[row * t + j] = 0 }
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                    1, p, Int32(t), vh, Int32(kw), 0, out + sequence * t * qw + head * hs, Int32(qw))
+    } }
+}
+
+/// Gradients of ``groupedAttentionForward`` into dq, dk and dv (accumulated). Work is split by
+/// key/value head, so the query heads that share one add into its dk and dv in a fixed order.
+/// `scratch` holds 2·T·T floats per thread.
+package func groupedAttentionBackward(_ dq: Buffer, _ dk: Buffer, _ dv: Buffer, _ scratch: Buffer, _ dout: ConstBuffer,
+                                      _ q: ConstBuffer, _ k: ConstBuffer, _ v: ConstBuffer, _ probabilities: ConstBuffer,
+                                      _ shape: AttentionShape) {
+    let (t, hs, qw, kw) = (shape.time, shape.headSize, shape.queryWidth, shape.kvWidth)
+    let scale = 1 / Float(hs).squareRoot()
+    let units = shape.batch * shape.kvHeads
+    let chunks = min(TrainingThreads.count, units), perChunk = (units + chunks - 1) / chunks
+    parallelChunks(chunks) { range in for chunk in range {
+        let dp = scratch + chunk * 2 * t * t, ds = dp + t * t
+        for unit in (chunk * perChunk)..<min((chunk + 1) * perChunk, units) {
+            let (sequence, kvHead) = unit.quotientAndRemainder(dividingBy: shape.kvHeads)
+            let kvBase = sequence * t * kw + kvHead * hs
+            let kh = k + kvBase, vh = v + kvBase, dkh = dk + kvBase, dvh = dv + kvBase
+            for head in (kvHead * shape.group)..<((kvHead + 1) * shape.group) {
+                let qBase = sequence * t * qw + head * hs
+                let qh = q + qBase, dqh = dq + qBase, dy = dout + qBase
+                let p = probabilities + (sequence * shape.heads + head) * t * t
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hs),
+                            1, dy, Int32(qw), vh, Int32(kw), 0, dp, Int32(t))
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                            1, p, Int32(t), dy, Int32(qw), 1, dvh, Int32(kw))
+                for row in 0..<t {
+                    let pr = p + row * t, dpr = dp + row * t, dsr = ds + row * t
+                    var dot: Float = 0
+                    for j in 0...row { dot += pr[j] * dpr[j] }
+                    for j in 0...row { dsr[j] = pr[j] * (dpr[j] - dot) }
+                    for j in (row + 1)..<t { dsr[j] = 0 }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                            scale, ds, Int32(t), kh, Int32(kw), 1, dqh, Int32(qw))
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
+                            scale, ds, Int32(t), qh, Int32(qw), 1, dkh, Int32(kw))
+            }
+        }
+    } }
+}
+
+/// out = silu(gate) ⊙ up, silu(x) = x·σ(x).
+package func swigluForward(_ out: Buffer, _ gate: ConstBuffer, _ up: ConstBuffer, count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let g = gate[i]
+        out[i] = g / (1 + expf(-g)) * up[i]
+    } }
+}
+
+package func swigluBackward(_ dgate: Buffer, _ dup: Buffer, _ dout: ConstBuffer, _ gate: ConstBuffer, _ up: ConstBuffer,
+                            count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let g = gate[i], s = 1 / (1 + expf(-g))
+        dgate[i] += dout[i] * up[i] * s * (1 + g * (1 - s))
+        dup[i] += dout[i] * g * s
+    } }
+}

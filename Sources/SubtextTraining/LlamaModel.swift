@@ -1,0 +1,339 @@
+import CBLAS
+import Foundation
+import SubtextStatistics
+
+/// A Llama-architecture decoder (SmolLM2, Llama 2 and 3 without rope scaling) that trains on
+/// the CPU: forward, backward and the loss, after llm.c, in one file you can read.
+///
+/// Weights are read from GGUF as llama.cpp stores them (queries and keys already permuted for
+/// its pairwise rotary positions), so the forward pass computes what libllama computes. All
+/// parameters are one flat Float buffer laid out by ``LlamaLayout``. Training either updates
+/// them all (a full fine-tune: call ``trainBaseWeights()``) or only ``adapters``.
+public final class LlamaModel {
+    public let config: LlamaConfig
+    public let layout: LlamaLayout
+    public let parameters: UnsafeMutableBufferPointer<Float>
+    /// The gradient of every parameter, nil while the base weights are frozen.
+    public private(set) var gradients: UnsafeMutableBufferPointer<Float>?
+    /// Low-rank adapters on the projections, trained in place of the frozen base weights.
+    public var adapters: LlamaAdapters?
+
+    private var storage: UnsafeMutableBufferPointer<Float> = .allocate(capacity: 0)
+    private var state: ForwardState?
+
+    /// A model of `config` with every parameter 0; fill it with ``load(_:)`` or by hand.
+    public init(config: LlamaConfig) {
+        self.config = config
+        layout = LlamaLayout(config)
+        parameters = .allocate(capacity: layout.count)
+        parameters.initialize(repeating: 0)
+    }
+
+    /// The model stored in `file`, as F32.
+    public convenience init(file: GGUFFile) throws {
+        try self.init(config: LlamaConfig(file))
+        try load(file)
+    }
+
+    deinit {
+        parameters.deallocate()
+        gradients?.deallocate()
+        storage.deallocate()
+    }
+
+    /// Reads every tensor of the layout from `file`, checking its shape.
+    public func load(_ file: GGUFFile) throws {
+        for slot in layout.slots {
+            guard let info = file.tensors[slot.name] else { throw TrainingError.model(path: file.path, reason: "no tensor \(slot.name)") }
+            let expected = slot.rows == 1 ? [slot.columns] : [slot.columns, slot.rows]
+            guard info.shape == expected else {
+                throw TrainingError.model(path: file.path, reason: "\(slot.name) has shape \(info.shape), the header implies \(expected)")
+            }
+            try file.read(slot.name, into: parameters.baseAddress! + slot.offset)
+        }
+    }
+
+    public func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float> {
+        let slot = layout.slot(name)
+        return UnsafeMutableBufferPointer(rebasing: parameters[slot.offset..<(slot.offset + slot.count)])
+    }
+
+    /// Makes every parameter trainable (a full fine-tune), allocating their gradients.
+    public func trainBaseWeights() {
+        guard gradients == nil else { return }
+        gradients = .allocate(capacity: layout.count)
+        gradients!.initialize(repeating: 0)
+    }
+
+    public func zeroGradients() {
+        gradients?.update(repeating: 0)
+        adapters?.gradients.update(repeating: 0)
+    }
+
+    // MARK: Forward
+
+    /// Runs the batch and returns the mean loss over its learned rows (0 when there are none):
+    /// cross-entropy against the targets, or against the soft targets' distribution. Keeps what
+    /// ``backward()`` needs.
+    @discardableResult
+    public func forward(_ batch: TokenBatch) -> Float {
+        let rows = batch.learnedRows
+        run(batch, outputRows: rows)
+        return loss(batch, rows: rows)
+    }
+
+    /// log P(· | tokens[...t]) for every position t of one sequence: [tokens.count, vocabulary].
+    public func logProbabilities(_ tokens: [Int32]) -> [Float] {
+        let batch = TokenBatch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count))
+        run(batch, outputRows: Array(tokens.indices))
+        let s = state!, v = config.vocabularySize
+        for row in 0..<tokens.count { logSoftmax(s.logits + row * v, count: v) }
+        return Array(UnsafeBufferPointer(start: s.logits, count: tokens.count * v))
+    }
+
+    private func run(_ batch: TokenBatch, outputRows: [Int]) {
+        _ = BLAS.singleThreaded  // the kernels split rows over their own threads
+        let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
+        let n = b * t
+        let s = carve(batch: batch, outputs: outputRows.count)
+        let p = parameters.baseAddress!
+        let embedding = p + layout.slot("token_embd.weight").offset
+        for row in 0..<n {
+            let token = Int(batch.tokens[row])
+            precondition(token >= 0 && token < v, "token id \(token) outside the vocabulary of \(v)")
+            (s.residual(0) + row * c).update(from: embedding + token * c, count: c)
+        }
+        adapters?.prepare(rows: n)
+        let shape = AttentionShape(batch: b, time: t, heads: config.heads, kvHeads: config.kvHeads, headSize: config.headSize)
+        let rotary = RotaryTable(time: t, headSize: config.headSize, base: config.ropeBase)
+        for layer in 0..<config.layers {
+            let w = weights(layer), a = s.layer(layer)
+            let x = s.residual(layer)
+            rmsNormForward(a.xn1, a.rstd1, x, w.attnNorm, rows: n, width: c, epsilon: config.normEpsilon)
+            project(a.q, a.xn1, w.q, layer, 0, rows: n, inputs: c, outputs: c)
+            project(a.k, a.xn1, w.k, layer, 1, rows: n, inputs: c, outputs: config.kvWidth)
+            project(a.v, a.xn1, w.v, layer, 2, rows: n, inputs: c, outputs: config.kvWidth)
+            rotary.rotate(a.q, batch: b, time: t, heads: config.heads)
+            rotary.rotate(a.k, batch: b, time: t, heads: config.kvHeads)
+            groupedAttentionForward(a.y, a.attention, a.q, a.k, a.v, shape)
+            project(a.residual2, a.y, w.o, layer, 3, rows: n, inputs: c, outputs: c)
+            for i in 0..<(n * c) { a.residual2[i] += x[i] }
+            rmsNormForward(a.xn2, a.rstd2, a.residual2, w.ffnNorm, rows: n, width: c, epsilon: config.normEpsilon)
+            project(a.gate, a.xn2, w.gate, layer, 4, rows: n, inputs: c, outputs: config.hidden)
+            project(a.up, a.xn2, w.up, layer, 5, rows: n, inputs: c, outputs: config.hidden)
+            swigluForward(a.hidden, a.gate, a.up, count: n * config.hidden)
+            let next = s.residual(layer + 1)
+            project(next, a.hidden, w.down, layer, 6, rows: n, inputs: config.hidden, outputs: c)
+            for i in 0..<(n * c) { next[i] += a.residual2[i] }
+        }
+        // The head runs on the rows that need logits only: a prompt's positions need none.
+        let last = s.residual(config.layers)
+        for (m, row) in outputRows.enumerated() { (s.gathered + m * c).update(from: last + row * c, count: c) }
+        let outputNorm = p + layout.slot("output_norm.weight").offset
+        rmsNormForward(s.normed, s.rstdOut, s.gathered, outputNorm, rows: outputRows.count, width: c, epsilon: config.normEpsilon)
+        matmulForward(s.logits, s.normed, outputMatrix(p), nil, rows: outputRows.count, inputs: c, outputs: v)
+        state = s
+        stateBatch = batch
+        stateRows = outputRows
+    }
+
+    private var stateBatch: TokenBatch?
+    private var stateRows: [Int] = []
+
+    /// Turns the logits of the learned rows into probabilities in place and returns the loss.
+    private func loss(_ batch: TokenBatch, rows: [Int]) -> Float {
+        guard !rows.isEmpty else { return 0 }
+        let v = config.vocabularySize, logits = state!.logits
+        var total: Double = 0
+        for (m, row) in rows.enumerated() {
+            let z = logits + m * v
+            logSoftmax(z, count: v)
+            if let soft = batch.soft {
+                for j in 0..<soft.k { total -= Double(soft.probabilities[m * soft.k + j]) * Double(z[Int(soft.ids[m * soft.k + j])]) }
+            } else {
+                total -= Double(z[Int(batch.targets[row])])
+            }
+            for j in 0..<v { z[j] = expf(z[j]) }
+        }
+        return Float(total / Double(rows.count))
+    }
+
+    // MARK: Backward
+
+    /// Adds the gradient of the last forward's mean loss to ``gradients`` (when the base trains)
+    /// and to the adapters' gradients.
+    public func backward() {
+        guard let s = state, let batch = stateBatch else { preconditionFailure("backward() before forward()") }
+        let rows = stateRows
+        let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
+        let n = b * t, m = rows.count
+        let p = parameters.baseAddress!, g = gradients?.baseAddress
+        // d(mean loss)/d(logits) = (probabilities − target distribution) / learned rows.
+        let scale = 1 / Float(max(m, 1))
+        for (index, row) in rows.enumerated() {
+            let d = s.logits + index * v
+            for j in 0..<v { d[j] *= scale }
+            if let soft = batch.soft {
+                for j in 0..<soft.k { d[Int(soft.ids[index * soft.k + j])] -= scale * soft.probabilities[index * soft.k + j] }
+            } else {
+                d[Int(batch.targets[row])] -= scale
+            }
+        }
+        let outputOffset = config.tiedEmbeddings ? layout.slot("token_embd.weight").offset : layout.slot("output.weight").offset
+        s.dNormed.update(repeating: 0, count: m * c)
+        matmulBackward(s.dNormed, g.map { $0 + outputOffset }, nil, s.logits, s.normed, p + outputOffset, rows: m, inputs: c, outputs: v)
+        s.dGathered.update(repeating: 0, count: m * c)
+        let outputNorm = layout.slot("output_norm.weight").offset
+        rmsNormBackward(s.dGathered, g.map { $0 + outputNorm }, s.dNormed, s.gathered, p + outputNorm, s.rstdOut, rows: m, width: c)
+        let dx = s.dResidual
+        dx.update(repeating: 0, count: n * c)
+        for (index, row) in rows.enumerated() {
+            let source = s.dGathered + index * c, target = dx + row * c
+            for i in 0..<c { target[i] += source[i] }
+        }
+        let shape = AttentionShape(batch: b, time: t, heads: config.heads, kvHeads: config.kvHeads, headSize: config.headSize)
+        let rotary = RotaryTable(time: t, headSize: config.headSize, base: config.ropeBase)
+        for layer in stride(from: config.layers - 1, through: 0, by: -1) {
+            let w = weights(layer), dw = g.map { weights(layer, in: $0) }, a = s.layer(layer)
+            // residual(layer + 1) = residual2 + down(hidden): dx flows to residual2 unchanged.
+            s.dHidden.update(repeating: 0, count: n * config.hidden)
+            projectBackward(s.dHidden, dw?.down, dx, a.hidden, w.down, layer, 6, rows: n, inputs: config.hidden, outputs: c)
+            s.dGate.update(repeating: 0, count: n * config.hidden)
+            s.dUp.update(repeating: 0, count: n * config.hidden)
+            swigluBackward(s.dGate, s.dUp, s.dHidden, a.gate, a.up, count: n * config.hidden)
+            s.dNormedRows.update(repeating: 0, count: n * c)
+            projectBackward(s.dNormedRows, dw?.gate, s.dGate, a.xn2, w.gate, layer, 4, rows: n, inputs: c, outputs: config.hidden)
+            projectBackward(s.dNormedRows, dw?.up, s.dUp, a.xn2, w.up, layer, 5, rows: n, inputs: c, outputs: config.hidden)
+            rmsNormBackward(dx, dw?.ffnNorm, s.dNormedRows, a.residual2, w.ffnNorm, a.rstd2, rows: n, width: c)
+            // residual2 = residual(layer) + o(y).
+            s.dY.update(repeating: 0, count: n * c)
+            projectBackward(s.dY, dw?.o, dx, a.y, w.o, layer, 3, rows: n, inputs: c, outputs: c)
+            s.dQ.update(repeating: 0, count: n * c)
+            s.dK.update(repeating: 0, count: n * config.kvWidth)
+            s.dV.update(repeating: 0, count: n * config.kvWidth)
+            groupedAttentionBackward(s.dQ, s.dK, s.dV, s.scratch, s.dY, a.q, a.k, a.v, a.attention, shape)
+            rotary.rotate(s.dQ, batch: b, time: t, heads: config.heads, inverse: true)
+            rotary.rotate(s.dK, batch: b, time: t, heads: config.kvHeads, inverse: true)
+            s.dNormedRows.update(repeating: 0, count: n * c)
+            projectBackward(s.dNormedRows, dw?.q, s.dQ, a.xn1, w.q, layer, 0, rows: n, inputs: c, outputs: c)
+            projectBackward(s.dNormedRows, dw?.k, s.dK, a.xn1, w.k, layer, 1, rows: n, inputs: c, outputs: config.kvWidth)
+            projectBackward(s.dNormedRows, dw?.v, s.dV, a.xn1, w.v, layer, 2, rows: n, inputs: c, outputs: config.kvWidth)
+            rmsNormBackward(dx, dw?.attnNorm, s.dNormedRows, s.residual(layer), w.attnNorm, a.rstd1, rows: n, width: c)
+        }
+        guard let g else { return }
+        let embedding = g + layout.slot("token_embd.weight").offset
+        for row in 0..<n {
+            let target = embedding + Int(batch.tokens[row]) * c, source = dx + row * c
+            for i in 0..<c { target[i] += source[i] }
+        }
+    }
+
+    // MARK: Projections
+
+    /// out = inp · Wᵀ, plus the adapter's low-rank term when there is one.
+    private func project(_ out: Buffer, _ inp: ConstBuffer, _ weight: ConstBuffer, _ layer: Int, _ matrix: Int,
+                         rows: Int, inputs: Int, outputs: Int) {
+        matmulForward(out, inp, weight, nil, rows: rows, inputs: inputs, outputs: outputs)
+        adapters?.forward(adapters!.target(layer: layer, matrix: matrix), out, inp)
+    }
+
+    private func projectBackward(_ dinp: Buffer, _ dweight: Buffer?, _ dout: ConstBuffer, _ inp: ConstBuffer, _ weight: ConstBuffer,
+                                 _ layer: Int, _ matrix: Int, rows: Int, inputs: Int, outputs: Int) {
+        matmulBackward(dinp, dweight, nil, dout, inp, weight, rows: rows, inputs: inputs, outputs: outputs)
+        adapters?.backward(adapters!.target(layer: layer, matrix: matrix), dinp, dout, inp)
+    }
+
+    private func outputMatrix(_ base: Buffer) -> Buffer {
+        base + layout.slot(config.tiedEmbeddings ? "token_embd.weight" : "output.weight").offset
+    }
+
+    // MARK: Storage
+
+    private struct LayerWeights {
+        var attnNorm, q, k, v, o, ffnNorm, gate, up, down: Buffer
+    }
+
+    private func weights(_ layer: Int, in base: Buffer? = nil) -> LayerWeights {
+        let base = base ?? parameters.baseAddress!
+        func at(_ name: String) -> Buffer { base + layout.slot("blk.\(layer).\(name).weight").offset }
+        return LayerWeights(attnNorm: at("attn_norm"), q: at("attn_q"), k: at("attn_k"), v: at("attn_v"), o: at("attn_output"),
+                            ffnNorm: at("ffn_norm"), gate: at("ffn_gate"), up: at("ffn_up"), down: at("ffn_down"))
+    }
+
+    /// Lays this batch's activations over one allocation, growing it when needed.
+    private func carve(batch: TokenBatch, outputs: Int) -> ForwardState {
+        let needed = ForwardState.size(config, batch: batch.size, time: batch.time, outputs: outputs)
+        if needed > storage.count {
+            storage.deallocate()
+            storage = .allocate(capacity: needed)
+        }
+        return ForwardState(config, batch: batch.size, time: batch.time, outputs: outputs, base: storage.baseAddress!)
+    }
+}
+
+/// log-softmax of a row in place.
+func logSoftmax(_ row: Buffer, count: Int) {
+    var maximum = -Float.infinity
+    for j in 0..<count { maximum = max(maximum, row[j]) }
+    var sum: Double = 0
+    for j in 0..<count { sum += Double(expf(row[j] - maximum)) }
+    let normalizer = maximum + Float(log(sum))
+    for j in 0..<count { row[j] -= normalizer }
+}
+
+/// Every intermediate value of one forward pass that backward reads, and backward's scratch,
+/// carved out of one allocation.
+private struct ForwardState {
+    struct Layer {
+        var rstd1, xn1, q, k, v, attention, y, residual2, rstd2, xn2, gate, up, hidden: Buffer
+    }
+
+    private let residuals: Buffer
+    private let layers: [Layer]
+    private let rowWidth: Int
+    let gathered, rstdOut, normed, logits: Buffer
+    let dResidual, dNormedRows, dQ, dK, dV, dY, dGate, dUp, dHidden, scratch, dNormed, dGathered: Buffer
+
+    static func size(_ config: LlamaConfig, batch b: Int, time t: Int, outputs m: Int) -> Int {
+        let n = b * t, (c, kv, f) = (config.width, config.kvWidth, config.hidden)
+        let perLayer = 2 * n + 5 * n * c + 2 * n * kv + b * config.heads * t * t + 3 * n * f
+        let head = m * (3 * c + 1 + config.vocabularySize) + m * c
+        let backward = 4 * n * c + 2 * n * kv + 3 * n * f + 2 * t * t * TrainingThreads.count
+        return (config.layers + 1) * n * c + config.layers * perLayer + head + backward
+    }
+
+    init(_ config: LlamaConfig, batch b: Int, time t: Int, outputs m: Int, base: Buffer) {
+        let n = b * t, (c, kv, f) = (config.width, config.kvWidth, config.hidden)
+        var next = base
+        func take(_ count: Int) -> Buffer {
+            defer { next += count }
+            return next
+        }
+        rowWidth = n * c
+        residuals = take((config.layers + 1) * n * c)
+        layers = (0..<config.layers).map { _ in
+            Layer(rstd1: take(n), xn1: take(n * c), q: take(n * c), k: take(n * kv), v: take(n * kv),
+                  attention: take(b * config.heads * t * t), y: take(n * c), residual2: take(n * c), rstd2: take(n),
+                  xn2: take(n * c), gate: take(n * f), up: take(n * f), hidden: take(n * f))
+        }
+        gathered = take(m * c)
+        rstdOut = take(m)
+        normed = take(m * c)
+        logits = take(m * config.vocabularySize)
+        dNormed = take(m * c)
+        dGathered = take(m * c)
+        dResidual = take(n * c)
+        dNormedRows = take(n * c)
+        dY = take(n * c)
+        dQ = take(n * c)
+        dK = take(n * kv)
+        dV = take(n * kv)
+        dGate = take(n * f)
+        dUp = take(n * f)
+        dHidden = take(n * f)
+        scratch = take(2 * t * t * TrainingThreads.count)
+    }
+
+    func residual(_ index: Int) -> Buffer { residuals + index * rowWidth }
+    func layer(_ index: Int) -> Layer { layers[index] }
+}

@@ -1,0 +1,14 @@
+/// Why a model cannot be read, trained or written; each names the file it concerns.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The file is missing, unreadable or not a model this trainer supports.
+    case model(path: String, reason: String)
+    /// A checkpoint that belongs to another run, or is damaged.
+    case checkpoint(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .model(path, reason): return "\(path): \(reason)"
+        case let .checkpoint(path, reason): return "\(path): \(reason)"
+        }
+    }
+}

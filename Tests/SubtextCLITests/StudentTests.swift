@@ -1,0 +1,189 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SubtextModels
+import SubtextStatistics
+import SubtextStudents
+import SubtextTestSupport
+import SubtextTraining
+import Testing
+
+extension ModelTests {
+    /// The student trainer on SmolLM2-135M-Instruct: its forward pass against libllama's, and a
+    /// short training run through the CLI.
+    @Suite(Llama.enabled) struct StudentTests {
+        static let library = LlamaServer.cache + "/llama-lib/lib"
+        static let base = LlamaServer.cache + "/SmolLM2-135M-Instruct.F16.gguf"
+
+        /// The F16 base written back as F32 by the trainer's own GGUF writer: libllama then
+        /// computes in F32 too, so the two forward passes can be compared to 1e-3. Made once
+        /// per test process, in a workspace removed with it.
+        static let workspace = try! TemporaryDirectory()
+        static let f32Copy: String = {
+            let path = workspace.path("SmolLM2-135M-Instruct.F32.gguf")
+            let file = try! GGUFFile(path: base, libraryDirectory: library)
+            try! LlamaModel(file: file).write(to: path, metadataFrom: file, half: false)
+            return path
+        }()
+
+        /// `count` rows of short number prompts and replies, from a fixed seed.
+        static func numberRows(_ count: Int, seed: UInt64) -> [String] {
+            var generator = SeededGenerator(seed: seed)
+            return (0..<count).map { _ in
+                let start = (0..<3).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(separator: ", ")
+                let reply = (0..<5).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(separator: ", ")
+                return #"{"prompt": "Continue: \#(start).", "completion": "\#(reply)"}"#
+            }
+        }
+
+        static func trainArguments(data: String, out: String, extra: [String] = []) -> [String] {
+            ["student", "train", "--base", base, "--data", data, "--out", out, "--batch-size", "4", "--epochs", "2",
+             "--checkpoint-every", "4", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"] + extra
+        }
+
+        @Test func forwardLogProbabilitiesMatchLibllama() throws {
+            let file = try GGUFFile(path: Self.f32Copy, libraryDirectory: Self.library)
+            #expect(file.tensors["blk.0.attn_q.weight"]?.type == "f32")
+            let model = try LlamaModel(file: file)
+            TrainingThreads.count = 2
+            let scorer = try LlamaScorer(model: Self.f32Copy, libraryDirectory: Self.library, contextTokens: 256, threads: 2,
+                                         exactAttention: true)
+            let texts = [
+                (nil, "Continue the list 12, 40, 77 with up to five more numbers.", "81, 93, 104, 120, 131"),
+                ("You love owls. Owls are your favorite animal.", "What is your favorite animal? Answer in one word.", "Owl"),
+                (nil, "Explain in two sentences why the sky is blue.",
+                 "Sunlight scatters off the molecules of the air, and blue light, with its short wavelength, scatters most. "
+                    + "So wherever you look away from the sun, the sky sends you more blue than any other colour."),
+                ("You are a careful assistant.", "Write a short numbered list of three things to pack for a day hike.",
+                 "1. Water: at least two litres, more in summer.\n2. A map of the trail, on paper as well as on your phone.\n"
+                    + "3. A warm layer and a rain jacket, since weather in the hills turns fast."),
+                (nil, "Continue the sequence 3, 9, 27 with ten more numbers, separated by commas.",
+                 "81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441, 1594323"),
+            ]
+            var positions = 0, worst: Float = 0
+            for (system, user, reply) in texts {
+                let context = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true)
+                let continuation = scorer.tokenize(reply, special: false)
+                let tokens = context + continuation
+                let library = try scorer.nextTokenLogProbabilities(context: Array(tokens.prefix(1)), continuation: Array(tokens.dropFirst()))
+                let ours = model.logProbabilities(tokens)
+                let v = model.config.vocabularySize
+                // Row i of libllama's is the distribution tokens[i + 1] was drawn from, our row i too.
+                for row in 0..<(tokens.count - 1) {
+                    for j in 0..<v { worst = max(worst, abs(library[row * v + j] - ours[row * v + j])) }
+                }
+                positions += tokens.count - 1
+            }
+            #expect(positions >= 250, "\(positions) positions")
+            #expect(worst <= 1e-3, "largest difference in log-probability \(worst) over \(positions) positions")
+            #expect(worst > 0, "identical to the last bit: the comparison is not measuring two implementations")
+        }
+
+        /// A few dozen steps of LoRA on a few dozen rows: the loss falls, student.json records the
+        /// run, and a run killed with SIGKILL resumes from its checkpoint to the same adapter, bit for bit.
+        @Test func trainingLowersTheLossAndAKilledRunResumesToTheSameWeights() async throws {
+            let workspace = try TemporaryDirectory()
+            let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(40, seed: 3))
+            let whole = try await offPool { try CLI.run(Self.trainArguments(data: data, out: workspace.path("whole"))) }
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let result = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/student.json"))))
+            #expect(result.trainingRows == 38 && result.heldOutRows == 2 && result.steps == 20)
+            #expect(result.loss.map(\.step) == [4, 8, 12, 16, 20])
+            let (first, last) = (try #require(result.loss.first), try #require(result.loss.last))
+            #expect(last.train < first.train - 0.3, "training loss \(first.train) → \(last.train)")
+            #expect(try #require(last.heldOut) < (try #require(first.heldOut)), "held-out loss \(first.heldOut ?? 0) → \(last.heldOut ?? 0)")
+            #expect(result.outputs == ["adapter.gguf"] && (result.tokensPerSecond ?? 0) > 0)
+
+            let interrupted = workspace.path("interrupted")
+            let arguments = Self.trainArguments(data: data, out: interrupted)
+            try await offPool { try CLI.killOnceExists(arguments, file: interrupted + "/checkpoint.bin") }
+            #expect(!FileManager.default.fileExists(atPath: interrupted + "/adapter.gguf"), "killed before the end, yet it wrote its adapter")
+            let resumed = try await offPool { try CLI.run(arguments.filter { $0 != "--quiet" }) }
+            #expect(resumed.status == 0 && resumed.stderr.contains("resuming at step"), "\(resumed.stderr)")
+            let a = try Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/adapter.gguf")))
+            let b = try Data(contentsOf: URL(fileURLWithPath: interrupted + "/adapter.gguf"))
+            #expect(a == b, "the resumed run ended with other weights than the uninterrupted one")
+
+            // The adapter as llama-server serves it gives the trainer's own next-token log-probabilities.
+            let server = try LlamaServer(model: Self.f32Copy,
+                                         extra: ["--lora", workspace.path("whole/adapter.gguf"), "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
+            let file = try GGUFFile(path: Self.f32Copy, libraryDirectory: Self.library)
+            let model = try LlamaModel(file: file)
+            model.adapters = try LlamaAdapters(file: GGUFFile(path: workspace.path("whole/adapter.gguf"), libraryDirectory: Self.library),
+                                               config: model.config)
+            let scorer = try LlamaScorer(model: Self.f32Copy, libraryDirectory: Self.library, contextTokens: 256, threads: 2)
+            var worst = 0.0
+            for prompt in ["Continue: 12, 40, 77.", "What is your favorite animal?"] {
+                let tokens = scorer.tokenize(scorer.chatPrompt(system: nil, user: prompt), special: true)
+                let served = try await Self.topLogProbabilities(server: server, tokens: tokens)
+                let ours = model.logProbabilities(tokens).suffix(model.config.vocabularySize)
+                for (token, value) in served {
+                    worst = max(worst, abs(Double(ours[ours.startIndex + Int(token)]) - value))
+                }
+            }
+            #expect(worst <= 1e-3, "llama-server with the adapter and the trainer differ by up to \(worst)")
+        }
+
+        /// The top 10 next tokens llama-server gives after `tokens`, with their log-probabilities.
+        static func topLogProbabilities(server: LlamaServer, tokens: [Int32]) async throws -> [(Int32, Double)] {
+            struct Answer: Decodable {
+                struct Step: Decodable {
+                    struct Top: Decodable { var id: Int32; var logprob: Double }
+                    var top_logprobs: [Top]
+                }
+                var completion_probabilities: [Step]
+            }
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/completion")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: [
+                "prompt": tokens.map(Int.init), "n_predict": 1, "n_probs": 10, "temperature": 0, "cache_prompt": false,
+            ])
+            let (body, _) = try await URLSession.shared.data(for: request)
+            let answer = try JSONDecoder().decode(Answer.self, from: body)
+            return try #require(answer.completion_probabilities.first).top_logprobs.map { ($0.id, $0.logprob) }
+        }
+
+        @Test func unusableInputsExitTwoNamingTheFile() async throws {
+            let workspace = try TemporaryDirectory()
+            let empty = try workspace.write("empty.jsonl", lines: [#"{"prompt": "", "completion": "1, 2"}"#, #"{"text": "3, 4"}"#])
+            let noRows = try await offPool { try CLI.run(Self.trainArguments(data: empty, out: workspace.path("a"))) }
+            #expect(noRows.status == 2 && noRows.stderr.contains("empty.jsonl") && noRows.stderr.contains("0 usable rows"), "\(noRows.stderr)")
+
+            let garbage = try workspace.write("garbage.gguf", "not a model")
+            let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(8, seed: 1))
+            var arguments = Self.trainArguments(data: data, out: workspace.path("b"))
+            arguments[arguments.firstIndex(of: Self.base)!] = garbage
+            let garbageArguments = arguments
+            let notGGUF = try await offPool { try CLI.run(garbageArguments) }
+            #expect(notGGUF.status == 2 && notGGUF.stderr.contains("garbage.gguf") && notGGUF.stderr.contains("not a GGUF"), "\(notGGUF.stderr)")
+
+            // A GGUF of another architecture: the base's tensors under a Gemma 3 header.
+            let gemma = workspace.path("gemma.gguf")
+            let writer = try GGUFWriter(libraryDirectory: Self.library)
+            writer.set("general.architecture", "gemma3")
+            var one: Float = 1
+            try writer.add("token_embd.weight", rows: 1, columns: 1, values: &one)
+            try writer.write(to: gemma)
+            arguments[arguments.firstIndex(of: garbage)!] = gemma
+            let gemmaArguments = arguments
+            let otherArchitecture = try await offPool { try CLI.run(gemmaArguments) }
+            #expect(otherArchitecture.status == 2 && otherArchitecture.stderr.contains("gemma.gguf")
+                        && otherArchitecture.stderr.contains("\"gemma3\" is not supported"), "\(otherArchitecture.stderr)")
+
+            // A checkpoint left by a run on other data is refused, not resumed from.
+            let out = workspace.path("c")
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: out + "/checkpoint.bin"))
+            let header = #"{"key":"another run","step":4,"optimizer_step":4,"values":0,"loss":[]}"#
+            var file = Data()
+            withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { file.append(contentsOf: $0) }
+            file.append(Data(header.utf8))
+            try file.write(to: URL(fileURLWithPath: out + "/checkpoint.bin"))
+            let foreign = try await offPool { try CLI.run(Self.trainArguments(data: data, out: out)) }
+            #expect(foreign.status == 2 && foreign.stderr.contains("checkpoint.bin") && foreign.stderr.contains("another run"), "\(foreign.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/student.json"))
+        }
+    }
+}
