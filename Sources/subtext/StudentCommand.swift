@@ -4,13 +4,14 @@ import SubtextCorpus
 import SubtextModels
 import SubtextStudents
 import SubtextSupport
+import SubtextTraining
 
 /// `subtext student`: real students, fine-tuned from a GGUF base on the CPU.
 struct StudentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "student",
         abstract: "Fine-tune a student from a GGUF model on a dataset, on the CPU.",
-        subcommands: [StudentTrainCommand.self])
+        subcommands: [StudentTrainCommand.self, StudentSpeedCommand.self])
 }
 
 struct StudentTrainCommand: ParsableCommand {
@@ -95,5 +96,37 @@ struct StudentTrainCommand: ParsableCommand {
         print("student: \(result.steps) steps on \(result.trainingRows) rows; loss \(last.map { String(format: "%.3f", $0.train) } ?? "-")"
             + (last?.heldOut.map { String(format: ", held out %.3f", $0) } ?? "") + "; wrote "
             + (result.outputs + [StudentRun.resultName]).map { DisplayPath.of(out + "/" + $0) }.joined(separator: ", "))
+    }
+}
+
+struct StudentSpeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "speed",
+        abstract: "Time student training steps of a Llama model's shape on random tokens; prints JSON.",
+        discussion: """
+            The default shape is SmolLM2-135M's. benchmarks/student_training_speed.sh runs this beside the \
+            same model in PyTorch.
+            """)
+
+    @Option(help: "Blocks.") var layers = 30
+    @Option(help: "Model width.") var width = 576
+    @Option(help: "Query heads.") var heads = 9
+    @Option(help: "Key/value heads.") var kvHeads = 3
+    @Option(help: "SwiGLU hidden width.") var hidden = 1536
+    @Option(help: "Vocabulary size.") var vocabulary = 49152
+    @Option(help: "Sequences per step.") var batch = 8
+    @Option(help: "Tokens per sequence; the loss falls on the second half.") var time = 64
+    @Option(help: "LoRA rank; 0 fine-tunes every weight.") var loraRank = 16
+    @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 5
+    @Option(help: "Training threads.") var threads = 2
+
+    func run() throws {
+        TrainingThreads.count = threads
+        let config = LlamaConfig(layers: layers, width: width, heads: heads, kvHeads: kvHeads, hidden: hidden,
+                                 vocabularySize: vocabulary, ropeBase: 100000)
+        let speed = LlamaSpeed.measure(config, batchSize: batch, time: time, loraRank: loraRank > 0 ? loraRank : nil, steps: steps)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(speed), as: UTF8.self))
     }
 }

@@ -20,6 +20,7 @@ struct Subtext: AsyncParsableCommand {
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
     /// rather than swift-argument-parser's default 64.
     static func main() async {
+        BLAS.relaunchWithFasterKernels()
         _ = BLAS.singleThreaded
         do {
             var command = try parseAsRoot()
