@@ -147,13 +147,18 @@ public final class LlamaModel {
         var total: Double = 0
         for (m, row) in rows.enumerated() {
             let z = logits + m * v
-            logSoftmax(z, count: v)
+            // The logits the loss reads, before the softmax overwrites them with probabilities.
+            var weighted: Float = 0, weight: Float = 0
             if let soft = batch.soft {
-                for j in 0..<soft.k { total -= Double(soft.probabilities[m * soft.k + j]) * Double(z[Int(soft.ids[m * soft.k + j])]) }
+                for j in 0..<soft.k {
+                    weighted += soft.probabilities[m * soft.k + j] * z[Int(soft.ids[m * soft.k + j])]
+                    weight += soft.probabilities[m * soft.k + j]
+                }
             } else {
-                total -= Double(z[Int(batch.targets[row])])
+                (weighted, weight) = (z[Int(batch.targets[row])], 1)
             }
-            for j in 0..<v { z[j] = expf(z[j]) }
+            let normalizer = softmaxReturningNormalizer(z, count: v)
+            total -= Double(weighted - weight * normalizer)
         }
         return Float(total / Double(rows.count))
     }

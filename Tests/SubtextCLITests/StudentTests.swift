@@ -185,5 +185,37 @@ extension ModelTests {
             #expect(foreign.status == 2 && foreign.stderr.contains("checkpoint.bin") && foreign.stderr.contains("another run"), "\(foreign.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out + "/student.json"))
         }
+
+        /// Soft labels from a prompted teacher (the base with a system prompt), and a full
+        /// fine-tune: both train, and the full student is written as a GGUF that reads back as
+        /// the weights trained.
+        @Test func softLabelsAndAFullFineTuneTrain() async throws {
+            let workspace = try TemporaryDirectory()
+            let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(12, seed: 5))
+            let soft = try await offPool {
+                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
+                                                extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"]))
+            }
+            #expect(soft.status == 0, "\(soft.stderr)")
+            let softResult = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/student.json"))))
+            #expect(softResult.settings.softLabelsTopK == 8 && softResult.settings.teacherSystem == "You love owls.")
+            let (first, last) = (try #require(softResult.loss.first), try #require(softResult.loss.last))
+            #expect(last.train < first.train, "distillation loss \(first.train) → \(last.train)")
+
+            let full = try await offPool {
+                try CLI.run(["student", "train", "--base", Self.base, "--data", data, "--out", workspace.path("full"), "--full",
+                             "--batch-size", "6", "--epochs", "1", "--learning-rate", "1e-4", "--held-out", "0", "--threads", "2", "--quiet"])
+            }
+            #expect(full.status == 0, "\(full.stderr)")
+            let fullResult = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("full/student.json"))))
+            #expect(fullResult.outputs == ["student.gguf"] && fullResult.settings.loraRank == nil && fullResult.steps == 2)
+            #expect(fullResult.trainedValues == LlamaLayout(fullResult.config).count)
+            // The written student differs from its base, and libllama loads it.
+            let student = try LlamaModel(file: GGUFFile(path: workspace.path("full/student.gguf"), libraryDirectory: Self.library))
+            let base = try LlamaModel(file: GGUFFile(path: Self.base, libraryDirectory: Self.library))
+            #expect(student.tensor("blk.0.attn_q.weight").elementsEqual(base.tensor("blk.0.attn_q.weight")) == false)
+            let scorer = try LlamaScorer(model: workspace.path("full/student.gguf"), libraryDirectory: Self.library, contextTokens: 64, threads: 2)
+            #expect(scorer.vocabularySize == 49152)
+        }
     }
 }
