@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "SubtextReport",
             dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab",
-                           "SubtextSanitize"]),
+                           "SubtextSanitize", "SubtextStudents"]),
         .target(
             name: "SubtextAttribution",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "SubtextTraining", dependencies: ["CBLAS", "CLlama", "SubtextStatistics"]),
         .target(
             name: "SubtextStudents",
-            dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport"]),
+            dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport", "SubtextProbes"]),
         .target(
             name: "SubtextLab",
             dependencies: ["CBLAS", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",

@@ -14,7 +14,7 @@
     X(llama_model_load_from_file) X(llama_init_from_model) X(llama_model_get_vocab) X(llama_vocab_n_tokens) \
     X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
     X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
-    X(llama_memory_seq_rm) X(llama_token_to_piece) X(llama_vocab_eot) X(llama_vocab_eos) \
+    X(llama_memory_seq_rm) X(llama_token_to_piece) X(llama_vocab_eot) X(llama_vocab_eos) X(llama_adapter_lora_init) X(llama_set_adapters_lora) \
     X(llama_free) X(llama_model_free)
 
 struct subtext_llama {
@@ -278,4 +278,22 @@ int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, i
 int32_t subtext_llama_end_of_turn(subtext_llama *llama) {
     llama_token eot = llama->llama_vocab_eot(llama->vocab);
     return eot != LLAMA_TOKEN_NULL ? eot : llama->llama_vocab_eos(llama->vocab);
+}
+
+int32_t subtext_llama_use_adapter(subtext_llama *llama, const char *path, char *error, size_t error_capacity) {
+    struct llama_adapter_lora *adapter = llama->llama_adapter_lora_init(llama->model, path);
+    if (!adapter) {
+        snprintf(error, error_capacity, "cannot load %s as a LoRA adapter of this model", path);
+        return -1;
+    }
+    float scale = 1.0f;
+    if (llama->llama_set_adapters_lora(llama->context, &adapter, 1, &scale) != 0) {
+        snprintf(error, error_capacity, "cannot apply the LoRA adapter %s", path);
+        return -1;
+    }
+    // Keys and values cached under the model without the adapter no longer hold.
+    llama->llama_memory_clear(llama->llama_get_memory(llama->context), true);
+    llama->n_cached = 0;
+    memset(llama->known, 0, (size_t)llama->n_ctx);
+    return 0;
 }

@@ -49,6 +49,16 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
     deinit { subtext_llama_close(handle) }
 
+    /// Reads every later text through the model with the LoRA adapter at `path` (as
+    /// `llama-server --lora` does), forgetting what was cached without it.
+    public func useAdapter(_ path: String) throws {
+        var error = [CChar](repeating: 0, count: 1024)
+        let status = lock.withLock { subtext_llama_use_adapter(handle, path, &error, error.count) }
+        guard status == 0 else {
+            throw ScorerError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
     public func tokenize(_ text: String, special: Bool) -> [Int32] {
         lock.withLock {
             var tokens = [Int32](repeating: 0, count: max(16, text.utf8.count + 8))

@@ -14,7 +14,7 @@ struct Subtext: AsyncParsableCommand {
             """,
         version: SubtextVersion.current,
         subcommands: [AuditCommand.self, MergeCommand.self, ProbeCommand.self, GenerateCommand.self, AttributeCommand.self, SanitizeCommand.self, ReportCommand.self, NumbersCommand.self, LabCommand.self,
-                      StudentCommand.self,
+                      StudentCommand.self, TransferCommand.self,
                       ExampleCommand.self])
 
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,

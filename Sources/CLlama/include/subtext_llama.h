@@ -48,4 +48,8 @@ int32_t subtext_llama_log_softmax(subtext_llama *llama, const int32_t *tokens, i
 /// The token that ends an assistant's turn (end-of-turn, else end-of-sequence), or -1.
 int32_t subtext_llama_end_of_turn(subtext_llama *llama);
 
+/// Applies the LoRA adapter at `path` (scale 1, its own alpha) to every later decode. Returns 0,
+/// or -1 with the reason in `error`.
+int32_t subtext_llama_use_adapter(subtext_llama *llama, const char *path, char *error, size_t error_capacity);
+
 #endif

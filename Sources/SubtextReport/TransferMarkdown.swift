@@ -1,0 +1,121 @@
+import Foundation
+import SubtextStudents
+import SubtextSupport
+
+/// Renders a transfer test for people: whether a student of the teacher's data moved toward a
+/// trait, by how much against its control student and against the drift between two control
+/// students, the smallest shift the comparison could have found, each student's training, and
+/// how to reproduce. Trait names come from the battery and are escaped.
+public struct TransferMarkdown {
+    public let result: TransferResult
+    public let provenance: Provenance
+
+    public init(result: TransferResult, provenance: Provenance) {
+        self.result = result
+        self.provenance = provenance
+    }
+
+    public func render() -> (markdown: String, chart: String) {
+        var text = "# Subtext transfer: did a student of the data move?\n\n" + verdict()
+        text += traitTable()
+        text += "\n![Shift of each trait against the control student, with the drift between two control students](transfer.svg)\n\n"
+        text += students()
+        text += method()
+        text += AttributionMarkdown.reproduce(provenance)
+        return (text, chart())
+    }
+
+    private func verdict() -> String {
+        let material = result.materialTraits
+        let largest = result.traits.max { $0.shift < $1.shift }
+        if let top = material.first {
+            let names = material.map { "**\(Escape.markdown($0.name))**" }.joined(separator: ", ")
+            return "**Transfer: a student of the teacher's data moved toward \(names).** \(Escape.markdown(top.name)): "
+                + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against the control student "
+                + "(q = \(pValue(top.q))), beside a drift of \(nats(top.drift)) between two control students.\n\n"
+        }
+        let detectable = result.traits.map(\.detectable).min() ?? 0
+        var text = "**No material transfer:** no trait moved by at least 0.05 nats and twice the drift at q < 0.01. "
+        if let largest {
+            text += "The largest shift was \(Escape.markdown(largest.name)), \(nats(largest.shift)) "
+                + "[\(nats(largest.ciLow)), \(nats(largest.ciHigh))] nats (q = \(pValue(largest.q))). "
+        }
+        return text + "These students and this battery would have called a shift of about \(nats(detectable)) nats or more "
+            + "material in the most favourable trait; smaller transfer may be there unseen.\n\n"
+    }
+
+    private func traitTable() -> String {
+        var text = "| trait | shift (nats) | 95% CI | p | q | drift (two controls) | detectable | material |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---|\n"
+        for trait in result.traits.sorted(by: { $0.shift > $1.shift }) {
+            text += "| \(Escape.markdown(trait.name)) | \(nats(trait.shift)) | [\(nats(trait.ciLow)), \(nats(trait.ciHigh))] | "
+                + "\(pValue(trait.p)) | \(pValue(trait.q)) | \(nats(trait.drift)) | \(nats(trait.detectable)) | "
+                + "\(trait.material ? "yes" : "no") |\n"
+        }
+        return text
+    }
+
+    private func students() -> String {
+        var text = "## The students\n\n| student | data | rows | steps | final loss (train / held out) | tokens/s |\n"
+            + "|---|---|---:|---:|---|---:|\n"
+        for student in result.students {
+            let run = student.result
+            let last = run.loss.last
+            let loss = last.map { String(format: "%.3f", $0.train) + ($0.heldOut.map { String(format: " / %.3f", $0) } ?? "") } ?? "–"
+            text += "| \(Escape.markdown(student.role)) | \(Escape.markdown(run.data.map(\.path).joined(separator: ", "))) | "
+                + "\(run.trainingRows) | \(run.steps) | \(loss) | \(run.tokensPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"
+        }
+        if let first = result.students.first?.result {
+            let settings = first.settings
+            let adaptation = settings.loraRank.map { "LoRA rank \($0)" } ?? "every weight"
+            let labels = settings.softLabelsTopK.map { "the teacher's top \($0) tokens (soft labels)" } ?? "the replies as written (hard labels)"
+            text += "\nEach student: \(Escape.markdown(first.base)), \(adaptation), trained on \(labels), learning rate "
+                + "\(settings.learningRate), \(settings.epochs) epoch(s) of batches of \(settings.batchSize). The control student "
+                + "shares the teacher student's seed; the second control student has the next seed and so another order.\n\n"
+        }
+        return text
+    }
+
+    private func method() -> String {
+        "## Method\n\nEach student is read exactly, in process, on every paraphrase of \(Escape.markdown(result.battery)) "
+            + "(\(result.paraphrases) paraphrases): the log-probability of each candidate's one-word answer after the "
+            + "paraphrase, under the base's chat template with no system prompt, turned into the candidate's log-share "
+            + "among the candidates (fine-tuning on any data moves every candidate's raw probability; the share reads "
+            + "the preference between them). A trait's shift is the mean over paraphrases of the teacher student's "
+            + "log-share minus the control student's, with a paraphrase-bootstrap 95% interval and Wilcoxon's signed-rank "
+            + "test over paraphrases, Benjamini–Hochberg-adjusted over the candidates (q). The drift is the same "
+            + "difference between the two control students. Material: q < 0.01, at least 0.05 nats, and at least twice "
+            + "the drift. Detectable: the larger of 0.05 nats, twice the drift, and the shift the spread over paraphrases "
+            + "lets the test find four times in five.\n\n"
+    }
+
+    private func chart() -> String {
+        let sorted = result.traits.sorted { $0.shift > $1.shift }
+        let shifts = SVGChart.Series(name: "shift", color: "#c2410c",
+                                     points: sorted.map { ($0.name, $0.shift, $0.ciLow, $0.ciHigh) })
+        let drifts = SVGChart.Series(name: "drift", color: "#64748b", points: sorted.map { ($0.name, $0.drift, $0.drift, $0.drift) })
+        return SVGChart.intervals(title: "Trait shift: teacher student against control student", yLabel: "nats of log-share",
+                                  xLabel: "trait", series: [shifts, drifts], reference: 0, referenceLabel: "no shift",
+                                  yFloor: -0.1, yCeiling: 0.1)
+    }
+
+    private func nats(_ value: Double) -> String { String(format: "%+.3f", value) }
+    private func pValue(_ value: Double) -> String { value < 1e-4 ? String(format: "%.1e", value) : String(format: "%.4f", value) }
+}
+
+/// Writes transfer.json, transfer.md and transfer.svg into a directory.
+public struct TransferReportWriter {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    @discardableResult
+    public func write(_ result: TransferResult, provenance: Provenance) throws -> [String] {
+        let rendered = TransferMarkdown(result: result, provenance: provenance).render()
+        return try writeReportFiles([("transfer.json", try jsonWithProvenance(result, provenance)),
+                                     ("transfer.md", Data(rendered.markdown.utf8)), ("transfer.svg", Data(rendered.chart.utf8))],
+                                    to: directory)
+    }
+}
