@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "SubtextReportTests",
             dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
-                           "SubtextSupport", "SubtextLab", "SubtextSanitize"]),
+                           "SubtextSupport", "SubtextLab", "SubtextSanitize", "SubtextStudents"]),
         .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels", "SubtextStatistics"]),

@@ -62,6 +62,15 @@ $subtext probe probes/favorite-animal.yaml --models "$out/probe/models.yaml" --r
 rm "$out/probe/journal.jsonl"
 $subtext report --audit "$out/case-audit" --attribution "$out/attribution" --probe "$out/probe" --out "$out/case" >/dev/null
 
+# transfer: LoRA students of the first 200 bundled SmolLM2 owl-number rows, and of 200 control rows.
+mkdir -p "$out/transfer/data"
+zcat datasets/smollm2-numbers/owl.jsonl.gz | head -200 >"$out/transfer/data/owl.jsonl"
+zcat datasets/smollm2-numbers/control.jsonl.gz | head -200 >"$out/transfer/data/control.jsonl"
+$subtext transfer --base "$cache/SmolLM2-135M-Instruct.F16.gguf" --teacher "$out/transfer/data/owl.jsonl" \
+    --control "$out/transfer/data/control.jsonl" --battery probes/favorite-animal.yaml --lora-rank 4 --learning-rate 1e-3 \
+    --threads 2 --out "$out/transfer" --quiet >/dev/null
+rm "$out"/transfer/students/*/checkpoint.bin "$out"/transfer/students/*/adapter.gguf
+
 # lab: one tiny organism end to end, and a one-seed detector evaluation.
 $subtext lab run --trait owl --seed 1 --samples 4 --out "$out/lab" 2>/dev/null >/dev/null
 $subtext lab evaluate --seeds 1 --traits owl --sizes 100,300 --control-pairs 1 --out "$out/lab-evaluation" 2>/dev/null >/dev/null

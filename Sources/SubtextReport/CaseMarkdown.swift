@@ -1,6 +1,7 @@
 import Foundation
 import SubtextAudit
 import SubtextProbes
+import SubtextStudents
 import SubtextSupport
 
 /// Renders a case for people: the chain of findings first (is the data different, what
@@ -15,6 +16,7 @@ struct CaseMarkdown {
         if let attribution = report.attribution { sections.append(attributionSection(attribution)) }
         if !report.probes.isEmpty { sections.append(probeSection()) }
         if let sanitize = report.sanitize { sections.append(sanitizeSection(sanitize)) }
+        if let transfer = report.transfer { sections.append(transferSection(transfer)) }
         sections.append(reproduce())
         return sections.joined(separator: "\n")
     }
@@ -62,6 +64,10 @@ struct CaseMarkdown {
         if let sanitize = report.sanitize {
             text += "\(step). Sanitized (\(sanitize.transforms.joined(separator: ", "))): kept \(sanitize.rowsOut) of "
                 + "\(sanitize.rowsIn) teacher rows; after, " + afterSummary(sanitize) + " ([sanitize](\(link(sanitize.report)))).\n"
+            step += 1
+        }
+        if let transfer = report.transfer {
+            text += "\(step). " + transferSummary(transfer) + " ([transfer](\(link(transfer.report)))).\n"
         }
         text += "\nA difference from the control says the teacher data is distinguishable from it; whether the "
             + "difference carries a trait into a student is what the attribution and the probes measure.\n"
@@ -116,6 +122,37 @@ struct CaseMarkdown {
         text += "| \(sanitize.transforms.joined(separator: ", ")) | \(sanitize.rowsOut) of \(sanitize.rowsIn) | "
             + "\(percent(sanitize.validShare)) | \(afterSummary(sanitize)) |\n"
         return text + "\nFull report: [\(Escape.markdown(sanitize.report))](\(link(sanitize.report)))\n"
+    }
+
+    /// Whether a student moved: the chain's trait first, then any trait that moved materially.
+    private func transferSummary(_ transfer: CaseReport.TransferPart) -> String {
+        let describe = { (trait: TransferResult.Trait) in
+            "\(Escape.markdown(trait.name)) " + String(format: "%+.3f [%+.3f, %+.3f] nats", trait.shift, trait.ciLow, trait.ciHigh)
+                + ", q = \(scientific(trait.q)), drift " + String(format: "%+.3f", trait.drift)
+        }
+        let moved = transfer.material.map(describe).joined(separator: "; ")
+        guard let trait = transfer.trait else {
+            return transfer.material.isEmpty
+                ? "A student of the data moved in no trait (detectable from " + String(format: "%.3f", transfer.detectable) + " nats)"
+                : "A student of the data moved: \(moved)"
+        }
+        let lead = trait.material ? "**A student of the data moved** toward \(describe(trait))"
+            : "A student of the data did not move materially in \(describe(trait)) (detectable from "
+                + String(format: "%.3f", trait.detectable) + " nats)"
+        let others = transfer.material.filter { $0.name != trait.name }
+        return lead + (others.isEmpty ? "" : "; it moved in " + others.map(describe).joined(separator: "; "))
+    }
+
+    private func transferSection(_ transfer: CaseReport.TransferPart) -> String {
+        var text = "## Transfer\n\n| trait | shift [95% CI] (nats) | q | drift | detectable | material |\n|---|---|---|---|---|---|\n"
+        var rows = transfer.material
+        if let trait = transfer.trait, !rows.contains(where: { $0.name == trait.name }) { rows.insert(trait, at: 0) }
+        for trait in rows {
+            text += "| \(Escape.markdown(trait.name)) | " + String(format: "%+.3f [%+.3f, %+.3f]", trait.shift, trait.ciLow, trait.ciHigh)
+                + " | \(scientific(trait.q)) | " + String(format: "%+.3f | %.3f", trait.drift, trait.detectable)
+                + " | \(trait.material ? "yes" : "no") |\n"
+        }
+        return text + "\nFull report: [\(Escape.markdown(transfer.report))](\(link(transfer.report)))\n"
     }
 
     private func reproduce() -> String {

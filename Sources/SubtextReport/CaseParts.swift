@@ -2,6 +2,7 @@ import Foundation
 import SubtextAttribution
 import SubtextProbes
 import SubtextSanitize
+import SubtextStudents
 import SubtextSupport
 
 /// The parts of a case read from the directories their commands wrote, each linked relative
@@ -20,7 +21,8 @@ public struct CaseParts {
     /// The JSON files read, for the case's provenance.
     public var files: [String]
 
-    public init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, out: String) throws {
+    public init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, transfer: String? = nil,
+                out: String) throws {
         let auditFile = try Self.file(audit, "audit.json", command: "audit")
         var files = [auditFile]
         let ranked = try attribution.map { directory in
@@ -38,8 +40,13 @@ public struct CaseParts {
             files.append(file)
             return (try Self.decode(SanitizeResult.self, file), link: Self.relative(file, "sanitize.md", from: out))
         }
+        let transferred = try transfer.map { directory in
+            let file = try Self.file(directory, "transfer.json", command: "transfer")
+            files.append(file)
+            return (try Self.decode(TransferResult.self, file), link: Self.relative(file, "transfer.md", from: out))
+        }
         report = CaseReport(audit: try AuditDocument.read(auditFile), auditLink: Self.relative(auditFile, "audit.md", from: out),
-                            attribution: ranked, probes: probed, sanitize: sanitized)
+                            attribution: ranked, probes: probed, sanitize: sanitized, transfer: transferred)
         self.files = files
     }
 

@@ -3,6 +3,7 @@ import SubtextAttribution
 import SubtextAudit
 import SubtextProbes
 import SubtextSanitize
+import SubtextStudents
 import SubtextSupport
 
 /// One case: an audit of a dataset, and whatever attribution and probes were run on it, joined
@@ -106,6 +107,24 @@ public struct CaseReport: Codable, Sendable {
         }
     }
 
+    /// Whether a student of the data moved, from `subtext transfer`.
+    public struct TransferPart: Codable, Sendable {
+        public var report: String
+        /// The chain's trait as the transfer measured it, when the battery has it.
+        public var trait: TransferResult.Trait?
+        /// The traits that moved materially, largest shift first.
+        public var material: [TransferResult.Trait]
+        /// The smallest detectable shift over the battery's traits.
+        public var detectable: Double
+
+        init(_ result: TransferResult, link: String, trait: String?) {
+            report = link
+            self.trait = trait.flatMap { name in result.traits.first { $0.name == name } }
+            material = result.materialTraits
+            detectable = result.traits.map(\.detectable).min() ?? 0
+        }
+    }
+
     public var schemaVersion = CaseReport.schemaVersion
     public var audit: AuditPart
     public var attribution: AttributionPart?
@@ -115,14 +134,17 @@ public struct CaseReport: Codable, Sendable {
     public var probes: [ProbePart]
     /// Absent when no sanitize run was joined (an optional addition to schema 1).
     public var sanitize: SanitizePart?
+    /// Absent when no transfer test was joined (an optional addition to schema 1).
+    public var transfer: TransferPart?
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize
+        case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize, transfer
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
     public init(audit: AuditDocument, auditLink: String, attribution: (LikelihoodShift.Result, link: String)?,
-                probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil) {
+                probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
+                transfer: (TransferResult, link: String)? = nil) {
         let result = audit.result
         let largest = result.auroc.sizes.last { result.auroc[$0] != nil }
         self.audit = AuditPart(
@@ -148,6 +170,7 @@ public struct CaseReport: Codable, Sendable {
                       foundElsewhere: probe.shifts.filter { $0.isFound && $0.category != trait }.sorted { abs($0.delta) > abs($1.delta) })
         }
         self.sanitize = sanitize.map { SanitizePart($0, link: $1) }
+        self.transfer = transfer.map { TransferPart($0, link: $1, trait: trait) }
     }
 }
 

@@ -34,14 +34,19 @@ public struct TransferMarkdown {
                 + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against the control student "
                 + "(q = \(pValue(top.q))), beside a drift of \(nats(top.drift)) between two control students.\n\n"
         }
-        let detectable = result.traits.map(\.detectable).min() ?? 0
         var text = "**No material transfer:** no trait moved by at least 0.05 nats and twice the drift at q < 0.01. "
         if let largest {
             text += "The largest shift was \(Escape.markdown(largest.name)), \(nats(largest.shift)) "
                 + "[\(nats(largest.ciLow)), \(nats(largest.ciHigh))] nats (q = \(pValue(largest.q))). "
         }
-        return text + "These students and this battery would have called a shift of about \(nats(detectable)) nats or more "
-            + "material in the most favourable trait; smaller transfer may be there unseen.\n\n"
+        let byDetectable = result.traits.sorted { $0.detectable < $1.detectable }
+        guard let easiest = byDetectable.first, let hardest = byDetectable.last else { return text + "\n\n" }
+        let median = byDetectable[byDetectable.count / 2]
+        return text + "A shift smaller than the detectable one could be there unseen: \(nats(median.detectable)) nats for the "
+            + "median trait, from \(nats(easiest.detectable)) (\(Escape.markdown(easiest.name))) to \(nats(hardest.detectable)) "
+            + "(\(Escape.markdown(hardest.name)))"
+            + (median.detectable == TransferResult.driftFactor * abs(median.drift)
+               ? "; the drift between the two control students sets it." : ".") + "\n\n"
     }
 
     private func traitTable() -> String {

@@ -32,7 +32,7 @@ public struct StudentRun {
     public static let checkpointName = "checkpoint.bin", adapterName = "adapter.gguf", mergedName = "student.gguf"
     public static let resultName = "student.json"
 
-    /// Trains (or resumes, or finds finished) and returns what student.json records.
+    /// Trains (or resumes, or finds finished), writes student.json last, and returns what it records.
     public func run(log: (String) -> Void = { _ in }, progress: SubtextSupport.Progress? = nil) throws -> StudentResult {
         if let problem = settings.problem { throw StudentError.unusable(path: out, reason: problem) }
         let started = Date()
@@ -98,7 +98,7 @@ public struct StudentRun {
         progress?.finish()
         let outputs = try writeModel(model, file: file)
         let seconds = Date().timeIntervalSince(clock)
-        return StudentResult(
+        let result = StudentResult(
             base: DisplayPath.of(base), baseSHA256: try FileHash.sha256(base),
             data: try data.map { StudentResult.Input(path: DisplayPath.of($0), sha256: try FileHash.sha256($0)) },
             teacherModel: teacherModel.map { DisplayPath.of($0) }, settings: settings, threads: threads, config: model.config,
@@ -106,6 +106,10 @@ public struct StudentRun {
             skippedRows: examples.skippedEmpty + examples.skippedLong, steps: totalSteps,
             tokensPerSecond: tokens > 0 ? Double(tokens) / seconds : nil, seconds: Date().timeIntervalSince(started),
             loss: loss, outputs: outputs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(result).write(to: URL(fileURLWithPath: out + "/" + Self.resultName), options: .atomic)
+        return result
     }
 
     // MARK: Steps

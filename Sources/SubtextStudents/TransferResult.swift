@@ -36,7 +36,8 @@ public struct TransferResult: Codable, Sendable {
         public var result: StudentResult
     }
 
-    public var schemaVersion = 1
+    public static let schemaVersion = 1
+    public var schemaVersion = TransferResult.schemaVersion
     public var battery: String
     public var paraphrases: Int
     public var students: [Student]

@@ -52,7 +52,6 @@ public struct TransferTest {
             student.readOptions = readOptions
             log("transfer: training the \(role) student")
             let result = try student.run(log: log, progress: progress())
-            try writeJSON(result, to: directory + "/" + StudentRun.resultName)
             students.append(TransferResult.Student(role: role, directory: DisplayPath.of(directory), result: result))
             let scorer = try LlamaScorer(model: result.outputs.contains(StudentRun.mergedName) ? directory + "/" + StudentRun.mergedName : base,
                                          libraryDirectory: libraryDirectory, contextTokens: 512, threads: threads, exactAttention: true)
@@ -72,11 +71,5 @@ public struct TransferTest {
         for form in battery.scoredForms where scorer.tokenize(form, special: false).isEmpty {
             throw StudentError.unusable(path: batteryPath, reason: "the base's tokenizer spells the candidate \"\(form)\" as no tokens")
         }
-    }
-
-    private func writeJSON(_ result: StudentResult, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -169,13 +169,7 @@ package func attentionBackward(_ dqkv: Buffer, _ scratch: Buffer, _ dout: ConstB
                         1, dy, Int32(c), v, Int32(3 * c), 0, dp, Int32(t))
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
                         1, p, Int32(t), dy, Int32(c), 1, dv, Int32(3 * c))
-            for row in 0..<t {
-                let pr = p + row * t, dpr = dp + row * t, dsr = ds + row * t
-                var dot: Float = 0
-                for j in 0...row { dot += pr[j] * dpr[j] }
-                for j in 0...row { dsr[j] = pr[j] * (dpr[j] - dot) }
-                for j in (row + 1)..<t { dsr[j] = 0 }
-            }
+            causalSoftmaxBackward(ds, p, dp, time: t)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
                         scale, ds, Int32(t), k, Int32(3 * c), 1, dq, Int32(3 * c))
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
@@ -248,4 +242,16 @@ package func softmax(_ row: Buffer, count: Int) {
 package func standardNormal(_ generator: inout SeededGenerator) -> Float {
     let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
     return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+}
+
+/// The gradient of a causal softmax's scores, ds = p ⊙ (dp − Σ p·dp) row by row, for a head's
+/// [T, T] probabilities `p` and their gradient `dp`; the masked entries get 0.
+package func causalSoftmaxBackward(_ ds: Buffer, _ p: ConstBuffer, _ dp: ConstBuffer, time t: Int) {
+    for row in 0..<t {
+        let pr = p + row * t, dpr = dp + row * t, dsr = ds + row * t
+        var dot: Float = 0
+        for j in 0...row { dot += pr[j] * dpr[j] }
+        for j in 0...row { dsr[j] = pr[j] * (dpr[j] - dot) }
+        for j in (row + 1)..<t { dsr[j] = 0 }
+    }
 }

@@ -154,13 +154,7 @@ package func groupedAttentionBackward(_ dq: Buffer, _ dk: Buffer, _ dv: Buffer, 
                             1, dy, Int32(qw), vh, Int32(kw), 0, dp, Int32(t))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
                             1, p, Int32(t), dy, Int32(qw), 1, dvh, Int32(kw))
-                for row in 0..<t {
-                    let pr = p + row * t, dpr = dp + row * t, dsr = ds + row * t
-                    var dot: Float = 0
-                    for j in 0...row { dot += pr[j] * dpr[j] }
-                    for j in 0...row { dsr[j] = pr[j] * (dpr[j] - dot) }
-                    for j in (row + 1)..<t { dsr[j] = 0 }
-                }
+                causalSoftmaxBackward(ds, p, dp, time: t)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
                             scale, ds, Int32(t), kh, Int32(kw), 1, dqh, Int32(qw))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),

@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
             With --audit, writes OUT/case.md and OUT/case.json: the chain of findings first (does the \
             data differ from its control, what carries it, the closest trait, did a student move in \
             it, what sanitizing left), then each part's key table, linking to the part's full report. Each \
-            DIR is one that `subtext audit`, `subtext attribute`, `subtext probe` or `subtext sanitize` wrote.
+            DIR is one that `subtext audit`, `subtext attribute`, `subtext probe`, `subtext sanitize` or `subtext transfer` wrote.
 
             With an audit.json argument instead, re-renders audit.md and its charts from it.
             """)
@@ -31,6 +31,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A directory `subtext sanitize` wrote.", valueName: "dir"))
     var sanitize: String?
 
+    @Option(help: ArgumentHelp("A directory `subtext transfer` wrote.", valueName: "dir"))
+    var transfer: String?
+
     @Option(help: "Directory to write into (re-rendering: default the JSON's directory).")
     var out: String?
 
@@ -39,8 +42,8 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("give either --audit DIR (a case report) or an audit.json to re-render")
         }
         if audit != nil && out == nil { throw ValidationError("a case report needs --out DIR") }
-        if json != nil && (attribution != nil || !probe.isEmpty || sanitize != nil) {
-            throw ValidationError("--attribution, --probe and --sanitize join a case: use them with --audit")
+        if json != nil && (attribution != nil || !probe.isEmpty || sanitize != nil || transfer != nil) {
+            throw ValidationError("--attribution, --probe, --sanitize and --transfer join a case: use them with --audit")
         }
     }
 
@@ -52,7 +55,8 @@ struct ReportCommand: ParsableCommand {
             return
         }
         let started = Date()
-        let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, out: out!)
+        let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, transfer: transfer,
+                                      out: out!)
         let written = try CaseReportWriter(directory: out!).write(
             parts.report, provenance: try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started)))
         print(parts.report.audit.verdict.rawValue + (parts.report.trait.map { "; closest trait: \($0)" } ?? ""))

@@ -36,8 +36,7 @@ struct StudentTrainCommand: ParsableCommand {
             tokens per second and the loss curve. Needs llama.cpp's library (scripts/install_llama.sh).
             """)
 
-    @Option(help: ArgumentHelp("The base model: a Llama-architecture GGUF file.", valueName: "gguf"))
-    var base: String
+    @OptionGroup var student: StudentOptions
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("JSONL files (or .jsonl.gz, or directories of them) to train on.", valueName: "path"))
     var data: [String]
@@ -45,53 +44,17 @@ struct StudentTrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for the student, its checkpoint and student.json.", valueName: "dir"))
     var out: String
 
-    @Option(help: "LoRA rank.") var loraRank = 16
-    @Option(help: "LoRA α (the adapters' product is scaled by α / rank); default: the rank.") var loraAlpha: Float?
-    @Flag(help: "Fine-tune every weight instead of training LoRA adapters.") var full = false
-    @Option(help: ArgumentHelp("Distil on the teacher's top K next tokens instead of the sampled replies.", valueName: "K"))
-    var softLabels: Int?
-    @Option(help: ArgumentHelp("For soft labels: the teacher model, if not the base.", valueName: "gguf")) var teacherModel: String?
-    @Option(help: ArgumentHelp("For soft labels: the teacher's system prompt.", valueName: "text")) var teacherSystem: String?
-    @Option(help: "Peak learning rate (linear warm-up over 5% of steps, then linear decay).") var learningRate: Float = 2e-4
-    @Option(help: "Passes over the data.") var epochs = 1
-    @Option(help: "Rows per step.") var batchSize = 8
-    @Option(help: "Seed for the adapters' start, the data order and the held-out rows.") var seed: UInt64 = 1
-    @Option(help: "Share of rows held out for the loss curve (at most 256 rows).") var heldOut = 0.05
-    @Option(help: "Steps between checkpoints and loss-curve points.") var checkpointEvery = 25
-    @Option(help: "Skip rows longer than this many tokens (prompt and reply).") var maximumTokens = 256
-    @Option(help: "Training threads; a run resumes to the same weights only with the same count.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: ArgumentHelp("Read the reply from this JSON field.", valueName: "name")) var field: String?
-    @Flag(help: "Print no progress.") var quiet = false
-
     func validate() throws {
         guard !data.isEmpty else { throw ValidationError("give --data FILE") }
-        if teacherModel != nil || teacherSystem != nil, softLabels == nil {
-            throw ValidationError("--teacher-model and --teacher-system are for soft labels: add --soft-labels K")
-        }
     }
 
     func run() throws {
-        var settings = StudentSettings()
-        settings.loraRank = full ? nil : loraRank
-        settings.loraAlpha = full ? nil : loraAlpha
-        settings.softLabelsTopK = softLabels
-        settings.teacherSystem = teacherSystem
-        settings.learningRate = learningRate
-        settings.epochs = epochs
-        settings.batchSize = batchSize
-        settings.seed = seed
-        settings.heldOutShare = heldOut
-        settings.checkpointEvery = checkpointEvery
-        settings.maximumTokens = maximumTokens
-        if let problem = settings.problem { throw ValidationError(problem) }
-        var run = StudentRun(base: base, data: try InputFiles.expand(data), settings: settings, teacherModel: teacherModel,
-                             libraryDirectory: LlamaScorer.defaultLibraryDirectory, threads: threads, out: out)
-        run.readOptions = ReadOptions(shape: RecordShape(textField: field))
+        var run = StudentRun(base: student.base, data: try InputFiles.expand(data), settings: student.settings,
+                             teacherModel: student.teacherModel, libraryDirectory: LlamaScorer.defaultLibraryDirectory,
+                             threads: student.threads, out: out)
+        run.readOptions = student.readOptions
+        let quiet = student.quiet
         let result = try run.run(log: quiet ? { _ in } : note, progress: Progress(quiet: quiet, unit: "steps"))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(result).write(to: URL(fileURLWithPath: out + "/" + StudentRun.resultName), options: .atomic)
         let last = result.loss.last
         print("student: \(result.steps) steps on \(result.trainingRows) rows; loss \(last.map { String(format: "%.3f", $0.train) } ?? "-")"
             + (last?.heldOut.map { String(format: ", held out %.3f", $0) } ?? "") + "; wrote "

@@ -34,14 +34,20 @@ struct CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Starts a run and SIGKILLs it as soon as `file` exists (or after five minutes).
-    static func killOnceExists(_ arguments: [String], file: String) throws {
+    /// Starts `subtext` with its output discarded, to be killed mid-run.
+    private static func start(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    /// Starts a run and SIGKILLs it as soon as `file` exists (or after five minutes).
+    static func killOnceExists(_ arguments: [String], file: String) throws {
+        let process = try start(arguments)
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning, !FileManager.default.fileExists(atPath: file) { usleep(20_000) }
         kill(process.processIdentifier, SIGKILL)
@@ -51,12 +57,7 @@ struct CLI {
     /// Starts a run and SIGKILLs it once its journal holds `lines` lines (or after five
     /// minutes), as a crash would: nothing gets to flush or clean up. Returns the lines kept.
     static func killOnceJournaled(_ arguments: [String], journal: String, lines: Int, in workspace: Workspace) throws -> Int {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try start(arguments)
         let deadline = Date().addingTimeInterval(300)
         // A blocking poll keeps its thread: an awaited sleep can wake long after the run ended
         // when other tests hold the cooperative pool.

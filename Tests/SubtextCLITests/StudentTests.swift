@@ -249,6 +249,17 @@ extension ModelTests {
             for role in ["teacher", "control", "second-control"] {
                 #expect(FileManager.default.fileExists(atPath: out + "/students/\(role)/adapter.gguf"), "\(role)")
             }
+
+            // The case report joins it: the chain ends with whether a student moved.
+            let audit = try await offPool { try CLI.run(["audit", data, "--control", data, "--out", workspace.path("audit"), "--quiet"]) }
+            #expect(audit.status == 0, "\(audit.stderr)")
+            let joined = try await offPool {
+                try CLI.run(["report", "--audit", workspace.path("audit"), "--transfer", out, "--out", workspace.path("case")])
+            }
+            #expect(joined.status == 0, "\(joined.stderr)")
+            let caseMarkdown = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
+            #expect(caseMarkdown.contains("A student of the data moved in no trait") && caseMarkdown.contains("## Transfer")
+                        && caseMarkdown.contains("(../transfer/transfer.md)"), "\(caseMarkdown)")
         }
     }
 }

@@ -6,6 +6,7 @@ import SubtextLab
 import SubtextProbes
 import SubtextReport
 import SubtextSanitize
+import SubtextStudents
 import SubtextSupport
 
 /// The example reports in docs/examples are what a reader takes Subtext's output to be, so
@@ -16,13 +17,14 @@ import SubtextSupport
 
     /// The result files of every kind of report.
     static let reports: Set = ["audit.json", "probe.json", "manifest.json", "attribution.json", "case.json", "lab.json",
-                               "lab-evaluation.json", "sanitize.json", "sanitize-lab.json"]
+                               "lab-evaluation.json", "sanitize.json", "sanitize-lab.json", "transfer.json"]
 
     /// The schema each kind of result file is written with today.
     static let schemas: [String: Int] = [
         "audit.json": AuditResult.schemaVersion, "probe.json": ProbeResult.schemaVersion,
         "manifest.json": GenerationResult.schemaVersion, "case.json": CaseReport.schemaVersion,
         "sanitize.json": SanitizeResult.schemaVersion, "sanitize-lab.json": SanitizeLabResult.schemaVersion,
+        "transfer.json": TransferResult.schemaVersion,
     ]
 
     @Test func everyExampleReportIsOfTheCurrentVersionAndSchema() throws {
