@@ -75,7 +75,8 @@ public struct TransferMarkdown {
             let adaptation = settings.loraRank.map { "LoRA rank \($0)" } ?? "every weight"
             let labels = settings.softLabelsTopK.map { "the teacher's top \($0) tokens (soft labels)" } ?? "the replies as written (hard labels)"
             text += "\nEach student: \(Escape.markdown(first.base)), \(adaptation), trained on \(labels), learning rate "
-                + "\(settings.learningRate), \(settings.epochs) epoch(s) of batches of \(settings.batchSize). The control student "
+                + "\(settings.learningRate), \(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") of batches of "
+                + "\(settings.batchSize). The control student "
                 + "shares the teacher student's seed; the second control student has the next seed and so another order.\n\n"
         }
         return text

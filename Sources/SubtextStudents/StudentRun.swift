@@ -33,7 +33,8 @@ public struct StudentRun {
     public static let resultName = "student.json"
 
     /// Trains (or resumes, or finds finished), writes student.json last, and returns what it records.
-    public func run(log: (String) -> Void = { _ in }, progress: SubtextSupport.Progress? = nil) throws -> StudentResult {
+    /// `showProgress` draws a bar for the teacher's reading and one for the steps, with tokens/s and the time left.
+    public func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> StudentResult {
         if let problem = settings.problem { throw StudentError.unusable(path: out, reason: problem) }
         let started = Date()
         TrainingThreads.count = threads
@@ -44,7 +45,7 @@ public struct StudentRun {
         let examples = try StudentExamples.read(data, options: readOptions, model: tokenizer, settings: settings)
         log("student: \(examples.training.count) rows to train on, \(examples.heldOut.count) held out"
             + (examples.skippedLong > 0 ? ", \(examples.skippedLong) skipped as longer than \(settings.maximumTokens) tokens" : ""))
-        let soft = try softLabels(examples.training, tokenizer: tokenizer, log: log)
+        let soft = try softLabels(examples.training, tokenizer: tokenizer, log: log, quiet: !showProgress)
         let key = try runKey()
 
         let trained: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>
@@ -73,6 +74,8 @@ public struct StudentRun {
         let totalSteps = settings.epochs * stepsPerEpoch
         var sinceLastPoint: [Double] = [], tokens = 0
         let clock = Date()
+        // Made here, after the teacher's reading, so that its rate and time left are the steps' own.
+        let progress = SubtextSupport.Progress(quiet: !showProgress, unit: "steps", resumedAt: step)
         while step < totalSteps {
             let rows = Self.rows(step: step, stepsPerEpoch: stepsPerEpoch, count: examples.training.count, settings: settings)
             let batch = TokenBatch(rows.map { examples.training[$0] }, soft: soft.map { labels in rows.map { (labels.ids[$0], labels.probabilities[$0]) } },
@@ -86,7 +89,7 @@ public struct StudentRun {
             sinceLastPoint.append(Double(value))
             tokens += rows.reduce(0) { $0 + examples.training[$1].tokens.count }
             let rate = Double(tokens) / max(Date().timeIntervalSince(clock), 1e-3)
-            progress?.update(step, totalSteps, note: String(format: "%.0f tokens/s, loss %.3f", rate, value))
+            progress.update(step, totalSteps, note: String(format: "%.0f tokens/s, loss %.3f", rate, value))
             if step % settings.checkpointEvery == 0 || step == totalSteps {
                 loss.append(LossPoint(step: step, train: sinceLastPoint.reduce(0, +) / Double(sinceLastPoint.count),
                                       heldOut: heldOutLoss(model, examples.heldOut)))
@@ -95,7 +98,7 @@ public struct StudentRun {
                 try StudentCheckpoint.write(header, values: UnsafeBufferPointer(trained), optimizer: optimizer, to: checkpointPath)
             }
         }
-        progress?.finish()
+        progress.finish()
         let outputs = try writeModel(model, file: file)
         let seconds = Date().timeIntervalSince(clock)
         let result = StudentResult(
@@ -144,7 +147,8 @@ public struct StudentRun {
 
     // MARK: Inputs and outputs
 
-    private func softLabels(_ training: [StudentExample], tokenizer: LlamaScorer, log: (String) -> Void) throws -> SoftLabels? {
+    private func softLabels(_ training: [StudentExample], tokenizer: LlamaScorer, log: (String) -> Void,
+                            quiet: Bool) throws -> SoftLabels? {
         guard let k = settings.softLabelsTopK else { return nil }
         let teacher: LlamaScorer
         if let teacherModel {
@@ -156,7 +160,7 @@ public struct StudentRun {
                                       threads: threads)
         }
         log("student: reading the teacher's top \(k) next tokens at every reply position")
-        let progress = SubtextSupport.Progress(quiet: false, unit: "rows read by the teacher")
+        let progress = SubtextSupport.Progress(quiet: quiet, unit: "rows read by the teacher")
         defer { progress.finish() }
         return try SoftLabels.read(training, teacher: teacher, system: settings.teacherSystem, k: k, progress: progress.report)
     }

@@ -36,7 +36,7 @@ public struct TransferTest {
     }
 
     /// Trains (or resumes) each student under OUT/students/ROLE, reads each on the battery, and compares them.
-    public func run(log: (String) -> Void = { _ in }, progress: @escaping () -> SubtextSupport.Progress? = { nil }) throws -> TransferResult {
+    public func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> TransferResult {
         let started = Date()
         try checkSpelling()
         var students: [TransferResult.Student] = [], shares: [[[Double]]] = []
@@ -51,7 +51,7 @@ public struct TransferTest {
                                  libraryDirectory: libraryDirectory, threads: threads, out: directory)
             student.readOptions = readOptions
             log("transfer: training the \(role) student")
-            let result = try student.run(log: log, progress: progress())
+            let result = try student.run(log: log, showProgress: showProgress)
             students.append(TransferResult.Student(role: role, directory: DisplayPath.of(directory), result: result))
             let scorer = try LlamaScorer(model: result.outputs.contains(StudentRun.mergedName) ? directory + "/" + StudentRun.mergedName : base,
                                          libraryDirectory: libraryDirectory, contextTokens: 512, threads: threads, exactAttention: true)

@@ -14,9 +14,14 @@ public final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private let unit: String
 
-    public init(quiet: Bool, unit: String = "requests") {
+    /// Counts done before this process (a resumed run's) start at `resumedAt`, so that the rate
+    /// and the time left are this process's own.
+    private let resumedAt: Int
+
+    public init(quiet: Bool, unit: String = "requests", resumedAt: Int = 0) {
         self.quiet = quiet
         self.unit = unit
+        self.resumedAt = resumedAt
     }
 
     public var report: @Sendable (Int, Int) -> Void {
@@ -29,9 +34,9 @@ public final class Progress: @unchecked Sendable {
         guard !quiet, total > 0 else { return }
         lock.withLock {
             let elapsed = max(Date().timeIntervalSince(started), 1e-3)
-            let rate = Double(done) / elapsed
+            let rate = Double(done - resumedAt) / elapsed
             var line = "\(done)/\(total) \(unit), \(String(format: "%.1f", rate))/s"
-            if done > 0 && done < total { line += ", \(Self.duration(elapsed * Double(total - done) / Double(done))) left" }
+            if done > resumedAt && done < total { line += ", \(Self.duration(Double(total - done) / rate)) left" }
             if !note.isEmpty { line += ", " + note }
             if terminal {
                 let width = 30, filled = width * done / total

@@ -54,7 +54,7 @@ struct StudentTrainCommand: ParsableCommand {
                              threads: student.threads, out: out)
         run.readOptions = student.readOptions
         let quiet = student.quiet
-        let result = try run.run(log: quiet ? { _ in } : note, progress: Progress(quiet: quiet, unit: "steps"))
+        let result = try run.run(log: quiet ? { _ in } : note, showProgress: !quiet)
         let last = result.loss.last
         print("student: \(result.steps) steps on \(result.trainingRows) rows; loss \(last.map { String(format: "%.3f", $0.train) } ?? "-")"
             + (last?.heldOut.map { String(format: ", held out %.3f", $0) } ?? "") + "; wrote "

@@ -45,7 +45,7 @@ struct TransferCommand: ParsableCommand {
                                 libraryDirectory: LlamaScorer.defaultLibraryDirectory, threads: student.threads, out: out)
         test.readOptions = student.readOptions
         let quiet = student.quiet
-        let result = try test.run(log: quiet ? { _ in } : note, progress: { Progress(quiet: quiet, unit: "steps") })
+        let result = try test.run(log: quiet ? { _ in } : note, showProgress: !quiet)
         let inputs = [student.base] + teacherFiles + controlFiles + [battery] + (student.teacherModel.map { [$0] } ?? [])
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try TransferReportWriter(directory: out).write(result, provenance: provenance)

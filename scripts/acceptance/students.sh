@@ -53,7 +53,8 @@ python3 - "$out" <<'PY'
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 audit = json.loads((out / "audit/audit.json").read_text())
-print(f"audit: {audit.get('verdict')}")
+auroc = audit["auroc"].get("16")
+print(f"audit: {audit['verdict']} (p = {audit['p_value']:.3g})" + (f", AUROC at K = 16 {auroc:.3f}" if auroc is not None else ""))
 print("| recipe | owl shift (nats) | 95% CI | q | drift | detectable | material traits |")
 print("|---|---:|---|---:|---:|---:|---|")
 for path in sorted(out.glob("*/transfer.json")):
