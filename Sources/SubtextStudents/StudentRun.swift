@@ -46,7 +46,8 @@ public struct StudentRun {
         log("student: \(examples.training.count) rows to train on, \(examples.heldOut.count) held out"
             + (examples.skippedLong > 0 ? ", \(examples.skippedLong) skipped as longer than \(settings.maximumTokens) tokens" : ""))
         let soft = try softLabels(examples.training, tokenizer: tokenizer, log: log, quiet: !showProgress)
-        let key = try runKey()
+        let baseDigest = try FileHash.sha256(base), dataDigests = try data.map(FileHash.sha256)
+        let key = try runKey(baseDigest: baseDigest, dataDigests: dataDigests)
 
         let trained: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>
         if let rank = settings.loraRank {
@@ -102,8 +103,8 @@ public struct StudentRun {
         let outputs = try writeModel(model, file: file)
         let seconds = Date().timeIntervalSince(clock)
         let result = StudentResult(
-            base: DisplayPath.of(base), baseSHA256: try FileHash.sha256(base),
-            data: try data.map { StudentResult.Input(path: DisplayPath.of($0), sha256: try FileHash.sha256($0)) },
+            base: DisplayPath.of(base), baseSHA256: baseDigest,
+            data: zip(data, dataDigests).map { StudentResult.Input(path: DisplayPath.of($0), sha256: $1) },
             teacherModel: teacherModel.map { DisplayPath.of($0) }, settings: settings, threads: threads, config: model.config,
             trainedValues: trained.count, trainingRows: examples.training.count, heldOutRows: examples.heldOut.count,
             skippedRows: examples.skippedEmpty + examples.skippedLong, steps: totalSteps,
@@ -166,8 +167,8 @@ public struct StudentRun {
     }
 
     /// SHA-256 of what decides the weights a run ends with: base, teacher, data and settings.
-    func runKey() throws -> String {
-        var parts = [try FileHash.sha256(base)] + (try data.map(FileHash.sha256))
+    func runKey(baseDigest: String, dataDigests: [String]) throws -> String {
+        var parts = [baseDigest] + dataDigests
         if let teacherModel { parts.append(try FileHash.sha256(teacherModel)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -135,10 +135,13 @@ public final class LlamaModel {
         state = s
         stateBatch = batch
         stateRows = outputRows
+        stateRotary = rotary
     }
 
+    // What backward needs of the last forward besides its activations.
     private var stateBatch: TokenBatch?
     private var stateRows: [Int] = []
+    private var stateRotary: RotaryTable?
 
     /// Turns the logits of the learned rows into probabilities in place and returns the loss.
     private func loss(_ batch: TokenBatch, rows: [Int]) -> Float {
@@ -168,7 +171,7 @@ public final class LlamaModel {
     /// Adds the gradient of the last forward's mean loss to ``gradients`` (when the base trains)
     /// and to the adapters' gradients.
     public func backward() {
-        guard let s = state, let batch = stateBatch else { preconditionFailure("backward() before forward()") }
+        guard let s = state, let batch = stateBatch, let rotary = stateRotary else { preconditionFailure("backward() before forward()") }
         let rows = stateRows
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
         let n = b * t, m = rows.count
@@ -197,7 +200,6 @@ public final class LlamaModel {
             for i in 0..<c { target[i] += source[i] }
         }
         let shape = AttentionShape(batch: b, time: t, heads: config.heads, kvHeads: config.kvHeads, headSize: config.headSize)
-        let rotary = RotaryTable(time: t, headSize: config.headSize, base: config.ropeBase)
         for layer in stride(from: config.layers - 1, through: 0, by: -1) {
             let w = weights(layer), dw = g.map { weights(layer, in: $0) }, a = s.layer(layer)
             // residual(layer + 1) = residual2 + down(hidden): dx flows to residual2 unchanged.
