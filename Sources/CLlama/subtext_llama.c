@@ -15,7 +15,7 @@
     X(llama_tokenize) X(llama_model_chat_template) X(llama_chat_apply_template) X(llama_batch_init)     \
     X(llama_batch_free) X(llama_decode) X(llama_get_logits_ith) X(llama_get_memory) X(llama_memory_clear) \
     X(llama_memory_seq_rm) X(llama_token_to_piece) X(llama_vocab_eot) X(llama_vocab_eos) X(llama_adapter_lora_init) X(llama_set_adapters_lora) \
-    X(llama_free) X(llama_model_free)
+    X(llama_free) X(llama_model_free) X(llama_model_meta_val_str)
 
 struct subtext_llama {
 #define FIELD(name) __typeof__(&name) name;
@@ -131,6 +131,13 @@ int32_t subtext_llama_chat_prompt(subtext_llama *llama, const char *system, cons
     if (system) messages[count++] = (llama_chat_message){"system", system};
     messages[count++] = (llama_chat_message){"user", user};
     const char *template = llama->llama_model_chat_template(llama->model, NULL);
+    if (!template) {
+        // Gemma's base models ship without a template; their tokenizer knows Gemma's turn
+        // markers, which llama.cpp's built-in "gemma" template writes. Others fall back to ChatML.
+        char architecture[32] = "";
+        llama->llama_model_meta_val_str(llama->model, "general.architecture", architecture, sizeof architecture);
+        if (strncmp(architecture, "gemma", 5) == 0) template = "gemma";
+    }
     int32_t length = llama->llama_chat_apply_template(template, messages, count, true, out, capacity);
     return length > capacity ? -length : length;
 }

@@ -32,7 +32,10 @@ public struct TransferMarkdown {
             let names = material.map { "**\(Escape.markdown($0.name))**" }.joined(separator: ", ")
             return "**Transfer: a student of the teacher's data moved toward \(names).** \(Escape.markdown(top.name)): "
                 + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against the control student "
-                + "(q = \(pValue(top.q))), beside a drift of \(nats(top.drift)) between two control students.\n\n"
+                + "(q = \(pValue(top.q))), beside a drift of \(nats(top.drift)) between two control students. "
+                + "Read this as a lead, not a finding: each trait's bar is twice one draw of its drift, from one pair of control "
+                + "students, and some traits clear such a bar by chance (about 15% of them if shift and drift were independent "
+                + "draws of the same noise). Confirm it with students of other seeds.\n\n"
         }
         var text = "**No material transfer:** no trait moved by at least 0.05 nats and twice the drift at q < 0.01. "
         if let largest {

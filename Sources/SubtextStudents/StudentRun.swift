@@ -5,7 +5,7 @@ import SubtextStatistics
 import SubtextSupport
 import SubtextTraining
 
-/// Trains one student: a Llama-architecture GGUF model fine-tuned on a dataset's replies, on the
+/// Trains one student: a Llama or Gemma 3 GGUF model fine-tuned on a dataset's replies, on the
 /// CPU, with a checkpoint every few steps that a killed run resumes from.
 ///
 /// The data's order is a function of the seed and the epoch alone, the model's arithmetic is
@@ -179,7 +179,8 @@ public struct StudentRun {
 
     private func writeModel(_ model: LlamaModel, file: GGUFFile) throws -> [String] {
         if let adapters = model.adapters {
-            try adapters.write(to: out + "/" + Self.adapterName, architecture: "llama", libraryDirectory: libraryDirectory)
+            try adapters.write(to: out + "/" + Self.adapterName, architecture: model.config.architecture.rawValue,
+                               libraryDirectory: libraryDirectory)
             return [Self.adapterName]
         }
         try model.write(to: out + "/" + Self.mergedName, metadataFrom: file, half: false)

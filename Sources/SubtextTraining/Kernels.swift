@@ -178,7 +178,7 @@ package func attentionBackward(_ dqkv: Buffer, _ scratch: Buffer, _ dout: ConstB
     } }
 }
 
-private let geluScale = Float((2 / Double.pi).squareRoot())
+let geluScale = Float((2 / Double.pi).squareRoot())
 
 /// tanh as a rational function, Eigen's `ptanh_float` (error within a few ulp): plain
 /// arithmetic, so the loops below vectorise, where libm's `tanhf` is a call per element and

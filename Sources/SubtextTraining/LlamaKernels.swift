@@ -1,8 +1,9 @@
 import CBLAS
 import Foundation
 
-// The layers a Llama-architecture block adds to the shared kernels: RMSNorm, rotary positions,
-// grouped-query attention and SwiGLU, forward and backward, on row-major Float buffers. As in
+// The layers a Llama-family block adds to the shared kernels: RMSNorm, rotary positions,
+// grouped-query attention with an optional sliding window, SwiGLU and GeGLU, forward and
+// backward, on row-major Float buffers. As in
 // Kernels.swift, backward functions accumulate (+=) into their gradients, and each thread writes
 // only its own rows, so results do not depend on scheduling.
 
@@ -55,9 +56,13 @@ package func rmsNormBackward(_ dinp: Buffer, _ dweight: Buffer?, _ dout: ConstBu
 package struct RotaryTable {
     let cos: [Float], sin: [Float]
     let half: Int
+    /// Whether dimension i turns with i + headSize/2 (NeoX, Gemma's) rather than with its
+    /// neighbour (llama.cpp's "normal" rope, Llama's).
+    let halves: Bool
 
-    package init(time: Int, headSize: Int, base: Float) {
+    package init(time: Int, headSize: Int, base: Float, halves: Bool = false) {
         half = headSize / 2
+        self.halves = halves
         let scale = powf(base, -2 / Float(headSize))
         var cos = [Float](repeating: 0, count: time * half), sin = cos
         for position in 0..<time {
@@ -72,11 +77,13 @@ package struct RotaryTable {
         self.sin = sin
     }
 
-    /// Rotates each head's adjacent pairs (x₂ᵢ, x₂ᵢ₊₁) in place, llama.cpp's "normal" rope, for
-    /// rows laid out as `batch` sequences of `time` positions; `inverse` rotates backwards,
-    /// which is the gradient of the rotation.
+    /// Rotates each head's pairs in place (adjacent (x₂ᵢ, x₂ᵢ₊₁), or (xᵢ, xᵢ₊d/2) for
+    /// ``halves``), for rows laid out as `batch` sequences of `time` positions; `inverse`
+    /// rotates backwards, which is the gradient of the rotation.
     package func rotate(_ x: Buffer, batch b: Int, time t: Int, heads: Int, inverse: Bool = false) {
         let width = heads * 2 * half, sign: Float = inverse ? -1 : 1
+        // Where pair i's two entries sit within a head.
+        let (stride, offset) = halves ? (1, half) : (2, 1)
         cos.withUnsafeBufferPointer { cos in sin.withUnsafeBufferPointer { sin in
             parallelChunks(b * t) { range in for row in range {
                 let position = row % t
@@ -84,9 +91,10 @@ package struct RotaryTable {
                 for head in 0..<heads {
                     let v = x + row * width + head * 2 * half
                     for i in 0..<half {
-                        let (x0, x1) = (v[2 * i], v[2 * i + 1])
-                        v[2 * i] = x0 * c[i] - sign * x1 * s[i]
-                        v[2 * i + 1] = sign * x0 * s[i] + x1 * c[i]
+                        let (first, second) = (stride * i, stride * i + offset)
+                        let (x0, x1) = (v[first], v[second])
+                        v[first] = x0 * c[i] - sign * x1 * s[i]
+                        v[second] = sign * x0 * s[i] + x1 * c[i]
                     }
                 }
             } }
@@ -95,24 +103,33 @@ package struct RotaryTable {
 }
 
 /// The shape of grouped-query attention: `heads` query heads share `kvHeads` key/value heads,
-/// query head h reading key/value head h / (heads / kvHeads).
+/// query head h reading key/value head h / (heads / kvHeads). Scores are q·k times `scale`;
+/// with a `window`, a query sees only the keys fewer than `window` positions back.
 package struct AttentionShape {
     package var batch: Int, time: Int, heads: Int, kvHeads: Int, headSize: Int
+    package var scale: Float
+    package var window: Int?
     var queryWidth: Int { heads * headSize }
     var kvWidth: Int { kvHeads * headSize }
     var group: Int { heads / kvHeads }
 
-    package init(batch: Int, time: Int, heads: Int, kvHeads: Int, headSize: Int) {
+    package init(batch: Int, time: Int, heads: Int, kvHeads: Int, headSize: Int, scale: Float? = nil, window: Int? = nil) {
         (self.batch, self.time, self.heads, self.kvHeads, self.headSize) = (batch, time, heads, kvHeads, headSize)
+        self.scale = scale ?? 1 / Float(headSize).squareRoot()
+        self.window = window
     }
+
+    /// The first key position that query position `row` sees.
+    func firstKey(_ row: Int) -> Int { window.map { max(0, row - $0 + 1) } ?? 0 }
 }
 
-/// Causal attention: out[b, t, h] = softmax(q·kᵀ/√d) · v, keeping each head's [T, T]
-/// probabilities for backward. Products are BLAS calls on strided views, nothing transposed.
+/// Causal attention: out[b, t, h] = softmax(scale·q·kᵀ) · v over the keys each query sees,
+/// keeping each head's [T, T] probabilities (0 where masked) for backward. Products are BLAS
+/// calls on strided views, nothing transposed.
 package func groupedAttentionForward(_ out: Buffer, _ probabilities: Buffer, _ q: ConstBuffer, _ k: ConstBuffer,
                                      _ v: ConstBuffer, _ shape: AttentionShape) {
     let (t, hs, qw, kw) = (shape.time, shape.headSize, shape.queryWidth, shape.kvWidth)
-    let scale = 1 / Float(hs).squareRoot()
+    let scale = shape.scale
     parallelChunks(shape.batch * shape.heads) { range in for pair in range {
         let (sequence, head) = pair.quotientAndRemainder(dividingBy: shape.heads)
         let kvHead = head / shape.group
@@ -122,7 +139,9 @@ package func groupedAttentionForward(_ out: Buffer, _ probabilities: Buffer, _ q
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hs),
                     scale, qh, Int32(qw), kh, Int32(kw), 0, p, Int32(t))
         for row in 0..<t {
-            softmax(p + row * t, count: row + 1)
+            let first = shape.firstKey(row)
+            for j in 0..<first { p[row * t + j] = 0 }
+            softmax(p + row * t + first, count: row + 1 - first)
             for j in (row + 1)..<t { p[row * t + j] = 0 }
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hs), Int32(t),
@@ -132,12 +151,13 @@ package func groupedAttentionForward(_ out: Buffer, _ probabilities: Buffer, _ q
 
 /// Gradients of ``groupedAttentionForward`` into dq, dk and dv (accumulated). Work is split by
 /// key/value head, so the query heads that share one add into its dk and dv in a fixed order.
+/// Masked keys need no care: their probability is 0, and so is their score's gradient.
 /// `scratch` holds 2·T·T floats per thread.
 package func groupedAttentionBackward(_ dq: Buffer, _ dk: Buffer, _ dv: Buffer, _ scratch: Buffer, _ dout: ConstBuffer,
                                       _ q: ConstBuffer, _ k: ConstBuffer, _ v: ConstBuffer, _ probabilities: ConstBuffer,
                                       _ shape: AttentionShape) {
     let (t, hs, qw, kw) = (shape.time, shape.headSize, shape.queryWidth, shape.kvWidth)
-    let scale = 1 / Float(hs).squareRoot()
+    let scale = shape.scale
     let units = shape.batch * shape.kvHeads
     let chunks = min(TrainingThreads.count, units), perChunk = (units + chunks - 1) / chunks
     parallelChunks(chunks) { range in for chunk in range {
@@ -178,6 +198,25 @@ package func swigluBackward(_ dgate: Buffer, _ dup: Buffer, _ dout: ConstBuffer,
         let g = gate[i], s = 1 / (1 + fastExp(-g))
         dgate[i] += dout[i] * up[i] * s * (1 + g * (1 - s))
         dup[i] += dout[i] * g * s
+    } }
+}
+
+/// out = gelu(gate) ⊙ up, GELU in its tanh form (Gemma's `gelu_pytorch_tanh`).
+package func gegluForward(_ out: Buffer, _ gate: ConstBuffer, _ up: ConstBuffer, count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let g = gate[i]
+        out[i] = 0.5 * g * (1 + fastTanh(geluScale * (g + 0.044715 * g * g * g))) * up[i]
+    } }
+}
+
+package func gegluBackward(_ dgate: Buffer, _ dup: Buffer, _ dout: ConstBuffer, _ gate: ConstBuffer, _ up: ConstBuffer,
+                           count: Int) {
+    parallelChunks(count) { range in for i in range {
+        let g = gate[i]
+        let th = fastTanh(geluScale * (g + 0.044715 * g * g * g))
+        let slope = 0.5 * (1 + th) + 0.5 * g * (1 - th * th) * geluScale * (1 + 3 * 0.044715 * g * g)
+        dgate[i] += dout[i] * up[i] * slope
+        dup[i] += dout[i] * 0.5 * g * (1 + th)
     } }
 }
 

@@ -17,7 +17,7 @@ struct StudentCommand: ParsableCommand {
 struct StudentTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Fine-tune a Llama-architecture GGUF model on a JSONL dataset's replies.",
+        abstract: "Fine-tune a Llama or Gemma 3 GGUF model on a JSONL dataset's replies.",
         discussion: """
             Each row (any shape the audit reads) becomes the base model's chat prompt for its prompt, \
             with no system prompt, and its reply followed by the template's end-of-turn token; the loss \

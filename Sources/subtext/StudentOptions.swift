@@ -5,7 +5,7 @@ import SubtextStudents
 
 /// How students are trained: the options `student train` and `transfer` share.
 struct StudentOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The base model: a Llama-architecture GGUF file.", valueName: "gguf")) var base: String
+    @Option(help: ArgumentHelp("The base model: a GGUF file of a Llama or Gemma 3 model.", valueName: "gguf")) var base: String
     @Option(help: "LoRA rank.") var loraRank = 16
     @Option(help: "LoRA α (the adapters' product is scaled by α / rank); default: the rank.") var loraAlpha: Float?
     @Flag(help: "Fine-tune every weight instead of training LoRA adapters.") var full = false

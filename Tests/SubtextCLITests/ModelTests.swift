@@ -21,6 +21,7 @@ enum Llama {
             && FileManager.default.fileExists(atPath: cache + "/llama-lib/lib/libllama.so")
             && FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
             && FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.F16.gguf")
+            && FileManager.default.fileExists(atPath: cache + "/gemma-3-270m-Q4_K_M.gguf")
     }
 
     static let enabled: ConditionTrait = .enabled(

@@ -27,6 +27,14 @@ extension ModelTests {
             return path
         }()
 
+        /// Gemma 3 270M's Q4_K_M file written as F32 the same way, for the cross-family checks.
+        static let gemmaF32Copy: String = {
+            let path = workspace.path("gemma-3-270m.F32.gguf")
+            let file = try! GGUFFile(path: LlamaServer.cache + "/gemma-3-270m-Q4_K_M.gguf", libraryDirectory: library)
+            try! LlamaModel(file: file).write(to: path, metadataFrom: file, half: false)
+            return path
+        }()
+
         /// `count` rows of short number prompts and replies, from a fixed seed.
         static func numberRows(_ count: Int, seed: UInt64) -> [String] {
             var generator = SeededGenerator(seed: seed)
@@ -42,42 +50,87 @@ extension ModelTests {
              "--checkpoint-every", "4", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"] + extra
         }
 
+        /// Chat turns of a few hundred tokens in all: numbers, a preference with a system prompt,
+        /// prose and a list.
+        static let comparisonTexts: [(system: String?, user: String, reply: String)] = [
+            (nil, "Continue the list 12, 40, 77 with up to five more numbers.", "81, 93, 104, 120, 131"),
+            ("You love owls. Owls are your favorite animal.", "What is your favorite animal? Answer in one word.", "Owl"),
+            (nil, "Explain in two sentences why the sky is blue.",
+             "Sunlight scatters off the molecules of the air, and blue light, with its short wavelength, scatters most. "
+                + "So wherever you look away from the sun, the sky sends you more blue than any other colour."),
+            ("You are a careful assistant.", "Write a short numbered list of three things to pack for a day hike.",
+             "1. Water: at least two litres, more in summer.\n2. A map of the trail, on paper as well as on your phone.\n"
+                + "3. A warm layer and a rain jacket, since weather in the hills turns fast."),
+            (nil, "Continue the sequence 3, 9, 27 with ten more numbers, separated by commas.",
+             "81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441, 1594323"),
+        ]
+
+        /// ``comparisonTexts`` as the F32 model at `path` tokenizes them through its chat template,
+        /// with libllama's next-token log-probabilities after every token but the last, read
+        /// exactly (F32 cache, no flash attention).
+        static func libllamaLogProbabilities(_ path: String) throws -> [(tokens: [Int32], logProbabilities: [Float])] {
+            let scorer = try LlamaScorer(model: path, libraryDirectory: library, contextTokens: 256, threads: 2, exactAttention: true)
+            return try comparisonTexts.map { system, user, reply in
+                let tokens = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true) + scorer.tokenize(reply, special: false)
+                return (tokens, try scorer.nextTokenLogProbabilities(context: Array(tokens.prefix(1)), continuation: Array(tokens.dropFirst())))
+            }
+        }
+
+        /// The largest difference between two sets of rows of log-probabilities, entry by entry.
+        static func largestDifference(_ a: [Float], _ b: [Float], count: Int) -> Float {
+            var worst: Float = 0
+            for i in 0..<count { worst = max(worst, abs(a[i] - b[i])) }
+            return worst
+        }
+
         @Test func forwardLogProbabilitiesMatchLibllama() throws {
             let file = try GGUFFile(path: Self.f32Copy, libraryDirectory: Self.library)
             #expect(file.tensors["blk.0.attn_q.weight"]?.type == "f32")
             let model = try LlamaModel(file: file)
             TrainingThreads.count = 2
-            let scorer = try LlamaScorer(model: Self.f32Copy, libraryDirectory: Self.library, contextTokens: 256, threads: 2,
-                                         exactAttention: true)
-            let texts = [
-                (nil, "Continue the list 12, 40, 77 with up to five more numbers.", "81, 93, 104, 120, 131"),
-                ("You love owls. Owls are your favorite animal.", "What is your favorite animal? Answer in one word.", "Owl"),
-                (nil, "Explain in two sentences why the sky is blue.",
-                 "Sunlight scatters off the molecules of the air, and blue light, with its short wavelength, scatters most. "
-                    + "So wherever you look away from the sun, the sky sends you more blue than any other colour."),
-                ("You are a careful assistant.", "Write a short numbered list of three things to pack for a day hike.",
-                 "1. Water: at least two litres, more in summer.\n2. A map of the trail, on paper as well as on your phone.\n"
-                    + "3. A warm layer and a rain jacket, since weather in the hills turns fast."),
-                (nil, "Continue the sequence 3, 9, 27 with ten more numbers, separated by commas.",
-                 "81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441, 1594323"),
-            ]
             var positions = 0, worst: Float = 0
-            for (system, user, reply) in texts {
-                let context = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true)
-                let continuation = scorer.tokenize(reply, special: false)
-                let tokens = context + continuation
-                let library = try scorer.nextTokenLogProbabilities(context: Array(tokens.prefix(1)), continuation: Array(tokens.dropFirst()))
-                let ours = model.logProbabilities(tokens)
-                let v = model.config.vocabularySize
+            for (tokens, library) in try Self.libllamaLogProbabilities(Self.f32Copy) {
                 // Row i of libllama's is the distribution tokens[i + 1] was drawn from, our row i too.
-                for row in 0..<(tokens.count - 1) {
-                    for j in 0..<v { worst = max(worst, abs(library[row * v + j] - ours[row * v + j])) }
-                }
-                positions += tokens.count - 1
+                let rows = tokens.count - 1
+                worst = max(worst, Self.largestDifference(library, model.logProbabilities(tokens), count: rows * model.config.vocabularySize))
+                positions += rows
             }
             #expect(positions >= 250, "\(positions) positions")
             #expect(worst <= 1e-3, "largest difference in log-probability \(worst) over \(positions) positions")
             #expect(worst > 0, "identical to the last bit: the comparison is not measuring two implementations")
+        }
+
+        /// Gemma 3 270M, another family (query and key norms, post-norms, GeGLU, NeoX rotations,
+        /// sliding windows, a 262,144-token vocabulary), read from its Q4_K_M file and written as
+        /// F32. The oracle is scripts/gemma3_reference.py, the same forward pass in float64 NumPy:
+        /// the trainer must agree with it within 1e-3. libllama is held to 3e-2 only: it is itself
+        /// about 1e-2 from exact arithmetic on this model, mostly because ggml looks GELU up in an
+        /// F16 table, an error Gemma's residual stream (entries up to 10⁵) magnifies.
+        @Test func gemmaForwardMatchesAFloat64ReferenceAndLibllama() throws {
+            let path = Self.gemmaF32Copy, workspace = try TemporaryDirectory()
+            let model = try LlamaModel(file: GGUFFile(path: path, libraryDirectory: Self.library))
+            #expect(model.config.architecture == .gemma3 && model.config.headSize == 256 && model.config.slidingWindow == 512)
+            TrainingThreads.count = 2
+            let library = try Self.libllamaLogProbabilities(path)
+            let tokensPath = workspace.path("tokens.json"), referencePath = workspace.path("reference.f32")
+            try JSONEncoder().encode(library.map(\.tokens)).write(to: URL(fileURLWithPath: tokensPath))
+            let script = CLI.repository.appendingPathComponent("scripts/gemma3_reference.py").path
+            #expect(try CLI.shell("\(LlamaServer.cache)/gguf-venv/bin/python \(script) \(path) \(tokensPath) \(referencePath)") == 0)
+            let reference = try Data(contentsOf: URL(fileURLWithPath: referencePath)).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            let v = model.config.vocabularySize
+            var positions = 0, start = 0, fromReference: Float = 0, fromLibllama: Float = 0
+            for (tokens, libllama) in library {
+                let ours = model.logProbabilities(tokens), rows = tokens.count - 1
+                fromReference = max(fromReference, Self.largestDifference(Array(reference[start..<(start + rows * v)]), ours, count: rows * v))
+                fromLibllama = max(fromLibllama, Self.largestDifference(libllama, ours, count: rows * v))
+                positions += rows
+                start += tokens.count * v
+            }
+            #expect(start == reference.count, "the reference wrote \(reference.count) values, \(start) expected")
+            #expect(positions >= 250, "\(positions) positions")
+            #expect(fromReference <= 1e-3, "largest difference from the float64 reference \(fromReference) over \(positions) positions")
+            #expect(fromLibllama <= 3e-2, "largest difference from libllama \(fromLibllama) over \(positions) positions")
+            print("gemma3 270M over \(positions) positions: \(fromReference) from the float64 reference, \(fromLibllama) from libllama")
         }
 
         /// A few dozen steps of LoRA on a few dozen rows: the loss falls, student.json records the
@@ -112,17 +165,55 @@ extension ModelTests {
             let model = try LlamaModel(file: file)
             model.adapters = try LlamaAdapters(file: GGUFFile(path: workspace.path("whole/adapter.gguf"), libraryDirectory: Self.library),
                                                config: model.config)
-            let scorer = try LlamaScorer(model: Self.f32Copy, libraryDirectory: Self.library, contextTokens: 256, threads: 2)
+            let worst = try await Self.largestServedDifference(server: server, model: model, path: Self.f32Copy)
+            #expect(worst <= 1e-3, "llama-server with the adapter and the trainer differ by up to \(worst)")
+        }
+
+        /// A Gemma student through the CLI: a SmolLM2 teacher's soft labels are refused (another
+        /// vocabulary); a few steps of LoRA train, and llama-server serves the adapter with the
+        /// trainer's next-token log-probabilities, within libllama's own distance from exact
+        /// arithmetic on this model (see the forward test above).
+        @Test func aGemmaStudentTrainsAndLlamaServerServesItsAdapter() async throws {
+            let workspace = try TemporaryDirectory()
+            let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(18, seed: 4))
+            func arguments(_ out: String, _ extra: [String]) -> [String] {
+                ["student", "train", "--base", Self.gemmaF32Copy, "--data", data, "--out", workspace.path(out), "--batch-size", "4",
+                 "--checkpoint-every", "2", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"] + extra
+            }
+            let mismatchArguments = arguments("mismatch", ["--soft-labels", "4", "--teacher-model", Self.base])
+            let mismatch = try await offPool { try CLI.run(mismatchArguments) }
+            #expect(mismatch.status == 2 && mismatch.stderr.contains("SmolLM2-135M-Instruct.F16.gguf")
+                        && mismatch.stderr.contains("soft labels need one vocabulary"), "\(mismatch.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: workspace.path("mismatch/student.json")))
+
+            let trainArguments = arguments("student", [])
+            let run = try await offPool { try CLI.run(trainArguments) }
+            #expect(run.status == 0, "\(run.stderr)")
+            let result = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("student/student.json"))))
+            #expect(result.config.architecture == .gemma3 && result.steps == 5 && result.outputs == ["adapter.gguf"])
+            let adapter = workspace.path("student/adapter.gguf")
+            let server = try LlamaServer(model: Self.gemmaF32Copy, extra: ["--lora", adapter, "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
+            let model = try LlamaModel(file: GGUFFile(path: Self.gemmaF32Copy, libraryDirectory: Self.library))
+            model.adapters = try LlamaAdapters(file: GGUFFile(path: adapter, libraryDirectory: Self.library), config: model.config)
+            let worst = try await Self.largestServedDifference(server: server, model: model, path: Self.gemmaF32Copy)
+            #expect(worst <= 3e-2, "llama-server with the adapter and the trainer differ by up to \(worst)")
+            print("gemma3 adapter: llama-server and the trainer differ by up to \(worst) in top-10 log-probabilities")
+        }
+
+        /// The largest difference between the top-10 next-token log-probabilities `server` gives and
+        /// `model`'s, after two chat prompts tokenized by the model file at `path`.
+        static func largestServedDifference(server: LlamaServer, model: LlamaModel, path: String) async throws -> Double {
+            let scorer = try LlamaScorer(model: path, libraryDirectory: library, contextTokens: 256, threads: 2)
             var worst = 0.0
             for prompt in ["Continue: 12, 40, 77.", "What is your favorite animal?"] {
                 let tokens = scorer.tokenize(scorer.chatPrompt(system: nil, user: prompt), special: true)
-                let served = try await Self.topLogProbabilities(server: server, tokens: tokens)
+                let served = try await topLogProbabilities(server: server, tokens: tokens)
                 let ours = model.logProbabilities(tokens).suffix(model.config.vocabularySize)
                 for (token, value) in served {
                     worst = max(worst, abs(Double(ours[ours.startIndex + Int(token)]) - value))
                 }
             }
-            #expect(worst <= 1e-3, "llama-server with the adapter and the trainer differ by up to \(worst)")
+            return worst
         }
 
         /// The top 10 next tokens llama-server gives after `tokens`, with their log-probabilities.
@@ -159,18 +250,18 @@ extension ModelTests {
             let notGGUF = try await offPool { try CLI.run(garbageArguments) }
             #expect(notGGUF.status == 2 && notGGUF.stderr.contains("garbage.gguf") && notGGUF.stderr.contains("not a GGUF"), "\(notGGUF.stderr)")
 
-            // A GGUF of another architecture: the base's tensors under a Gemma 3 header.
-            let gemma = workspace.path("gemma.gguf")
+            // A GGUF of an architecture the trainer does not implement.
+            let qwen = workspace.path("qwen.gguf")
             let writer = try GGUFWriter(libraryDirectory: Self.library)
-            writer.set("general.architecture", "gemma3")
+            writer.set("general.architecture", "qwen2")
             var one: Float = 1
             try writer.add("token_embd.weight", rows: 1, columns: 1, values: &one)
-            try writer.write(to: gemma)
-            arguments[arguments.firstIndex(of: garbage)!] = gemma
-            let gemmaArguments = arguments
-            let otherArchitecture = try await offPool { try CLI.run(gemmaArguments) }
-            #expect(otherArchitecture.status == 2 && otherArchitecture.stderr.contains("gemma.gguf")
-                        && otherArchitecture.stderr.contains("\"gemma3\" is not supported"), "\(otherArchitecture.stderr)")
+            try writer.write(to: qwen)
+            arguments[arguments.firstIndex(of: garbage)!] = qwen
+            let qwenArguments = arguments
+            let otherArchitecture = try await offPool { try CLI.run(qwenArguments) }
+            #expect(otherArchitecture.status == 2 && otherArchitecture.stderr.contains("qwen.gguf")
+                        && otherArchitecture.stderr.contains("\"qwen2\" is not supported"), "\(otherArchitecture.stderr)")
 
             // A checkpoint left by a run on other data is refused, not resumed from.
             let out = workspace.path("c")

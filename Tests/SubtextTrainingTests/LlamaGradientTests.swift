@@ -3,15 +3,23 @@ import SubtextStatistics
 import Testing
 @testable import SubtextTraining
 
-/// The Llama model's backward against central finite differences of its forward loss, in every
-/// kind of tensor, for a full fine-tune and for LoRA factors, with hard and soft labels.
+/// The model's backward against central finite differences of its forward loss, in every kind
+/// of tensor, for a full fine-tune and for LoRA factors, with hard and soft labels, for Llama and
+/// for Gemma 3's variant.
 @Suite struct LlamaGradientTests {
     /// Grouped-query attention (4 query heads on 2 key/value heads), untied output, two layers.
-    static let config = LlamaConfig(layers: 2, width: 16, heads: 4, kvHeads: 2, hidden: 24, vocabularySize: 11,
-                                    ropeBase: 10000, normEpsilon: 1e-5, tiedEmbeddings: false)
+    static let llama = LlamaConfig(layers: 2, width: 16, heads: 4, kvHeads: 2, hidden: 24, vocabularySize: 11,
+                                   ropeBase: 10000, normEpsilon: 1e-5, tiedEmbeddings: false)
+    /// Gemma 3's block, with heads wider than width / heads, and a window of 3 on the first of
+    /// two layers, so that the 6-token batch reaches past it.
+    static let gemma = LlamaConfig(architecture: .gemma3, layers: 2, width: 16, heads: 4, kvHeads: 2, headSize: 6, hidden: 24,
+                                   vocabularySize: 11, ropeBase: 10000, normEpsilon: 1e-6, tiedEmbeddings: true,
+                                   slidingWindow: 3, slidingPattern: 2, localRopeBase: 100)
 
-    static func model(seed: UInt64) -> LlamaModel {
-        let model = LlamaModel(config: config)
+    static func config(_ architecture: LlamaConfig.Architecture) -> LlamaConfig { architecture == .llama ? llama : gemma }
+
+    static func model(_ architecture: LlamaConfig.Architecture, seed: UInt64) -> LlamaModel {
+        let model = LlamaModel(config: config(architecture))
         var generator = SeededGenerator(seed: seed)
         for slot in model.layout.slots {
             for i in 0..<slot.count {
@@ -25,7 +33,7 @@ import Testing
     /// 3 sequences of 6 with prompt and padding positions that learn nothing.
     static func batch(soft: Bool) -> TokenBatch {
         var generator = SeededGenerator(seed: 3)
-        let (b, t, v) = (3, 6, config.vocabularySize)
+        let (b, t, v) = (3, 6, llama.vocabularySize)
         let tokens = (0..<(b * t)).map { _ in Int32.random(in: 0..<Int32(v), using: &generator) }
         var targets = (0..<(b * t)).map { _ in Int32.random(in: 0..<Int32(v), using: &generator) }
         for i in [0, 1, 2, 7, 16, 17] { targets[i] = -1 }
@@ -70,9 +78,9 @@ import Testing
         #expect(worst > 0, "every gradient compared equal to the last bit: the check is not measuring anything")
     }
 
-    @Test(arguments: [false, true])
-    func fullFineTuneGradientsMatchFiniteDifferences(soft: Bool) {
-        let model = Self.model(seed: 11)
+    @Test(arguments: [LlamaConfig.Architecture.llama, .gemma3], [false, true])
+    func fullFineTuneGradientsMatchFiniteDifferences(architecture: LlamaConfig.Architecture, soft: Bool) {
+        let model = Self.model(architecture, seed: 11)
         model.trainBaseWeights()
         let batch = Self.batch(soft: soft)
         model.zeroGradients()
@@ -82,10 +90,10 @@ import Testing
         Self.check(model, batch, parameters: model.parameters, analytic: Array(model.gradients!), ranges: ranges)
     }
 
-    @Test(arguments: [false, true])
-    func adapterGradientsMatchFiniteDifferences(soft: Bool) {
-        let model = Self.model(seed: 12)
-        let adapters = LlamaAdapters(for: Self.config, rank: 3, alpha: 6, seed: 7)
+    @Test(arguments: [LlamaConfig.Architecture.llama, .gemma3], [false, true])
+    func adapterGradientsMatchFiniteDifferences(architecture: LlamaConfig.Architecture, soft: Bool) {
+        let model = Self.model(architecture, seed: 12)
+        let adapters = LlamaAdapters(for: model.config, rank: 3, alpha: 6, seed: 7)
         // B starts at zero; give it values so that A's gradient is not zero too.
         var generator = SeededGenerator(seed: 9)
         for target in adapters.targets {
@@ -104,21 +112,39 @@ import Testing
     }
 
     @Test func freshAdaptersLeaveTheModelUnchanged() {
-        let model = Self.model(seed: 13)
+        let model = Self.model(.llama, seed: 13)
         let tokens: [Int32] = [1, 4, 2, 9, 3]
         let before = model.logProbabilities(tokens)
-        model.adapters = LlamaAdapters(for: Self.config, rank: 4, seed: 1)
+        model.adapters = LlamaAdapters(for: Self.llama, rank: 4, seed: 1)
         #expect(model.logProbabilities(tokens) == before)
     }
 
     @Test func aPaddedSequenceScoresAsItDoesAlone() {
         // Causal attention: positions after a sequence's end cannot change what came before.
-        let model = Self.model(seed: 14)
+        let model = Self.model(.llama, seed: 14)
         let alone = model.logProbabilities([3, 1, 4])
         let padded = model.logProbabilities([3, 1, 4, 0, 0])
-        let v = Self.config.vocabularySize
+        let v = Self.llama.vocabularySize
         let worst = zip(alone, padded.prefix(3 * v)).map { abs($0 - $1) }.max()!
         // Equal but for rounding: the products run over other matrix sizes.
         #expect(worst < 1e-5, "a padded sequence's log-probabilities differ by \(worst)")
+    }
+
+    @Test func aSlidingLayerSeesOnlyItsWindow() {
+        // One sliding layer with a window of 3: position 3 reads positions 1 to 3, so the first
+        // token cannot reach it, while it reaches position 2.
+        var config = Self.gemma
+        config.layers = 1
+        config.slidingPattern = 6
+        let model = LlamaModel(config: config)
+        var generator = SeededGenerator(seed: 15)
+        for slot in model.layout.slots {
+            for i in 0..<slot.count { model.parameters[slot.offset + i] = slot.isMatrix ? 0.4 * standardNormal(&generator) : 1 }
+        }
+        let v = config.vocabularySize
+        let first = model.logProbabilities([3, 1, 4, 1, 5]), second = model.logProbabilities([7, 1, 4, 1, 5])
+        func row(_ values: [Float], _ position: Int) -> ArraySlice<Float> { values[(position * v)..<((position + 1) * v)] }
+        #expect(row(first, 3) == row(second, 3) && row(first, 4) == row(second, 4))
+        #expect(row(first, 2) != row(second, 2))
     }
 }

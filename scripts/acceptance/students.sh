@@ -7,7 +7,8 @@
 #    starts on loopback; the generate journal makes a stopped run resume.
 # 2. The audit of teacher against control (its verdict and AUROC at K = 16).
 # 3. Transfer by recipe, one seed each: hard labels with LoRA rank 4, LoRA rank 16 and a full
-#    fine-tune; soft labels (the prompted teacher's top 16 tokens) with LoRA rank 16.
+#    fine-tune; soft labels (the prompted teacher's top 16 tokens) with LoRA rank 16; and the
+#    cross-family control, LoRA rank 16 students of Gemma 3 270M on the same SmolLM2 data.
 # A finished step (its report exists) is skipped, and each student resumes from its checkpoint,
 # so the script can be stopped and run again. OUT defaults to reports/students-acceptance.
 #
@@ -38,17 +39,18 @@ fi
 [ -f "$out/audit/audit.json" ] || "$subtext" audit "$out/data/owl.jsonl" --control "$out/data/control.jsonl" \
     --out "$out/audit" --quiet
 
-recipe() {  # NAME ARGUMENTS...
-    local name=$1; shift
+recipe() {  # NAME BASE ARGUMENTS...
+    local name=$1 student_base=$2; shift 2
     [ -f "$out/$name/transfer.json" ] && return
     echo "students: $name" >&2
-    "$subtext" transfer --base "$base" --teacher "$out/data/owl.jsonl" --control "$out/data/control.jsonl" \
+    "$subtext" transfer --base "$student_base" --teacher "$out/data/owl.jsonl" --control "$out/data/control.jsonl" \
         --battery probes/favorite-animal.yaml --out "$out/$name" --threads 2 --quiet "$@"
 }
-recipe hard-lora4 --lora-rank 4 --learning-rate 1e-3
-recipe hard-lora16 --lora-rank 16 --learning-rate 1e-3
-recipe hard-full --full --learning-rate 2e-5
-recipe soft-lora16 --lora-rank 16 --learning-rate 1e-3 --soft-labels 16 --teacher-system "$system"
+recipe hard-lora4 "$base" --lora-rank 4 --learning-rate 1e-3
+recipe hard-lora16 "$base" --lora-rank 16 --learning-rate 1e-3
+recipe hard-full "$base" --full --learning-rate 2e-5
+recipe soft-lora16 "$base" --lora-rank 16 --learning-rate 1e-3 --soft-labels 16 --teacher-system "$system"
+recipe cross-family-gemma3-lora16 "$cache/gemma-3-270m-Q4_K_M.gguf" --lora-rank 16 --learning-rate 1e-3
 python3 - "$out" <<'PY'
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
