@@ -30,6 +30,8 @@ public struct StudentRun {
 
     /// Where things go in the output directory.
     public static let checkpointName = "checkpoint.bin", adapterName = "adapter.gguf", mergedName = "student.gguf"
+    /// The teacher's reading, kept for a resumed run (soft labels only).
+    public static let softLabelsName = "soft-labels.bin"
     public static let resultName = "student.json"
 
     /// Trains (or resumes, or finds finished), writes student.json last, and returns what it records.
@@ -45,9 +47,9 @@ public struct StudentRun {
         let examples = try StudentExamples.read(data, options: readOptions, model: tokenizer, settings: settings)
         log("student: \(examples.training.count) rows to train on, \(examples.heldOut.count) held out"
             + (examples.skippedLong > 0 ? ", \(examples.skippedLong) skipped as longer than \(settings.maximumTokens) tokens" : ""))
-        let soft = try softLabels(examples.training, tokenizer: tokenizer, log: log, quiet: !showProgress)
         let baseDigest = try FileHash.sha256(base), dataDigests = try data.map(FileHash.sha256)
         let key = try runKey(baseDigest: baseDigest, dataDigests: dataDigests)
+        let soft = try softLabels(examples.training, tokenizer: tokenizer, key: key, log: log, quiet: !showProgress)
 
         let trained: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>
         if let rank = settings.loraRank {
@@ -148,9 +150,14 @@ public struct StudentRun {
 
     // MARK: Inputs and outputs
 
-    private func softLabels(_ training: [StudentExample], tokenizer: LlamaScorer, log: (String) -> Void,
+    private func softLabels(_ training: [StudentExample], tokenizer: LlamaScorer, key: String, log: (String) -> Void,
                             quiet: Bool) throws -> SoftLabels? {
         guard let k = settings.softLabelsTopK else { return nil }
+        let path = out + "/" + Self.softLabelsName
+        if FileManager.default.fileExists(atPath: path) {
+            log("student: reusing the teacher's reading from \(DisplayPath.of(path))")
+            return try SoftLabels.read(from: path, key: key, examples: training)
+        }
         let teacher: LlamaScorer
         if let teacherModel {
             teacher = try LlamaScorer(model: teacherModel, libraryDirectory: libraryDirectory,
@@ -163,7 +170,10 @@ public struct StudentRun {
         log("student: reading the teacher's top \(k) next tokens at every reply position")
         let progress = SubtextSupport.Progress(quiet: quiet, unit: "rows read by the teacher")
         defer { progress.finish() }
-        return try SoftLabels.read(training, teacher: teacher, system: settings.teacherSystem, k: k, progress: progress.report)
+        let labels = try SoftLabels.read(training, teacher: teacher, system: settings.teacherSystem, k: k, progress: progress.report)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try labels.write(to: path, key: key)
+        return labels
     }
 
     /// SHA-256 of what decides the weights a run ends with: base, teacher, data and settings.

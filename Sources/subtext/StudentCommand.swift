@@ -29,7 +29,8 @@ struct StudentTrainCommand: ParsableCommand {
             --full fine-tunes every weight. A checkpoint is written to OUT/checkpoint.bin every \
             --checkpoint-every steps; run the same command again after a crash or kill and it resumes \
             from it, ending with the weights an uninterrupted run ends with (for the same --threads). \
-            A checkpoint of other data or settings is refused.
+            A checkpoint of other data or settings is refused. With --soft-labels, the teacher's \
+            reading is kept in OUT/soft-labels.bin, so a resumed run does not read the teacher again.
 
             Writes OUT/adapter.gguf (LoRA; `llama-server -m BASE --lora OUT/adapter.gguf` serves it) or \
             OUT/student.gguf (--full, F32), and OUT/student.json: the base, data hashes, settings, steps, \

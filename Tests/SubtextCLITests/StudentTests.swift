@@ -292,6 +292,24 @@ extension ModelTests {
             #expect(softResult.settings.softLabelsTopK == 8 && softResult.settings.teacherSystem == "You love owls.")
             let (first, last) = (try #require(softResult.loss.first), try #require(softResult.loss.last))
             #expect(last.train < first.train, "distillation loss \(first.train) → \(last.train)")
+            // Train again from the start, as after a kill before the first checkpoint: the teacher's
+            // reading comes from soft-labels.bin, not from the teacher, and the student ends with
+            // the same weights, so the labels came back as they were written.
+            let adapter = try Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/adapter.gguf")))
+            for name in ["adapter.gguf", "checkpoint.bin"] { try FileManager.default.removeItem(atPath: workspace.path("soft/" + name)) }
+            let again = try await offPool {
+                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
+                                                extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"])
+                    .filter { $0 != "--quiet" })
+            }
+            #expect(again.status == 0 && again.stderr.contains("reusing the teacher's reading"), "\(again.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/adapter.gguf"))) == adapter)
+            // Soft labels of another run are refused, naming the file.
+            let other = try await offPool {
+                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
+                                                extra: ["--soft-labels", "8", "--teacher-system", "You love cats.", "--held-out", "0"]))
+            }
+            #expect(other.status == 2 && other.stderr.contains("soft-labels.bin") && other.stderr.contains("another run"), "\(other.stderr)")
 
             let full = try await offPool {
                 try CLI.run(["student", "train", "--base", Self.base, "--data", data, "--out", workspace.path("full"), "--full",
