@@ -83,33 +83,21 @@ extension SoftLabels {
 
     /// Keeps the teacher's reading beside the run's checkpoint. Reading takes about a third of a
     /// second a row on 2 cores, so a killed run of 5,000 rows would otherwise spend half an hour
-    /// reading them again. The layout is the checkpoint's: an 8-byte little-endian header length,
-    /// a JSON header, then all ids (Int32) and all probabilities (F32), little-endian, written to a
-    /// temporary file and renamed.
+    /// reading them again. A ``RunStateFile`` whose arrays are all ids (Int32), then all
+    /// probabilities (F32).
     func write(to path: String, key: String) throws {
         let header = Header(key: key, k: k, positions: ids.map { $0.count / k })
-        var json = try JSONEncoder().encode(header)
-        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
-        var data = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(json)
-        for example in ids { example.withUnsafeBufferPointer { data.append($0) } }
-        for example in probabilities { example.withUnsafeBufferPointer { data.append($0) } }
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try RunStateFile.write(header, to: path) { data in
+            for example in ids { example.withUnsafeBufferPointer { data.append($0) } }
+            for example in probabilities { example.withUnsafeBufferPointer { data.append($0) } }
+        }
     }
 
     /// The labels a run of `key` kept at `path` for `examples`, refusing a file of another run or
     /// one whose positions are not those examples' replies.
     static func read(from path: String, key: String, examples: [StudentExample]) throws -> SoftLabels {
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: path, reason: reason) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        guard data.count >= 8 else { throw fail("too short for soft labels (\(data.count) bytes)") }
-        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard length <= UInt64(data.count - 8) else { throw fail("its header runs past the end of the file") }
-        let start = 8 + Int(length)
-        guard let header = try? JSONDecoder().decode(Header.self, from: data.subdata(in: 8..<start)) else {
-            throw fail("its header is not a soft-labels file's")
-        }
+        let (header, data, start) = try RunStateFile.read(Header.self, from: path, kind: "a soft-labels file")
         guard header.key == key else {
             throw fail("it belongs to another run (its base model, teacher, data or settings differ); delete it or choose another --out")
         }

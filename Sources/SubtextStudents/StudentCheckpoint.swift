@@ -5,9 +5,7 @@ import SubtextTraining
 /// loss curve so far, so that a run killed at any moment resumes from its last checkpoint and
 /// ends with the weights an uninterrupted run ends with.
 ///
-/// The file is an 8-byte little-endian header length, a JSON header, then the values, the first
-/// moments and the second moments as little-endian F32. It is written to a temporary file and
-/// renamed, so a crash mid-write leaves the previous checkpoint whole.
+/// A ``RunStateFile`` whose arrays are the values, the first moments and the second moments, F32.
 struct StudentCheckpoint: Codable {
     /// The run this belongs to (``StudentRun/key``): a checkpoint of other data, settings or base is refused.
     var key: String
@@ -22,29 +20,18 @@ struct StudentCheckpoint: Codable {
 
     static func write(_ header: StudentCheckpoint, values: UnsafeBufferPointer<Float>, optimizer: AdamW, to path: String) throws {
         let state = optimizer.state
-        var json = try JSONEncoder().encode(header)
-        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
-        var data = Data(capacity: 8 + json.count + 12 * values.count)
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(json)
-        data.append(values)
-        state.m.withUnsafeBufferPointer { data.append($0) }
-        state.v.withUnsafeBufferPointer { data.append($0) }
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try RunStateFile.write(header, to: path) { data in
+            data.append(values)
+            state.m.withUnsafeBufferPointer { data.append($0) }
+            state.v.withUnsafeBufferPointer { data.append($0) }
+        }
     }
 
     /// Reads the checkpoint at `path` into `values` and `optimizer`, refusing one of another run.
     static func read(from path: String, key: String, into values: UnsafeMutableBufferPointer<Float>,
                      optimizer: inout AdamW) throws -> StudentCheckpoint {
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: path, reason: reason) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        guard data.count >= 8 else { throw fail("too short for a checkpoint (\(data.count) bytes)") }
-        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard length <= UInt64(data.count - 8) else { throw fail("its header runs past the end of the file") }
-        let start = 8 + Int(length)
-        guard let header = try? JSONDecoder().decode(StudentCheckpoint.self, from: data.subdata(in: 8..<start)) else {
-            throw fail("its header is not a student checkpoint's")
-        }
+        let (header, data, start) = try RunStateFile.read(StudentCheckpoint.self, from: path, kind: "a student checkpoint")
         guard header.key == key else {
             throw fail("it belongs to another run (its base model, data or settings differ); delete it or choose another --out")
         }
