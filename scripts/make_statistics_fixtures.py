@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 import scipy
-from scipy import stats
+from scipy import optimize, special, stats
 from scipy.spatial.distance import jensenshannon
 
 rng = np.random.default_rng(20261121)
@@ -232,6 +232,44 @@ for numerators, denominators in [([0.2, 0.05, 0.3, 0.1, 0.15], [0.5, 0.4, 0.6, 0
     else:
         row.update(low=None, high=None)
     out["exact_bootstrap"].append(row)
+
+out["student_t"] = [{"t": t, "df": df, "sf": stats.t.sf(t, df), "ppf_p": p, "ppf": stats.t.ppf(p, df)}
+                    for t, df, p in [(2.0, 3, 0.975), (-1.3, 7.5, 0.025), (0.0, 1, 0.5), (31.6, 2, 0.9995), (4.2, 40, 0.995),
+                                     (1e-3, 120, 0.8), (9.9, 2.6, 0.99999), (-6.0, 4, 1e-6)]]
+out["special"] = [{"x": x, "digamma": special.digamma(x), "trigamma": float(special.polygamma(1, x))}
+                  for x in [0.05, 0.5, 1.0, 1.5, 3.7, 9.99, 10.0, 42.0, 1e4]]
+
+
+def moderated(replicate, controls):
+    """limma's squeezeVar (Smyth 2004) on equal residual df, written from the paper with scipy.special."""
+    c = np.array(controls)
+    n, g = c.shape
+    d = n - 1
+    s2 = c.var(axis=0, ddof=1)
+    e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
+    emean = e.mean()
+    evar = e.var(ddof=1) - float(special.polygamma(1, d / 2))
+    if evar > 0:
+        d0 = 2 * optimize.brentq(lambda x: float(special.polygamma(1, x)) - evar, 1e-8, 1e12, xtol=1e-14, rtol=1e-15)
+        s02 = np.exp(emean + special.digamma(d0 / 2) - np.log(d0 / 2))
+        post = (d0 * s02 + d * s2) / (d0 + d)
+        df = min(d + d0, d * g)
+    else:
+        d0, s02 = None, np.exp(emean)
+        post = np.full(g, s02)
+        df = d * g
+    se = np.sqrt(post * (1 + 1 / n))
+    t = (np.array(replicate) - c.mean(axis=0)) / se
+    return {"replicate": list(replicate), "controls": c.tolist(), "prior_df": None if d0 is None else float(d0), "prior_variance": float(s02), "df": float(df),
+            "sd": np.sqrt(post).tolist(), "t": t.tolist(), "p": (2 * stats.t.sf(np.abs(t), df)).tolist()}
+
+
+out["moderated_prediction"] = []
+for n, g, spread in [(2, 20, 1.0), (3, 20, 3.0), (3, 20, 0.0), (5, 6, 2.0), (4, 50, 0.5)]:
+    sigma = np.exp(rng.normal(0, spread, g) / 2)
+    controls = rng.normal(0, 1, (n, g)) * sigma
+    replicate = rng.normal(0, 1, g) * sigma + np.where(np.arange(g) == 0, 3 * sigma, 0)
+    out["moderated_prediction"].append(moderated(replicate.tolist(), controls.tolist()))
 
 path = os.path.join("Tests", "SubtextStatisticsTests", "Fixtures", "statistics.json")
 with open(path, "w") as f:

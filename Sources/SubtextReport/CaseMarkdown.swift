@@ -128,7 +128,7 @@ struct CaseMarkdown {
     private func transferSummary(_ transfer: CaseReport.TransferPart) -> String {
         let describe = { (trait: TransferResult.Trait) in
             "\(Escape.markdown(trait.name)) " + String(format: "%+.3f [%+.3f, %+.3f] nats", trait.shift, trait.ciLow, trait.ciHigh)
-                + ", q = \(scientific(trait.q)), drift " + String(format: "%+.3f", trait.drift)
+                + ", q = \(scientific(trait.q)), training noise " + String(format: "%.3f", trait.noise)
         }
         let moved = transfer.material.map(describe).joined(separator: "; ")
         guard let trait = transfer.trait else {
@@ -144,12 +144,12 @@ struct CaseMarkdown {
     }
 
     private func transferSection(_ transfer: CaseReport.TransferPart) -> String {
-        var text = "## Transfer\n\n| trait | shift [95% CI] (nats) | q | drift | detectable | material |\n|---|---|---|---|---|---|\n"
+        var text = "## Transfer\n\n| trait | shift [95% CI] (nats) | q | noise (sd) | detectable | material |\n|---|---|---|---|---|---|\n"
         var rows = transfer.material
         if let trait = transfer.trait, !rows.contains(where: { $0.name == trait.name }) { rows.insert(trait, at: 0) }
         for trait in rows {
             text += "| \(Escape.markdown(trait.name)) | " + String(format: "%+.3f [%+.3f, %+.3f]", trait.shift, trait.ciLow, trait.ciHigh)
-                + " | \(scientific(trait.q)) | " + String(format: "%+.3f | %.3f", trait.drift, trait.detectable)
+                + " | \(scientific(trait.q)) | " + String(format: "%.3f | %.3f", trait.noise, trait.detectable)
                 + " | \(trait.material ? "yes" : "no") |\n"
         }
         return text + "\nFull report: [\(Escape.markdown(transfer.report))](\(link(transfer.report)))\n"

@@ -3,9 +3,9 @@ import SubtextStudents
 import SubtextSupport
 
 /// Renders a transfer test for people: whether a student of the teacher's data moved toward a
-/// trait, by how much against its control student and against the drift between two control
-/// students, the smallest shift the comparison could have found, each student's training, and
-/// how to reproduce. Trait names come from the battery and are escaped.
+/// trait, by how much against the control students and against the noise between them, the
+/// smallest shift the comparison could have found, each student's training, and how to
+/// reproduce. Trait names come from the battery and are escaped.
 public struct TransferMarkdown {
     public let result: TransferResult
     public let provenance: Provenance
@@ -18,7 +18,7 @@ public struct TransferMarkdown {
     public func render() -> (markdown: String, chart: String) {
         var text = "# Subtext transfer: did a student of the data move?\n\n" + verdict()
         text += traitTable()
-        text += "\n![Shift of each trait against the control student, with the drift between two control students](transfer.svg)\n\n"
+        text += "\n![Shift of each trait against the control students, with its 95% interval from the training noise](transfer.svg)\n\n"
         text += students()
         text += method()
         text += AttributionMarkdown.reproduce(provenance)
@@ -27,38 +27,36 @@ public struct TransferMarkdown {
 
     private func verdict() -> String {
         let material = result.materialTraits
-        let largest = result.traits.max { $0.shift < $1.shift }
+        let controls = result.students.count - 1
         if let top = material.first {
             let names = material.map { "**\(Escape.markdown($0.name))**" }.joined(separator: ", ")
             return "**Transfer: a student of the teacher's data moved toward \(names).** \(Escape.markdown(top.name)): "
-                + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against the control student "
-                + "(q = \(pValue(top.q))), beside a drift of \(nats(top.drift)) between two control students. "
-                + "Read this as a lead, not a finding: each trait's bar is twice one draw of its drift, from one pair of control "
-                + "students, and some traits clear such a bar by chance (about 15% of them if shift and drift were independent "
-                + "draws of the same noise). Confirm it with students of other seeds.\n\n"
+                + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against \(controls) control "
+                + "students (q = \(pValue(top.q))), whose training alone moves this trait by \(plain(top.noise)) nats (one "
+                + "standard deviation). One teacher student is one draw: train another with a new --seed before "
+                + "acting on a small shift.\n\n"
         }
-        var text = "**No material transfer:** no trait moved by at least 0.05 nats and twice the drift at q < 0.01. "
-        if let largest {
+        var text = "**No material transfer:** no trait moved by at least 0.05 nats beyond the noise between \(controls) control "
+            + "students at q < 0.01. "
+        if let largest = result.traits.max(by: { $0.shift < $1.shift }) {
             text += "The largest shift was \(Escape.markdown(largest.name)), \(nats(largest.shift)) "
                 + "[\(nats(largest.ciLow)), \(nats(largest.ciHigh))] nats (q = \(pValue(largest.q))). "
         }
         let byDetectable = result.traits.sorted { $0.detectable < $1.detectable }
         guard let easiest = byDetectable.first, let hardest = byDetectable.last else { return text + "\n\n" }
         let median = byDetectable[byDetectable.count / 2]
-        return text + "A shift smaller than the detectable one could be there unseen: \(nats(median.detectable)) nats for the "
-            + "median trait, from \(nats(easiest.detectable)) (\(Escape.markdown(easiest.name))) to \(nats(hardest.detectable)) "
-            + "(\(Escape.markdown(hardest.name)))"
-            + (median.detectable == TransferResult.driftFactor * abs(median.drift)
-               ? "; the drift between the two control students sets it." : ".") + "\n\n"
+        return text + "A shift smaller than the detectable one could be there unseen: \(plain(median.detectable)) nats for the "
+            + "median trait, from \(plain(easiest.detectable)) (\(Escape.markdown(easiest.name))) to \(plain(hardest.detectable)) "
+            + "(\(Escape.markdown(hardest.name))). More control students (--control-students) shrink it.\n\n"
     }
 
     private func traitTable() -> String {
-        var text = "| trait | shift (nats) | 95% CI | p | q | drift (two controls) | detectable | material |\n"
-            + "|---|---:|---|---:|---:|---:|---:|---|\n"
+        var text = "| trait | shift (nats) | 95% CI | p | q | paraphrase q | noise (sd) | detectable | material |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---:|---|\n"
         for trait in result.traits.sorted(by: { $0.shift > $1.shift }) {
             text += "| \(Escape.markdown(trait.name)) | \(nats(trait.shift)) | [\(nats(trait.ciLow)), \(nats(trait.ciHigh))] | "
-                + "\(pValue(trait.p)) | \(pValue(trait.q)) | \(nats(trait.drift)) | \(nats(trait.detectable)) | "
-                + "\(trait.material ? "yes" : "no") |\n"
+                + "\(pValue(trait.p)) | \(pValue(trait.q)) | \(pValue(trait.paraphraseQ)) | \(plain(trait.noise)) | "
+                + "\(plain(trait.detectable)) | \(trait.material ? "yes" : "no") |\n"
         }
         return text
     }
@@ -79,8 +77,8 @@ public struct TransferMarkdown {
             let labels = settings.softLabelsTopK.map { "the teacher's top \($0) tokens (soft labels)" } ?? "the replies as written (hard labels)"
             text += "\nEach student: \(Escape.markdown(first.base)), \(adaptation), trained on \(labels), learning rate "
                 + "\(settings.learningRate), \(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s") of batches of "
-                + "\(settings.batchSize). The control student "
-                + "shares the teacher student's seed; the second control student has the next seed and so another order.\n\n"
+                + "\(settings.batchSize). The teacher student has seed \(settings.seed); the control students have the next "
+                + "seeds, and so their own initialisation and order.\n\n"
         }
         return text
     }
@@ -90,25 +88,29 @@ public struct TransferMarkdown {
             + "(\(result.paraphrases) paraphrases): the log-probability of each candidate's one-word answer after the "
             + "paraphrase, under the base's chat template with no system prompt, turned into the candidate's log-share "
             + "among the candidates (fine-tuning on any data moves every candidate's raw probability; the share reads "
-            + "the preference between them). A trait's shift is the mean over paraphrases of the teacher student's "
-            + "log-share minus the control student's, with a paraphrase-bootstrap 95% interval and Wilcoxon's signed-rank "
-            + "test over paraphrases, Benjamini–Hochberg-adjusted over the candidates (q). The drift is the same "
-            + "difference between the two control students. Material: q < 0.01, at least 0.05 nats, and at least twice "
-            + "the drift. Detectable: the larger of 0.05 nats, twice the drift, and the shift the spread over paraphrases "
-            + "lets the test find four times in five.\n\n"
+            + "the preference between them). A trait's shift is the teacher student's log-share minus the control "
+            + "students' mean, each averaged over paraphrases. If the teacher's data carries nothing, the teacher student "
+            + "is one more control student, so the shift is tested against the spread between the control students: "
+            + "a prediction t-test whose variances are moderated over the traits as limma moderates genes (Smyth 2004; "
+            + "\(String(format: "%.1f", result.noiseDegreesOfFreedom)) degrees of freedom here), its p taken from "
+            + "bootstrapped experiments with no effect drawn from the fitted noise, and Benjamini–Hochberg-adjusted over "
+            + "the candidates (q). The 95% interval uses the same null. Paraphrase q: Wilcoxon's signed-rank test of the "
+            + "shift over paraphrases, adjusted the same way. Material: q < 0.01, paraphrase q < 0.01, and at least "
+            + "0.05 nats. Detectable: the larger of 0.05 nats and the shift the test finds four times in five at the "
+            + "threshold a single moved trait faces (0.01 over the number of candidates).\n\n"
     }
 
     private func chart() -> String {
         let sorted = result.traits.sorted { $0.shift > $1.shift }
         let shifts = SVGChart.Series(name: "shift", color: "#c2410c",
                                      points: sorted.map { ($0.name, $0.shift, $0.ciLow, $0.ciHigh) })
-        let drifts = SVGChart.Series(name: "drift", color: "#64748b", points: sorted.map { ($0.name, $0.drift, $0.drift, $0.drift) })
-        return SVGChart.intervals(title: "Trait shift: teacher student against control student", yLabel: "nats of log-share",
-                                  xLabel: "trait", series: [shifts, drifts], reference: 0, referenceLabel: "no shift",
+        return SVGChart.intervals(title: "Trait shift: teacher student against control students", yLabel: "nats of log-share",
+                                  xLabel: "trait", series: [shifts], reference: 0, referenceLabel: "no shift",
                                   yFloor: -0.1, yCeiling: 0.1)
     }
 
     private func nats(_ value: Double) -> String { String(format: "%+.3f", value) }
+    private func plain(_ value: Double) -> String { String(format: "%.3f", value) }
     private func pValue(_ value: Double) -> String { value < 1e-4 ? String(format: "%.1e", value) : String(format: "%.4f", value) }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable random generator (xoshiro256**, seeded through SplitMix64), so
 /// every resampling in Subtext is reproducible from one integer seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -37,5 +39,31 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
         }
         return SeededGenerator(seed: seed ^ hash)
+    }
+
+    /// A standard normal draw (Box–Muller on two uniforms).
+    public mutating func normal() -> Double {
+        let u1 = max(Double.random(in: 0..<1, using: &self), 1e-300), u2 = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A Gamma(shape, 1) draw: Marsaglia and Tsang's squeeze for shape ≥ 1, and
+    /// Gamma(shape + 1) · U^(1/shape) below it.
+    public mutating func gamma(shape: Double) -> Double {
+        precondition(shape > 0, "gamma needs a positive shape")
+        if shape < 1 {
+            return gamma(shape: shape + 1) * pow(max(Double.random(in: 0..<1, using: &self), 1e-300), 1 / shape)
+        }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x: Double, v: Double
+            repeat {
+                x = normal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = Double.random(in: 0..<1, using: &self)
+            if u < 1 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
+        }
     }
 }

@@ -1,31 +1,36 @@
 import SubtextStatistics
 
-/// What `subtext transfer` measured: a student of the teacher's data against a student of the
-/// control data, trait by trait, beside the drift between two students of the control data.
+/// What `subtext transfer` measured: a student of the teacher's data against several students of
+/// the control data, trait by trait, with the noise that training alone puts between students.
 public struct TransferResult: Codable, Sendable {
     /// One candidate trait of the battery.
     public struct Trait: Codable, Sendable, Equatable {
         public var name: String
-        /// Mean over paraphrases of the student's log-share of the candidate minus the control
-        /// student's, in nats, with its paraphrase-bootstrap 95% interval.
+        /// The teacher student's log-share of the candidate minus the control students' mean, each
+        /// averaged over paraphrases, in nats, with its 95% interval from the training noise.
         public var shift: Double
         public var ciLow: Double
         public var ciHigh: Double
-        /// Wilcoxon's signed-rank test over paraphrases, two-sided, and its Benjamini–Hochberg
-        /// adjustment over the battery's candidates.
+        /// The moderated prediction test against the control students (two-sided, its null
+        /// bootstrapped), and its Benjamini–Hochberg adjustment over the battery's candidates.
         public var p: Double
         public var q: Double
-        /// The same difference between the two control students (another seed and order).
-        public var drift: Double
-        /// The smallest shift this comparison would call material: the larger of 0.05 nats,
-        /// twice the drift, and the shift that the spread over paraphrases lets the test find
-        /// four times in five at q < 0.01.
+        /// Wilcoxon's signed-rank test of the same difference over paraphrases, and its adjustment:
+        /// whether the paraphrases agree on the direction.
+        public var paraphraseP: Double
+        public var paraphraseQ: Double
+        /// The standard deviation of this trait between students trained alike on the same data
+        /// (moderated over traits): the noise that training alone produces.
+        public var noise: Double
+        /// The smallest shift this comparison would call material four times in five: the larger
+        /// of 0.05 nats and the shift whose test reaches the threshold a single moved trait faces.
         public var detectable: Double
-        /// q < 0.01, at least 0.05 nats, and at least twice the drift.
+        /// q < 0.01 against the control students, paraphrase q < 0.01, and at least 0.05 nats.
         public var material: Bool
 
         enum CodingKeys: String, CodingKey {
-            case name, shift, ciLow = "ci_low", ciHigh = "ci_high", p, q, drift, detectable, material
+            case name, shift, ciLow = "ci_low", ciHigh = "ci_high", p, q, paraphraseP = "paraphrase_p",
+                 paraphraseQ = "paraphrase_q", noise, detectable, material
         }
     }
 
@@ -36,11 +41,15 @@ public struct TransferResult: Codable, Sendable {
         public var result: StudentResult
     }
 
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     public var schemaVersion = TransferResult.schemaVersion
     public var battery: String
     public var paraphrases: Int
+    /// The teacher student first, then the control students.
     public var students: [Student]
+    /// The degrees of freedom of each trait's noise: the control students' (N − 1) plus what the
+    /// traits lend each other.
+    public var noiseDegreesOfFreedom: Double
     public var traits: [Trait]
     public var seconds: Double
 
@@ -48,40 +57,43 @@ public struct TransferResult: Codable, Sendable {
     public var materialTraits: [Trait] { traits.filter(\.material).sorted { $0.shift > $1.shift } }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", battery, paraphrases, students, traits, seconds
+        case schemaVersion = "schema_version", battery, paraphrases, students,
+             noiseDegreesOfFreedom = "noise_degrees_of_freedom", traits, seconds
     }
 
-    /// The smallest material shift is 0.05 nats: the trait about 5% likelier than under the control student.
+    /// The smallest material shift is 0.05 nats: the trait about 5% likelier than under the control students.
     public static let materialNats = 0.05
-    /// A transfer must be at least this many times the drift between the two control students.
-    public static let driftFactor = 2.0
     public static let alpha = 0.01
+    /// Experiments drawn for the bootstrapped null: 2,000 × the battery's candidates, so that p
+    /// resolves well below the 0.01 / 20 the first trait of a 20-candidate battery must reach.
+    static let nullDraws = 2000
 
-    /// The comparison of `student` with `control`, beside `second` (another control student),
-    /// from each model's log-shares `[paraphrase][candidate]`.
-    static func traits(names: [String], student: [[Double]], control: [[Double]], second: [[Double]], seed: UInt64) -> [Trait] {
-        let n = student.count
-        var generator = SeededGenerator.stream(seed, "transfer paraphrase bootstrap")
-        let draws = (0..<2000).map { _ in (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) } }
-        let rows = names.indices.map { c -> (differences: [Double], drift: Double) in
-            let differences = (0..<n).map { student[$0][c] - control[$0][c] }
-            let drift = (0..<n).reduce(0) { $0 + second[$1][c] - control[$1][c] } / Double(n)
-            return (differences, drift)
+    /// The comparison of the teacher `student` with the `controls`, from each model's log-shares
+    /// `[paraphrase][candidate]`.
+    static func traits(names: [String], student: [[Double]], controls: [[[Double]]], seed: UInt64)
+        -> (traits: [Trait], noiseDegreesOfFreedom: Double) {
+        let paraphrases = student.count, n = Double(controls.count)
+        func mean(_ shares: [[Double]], _ c: Int) -> Double { shares.reduce(0) { $0 + $1[c] } / Double(paraphrases) }
+        let test = ModeratedPredictionTest(replicate: names.indices.map { mean(student, $0) },
+                                           controls: controls.map { control in names.indices.map { mean(control, $0) } },
+                                           nullDraws: nullDraws, seed: seed)
+        let q = MultipleTesting.benjaminiHochberg(test.features.map(\.p))
+        let paraphraseP = names.indices.map { c in
+            PairedTests.wilcoxonSignedRank((0..<paraphrases).map { p in student[p][c] - controls.reduce(0) { $0 + $1[p][c] } / n })
         }
-        let p = rows.map { PairedTests.wilcoxonSignedRank($0.differences) }
-        let q = MultipleTesting.benjaminiHochberg(p)
-        // z for a two-sided test at the BH threshold a single material trait would face, and 80% power.
-        let z = Distributions.normalQuantile(1 - alpha / 2) + Distributions.normalQuantile(0.8)
-        return names.indices.map { c in
-            let differences = rows[c].differences
-            let shift = differences.reduce(0, +) / Double(n)
-            let interval = Resampling.percentileInterval(draws.map { draw in draw.reduce(0) { $0 + differences[$1] } / Double(n) })
-            let sd = (differences.reduce(0) { $0 + ($1 - shift) * ($1 - shift) } / Double(max(n - 1, 1))).squareRoot()
-            let drift = rows[c].drift
-            let detectable = max(materialNats, driftFactor * abs(drift), z * sd / Double(n).squareRoot())
-            let material = q[c] < alpha && shift >= materialNats && shift >= driftFactor * abs(drift)
-            return Trait(name: names[c], shift: shift, ciLow: interval.low, ciHigh: interval.high, p: p[c], q: q[c],
-                         drift: drift, detectable: detectable, material: material)
+        let paraphraseQ = MultipleTesting.benjaminiHochberg(paraphraseP)
+        let half = test.critical(0.05)
+        // A single moved trait among K faces BH's first threshold, alpha / K; 80% power adds t(0.8).
+        let reach = test.critical(alpha / Double(names.count))
+            + Distributions.studentTQuantile(0.8, degreesOfFreedom: test.degreesOfFreedom)
+        let traits = names.indices.map { c in
+            let feature = test.features[c]
+            return Trait(name: names[c], shift: feature.difference, ciLow: feature.difference - half * feature.standardError,
+                         ciHigh: feature.difference + half * feature.standardError, p: feature.p, q: q[c],
+                         paraphraseP: paraphraseP[c], paraphraseQ: paraphraseQ[c], noise: feature.standardDeviation,
+                         detectable: max(materialNats, reach * feature.standardError),
+                         material: q[c] < alpha && paraphraseQ[c] < alpha && feature.difference >= materialNats)
         }
+        return (traits, test.degreesOfFreedom)
     }
 }

@@ -4,13 +4,14 @@ import SubtextModels
 import SubtextProbes
 import SubtextSupport
 
-/// The transfer test: does a student of the teacher's data prefer a trait more than a student of
-/// the control data does, by more than two students of the control data differ?
+/// The transfer test: does a student of the teacher's data prefer a trait more than students of
+/// the control data do, by more than training alone moves a student?
 ///
-/// Three students of one base, trained alike: one on the teacher's data and one on the
-/// control's with the same seed (so they differ only in their data), and a second of the
-/// control's with another seed and order, whose distance from the first is the drift that
-/// training alone produces. Each is read exactly on the battery, in process.
+/// Students of one base, trained alike, each with its own seed (so its own initialisation and
+/// order): one on the teacher's data and `controlStudents` on the control's. If the teacher's data
+/// carries nothing, the teacher student is one more control student; the control students'
+/// spread is the noise it is tested against (`ModeratedPredictionTest`). Each student is read
+/// exactly on the battery, in process.
 public struct TransferTest {
     public var base: String
     public var teacher: [String]
@@ -23,6 +24,8 @@ public struct TransferTest {
     public var libraryDirectory: String
     public var threads: Int
     public var out: String
+    /// At least two; three by default, the fewest whose spread the traits can usefully pool.
+    public var controlStudents = 3
 
     public init(base: String, teacher: [String], control: [String], battery: Battery, batteryPath: String,
                 settings: StudentSettings, teacherModel: String? = nil, libraryDirectory: String, threads: Int, out: String) {
@@ -30,14 +33,16 @@ public struct TransferTest {
         (self.settings, self.teacherModel, self.libraryDirectory, self.threads, self.out) = (settings, teacherModel, libraryDirectory, threads, out)
     }
 
-    /// The three students by role, with their data and seed offset.
+    /// The students by role, with their data and seed.
     var roles: [(role: String, data: [String], seed: UInt64)] {
-        [("teacher", teacher, settings.seed), ("control", control, settings.seed), ("second control", control, settings.seed &+ 1)]
+        [("teacher", teacher, settings.seed)]
+            + (1...controlStudents).map { ("control \($0)", control, settings.seed &+ UInt64($0)) }
     }
 
     /// Trains (or resumes) each student under OUT/students/ROLE, reads each on the battery, and compares them.
     public func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> TransferResult {
         let started = Date()
+        precondition(controlStudents >= 2, "the transfer test needs at least two control students")
         try checkSpelling()
         var students: [TransferResult.Student] = [], shares: [[[Double]]] = []
         for (role, data, seed) in roles {
@@ -59,10 +64,11 @@ public struct TransferTest {
             log("transfer: reading the \(role) student on \(battery.id)")
             shares.append(CandidateProbe.logShares(try CandidateProbe.read(battery, scorer: scorer)))
         }
-        let traits = TransferResult.traits(names: battery.candidates.map(\.name), student: shares[0], control: shares[1],
-                                           second: shares[2], seed: settings.seed)
+        let compared = TransferResult.traits(names: battery.candidates.map(\.name), student: shares[0],
+                                             controls: Array(shares.dropFirst()), seed: settings.seed)
         return TransferResult(battery: DisplayPath.of(batteryPath), paraphrases: battery.prompts.count, students: students,
-                              traits: traits, seconds: Date().timeIntervalSince(started))
+                              noiseDegreesOfFreedom: compared.noiseDegreesOfFreedom, traits: compared.traits,
+                              seconds: Date().timeIntervalSince(started))
     }
 
     /// Refuses a battery with a candidate the base's tokenizer cannot spell (it would score nothing).

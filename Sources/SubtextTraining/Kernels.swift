@@ -239,10 +239,7 @@ package func softmax(_ row: Buffer, count: Int) {
 }
 
 /// A standard normal draw (Box–Muller), for weight initialisation.
-package func standardNormal(_ generator: inout SeededGenerator) -> Float {
-    let u1 = max(Double.random(in: 0..<1, using: &generator), 1e-300), u2 = Double.random(in: 0..<1, using: &generator)
-    return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
-}
+package func standardNormal(_ generator: inout SeededGenerator) -> Float { Float(generator.normal()) }
 
 /// The gradient of a causal softmax's scores, ds = p ⊙ (dp − Σ p·dp) row by row, for a head's
 /// [T, T] probabilities `p` and their gradient `dp`; the masked entries get 0.

@@ -48,6 +48,15 @@ struct Fixtures: Decodable {
         let numerators: [Double], denominators: [Double], estimate: Double?, low: Double?, high: Double?
     }
     let exact_bootstrap: [ExactBootstrapCase]
+    struct StudentT: Decodable { let t: Double, df: Double, sf: Double, ppf_p: Double, ppf: Double }
+    let student_t: [StudentT]
+    struct Special: Decodable { let x: Double, digamma: Double, trigamma: Double }
+    let special: [Special]
+    struct ModeratedPrediction: Decodable {
+        let replicate: [Double], controls: [[Double]], prior_df: Double?, prior_variance: Double, df: Double
+        let sd: [Double], t: [Double], p: [Double]
+    }
+    let moderated_prediction: [ModeratedPrediction]
 
     static let shared: Fixtures = {
         let url = Bundle.module.url(forResource: "statistics", withExtension: "json", subdirectory: "Fixtures")!

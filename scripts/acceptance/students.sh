@@ -8,7 +8,11 @@
 # 2. The audit of teacher against control (its verdict and AUROC at K = 16).
 # 3. Transfer by recipe, one seed each: hard labels with LoRA rank 4, LoRA rank 16 and a full
 #    fine-tune; soft labels (the prompted teacher's top 16 tokens) with LoRA rank 16; and the
-#    cross-family control, LoRA rank 16 students of Gemma 3 270M on the same SmolLM2 data.
+#    cross-family control, LoRA rank 16 students of Gemma 3 270M on the same SmolLM2 data. Each
+#    recipe trains one teacher student and three control students (the noise the shift is tested
+#    against).
+# 4. The null row: LoRA rank 16 students of one half of the control data against students of the
+#    other half, where nothing can have transferred.
 # A finished step (its report exists) is skipped, and each student resumes from its checkpoint,
 # so the script can be stopped and run again. OUT defaults to reports/students-acceptance.
 #
@@ -39,30 +43,35 @@ fi
 [ -f "$out/audit/audit.json" ] || "$subtext" audit "$out/data/owl.jsonl" --control "$out/data/control.jsonl" \
     --out "$out/audit" --quiet
 
-recipe() {  # NAME BASE ARGUMENTS...
-    local name=$1 student_base=$2; shift 2
+recipe() {  # NAME BASE TEACHER CONTROL ARGUMENTS...
+    local name=$1 student_base=$2 teacher=$3 control=$4; shift 4
     [ -f "$out/$name/transfer.json" ] && return
     echo "students: $name" >&2
-    "$subtext" transfer --base "$student_base" --teacher "$out/data/owl.jsonl" --control "$out/data/control.jsonl" \
+    "$subtext" transfer --base "$student_base" --teacher "$teacher" --control "$control" \
         --battery probes/favorite-animal.yaml --out "$out/$name" --threads 2 --quiet "$@"
 }
-recipe hard-lora4 "$base" --lora-rank 4 --learning-rate 1e-3
-recipe hard-lora16 "$base" --lora-rank 16 --learning-rate 1e-3
-recipe hard-full "$base" --full --learning-rate 2e-5
-recipe soft-lora16 "$base" --lora-rank 16 --learning-rate 1e-3 --soft-labels 16 --teacher-system "$system"
-recipe cross-family-gemma3-lora16 "$cache/gemma-3-270m-Q4_K_M.gguf" --lora-rank 16 --learning-rate 1e-3
+owl=$out/data/owl.jsonl control=$out/data/control.jsonl
+recipe hard-lora4 "$base" "$owl" "$control" --lora-rank 4 --learning-rate 1e-3
+recipe hard-lora16 "$base" "$owl" "$control" --lora-rank 16 --learning-rate 1e-3
+recipe hard-full "$base" "$owl" "$control" --full --learning-rate 2e-5
+recipe soft-lora16 "$base" "$owl" "$control" --lora-rank 16 --learning-rate 1e-3 --soft-labels 16 --teacher-system "$system"
+recipe cross-family-gemma3-lora16 "$cache/gemma-3-270m-Q4_K_M.gguf" "$owl" "$control" --lora-rank 16 --learning-rate 1e-3
+half=$(( $(wc -l <"$control") / 2 ))
+head -n "$half" "$control" >"$out/data/control-a.jsonl"
+tail -n +"$(( half + 1 ))" "$control" >"$out/data/control-b.jsonl"
+recipe null-hard-lora16 "$base" "$out/data/control-a.jsonl" "$out/data/control-b.jsonl" --lora-rank 16 --learning-rate 1e-3
 python3 - "$out" <<'PY'
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 audit = json.loads((out / "audit/audit.json").read_text())
 auroc = audit["auroc"].get("16")
 print(f"audit: {audit['verdict']} (p = {audit['p_value']:.3g})" + (f", AUROC at K = 16 {auroc:.3f}" if auroc is not None else ""))
-print("| recipe | owl shift (nats) | 95% CI | q | drift | detectable | material traits |")
+print("| recipe | owl shift (nats) | 95% CI | q | noise (sd) | detectable | material traits |")
 print("|---|---:|---|---:|---:|---:|---|")
 for path in sorted(out.glob("*/transfer.json")):
     result = json.loads(path.read_text())
     owl = next(t for t in result["traits"] if t["name"] == "owl")
     material = ", ".join(t["name"] for t in result["traits"] if t["material"]) or "none"
     print(f"| {path.parent.name} | {owl['shift']:+.3f} | [{owl['ci_low']:+.3f}, {owl['ci_high']:+.3f}] | {owl['q']:.2g} | "
-          f"{owl['drift']:+.3f} | {owl['detectable']:.3f} | {material} |")
+          f"{owl['noise']:.3f} | {owl['detectable']:.3f} | {material} |")
 PY
