@@ -5,14 +5,20 @@ import Foundation
 /// Retried: 408, 429, 5xx, timeouts, and refused or reset connections (a server restarting).
 /// Other 4xx are terminal. Waits grow exponentially with full jitter, never shorter than a
 /// server's Retry-After, and all waits of one request stay within `budget`.
+///
+/// By default only the budget ends the retries. A count of attempts would end them after a time
+/// that depends on the jitter (ten attempts wait 21 s on average, and less than 10 s one time
+/// in 60), so a server that takes 30 s to restart on a loaded machine would fail most runs; the
+/// budget waits two minutes for it, however many short waits that takes.
 public struct RetryPolicy: Sendable {
+    /// At most this many attempts in all; unlimited by default, so that the budget decides.
     public var attempts: Int
     public var baseDelay: Double
     public var maximumDelay: Double
     /// Seconds of waiting allowed for one request across all its retries.
     public var budget: Double
 
-    public init(attempts: Int = 10, baseDelay: Double = 0.2, maximumDelay: Double = 10, budget: Double = 120) {
+    public init(attempts: Int = .max, baseDelay: Double = 0.2, maximumDelay: Double = 10, budget: Double = 120) {
         self.attempts = attempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay

@@ -59,6 +59,21 @@ import SubtextTestSupport
         #expect(RetryPolicy.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == nil)
     }
 
+    /// The default policy gives up only when its budget is spent, whatever the jitter drew: a
+    /// server that restarts within `budget - maximumDelay` seconds is always waited for.
+    @Test func defaultRetriesLastTheWholeBudget() {
+        var generator = SystemRandomNumberGenerator()
+        let policy = RetryPolicy()
+        for _ in 0..<100 {
+            var waited = 0.0, attempt = 0
+            while let wait = policy.delay(attempt: attempt, retryAfter: nil, waited: waited, generator: &generator) {
+                waited += wait
+                attempt += 1
+            }
+            #expect(waited > policy.budget - policy.maximumDelay && waited <= policy.budget)
+        }
+    }
+
     @Test func shorthandParses() throws {
         let endpoint = try Endpoint(shorthand: "base=http://127.0.0.1:8080/v1#smollm2")
         #expect(endpoint == Endpoint(name: "base", baseURL: "http://127.0.0.1:8080/v1", modelID: "smollm2"))
