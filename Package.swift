@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "SubtextModels",
             dependencies: [
-                "CLlama", "SubtextCorpus",
+                "CLlama", "SubtextCorpus", "SubtextSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import SubtextSupport
 
 /// Posts JSON to one model server and reads JSON back, retrying what a restarting or busy
 /// server answers (see ``RetryPolicy``) and stopping on everything else.
@@ -38,7 +39,7 @@ struct JSONPoster: Sendable {
                     do {
                         return try JSONDecoder().decode(Response.self, from: response.body)
                     } catch {
-                        throw ModelError.malformedResponse(model: endpoint.name, reason: "\(Self.describe(error)) in \(Self.excerpt(response.body))")
+                        throw ModelError.malformedResponse(model: endpoint.name, reason: "\(JSONFile.describe(error)) in \(Self.excerpt(response.body))")
                     }
                 }
                 guard RetryPolicy.isRetryable(status: response.status) else {
@@ -93,16 +94,4 @@ struct JSONPoster: Sendable {
     }
 
     private static func excerpt(_ data: Data) -> String { String(decoding: data.prefix(300), as: UTF8.self) }
-
-    /// Which field a decoding error is about, as a reader of the message needs it.
-    private static func describe(_ error: Error) -> String {
-        switch error as? DecodingError {
-        case let .keyNotFound(key, context):
-            return "no \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
-    }
 }

@@ -87,9 +87,7 @@ public struct AuditDocument: Codable, Sendable {
     }
 
     public static func read(_ path: String) throws -> AuditDocument {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(AuditDocument.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        try JSONFile.decode(AuditDocument.self, path: path)
     }
 }
 

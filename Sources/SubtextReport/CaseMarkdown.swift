@@ -26,6 +26,12 @@ struct CaseMarkdown {
         let audit = report.audit
         var text = "# Subtext case report\n\n"
         text += audit.verdict == .signal ? "**Verdict: the data differs from its control.**\n\n" : "**Verdict: no difference found from its control.**\n\n"
+        if let mismatches = report.mismatches {
+            text += "**Parts of other data, joined on request (`--allow-mismatch`):** "
+                + mismatches.map { "\($0.part) (\(Escape.markdown($0.file))) did not read "
+                    + $0.unread.map { Escape.markdown($0) }.joined(separator: ", ") }.joined(separator: "; ")
+                + ". What they found is about other data than the audit's, and the chain below does not hold for them.\n\n"
+        }
         let auroc = audit.auroc.map { value in
             "AUROC at K = \(audit.bagSize ?? 1) \(String(format: "%.3f", value))"
                 + (audit.aurocCI.map { " [\(String(format: "%.3f", $0[0])), \(String(format: "%.3f", $0[1]))]" } ?? "")

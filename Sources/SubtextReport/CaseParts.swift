@@ -10,9 +10,13 @@ import SubtextSupport
 public struct CaseParts {
     public enum Failure: Error, CustomStringConvertible {
         case missing(String, command: String)
+        case otherData([CaseDataMismatch])
         public var description: String {
             switch self {
             case let .missing(path, command): "\(path): not found; give a directory that `subtext \(command)` wrote"
+            case let .otherData(mismatches):
+                "the parts describe other data than the audit: " + mismatches.map(\.description).joined(separator: "; ")
+                    + ". Give parts run on the audit's teacher and control files, or --allow-mismatch to join them anyway"
             }
         }
     }
@@ -21,45 +25,73 @@ public struct CaseParts {
     /// The JSON files read, for the case's provenance.
     public var files: [String]
 
+    /// Reads the parts. Parts run on other data than the audit's are refused unless
+    /// `allowMismatch`, which joins them with the mismatch stated in the case.
     public init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, transfer: String? = nil,
-                out: String) throws {
+                out: String, allowMismatch: Bool = false) throws {
         let auditFile = try Self.file(audit, "audit.json", command: "audit")
-        var files = [auditFile]
-        let ranked = try attribution.map { directory in
-            let file = try Self.file(directory, "attribution.json", command: "attribute")
+        let document = try JSONFile.decode(AuditDocument.self, path: auditFile)
+        var files = [auditFile], mismatches: [CaseDataMismatch] = []
+        /// Reads one data part and checks it read the audit's data.
+        func read<T: Decodable>(_ directory: String, _ name: String, command: String, part: String, as: T.Type) throws -> (T, String) {
+            let file = try Self.file(directory, name, command: command)
             files.append(file)
-            return (try Self.decode(LikelihoodShift.Result.self, file), link: Self.relative(file, "attribution.md", from: out))
+            let inputs = try JSONFile.decode(Stamped.self, path: file).provenance?.inputs
+            if let mismatch = CaseDataMismatch.of(part: part, file: file, inputs: inputs, audit: document.provenance.inputs) {
+                mismatches.append(mismatch)
+            }
+            return (try JSONFile.decode(T.self, path: file), file)
+        }
+        let ranked = try attribution.map { directory in
+            let (shape, file) = try read(directory, "attribution.json", command: "attribute", part: "attribution", as: AttributionShape.self)
+            let result: CaseReport.Attribution
+            if shape.candidates != nil {
+                result = .panel(try JSONFile.decode(PanelAttribution.Result.self, path: file))
+            } else if shape.scores != nil {
+                result = .model(try JSONFile.decode(LikelihoodShift.Result.self, path: file))
+            } else {
+                throw JSONFile.Failure(path: DisplayPath.of(file), reason: "neither `scores` (written by attribute --model) nor "
+                                       + "`candidates` (attribute --panel)")
+            }
+            return (result, link: Self.relative(file, "attribution.md", from: out))
         }
         let probed = try probes.map { directory in
             let file = try Self.file(directory, "probe.json", command: "probe")
             files.append(file)
-            return (try Self.decode(ProbeResult.self, file), link: Self.relative(file, "probe.md", from: out))
+            return (try JSONFile.decode(ProbeResult.self, path: file), link: Self.relative(file, "probe.md", from: out))
         }
         let sanitized = try sanitize.map { directory in
-            let file = try Self.file(directory, "sanitize.json", command: "sanitize")
-            files.append(file)
-            return (try Self.decode(SanitizeResult.self, file), link: Self.relative(file, "sanitize.md", from: out))
+            let (result, file) = try read(directory, "sanitize.json", command: "sanitize", part: "sanitize", as: SanitizeResult.self)
+            return (result, link: Self.relative(file, "sanitize.md", from: out))
         }
         let transferred = try transfer.map { directory in
-            let file = try Self.file(directory, "transfer.json", command: "transfer")
-            files.append(file)
-            return (try Self.decode(TransferResult.self, file), link: Self.relative(file, "transfer.md", from: out))
+            let (result, file) = try read(directory, "transfer.json", command: "transfer", part: "transfer", as: TransferResult.self)
+            return (result, link: Self.relative(file, "transfer.md", from: out))
         }
-        report = CaseReport(audit: try AuditDocument.read(auditFile), auditLink: Self.relative(auditFile, "audit.md", from: out),
+        if !mismatches.isEmpty, !allowMismatch { throw Failure.otherData(mismatches) }
+        report = CaseReport(audit: document, auditLink: Self.relative(auditFile, "audit.md", from: out),
                             attribution: ranked, probes: probed, sanitize: sanitized, transfer: transferred)
+        report.mismatches = mismatches.isEmpty ? nil : mismatches
         self.files = files
+    }
+
+    /// The provenance every command writes beside its result; absent from hand-made files.
+    private struct Stamped: Decodable {
+        var provenance: Provenance?
+    }
+
+    /// Which mode of `subtext attribute` wrote an attribution.json: a panel's ranks `candidates`,
+    /// a model's ranks `scores`.
+    private struct AttributionShape: Decodable {
+        struct Ignored: Decodable {}
+        var candidates: [Ignored]?
+        var scores: [Ignored]?
     }
 
     private static func file(_ directory: String, _ name: String, command: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: path) else { throw Failure.missing(path, command: command) }
         return path
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ path: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(type, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// The markdown report beside `json`, as a path relative to the directory `from`.

@@ -49,12 +49,36 @@ public struct CaseReport: Codable, Sendable {
         public var score: Double
         public var low: Double
         public var high: Double
-        /// Which score ranked: "centred" (on a reference panel), "calibrated" or "plain".
+        /// Which score ranked: "centred" (on a reference panel), "calibrated" or "plain" from a
+        /// model; "panel" (mean log-likelihood under the trait's writing, centred on the panel)
+        /// without one.
         public var scoreKind: String
 
         enum CodingKeys: String, CodingKey {
             case report, claimed, top, score, low, high, scoreKind = "score_kind"
         }
+
+        init(_ attribution: Attribution, link: String) {
+            report = link
+            switch attribution {
+            case let .model(result):
+                let top = result.scores[0]
+                (claimed, self.top, (score, low, high)) = (result.claimed, top.concept, top.ranking)
+                scoreKind = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : "plain"
+            case let .panel(result):
+                let top = result.candidates[0]
+                (claimed, self.top, score, low, high) = (result.claimed, top.trait, top.score, top.scoreLow, top.scoreHigh)
+                scoreKind = "panel"
+            }
+        }
+    }
+
+    /// An attribution as either mode of `subtext attribute` writes it.
+    public enum Attribution: Sendable {
+        /// Concepts ranked by a model's likelihood shift.
+        case model(LikelihoodShift.Result)
+        /// A panel's known traits ranked from the data alone.
+        case panel(PanelAttribution.Result)
     }
 
     /// What one probe run measured in the case's trait.
@@ -136,13 +160,16 @@ public struct CaseReport: Codable, Sendable {
     public var sanitize: SanitizePart?
     /// Absent when no transfer test was joined (an optional addition to schema 1).
     public var transfer: TransferPart?
+    /// Parts joined although they did not read the audit's data (`--allow-mismatch`); absent
+    /// when every part read it (an optional addition to schema 1).
+    public var mismatches: [CaseDataMismatch]?
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize, transfer
+        case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize, transfer, mismatches
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
-    public init(audit: AuditDocument, auditLink: String, attribution: (LikelihoodShift.Result, link: String)?,
+    public init(audit: AuditDocument, auditLink: String, attribution: (Attribution, link: String)?,
                 probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
                 transfer: (TransferResult, link: String)? = nil) {
         let result = audit.result
@@ -154,13 +181,8 @@ public struct CaseReport: Codable, Sendable {
             promptsConfounded: result.promptsConfounded, teacherResponses: result.documents["teacher"] ?? 0,
             controlResponses: result.documents["control"] ?? 0, minimumDetectableAUROC: result.minimumDetectableAUROC)
         // An attribution run on its own comes first; one inside the audit serves otherwise.
-        let ranked = attribution ?? audit.attribution.map { ($0, link: auditLink) }
-        self.attribution = ranked.map { result, link in
-            let top = result.scores[0], (score, low, high) = top.ranking
-            let kind = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : "plain"
-            return AttributionPart(report: link, claimed: result.claimed, top: top.concept, score: score, low: low,
-                                   high: high, scoreKind: kind)
-        }
+        let ranked = attribution ?? audit.attribution.map { (Attribution.model($0), link: auditLink) }
+        self.attribution = ranked.map { AttributionPart($0, link: $1) }
         let trait = self.attribution.map { $0.claimed ?? $0.top }
             ?? probes.first?.0.shifts.filter(\.isFound).max { abs($0.delta) < abs($1.delta) }?.category
         self.trait = trait

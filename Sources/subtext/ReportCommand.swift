@@ -13,6 +13,10 @@ struct ReportCommand: ParsableCommand {
             it, what sanitizing left), then each part's key table, linking to the part's full report. Each \
             DIR is one that `subtext audit`, `subtext attribute`, `subtext probe`, `subtext sanitize` or `subtext transfer` wrote.
 
+            The attribution, sanitize and transfer parts must have read the audit's teacher and control \
+            files: their reports record each input's SHA-256, and a part of other data is refused by name \
+            unless --allow-mismatch joins it, stated at the top of the case.
+
             With an audit.json argument instead, re-renders audit.md and its charts from it.
             """)
 
@@ -37,6 +41,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Directory to write into (re-rendering: default the JSON's directory).")
     var out: String?
 
+    @Flag(help: ArgumentHelp("Join parts that did not read the audit's teacher and control files (by their SHA-256), "
+                             + "saying so at the top of the case, instead of refusing them."))
+    var allowMismatch = false
+
     func validate() throws {
         guard (json == nil) != (audit == nil) else {
             throw ValidationError("give either --audit DIR (a case report) or an audit.json to re-render")
@@ -56,7 +64,7 @@ struct ReportCommand: ParsableCommand {
         }
         let started = Date()
         let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, transfer: transfer,
-                                      out: out!)
+                                  out: out!, allowMismatch: allowMismatch)
         let written = try CaseReportWriter(directory: out!).write(
             parts.report, provenance: try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started)))
         print(parts.report.audit.verdict.rawValue + (parts.report.trait.map { "; closest trait: \($0)" } ?? ""))

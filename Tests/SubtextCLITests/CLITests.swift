@@ -207,6 +207,46 @@ typealias Workspace = TemporaryDirectory
         workspace.expectNoAbsolutePaths(in: workspace.path("out"))
         let refused = try CLI.run(["attribute", "--teacher", unknown, "--out", workspace.path("none")])
         #expect(refused.status == 2 && refused.stderr.contains("--panel DIR"), "\(refused.stderr)")
+
+        // It joins a case report of the same data; a part of other data is refused by name,
+        // or joined on request with the mismatch on the first screen.
+        let audit = { (teacher: String, out: String) throws in
+            let audited = try CLI.run(["audit", teacher, "--control", workspace.path("panel/control.jsonl"), "--permutations", "199",
+                                       "--out", workspace.path(out), "--quiet"])
+            #expect(audited.status == 0, "\(audited.stderr)")
+        }
+        try audit(unknown, "audit")
+        let join = { (audit: String, extra: [String]) in
+            try CLI.run(["report", "--audit", workspace.path(audit), "--attribution", workspace.path("out"), "--out", workspace.path("case")] + extra)
+        }
+        let joined = try join("audit", [])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let story = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
+        #expect(story.contains("Closest trait: **owl**, claimed (panel score ") && !story.contains("other data"), "\(story)")
+        try audit(try make("owl", 10) + "/teacher.jsonl", "other-audit")
+        let mismatched = try join("other-audit", [])
+        #expect(mismatched.status == 2 && mismatched.stderr.contains("attribution (attribution.json) did not read teacher.jsonl")
+                    && mismatched.stderr.contains("--allow-mismatch"), "\(mismatched.stderr)")
+        let forced = try join("other-audit", ["--allow-mismatch"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let warned = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
+        #expect(warned.split(separator: "\n").prefix(5).contains { $0.hasPrefix("**Parts of other data, joined on request") }, "\(warned)")
+        let caseJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("case/case.json")))) as! [String: Any]
+        #expect((caseJSON["mismatches"] as? [[String: Any]])?.first?["unread"] as? [String] == ["teacher.jsonl"])
+    }
+
+    /// A part whose JSON lacks a field the case reads is refused with the file and the field.
+    @Test func aDamagedPartIsNamedWithItsField() throws {
+        let workspace = try Workspace()
+        let (teacher, control) = try examplePair(workspace)
+        let audited = try CLI.run(["audit", teacher, "--control", control, "--permutations", "199", "--out", workspace.path("audit"), "--quiet"])
+        #expect(audited.status == 0, "\(audited.stderr)")
+        try FileManager.default.createDirectory(atPath: workspace.path("transfer"), withIntermediateDirectories: true)
+        try workspace.write("transfer/transfer.json", #"{"schema_version": 2, "traits": []}"#)
+        let joined = try CLI.run(["report", "--audit", workspace.path("audit"), "--transfer", workspace.path("transfer"), "--out",
+                                  workspace.path("case")])
+        #expect(joined.status == 2 && joined.stderr.contains("transfer.json: no field `"), "\(joined.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("case/case.md")))
     }
 
     @Test func noSignalExitsZeroEvenWithTheGate() throws {
