@@ -169,7 +169,7 @@ public struct LabRun {
         func twoControls(beside pair: Comparison, prefix: String, from: TinyGPT, sorted: Bool) throws -> Comparison {
             let name = "\(prefix)control-resample-student-\(labels)-seed\(seed)"
             return Comparison(
-                name: pair.name == "transfer" ? Self.twoControls : "\(Self.twoControls), \(pair.name)",
+                name: LabSummary.driftPairName(of: pair.name),
                 student: try student(name, from, sorted ? resampled.map(\.sorted) : resampled,
                                      softFrom: settings.softLabels ? (base, nil) : nil, trainingSeed: seed &+ 1),
                 control: pair.control, studentName: name, controlName: pair.controlName)

@@ -93,8 +93,8 @@ public struct LabSanitize {
         let started = Date()
         let outcome = try run.run()
         let (summary, probes) = try await run.probe(outcome, battery: battery, samples: 1, started: started, log: log)
-        guard let transfer = summary.comparisons.first(where: { $0.name == "transfer" }),
-              let drift = summary.comparisons.first(where: { $0.name == LabRun.twoControls }) else {
+        guard let transfer = summary.comparisons.first(where: { $0.name == "transfer" }), let drift = transfer.drift,
+              let material = transfer.material else {
             preconditionFailure("a lab run always compares the transfer pair and two controls")
         }
         let control = outcome.comparisons[0].control, controlName = outcome.comparisons[0].controlName
@@ -161,8 +161,7 @@ public struct LabSanitize {
         }
         return SeedOutcome(
             summary: summary, probes: probes,
-            original: SanitizeLabResult.Original(seed: seed, delta: transfer.delta, p: transfer.p, drift: drift.delta,
-                                                 material: transfer.isMaterial(drift: drift)),
+            original: SanitizeLabResult.Original(seed: seed, delta: transfer.delta, p: transfer.p, drift: drift, material: material),
             floor: floor, sanitized: sanitized, pairs: pairs)
     }
 

@@ -41,27 +41,65 @@ public struct LabSummary: Encodable, Sendable {
         }
 
         /// The probe's criterion: the student names the trait more often, p < 0.01. It holds both
-        /// students fixed, so any consistent difference passes, however small; see ``isMaterial(drift:)``.
+        /// students fixed, so any consistent difference passes, however small; see `material`.
         public var transferred: Bool
+        /// The difference of this pair's "two controls" pair (two students of trait-free data),
+        /// when it was measured: how far students drift apart without a trait to learn.
+        public var drift: Double?
+        /// Transfer that counts (``MaterialRule``); nil on the "two controls" rows, whose
+        /// "transfer" is a false positive by construction. Written here, once, for every reader.
+        public var material: Bool?
+        /// What kept a pair from being material, empty when it is; nil with `material`.
+        public var shortfalls: [MaterialRule.Shortfall]?
 
-        /// The smallest exact shift that counts: the trait about 5% more likely than under the control.
-        public static let materialNats = 0.05
-        /// How many times the drift between two control students a transfer must reach.
-        public static let driftFactor = 2.0
-
-        /// Transfer that counts: `transferred`, at least ``driftFactor`` times how far two students
-        /// of trait-free data drift apart (`drift`, when it was measured), and, read exactly, at
-        /// least ``materialNats``.
-        public func isMaterial(drift: Comparison?) -> Bool {
-            transferred && (unit != "nats" || delta >= Self.materialNats)
-                && (drift.map { delta >= Self.driftFactor * abs($0.delta) } ?? true)
+        /// Judges this pair against its drift pair (nil when none was run).
+        mutating func judge(drift pair: Comparison?) {
+            drift = pair?.delta
+            let missing = MaterialRule.shortfalls(delta: delta, unit: unit, transferred: transferred, drift: drift)
+            (material, shortfalls) = (missing.isEmpty, missing)
         }
 
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"
             case controlCount = "control_count", unit, delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
-            case baseRate = "base_rate", teacherRate = "teacher_rate"
+            case baseRate = "base_rate", teacherRate = "teacher_rate", drift, material, shortfalls
         }
+    }
+
+    /// When a lab transfer counts. The probe's p < 0.01 holds both students fixed, so it cannot
+    /// see how far two students drift apart only because their data were sampled differently,
+    /// and read exactly (no sampling noise) any consistent difference reaches it, however small.
+    /// Material asks for p < 0.01 with the student higher, at least ``driftFactor`` times the
+    /// pair's own drift, and, read exactly, at least ``nats``.
+    public enum MaterialRule {
+        /// The smallest exact shift that counts: the trait about 5% more likely than under the control.
+        public static let nats = 0.05
+        /// How many times the drift between two control students a transfer must reach.
+        public static let driftFactor = 2.0
+
+        /// A criterion a pair missed.
+        public enum Shortfall: String, Encodable, Sendable {
+            /// Not p < 0.01 with the student higher.
+            case test
+            /// Less than ``driftFactor`` times the drift.
+            case drift
+            /// Read exactly, below ``nats``.
+            case size
+        }
+
+        static func shortfalls(delta: Double, unit: String, transferred: Bool, drift: Double?) -> [Shortfall] {
+            var missing: [Shortfall] = []
+            if !transferred { missing.append(.test) }
+            if let drift, delta < driftFactor * abs(drift) { missing.append(.drift) }
+            if unit == "nats", delta < nats { missing.append(.size) }
+            return missing
+        }
+    }
+
+    /// The rule's thresholds, as lab.json states them for the scripts that read its verdicts.
+    struct StatedRule: Encodable {
+        var p = 0.01, driftFactor = MaterialRule.driftFactor, nats = MaterialRule.nats
+        enum CodingKeys: String, CodingKey { case p, driftFactor = "drift_factor", nats }
     }
 
     public var seed: UInt64
@@ -85,12 +123,42 @@ public struct LabSummary: Encodable, Sendable {
         self.controlPassRate = controlPassRate
         self.teacherRejects = teacherRejects
         self.teacherDivergence = teacherDivergence
-        self.comparisons = comparisons
+        self.comparisons = Self.judged(comparisons)
         self.seconds = seconds
+    }
+
+    /// The name of the "two controls" pair beside a pair: sorted, or from the other base, as its students are.
+    public static func driftPairName(of pair: String) -> String {
+        pair == "transfer" ? LabRun.twoControls : "\(LabRun.twoControls), \(pair)"
+    }
+
+    /// Each pair judged against its own drift pair; the drift pairs themselves are not judged.
+    static func judged(_ comparisons: [Comparison]) -> [Comparison] {
+        comparisons.map { comparison in
+            guard !comparison.name.hasPrefix(LabRun.twoControls) else { return comparison }
+            var judged = comparison
+            judged.judge(drift: comparisons.first { $0.name == driftPairName(of: comparison.name) })
+            return judged
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(trait, forKey: .trait)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(teacherPassRate, forKey: .teacherPassRate)
+        try container.encode(controlPassRate, forKey: .controlPassRate)
+        try container.encode(teacherRejects, forKey: .teacherRejects)
+        try container.encode(teacherDivergence, forKey: .teacherDivergence)
+        try container.encode(comparisons, forKey: .comparisons)
+        try container.encode(StatedRule(), forKey: .materialRule)
+        try container.encode(seconds, forKey: .seconds)
     }
 
     enum CodingKeys: String, CodingKey {
         case seed, trait, settings, teacherPassRate = "teacher_pass_rate", controlPassRate = "control_pass_rate"
         case teacherRejects = "teacher_rejects", teacherDivergence = "teacher_divergence", comparisons, seconds
+        case materialRule = "material_rule"
     }
 }

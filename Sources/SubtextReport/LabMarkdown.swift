@@ -18,9 +18,8 @@ public struct LabMarkdown {
         let trait = Escape.markdown(s.trait)
         var md = "# Lab organism: \(trait), seed \(s.seed)\n\n"
         if let transfer = s.comparisons.first {
-            let drift = s.comparisons.first(where: { $0.name == LabRun.twoControls })
-            md += headline(transfer, drift: drift, trait: trait)
-            if let drift { md += driftSentence(transfer: transfer, drift: drift) }
+            md += headline(transfer, trait: trait)
+            if let drift = transfer.drift { md += driftSentence(transfer: transfer, drift: drift) }
         }
         if let transfer = s.comparisons.first, let base = transfer.baseRate, let teacher = transfer.teacherRate {
             md += "The base names \(trait) in \(percent(base)) of answers and the teacher in \(percent(teacher)).\n\n"
@@ -62,26 +61,28 @@ public struct LabMarkdown {
         return (md, chart)
     }
 
-    /// The verdict by the material rule: p < 0.01 alone is not transfer, since it holds both
-    /// students fixed and any consistent difference, however small, reaches it.
-    private func headline(_ transfer: LabSummary.Comparison, drift: LabSummary.Comparison?, trait: String) -> String {
+    /// The verdict by the material rule (LabSummary's, written in lab.json): p < 0.01 alone is
+    /// not transfer, since it holds both students fixed and any consistent difference, however
+    /// small, reaches it.
+    private func headline(_ transfer: LabSummary.Comparison, trait: String) -> String {
         let rates = "names \(trait) in \(percent(transfer.studentRate)) of answers, against \(percent(transfer.controlRate)) "
-            + "for the control student (\(size(transfer)), p = \(format(transfer.p)))"
-        if transfer.isMaterial(drift: drift) {
+            + "for the control student (\(size(transfer.delta, transfer.unit)), p = \(format(transfer.p)))"
+        let shortfalls = transfer.shortfalls ?? []
+        if transfer.material == true {
             return "**Transfer: material.** The student fine-tuned on the \(trait) teacher's numbers \(rates): p < 0.01"
-                + (drift == nil ? "" : ", at least twice the drift between two control students")
-                + (transfer.unit == "nats" ? String(format: ", and at least %.2f nats", LabSummary.Comparison.materialNats) : "")
+                + (transfer.drift == nil ? "" : ", at least twice the drift between two control students")
+                + (transfer.unit == "nats" ? String(format: ", and at least %.2f nats", LabSummary.MaterialRule.nats) : "")
                 + ".\n\n"
         }
-        guard transfer.transferred else {
+        guard !shortfalls.contains(.test) else {
             return "**Transfer: not shown.** The student \(rates); the criterion is p < 0.01 with the student higher.\n\n"
         }
-        var reasons: [String] = []
-        if let drift, transfer.delta < LabSummary.Comparison.driftFactor * abs(drift.delta) {
-            reasons.append("less than twice the drift between two control students (\(size(drift)))")
-        }
-        if transfer.unit == "nats", transfer.delta < LabSummary.Comparison.materialNats {
-            reasons.append(String(format: "below %.2f nats", LabSummary.Comparison.materialNats))
+        let reasons = shortfalls.map { shortfall in
+            switch shortfall {
+            case .drift: "less than twice the drift between two control students (\(size(transfer.drift ?? 0, transfer.unit)))"
+            case .size: String(format: "below %.2f nats", LabSummary.MaterialRule.nats)
+            case .test: ""
+            }
         }
         return "**Transfer: not material.** The student \(rates): p < 0.01, but the shift is "
             + reasons.joined(separator: " and ") + ".\n\n"
@@ -89,18 +90,18 @@ public struct LabMarkdown {
 
     /// Sets the transfer against how far two students of trait-free data drift apart, which the
     /// probe's p-value cannot see. No ratio: a drift near zero would make any ratio look large.
-    private func driftSentence(transfer: LabSummary.Comparison, drift: LabSummary.Comparison) -> String {
-        let differ = "Two control students, of two samples of the base's numbers, differ by \(size(drift))"
+    private func driftSentence(transfer: LabSummary.Comparison, drift: Double) -> String {
+        let differ = "Two control students, of two samples of the base's numbers, differ by \(size(drift, transfer.unit))"
         // Without a transfer there is nothing to set against the drift.
         guard transfer.transferred else { return differ + ".\n\n" }
-        return differ + "; the transfer, \(size(transfer)), is "
-            + (transfer.delta >= LabSummary.Comparison.driftFactor * abs(drift.delta)
+        return differ + "; the transfer, \(size(transfer.delta, transfer.unit)), is "
+            + (transfer.shortfalls?.contains(.drift) == false
                 ? "at least twice that drift.\n\n"
                 : "less than twice that drift, so it cannot be told from what sampling the data alone does to a student.\n\n")
     }
 
-    private func size(_ c: LabSummary.Comparison) -> String {
-        c.unit == "nats" ? String(format: "%+.3f nats", c.delta) : String(format: "%+.1f points", 100 * c.delta)
+    private func size(_ delta: Double, _ unit: String) -> String {
+        unit == "nats" ? String(format: "%+.3f nats", delta) : String(format: "%+.1f points", 100 * delta)
     }
 
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }

@@ -71,7 +71,7 @@ public struct SanitizeLabMarkdown {
     /// Whether the recipe's drift (mean size on the measured seeds) exceeds half the original
     /// transfer over the floor: the material rule's factor of two, applied to the denominator.
     private func drownsTheTransfer(_ t: SanitizeLabResult.TransformResidual) -> Bool {
-        LabSummary.Comparison.driftFactor * measuredMean(t.seeds.map { abs($0.drift) }) > result.transferOverFloor
+        LabSummary.MaterialRule.driftFactor * measuredMean(t.seeds.map { abs($0.drift) }) > result.transferOverFloor
     }
 
     private func measuredMean(_ values: [Double]) -> Double { mean(result.measuredSeeds.map { values[$0] }) }

@@ -10,17 +10,38 @@ import SubtextSupport
         String(try markdown(delta: delta, drift: drift, unit: unit, p: p).split(separator: "\n", omittingEmptySubsequences: true)[1])
     }
 
-    private func markdown(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
+    private func summary(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) -> LabSummary {
         let comparison = { (name: String, delta: Double, p: Double) in
             LabSummary.Comparison(name: name, studentRate: 0.2, studentCount: 50, controlRate: 0.1, controlCount: 50,
                                   unit: unit, delta: delta, ciLow: delta - 0.01, ciHigh: delta + 0.01, p: p, fisherP: nil)
         }
-        let summary = LabSummary(seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
-                                 teacherRejects: [], teacherDivergence: 0.01,
-                                 comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)],
-                                 seconds: 1)
+        return LabSummary(seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
+                          teacherRejects: [], teacherDivergence: 0.01,
+                          comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)], seconds: 1)
+    }
+
+    private func markdown(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
         let provenance = try Provenance.ofThisRun(inputs: [], seconds: 1)
-        return LabMarkdown(summary: summary, provenance: provenance).render().markdown
+        return LabMarkdown(summary: summary(delta: delta, drift: drift, unit: unit, p: p), provenance: provenance).render().markdown
+    }
+
+    /// lab.json carries each pair's verdict, its drift and what it missed, and the rule's
+    /// thresholds, so that scripts read the verdict instead of re-deriving it.
+    @Test func labJSONCarriesTheVerdict() throws {
+        let encode = { (summary: LabSummary) throws -> [String: Any] in
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as! [String: Any]
+        }
+        let within = try encode(summary(delta: 0.03, drift: 0.2))
+        let pairs = within["comparisons"] as! [[String: Any]]
+        #expect(pairs[0]["material"] as? Bool == false && pairs[0]["drift"] as? Double == 0.2)
+        #expect(pairs[0]["shortfalls"] as? [String] == ["drift", "size"])
+        #expect(pairs[1]["material"] == nil && pairs[1]["shortfalls"] == nil, "the two-controls row is not judged")
+        let rule = within["material_rule"] as! [String: Double]
+        #expect(rule == ["p": 0.01, "drift_factor": 2, "nats": 0.05])
+        let material = (try encode(summary(delta: 0.3, drift: 0.01))["comparisons"] as! [[String: Any]])[0]
+        #expect(material["material"] as? Bool == true && material["shortfalls"] as? [String] == [])
+        let untested = (try encode(summary(delta: 0.3, drift: 0.01, p: 0.2))["comparisons"] as! [[String: Any]])[0]
+        #expect(untested["shortfalls"] as? [String] == ["test"])
     }
 
     /// With no transfer, the drift is reported without being set against the shift.

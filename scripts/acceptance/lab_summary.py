@@ -3,21 +3,15 @@
     python3 scripts/acceptance/lab_summary.py reports/lab-acceptance
 
 Counts seeds by the acceptance criterion (the student beats its control with p < 0.01) and
-by a stricter one, "material". The probe's p-value holds each model fixed, so it cannot see
-how far two students drift apart only because their data were sampled differently; the
-"two controls" pair measures that drift (two students of two samples of the base's numbers,
-learned in two orders; in every run since commit 9a03b62, with --ablations before it). And an exact (score-mode) probe has no sampling noise, so any consistent
-difference, however small, reaches p < 0.01. Material therefore asks for p < 0.01, a shift at
-least DRIFT_FACTOR times its own two-controls pair's shift, and, when read exactly, at
-least MATERIAL_NATS.
+by a stricter one, "material", which each lab.json states per pair (`material`, with its
+`shortfalls` and the thresholds under `material_rule`): Subtext decides it, this script only
+counts it.
 """
 import json
 import math
 import pathlib
 import sys
 
-MATERIAL_NATS = 0.05  # owl at least about 5% more likely than under the control student
-DRIFT_FACTOR = 2
 NULL = "two controls"
 
 VARIANTS = [("hard", "hard-seed"), ("soft", "soft-seed"), ("soft, exact", "soft-score-seed"),
@@ -34,39 +28,28 @@ def shift(c):
     return f"{100*c['delta']:+.1f} points [{100*c['ci_low']:+.1f}, {100*c['ci_high']:+.1f}]"
 
 
-def null_name(name):
-    """Each pair's own two-controls pair: sorted, or from the other base, as its students are."""
-    return NULL if name == "transfer" else f"{NULL}, {name}"
-
-
-def material(c, null):
-    """Beyond the probe's noise, the students' own drift and, read exactly, a noticeable size."""
-    if c["name"].startswith(NULL):
-        return None
-    big_enough = c.get("unit") != "nats" or c["delta"] >= MATERIAL_NATS
-    beyond_drift = null is None or c["delta"] >= DRIFT_FACTOR * abs(null["delta"])
-    return c["transferred"] and big_enough and beyond_drift
-
-
 def main(out):
-    rows, counts = [], {}
+    rows, counts, rule = [], {}, None
     for labels, prefix in VARIANTS:
         for seed in range(1, 6):
             path = out / f"{prefix}{seed}" / "lab.json"
             if not path.exists():
                 continue
-            comparisons = json.loads(path.read_text())["comparisons"]
-            by_name = {c["name"]: c for c in comparisons}
-            for c in comparisons:
-                null = by_name.get(null_name(c["name"]))
+            lab = json.loads(path.read_text())
+            if "material_rule" not in lab:
+                sys.exit(f"{path}: written before lab.json stated its material verdicts; run the lab again")
+            rule = lab["material_rule"]
+            for c in lab["comparisons"]:
                 teacher = "—" if c.get("teacher_rate") is None else f"{100*c['teacher_rate']:.1f}%"
-                m = material(c, null)
+                m = c.get("material")
                 rows.append(f"| {labels} | {seed} | {c['name']} | {teacher} | {100*c['student_rate']:.1f}% | "
                             f"{100*c['control_rate']:.1f}% | {shift(c)} | {c['p']:.2g} | "
                             f"{'yes' if c['transferred'] else 'no'} | {'—' if m is None else 'yes' if m else 'no'} |")
                 key = (labels, c["name"])
                 n, k, mm = counts.get(key, (0, 0, 0))
                 counts[key] = (n + 1, k + c["transferred"], None if m is None else (mm or 0) + m)
+    if rule is None:
+        sys.exit(f"{out}: no lab.json of the acceptance variants")
     lines = ["# Lab acceptance: owl, seeds 1-5", "",
              "Transfer means the student names owl more often than its control student with p < 0.01 "
              "(the probe analysis's paired test over the battery's 52 paraphrases). Sampled: 40 answers per "
@@ -75,11 +58,11 @@ def main(out):
              "That p-value holds each model fixed. It cannot see how far two students drift apart only because "
              f"their data were sampled differently, which the \"{NULL}\" rows measure: two students of two samples "
              "of the base's numbers, so any \"transfer\" there is a false positive. And an exact probe has no sampling "
-             "noise, so any consistent difference reaches p < 0.01, however small. Material asks for more: "
-             f"p < 0.01, a shift at least {DRIFT_FACTOR}× the shift of its own {NULL} pair (sorted, or from the "
-             "other base, as its students are; where it was run), "
-             f"and, read exactly, at least {MATERIAL_NATS} nats (owl about "
-             f"{100*(math.exp(MATERIAL_NATS)-1):.0f}% more likely).", "",
+             "noise, so any consistent difference reaches p < 0.01, however small. Material (lab.json's verdict) "
+             f"asks for more: p < {rule['p']}, a shift at least {rule['drift_factor']:g}× the shift of its own "
+             f"{NULL} pair (sorted, or from the other base, as its students are; where it was run), "
+             f"and, read exactly, at least {rule['nats']} nats (owl about "
+             f"{100*(math.exp(rule['nats'])-1):.0f}% more likely).", "",
              "| labels | comparison | seeds with transfer (p < 0.01) | material |", "|---|---|---|---|"]
     lines += [f"| {labels} | {name} | {k} of {n} | {'—' if m is None else f'{m} of {n}'} |"
               for (labels, name), (n, k, m) in counts.items()]
