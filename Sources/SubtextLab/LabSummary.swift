@@ -37,7 +37,7 @@ public struct LabSummary: Encodable, Sendable {
             self.ciHigh = ciHigh
             self.p = p
             self.fisherP = fisherP
-            transferred = delta > 0 && p < 0.01
+            transferred = delta > 0 && p < MaterialRule.alpha
         }
 
         /// The probe's criterion: the student names the trait more often, p < 0.01. It holds both
@@ -72,6 +72,8 @@ public struct LabSummary: Encodable, Sendable {
     /// Material asks for p < 0.01 with the student higher, at least ``driftFactor`` times the
     /// pair's own drift, and, read exactly, at least ``nats``.
     public enum MaterialRule {
+        /// The probe's test: p below this, with the student higher, is `transferred`.
+        public static let alpha = 0.01
         /// The smallest exact shift that counts: the trait about 5% more likely than under the control.
         public static let nats = 0.05
         /// How many times the drift between two control students a transfer must reach.
@@ -98,7 +100,7 @@ public struct LabSummary: Encodable, Sendable {
 
     /// The rule's thresholds, as lab.json states them for the scripts that read its verdicts.
     struct StatedRule: Encodable {
-        var p = 0.01, driftFactor = MaterialRule.driftFactor, nats = MaterialRule.nats
+        var p = MaterialRule.alpha, driftFactor = MaterialRule.driftFactor, nats = MaterialRule.nats
         enum CodingKeys: String, CodingKey { case p, driftFactor = "drift_factor", nats }
     }
 
@@ -113,6 +115,8 @@ public struct LabSummary: Encodable, Sendable {
     public var teacherDivergence: Double
     public var comparisons: [Comparison]
     public var seconds: Double
+    /// The thresholds of the rule behind each pair's `material`, for the scripts that read it.
+    let materialRule = StatedRule()
 
     public init(seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
                 teacherRejects: [String], teacherDivergence: Double, comparisons: [Comparison], seconds: Double) {
@@ -140,20 +144,6 @@ public struct LabSummary: Encodable, Sendable {
             judged.judge(drift: comparisons.first { $0.name == driftPairName(of: comparison.name) })
             return judged
         }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seed, forKey: .seed)
-        try container.encode(trait, forKey: .trait)
-        try container.encode(settings, forKey: .settings)
-        try container.encode(teacherPassRate, forKey: .teacherPassRate)
-        try container.encode(controlPassRate, forKey: .controlPassRate)
-        try container.encode(teacherRejects, forKey: .teacherRejects)
-        try container.encode(teacherDivergence, forKey: .teacherDivergence)
-        try container.encode(comparisons, forKey: .comparisons)
-        try container.encode(StatedRule(), forKey: .materialRule)
-        try container.encode(seconds, forKey: .seconds)
     }
 
     enum CodingKeys: String, CodingKey {
