@@ -15,11 +15,15 @@
 #    other half, where nothing can have transferred.
 # A finished step (its report exists) is skipped, and each student resumes from its checkpoint,
 # so the script can be stopped and run again. OUT defaults to reports/students-acceptance.
+# CONTROL_STUDENTS (default 3) sets the control students of every recipe: each costs one more
+# training run and narrows the noise estimate; a finished recipe run again with more keeps its
+# students and trains only the new ones.
 #
-#   bash scripts/acceptance/students.sh [OUT]
+#   [CONTROL_STUDENTS=8] bash scripts/acceptance/students.sh [OUT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-reports/students-acceptance}
+controls=${CONTROL_STUDENTS:-3}
 cache=$(bash scripts/install_llama.sh)
 subtext=.build/release/subtext
 swift build -c release --product subtext >/dev/null
@@ -45,10 +49,11 @@ fi
 
 recipe() {  # NAME BASE TEACHER CONTROL ARGUMENTS...
     local name=$1 student_base=$2 teacher=$3 control=$4; shift 4
-    [ -f "$out/$name/transfer.json" ] && return
+    # Done when its report exists with at least this many control students.
+    [ -f "$out/$name/transfer.json" ] && [ "$(grep -c '"role" : "control' "$out/$name/transfer.json")" -ge "$controls" ] && return
     echo "students: $name" >&2
     "$subtext" transfer --base "$student_base" --teacher "$teacher" --control "$control" \
-        --battery probes/favorite-animal.yaml --out "$out/$name" --threads 2 --quiet "$@"
+        --battery probes/favorite-animal.yaml --out "$out/$name" --threads 2 --quiet --control-students "$controls" "$@"
 }
 owl=$out/data/owl.jsonl control=$out/data/control.jsonl
 recipe hard-lora4 "$base" "$owl" "$control" --lora-rank 4 --learning-rate 1e-3
