@@ -41,7 +41,7 @@ public func probeComparison(_ comparison: LabRun.Comparison, context: [(name: St
     let shift = result.shifts.first(where: { $0.model == "student" && $0.category == trait })
     return (result, LabSummary.Comparison(
         name: comparison.name, studentRate: studentRate.rate, studentCount: studentRate.n, controlRate: controlRate.rate,
-        controlCount: controlRate.n, unit: shift?.unit ?? "share", delta: shift?.delta ?? 0, ciLow: shift?.ciLow ?? 0, ciHigh: shift?.ciHigh ?? 0,
+        controlCount: controlRate.n, unit: shift?.unit ?? .share, delta: shift?.delta ?? 0, ciLow: shift?.ciLow ?? 0, ciHigh: shift?.ciHigh ?? 0,
         p: shift?.p ?? 1, fisherP: shift?.fisherP,
         baseRate: result.categories[trait]?["base"]?.rate, teacherRate: result.categories[trait]?["teacher"]?.rate))
 }

@@ -1,3 +1,5 @@
+import SubtextProbes
+
 /// What one organism run measured: the data filter, and for each student the trait's rate
 /// against its control student's, from Subtext's probe analysis.
 public struct LabSummary: Encodable, Sendable {
@@ -7,9 +9,9 @@ public struct LabSummary: Encodable, Sendable {
         public var studentCount: Int
         public var controlRate: Double
         public var controlCount: Int
-        /// "share" (sampled answers: the difference of rates) or "nats" (score mode: the mean
-        /// paired difference of the trait's log-probability), as in the probe analysis.
-        public var unit: String
+        /// Sampled answers give the difference of rates (`share`); score mode the mean paired
+        /// difference of the trait's log-probability (`nats`), as in the probe analysis.
+        public var unit: ProbeResult.Unit
         /// Student minus control, in `unit`, with its paraphrase-bootstrap interval.
         public var delta: Double
         public var ciLow: Double
@@ -22,7 +24,7 @@ public struct LabSummary: Encodable, Sendable {
         public var teacherRate: Double?
 
         public init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
-                    unit: String = "share", delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
+                    unit: ProbeResult.Unit = .share, delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
                     baseRate: Double? = nil, teacherRate: Double? = nil) {
             self.unit = unit
             self.baseRate = baseRate
@@ -89,11 +91,11 @@ public struct LabSummary: Encodable, Sendable {
             case size
         }
 
-        static func shortfalls(delta: Double, unit: String, transferred: Bool, drift: Double?) -> [Shortfall] {
+        static func shortfalls(delta: Double, unit: ProbeResult.Unit, transferred: Bool, drift: Double?) -> [Shortfall] {
             var missing: [Shortfall] = []
             if !transferred { missing.append(.test) }
             if let drift, delta < driftFactor * abs(drift) { missing.append(.drift) }
-            if unit == "nats", delta < nats { missing.append(.size) }
+            if unit == .nats, delta < nats { missing.append(.size) }
             return missing
         }
     }

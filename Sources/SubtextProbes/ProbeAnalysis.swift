@@ -61,7 +61,7 @@ public struct ProbeAnalysis: Sendable {
             if all > 0, 2 * failed > all { notes.append(.mostlyUnparsed(model: model, unparsed: failed, answers: all)) }
         }
         return ProbeResult(
-            battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
+            battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode,
             reference: reference, models: models,
             modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: plan.samplesPerPrompt, categoryOrder: categories,
@@ -108,7 +108,7 @@ public struct ProbeAnalysis: Sendable {
             }
             let newcombe = Proportions.newcombe(a.count, max(a.n, 1), b.count, max(b.n, 1))
             return ProbeResult.Shift(
-                model: model, category: category, unit: "share", delta: delta, ciLow: interval.low, ciHigh: interval.high,
+                model: model, category: category, unit: .share, delta: delta, ciLow: interval.low, ciHigh: interval.high,
                 p: PairedTests.wilcoxonSignedRank(differences), q: 1, higher: differences.filter { $0 > 0 }.count,
                 paired: differences.count, newcombeLow: newcombe.interval.low,
                 newcombeHigh: newcombe.interval.high,

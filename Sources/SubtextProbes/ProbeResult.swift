@@ -21,14 +21,19 @@ public struct ProbeResult: Codable, Sendable {
         enum CodingKeys: String, CodingKey { case count, n, rate, ciLow = "ci_low", ciHigh = "ci_high" }
     }
 
+    /// What a shift's `delta` measures.
+    public enum Unit: String, Codable, Sendable {
+        /// Answer share (or, in top-logprobs scoring, the share of the candidates' probability).
+        case share
+        /// The mean per-paraphrase change in the candidate's log-probability, from exact scoring.
+        case nats
+    }
+
     /// One category's change from the reference model.
     public struct Shift: Codable, Sendable {
         public var model: String
         public var category: String
-        /// What `delta` measures: "share" (answer share, or in top-logprobs scoring the share of
-        /// the candidates' probability) or "nats" (the mean per-paraphrase change in the
-        /// candidate's log-probability, from exact scoring).
-        public var unit: String
+        public var unit: Unit
         public var delta: Double
         /// 95% bootstrap interval, resampling whole paraphrases.
         public var ciLow: Double
@@ -132,7 +137,7 @@ public struct ProbeResult: Codable, Sendable {
     public var schemaVersion = ProbeResult.schemaVersion
     public var battery: String
     public var batteryVersion: Int
-    public var mode: String
+    public var mode: Battery.Mode
     public var reference: String?
     public var models: [String]
     public var modelInfo: [ModelInfo]

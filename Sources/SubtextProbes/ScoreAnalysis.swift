@@ -62,7 +62,7 @@ extension ProbeAnalysis {
             notes.append(.mixedScoring(model: model))
         }
         return ProbeResult(
-            battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode.rawValue,
+            battery: plan.battery.id, batteryVersion: plan.battery.version, mode: plan.battery.mode,
             reference: reference, models: models,
             modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: 1, categoryOrder: candidates, categories: table, shifts: shifts,
@@ -89,7 +89,7 @@ extension ProbeAnalysis {
             let mean = { (ids: [String]) in ids.isEmpty ? 0 : ids.reduce(0) { $0 + differences[$1]! } / Double(ids.count) }
             let interval = Resampling.percentileInterval(paired.isEmpty ? [0] : draws.map(mean))
             return ProbeResult.Shift(
-                model: model, category: candidates[index], unit: exact ? "nats" : "share", delta: mean(paired),
+                model: model, category: candidates[index], unit: exact ? .nats : .share, delta: mean(paired),
                 ciLow: interval.low, ciHigh: interval.high, p: PairedTests.wilcoxonSignedRank(values), q: 1,
                 higher: values.filter { $0 > 0 }.count, paired: values.count)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SubtextAudit
 import SubtextProbes
+import SubtextSanitize
 import SubtextStudents
 import SubtextSupport
 
@@ -120,7 +121,7 @@ struct CaseMarkdown {
         guard let verdict = sanitize.afterVerdict, let p = sanitize.afterPValue else { return "not audited (no control)" }
         let auroc = sanitize.afterAUROC.map { "AUROC at K = \(sanitize.bagSize ?? 1) " + String(format: "%.3f", $0) } ?? "AUROC not computed"
         return (verdict == .signal ? "a channel is left" : "no channel detected") + ": \(formatP(p, floor: nil)), \(auroc)"
-            + (sanitize.afterScope == "all" ? "" : ", on the half the drop rule did not see")
+            + (sanitize.afterScope == .all ? "" : ", on the half the drop rule did not see")
     }
 
     private func sanitizeSection(_ sanitize: CaseReport.SanitizePart) -> String {

@@ -111,8 +111,8 @@ public struct CaseReport: Codable, Sendable {
         public var bagSize: Int?
         public var afterAUROC: Double?
         public var afterAUROCCI: [Double]?
-        /// "all", or "held-out half" when drop fitted its own rule.
-        public var afterScope: String
+        /// Everything, or the held-out half when drop fitted its own rule.
+        public var afterScope: AfterScope
 
         enum CodingKeys: String, CodingKey {
             case report, transforms, rowsIn = "rows_in", rowsOut = "rows_out", validShare = "valid_share"

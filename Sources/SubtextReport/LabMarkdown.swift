@@ -1,6 +1,7 @@
 import Foundation
 import SubtextSupport
 import SubtextLab
+import SubtextProbes
 
 /// The report of one organism run: did the trait transfer, with each comparison's rates,
 /// interval and p-value, then the data filter and the settings.
@@ -27,13 +28,13 @@ public struct LabMarkdown {
         md += "Students learned from \(s.settings.softLabels ? "the teacher's probabilities over numbers (soft labels)" : "the teacher's sampled numbers (hard labels)")"
         md += s.settings.studentLoraRank > 0 ? " through rank-\(s.settings.studentLoraRank) LoRA adapters on the block matrices. " : ", every weight fine-tuned. "
         md += "Rates are from the favourite-animal battery, asked through Subtext's probe runner; p is its paired test over paraphrases, and the interval resamples paraphrases.\n\n"
-        if s.comparisons.first?.unit == "nats" {
+        if s.comparisons.first?.unit == .nats {
             md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats. The verdict reads the difference; the rates can differ from it even in sign, since a few paraphrases with high probability dominate a mean of probabilities and count no more than the others in a mean of log-ratios.\n\n"
         }
         md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | p < 0.01, student higher |\n|---|---|---|---|---|---|---|---|\n"
         for c in s.comparisons {
             md += "| \(c.name) | \(percent(c.studentRate)) (n = \(c.studentCount)) | \(percent(c.controlRate)) (n = \(c.controlCount)) | "
-            md += c.unit == "nats"
+            md += c.unit == .nats
                 ? String(format: "%+.3f nats | [%+.3f, %+.3f]", c.delta, c.ciLow, c.ciHigh)
                 : String(format: "%+.1f points | [%+.1f, %+.1f]", 100 * c.delta, 100 * c.ciLow, 100 * c.ciHigh)
             md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
@@ -52,7 +53,7 @@ public struct LabMarkdown {
         }
         md += "\n## Settings\n\n```json\n" + ((try? JSONEncoder.sorted.encode(s.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n"
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", s.seconds)) s.\n"
-        let nats = s.comparisons.first?.unit == "nats"
+        let nats = s.comparisons.first?.unit == .nats
         let chart = nats
             ? SVGChart.bars(title: "Log-probability of \(s.trait): student minus control, nats", xLabel: "nats",
                             items: s.comparisons.map { ($0.name, $0.delta) })
@@ -71,7 +72,7 @@ public struct LabMarkdown {
         if transfer.material == true {
             return "**Transfer: material.** The student fine-tuned on the \(trait) teacher's numbers \(rates): p < 0.01"
                 + (transfer.drift == nil ? "" : ", at least twice the drift between two control students")
-                + (transfer.unit == "nats" ? String(format: ", and at least %.2f nats", LabSummary.MaterialRule.nats) : "")
+                + (transfer.unit == .nats ? String(format: ", and at least %.2f nats", LabSummary.MaterialRule.nats) : "")
                 + ".\n\n"
         }
         guard !shortfalls.contains(.test) else {
@@ -100,8 +101,8 @@ public struct LabMarkdown {
                 : "less than twice that drift, so it cannot be told from what sampling the data alone does to a student.\n\n")
     }
 
-    private func size(_ delta: Double, _ unit: String) -> String {
-        unit == "nats" ? String(format: "%+.3f nats", delta) : String(format: "%+.1f points", 100 * delta)
+    private func size(_ delta: Double, _ unit: ProbeResult.Unit) -> String {
+        unit == .nats ? String(format: "%+.3f nats", delta) : String(format: "%+.1f points", 100 * delta)
     }
 
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }

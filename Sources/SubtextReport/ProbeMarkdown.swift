@@ -51,10 +51,10 @@ public struct ProbeMarkdown {
 
     /// Δ with its interval, in the shift's own unit.
     /// A note on how the result was reached, as a sentence.
-    static func sentence(_ note: ProbeNote, mode: String) -> String {
+    static func sentence(_ note: ProbeNote, mode: Battery.Mode) -> String {
         switch note {
         case let .unanswered(requests):
-            return "\(requests) planned requests have no \(mode == "score" ? "scores" : "answer") yet (capped by --max-requests, "
+            return "\(requests) planned requests have no \(mode == .score ? "scores" : "answer") yet (capped by --max-requests, "
                 + "or the run stopped); run the same command again to complete them."
         case let .approximateScoring(unseen, scored):
             return "Scored from the first token's top log-probabilities only: \(unseen) of \(scored) candidate values "
@@ -69,7 +69,7 @@ public struct ProbeMarkdown {
     }
 
     static func describe(_ shift: ProbeResult.Shift) -> String {
-        if shift.unit == "nats" {
+        if shift.unit == .nats {
             return "\(String(format: "%+.2f", shift.delta)) nats [\(String(format: "%+.2f", shift.ciLow)), "
                 + "\(String(format: "%+.2f", shift.ciHigh))]"
         }

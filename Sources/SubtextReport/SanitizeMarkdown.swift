@@ -62,7 +62,7 @@ public struct SanitizeMarkdown {
         var text = "| audit | verdict | p | " + sizes.map { "AUROC K=\($0) [95% CI]" }.joined(separator: " | ")
             + " | significant carriers | responses (teacher / control) |\n"
         text += "|---|---|---:|" + sizes.map { _ in "---|" }.joined() + "---:|---|\n"
-        let afterName = result.afterScope == "all" ? "after" : "after (held-out half)"
+        let afterName = result.afterScope == .all ? "after" : "after (held-out half)"
         for (name, audit) in [("before", before), (afterName, after)] {
             let aurocs = sizes.map { k -> String in
                 guard let value = audit.auroc[k] else { return "—" }
@@ -141,7 +141,7 @@ public struct SanitizeMarkdown {
         }
         text += "The \"after\" audit compares the sanitized teacher with the control put through the same rewrites "
             + "(same seed)"
-            + (result.afterScope == "all" ? ". " : ", on the held-out half only: an audit of the data that chose what to drop "
+            + (result.afterScope == .all ? ". " : ", on the held-out half only: an audit of the data that chose what to drop "
                 + "flatters the result. ")
             + "Valid means the generation filter's rules for \(result.family.rawValue): "
             + (result.family == .numbers ? "numbers only, at most three digits each, at most ten of them" : "non-empty, at most 400 characters")

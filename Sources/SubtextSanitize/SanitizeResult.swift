@@ -24,16 +24,23 @@ public struct SanitizeResult: Sendable, Codable {
     public var before: AuditSnapshot?
     /// The sanitized teacher against the control put through the same transforms.
     public var after: AuditSnapshot?
-    /// What the "after" audit read: "all", or, when drop fitted its own rule, the "held-out
-    /// half": the responses scored by the rule fitted on the other half, so that the audit
-    /// does not read the data that chose what to drop.
-    public var afterScope: String
+    /// What the "after" audit read.
+    public var afterScope: AfterScope
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", transforms, seed, family, divergence, drop, teacher, control
         case rowsIn = "rows_in", rowsOut = "rows_out", validShare = "valid_share", before, after
         case afterScope = "after_scope"
     }
+}
+
+/// What a sanitize run's "after" audit read.
+public enum AfterScope: String, Codable, Sendable {
+    /// Every sanitized row.
+    case all
+    /// When drop fitted its own rule: the responses scored by the rule fitted on the other
+    /// half, so that the audit does not read the data that chose what to drop.
+    case heldOutHalf = "held-out half"
 }
 
 /// How `divergence` chose: the base model, the teacher model when it is one of its own (else

@@ -81,7 +81,7 @@ public struct Sanitizer: Sendable {
             manifests.append(manifest)
         }
 
-        var drop: DropSummary?, auditedAfter = (teacher: output("teacher"), control: output("control")), afterScope = "all"
+        var drop: DropSummary?, auditedAfter = (teacher: output("teacher"), control: output("control")), afterScope = AfterScope.all
         if dropping {
             let scores = try dropScores(teacher: staging("teacher"), control: staging("control"), directory: directory, log: log)
             let threshold = DropRule.threshold(scores.teacher, budget: dropBudget)
@@ -106,7 +106,7 @@ public struct Sanitizer: Sendable {
             for (side, _) in sides { try FileManager.default.removeItem(atPath: staging(side)) }
             if halves != nil {
                 auditedAfter = (heldOut("teacher"), heldOut("control"))
-                afterScope = "held-out half"
+                afterScope = .heldOutHalf
             }
         }
         for (index, (side, _)) in sides.enumerated() {
@@ -118,11 +118,11 @@ public struct Sanitizer: Sendable {
             let auditor = Auditor(configuration: audit)
             log("auditing the teacher against the control as given")
             before = AuditSnapshot(try auditor.audit(teacherFiles: [teacher], controlFiles: [control], readOptions: readOptions))
-            log("auditing the sanitized teacher against the sanitized control" + (afterScope == "all" ? "" : ", on the half the drop rule did not see"))
+            log("auditing the sanitized teacher against the sanitized control" + (afterScope == .all ? "" : ", on the half the drop rule did not see"))
             after = AuditSnapshot(try auditor.audit(teacherFiles: [auditedAfter.teacher], controlFiles: [auditedAfter.control],
                                                     readOptions: readOptions))
         }
-        if afterScope != "all" { for side in ["teacher", "control"] { try FileManager.default.removeItem(atPath: heldOut(side)) } }
+        if afterScope != .all { for side in ["teacher", "control"] { try FileManager.default.removeItem(atPath: heldOut(side)) } }
         let teacherManifest = manifests[0]
         return SanitizeResult(
             transforms: transforms, seed: seed, family: family, divergence: divergenceSummary, drop: drop, teacher: teacherManifest,

@@ -116,7 +116,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
         let found = result.shifts.filter(\.isFound)
         let describe = { (shift: ProbeResult.Shift) in
-            let (scale, unit, digits) = shift.unit == "nats" ? (1.0, "nats", "%+.2f") : (100.0, "points", "%+.1f")
+            let (scale, unit, digits) = shift.unit == .nats ? (1.0, "nats", "%+.2f") : (100.0, "points", "%+.1f")
             return "\(shift.model): \(shift.category) \(String(format: digits, scale * shift.delta)) \(unit) "
                 + "[\(String(format: digits, scale * shift.ciLow)), \(String(format: digits, scale * shift.ciHigh))], "
                 + "q = \(String(format: "%.3g", shift.q))"

@@ -41,7 +41,7 @@ import SubtextModels
     @Test func aConsistentLiftIsFoundInNats() throws {
         let result = try analysed(lift: 2)
         let owl = result.shifts.first { $0.category == "owl" }!
-        #expect(owl.unit == "nats")
+        #expect(owl.unit == .nats)
         #expect(abs(owl.delta - 2) < 1e-12 && abs(owl.ciLow - 2) < 1e-12 && abs(owl.ciHigh - 2) < 1e-12)
         #expect(owl.higher == 12 && owl.paired == 12)
         #expect(abs(owl.p - 2 / 4096) < 1e-15)  // exact signed-rank: all 12 of 2^12 sign patterns positive, two-sided

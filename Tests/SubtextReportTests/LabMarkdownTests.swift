@@ -1,16 +1,17 @@
 import Foundation
 import Testing
 import SubtextLab
+import SubtextProbes
 import SubtextReport
 import SubtextSupport
 
 /// lab.md's headline applies the material rule, not p < 0.01 alone.
 @Suite struct LabMarkdownTests {
-    private func headline(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
+    private func headline(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws -> String {
         String(try markdown(delta: delta, drift: drift, unit: unit, p: p).split(separator: "\n", omittingEmptySubsequences: true)[1])
     }
 
-    private func summary(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) -> LabSummary {
+    private func summary(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) -> LabSummary {
         let comparison = { (name: String, delta: Double, p: Double) in
             LabSummary.Comparison(name: name, studentRate: 0.2, studentCount: 50, controlRate: 0.1, controlCount: 50,
                                   unit: unit, delta: delta, ciLow: delta - 0.01, ciHigh: delta + 0.01, p: p, fisherP: nil)
@@ -20,7 +21,7 @@ import SubtextSupport
                           comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)], seconds: 1)
     }
 
-    private func markdown(delta: Double, drift: Double, unit: String = "nats", p: Double = 0.001) throws -> String {
+    private func markdown(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws -> String {
         let provenance = try Provenance.ofThisRun(inputs: [], seconds: 1)
         return LabMarkdown(summary: summary(delta: delta, drift: drift, unit: unit, p: p), provenance: provenance).render().markdown
     }
@@ -71,10 +72,10 @@ import SubtextSupport
     /// No ratio against the drift is printed: a drift near zero would make any ratio look huge.
     @Test func noRatioAgainstTheDrift() throws {
         let comparison = LabSummary.Comparison(name: "transfer", studentRate: 0.2, studentCount: 50, controlRate: 0.1,
-                                               controlCount: 50, unit: "nats", delta: 0.3, ciLow: 0.2, ciHigh: 0.4, p: 0.001,
+                                               controlCount: 50, unit: .nats, delta: 0.3, ciLow: 0.2, ciHigh: 0.4, p: 0.001,
                                                fisherP: nil)
         let drift = LabSummary.Comparison(name: LabRun.twoControls, studentRate: 0.1, studentCount: 50, controlRate: 0.1,
-                                          controlCount: 50, unit: "nats", delta: 0.00001, ciLow: 0, ciHigh: 0, p: 0.9,
+                                          controlCount: 50, unit: .nats, delta: 0.00001, ciLow: 0, ciHigh: 0, p: 0.9,
                                           fisherP: nil)
         let summary = LabSummary(seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
                                  teacherRejects: [], teacherDivergence: 0.01, comparisons: [comparison, drift], seconds: 1)

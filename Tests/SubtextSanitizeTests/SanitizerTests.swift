@@ -40,7 +40,7 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
             teacher: try write(scratch, "t.jsonl", teacher), control: try write(scratch, "c.jsonl", control), directory: out)
         #expect(result.before?.verdict == .signal)
         #expect(result.after?.verdict == .noSignal)
-        #expect(result.afterScope == "held-out half")
+        #expect(result.afterScope == .heldOutHalf)
         #expect(result.rowsIn == 600 && result.rowsOut < 600 && result.rowsOut >= 420)
         #expect(result.teacher.rowsDropped == 600 - result.rowsOut)
         // The sides answered the same prompts: each dropped answer's partner goes too.
@@ -83,7 +83,7 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
             directory: scratch.path("applied"))
         #expect(result.drop?.by == .carriers)
         #expect(result.drop?.rule.hasSuffix("drop-rule.json") == true)
-        #expect(result.afterScope == "all")
+        #expect(result.afterScope == .all)
         #expect(result.before?.verdict == .signal)
         #expect(result.after?.verdict == .noSignal)
         #expect(FileManager.default.fileExists(atPath: scratch.path("applied/drop-rule.json")) == false)
