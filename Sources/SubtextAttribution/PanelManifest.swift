@@ -1,5 +1,6 @@
 import Foundation
 import SubtextCorpus
+import SubtextSupport
 
 /// What attribution reads of a `subtext generate` manifest.json: each side's trait and file.
 public struct PanelManifest {
@@ -25,7 +26,8 @@ public struct PanelManifest {
         do {
             sides = try JSONDecoder().decode(File.self, from: data).sides
         } catch {
-            throw CorpusError.cannotOpen(path: path, reason: "not a generate manifest (sides with name, trait and file): \(error)")
+            throw CorpusError.cannotOpen(path: path, reason: "not a generate manifest (sides with name, trait and file): "
+                                         + JSONFile.describe(error))
         }
         let file = { (side: File.Side) in (directory as NSString).appendingPathComponent(side.file) }
         guard let control = sides.first(where: { $0.trait == nil }) else {

@@ -128,7 +128,7 @@ struct SanitizeCommand: ParsableCommand {
         audit.alpha = alpha
         audit.permutations = permutations
         let saved = try dropRule.map { path in
-            (rule: try JSONDecoder().decode(DropRule.self, from: Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+            (rule: try JSONFile.decode(DropRule.self, path: path), path: path)
         }
         var sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
                                   dropBy: DropScore(rawValue: dropBy)!,
@@ -172,11 +172,11 @@ struct SanitizeCommand: ParsableCommand {
     static func systemPrompt(of teacher: String) throws -> String {
         let directory = (teacher as NSString).deletingLastPathComponent
         let path = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system, or keep the teacher "
                 + "in its `subtext generate` directory (no \(DisplayPath.of(path)))")
         }
-        let manifest = try JSONDecoder().decode(GenerationResult.self, from: data)
+        let manifest = try JSONFile.decode(GenerationResult.self, path: path)
         let name = (teacher as NSString).lastPathComponent
         guard let system = manifest.sides.first(where: { $0.file == name })?.system else {
             throw ValidationError("\(DisplayPath.of(path)) gives no system prompt for \(name): give --teacher-system")

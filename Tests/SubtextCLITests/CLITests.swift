@@ -163,8 +163,10 @@ typealias Workspace = TemporaryDirectory
         let reused = try CLI.run(["sanitize", teacher, "--control", control, "--transforms", "drop", "--drop-rule",
                                   workspace.path("out/drop-rule.json"), "--permutations", "199", "--out", workspace.path("reused")])
         #expect(reused.status == 0, "\(reused.stderr)")
+        let damaged = try workspace.write("bad-rule.json", #"{"schema_version": 1}"#)
         let refusals: [([String], String)] = [
             (["--transforms", "drop"], "--control"),
+            (["--transforms", "drop", "--control", control, "--drop-rule", damaged], "bad-rule.json: no field `"),
             (["--transforms", "shuffle"], "unknown transform 'shuffle'"),
             (["--transforms", "sort", "--drop-rule", "r.json"], "--drop-rule needs drop"),
             (["--transforms", "divergence"], "give --model with a GGUF file"),
