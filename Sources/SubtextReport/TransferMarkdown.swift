@@ -29,7 +29,8 @@ public struct TransferMarkdown {
         let material = result.materialTraits
         let controls = result.students.count - 1
         if let top = material.first {
-            let names = material.map { "**\(Escape.markdown($0.name))**" }.joined(separator: ", ")
+            // Plain names: bold inside the bold verdict would close it early.
+            let names = material.map { Escape.markdown($0.name) }.joined(separator: ", ")
             return "**Transfer: a student of the teacher's data moved toward \(names).** \(Escape.markdown(top.name)): "
                 + "\(nats(top.shift)) [\(nats(top.ciLow)), \(nats(top.ciHigh))] nats of log-share against \(controls) control "
                 + "students (q = \(pValue(top.q))), whose training alone moves this trait by \(plain(top.noise)) nats (one "

@@ -22,7 +22,7 @@ import SubtextSupport
     @Test func aMaterialTraitLeadsEscaped() throws {
         let text = try render(materialShift: 0.9)
         let verdict = text.split(separator: "\n", omittingEmptySubsequences: true)[1]
-        #expect(verdict.hasPrefix("**Transfer: a student of the teacher's data moved toward **\\*owl\\*\\|**.**"), "\(verdict)")
+        #expect(verdict.hasPrefix("**Transfer: a student of the teacher's data moved toward \\*owl\\*\\|.**"), "\(verdict)")
         #expect(verdict.contains("+0.900 [+0.700, +1.100] nats") && verdict.contains("0.100 nats"))
         #expect(text.contains("| \\*owl\\*\\| | +0.900 | [+0.700, +1.100] | 1.0e-05 | 0.0002 | 1.0e-05 | 0.100 | 0.450 | yes |"))
         #expect(text.contains("21.5 degrees of freedom"))
