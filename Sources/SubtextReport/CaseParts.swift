@@ -36,23 +36,16 @@ public struct CaseParts {
         func read<T: Decodable>(_ directory: String, _ name: String, command: String, part: String, as: T.Type) throws -> (T, String) {
             let file = try Self.file(directory, name, command: command)
             files.append(file)
-            let inputs = try JSONFile.decode(Stamped.self, path: file).provenance?.inputs
-            if let mismatch = CaseDataMismatch.of(part: part, file: file, inputs: inputs, audit: document.provenance.inputs) {
+            let stamped = try JSONFile.decode(Stamped<T>.self, path: file)
+            if let mismatch = CaseDataMismatch.of(part: part, file: file, inputs: stamped.provenance?.inputs,
+                                                  audit: document.provenance.inputs) {
                 mismatches.append(mismatch)
             }
-            return (try JSONFile.decode(T.self, path: file), file)
+            return (stamped.result, file)
         }
         let ranked = try attribution.map { directory in
-            let (shape, file) = try read(directory, "attribution.json", command: "attribute", part: "attribution", as: AttributionShape.self)
-            let result: CaseReport.Attribution
-            if shape.candidates != nil {
-                result = .panel(try JSONFile.decode(PanelAttribution.Result.self, path: file))
-            } else if shape.scores != nil {
-                result = .model(try JSONFile.decode(LikelihoodShift.Result.self, path: file))
-            } else {
-                throw JSONFile.Failure(path: DisplayPath.of(file), reason: "neither `scores` (written by attribute --model) nor "
-                                       + "`candidates` (attribute --panel)")
-            }
+            let (result, file) = try read(directory, "attribution.json", command: "attribute", part: "attribution",
+                                          as: CaseReport.Attribution.self)
             return (result, link: Self.relative(file, "attribution.md", from: out))
         }
         let probed = try probes.map { directory in
@@ -75,17 +68,18 @@ public struct CaseParts {
         self.files = files
     }
 
-    /// The provenance every command writes beside its result; absent from hand-made files.
-    private struct Stamped: Decodable {
+    /// A part's result and the provenance every command writes beside it (absent from
+    /// hand-made files), read in one pass.
+    private struct Stamped<Result: Decodable>: Decodable {
+        var result: Result
         var provenance: Provenance?
-    }
 
-    /// Which mode of `subtext attribute` wrote an attribution.json: a panel's ranks `candidates`,
-    /// a model's ranks `scores`.
-    private struct AttributionShape: Decodable {
-        struct Ignored: Decodable {}
-        var candidates: [Ignored]?
-        var scores: [Ignored]?
+        enum CodingKeys: String, CodingKey { case provenance }
+
+        init(from decoder: Decoder) throws {
+            result = try Result(from: decoder)
+            provenance = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Provenance.self, forKey: .provenance)
+        }
     }
 
     private static func file(_ directory: String, _ name: String, command: String) throws -> String {

@@ -73,12 +73,20 @@ public struct CaseReport: Codable, Sendable {
         }
     }
 
-    /// An attribution as either mode of `subtext attribute` writes it.
-    public enum Attribution: Sendable {
+    /// An attribution as either mode of `subtext attribute` writes it: a panel's ranks
+    /// `candidates`, a model's ranks `scores`.
+    public enum Attribution: Sendable, Decodable {
         /// Concepts ranked by a model's likelihood shift.
         case model(LikelihoodShift.Result)
         /// A panel's known traits ranked from the data alone.
         case panel(PanelAttribution.Result)
+
+        enum CodingKeys: String, CodingKey { case candidates }
+
+        public init(from decoder: Decoder) throws {
+            self = try decoder.container(keyedBy: CodingKeys.self).contains(.candidates)
+                ? .panel(try PanelAttribution.Result(from: decoder)) : .model(try LikelihoodShift.Result(from: decoder))
+        }
     }
 
     /// What one probe run measured in the case's trait.
