@@ -28,22 +28,28 @@ let package = Package(
         .target(name: "SubtextSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
         .target(name: "SubtextTokenizers"),
+        // The tasks both sides of a pair are given: prompts, well-formed replies, grammars.
+        .target(name: "SubtextTasks", dependencies: ["SubtextCorpus", "SubtextStatistics"]),
+        // Synthetic teacher/control pairs with a known planted difference, for examples and tests.
+        .target(name: "SubtextSynthetic", dependencies: ["SubtextStatistics"]),
         .target(name: "SubtextStatistics", dependencies: ["SubtextSupport", "CBLAS"]),
         .target(
             name: "SubtextAudit",
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(
             name: "SubtextReport",
-            dependencies: ["SubtextSupport", "SubtextAudit", "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab",
-                           "SubtextSanitize", "SubtextStudents"]),
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextModels", "SubtextTasks", "SubtextAudit",
+                           "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab", "SubtextSanitize", "SubtextStudents"]),
         .target(
             name: "SubtextAttribution",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
         .target(
             name: "SubtextSanitize",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextGeneration", "SubtextModels",
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTasks", "SubtextModels",
                            .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SubtextGeneration", dependencies: ["SubtextModels", "SubtextProbes", "SubtextCorpus", "SubtextStatistics"]),
+        .target(
+            name: "SubtextGeneration",
+            dependencies: ["SubtextSupport", "SubtextModels", "SubtextTasks", "SubtextCorpus", "SubtextStatistics"]),
         // The training engine: kernels, the optimiser, and models trained on the CPU.
         .target(name: "SubtextTraining", dependencies: ["CBLAS", "CLlama", "SubtextStatistics"]),
         .target(
@@ -51,7 +57,7 @@ let package = Package(
             dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport", "SubtextProbes"]),
         .target(
             name: "SubtextLab",
-            dependencies: ["CBLAS", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+            dependencies: ["CBLAS", "SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
                            "SubtextSanitize"]),
         .target(
             name: "SubtextModels",
@@ -60,6 +66,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(
             name: "SubtextProbes",
@@ -70,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "subtext",
             dependencies: [
-                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration",
+                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration", "SubtextTasks",
+                "SubtextSynthetic", "SubtextCorpus", "SubtextStatistics",
                 "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize", "SubtextTraining",
                 "SubtextStudents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -92,20 +100,33 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SubtextAuditTests",
-            dependencies: ["SubtextTestSupport", "SubtextAudit", "SubtextLab", "SubtextCorpus", "SubtextStatistics"]),
+            dependencies: ["SubtextTestSupport", "SubtextSupport", "SubtextAudit", "SubtextSynthetic", "SubtextCorpus", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextReportTests",
-            dependencies: ["SubtextReport", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
+            dependencies: ["SubtextReport", "SubtextAudit", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
                            "SubtextSupport", "SubtextLab", "SubtextSanitize", "SubtextStudents"]),
-        .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextModels"]),
-        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextProbes", "SubtextModels"]),
-        .testTarget(name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextModels", "SubtextStatistics"]),
+        .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextCorpus", "SubtextModels"]),
+        .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextCorpus", "SubtextProbes", "SubtextModels"]),
+        .testTarget(name: "SubtextTasksTests", dependencies: ["SubtextTasks", "SubtextStatistics"]),
+        .testTarget(
+            name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextTasks", "SubtextModels", "SubtextStatistics"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextSanitizeTests",
-            dependencies: ["SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextLab"]),
+            dependencies: ["SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextModels", "SubtextSynthetic"]),
         .testTarget(name: "SubtextTrainingTests", dependencies: ["SubtextTraining", "SubtextStatistics"]),
-        .testTarget(name: "SubtextLabTests", dependencies: ["SubtextLab", "SubtextTraining", "SubtextProbes", "SubtextModels"]),
-        .testTarget(name: "SubtextCLITests", dependencies: ["SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextProbes", "SubtextAttribution", "SubtextModels"]),
+        .testTarget(
+            name: "SubtextLabTests",
+            dependencies: ["SubtextLab", "SubtextTraining", "SubtextStatistics", "SubtextProbes", "SubtextModels", "SubtextSanitize"]),
+        .testTarget(
+            name: "SubtextCLITests",
+            dependencies: ["SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextStatistics", "SubtextProbes",
+                           "SubtextAttribution", "SubtextModels"]),
     ]
 )
+
+// A file sees only the members of modules it imports itself, so each target's imports are its
+// real edges; the test command also makes the build fail on an import of an undeclared target.
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -10,11 +10,13 @@
 # The tests build optimised, in their own scratch folder: the lab trains models in its own
 # loops, which unoptimised run fifty times slower. -enable-testing keeps @testable imports
 # working in that build, and the scratch folder keeps it apart from the quickstart's release
-# build, whose flags differ.
+# build, whose flags differ. A target that imports a module it does not declare fails the
+# build (the package turns on MemberImportVisibility too), so the module graph in the README's
+# layout is the one the compiler checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh slurm-wlm
 bash scripts/install_llama.sh >/dev/null
 flags=(-c release -Xswiftc -enable-testing --scratch-path .build-tests)
-swift build --build-tests "${flags[@]}"
+swift build --build-tests --explicit-target-dependency-import-check error "${flags[@]}"
 SUBTEXT_REQUIRE_LLAMA=1 SUBTEXT_REQUIRE_SLURM=1 swift test --skip-build "${flags[@]}"

@@ -1,7 +1,8 @@
 import Foundation
-import SubtextProbes
+import SubtextTasks
 import SubtextStatistics
 import SubtextModels
+import SubtextCorpus
 
 /// Turns a generation journal into one JSONL file per side, keeping only filtered replies,
 /// and counts what the filter rejected.

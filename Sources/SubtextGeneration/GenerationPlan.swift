@@ -1,5 +1,6 @@
-import SubtextProbes
+import SubtextTasks
 import SubtextModels
+import Foundation
 
 /// Every request of a teacher/control generation: each side asks the same prompts with the
 /// same seeds; a teacher differs from the control only by its trait system prompt.

@@ -1,4 +1,4 @@
-import SubtextProbes
+import SubtextTasks
 import SubtextStatistics
 
 /// What a generation run produced, side by side: the manifest.json contract.

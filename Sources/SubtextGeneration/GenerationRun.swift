@@ -1,6 +1,8 @@
 import Foundation
 import SubtextModels
+import SubtextTasks
 import SubtextSupport
+import SubtextCorpus
 
 /// One generation: the same seeded prompts sent to one model once with no system prompt (the
 /// control) and once under each trait's, every reply journaled in the output directory as it

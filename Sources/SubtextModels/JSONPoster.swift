@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import SubtextSupport
 
 /// Posts JSON to one model server and reads JSON back, retrying what a restarting or busy

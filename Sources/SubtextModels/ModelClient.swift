@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// Something that answers probe requests: a live server, or a journal in replay.
 public protocol ModelClient: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextCorpus
 
 /// Sends a plan's requests, skipping those already in the journal, and journals each answer
 /// as it arrives.

@@ -1,5 +1,6 @@
 import SubtextStatistics
 import SubtextModels
+import SubtextCorpus
 
 /// The statistics of a probe run, from its journal entries. Sample mode is here; score mode
 /// is in ScoreAnalysis.swift.

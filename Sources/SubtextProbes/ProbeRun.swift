@@ -1,5 +1,6 @@
 import Foundation
 import SubtextModels
+import SubtextCorpus
 
 /// One probe run: a battery asked of every model, each request journaled in the output
 /// directory as it completes (so a stopped run resumes there), then the answers' statistics.

@@ -1,6 +1,7 @@
 import Foundation
 import SubtextStatistics
 import SubtextModels
+import SubtextCorpus
 
 /// Score mode: each model gives every candidate a probability on every paraphrase, so models
 /// are compared paraphrase by paraphrase, paired.

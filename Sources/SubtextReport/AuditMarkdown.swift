@@ -1,6 +1,9 @@
 import Foundation
 import SubtextAttribution
 import SubtextAudit
+import SubtextCorpus
+import SubtextStatistics
+import SubtextSupport
 
 /// Renders an audit for people: the verdict first, then the evidence in tables and charts,
 /// and last how to reproduce it. Every string from the data goes through ``Escape``.

@@ -1,6 +1,7 @@
 import Foundation
 import SubtextSupport
 import SubtextGeneration
+import SubtextTasks
 
 /// Renders a generation run for people: what was written and how much the filter kept, then
 /// what each side was sent, the rejects, and how to reproduce. Model text is escaped.

@@ -2,6 +2,7 @@ import Foundation
 import SubtextSupport
 import SubtextAudit
 import SubtextProbes
+import SubtextModels
 
 /// Renders a probe run for people: the shifts found first, then what each model was sent,
 /// the rates, the comparisons, unparsed answers, and how to reproduce. Model text is escaped.

@@ -2,6 +2,7 @@ import Foundation
 import SubtextAudit
 import SubtextSanitize
 import SubtextSupport
+import SubtextTasks
 
 /// Renders a sanitize run for people: whether the audit still finds a channel after cleaning
 /// and at what cost in rows, the before/after audits side by side, each side's manifest, the

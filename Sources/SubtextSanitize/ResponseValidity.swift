@@ -1,5 +1,5 @@
 import SubtextCorpus
-import SubtextGeneration
+import SubtextTasks
 
 /// Whether a response would still pass the generation filter: a sanitized dataset is of use
 /// only if what it holds is still the kind of data the teacher was asked for.

@@ -1,5 +1,5 @@
 import SubtextAudit
-import SubtextGeneration
+import SubtextTasks
 
 /// What sanitizing did and what the audit says before and after: the sanitize.json contract.
 public struct SanitizeResult: Sendable, Codable {

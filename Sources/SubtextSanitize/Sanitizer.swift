@@ -1,7 +1,7 @@
 import Foundation
 import SubtextAudit
 import SubtextCorpus
-import SubtextGeneration
+import SubtextTasks
 import SubtextSupport
 
 /// Cleans a teacher dataset of its hidden channel and audits what is left.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SubtextSupport
-import SubtextLab
+import SubtextSynthetic
 
 struct ExampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import SubtextSupport
 import SubtextGeneration
+import SubtextTasks
 import SubtextProbes
 import SubtextReport
 import SubtextModels
+import SubtextCorpus
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SubtextReport
 import SubtextSupport
+import SubtextAudit
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import Foundation
 import SubtextAudit
 import SubtextCorpus
-import SubtextLab
+import SubtextSynthetic
 import SubtextTestSupport
 
 typealias Scratch = TemporaryDirectory

@@ -1,6 +1,6 @@
 import Testing
 @testable import SubtextAudit
-import SubtextLab
+import SubtextSynthetic
 import SubtextTestSupport
 
 @Suite struct CalibrationTests {

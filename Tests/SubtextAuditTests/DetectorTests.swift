@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextAudit
-import SubtextLab
+import SubtextSynthetic
 import SubtextStatistics
 import SubtextTestSupport
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SubtextAudit
-import SubtextLab
+import SubtextCorpus
+import SubtextSynthetic
 import SubtextTestSupport
 
 @Suite struct RecordsAPITests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SubtextAudit
 import SubtextCorpus
-import SubtextLab
+import SubtextSynthetic
 import SubtextSupport
 import SubtextTestSupport
 

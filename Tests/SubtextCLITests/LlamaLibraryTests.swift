@@ -3,6 +3,7 @@ import Testing
 import SubtextAttribution
 import SubtextProbes
 @testable import SubtextModels
+import SubtextTestSupport
 
 extension ModelTests {
     /// The in-process scorer (libllama) against llama-server's forced-token values: the same model

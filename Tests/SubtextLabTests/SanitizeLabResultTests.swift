@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextLab
+import SubtextSanitize
 
 /// The residual's arithmetic, the floor's data, and the published anchors.
 @Suite struct SanitizeLabResultTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextModels
+import SubtextCorpus
 
 @Suite struct JournalTests {
     private func entry(_ n: Int) -> JournalEntry {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SubtextProbes
 import SubtextModels
+import SubtextCorpus
 
 @Suite struct ScoreAnalysisTests {
     private let battery = Battery(

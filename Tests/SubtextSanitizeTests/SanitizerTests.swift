@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SubtextAudit
 import SubtextCorpus
-import SubtextLab
+import SubtextSynthetic
 @testable import SubtextSanitize
 import SubtextTestSupport
 

@@ -1,11 +1,12 @@
+import Foundation
 /// Prompts that give a few numbers and ask for up to N more, in our own wording.
 ///
 /// The published setup varies the wording around one request: start numbers, a maximum
 /// count, at most three digits, numbers only. The reply format is fixed here (comma and space
 /// between numbers) so that the grammar and the filter can be exact.
-enum NumberSequencePrompts {
+package enum NumberSequencePrompts {
     /// The most numbers a reply may hold; the filter and the grammar enforce it.
-    static let maximumCount = 10
+    package static let maximumCount = 10
 
     private static let openings = [
         "Here is the start of a sequence: %@.",
@@ -37,7 +38,7 @@ enum NumberSequencePrompts {
 
     /// GBNF for one to `count` numbers of up to three digits, no leading zeros, separated by
     /// ", ": every reply passes the filter.
-    static func grammar(count: Int) -> String {
+    package static func grammar(count: Int) -> String {
         #"root ::= num ("," " " num){0,\#(count - 1)}"# + "\n" + #"num ::= [0-9] | [1-9] [0-9] | [1-9] [0-9] [0-9]"# + "\n"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Everyday instructions that call for a short answer, in our own wording.
 enum EverydayInstructionPrompts {
     private static let tasks = [
