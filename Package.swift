@@ -50,14 +50,15 @@ let package = Package(
         .target(
             name: "SubtextGeneration",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextTasks", "SubtextCorpus", "SubtextStatistics"]),
-        // The training engine: kernels, the optimiser, and models trained on the CPU.
+        // The training engine: kernels, the optimiser, and the models trained on the CPU (the lab's
+        // TinyGPT, Llama and Gemma 3 students).
         .target(name: "SubtextTraining", dependencies: ["CBLAS", "CLlama", "SubtextStatistics"]),
         .target(
             name: "SubtextStudents",
             dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport", "SubtextProbes"]),
         .target(
             name: "SubtextLab",
-            dependencies: ["CBLAS", "SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+            dependencies: ["SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
                            "SubtextSanitize"]),
         .target(
             name: "SubtextModels",

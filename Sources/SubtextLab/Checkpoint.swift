@@ -1,4 +1,5 @@
 import Foundation
+import SubtextTraining
 
 /// A lab model on disk, as Hugging Face lays one out: a directory with `model.safetensors`
 /// (every tensor, F32, little-endian), `config.json` and `vocab.json` (the token list, so the

@@ -1,6 +1,7 @@
 import Foundation
 import SubtextModels
 import SubtextProbes
+import SubtextTraining
 
 /// Serves a lab model in-process to Subtext's probe runner, as a server would over the
 /// OpenAI-compatible API: sampled chat completions, and exact answer log-probabilities.

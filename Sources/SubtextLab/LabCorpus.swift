@@ -1,5 +1,6 @@
 import SubtextProbes
 import SubtextStatistics
+import SubtextTraining
 
 /// One prompt and its answer, as text: a line of the lab's JSONL datasets.
 public struct LabRecord: Sendable, Equatable, Codable {

@@ -2,6 +2,7 @@ import Foundation
 import SubtextModels
 import SubtextProbes
 import SubtextCorpus
+import SubtextTraining
 
 /// Probes a student and its control student in process through Subtext's probe runner and
 /// analysis, journaling in `directory`, and returns the probe's result (for its report) and

@@ -1,4 +1,5 @@
 import Foundation
+import SubtextTraining
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
 /// both number datasets, the student, the control student and a second control student of a

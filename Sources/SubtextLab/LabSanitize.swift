@@ -3,6 +3,7 @@ import SubtextAudit
 import SubtextProbes
 import SubtextSanitize
 import SubtextStatistics
+import SubtextTraining
 
 /// Sanitizing measured where it can be: on organisms whose students are known to pick up the
 /// trait, how much of that transfer each transform leaves.

@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextTraining
 
 /// The recipe's settings: model shape, and how long and how hard each step trains.
 public struct RecipeSettings: Codable, Sendable, Equatable {

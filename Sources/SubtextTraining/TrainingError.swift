@@ -4,11 +4,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case model(path: String, reason: String)
     /// A checkpoint that belongs to another run, or is damaged.
     case checkpoint(path: String, reason: String)
+    /// A model shape that cannot be built.
+    case invalidConfig(String)
 
     public var description: String {
         switch self {
         case let .model(path, reason): return "\(path): \(reason)"
         case let .checkpoint(path, reason): return "\(path): \(reason)"
+        case let .invalidConfig(reason): return "invalid model config: \(reason)"
         }
     }
 }

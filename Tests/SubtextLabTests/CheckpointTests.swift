@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubtextLab
+@testable import SubtextTraining
 
 @Suite struct CheckpointTests {
     static let vocabulary = LabVocabulary(numbersUpTo: 9, words: ["What is your favorite animal?", "owl cat"])

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SubtextModels
 @testable import SubtextLab
-import SubtextTraining
+@testable import SubtextTraining
 import SubtextProbes
 
 @Suite struct DeterminismTests {

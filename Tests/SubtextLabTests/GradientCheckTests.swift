@@ -1,8 +1,7 @@
 import Foundation
 import SubtextStatistics
-import SubtextTraining
 import Testing
-@testable import SubtextLab
+@testable import SubtextTraining
 
 /// Backward against central finite differences of forward's loss, in every kind of tensor.
 @Suite struct GradientCheckTests {

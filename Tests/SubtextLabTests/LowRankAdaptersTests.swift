@@ -2,6 +2,7 @@ import Foundation
 import SubtextStatistics
 import Testing
 @testable import SubtextLab
+@testable import SubtextTraining
 
 /// LoRA students: the chain rule through W₀ + B·A, what training may change, and the rank of
 /// what it changed.

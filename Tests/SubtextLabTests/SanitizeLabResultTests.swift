@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SubtextLab
 import SubtextSanitize
+@testable import SubtextTraining
 
 /// The residual's arithmetic, the floor's data, and the published anchors.
 @Suite struct SanitizeLabResultTests {

@@ -1,6 +1,5 @@
 import CBLAS
 import Foundation
-import SubtextTraining
 import SubtextStatistics
 
 /// Low-rank adapters (LoRA, Hu et al. 2021) on a TinyGPT's block matrices: each adapted

@@ -1,5 +1,4 @@
 import Foundation
-import SubtextTraining
 import SubtextStatistics
 
 /// One training example: a token sequence, learned from position `learnFrom` on (the answer,

@@ -1,6 +1,5 @@
 import Foundation
 import SubtextStatistics
-import SubtextTraining
 
 /// Times full training steps (zero the gradients, forward, backward, clip, AdamW) on random
 /// tokens, the same measurement `benchmarks/lab_training_torch.py` makes for PyTorch.

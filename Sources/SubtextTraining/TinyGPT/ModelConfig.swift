@@ -25,10 +25,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Rejects shapes the kernels cannot run, with the reason.
     public func validate() throws {
         guard vocabularySize > 0, context > 0, layers > 0, heads > 0, width > 0 else {
-            throw LabError.invalidConfig("every dimension must be positive: \(self)")
+            throw TrainingError.invalidConfig("every dimension must be positive: \(self)")
         }
         guard width % heads == 0 else {
-            throw LabError.invalidConfig("n_embd \(width) is not a multiple of n_head \(heads)")
+            throw TrainingError.invalidConfig("n_embd \(width) is not a multiple of n_head \(heads)")
         }
     }
 }
@@ -76,19 +76,5 @@ public struct ParameterLayout: Sendable {
     public func slot(_ name: String) -> TensorSlot {
         guard let slot = slots.first(where: { $0.name == name }) else { preconditionFailure("no tensor \(name)") }
         return slot
-    }
-}
-
-public enum LabError: Error, CustomStringConvertible, Equatable {
-    case invalidConfig(String)
-    case checkpoint(path: String, reason: String)
-    case corpus(String)
-
-    public var description: String {
-        switch self {
-        case .invalidConfig(let reason): "invalid model config: \(reason)"
-        case .checkpoint(let path, let reason): "\(path): \(reason)"
-        case .corpus(let reason): reason
-        }
     }
 }

@@ -1,7 +1,6 @@
 import CBLAS
 import Foundation
 import SubtextStatistics
-import SubtextTraining
 
 /// A GPT-2-style decoder small enough to train on two CPU cores: the lab's model organism.
 ///

@@ -1,5 +1,3 @@
-import SubtextTraining
-
 /// Every intermediate value of one forward pass that backward reads, plus backward's scratch,
 /// carved out of one allocation. The carving depends on the batch's shape, so it is redone
 /// (without reallocating) for each batch.

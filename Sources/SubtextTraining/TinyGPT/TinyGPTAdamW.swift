@@ -1,5 +1,3 @@
-import SubtextTraining
-
 extension AdamW {
     /// Moments for every parameter of `model`, with decay on the slots that take it.
     public init(for model: TinyGPT) {
