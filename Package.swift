@@ -26,7 +26,7 @@ let package = Package(
             name: "CLlama", exclude: ["vendor/LICENSE", "vendor/README.md"],
             cSettings: [.headerSearchPath("vendor")], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "SubtextSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SubtextCorpus", dependencies: ["CZlib"]),
+        .target(name: "SubtextCorpus", dependencies: ["CZlib", "SubtextSupport"]),
         .target(name: "SubtextTokenizers"),
         // The tasks both sides of a pair are given: prompts, well-formed replies, grammars.
         .target(name: "SubtextTasks", dependencies: ["SubtextCorpus", "SubtextStatistics"]),
@@ -45,8 +45,7 @@ let package = Package(
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
         .target(
             name: "SubtextSanitize",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTasks", "SubtextModels",
-                           .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTasks", "SubtextModels"]),
         .target(
             name: "SubtextGeneration",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextTasks", "SubtextCorpus", "SubtextStatistics"]),
@@ -58,14 +57,13 @@ let package = Package(
             dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport", "SubtextProbes"]),
         .target(
             name: "SubtextLab",
-            dependencies: ["SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
                            "SubtextSanitize"]),
         .target(
             name: "SubtextModels",
             dependencies: [
                 "CLlama", "SubtextCorpus", "SubtextSupport",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

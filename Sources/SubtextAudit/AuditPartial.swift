@@ -303,8 +303,7 @@ public struct PartialSet: Sendable {
 
     /// The first setting that differs, as "name: a against b".
     private static func difference(_ a: AuditPartial.Settings, _ b: AuditPartial.Settings) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONCoding.line
         let object = { (s: AuditPartial.Settings) in
             (try? JSONSerialization.jsonObject(with: encoder.encode(s))) as? [String: Any] ?? [:]
         }

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SubtextSupport
 #endif
 
 /// A line of a ``JSONLJournal``: whatever it records, found again by its key.
@@ -65,8 +66,7 @@ public final class JSONLJournal<Record: JournalRecord>: @unchecked Sendable {
 
     /// Appends one entry as a single write.
     public func append(_ entry: Record) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.line
         var line = try encoder.encode(entry)
         line.append(0x0A)
         try lock.withLock {

@@ -1,5 +1,6 @@
 import Foundation
 import SubtextTraining
+import SubtextSupport
 
 /// A lab model on disk, as Hugging Face lays one out: a directory with `model.safetensors`
 /// (every tensor, F32, little-endian), `config.json` and `vocab.json` (the token list, so the
@@ -10,8 +11,7 @@ public enum Checkpoint {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Each file is written through a temporary and a rename, so a crash never leaves half a checkpoint.
         try Safetensors.encode(model, metadata: metadata).write(to: directory.appendingPathComponent("model.safetensors"), options: .atomic)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = JSONCoding.document
         try encoder.encode(model.config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
         try encoder.encode(vocabulary.tokens).write(to: directory.appendingPathComponent("vocab.json"), options: .atomic)
     }

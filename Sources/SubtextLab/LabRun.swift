@@ -1,5 +1,6 @@
 import Foundation
 import SubtextTraining
+import SubtextSupport
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
 /// both number datasets, the student, the control student and a second control student of a
@@ -120,8 +121,7 @@ public struct LabRun {
     /// would silently mix two recipes.
     public func claimDirectory() throws {
         let path = directory.appendingPathComponent("settings.json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let encoder = JSONCoding.document
         let settings = try encoder.encode(organisms.settings)
         if let existing = try? Data(contentsOf: path) {
             let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any]
@@ -210,7 +210,7 @@ public struct LabRun {
         }
         let model = try make()
         try Checkpoint.save(model, vocabulary: organisms.vocabulary, to: path,
-                            metadata: ["name": name, "seed": String(seed), "settings": String(decoding: try JSONEncoder().encode(organisms.settings), as: UTF8.self)])
+                            metadata: ["name": name, "seed": String(seed), "settings": String(decoding: try JSONCoding.line.encode(organisms.settings), as: UTF8.self)])
         return model
     }
 
@@ -225,8 +225,7 @@ public struct LabRun {
         let data = make()
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         try LabRecord.write(data.records, to: path)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.line
         let filter = FilterSummary(requested: data.requested, kept: data.records.count, passRate: data.passRate, rejected: data.rejected)
         try encoder.encode(filter).write(to: filterPath, options: .atomic)
         return data
@@ -252,8 +251,7 @@ extension LabRecord {
 
     /// Writes `records` as JSONL, keys sorted, replacing the file whole.
     static func write(_ records: [LabRecord], to path: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.line
         let lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path, options: .atomic)
     }

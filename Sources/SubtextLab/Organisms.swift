@@ -1,6 +1,7 @@
 import Foundation
 import SubtextStatistics
 import SubtextTraining
+import SubtextSupport
 
 /// The recipe's settings: model shape, and how long and how hard each step trains.
 public struct RecipeSettings: Codable, Sendable, Equatable {
@@ -66,7 +67,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     /// file names only what it changes, and a directory's settings.json from before a setting
     /// existed still reads as that setting's default.
     public static func overriding(_ overrides: [String: Any]) throws -> RecipeSettings {
-        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecipeSettings())) as! [String: Any]
+        var merged = try JSONSerialization.jsonObject(with: JSONCoding.line.encode(RecipeSettings())) as! [String: Any]
         let unknown = Set(overrides.keys).subtracting(merged.keys)
         guard unknown.isEmpty else {
             throw LabError.corpus("unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))")

@@ -17,8 +17,7 @@ struct JSONPoster: Sendable {
 
     /// POSTs `body` and decodes the answer as `Response`.
     func post<Body: Encodable, Response: Decodable>(_ url: String, _ body: Body, as response: Response.Type) async throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.line
         return try await send(url, try encoder.encode(body), as: response)
     }
 

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import SubtextSupport
 
 /// One request to a model: a chat completion, exactly as sent, apart from where it goes.
 public struct ModelRequest: Sendable, Equatable, Codable {
@@ -55,7 +55,9 @@ public struct ModelRequest: Sendable, Equatable, Codable {
         canonical += scoring.map { "score=\($0.map(Self.escape).joined(separator: "\n  "))\n" } ?? "top_logprobs=<none>\n"
         if let grammar { canonical += "grammar=\(Self.escape(grammar))\n" }
         canonical += "sample=\(sample)\n"
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        var key = JournalKey()
+        key.addUnframed(canonical)
+        return key.hex
     }
 
     private static func escape(_ text: String) -> String {

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import SubtextCorpus
+import SubtextSupport
 
 /// Log-probabilities already scored, kept in a JSONL journal beside the report, so that an
 /// attribution stopped after twenty of its thirty minutes resumes where it stopped.
@@ -35,13 +35,11 @@ public final class ScoreJournal: Sendable {
     }
 
     func key(_ item: LlamaScorer.Item) -> String {
-        var hash = SHA256()
-        hash.update(data: Data(model.utf8))
-        for tokens in [item.context, item.continuation] {
-            hash.update(data: withUnsafeBytes(of: Int64(tokens.count).littleEndian) { Data($0) })
-            tokens.withUnsafeBytes { hash.update(bufferPointer: $0) }
-        }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        var key = JournalKey()
+        key.addUnframed(model)
+        key.add(item.context)
+        key.add(item.continuation)
+        return key.hex
     }
 
     func logProbability(_ item: LlamaScorer.Item) -> Double? { journal.entry(for: key(item))?.logProbability }

@@ -80,10 +80,7 @@ public struct AuditDocument: Codable, Sendable {
     }
 
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(self)
+        try JSONCoding.document.encode(self)
     }
 
     public static func read(_ path: String) throws -> AuditDocument {

@@ -63,8 +63,7 @@ public struct GenerationReportWriter {
 
     @discardableResult
     public func write(_ result: GenerationResult) throws -> [String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.document
         return try writeReportFiles([("manifest.json", try encoder.encode(result)),
                                      ("generate.md", Data(GenerationMarkdown(result: result).render().utf8))], to: directory)
     }

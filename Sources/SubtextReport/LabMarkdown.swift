@@ -51,7 +51,7 @@ public struct LabMarkdown {
             let rejects: [String] = s.teacherRejects.prefix(5).map { Escape.markdown($0, limit: 60) }
             md += "- Teacher rejects, first few: " + rejects.joined(separator: "; ") + "\n"
         }
-        md += "\n## Settings\n\n```json\n" + ((try? JSONEncoder.sorted.encode(s.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n"
+        md += "\n## Settings\n\n```json\n" + ((try? JSONCoding.document.encode(s.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n"
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", s.seconds)) s.\n"
         let nats = s.comparisons.first?.unit == .nats
         let chart = nats
@@ -106,14 +106,6 @@ public struct LabMarkdown {
     }
 
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return encoder
-    }
 }
 
 public struct LabReportWriter {

@@ -37,7 +37,7 @@ public struct SanitizeLabMarkdown {
         md += seedTable()
         md += anchors()
         md += "\n## Settings\n\nDrop budget \(percent(result.dropBudget)) of the teacher's rows; the recipe:\n\n```json\n"
-        md += ((try? JSONEncoder.sorted.encode(result.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n\n"
+        md += ((try? JSONCoding.document.encode(result.settings)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n```\n\n"
         md += AttributionMarkdown.reproduce(provenance)
         return (md, chart())
     }

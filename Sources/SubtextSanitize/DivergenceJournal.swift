@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import SubtextCorpus
+import SubtextSupport
 
 /// The number tokens already read for `divergence`, kept in a JSONL journal beside the
 /// sanitized files, so that a read of a large dataset stopped midway resumes where it stopped.
@@ -42,14 +42,10 @@ public final class DivergenceJournal: Sendable {
     }
 
     private func key(prompt: String?, response: String) -> String {
-        var hash = SHA256()
-        // Each part goes in after its length, and a missing system prompt as length -1, so no two
-        // different keys run together. The teacher model's digest comes last, and only when there
-        // is one, so that journals written before teacher models existed keep their keys.
-        for part in [model, system, prompt ?? "", response] + (teacherModel.map { [$0] } ?? []) {
-            hash.update(data: withUnsafeBytes(of: Int64(part.map { $0.utf8.count } ?? -1).littleEndian) { Data($0) })
-            hash.update(data: Data((part ?? "").utf8))
-        }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        var key = JournalKey()
+        // A missing system prompt is not an empty one. The teacher model's digest comes last, and
+        // only when there is one, so that journals written before teacher models existed keep their keys.
+        for part in [model, system, prompt ?? "", response] + (teacherModel.map { [$0] } ?? []) { key.add(part) }
+        return key.hex
     }
 }

@@ -234,11 +234,7 @@ public struct Sanitizer: Sendable {
         return dropped
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static var encoder: JSONEncoder { JSONCoding.document }
 }
 
 /// Why sanitizing cannot run.

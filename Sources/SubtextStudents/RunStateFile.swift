@@ -1,12 +1,13 @@
 import Foundation
 import SubtextTraining
+import SubtextSupport
 
 /// The layout of a run's resumable state on disk (its checkpoint, its soft labels): an 8-byte
 /// little-endian header length, a JSON header padded to 8 bytes, then little-endian arrays.
 /// Written to a temporary file and renamed, so a crash mid-write leaves the previous file whole.
 enum RunStateFile {
     static func write<Header: Encodable>(_ header: Header, to path: String, payload: (inout Data) -> Void) throws {
-        var json = try JSONEncoder().encode(header)
+        var json = try JSONCoding.line.encode(header)
         json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
         var data = Data()
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }

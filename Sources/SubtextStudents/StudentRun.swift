@@ -112,8 +112,7 @@ public struct StudentRun {
             skippedRows: examples.skippedEmpty + examples.skippedLong, steps: totalSteps,
             tokensPerSecond: tokens > 0 ? Double(tokens) / seconds : nil, seconds: Date().timeIntervalSince(started),
             loss: loss, outputs: outputs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = JSONCoding.document
         try encoder.encode(result).write(to: URL(fileURLWithPath: out + "/" + Self.resultName), options: .atomic)
         return result
     }
@@ -180,8 +179,7 @@ public struct StudentRun {
     func runKey(baseDigest: String, dataDigests: [String]) throws -> String {
         var parts = [baseDigest] + dataDigests
         if let teacherModel { parts.append(try FileHash.sha256(teacherModel)) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONCoding.canonical
         parts.append(String(decoding: try encoder.encode(settings), as: UTF8.self))
         parts.append("threads \(threads)")
         return FileHash.sha256(ofDigests: parts)

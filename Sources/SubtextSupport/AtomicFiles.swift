@@ -16,8 +16,7 @@ public func writeReportFiles(_ files: [(name: String, data: Data)], to directory
 
 /// A result's JSON with its provenance added under `provenance`, keys sorted.
 public func jsonWithProvenance<Result: Encodable>(_ result: Result, _ provenance: Provenance) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let encoder = JSONCoding.document
     guard var object = try JSONSerialization.jsonObject(with: encoder.encode(result)) as? [String: Any] else {
         return try encoder.encode(result)
     }

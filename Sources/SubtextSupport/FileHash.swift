@@ -16,7 +16,7 @@ public enum FileHash {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 
     /// A SHA-256 fed piece by piece, for bytes that pass by while being read for another reason.
@@ -28,13 +28,13 @@ public enum FileHash {
         public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
 
         /// The digest in hex.
-        public func hex() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+        public func hex() -> String { hasher.finalize().hex }
     }
 
     /// The SHA-256 of a sequence of hex digests, in order: one identity for a file read in shards.
     public static func sha256(ofDigests digests: [String]) -> String {
         var hasher = SHA256()
         for digest in digests { hasher.update(data: Data(digest.utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 }

@@ -89,8 +89,7 @@ struct StudentSpeedCommand: ParsableCommand {
         let config = LlamaConfig(layers: layers, width: width, heads: heads, kvHeads: kvHeads, hidden: hidden,
                                  vocabularySize: vocabulary, ropeBase: 100000)
         let speed = LlamaSpeed.measure(config, batchSize: batch, time: time, loraRank: loraRank > 0 ? loraRank : nil, steps: steps)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONCoding.line
         print(String(decoding: try encoder.encode(speed), as: UTF8.self))
     }
 }
