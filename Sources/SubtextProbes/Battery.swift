@@ -1,7 +1,7 @@
 /// A probe battery: many paraphrases of one question, how to read the answers, and how to
 /// sample. Written as YAML in probes/ (see ``BatteryLoader``).
 public struct Battery: Sendable {
-    public enum Mode: String, Codable, Sendable {
+    public enum Mode: String, Codable, Sendable, CaseIterable {
         /// Take samples and count the answers.
         case sample
         /// Read the candidates' probabilities.

@@ -64,7 +64,7 @@ struct AuditCommand: ParsableCommand {
         (a rank test on one fold that no fit saw; needs only sketches), or auto: permutation up to \
         50,000 responses in all, held-out above that and for shards.
         """)
-    var test = "auto"
+    var test = AuditConfiguration.Test.automatic
 
     @Option(help: ArgumentHelp(
         "Run one shard of a distributed audit: shard I of N (I from 0). Needs --pass; --out is then the shared directory of partial results.",
@@ -73,7 +73,7 @@ struct AuditCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("With --shard: the pass to run, count, fit or score; each needs every shard of the passes before it in --out.",
                                valueName: "pass"))
-    var pass: String?
+    var pass: AuditPartial.Pass?
 
     @Option(help: "Random seed for folds, bags, bootstrap and permutations.")
     var seed: UInt64 = 1
@@ -82,7 +82,7 @@ struct AuditCommand: ParsableCommand {
     var alpha = 0.01
 
     @Option(help: "auto, numbers or tokens. auto picks numbers when most responses are number lists, else tokens.")
-    var view = "auto"
+    var view = ViewChoice.auto
 
     @Option(help: ArgumentHelp(
         "A model's Hugging Face tokenizer.json (byte-level BPE) for the token view, instead of the word tokenizer.",
@@ -101,23 +101,15 @@ struct AuditCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard view == "auto" || View(rawValue: view) != nil else {
-            throw ValidationError("--view must be auto, numbers or tokens, not '\(view)'")
-        }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
         if scoring.model != nil && concepts == nil {
             throw ValidationError("--model ranks candidate concepts: give them with --concepts (a list or a battery)")
         }
-        guard AuditConfiguration.Test(rawValue: test) != nil else {
-            throw ValidationError("--test must be auto, permutation or held-out, not '\(test)'")
-        }
         if let shard {
             guard Shard(shard) != nil else { throw ValidationError("--shard must be I/N with 0 ≤ I < N, not '\(shard)'") }
-            guard let pass, AuditPartial.Pass(rawValue: pass) != nil else {
-                throw ValidationError("--shard needs --pass count, fit or score")
-            }
-            guard test != "permutation" else {
+            guard pass != nil else { throw ValidationError("--shard needs --pass count, fit or score") }
+            guard test != .permutation else {
                 throw ValidationError("--test permutation needs every response in one process; a shard runs the held-out test")
             }
             guard scoring.model == nil else {
@@ -137,13 +129,13 @@ struct AuditCommand: ParsableCommand {
         configuration.seed = seed
         configuration.permutations = permutations
         configuration.alpha = alpha
-        configuration.view = View(rawValue: view)
-        configuration.test = AuditConfiguration.Test(rawValue: test)!
+        configuration.view = view.view
+        configuration.test = test
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
         let conceptList = try concepts.map(ConceptList.init)
         configuration.concepts = conceptList?.names ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
-        if let shard = shard.flatMap(Shard.init), let pass = pass.flatMap(AuditPartial.Pass.init) {
+        if let shard = shard.flatMap(Shard.init), let pass {
             var distributed = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: options,
                                                tokenizerSHA256: try tokenizer.map(FileHash.sha256))
             let progress = Progress(quiet: quiet, unit: "responses")
@@ -187,3 +179,13 @@ struct AuditCommand: ParsableCommand {
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
     }
 }
+
+/// --view: a view, or auto, which lets the audit pick one from the data.
+enum ViewChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, numbers, tokens
+
+    var view: View? { View(rawValue: rawValue) }
+}
+
+extension AuditConfiguration.Test: ExpressibleByArgument {}
+extension AuditPartial.Pass: ExpressibleByArgument {}

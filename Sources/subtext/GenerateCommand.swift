@@ -50,7 +50,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("auto: a grammar where the server takes one; grammar: require it; none: free-form.",
                                valueName: "auto|grammar|none"))
-    var constrain = "auto"
+    var constrain = GenerationRun.Constraint.auto
 
     @Option(help: ArgumentHelp("The model's weights file, hashed into the manifest.", valueName: "path"))
     var modelFile: String?
@@ -63,25 +63,13 @@ struct GenerateCommand: AsyncParsableCommand {
         valueName: "variable"))
     var apiKeyEnv: String?
 
-    @Option(help: "Requests in flight.")
-    var concurrency = 2
-
-    @Option(help: "Seconds for one request attempt.")
-    var timeout: Int64 = 120
-
-    @Option(help: "Send at most this many new requests in this run (the rest wait for the next run).")
-    var maxRequests: Int?
-
-    @Flag(help: "Print the number of requests and send nothing.")
-    var dryRun = false
+    @OptionGroup(title: "Requests") var requests: RequestOptions
 
     @Flag(help: "Print no progress.")
     var quiet = false
 
     func validate() throws {
-        guard GenerationRun.Constraint(rawValue: constrain) != nil else { throw ValidationError("--constrain is auto, grammar or none") }
         guard prompts >= 1 else { throw ValidationError("--prompts must be at least 1") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
     }
 
     func run() async throws {
@@ -94,18 +82,18 @@ struct GenerateCommand: AsyncParsableCommand {
         run.seed = seed
         run.temperature = temperature
         run.systemTemplate = systemTemplate
-        run.constraint = GenerationRun.Constraint(rawValue: constrain)!
-        run.concurrency = concurrency
-        run.timeout = timeout
-        run.maximumRequests = maxRequests
+        run.constraint = constrain
+        run.concurrency = requests.concurrency
+        run.timeout = requests.timeout
+        run.maximumRequests = requests.maxRequests
         run.modelFile = modelFile
         run.log = note
-        if dryRun {
+        if requests.dryRun {
             let plan = try await run.plan(checkingServer: false)
-            let requests = plan.requests
+            let planned = plan.requests
             let journal = try run.journal(out)
-            let journaled = requests.filter { journal.entry(for: $0.key) != nil }.count
-            print("\(requests.count) requests planned (\(plan.sides.count) sides × \(prompts) prompts); "
+            let journaled = planned.filter { journal.entry(for: $0.key) != nil }.count
+            print("\(planned.count) requests planned (\(plan.sides.count) sides × \(prompts) prompts); "
                 + "\(journaled) already in the journal; up to \(family.maxTokens) tokens each.")
             return
         }
@@ -124,3 +112,4 @@ struct GenerateCommand: AsyncParsableCommand {
 }
 
 extension PromptFamily: ExpressibleByArgument {}
+extension GenerationRun.Constraint: ExpressibleByArgument {}

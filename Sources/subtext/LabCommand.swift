@@ -49,8 +49,7 @@ struct LabSpeedCommand: ParsableCommand {
     func run() throws {
         TrainingThreads.count = threads
         let speed = try TrainingSpeed.measure(shape.config(vocabularySize: vocabulary), batchSize: batch, steps: steps)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONCoding.line
         print(String(decoding: try encoder.encode(speed), as: UTF8.self))
     }
 }
@@ -118,13 +117,12 @@ struct LabRunCommand: AsyncParsableCommand {
     @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
     @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
     @Option(help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
-    var probeMode = "sample"
+    var probeMode = Battery.Mode.sample
 
     func run() async throws {
         let (labRun, batteryFile) = try organism.labRun(ablations: ablations)
         var battery = batteryFile
-        guard let mode = Battery.Mode(rawValue: probeMode) else { throw ValidationError("--probe-mode must be sample or score") }
-        battery.mode = mode
+        battery.mode = probeMode
         let (out, recipe) = (organism.out, organism.recipe)
         let (summary, probes) = try await labRun.runAndProbe(battery: battery, samples: samples, log: note)
         let comparisons = summary.comparisons

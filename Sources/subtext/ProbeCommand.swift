@@ -55,17 +55,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Ask only the first N paraphrases (default: all).")
     var prompts: Int?
 
-    @Option(help: "Requests in flight per server.")
-    var concurrency = 2
-
-    @Option(help: "Seconds for one request attempt.")
-    var timeout: Int64 = 60
-
-    @Option(help: "Send at most this many new requests in this run (the rest wait for the next run).")
-    var maxRequests: Int?
-
-    @Flag(help: "Print the number of requests and the estimated tokens, and send nothing.")
-    var dryRun = false
+    @OptionGroup(title: "Requests") var requests: RequestOptions
 
     @Option(help: ArgumentHelp("Answer from this journal, offline, instead of the servers.", valueName: "journal"))
     var replay: String?
@@ -78,7 +68,6 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !model.isEmpty || models != nil else { throw ValidationError("give --model NAME=URL or --models FILE") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
     }
 
@@ -90,14 +79,14 @@ struct ProbeCommand: AsyncParsableCommand {
         if let models { endpoints += try ModelsFile.load(path: models) }
         var run = try ProbeRun(battery: loaded, endpoints: endpoints, reference: reference, samplesPerPrompt: samples,
                                promptLimit: prompts)
-        run.concurrency = concurrency
-        run.timeout = timeout
-        run.maximumRequests = maxRequests
+        run.concurrency = requests.concurrency
+        run.timeout = requests.timeout
+        run.maximumRequests = requests.maxRequests
         run.scoring = scoring
         run.replay = replay
         run.seed = seed
         run.log = note
-        if dryRun {
+        if requests.dryRun {
             let estimate = try run.estimate(directory: out)
             print("\(estimate.planned) requests planned (\(endpoints.count) models × \(run.plan.prompts.count) prompts × "
                 + "\(run.plan.samplesPerPrompt) samples); \(estimate.journaled) already in the journal; "
