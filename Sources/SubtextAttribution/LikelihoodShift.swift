@@ -52,12 +52,17 @@ public struct LikelihoodShift {
             case centredLow = "centred_low", centredHigh = "centred_high", panelMean = "panel_mean"
         }
 
-        /// What the ranking sorts by, with its interval: the centred score with a panel, else
-        /// the calibrated score where there is one.
+        /// Which score the ranking sorts by and the claim reads: the centred score with a
+        /// panel, else the calibrated score where there is one.
+        public var measure: AttributionRanking.Measure { centred != nil ? .centred : calibrated != nil ? .calibrated : .plain }
+
+        /// What the ranking sorts by, with its interval.
         public var ranking: (value: Double, low: Double, high: Double) {
-            if let value = centred, let low = centredLow, let high = centredHigh { return (value, low, high) }
-            if let value = calibrated, let low = calibratedLow, let high = calibratedHigh { return (value, low, high) }
-            return (score, ciLow, ciHigh)
+            switch measure {
+            case .centred: (centred ?? score, centredLow ?? ciLow, centredHigh ?? ciHigh)
+            case .calibrated: (calibrated ?? score, calibratedLow ?? ciLow, calibratedHigh ?? ciHigh)
+            case .plain, .panel: (score, ciLow, ciHigh)
+            }
         }
     }
 

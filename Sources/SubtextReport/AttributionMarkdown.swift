@@ -32,8 +32,8 @@ public struct AttributionMarkdown {
     /// The verdict, the ranking table, what was scored and what it cost.
     public static func findings(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
-        let calibrated = top.calibrated != nil, centred = top.centred != nil
-        let measure = centred ? "centred score" : calibrated ? "calibrated score" : "score"
+        let calibrated = top.measure == .calibrated, centred = top.measure == .centred
+        let measure = top.measure == .plain ? "score" : "\(top.measure.rawValue) score"
         var text = verdict(result, measure: measure)
         let (value, low, high) = top.ranking
         text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
@@ -113,7 +113,7 @@ public struct AttributionMarkdown {
     /// Each concept's ranking score (centred or calibrated where there is one) with its interval, best first.
     public static func chart(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
-        let measure = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : nil
+        let measure = top.measure == .plain ? nil : top.measure.rawValue
         let points = result.scores.map { ($0.concept, $0.ranking.value, $0.ranking.low, $0.ranking.high) }
         return SVGChart.intervals(
             title: measure.map { "Attribution: \($0) likelihood shift, 95% intervals" }
@@ -138,7 +138,8 @@ public struct AttributionReportWriter {
     @discardableResult
     public func write(_ result: LikelihoodShift.Result, provenance: Provenance) throws -> [String] {
         let rendered = AttributionMarkdown(result: result, provenance: provenance).render()
-        return try writeReportFiles([("attribution.json", try jsonWithProvenance(result, provenance)),
+        let json = try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)
+        return try writeReportFiles([("attribution.json", json),
                                      ("attribution.md", Data(rendered.markdown.utf8)),
                                      ("attribution.svg", Data(rendered.chart.utf8))], to: directory)
     }

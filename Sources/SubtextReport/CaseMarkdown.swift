@@ -4,6 +4,7 @@ import SubtextProbes
 import SubtextSanitize
 import SubtextStudents
 import SubtextSupport
+import SubtextAttribution
 
 /// Renders a case for people: the chain of findings first (is the data different, what
 /// carries it, which trait, did a student move in it), then each part's key table with a link
@@ -52,9 +53,9 @@ struct CaseMarkdown {
         if let attribution = report.attribution {
             let score = String(format: "%+.3f [%+.3f, %+.3f] nats", attribution.score, attribution.low, attribution.high)
             text += "\(step). Closest trait: " + (attribution.claimed.map {
-                "**\(Escape.markdown($0))**, claimed (\(attribution.scoreKind) score \(score))"
+                "**\(Escape.markdown($0))**, claimed (\(attribution.scoreKind.rawValue) score \(score))"
             } ?? "\(Escape.markdown(attribution.top)), not claimed: its lead or interval does not clear 0 "
-                + "(\(attribution.scoreKind) score \(score))") + " ([attribution](\(link(attribution.report)))).\n"
+                + "(\(attribution.scoreKind.rawValue) score \(score))") + " ([attribution](\(link(attribution.report)))).\n"
             step += 1
         }
         for probe in report.probes {
@@ -76,9 +77,28 @@ struct CaseMarkdown {
         if let transfer = report.transfer {
             text += "\(step). " + transferSummary(transfer) + " ([transfer](\(link(transfer.report)))).\n"
         }
+        if let disagreement = traitDisagreement() { text += "\n" + disagreement + "\n" }
         text += "\nA difference from the control says the teacher data is distinguishable from it; whether the "
             + "difference carries a trait into a student is what the attribution and the probes measure.\n"
         return text
+    }
+
+    /// Where a probe found traits and the attribution's closest trait is none of them, the first
+    /// screen says so and which part to believe for what, so that a reader does not take the
+    /// attribution's leader for the trait.
+    func traitDisagreement() -> String? {
+        guard let attribution = report.attribution else { return nil }
+        let found = report.probes.flatMap { $0.shifts.filter(\.isFound) + $0.foundElsewhere }.map(\.category)
+        guard !found.isEmpty, !found.contains(attribution.top) else { return nil }
+        let names = Array(Set(found)).sorted().map { "**\(Escape.markdown($0))**" }.joined(separator: ", ")
+        let top = Escape.markdown(attribution.top)
+        let attributionSays = attribution.claimed == nil
+            ? "The attribution ranks \(top) closest but does not claim it: its lead or interval does not clear 0, so the "
+                + "ranking is no evidence for \(top)."
+            : "The attribution claims \(top) from the data alone."
+        return "**The parts disagree on the trait.** " + attributionSays + " The probe found \(names) in a model's answers: "
+            + "that is a measured shift in the model itself, so it is the finding to act on; the attribution can only rank "
+            + "the concepts it was given, by how their prompts move a model's likelihood of the data."
     }
 
     private func auditTable() -> String {
@@ -93,7 +113,7 @@ struct CaseMarkdown {
     }
 
     private func attributionSection(_ attribution: CaseReport.AttributionPart) -> String {
-        var text = "## Attribution\n\n| top concept | \(attribution.scoreKind) score (nats) | 95% interval | claimed |\n|---|---|---|---|\n"
+        var text = "## Attribution\n\n| top concept | \(attribution.scoreKind.rawValue) score (nats) | 95% interval | claimed |\n|---|---|---|---|\n"
         text += "| \(Escape.markdown(attribution.top)) | \(String(format: "%+.3f", attribution.score)) | "
             + String(format: "[%+.3f, %+.3f]", attribution.low, attribution.high)
             + " | \(attribution.claimed.map { Escape.markdown($0) } ?? "none") |\n"

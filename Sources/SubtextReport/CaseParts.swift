@@ -45,8 +45,8 @@ public struct CaseParts {
         }
         let ranked = try attribution.map { directory in
             let (result, file) = try read(directory, "attribution.json", command: "attribute", part: "attribution",
-                                          as: CaseReport.Attribution.self)
-            return (result, link: Self.relative(file, "attribution.md", from: out))
+                                          as: CaseReport.AttributionFile.self)
+            return (result.ranking, link: Self.relative(file, "attribution.md", from: out))
         }
         let probed = try probes.map { directory in
             let file = try Self.file(directory, "probe.json", command: "probe")

@@ -52,41 +52,23 @@ public struct CaseReport: Codable, Sendable {
         /// Which score ranked: "centred" (on a reference panel), "calibrated" or "plain" from a
         /// model; "panel" (mean log-likelihood under the trait's writing, centred on the panel)
         /// without one.
-        public var scoreKind: String
+        public var scoreKind: AttributionRanking.Measure
 
         enum CodingKeys: String, CodingKey {
             case report, claimed, top, score, low, high, scoreKind = "score_kind"
         }
 
-        init(_ attribution: Attribution, link: String) {
+        init(_ ranking: AttributionRanking, link: String) {
             report = link
-            switch attribution {
-            case let .model(result):
-                let top = result.scores[0]
-                (claimed, self.top, (score, low, high)) = (result.claimed, top.concept, top.ranking)
-                scoreKind = top.centred != nil ? "centred" : top.calibrated != nil ? "calibrated" : "plain"
-            case let .panel(result):
-                let top = result.candidates[0]
-                (claimed, self.top, score, low, high) = (result.claimed, top.trait, top.score, top.scoreLow, top.scoreHigh)
-                scoreKind = "panel"
-            }
+            let top = ranking.entries[0]
+            (claimed, self.top, score, low, high) = (ranking.claimed, top.name, top.score, top.low, top.high)
+            scoreKind = ranking.measure
         }
     }
 
-    /// An attribution as either mode of `subtext attribute` writes it: a panel's ranks
-    /// `candidates`, a model's ranks `scores`.
-    public enum Attribution: Sendable, Decodable {
-        /// Concepts ranked by a model's likelihood shift.
-        case model(LikelihoodShift.Result)
-        /// A panel's known traits ranked from the data alone.
-        case panel(PanelAttribution.Result)
-
-        enum CodingKeys: String, CodingKey { case candidates }
-
-        public init(from decoder: Decoder) throws {
-            self = try decoder.container(keyedBy: CodingKeys.self).contains(.candidates)
-                ? .panel(try PanelAttribution.Result(from: decoder)) : .model(try LikelihoodShift.Result(from: decoder))
-        }
+    /// What the case reads of an attribution.json, whichever mode wrote it.
+    struct AttributionFile: Decodable {
+        var ranking: AttributionRanking
     }
 
     /// What one probe run measured in the case's trait.
@@ -177,7 +159,7 @@ public struct CaseReport: Codable, Sendable {
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
-    public init(audit: AuditDocument, auditLink: String, attribution: (Attribution, link: String)?,
+    public init(audit: AuditDocument, auditLink: String, attribution: (AttributionRanking, link: String)?,
                 probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
                 transfer: (TransferResult, link: String)? = nil) {
         let result = audit.result
@@ -189,7 +171,7 @@ public struct CaseReport: Codable, Sendable {
             promptsConfounded: result.promptsConfounded, teacherResponses: result.documents["teacher"] ?? 0,
             controlResponses: result.documents["control"] ?? 0, minimumDetectableAUROC: result.minimumDetectableAUROC)
         // An attribution run on its own comes first; one inside the audit serves otherwise.
-        let ranked = attribution ?? audit.attribution.map { (Attribution.model($0), link: auditLink) }
+        let ranked = attribution ?? audit.attribution.map { ($0.ranking, link: auditLink) }
         self.attribution = ranked.map { AttributionPart($0, link: $1) }
         let trait = self.attribution.map { $0.claimed ?? $0.top }
             ?? probes.first?.0.shifts.filter(\.isFound).max { abs($0.delta) < abs($1.delta) }?.category

@@ -32,8 +32,8 @@ public struct PanelAttributionMarkdown {
             + "traits, so what all the panel's teachers share cancels. A trait's score is the mean over the "
             + "\(result.teacherResponses) teacher responses; its shift is that minus the mean over the "
             + "\(result.controlResponses) control responses. Intervals come from \(result.bootstrap) bootstrap replicates "
-            + "resampling both sides (seed \(result.seed)): percentile intervals for scores and the lead; for shifts, normal "
-            + "intervals that hold for all \(result.candidates.count) traits at once (Bonferroni), since the top trait is the "
+            + "resampling both sides and the panel (seed \(result.seed)): for scores, normal intervals centred on the score (a "
+            + "resampled panel moves every score alike); for the lead, percentile intervals; for shifts, normal intervals that hold for all \(result.candidates.count) traits at once (Bonferroni), since the top trait is the "
             + "one the teacher happened to score highest on. No language model is involved.\n\n"
         text += AttributionMarkdown.reproduce(provenance)
         return (text, chart())
@@ -80,7 +80,8 @@ public struct PanelAttributionReportWriter {
     @discardableResult
     public func write(_ result: PanelAttribution.Result, provenance: Provenance) throws -> [String] {
         let rendered = PanelAttributionMarkdown(result: result, provenance: provenance).render()
-        return try writeReportFiles([("attribution.json", try jsonWithProvenance(result, provenance)),
+        let json = try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)
+        return try writeReportFiles([("attribution.json", json),
                                      ("attribution.md", Data(rendered.markdown.utf8)),
                                      ("attribution.svg", Data(rendered.chart.utf8))], to: directory)
     }

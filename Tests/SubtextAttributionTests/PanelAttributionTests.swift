@@ -34,6 +34,18 @@ import SubtextStatistics
         #expect(result.view == "numbers" && result.panel == ["owl": 400, "cat": 400, "dog": 400])
     }
 
+    /// Every interval printed beside an estimate contains it, for a planted trait and for noise.
+    @Test func everyIntervalContainsItsEstimate() {
+        for (teacher, seed) in [("cat", UInt64(5)), ("control", 6)] {
+            let result = PanelAttribution().run(teacher: responses(teacher, count: 300, seed: seed),
+                                                control: responses("control", count: 300, seed: seed + 10), panel: panel)
+            for candidate in result.candidates {
+                #expect(candidate.scoreLow <= candidate.score && candidate.score <= candidate.scoreHigh, "\(candidate.trait)")
+                #expect(candidate.shiftLow <= candidate.shift && candidate.shift <= candidate.shiftHigh, "\(candidate.trait)")
+            }
+        }
+    }
+
     /// Control data against control data claims nothing, though some trait always ranks first.
     @Test func neutralDataClaimsNothing() {
         let result = PanelAttribution().run(teacher: responses("control", count: 400, seed: 3),

@@ -1,6 +1,8 @@
+import Foundation
 import Testing
 import SubtextAttribution
 import SubtextStatistics
+import SubtextSupport
 @testable import SubtextReport
 
 @Suite struct AttributionMarkdownTests {
@@ -14,6 +16,37 @@ import SubtextStatistics
             concepts.indices.map { 1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.1 : 0) + Double.random(in: -0.1...0.1, using: &generator) }
         }
         return ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "You love the {concept}.")
+    }
+
+    /// Both modes write the same `ranking` (entries with rank, name, score and interval; the
+    /// measure; the claim, null when none) and schema 2, beside their own fields.
+    @Test func bothModesWriteOneRankingSchema() throws {
+        let model = result(["cat", "owl", "dog", "eagle", "wolf", "lion"])
+        let words = { (word: String, seed: UInt64) -> [String] in
+            var generator = SeededGenerator.stream(seed, word)
+            return (0..<60).map { _ in (0..<6).map { _ in Bool.random(using: &generator) ? word : "the" }.joined(separator: " ") }
+        }
+        var attribution = PanelAttribution()
+        attribution.bootstrap = 50
+        let panel = attribution.run(teacher: words("hoot", 1), control: words("the", 2),
+                                    panel: TraitPanel(traits: [("owl", words("hoot", 3)), ("cat", words("purr", 4))]))
+        let files = [(try JSONCoding.document.encode(RankedAttribution(model, ranking: model.ranking)), "calibrated", "scores"),
+                     (try JSONCoding.document.encode(RankedAttribution(panel, ranking: panel.ranking)), "panel", "candidates")]
+        for (data, measure, own) in files {
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(object["schema_version"] as? Int == 2)
+            #expect(object[own] != nil, "the mode's own fields stay")
+            let ranking = try #require(object["ranking"] as? [String: Any])
+            #expect(ranking["measure"] as? String == measure)
+            #expect(ranking.keys.contains("claimed"))
+            let entries = try #require(ranking["entries"] as? [[String: Any]])
+            #expect(entries.map { $0["rank"] as? Int } == (1...entries.count).map { $0 })
+            for entry in entries {
+                let (score, low, high) = (entry["score"] as? Double ?? .nan, entry["low"] as? Double ?? .nan, entry["high"] as? Double ?? .nan)
+                #expect(entry["name"] is String && low <= score && score <= high, "\(entry)")
+            }
+        }
+        #expect(model.ranking.entries.first?.name == "owl" && panel.ranking.entries.first?.name == "owl")
     }
 
     @Test func ranksByTheCalibratedScoreAndShowsBoth() throws {

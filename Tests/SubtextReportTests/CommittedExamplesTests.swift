@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubtextAttribution
 import SubtextAudit
 import SubtextGeneration
 import SubtextLab
@@ -24,7 +25,7 @@ import SubtextSupport
         "audit.json": AuditResult.schemaVersion, "probe.json": ProbeResult.schemaVersion,
         "manifest.json": GenerationResult.schemaVersion, "case.json": CaseReport.schemaVersion,
         "sanitize.json": SanitizeResult.schemaVersion, "sanitize-lab.json": SanitizeLabResult.schemaVersion,
-        "transfer.json": TransferResult.schemaVersion,
+        "transfer.json": TransferResult.schemaVersion, "attribution.json": AttributionRanking.schemaVersion,
     ]
 
     @Test func everyExampleReportIsOfTheCurrentVersionAndSchema() throws {

@@ -87,14 +87,15 @@ def merge(source, into):
 
 
 def row(name, planted, result):
-    scores = result["scores"]
-    ranked = [s["concept"] for s in scores]
+    # The ranking and its measure are Subtext's decisions, written into attribution.json.
+    if "ranking" not in result:
+        raise SystemExit(f"{name}: attribution.json has no ranking (schema 2); run `subtext attribute` again (or --rerank)")
+    scores, entries = result["scores"], result["ranking"]["entries"]
+    ranked = [entry["name"] for entry in entries]
     plain = [s["concept"] for s in sorted(scores, key=lambda s: s["score"], reverse=True)]
     rank = lambda order: order.index(planted) + 1 if planted in order else "-"
     top = scores[0]
-    measure = "centred" if "centred" in top else "calibrated" if "calibrated" in top else None
-    value, low, high = ((top[measure], top[measure + "_low"], top[measure + "_high"]) if measure
-                        else (top["score"], top["ci_low"], top["ci_high"]))
+    value, low, high = entries[0]["score"], entries[0]["low"], entries[0]["high"]
     withheld = top.get("extrapolated") and low > 0 and result["lead_low"] > 0
     claim = result.get("claimed") or ("none (top extrapolated)" if withheld else "none")
     return (f"| {name} | {rank(ranked)} | {rank(plain)} | {top['concept']} {value:+.3f} [{low:+.3f}, {high:+.3f}] | "

@@ -50,10 +50,11 @@ def main():
                            stdout=subprocess.DEVNULL)
             with open(os.path.join(target, "attribution.json"), encoding="utf-8") as f:
                 result = json.load(f)
-            ranking = [c["trait"] for c in result["candidates"]]
+            ranking = [entry["name"] for entry in result["ranking"]["entries"]]
+            claimed = result["ranking"]["claimed"]
             rows.append({"seed": seed, "planted": None if name == args.neutral else name, "top": ranking[0],
-                         "rank": ranking.index(name) + 1 if name in ranking else None, "claimed": result["claimed"]})
-            print(f"seed {seed} {name}: top {ranking[0]}, claimed {result['claimed']}", file=sys.stderr)
+                         "rank": ranking.index(name) + 1 if name in ranking else None, "claimed": claimed})
+            print(f"seed {seed} {name}: top {ranking[0]}, claimed {claimed}", file=sys.stderr)
     planted = [r for r in rows if r["planted"]]
     first = sum(r["top"] == r["planted"] for r in planted)
     claims = [r for r in planted if r["claimed"]]
