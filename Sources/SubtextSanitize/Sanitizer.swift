@@ -209,7 +209,7 @@ public struct Sanitizer: Sendable {
                                      readOptions: readOptions)
         let rule = DropRule(by: dropBy, rule: dropBy == .classifier ? fit.classifier : fit.carriers,
                             fittedOn: ["teacher": fit.teacherResponses, "control": fit.controlResponses])
-        try writeReportFiles([("drop-rule.json", try Self.encoder.encode(rule))], to: directory)
+        try writeReportFiles([("drop-rule.json", try JSONCoding.document.encode(rule))], to: directory)
         return (crossFitted.teacher.scores, crossFitted.control.scores, rule,
                 (crossFitted.teacher.halves, crossFitted.control.halves))
     }
@@ -233,8 +233,6 @@ public struct Sanitizer: Sendable {
         try heldOutWriter?.finish()
         return dropped
     }
-
-    static var encoder: JSONEncoder { JSONCoding.document }
 }
 
 /// Why sanitizing cannot run.
