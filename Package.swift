@@ -81,6 +81,12 @@ let package = Package(
                 "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize", "SubtextTraining",
                 "SubtextStudents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Every parser of outside bytes, driven by libFuzzer (scripts/fuzz.sh) and by the tests.
+        .target(
+            name: "SubtextFuzzing",
+            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextProbes", "SubtextModels", "SubtextAudit",
+                           "SubtextSanitize", "SubtextGeneration", "SubtextAttribution", "SubtextSynthetic"]),
+        .executableTarget(name: "subtext-fuzz", dependencies: ["SubtextFuzzing"]),
         // What the test targets share: temporary directories and a loopback model server.
         .target(
             name: "SubtextTestSupport",
@@ -117,6 +123,7 @@ let package = Package(
         .testTarget(
             name: "SubtextLabTests",
             dependencies: ["SubtextLab", "SubtextTraining", "SubtextStatistics", "SubtextProbes", "SubtextModels", "SubtextSanitize"]),
+        .testTarget(name: "SubtextFuzzingTests", dependencies: ["SubtextFuzzing"]),
         .testTarget(
             name: "SubtextCLITests",
             dependencies: ["SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextStatistics", "SubtextProbes",

@@ -52,16 +52,20 @@ for count in 10 100 1000 10000; do
     ((count <= largest)) || break
     rm -rf "$work/clones"
     python3 - "$work/parts" "$work/clones" "$count" <<'PY'
-import json, os, sys
+import hashlib, json, os, sys
 source, target, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 os.makedirs(target)
 for name in ("count", "fit", "score"):
-    text = open(os.path.join(source, f"{name}-0000-of-0001.json")).read()
-    head, tail = text.split('"shard":{', 1)
-    rest = tail.split("}", 1)[1]
+    # A partial is a JSON header line (the payload's length and SHA-256), then the payload.
+    header, payload = open(os.path.join(source, f"{name}-0000-of-0001.partial"), "rb").read().split(b"\n", 1)
+    header = json.loads(header)
+    head, tail = payload.split(b'"shard":{', 1)
+    rest = tail.split(b"}", 1)[1]
     for index in range(count):
-        with open(os.path.join(target, f"{name}-{index:04d}-of-{count:04d}.json"), "w") as f:
-            f.write(f'{head}"shard":{{"count":{count},"index":{index}}}{rest}')
+        clone = head + b'"shard":{"count":%d,"index":%d}' % (count, index) + rest
+        header.update(payload_bytes=len(clone), payload_sha256=hashlib.sha256(clone).hexdigest())
+        with open(os.path.join(target, f"{name}-{index:04d}-of-{count:04d}.partial"), "wb") as f:
+            f.write(json.dumps(header, separators=(",", ":"), sort_keys=True).encode() + b"\n" + clone)
 PY
     /usr/bin/time -f "%e %M" -o "$work/time" "$subtext" merge "$work/clones" --out "$work/merged" --quiet >/dev/null
     read -r s k <"$work/time"

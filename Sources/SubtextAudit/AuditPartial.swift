@@ -4,12 +4,10 @@ import SubtextSupport
 
 /// One shard's result of one pass of a distributed audit: the file `subtext audit --shard`
 /// writes and `subtext merge` reads. It carries everything needed to refuse a partial that
-/// does not belong: the format and tool version, the settings, and the inputs with the
-/// SHA-256 of the share this shard read.
+/// does not belong: the settings, and the inputs with the SHA-256 of the share this shard read;
+/// its file (``PartialFile``) adds the format, the tool version and a checksum.
 public struct AuditPartial: Sendable, Codable {
     public static let format = "subtext-audit-partial"
-    /// 1: counts, fold sums and score sketches as this version writes them.
-    public static let formatVersion = 1
 
     public enum Pass: String, Sendable, Codable, CaseIterable {
         case count, fit, score
@@ -83,9 +81,6 @@ public struct AuditPartial: Sendable, Codable {
         enum CodingKeys: String, CodingKey { case path, bytes, shareSHA256 = "share_sha256" }
     }
 
-    public var format = AuditPartial.format
-    public var formatVersion = AuditPartial.formatVersion
-    public var subtextVersion = SubtextVersion.current
     public var pass: Pass
     public var shard: Shard
     public var settings: Settings
@@ -103,15 +98,12 @@ public struct AuditPartial: Sendable, Codable {
         self.control = control
     }
 
-    /// The file name of a pass's shard: `count-0003-of-0016.json`.
+    /// The file name of a pass's shard: `count-0003-of-0016.partial`.
     public static func fileName(pass: Pass, shard: Shard) -> String {
-        String(format: "%@-%04d-of-%04d.json", pass.rawValue, shard.index, shard.count)
+        String(format: "%@-%04d-of-%04d.%@", pass.rawValue, shard.index, shard.count, fileExtension)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", subtextVersion = "subtext_version", pass, shard, settings
-        case teacher, control, counts, sums, sketches
-    }
+    static let fileExtension = "partial"
 }
 
 /// Why partial results cannot be used; nothing is written when one is refused.
@@ -126,6 +118,7 @@ public enum PartialError: Error, CustomStringConvertible, Equatable {
     case otherShardCount(path: String, found: Int, expected: Int)
     case shapeMismatch(path: String, reason: String)
     case changedShare(path: String, input: String, reference: String)
+    case checksum(path: String)
 
     public var description: String {
         switch self {
@@ -147,6 +140,8 @@ public enum PartialError: Error, CustomStringConvertible, Equatable {
         case let .shapeMismatch(path, reason): return "\(path): \(reason)"
         case let .changedShare(path, input, reference):
             return "\(path): read different bytes of \(input) than \(reference) did for the same shard: did the input change between passes?"
+        case let .checksum(path):
+            return "\(path): its payload does not match the SHA-256 in its header: the file changed after it was written"
         }
     }
 }
@@ -180,7 +175,7 @@ public struct PartialSet: Sendable {
         for directory in directories {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted()
-            where passes.contains(where: { name.hasPrefix($0.rawValue + "-") }) && name.hasSuffix(".json") {
+            where passes.contains(where: { name.hasPrefix($0.rawValue + "-") }) && name.hasSuffix("." + AuditPartial.fileExtension) {
                 paths.append((directory as NSString).appendingPathComponent(name))
             }
         }
@@ -254,33 +249,7 @@ public struct PartialSet: Sendable {
         } catch {
             throw PartialError.unreadable(path: path, reason: error.localizedDescription)
         }
-        struct Envelope: Decodable {
-            var format: String?
-            var formatVersion: Int?
-            var subtextVersion: String?
-            enum CodingKeys: String, CodingKey {
-                case format, formatVersion = "format_version", subtextVersion = "subtext_version"
-            }
-        }
-        let envelope: Envelope
-        do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: data)
-        } catch {
-            throw PartialError.unreadable(path: path, reason: "\(error)".prefix(200).description)
-        }
-        guard envelope.format == AuditPartial.format else {
-            throw PartialError.foreignFormat(path: path, found: envelope.format ?? "none")
-        }
-        let version = "subtext \(envelope.subtextVersion ?? "?") (partial format \(envelope.formatVersion ?? 0))"
-        let expected = "subtext \(SubtextVersion.current) (partial format \(AuditPartial.formatVersion))"
-        guard envelope.formatVersion == AuditPartial.formatVersion, envelope.subtextVersion == SubtextVersion.current else {
-            throw PartialError.otherVersion(path: path, found: version, expected: expected)
-        }
-        do {
-            return try JSONDecoder().decode(AuditPartial.self, from: data)
-        } catch {
-            throw PartialError.unreadable(path: path, reason: "\(error)".prefix(200).description)
-        }
+        return try PartialFile.decode(data, path: path)
     }
 
     private static func check(_ partial: AuditPartial, at path: String, against reference: AuditPartial,

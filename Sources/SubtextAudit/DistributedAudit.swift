@@ -57,8 +57,7 @@ public struct DistributedAudit {
         let shares = digests.ordered(count: inputs.all.count)
         for index in partial.teacher.indices { partial.teacher[index].shareSHA256 = shares[index] }
         for index in partial.control.indices { partial.control[index].shareSHA256 = shares[teacher.count + index] }
-        let encoder = JSONCoding.line
-        return try writeReportFiles([(AuditPartial.fileName(pass: pass, shard: shard), encoder.encode(partial))],
+        return try writeReportFiles([(AuditPartial.fileName(pass: pass, shard: shard), PartialFile.encode(partial))],
                                     to: directory)[0]
     }
 

@@ -10,11 +10,12 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge the partial results of a sharded audit into its report.",
         discussion: """
-            Reads every partial result (count-*, fit-* and score-*.json) that `subtext audit \
+            Reads every partial result (count-*, fit-* and score-*.partial) that `subtext audit \
             --shard I/N --pass ...` wrote into the directories given, checks that they belong \
             together, and writes OUT/audit.md, OUT/audit.json and charts: the same report as one \
             process would write with --test held-out. A missing, duplicated or foreign shard, a \
-            partial of another version or other settings, or a truncated partial is refused with \
+            partial of another version or other settings, or a truncated or altered partial (its \
+            payload checked against the SHA-256 in its header) is refused with \
             an error that names it, and nothing is written.
             """)
 

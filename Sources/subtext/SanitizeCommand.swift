@@ -134,7 +134,12 @@ struct SanitizeCommand: ParsableCommand {
                                   dropBy: DropScore(rawValue: dropBy)!,
                                   savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
         if let model {
-            let system = try teacherSystem ?? (teacherModel == nil ? Self.systemPrompt(of: teacher) : nil)
+            var system = teacherSystem
+            if system == nil && teacherModel == nil {
+                do { system = try GenerationResult.systemPrompt(of: teacher) } catch {
+                    throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system (\(error))")
+                }
+            }
             // Without a teacher model, two contexts of one model: each keeps the prompt prefix it read last.
             let base = try LlamaScorer(model: model, threads: threads)
             let taught = try LlamaScorer(model: teacherModel ?? model, threads: threads)
@@ -166,21 +171,5 @@ struct SanitizeCommand: ParsableCommand {
                 + "after: \(after.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(after))")
         }
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
-    }
-
-    /// The system prompt of the side that wrote `teacher`, from the generate manifest beside it.
-    static func systemPrompt(of teacher: String) throws -> String {
-        let directory = (teacher as NSString).deletingLastPathComponent
-        let path = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system, or keep the teacher "
-                + "in its `subtext generate` directory (no \(DisplayPath.of(path)))")
-        }
-        let manifest = try JSONFile.decode(GenerationResult.self, path: path)
-        let name = (teacher as NSString).lastPathComponent
-        guard let system = manifest.sides.first(where: { $0.file == name })?.system else {
-            throw ValidationError("\(DisplayPath.of(path)) gives no system prompt for \(name): give --teacher-system")
-        }
-        return system
     }
 }

@@ -86,7 +86,7 @@ import SubtextTestSupport
         }
 
         // Missing: a score shard moved away.
-        let aside = scratch.path("aside.json")
+        let aside = scratch.path("aside.partial")
         try manager.moveItem(atPath: file(.score, 1), toPath: aside)
         refused({ ($0 as? PartialError) == .missing(pass: "score", shards: [1], count: 3, directories: [parts]) }, "missing")
 
@@ -94,7 +94,7 @@ import SubtextTestSupport
         let copy = scratch.path("copy")
         try manager.createDirectory(atPath: copy, withIntermediateDirectories: true)
         try manager.moveItem(atPath: aside, toPath: file(.score, 1))
-        try manager.copyItem(atPath: file(.fit, 2), toPath: (copy as NSString).appendingPathComponent("fit-dup.json"))
+        try manager.copyItem(atPath: file(.fit, 2), toPath: (copy as NSString).appendingPathComponent("fit-dup.partial"))
         #expect(performing: { try DistributedAudit.merge(directories: [parts, copy]) }, throws: {
             "\($0)".contains("shard 2/3 of the fit pass appears more than once")
         })
@@ -104,15 +104,27 @@ import SubtextTestSupport
         try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: file(.fit, 0)))
         refused({ "\($0)".contains(file(.fit, 0)) && "\($0)".contains("truncated") }, "truncated")
 
-        // Another version, then other settings, then a foreign shard from another audit.
-        for (edit, expected) in [("\"subtext_version\":\"0.0.1\"", "written by subtext 0.0.1"),
-                                 ("\"seed\":77", "settings differ"),
-                                 ("\"bytes\":1,", "inputs differ")] {
-            var text = String(decoding: original, as: UTF8.self)
-            let key = String(edit.prefix { $0 != ":" })
-            let range = text.range(of: key + #":("[^"]*"|[0-9]+)"#, options: .regularExpression)!
-            text.replaceSubrange(range, with: edit.hasSuffix(",") ? String(edit.dropLast()) : edit)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: file(.fit, 0)))
+        // A flipped digit in the payload: refused by its checksum, before it is merged.
+        var flipped = original
+        let digit = flipped.lastIndex(where: { (UInt8(ascii: "1")...UInt8(ascii: "8")).contains($0) })!
+        flipped[digit] += 1
+        try flipped.write(to: URL(fileURLWithPath: file(.fit, 0)))
+        refused({ ($0 as? PartialError) == .checksum(path: file(.fit, 0)) }, "checksum")
+
+        // Another version (in the header), then other settings, then a foreign shard from
+        // another audit (whole partials of their own, with their own checksums).
+        var header = String(decoding: original, as: UTF8.self)
+        header.replaceSubrange(header.range(of: #""subtext_version":"[^"]*""#, options: .regularExpression)!,
+                               with: #""subtext_version":"0.0.1""#)
+        try Data(header.utf8).write(to: URL(fileURLWithPath: file(.fit, 0)))
+        refused({ "\($0)".contains(file(.fit, 0)) && "\($0)".contains("written by subtext 0.0.1") }, "version")
+        let decoded = try PartialFile.decode(original, path: file(.fit, 0))
+        var reseeded = decoded
+        reseeded.settings.seed = 77
+        var foreign = decoded
+        foreign.teacher[0].bytes = 1
+        for (partial, expected) in [(reseeded, "settings differ"), (foreign, "inputs differ")] {
+            try PartialFile.encode(partial).write(to: URL(fileURLWithPath: file(.fit, 0)))
             refused({ "\($0)".contains(file(.fit, 0)) && "\($0)".contains(expected) }, "\(expected)")
         }
         try original.write(to: URL(fileURLWithPath: file(.fit, 0)))

@@ -167,7 +167,7 @@ extension ModelTests {
                 .filter { $0.hasSuffix(".log") }.map { workspace.lines($0).joined(separator: "\n") }.joined(separator: "\n") ?? ""
             #expect(queue.isEmpty, "jobs left: \(queue); job logs: \(logs); \(cluster.log())")
             let parts = try FileManager.default.contentsOfDirectory(atPath: workspace.path("parts"))
-            #expect(parts.filter { $0.hasSuffix(".json") }.count == 12, "\(parts)")
+            #expect(parts.filter { $0.hasSuffix(".partial") }.count == 12, "\(parts)")
 
             let strip = { (path: String) -> [String: String] in
                 var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
