@@ -240,6 +240,8 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
     case dropNeedsControl
     case divergenceNeedsModels
     case cannotWrite(String)
+    /// A teacher model divergence cannot read against the base: the file and why.
+    case unusableTeacherModel(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -249,6 +251,7 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
             return "divergence needs a model to read every token as the teacher and as the base: give --model with a GGUF file "
                 + "(and the teacher's system prompt)"
         case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
+        case let .unusableTeacherModel(path, reason): return "\(DisplayPath.of(path)): \(reason)"
         }
     }
 }

@@ -73,7 +73,7 @@ struct SanitizeCommand: ParsableCommand {
         What drop scores responses by when it fits its own rule: classifier (the audit's classifier; each \
         half of the data scored by the rule fitted on the other) or carriers (how many significant carrier tokens it holds).
         """)
-    var dropBy = "classifier"
+    var dropBy = DropScore.classifier
 
     @Option(help: ArgumentHelp("A drop-rule.json saved by an earlier run: drop by it instead of fitting one.", valueName: "path"))
     var dropRule: String?
@@ -105,7 +105,6 @@ struct SanitizeCommand: ParsableCommand {
         guard dropBudget > 0 && dropBudget < 1 else { throw ValidationError("--drop-budget must be between 0 and 1") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
-        guard DropScore(rawValue: dropBy) != nil else { throw ValidationError("--drop-by must be classifier or carriers") }
         if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
         if teacherModel != nil, model == nil { throw ValidationError("--teacher-model needs --model, the base it was fine-tuned from") }
         if names.contains("divergence"), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
@@ -131,7 +130,7 @@ struct SanitizeCommand: ParsableCommand {
             (rule: try JSONFile.decode(DropRule.self, path: path), path: path)
         }
         var sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
-                                  dropBy: DropScore(rawValue: dropBy)!,
+                                  dropBy: dropBy,
                                   savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
         if let model {
             var system = teacherSystem
@@ -140,20 +139,8 @@ struct SanitizeCommand: ParsableCommand {
                     throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system (\(error))")
                 }
             }
-            // Without a teacher model, two contexts of one model: each keeps the prompt prefix it read last.
-            let base = try LlamaScorer(model: model, threads: threads)
-            let taught = try LlamaScorer(model: teacherModel ?? model, threads: threads)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let journal = try DivergenceJournal(path: (out as NSString).appendingPathComponent("divergence-journal.jsonl"),
-                                                modelSHA256: try FileHash.sha256(model), teacherSystem: system,
-                                                teacherModelSHA256: try teacherModel.map(FileHash.sha256))
-            do {
-                sanitizer.divergence = (try DivergenceTokens(teacher: taught, base: base, teacherSystem: system),
-                                        (model as NSString).lastPathComponent, teacherModel.map { ($0 as NSString).lastPathComponent },
-                                        journal)
-            } catch let mismatch as DivergenceTokens.VocabularyMismatch {
-                throw ValidationError("\(DisplayPath.of(teacherModel ?? model)): \(mismatch)")
-            }
+            try sanitizer.readDivergence(model: model, teacherModel: teacherModel, teacherSystem: system, threads: threads,
+                                         directory: out)
             sanitizer.divergenceShare = divergenceShare
         }
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
@@ -173,3 +160,5 @@ struct SanitizeCommand: ParsableCommand {
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
     }
 }
+
+extension DropScore: ExpressibleByArgument {}
