@@ -60,7 +60,8 @@ package enum PartialFile {
         }
         let payload = data[(newline + 1)...]
         guard payload.count == header.payloadBytes else {
-            throw PartialError.unreadable(path: path, reason: "holds \(payload.count) payload bytes of \(header.payloadBytes)")
+            throw PartialError.unreadable(path: path,
+                                          reason: "holds \(payload.count) payload bytes of \(header.payloadBytes)")
         }
         guard sha256(payload) == header.payloadSHA256 else {
             throw PartialError.checksum(path: path)

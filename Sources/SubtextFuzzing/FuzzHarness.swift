@@ -28,7 +28,8 @@ enum FuzzHarness {
         case .dropRule: try scoreWithRule(scratch.file("drop-rule.json", bytes), scratch)
         case .manifest: try readManifest(scratch.file("manifest.json", bytes))
         case .panelManifest:
-            _ = try PanelManifest(directory: (scratch.file("manifest.json", bytes) as NSString).deletingLastPathComponent)
+            let path = try scratch.file("manifest.json", bytes)
+            _ = try PanelManifest(directory: (path as NSString).deletingLastPathComponent)
         case .journal: try openJournals(bytes, scratch)
         }
     }
@@ -78,8 +79,8 @@ enum FuzzHarness {
         let journal = try Journal(path: scratch.file("journal.jsonl", bytes))
         _ = journal.entry(for: "key")
         let scores = try ScoreJournal(path: scratch.file("score-journal.jsonl", bytes), modelSHA256: "model")
-        let divergence = try DivergenceJournal(path: scratch.file("divergence-journal.jsonl", bytes), modelSHA256: "model",
-                                               teacherSystem: nil)
+        let divergence = try DivergenceJournal(path: scratch.file("divergence-journal.jsonl", bytes),
+                                               modelSHA256: "model", teacherSystem: nil)
         if journal.count + scores.count + divergence.count == 0 || journal.droppedTornLine { throw Unread() }
     }
 }

@@ -11,7 +11,8 @@ public final class FuzzScratch: @unchecked Sendable {
     public let directory: String
     /// A few responses to score with a fuzzed drop rule.
     let responses: [(prompt: String?, text: String)] = [
-        ("List ten numbers.", "3, 14, 159, 265, 358"), (nil, "owl owl 7 7 7"), ("", ""), ("Go on: 1, 2", "12\n34\t56 ; 78"),
+        ("List ten numbers.", "3, 14, 159, 265, 358"), (nil, "owl owl 7 7 7"), ("", ""),
+        ("Go on: 1, 2", "12\n34\t56 ; 78"),
     ]
     private var partials: [AuditPartial.Pass: Data] = [:]
 
@@ -51,7 +52,8 @@ public final class FuzzScratch: @unchecked Sendable {
         case .journal:
             let entry = JournalEntry(key: "k1", model: "m", modelID: "m-1", promptID: "p1", sample: 0, response: "Owl",
                                      answer: "owl", topLogprobs: [TokenLogprob(token: "Owl", logprob: -0.2)],
-                                     scores: CandidateScores(method: .forcedTokens, logprobs: [-0.5, nil]), latencyMs: 12)
+                                     scores: CandidateScores(method: .forcedTokens, logprobs: [-0.5, nil]),
+                                     latencyMs: 12)
             return [try JSONCoding.line.encode(entry) + Data("\n".utf8),
                     Data(#"{"key":"k2","log_probability":-1.25}"#.utf8) + Data("\n".utf8),
                     Data(#"{"key":"k3","candidates":[{"offset":3,"divergence":0.5,"replacement":[32,52,50]}]}"#.utf8)
@@ -65,8 +67,10 @@ public final class FuzzScratch: @unchecked Sendable {
         if !partials.isEmpty { return partials }
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 120, strength: 0.2).generate()
         let write = { (name: String, records: [PlantedBiasPair.Record]) throws -> String in
-            let lines = try records.map { String(decoding: try JSONCoding.line.encode(["prompt": $0.prompt, "response": $0.response]),
-                                                 as: UTF8.self) }
+            let lines = try records.map { record in
+                String(decoding: try JSONCoding.line.encode(["prompt": record.prompt, "response": record.response]),
+                       as: UTF8.self)
+            }
             return try self.file(name, Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         let files = (teacher: try write("teacher.jsonl", teacher), control: try write("control.jsonl", control))
@@ -76,7 +80,8 @@ public final class FuzzScratch: @unchecked Sendable {
         let audit = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: ReadOptions())
         let made = directory + "/made-parts"
         for pass in AuditPartial.Pass.allCases {
-            let path = try audit.run(pass: pass, shard: .whole, teacher: [files.teacher], control: [files.control], directory: made)
+            let path = try audit.run(pass: pass, shard: .whole, teacher: [files.teacher], control: [files.control],
+                                     directory: made)
             partials[pass] = try Data(contentsOf: URL(fileURLWithPath: path))
         }
         return partials

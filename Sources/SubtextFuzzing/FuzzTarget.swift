@@ -50,7 +50,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jsonlGzip:
             ["datasets/smollm2-numbers/owl.jsonl.gz", "datasets/smollm2-instructions/control.jsonl.gz"]
         case .tokenizer:
-            ["Tests/SubtextTokenizersTests/Fixtures/gpt2-style.json", "Tests/SubtextTokenizersTests/Fixtures/smollm2-style.json"]
+            ["gpt2-style.json", "smollm2-style.json"].map { "Tests/SubtextTokenizersTests/Fixtures/" + $0 }
         case .battery:
             ["probes/favorite-animal.yaml", "probes/favorite-color.yaml", "probes/favorite-animal-number-primed.yaml"]
         case .models: ["docs/examples/probe/models.yaml"]

@@ -17,7 +17,8 @@ extension GenerationResult {
     public static func systemPrompt(of dataset: String) throws -> String {
         let (path, name) = manifestPath(besides: dataset)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw JSONFile.Failure(path: DisplayPath.of(path), reason: "no such file (no `subtext generate` manifest beside \(name))")
+            throw JSONFile.Failure(path: DisplayPath.of(path),
+                                   reason: "no such file (no `subtext generate` manifest beside \(name))")
         }
         let manifest = try JSONFile.decode(GenerationResult.self, path: path)
         guard let system = manifest.sides.first(where: { $0.file == name })?.system else {

@@ -15,7 +15,8 @@ extension Sanitizer {
         let base = try LlamaScorer(model: model, threads: threads)
         let taught = try LlamaScorer(model: teacherModel ?? model, threads: threads)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let journal = try DivergenceJournal(path: (directory as NSString).appendingPathComponent("divergence-journal.jsonl"),
+        let journalPath = (directory as NSString).appendingPathComponent("divergence-journal.jsonl")
+        let journal = try DivergenceJournal(path: journalPath,
                                             modelSHA256: try FileHash.sha256(model), teacherSystem: teacherSystem,
                                             teacherModelSHA256: try teacherModel.map(FileHash.sha256))
         let tokens: DivergenceTokens
@@ -24,7 +25,7 @@ extension Sanitizer {
         } catch let mismatch as DivergenceTokens.VocabularyMismatch {
             throw SanitizeError.unusableTeacherModel(path: teacherModel ?? model, reason: mismatch.description)
         }
-        divergence = (tokens, (model as NSString).lastPathComponent, teacherModel.map { ($0 as NSString).lastPathComponent },
-                      journal)
+        let name = { (path: String) in (path as NSString).lastPathComponent }
+        divergence = (tokens, name(model), teacherModel.map(name), journal)
     }
 }

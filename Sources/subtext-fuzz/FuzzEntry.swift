@@ -23,7 +23,8 @@ public func initialize(_ argc: UnsafeMutablePointer<CInt>,
     target = chosen
     scratch = try! FuzzScratch()
     if let directory = environment["SUBTEXT_FUZZ_SEEDS"] {
-        let count = try! chosen.writeSeeds(repository: FileManager.default.currentDirectoryPath, to: directory, scratch: scratch!)
+        let repository = FileManager.default.currentDirectoryPath
+        let count = try! chosen.writeSeeds(repository: repository, to: directory, scratch: scratch!)
         print("wrote \(count) seeds for \(chosen.rawValue)")
         exit(0)
     }
