@@ -70,6 +70,7 @@ public struct Sanitizer: Sendable {
                 share: divergenceShare,
                 threshold: DropRule.threshold(teacherTokens, budget: divergenceShare),
                 tokensScored: Dictionary(uniqueKeysWithValues: zip(sides.map(\.0), replaced.map { $0.compactMap { $0 }.joined().count })))
+            try writeDivergenceTokens(zip(sides.map(\.0), replaced), to: file("divergence-tokens.jsonl"))
         }
 
         var manifests: [SideManifest] = []
@@ -152,6 +153,25 @@ public struct Sanitizer: Sendable {
             }
         }
         return candidates
+    }
+
+    /// Writes each response's number tokens with their divergence, one line a response in file
+    /// order (`{side, row, candidates}`, row counting records from 1), so that a script can use
+    /// what was read without rebuilding the journal's keys.
+    private func writeDivergenceTokens(_ sides: Zip2Sequence<[String], [[[DivergenceTokens.Candidate]?]]>,
+                                       to path: String) throws {
+        struct Line: Encodable {
+            var side: String
+            var row: Int
+            var candidates: [DivergenceTokens.Candidate]?
+        }
+        var data = Data()
+        for (side, responses) in sides {
+            for (index, candidates) in responses.enumerated() {
+                data += try JSONCoding.line.encode(Line(side: side, row: index + 1, candidates: candidates)) + Data("\n".utf8)
+            }
+        }
+        guard FileManager.default.createFile(atPath: path, contents: data) else { throw SanitizeError.cannotWrite(path) }
     }
 
     /// Streams `input` to `path` with each response rewritten (its divergence tokens first,

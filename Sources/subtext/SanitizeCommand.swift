@@ -18,8 +18,8 @@ struct SanitizeCommand: ParsableCommand {
             system prompt, or the fine-tuned --teacher-model, departs most from the base model read \
             without it, by KL divergence, each replaced by the base's own likeliest number token of the \
             same shape; the control's tokens above the same threshold too; needs --model; what it has \
-            read is kept in OUT/divergence-journal.jsonl, \
-            from which a run stopped midway resumes), format (each number \
+            read is kept in OUT/divergence-journal.jsonl, from which a run stopped midway resumes, \
+            and by row in OUT/divergence-tokens.jsonl), format (each number \
             list as its numbers joined by ", "), sort (the numbers of each list in ascending order, in \
             the places they held), remap (every number of at most three digits through one seeded \
             permutation of 0–999), drop (the teacher responses scored most teacher-like, by --drop-by, \

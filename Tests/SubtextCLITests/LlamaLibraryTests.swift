@@ -118,6 +118,13 @@ extension ModelTests {
             #expect((side["tokens_changed"] as? Int).map { $0 > 0 } == true, "\(side)")
             #expect(json["valid_share"] as? Double == 1)
             #expect(workspace.lines(out + "/divergence-journal.jsonl").count == lists.count, "one journal line a response")
+            // What was read, by row, for scripts: its tokens add up to the count the report gives.
+            let tokens = try workspace.lines(out + "/divergence-tokens.jsonl").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
+            #expect(tokens.map { $0["row"] as? Int } == [1, 2, 3, 4] && tokens.allSatisfy { $0["side"] as? String == "teacher" })
+            let scored = tokens.map { ($0["candidates"] as? [Any])?.count ?? 0 }.reduce(0, +)
+            #expect(scored == (divergence["tokens_scored"] as? [String: Int])?["teacher"])
         }
 
         /// With `--teacher-model`, the teacher is a model of its own read without a system prompt:

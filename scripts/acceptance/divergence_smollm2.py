@@ -10,7 +10,8 @@ read nothing again.
 
 A control for the claim that the divergent tokens are the ones that matter: as many tokens on
 each side as divergence changed, drawn at random (seeded) from the number tokens whose model
-choice differs from what was written, changed to that choice (read from the journal). If
+choice differs from what was written, changed to that choice (read from the divergence-tokens.jsonl
+that the divergence run writes). If
 divergence does no better than that, changing tokens at all is what lowers the audit.
 
     python3 scripts/acceptance/divergence_smollm2.py --model ~/.cache/subtext/SmolLM2-135M-Instruct.F16.gguf \\
@@ -18,12 +19,10 @@ divergence does no better than that, changing tokens at all is what lowers the a
 """
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import random
 import shutil
-import struct
 import subprocess
 
 RECIPES = ["divergence", "divergence,sort", "divergence,format,sort,remap", "sort", "format,sort,remap"]
@@ -44,24 +43,14 @@ def records(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def key(model_sha, system, prompt, response):
-    digest = hashlib.sha256()
-    for part in (model_sha, system, prompt or "", response):
-        data = part.encode("utf-8")
-        digest.update(struct.pack("<q", len(data)) + data)
-    return digest.hexdigest()
-
-
-def random_tokens(args, journal_path, system, changed, out):
+def random_tokens(args, tokens_path, changed, out):
     """Changes as many tokens on each side as divergence did (`changed`), drawn at random from the
     number tokens whose model choice differs from what was written, to that choice."""
-    with open(args.model, "rb") as f:
-        model_sha = hashlib.file_digest(f, "sha256").hexdigest()
-    journal = {}
-    with open(journal_path, encoding="utf-8") as f:
+    candidates = {}
+    with open(tokens_path, encoding="utf-8") as f:
         for line in f:
             entry = json.loads(line)
-            journal[entry["key"]] = entry.get("candidates")
+            candidates[(entry["side"], entry["row"])] = entry.get("candidates")
     os.makedirs(out, exist_ok=True)
     rng = random.Random(args.seed)
     paths = []
@@ -71,7 +60,7 @@ def random_tokens(args, journal_path, system, changed, out):
         slots = []
         for index, row in enumerate(rows):
             text = row[field].encode("utf-8")
-            for candidate in journal[key(model_sha, system, row.get("prompt"), row[field])] or []:
+            for candidate in candidates[(side, index + 1)] or []:
                 start, replacement = candidate["offset"], bytes(candidate["replacement"])
                 if text[start:start + len(replacement)] != replacement:
                     slots.append((index, start, replacement))
@@ -117,9 +106,9 @@ def main():
                      f"{changed} of {result['divergence']['tokens_scored']['teacher']}" if changed is not None else "—"))
         print(f"{recipe}: after {rows[-1][1]}, tokens changed {rows[-1][2]}", flush=True)
         if recipe == "divergence":
-            system = result["divergence"]["teacher_system"]
             divergence_changed = {side: result[side]["tokens_changed"] for side in ("teacher", "control")}
-    audit = random_tokens(args, journal, system, divergence_changed, os.path.join(args.out, "random-tokens"))
+    tokens = os.path.join(args.out, "divergence", "divergence-tokens.jsonl")
+    audit = random_tokens(args, tokens, divergence_changed, os.path.join(args.out, "random-tokens"))
     rows.append(("as many random number tokens (control)", audit_cell(audit), f"{divergence_changed['teacher']}"))
     print(f"random tokens: after {rows[-1][1]}", flush=True)
     lines = ["# Divergence tokens on the SmolLM2 owl teacher: held-out AUROC at K = 16", "",
