@@ -25,11 +25,8 @@ struct AuditCommand: ParsableCommand {
             and measures how much mentioning each top carrier raises each concept's probability.
 
             The audit reads its inputs three times (count, fit, score), holding sums and sketches, \
-            not responses. To spread it over machines, run each pass as an array job: \
-            `--shard I/N --pass count|fit|score --out PARTS` writes shard I's partial result to \
-            the shared directory PARTS (a pass needs every shard of the passes before it), and \
-            `subtext merge PARTS --out DIR` writes the audit. Plain files are split by byte \
-            range, gzip files by line number modulo N. deploy/ has Slurm and Kubernetes scripts.
+            not responses; --shard and --pass run one pass of one shard of it on a machine of its \
+            own, and `subtext merge` writes the audit (deploy/ has Slurm and Kubernetes scripts).
             """)
 
     @Argument(help: ArgumentHelp("Teacher JSONL files or directories.", valueName: "teacher"))
@@ -66,14 +63,7 @@ struct AuditCommand: ParsableCommand {
         """)
     var test = AuditConfiguration.Test.automatic
 
-    @Option(help: ArgumentHelp(
-        "Run one shard of a distributed audit: shard I of N (I from 0). Needs --pass; --out is then the shared directory of partial results.",
-        valueName: "I/N"))
-    var shard: String?
-
-    @Option(help: ArgumentHelp("With --shard: the pass to run, count, fit or score; each needs every shard of the passes before it in --out.",
-                               valueName: "pass"))
-    var pass: AuditPartial.Pass?
+    @OptionGroup(title: "Sharding") var sharding: ShardOptions
 
     @Option(help: "Random seed for folds, bags, bootstrap and permutations.")
     var seed: UInt64 = 1
@@ -106,19 +96,7 @@ struct AuditCommand: ParsableCommand {
         if scoring.model != nil && concepts == nil {
             throw ValidationError("--model ranks candidate concepts: give them with --concepts (a list or a battery)")
         }
-        if let shard {
-            guard Shard(shard) != nil else { throw ValidationError("--shard must be I/N with 0 ≤ I < N, not '\(shard)'") }
-            guard pass != nil else { throw ValidationError("--shard needs --pass count, fit or score") }
-            guard test != .permutation else {
-                throw ValidationError("--test permutation needs every response in one process; a shard runs the held-out test")
-            }
-            guard scoring.model == nil else {
-                throw ValidationError("--model does not run on shards: run `subtext attribute` on the teacher files instead")
-            }
-            guard !failOnSignal else { throw ValidationError("--fail-on-signal belongs on `subtext merge`, which has the verdict") }
-        } else if pass != nil {
-            throw ValidationError("--pass runs one pass of a shard: give --shard I/N too")
-        }
+        try sharding.check(test: test, attributes: scoring.model != nil, failOnSignal: failOnSignal)
     }
 
     func run() throws {
@@ -126,24 +104,16 @@ struct AuditCommand: ParsableCommand {
         let teacherFiles = try InputFiles.expand(teacher)
         let controlFiles = try InputFiles.expand(control)
         var configuration = AuditConfiguration()
-        configuration.seed = seed
-        configuration.permutations = permutations
-        configuration.alpha = alpha
-        configuration.view = view.view
-        configuration.test = test
+        (configuration.seed, configuration.permutations, configuration.alpha) = (seed, permutations, alpha)
+        (configuration.view, configuration.test) = (view.view, test)
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
         let conceptList = try concepts.map(ConceptList.init)
         configuration.concepts = conceptList?.names ?? []
         let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
-        if let shard = shard.flatMap(Shard.init), let pass {
-            var distributed = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: options,
-                                               tokenizerSHA256: try tokenizer.map(FileHash.sha256))
-            let progress = Progress(quiet: quiet, unit: "responses")
-            distributed.progress = progress.report
-            let path = try distributed.run(pass: pass, shard: shard, teacher: teacherFiles, control: controlFiles, directory: out)
-            progress.finish()
-            print("wrote \(path)")
-            return
+        if sharding.shard != nil {
+            let sha256 = try tokenizer.map(FileHash.sha256)
+            return try sharding.run(Auditor(configuration: configuration), readOptions: options, tokenizerSHA256: sha256,
+                                    teacher: teacherFiles, control: controlFiles, directory: out, quiet: quiet)
         }
         var audit = AttributedAudit(auditor: Auditor(configuration: configuration),
                                     attribution: try conceptList.flatMap { list in
@@ -164,11 +134,8 @@ struct AuditCommand: ParsableCommand {
                                                                 directory: out, progress: progress.report)
         passes.finish()
         progress.finish()
-        let modelInputs = try audit.attribution?.inputs() ?? []
-
-        let provenance = try Provenance.ofThisRun(
-            inputs: teacherFiles + controlFiles + modelInputs,
-            blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
+        let provenance = try Provenance.ofThisRun(inputs: teacherFiles + controlFiles + (audit.attribution?.inputs() ?? []),
+                                                  blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
         let written = try AuditReportWriter(directory: out).write(
             AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement))
         print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
@@ -180,12 +147,4 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
-/// --view: a view, or auto, which lets the audit pick one from the data.
-enum ViewChoice: String, CaseIterable, ExpressibleByArgument {
-    case auto, numbers, tokens
-
-    var view: View? { View(rawValue: rawValue) }
-}
-
 extension AuditConfiguration.Test: ExpressibleByArgument {}
-extension AuditPartial.Pass: ExpressibleByArgument {}
