@@ -164,6 +164,20 @@ public struct SanitizeMarkdown {
 
     static func largestK(_ audit: AuditSnapshot) -> Int { audit.auroc.sizes.max() ?? 1 }
 
+    /// What `subtext sanitize` prints when it is done: rows kept, and the audits before and after.
+    public static func consoleSummary(_ result: SanitizeResult) -> [String] {
+        var lines = ["kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid"]
+        if let before = result.before, let after = result.after {
+            let k = largestK(before)
+            let audit = { (audit: AuditSnapshot) in
+                (audit.verdict == .signal ? "signal" : "no signal") + ", AUROC at K = \(k) "
+                    + (audit.auroc[k].map { String(format: "%.3f", $0) } ?? "—")
+            }
+            lines.append("before: \(audit(before)); after: \(audit(after))")
+        }
+        return lines
+    }
+
     private func p(_ value: Double) -> String { value < 0.001 ? String(format: "%.1e", value) : String(format: "%.3f", value) }
 }
 

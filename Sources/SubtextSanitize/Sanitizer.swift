@@ -262,6 +262,7 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(String)
     /// A teacher model divergence cannot read against the base: the file and why.
     case unusableTeacherModel(path: String, reason: String)
+    case unknownTransform(String)
 
     public var description: String {
         switch self {
@@ -272,6 +273,8 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
                 + "(and the teacher's system prompt)"
         case let .cannotWrite(path): return "cannot create \(DisplayPath.of(path))"
         case let .unusableTeacherModel(path, reason): return "\(DisplayPath.of(path)): \(reason)"
+        case let .unknownTransform(name):
+            return "unknown transform '\(name)'; choose from \(Transform.allCases.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

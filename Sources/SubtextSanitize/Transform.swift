@@ -1,3 +1,5 @@
+import Foundation
+
 /// A way of cleaning a dataset's hidden channel, by the name the command line takes.
 ///
 /// Whatever order they are given in, they apply in the order of this enum: the rewrites of
@@ -24,4 +26,13 @@ public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
     /// Whether it rewrites each response's numbers on its own, without a model (as opposed to
     /// choosing responses, or reading a model).
     public var rewritesResponses: Bool { self == .format || self == .sort || self == .remap }
+
+    /// The transforms of a comma-separated list (`sort,remap`); an unknown name is refused with
+    /// the choices.
+    public static func list(_ text: String) throws -> [Transform] {
+        try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { name in
+            guard let transform = Transform(rawValue: name) else { throw SanitizeError.unknownTransform(name) }
+            return transform
+        }
+    }
 }

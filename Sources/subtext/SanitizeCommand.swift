@@ -97,40 +97,31 @@ struct SanitizeCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        let names = parsedTransforms()
-        if let unknown = names.first(where: { Transform(rawValue: $0) == nil }) {
-            throw ValidationError("unknown transform '\(unknown)'; choose from \(Transform.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let names: [Transform]
+        do { names = try Transform.list(transforms) } catch { throw ValidationError("\(error)") }
         guard !names.isEmpty else { throw ValidationError("--transforms needs at least one of format, sort, remap, drop") }
         guard dropBudget > 0 && dropBudget < 1 else { throw ValidationError("--drop-budget must be between 0 and 1") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
-        if dropRule != nil, !names.contains("drop") { throw ValidationError("--drop-rule needs drop in --transforms") }
+        if dropRule != nil, !names.contains(.drop) { throw ValidationError("--drop-rule needs drop in --transforms") }
         if teacherModel != nil, model == nil { throw ValidationError("--teacher-model needs --model, the base it was fine-tuned from") }
-        if names.contains("divergence"), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
-        if model != nil, !names.contains("divergence") { throw ValidationError("--model is read by divergence only: add it to --transforms") }
+        if names.contains(.divergence), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
+        if model != nil, !names.contains(.divergence) { throw ValidationError("--model is read by divergence only: add it to --transforms") }
         guard divergenceShare > 0 && divergenceShare < 1 else { throw ValidationError("--divergence-share must be between 0 and 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if names.contains("drop"), control == nil {
+        if names.contains(.drop), control == nil {
             throw ValidationError("drop needs --control: the rule is fitted against it, and the audit after compares with it")
         }
-    }
-
-    private func parsedTransforms() -> [String] {
-        transforms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() throws {
         let started = Date()
         var audit = AuditConfiguration()
-        audit.seed = seed
-        audit.alpha = alpha
-        audit.permutations = permutations
+        (audit.seed, audit.alpha, audit.permutations) = (seed, alpha, permutations)
         let saved = try dropRule.map { path in
             (rule: try JSONFile.decode(DropRule.self, path: path), path: path)
         }
-        var sanitizer = Sanitizer(transforms: parsedTransforms().compactMap(Transform.init), seed: seed, dropBudget: dropBudget,
-                                  dropBy: dropBy,
+        var sanitizer = Sanitizer(transforms: try Transform.list(transforms), seed: seed, dropBudget: dropBudget, dropBy: dropBy,
                                   savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
         if let model {
             var system = teacherSystem
@@ -146,17 +137,10 @@ struct SanitizeCommand: ParsableCommand {
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
-        let inputs = [teacher] + (control.map { [$0] } ?? []) + (dropRule.map { [$0] } ?? []) + (model.map { [$0] } ?? [])
-            + (teacherModel.map { [$0] } ?? [])
+        let inputs = [teacher, control, dropRule, model, teacherModel].compactMap { $0 }
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try SanitizeReportWriter(directory: out).write(result, provenance: provenance)
-        print("kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid")
-        if let before = result.before, let after = result.after {
-            let k = before.auroc.sizes.max() ?? 1
-            let auroc = { (audit: AuditSnapshot) in audit.auroc[k].map { String(format: "%.3f", $0) } ?? "—" }
-            print("before: \(before.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(before)); "
-                + "after: \(after.verdict == .signal ? "signal" : "no signal"), AUROC at K = \(k) \(auroc(after))")
-        }
+        SanitizeMarkdown.consoleSummary(result).forEach { print($0) }
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
     }
 }
