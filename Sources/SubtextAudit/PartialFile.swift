@@ -31,22 +31,25 @@ package enum PartialFile {
 
     /// A payload of this version's JSON with its header line before it.
     package static func frame(payload: Data) throws -> Data {
-        let header = Header(payloadBytes: payload.count, payloadSHA256: sha256(payload))
+        let header = Header(payloadBytes: payload.count, payloadSHA256: FileHash.sha256(of: payload))
         return try JSONCoding.line.encode(header) + Data("\n".utf8) + payload
     }
 
     /// The bytes after a partial file's header line, unchecked: what a fuzzer mutates.
-    package static func payload(of data: Data) -> Data? {
-        data.firstIndex(of: UInt8(ascii: "\n")).map { Data(data[($0 + 1)...]) }
+    package static func payload(of data: Data) -> Data? { split(data)?.payload }
+
+    /// A file's header line and the bytes after it.
+    private static func split(_ data: Data) -> (header: Data, payload: Data)? {
+        data.firstIndex(of: UInt8(ascii: "\n")).map { (data[data.startIndex..<$0], data[($0 + 1)...]) }
     }
 
     package static func decode(_ data: Data, path: String) throws -> AuditPartial {
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
+        guard let (headerLine, payload) = split(data) else {
             throw PartialError.unreadable(path: path, reason: "no header line")
         }
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
+            header = try JSONDecoder().decode(Header.self, from: headerLine)
         } catch {
             throw PartialError.unreadable(path: path, reason: "\(error)".prefix(200).description)
         }
@@ -58,12 +61,11 @@ package enum PartialFile {
                 path: path, found: "subtext \(header.subtextVersion) (partial format \(header.formatVersion))",
                 expected: "subtext \(SubtextVersion.current) (partial format \(formatVersion))")
         }
-        let payload = data[(newline + 1)...]
         guard payload.count == header.payloadBytes else {
             throw PartialError.unreadable(path: path,
                                           reason: "holds \(payload.count) payload bytes of \(header.payloadBytes)")
         }
-        guard sha256(payload) == header.payloadSHA256 else {
+        guard FileHash.sha256(of: payload) == header.payloadSHA256 else {
             throw PartialError.checksum(path: path)
         }
         do {
@@ -71,11 +73,5 @@ package enum PartialFile {
         } catch {
             throw PartialError.unreadable(path: path, reason: "\(error)".prefix(200).description)
         }
-    }
-
-    private static func sha256(_ bytes: Data) -> String {
-        var stream = FileHash.Stream()
-        bytes.withUnsafeBytes { stream.update($0) }
-        return stream.hex()
     }
 }

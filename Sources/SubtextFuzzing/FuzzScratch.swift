@@ -66,14 +66,8 @@ public final class FuzzScratch: @unchecked Sendable {
     private func madePartials() throws -> [AuditPartial.Pass: Data] {
         if !partials.isEmpty { return partials }
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 120, strength: 0.2).generate()
-        let write = { (name: String, records: [PlantedBiasPair.Record]) throws -> String in
-            let lines = try records.map { record in
-                String(decoding: try JSONCoding.line.encode(["prompt": record.prompt, "response": record.response]),
-                       as: UTF8.self)
-            }
-            return try self.file(name, Data((lines.joined(separator: "\n") + "\n").utf8))
-        }
-        let files = (teacher: try write("teacher.jsonl", teacher), control: try write("control.jsonl", control))
+        let files = (teacher: try file("teacher.jsonl", PlantedBiasPair.jsonl(teacher)),
+                     control: try file("control.jsonl", PlantedBiasPair.jsonl(control)))
         var configuration = AuditConfiguration()
         configuration.folds = 2
         configuration.bagSizes = [1, 4]

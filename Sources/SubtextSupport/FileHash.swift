@@ -31,6 +31,9 @@ public enum FileHash {
         public func hex() -> String { hasher.finalize().hex }
     }
 
+    /// The SHA-256 of bytes in memory, in hex.
+    public static func sha256(of data: Data) -> String { SHA256.hash(data: data).hex }
+
     /// The SHA-256 of a sequence of hex digests, in order: one identity for a file read in shards.
     public static func sha256(ofDigests digests: [String]) -> String {
         var hasher = SHA256()

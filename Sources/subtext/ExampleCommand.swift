@@ -57,11 +57,6 @@ struct ExampleCommand: ParsableCommand {
     }
 
     private func write(_ records: [PlantedBiasPair.Record], to name: String) throws {
-        var text = ""
-        for record in records {
-            let object = ["prompt": record.prompt, "response": record.response]
-            text += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
-        }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)))
+        try PlantedBiasPair.jsonl(records).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)))
     }
 }

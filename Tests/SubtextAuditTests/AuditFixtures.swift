@@ -9,10 +9,7 @@ typealias Scratch = TemporaryDirectory
 extension TemporaryDirectory {
     /// Writes a planted-bias pair's records as {"prompt", "response"} JSONL and returns the path.
     func write(_ name: String, records: [PlantedBiasPair.Record]) throws -> String {
-        try write(name, lines: records.map { record in
-            let object = ["prompt": record.prompt, "response": record.response]
-            return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-        })
+        try write(name, PlantedBiasPair.jsonl(records))
     }
 }
 
