@@ -21,6 +21,7 @@ concepts=owl,eagle,dolphin,wolf,cat,dog,lion,elephant,tiger,horse
 cache=$(bash scripts/install_llama.sh)
 model="$cache/${2:-SmolLM2-135M-Instruct.F16.gguf}"
 runs=${3:-3}
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 work=$(mktemp -d)
 pids=()

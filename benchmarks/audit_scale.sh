@@ -18,6 +18,7 @@ baseline_commit=e4fe1bc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 current=.build/release/subtext
 baseline=.build-baseline/.build/release/subtext

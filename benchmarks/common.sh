@@ -5,6 +5,7 @@
 example_file() {
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
+    bash scripts/setup.sh
     swift build -c release --product subtext >/dev/null
     .build/release/subtext example --out "$work" --responses "$1" --seed 1 >/dev/null
     file="$work/teacher.jsonl"

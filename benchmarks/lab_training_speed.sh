@@ -15,6 +15,7 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --find-links /opt/wheels torch numpy
 fi
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 
 # name, layers, width, heads, context, batch: the recipe's default model and batch, then two larger

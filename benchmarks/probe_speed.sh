@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=$(bash scripts/install_llama.sh)
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 work=$(mktemp -d)
 pids=()

@@ -15,6 +15,7 @@ responses=${1:-1000000}
 largest=${2:-10000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 subtext=$PWD/.build/release/subtext
 "$subtext" example --out "$work/pair" --responses "$responses" --strength 0.01 --seed 3 >/dev/null

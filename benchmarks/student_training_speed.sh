@@ -17,6 +17,7 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --find-links /opt/wheels torch numpy
 fi
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 subtext=.build/release/subtext
 

@@ -7,6 +7,7 @@
 #   bash scripts/make_examples.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 subtext=.build/release/subtext
 cache=$(bash scripts/install_llama.sh)

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 real=../shared/data/real
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 subtext=.build/release/subtext
 

@@ -19,6 +19,7 @@ recipes=("$@")
 ((${#recipes[@]})) || recipes=(sort remap drop divergence)
 cache=$(bash scripts/install_llama.sh)
 subtext=.build/release/subtext
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 base="$cache/SmolLM2-135M-Instruct.F16.gguf"
 system=$(python3 -c 'import json; m = json.load(open("datasets/smollm2-numbers/manifest.json"))

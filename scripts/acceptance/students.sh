@@ -26,6 +26,7 @@ out=${1:-reports/students-acceptance}
 controls=${CONTROL_STUDENTS:-3}
 cache=$(bash scripts/install_llama.sh)
 subtext=.build/release/subtext
+bash scripts/setup.sh
 swift build -c release --product subtext >/dev/null
 mkdir -p "$out"
 base="$cache/SmolLM2-135M-Instruct.F16.gguf"
