@@ -24,9 +24,7 @@ public struct AttributionMarkdown {
     static func reproduce(_ provenance: Provenance) -> String {
         var text = "## Reproduce\n\n```sh\n\(provenance.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
         text += "- subtext \(Escape.markdown(provenance.toolVersion)), took \(String(format: "%.1f", provenance.seconds)) s\n\n"
-        text += "| input | SHA-256 |\n|---|---|\n"
-        for input in provenance.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
-        return text
+        return text + MarkdownTable.inputs(provenance)
     }
 
     /// The verdict, the ranking table, what was scored and what it cost.
@@ -38,20 +36,22 @@ public struct AttributionMarkdown {
         let (value, low, high) = top.ranking
         text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
-        let ranked = centred ? " centred (nats) | 95% CI |" : calibrated ? " calibrated (nats) | 95% CI |" : ""
-        text += "| rank | concept |" + ranked + " score (nats) | 95% CI |" + (centred ? " panel mean |" : "")
-            + " teacher mean Δ | control mean Δ |\n"
-            + "|---:|---|" + (ranked.isEmpty ? "" : "---:|---|") + "---:|---|" + (centred ? "---:|" : "") + "---:|---:|\n"
+        let ranked = centred ? "centred (nats)" : calibrated ? "calibrated (nats)" : nil
+        var columns: [MarkdownTable.Column] = [.right("rank"), .left("concept")]
+        if let ranked { columns += [.right(ranked), .left("95% CI")] }
+        columns += [.right("score (nats)"), .left("95% CI")] + (centred ? [.right("panel mean")] : [])
+        var table = MarkdownTable(columns + [.right("teacher mean Δ"), .right("control mean Δ")])
         for score in result.scores {
-            text += "| \(score.rank) | \(Escape.markdown(score.concept))\(score.extrapolated == true ? " †" : "") | "
-            if !ranked.isEmpty {
-                text += "\(format(score.ranking.value)) | [\(format(score.ranking.low)), \(format(score.ranking.high))] | "
+            var cells = ["\(score.rank)", Escape.markdown(score.concept) + (score.extrapolated == true ? " †" : "")]
+            if ranked != nil {
+                cells += [format(score.ranking.value), "[\(format(score.ranking.low)), \(format(score.ranking.high))]"]
             }
-            text += "\(format(score.score)) | [\(format(score.ciLow)), \(format(score.ciHigh))] | "
-                + (score.panelMean.map { "\(format($0)) | " } ?? "")
-                + "\(format(score.teacherMean)) | \(format(score.controlMean)) |\n"
+            cells += [format(score.score), "[\(format(score.ciLow)), \(format(score.ciHigh))]"]
+            if centred { cells.append(score.panelMean.map(format) ?? "–") }
+            cells += [format(score.teacherMean), format(score.controlMean)]
+            table.add(cells)
         }
-        text += "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
+        text += table.markdown + "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
             + "its teacher mean minus its control mean. "
         if let panel = result.panel {
             let traits = panel.map { "\(Escape.markdown($0.trait)) (\($0.responses))" }.joined(separator: ", ")
@@ -126,21 +126,11 @@ public struct AttributionMarkdown {
     private static func format(_ value: Double) -> String { String(format: "%+.3f", value) }
 }
 
-/// Writes attribution.md, attribution.json (the result plus `provenance`) and attribution.svg,
-/// each through a temporary file and a rename.
-public struct AttributionReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: LikelihoodShift.Result, provenance: Provenance) throws -> [String] {
-        let rendered = AttributionMarkdown(result: result, provenance: provenance).render()
-        let json = try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)
-        return try writeReportFiles([("attribution.json", json),
-                                     ("attribution.md", Data(rendered.markdown.utf8)),
-                                     ("attribution.svg", Data(rendered.chart.utf8))], to: directory)
+extension AttributionMarkdown: ReportWriter {
+    /// attribution.json (ranked as the model-free attribution is), attribution.md and attribution.svg.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
+        return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
+                ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]
     }
 }

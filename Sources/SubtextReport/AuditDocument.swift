@@ -88,22 +88,11 @@ public struct AuditDocument: Codable, Sendable {
     }
 }
 
-/// Writes audit.json, audit.md and the charts into a directory, each through a temporary
-/// file and a rename, so a crash never leaves half a report.
-public struct AuditReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    /// Returns the paths written.
-    @discardableResult
-    public func write(_ document: AuditDocument) throws -> [String] {
-        let rendered = AuditMarkdown(document: document).render()
-        var files: [(name: String, data: Data)] = [("audit.json", try document.jsonData()),
-                                                   ("audit.md", Data(rendered.markdown.utf8))]
-        files += rendered.charts.map { ($0.name, Data($0.svg.utf8)) }
-        return try writeReportFiles(files, to: directory)
+extension AuditMarkdown: ReportWriter {
+    /// audit.json, audit.md and the charts.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
+        return [("audit.json", try document.jsonData()), ("audit.md", Data(rendered.markdown.utf8))]
+            + rendered.charts.map { ($0.name, Data($0.svg.utf8)) }
     }
 }

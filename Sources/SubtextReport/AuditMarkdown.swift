@@ -61,17 +61,15 @@ public struct AuditMarkdown {
             text += "Intervals are DeLong's, over bags drawn from the scores for K > 1; they leave out the uncertainty "
                 + "of the fitted centroids, which is small at this size.\n\n"
         }
-        text += "| features | " + sizes.map { "AUROC K = \($0) [95% CI]" }.joined(separator: " | ")
-            + (result.classifierTest.kind == .permutation ? " | p (permutation) |\n" : " | p (held-out rank test) |\n")
-        text += "|---|" + sizes.map { _ in "---|" }.joined() + "---|\n"
+        var table = MarkdownTable([.left("features")] + sizes.map { .left("AUROC K = \($0) [95% CI]") }
+            + [.left(result.classifierTest.kind == .permutation ? "p (permutation)" : "p (held-out rank test)")])
         var rows: [(String, SeparabilityReport)] = [("all", result.all), ("content only", result.content),
                                                     ("format only", result.format)]
         if let prompt = result.prompt { rows.append(("prompts only", prompt)) }
         for (name, report) in rows {
-            text += "| \(name) | " + sizes.map { cell(report, $0) }.joined(separator: " | ")
-                + " | \(pCell(report.pValue, floor: result.classifierFloor)) |\n"
+            table.add([name] + sizes.map { cell(report, $0) } + [pCell(report.pValue, floor: result.classifierFloor)])
         }
-        text += "\n![AUROC against bag size](auroc.svg)\n\n"
+        text += table.markdown + "\n![AUROC against bag size](auroc.svg)\n\n"
         text += "The global p-value is \(pCell(result.pValue, floor: result.pValueFloor)): Bonferroni's 2 · min of this classifier test "
             + "(\(pCell(result.classifierP, floor: result.classifierFloor))) and the strongest carrier's "
             + "Fisher p times the \(result.carriersTested) tokens tested (\(scientific(result.carrierP))). "
@@ -96,19 +94,18 @@ public struct AuditMarkdown {
         guard let points = result.operatingPoints, let first = points.first else { return "" }
         let rates = Array(Set(points.map(\.falsePositiveRate))).sorted()
         let odds = Int((1 / first.baseRate).rounded())
-        var text = "## What a gate on this score would catch\n\nFlagging a bag of K responses when its mean held-out score "
+        let text = "## What a gate on this score would catch\n\nFlagging a bag of K responses when its mean held-out score "
             + "passes the threshold that lets through the given share of control bags. Precision is the share of flags that "
             + "are right when 1 bag in \(odds) comes from poisoned data. Read off a binormal model of the held-out scores (each side's mean and standard deviation, a "
             + "bag's spread shrinking as 1/√K), since a few thousand responses give too few control bags for a 1% "
-            + "threshold.\n\n| K | " + rates.map { "TPR at \(percent($0)) FPR | precision" }.joined(separator: " | ") + " |\n|---:|"
-            + rates.map { _ in "---:|---:|" }.joined() + "\n"
+            + "threshold.\n\n"
+        var table = MarkdownTable([.right("K")] + rates.flatMap { [.right("TPR at \(percent($0)) FPR"), .right("precision")] })
         for k in result.auroc.sizes {
             let row = rates.compactMap { rate in points.first { $0.bagSize == k && $0.falsePositiveRate == rate } }
             guard row.count == rates.count else { continue }
-            text += "| \(k) | " + row.map { "\(percent($0.truePositiveRate)) | \(percent($0.precision))" }
-                .joined(separator: " | ") + " |\n"
+            table.add(["\(k)"] + row.flatMap { [percent($0.truePositiveRate), percent($0.precision)] })
         }
-        return text
+        return text + table.markdown
     }
 
     /// How the classifier p-value was computed, and why that test.
@@ -137,13 +134,14 @@ public struct AuditMarkdown {
     }
 
     private func features() -> String {
-        var text = "## Features that differ most\n\nEach feature's teacher mean minus its control mean, in standard "
+        let text = "## Features that differ most\n\nEach feature's teacher mean minus its control mean, in standard "
             + "deviations (the direction the classifier uses). Content features describe which values were written and "
-            + "in what order; format features, how they were laid out.\n\n| feature | group | difference (SD) |\n|---|---|---:|\n"
+            + "in what order; format features, how they were laid out.\n\n"
+        var table = MarkdownTable(.left("feature"), .left("group"), .right("difference (SD)"))
         for feature in result.strongestFeatures {
-            text += "| \(Escape.markdown(feature.feature)) | \(feature.group) | \(String(format: "%+.3f", feature.difference)) |\n"
+            table.add(Escape.markdown(feature.feature), "\(feature.group)", String(format: "%+.3f", feature.difference))
         }
-        return text
+        return text + table.markdown
     }
 
     private func cell(_ report: SeparabilityReport, _ k: Int) -> String {
@@ -158,22 +156,23 @@ public struct AuditMarkdown {
     }
 
     private func carriers() -> String {
-        var text = "## Carriers\n\nTokens over-represented in teacher responses (\(result.view.rawValue) view), "
+        let text = "## Carriers\n\nTokens over-represented in teacher responses (\(result.view.rawValue) view), "
             + "strongest first. Significance is Fisher's exact test on the share of responses that contain the token "
             + "(the response is the unit), with Benjamini–Hochberg q over all \(result.carriersTested) tokens tested; "
             + "\(result.carriersSignificant) have q < 0.05. G² (no Williams correction) and the log-odds z "
             + "(informative Dirichlet prior of 1,000 pseudo-counts, proportional to pooled counts) are effect sizes "
             + "on occurrences.\n\n"
         guard !result.carriers.isEmpty else { return text + "No token is more frequent in the teacher data.\n" }
-        text += "| token | teacher count | control count | teacher responses (of \(result.documents["teacher"] ?? 0)) "
-            + "| control responses (of \(result.documents["control"] ?? 0)) | G² | z | Fisher p | q |\n"
-        text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        var table = MarkdownTable(.left("token"), .right("teacher count"), .right("control count"),
+                                  .right("teacher responses (of \(result.documents["teacher"] ?? 0))"),
+                                  .right("control responses (of \(result.documents["control"] ?? 0))"), .right("G²"), .right("z"),
+                                  .right("Fisher p"), .right("q"))
         for c in result.carriers {
-            text += "| \(Escape.markdown(c.token)) | \(c.teacherCount) | \(c.controlCount) | \(c.teacherDocuments) | "
-                + "\(c.controlDocuments) | \(String(format: "%.2f", c.g2)) | \(String(format: "%.2f", c.z)) | "
-                + "\(scientific(c.p)) | \(scientific(c.q)) |\n"
+            table.add(Escape.markdown(c.token), "\(c.teacherCount)", "\(c.controlCount)", "\(c.teacherDocuments)",
+                      "\(c.controlDocuments)", String(format: "%.2f", c.g2), String(format: "%.2f", c.z), scientific(c.p),
+                      scientific(c.q))
         }
-        return text + "\n![Carriers by log-odds z](carriers.svg)\n"
+        return text + table.markdown + "\n![Carriers by log-odds z](carriers.svg)\n"
     }
 
     private func leaks() -> String {
@@ -185,14 +184,15 @@ public struct AuditMarkdown {
             text += "\nNo candidate concepts were given (`--concepts owl,eagle,...`).\n"
             return text
         }
-        text += "\n| concept | teacher responses | control responses | teacher share [Wilson 95%] | "
-            + "difference [Newcombe 95%] | Fisher p |\n|---|---:|---:|---:|---:|---:|\n"
+        var table = MarkdownTable(.left("concept"), .right("teacher responses"), .right("control responses"),
+                                  .right("teacher share [Wilson 95%]"), .right("difference [Newcombe 95%]"), .right("Fisher p"))
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) {
-            text += "| \(Escape.markdown(concept)) | \(rate.teacher) | \(rate.control) | "
-                + "\(percent(rate.teacherRate)) [\(percent(rate.teacherInterval.low)), \(percent(rate.teacherInterval.high))] | "
-                + "\(percent(rate.difference)) [\(percent(rate.differenceInterval.low)), \(percent(rate.differenceInterval.high))] | "
-                + "\(scientific(rate.p)) |\n"
+            table.add(Escape.markdown(concept), "\(rate.teacher)", "\(rate.control)",
+                      "\(percent(rate.teacherRate)) [\(percent(rate.teacherInterval.low)), \(percent(rate.teacherInterval.high))]",
+                      "\(percent(rate.difference)) [\(percent(rate.differenceInterval.low)), \(percent(rate.differenceInterval.high))]",
+                      scientific(rate.p))
         }
+        text += "\n" + table.markdown
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key }) where rate.teacher + rate.control > 0 {
             text += "\nResponses naming \(Escape.markdown(concept)):\n" + examples(rate)
         }
@@ -210,46 +210,48 @@ public struct AuditMarkdown {
     /// Per carrier: the concept its mention raises most, and how much it raises the top
     /// attributed concept.
     private func entanglementTable(_ lifts: [EntanglementScan.Lift], attributed: String?) -> String {
-        var text = "## Entanglement of the carriers\n\nFor each carrier, log P(concept) when the question first says "
+        let text = "## Entanglement of the carriers\n\nFor each carrier, log P(concept) when the question first says "
             + "“You love the number N.” (or the word), minus log P(concept) for the question alone, averaged over the "
             + "questions, in nats. A carrier that raises one concept far more than the others is entangled with it.\n\n"
-        let attributedColumn = attributed.map { " lift for \(Escape.markdown($0)) |" } ?? ""
-        text += "| carrier | most raised concept | its lift | mean lift over concepts |\(attributedColumn)\n"
-            + "|---|---|---:|---:|" + (attributed == nil ? "" : "---:|") + "\n"
+        let attributedColumn: [MarkdownTable.Column] = attributed.map { [.right("lift for \(Escape.markdown($0))")] } ?? []
+        var table = MarkdownTable([.left("carrier"), .left("most raised concept"), .right("its lift"),
+                                   .right("mean lift over concepts")] + attributedColumn)
         var carriers: [String] = []
         for lift in lifts where !carriers.contains(lift.carrier) { carriers.append(lift.carrier) }
         for carrier in carriers {
             let row = lifts.filter { $0.carrier == carrier }
             guard let top = row.max(by: { $0.lift < $1.lift }) else { continue }
             let mean = row.reduce(0) { $0 + $1.lift } / Double(row.count)
-            text += "| \(Escape.markdown(carrier)) | \(Escape.markdown(top.concept)) | \(String(format: "%+.3f", top.lift)) | "
-                + "\(String(format: "%+.3f", mean)) |"
-            if let attributed, let lift = row.first(where: { $0.concept == attributed }) {
-                text += " \(String(format: "%+.3f", lift.lift)) |"
+            var cells = [Escape.markdown(carrier), Escape.markdown(top.concept), String(format: "%+.3f", top.lift),
+                         String(format: "%+.3f", mean)]
+            if let attributed {
+                cells.append(row.first { $0.concept == attributed }.map { String(format: "%+.3f", $0.lift) } ?? "–")
             }
-            text += "\n"
+            table.add(cells)
         }
-        return text
+        return text + table.markdown
     }
 
     private func perFileTable(_ perFile: [AuditResult]) -> String {
-        var text = "## Each teacher file against the control\n\n"
-            + "| file | verdict | carried by | AUROC K = 1 | AUROC K = 16 | format AUROC K = 1 | p |\n|---|---|---|---:|---:|---:|---:|\n"
+        var table = MarkdownTable(.left("file"), .left("verdict"), .left("carried by"), .right("AUROC K = 1"), .right("AUROC K = 16"),
+                                  .right("format AUROC K = 1"), .right("p"))
         for file in perFile {
-            text += "| \(Escape.markdown(displayName(file.name))) | \(file.verdict.rawValue) | \(file.carriedBy?.rawValue ?? "") | "
-                + "\(number(file.auroc[1])) | \(number(file.auroc[16])) | \(number(file.formatAUROC[1])) | \(pCell(file.pValue, floor: file.pValueFloor)) |\n"
+            table.add(Escape.markdown(displayName(file.name)), file.verdict.rawValue, file.carriedBy?.rawValue ?? "",
+                      number(file.auroc[1]), number(file.auroc[16]), number(file.formatAUROC[1]),
+                      pCell(file.pValue, floor: file.pValueFloor))
         }
-        return text
+        return "## Each teacher file against the control\n\n" + table.markdown
     }
 
     private func inputs() -> String {
         var text = "## Input\n\n\(result.documents["teacher"] ?? 0) teacher and \(result.documents["control"] ?? 0) "
             + "control responses. \(result.malformed) malformed line(s) skipped.\n"
         if !result.malformedLines.isEmpty {
-            text += "\n| file | line | reason |\n|---|---:|---|\n"
+            var table = MarkdownTable(.left("file"), .right("line"), .left("reason"))
             for line in result.malformedLines {
-                text += "| \(Escape.markdown(line.file)) | \(line.line) | \(Escape.markdown(line.reason)) |\n"
+                table.add(Escape.markdown(line.file), "\(line.line)", Escape.markdown(line.reason))
             }
+            text += "\n" + table.markdown
             if result.malformed > result.malformedLines.count {
                 text += "\n(\(result.malformed - result.malformedLines.count) more not listed.)\n"
             }
@@ -265,12 +267,8 @@ public struct AuditMarkdown {
             + (result.classifierTest.kind == .permutation ? "\(result.permutations) permutations, " : "held-out test, ")
             + "\(result.folds) folds, schema version \(result.schemaVersion)\n"
         if let blas = p.blas { text += "- BLAS: \(Escape.markdown(blas))\n" }
-        text += "- took \(String(format: "%.1f", p.seconds)) s\n\n| input | SHA-256 |\n|---|---|\n"
-        for input in p.inputs {
-            let over = input.shards.map { " (of the \($0) shards' digests)" } ?? ""
-            text += "| \(Escape.markdown(input.path)) | `\(input.sha256)`\(over) |\n"
-        }
-        return text
+        text += "- took \(String(format: "%.1f", p.seconds)) s\n\n"
+        return text + MarkdownTable.inputs(p)
     }
 
     private func aurocChart() -> String {

@@ -9,11 +9,16 @@ import SubtextAttribution
 /// Renders a case for people: the chain of findings first (is the data different, what
 /// carries it, which trait, did a student move in it), then each part's key table with a link
 /// to its full report, and last how to reproduce it.
-struct CaseMarkdown {
-    let report: CaseReport
-    let provenance: Provenance
+public struct CaseMarkdown {
+    public let report: CaseReport
+    public let provenance: Provenance
 
-    func render() -> String {
+    public init(report: CaseReport, provenance: Provenance) {
+        self.report = report
+        self.provenance = provenance
+    }
+
+    public func render() -> String {
         var sections = [chain(), auditTable()]
         if let attribution = report.attribution { sections.append(attributionSection(attribution)) }
         if !report.probes.isEmpty { sections.append(probeSection()) }
@@ -103,38 +108,39 @@ struct CaseMarkdown {
 
     private func auditTable() -> String {
         let audit = report.audit
-        var text = "## Audit\n\n| verdict | p | AUROC | carried by | teacher / control responses | prompts confounded |\n"
-        text += "|---|---|---|---|---|---|\n"
-        text += "| \(audit.verdict.rawValue) | \(scientific(audit.pValue)) | "
-            + (audit.auroc.map { String(format: "%.3f", $0) + " (K = \(audit.bagSize ?? 1))" } ?? "n/a")
-            + " | \(audit.carriedBy?.rawValue ?? "–") | \(audit.teacherResponses) / \(audit.controlResponses) | "
-            + (audit.promptsConfounded ? "**yes**" : "no") + " |\n"
-        return text + "\nFull report: [\(Escape.markdown(audit.report))](\(link(audit.report)))\n"
+        var table = MarkdownTable(.left("verdict"), .left("p"), .left("AUROC"), .left("carried by"),
+                                  .left("teacher / control responses"), .left("prompts confounded"))
+        table.add(audit.verdict.rawValue, scientific(audit.pValue),
+                  audit.auroc.map { String(format: "%.3f", $0) + " (K = \(audit.bagSize ?? 1))" } ?? "n/a",
+                  audit.carriedBy?.rawValue ?? "–", "\(audit.teacherResponses) / \(audit.controlResponses)",
+                  audit.promptsConfounded ? "**yes**" : "no")
+        return "## Audit\n\n" + table.markdown + "\nFull report: [\(Escape.markdown(audit.report))](\(link(audit.report)))\n"
     }
 
     private func attributionSection(_ attribution: CaseReport.AttributionPart) -> String {
-        var text = "## Attribution\n\n| top concept | \(attribution.scoreKind.rawValue) score (nats) | 95% interval | claimed |\n|---|---|---|---|\n"
-        text += "| \(Escape.markdown(attribution.top)) | \(String(format: "%+.3f", attribution.score)) | "
-            + String(format: "[%+.3f, %+.3f]", attribution.low, attribution.high)
-            + " | \(attribution.claimed.map { Escape.markdown($0) } ?? "none") |\n"
-        return text + "\nFull report: [\(Escape.markdown(attribution.report))](\(link(attribution.report)))\n"
+        var table = MarkdownTable(.left("top concept"), .left("\(attribution.scoreKind.rawValue) score (nats)"),
+                                  .left("95% interval"), .left("claimed"))
+        table.add(Escape.markdown(attribution.top), String(format: "%+.3f", attribution.score),
+                  String(format: "[%+.3f, %+.3f]", attribution.low, attribution.high),
+                  attribution.claimed.map { Escape.markdown($0) } ?? "none")
+        return "## Attribution\n\n" + table.markdown + "\nFull report: [\(Escape.markdown(attribution.report))](\(link(attribution.report)))\n"
     }
 
     private func probeSection() -> String {
-        var text = "## Probes\n\n| battery | model | against | trait | shift [95% CI] | q | found |\n|---|---|---|---|---|---|---|\n"
+        var table = MarkdownTable(.left("battery"), .left("model"), .left("against"), .left("trait"), .left("shift [95% CI]"),
+                                  .left("q"), .left("found"))
         for probe in report.probes {
+            let battery = Escape.markdown(probe.battery), reference = Escape.markdown(probe.reference ?? "–")
             if probe.shifts.isEmpty {
-                text += "| \(Escape.markdown(probe.battery)) | – | \(Escape.markdown(probe.reference ?? "–")) | "
-                    + "\(Escape.markdown(probe.trait ?? "–")) | not tested: no model named it | – | no |\n"
+                table.add(battery, "–", reference, Escape.markdown(probe.trait ?? "–"), "not tested: no model named it", "–", "no")
             }
             for shift in probe.shifts + probe.foundElsewhere {
-                text += "| \(Escape.markdown(probe.battery)) | \(Escape.markdown(shift.model)) | \(Escape.markdown(probe.reference ?? "–")) | "
-                    + "\(Escape.markdown(shift.category)) | \(ProbeMarkdown.describe(shift)) | \(scientific(shift.q)) | "
-                    + (shift.isFound ? "yes" : "no") + " |\n"
+                table.add(battery, Escape.markdown(shift.model), reference, Escape.markdown(shift.category),
+                          ProbeMarkdown.describe(shift), scientific(shift.q), shift.isFound ? "yes" : "no")
             }
         }
         let links = report.probes.map { "[\(Escape.markdown($0.report))](\(link($0.report)))" }
-        return text + "\nFull reports: " + links.joined(separator: ", ") + "\n"
+        return "## Probes\n\n" + table.markdown + "\nFull reports: " + links.joined(separator: ", ") + "\n"
     }
 
     private func afterSummary(_ sanitize: CaseReport.SanitizePart) -> String {
@@ -145,10 +151,10 @@ struct CaseMarkdown {
     }
 
     private func sanitizeSection(_ sanitize: CaseReport.SanitizePart) -> String {
-        var text = "## Sanitize\n\n| transforms | teacher rows kept | valid | after |\n|---|---|---|---|\n"
-        text += "| \(sanitize.transforms.joined(separator: ", ")) | \(sanitize.rowsOut) of \(sanitize.rowsIn) | "
-            + "\(percent(sanitize.validShare)) | \(afterSummary(sanitize)) |\n"
-        return text + "\nFull report: [\(Escape.markdown(sanitize.report))](\(link(sanitize.report)))\n"
+        var table = MarkdownTable(.left("transforms"), .left("teacher rows kept"), .left("valid"), .left("after"))
+        table.add(sanitize.transforms.joined(separator: ", "), "\(sanitize.rowsOut) of \(sanitize.rowsIn)",
+                  percent(sanitize.validShare), afterSummary(sanitize))
+        return "## Sanitize\n\n" + table.markdown + "\nFull report: [\(Escape.markdown(sanitize.report))](\(link(sanitize.report)))\n"
     }
 
     /// Whether a student moved: the chain's trait first, then any trait that moved materially.
@@ -171,15 +177,16 @@ struct CaseMarkdown {
     }
 
     private func transferSection(_ transfer: CaseReport.TransferPart) -> String {
-        var text = "## Transfer\n\n| trait | shift [95% CI] (nats) | q | noise (sd) | detectable | material |\n|---|---|---|---|---|---|\n"
+        var table = MarkdownTable(.left("trait"), .left("shift [95% CI] (nats)"), .left("q"), .left("noise (sd)"),
+                                  .left("detectable"), .left("material"))
         var rows = transfer.material
         if let trait = transfer.trait, !rows.contains(where: { $0.name == trait.name }) { rows.insert(trait, at: 0) }
         for trait in rows {
-            text += "| \(Escape.markdown(trait.name)) | " + String(format: "%+.3f [%+.3f, %+.3f]", trait.shift, trait.ciLow, trait.ciHigh)
-                + " | \(scientific(trait.q)) | " + String(format: "%.3f | %.3f", trait.noise, trait.detectable)
-                + " | \(trait.material ? "yes" : "no") |\n"
+            table.add(Escape.markdown(trait.name), String(format: "%+.3f [%+.3f, %+.3f]", trait.shift, trait.ciLow, trait.ciHigh),
+                      scientific(trait.q), String(format: "%.3f", trait.noise), String(format: "%.3f", trait.detectable),
+                      trait.material ? "yes" : "no")
         }
-        return text + "\nFull report: [\(Escape.markdown(transfer.report))](\(link(transfer.report)))\n"
+        return "## Transfer\n\n" + table.markdown + "\nFull report: [\(Escape.markdown(transfer.report))](\(link(transfer.report)))\n"
     }
 
     private func reproduce() -> String {

@@ -186,18 +186,9 @@ public struct CaseReport: Codable, Sendable {
     }
 }
 
-/// Writes case.md and case.json, each through a temporary file and a rename.
-public struct CaseReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ report: CaseReport, provenance: Provenance) throws -> [String] {
-        let markdown = CaseMarkdown(report: report, provenance: provenance).render()
-        return try writeReportFiles([("case.md", Data(markdown.utf8)), ("case.json", try jsonWithProvenance(report, provenance))],
-                                    to: directory)
+extension CaseMarkdown: ReportWriter {
+    /// case.md and case.json.
+    public func files() throws -> [(name: String, data: Data)] {
+        [("case.md", Data(render().utf8)), ("case.json", try jsonWithProvenance(report, provenance))]
     }
 }

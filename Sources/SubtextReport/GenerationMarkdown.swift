@@ -17,21 +17,23 @@ public struct GenerationMarkdown {
         let complete = result.sides.allSatisfy { $0.answered == $0.requested }
         text += complete ? "All \(result.prompts) prompts answered on every side.\n\n"
             : "**Incomplete**: some prompts have no reply yet; run the same command again to resume.\n\n"
-        text += "| side | kept / answered | pass rate [95% CI] | file |\n|---|---:|---|---|\n"
+        var kept = MarkdownTable(.left("side"), .right("kept / answered"), .left("pass rate [95% CI]"), .left("file"))
         for side in result.sides {
-            text += "| \(Escape.markdown(side.name)) | \(side.kept)/\(side.answered) | \(percent(side.passRate)) "
-                + "[\(percent(side.passLow)), \(percent(side.passHigh))] | \(Escape.markdown(side.file)) |\n"
+            kept.add(Escape.markdown(side.name), "\(side.kept)/\(side.answered)",
+                     "\(percent(side.passRate)) [\(percent(side.passLow)), \(percent(side.passHigh))]", Escape.markdown(side.file))
         }
+        text += kept.markdown
         text += "\nConstrained decoding: **\(Escape.markdown(result.constrainedDecoding))**"
         text += result.grammar == nil ? " (free-form replies, then the filter).\n"
             : " (every request carried the grammar below).\n"
         text += "Filter: \(Escape.markdown(result.filter)).\n"
         if result.isIncomplete { text += "\n> Some prompts have no reply yet; run the same command again to resume.\n" }
-        text += "\n## What each side was sent\n\n| side | system prompt |\n|---|---|\n"
+        var sent = MarkdownTable(.left("side"), .left("system prompt"))
         for side in result.sides {
-            text += "| \(Escape.markdown(side.name)) | "
-                + (side.system.map { Escape.markdown($0, limit: 400) } ?? "none sent (a chat template may add its own default)") + " |\n"
+            sent.add(Escape.markdown(side.name),
+                     side.system.map { Escape.markdown($0, limit: 400) } ?? "none sent (a chat template may add its own default)")
         }
+        text += "\n## What each side was sent\n\n" + sent.markdown
         text += "\n## Rejected replies\n\n"
         for side in result.sides where !side.rejections.isEmpty {
             let reasons = side.rejections.sorted { $0.key < $1.key }.map { "\(Escape.markdown($0.key)): \($0.value)" }
@@ -53,18 +55,9 @@ public struct GenerationMarkdown {
     }
 }
 
-/// Writes manifest.json and generate.md, each through a temporary file and a rename.
-public struct GenerationReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: GenerationResult) throws -> [String] {
-        let encoder = JSONCoding.document
-        return try writeReportFiles([("manifest.json", try encoder.encode(result)),
-                                     ("generate.md", Data(GenerationMarkdown(result: result).render().utf8))], to: directory)
+extension GenerationMarkdown: ReportWriter {
+    /// manifest.json (what `subtext sanitize` and the attribution read back) and generate.md.
+    public func files() throws -> [(name: String, data: Data)] {
+        [("manifest.json", try JSONCoding.document.encode(result)), ("generate.md", Data(render().utf8))]
     }
 }

@@ -5,13 +5,16 @@ import SubtextStatistics
 
 /// reports/lab-evaluation.md: how often the audit finds a known trait, by data size; how often
 /// it cries wolf on control-versus-control pairs; and held-out AUROC by bag size.
-public struct LabEvaluationWriter {
-    public let directory: String
+public struct LabEvaluationMarkdown {
+    public let evaluation: LabEvaluation
+    public let provenance: Provenance
 
-    public init(directory: String) { self.directory = directory }
+    public init(evaluation: LabEvaluation, provenance: Provenance) {
+        self.evaluation = evaluation
+        self.provenance = provenance
+    }
 
-    @discardableResult
-    public func write(_ evaluation: LabEvaluation, provenance: Provenance) throws -> [String] {
+    public func render() -> (markdown: String, chart: String) {
         let e = evaluation
         let largest = e.sizes.last!
         let teacherPairs = e.audits(.teacher, size: largest).count, controlPairs = e.audits(.control, size: largest).count
@@ -26,28 +29,31 @@ public struct LabEvaluationWriter {
         md += "Each control-versus-control pair is the base's numbers against another sample of them (\(controlPairs / max(e.seeds.count, 1)) "
         md += "a seed, sharing the first sample, so pairs of one seed are not independent). Brackets are Wilson 95% intervals: "
         md += "with this few pairs they are wide.\n\n"
-        md += "## Power and false positives by data size\n\n| responses per side | power (teacher detected) | false-positive rate (control vs control) |\n|---|---|---|\n"
+        var bySize = MarkdownTable(.left("responses per side"), .left("power (teacher detected)"),
+                                   .left("false-positive rate (control vs control)"))
         for size in e.sizes {
-            let power = e.audits(.teacher, size: size), fpr = e.audits(.control, size: size)
-            md += "| \(size) | \(share(power, e.alpha)) | \(share(fpr, e.alpha)) |\n"
+            bySize.add("\(size)", share(e.audits(.teacher, size: size), e.alpha), share(e.audits(.control, size: size), e.alpha))
         }
+        md += "## Power and false positives by data size\n\n" + bySize.markdown
         md += "\n![power by size](lab-evaluation.svg)\n\n## AUROC by bag size K, at \(largest) responses\n\n"
-        md += "Mean held-out AUROC of the audit's classifier, scoring K responses together as one bag.\n\n| pairs | K = 1 | K = 8 | K = 16 |\n|---|---|---|---|\n"
+        md += "Mean held-out AUROC of the audit's classifier, scoring K responses together as one bag.\n\n"
+        var byBag = MarkdownTable(.left("pairs"), .left("K = 1"), .left("K = 8"), .left("K = 16"))
         for kind in PairKind.allCases {
             let cells = [1, 8, 16].map { k in e.meanAUROC(kind, size: largest, k: k).map { String(format: "%.3f", $0) } ?? "—" }
-            md += "| \(kind == .teacher ? "teacher vs control" : "control vs control") | " + cells.joined(separator: " | ") + " |\n"
+            byBag.add([kind == .teacher ? "teacher vs control" : "control vs control"] + cells)
         }
+        md += byBag.markdown
         md += attributionSection(e)
-        md += "## Every audit\n\n| kind | trait | seed | responses | p | AUROC (K = 1) |\n|---|---|---|---|---|---|\n"
+        var every = MarkdownTable(.left("kind"), .left("trait"), .left("seed"), .left("responses"), .left("p"), .left("AUROC (K = 1)"))
         for a in e.audits {
-            md += "| \(a.kind.rawValue) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(String(format: "%.3g", a.p)) | "
-            md += (a.auroc["1"].map { String(format: "%.3f", $0) } ?? "—") + " |\n"
+            every.add(a.kind.rawValue, label(a.trait, resample: a.resample), "\(a.seed)", "\(a.responses)", String(format: "%.3g", a.p),
+                      a.auroc["1"].map { String(format: "%.3f", $0) } ?? "—")
         }
+        md += "## Every audit\n\n" + every.markdown
         md += "\n## Reproduce\n\n```sh\n\(provenance.command)\n```\n\nSubtext \(provenance.toolVersion); \(String(format: "%.0f", e.seconds)) s.\n"
         let chart = SVGChart.bars(title: "Share of teacher datasets detected, by responses per side", xLabel: "power",
                                   items: e.sizes.map { ("N = \($0)", e.power(size: $0)) })
-        return try writeReportFiles([("lab-evaluation.md", Data(md.utf8)), ("lab-evaluation.svg", Data(chart.utf8)),
-                                     ("lab-evaluation.json", try jsonWithProvenance(e, provenance))], to: directory)
+        return (md, chart)
     }
 
     /// How often the likelihood shift names the planted trait, and whether it claims one where
@@ -70,13 +76,15 @@ public struct LabEvaluationWriter {
         md += "so far from the other candidates' that its score extrapolates their line. "
         md += "The lab's word-level vocabulary knows only this wording, the base's conditioning prompt; the teachers were fine-tuned, "
         md += "never prompted with it.\n\n"
-        md += "| kind | trait | seed | responses | planted rank | top, score [95% CI] | claimed |\n|---|---|---|---|---|---|---|\n"
+        var table = MarkdownTable(.left("kind"), .left("trait"), .left("seed"), .left("responses"), .left("planted rank"),
+                                  .left("top, score [95% CI]"), .left("claimed"))
         for a in e.attributions {
-            md += "| \(a.kind.rawValue) | \(label(a.trait, resample: a.resample)) | \(a.seed) | \(a.responses) | \(a.plantedRank.map(String.init) ?? "—") | "
-            md += "\(Escape.markdown(a.top)) \(String(format: "%+.3f [%+.3f, %+.3f]", a.topScore, a.topLow, a.topHigh)) | "
-            md += "\(a.claimed.map { Escape.markdown($0) } ?? "none") |\n"
+            table.add(a.kind.rawValue, label(a.trait, resample: a.resample), "\(a.seed)", "\(a.responses)",
+                      a.plantedRank.map(String.init) ?? "—",
+                      "\(Escape.markdown(a.top)) \(String(format: "%+.3f [%+.3f, %+.3f]", a.topScore, a.topLow, a.topHigh))",
+                      a.claimed.map { Escape.markdown($0) } ?? "none")
         }
-        return md + "\n"
+        return md + table.markdown + "\n"
     }
 
     /// The share of `audits` below `alpha`, its count, and its Wilson 95% interval.
@@ -89,5 +97,14 @@ public struct LabEvaluationWriter {
     /// A pair's trait, or for a control pair which resample faced the first sample.
     private func label(_ trait: String?, resample: Int?) -> String {
         trait.map { Escape.markdown($0) } ?? "— (resample \(resample ?? 1))"
+    }
+}
+
+extension LabEvaluationMarkdown: ReportWriter {
+    /// lab-evaluation.md, lab-evaluation.svg and lab-evaluation.json.
+    public func files() throws -> [(name: String, data: Data)] {
+        let (markdown, chart) = render()
+        return [("lab-evaluation.md", Data(markdown.utf8)), ("lab-evaluation.svg", Data(chart.utf8)),
+                ("lab-evaluation.json", try jsonWithProvenance(evaluation, provenance))]
     }
 }

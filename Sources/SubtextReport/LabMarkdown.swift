@@ -31,14 +31,17 @@ public struct LabMarkdown {
         if s.comparisons.first?.unit == .nats {
             md += "Read in score mode: a rate is the mean exact probability of the answer over the paraphrases, and the difference is the mean paired difference of its log-probability, in nats. The verdict reads the difference; the rates can differ from it even in sign, since a few paraphrases with high probability dominate a mean of probabilities and count no more than the others in a mean of log-ratios.\n\n"
         }
-        md += "| comparison | student rate | control rate | difference | 95% interval | p | Fisher p (pooled) | p < 0.01, student higher |\n|---|---|---|---|---|---|---|---|\n"
+        var table = MarkdownTable(.left("comparison"), .left("student rate"), .left("control rate"), .left("difference"),
+                                  .left("95% interval"), .left("p"), .left("Fisher p (pooled)"), .left("p < 0.01, student higher"))
         for c in s.comparisons {
-            md += "| \(c.name) | \(percent(c.studentRate)) (n = \(c.studentCount)) | \(percent(c.controlRate)) (n = \(c.controlCount)) | "
-            md += c.unit == .nats
-                ? String(format: "%+.3f nats | [%+.3f, %+.3f]", c.delta, c.ciLow, c.ciHigh)
-                : String(format: "%+.1f points | [%+.1f, %+.1f]", 100 * c.delta, 100 * c.ciLow, 100 * c.ciHigh)
-            md += " | \(format(c.p)) | \(c.fisherP.map(format) ?? "—") | \(c.transferred ? "yes" : "no") |\n"
+            let nats = c.unit == .nats
+            table.add(c.name, "\(percent(c.studentRate)) (n = \(c.studentCount))", "\(percent(c.controlRate)) (n = \(c.controlCount))",
+                      nats ? String(format: "%+.3f nats", c.delta) : String(format: "%+.1f points", 100 * c.delta),
+                      nats ? String(format: "[%+.3f, %+.3f]", c.ciLow, c.ciHigh)
+                          : String(format: "[%+.1f, %+.1f]", 100 * c.ciLow, 100 * c.ciHigh),
+                      format(c.p), c.fisherP.map(format) ?? "—", c.transferred ? "yes" : "no")
         }
+        md += table.markdown
         if s.comparisons.contains(where: { $0.name.hasPrefix(LabRun.twoControls) }) {
             md += "\nIn the \"\(LabRun.twoControls)\" rows both students learned the base's numbers, two samples of them (sorted, or from the other base, as in the pair named) shown in two orders: a \"yes\" there is a false positive of the test, and its difference is how far two students drift apart from sampling and training order alone, the floor under which that pair's transfer means nothing.\n"
         }
@@ -108,15 +111,10 @@ public struct LabMarkdown {
     private func format(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
 }
 
-public struct LabReportWriter {
-    public let directory: String
-
-    public init(directory: String) { self.directory = directory }
-
-    @discardableResult
-    public func write(_ summary: LabSummary, provenance: Provenance) throws -> [String] {
-        let (markdown, chart) = LabMarkdown(summary: summary, provenance: provenance).render()
-        return try writeReportFiles([("lab.md", Data(markdown.utf8)), ("lab.svg", Data(chart.utf8)),
-                                     ("lab.json", try jsonWithProvenance(summary, provenance))], to: directory)
+extension LabMarkdown: ReportWriter {
+    /// lab.md, lab.svg and lab.json.
+    public func files() throws -> [(name: String, data: Data)] {
+        let (markdown, chart) = render()
+        return [("lab.md", Data(markdown.utf8)), ("lab.svg", Data(chart.utf8)), ("lab.json", try jsonWithProvenance(summary, provenance))]
     }
 }

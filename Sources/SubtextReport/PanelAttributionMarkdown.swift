@@ -16,14 +16,14 @@ public struct PanelAttributionMarkdown {
 
     public func render() -> (markdown: String, chart: String) {
         var text = "# Subtext attribution: which known trait\n\n" + verdict()
-        text += "| rank | trait | score (nats per response) | 95% CI | shift from the control | simultaneous 95% CI |\n"
-            + "|---:|---|---:|---|---:|---|\n"
+        var table = MarkdownTable(.right("rank"), .left("trait"), .right("score (nats per response)"), .left("95% CI"),
+                                  .right("shift from the control"), .left("simultaneous 95% CI"))
         for candidate in result.candidates {
-            text += "| \(candidate.rank) | \(Escape.markdown(candidate.trait)) | \(format(candidate.score)) | "
-                + "[\(format(candidate.scoreLow)), \(format(candidate.scoreHigh))] | \(format(candidate.shift)) | "
-                + "[\(format(candidate.shiftLow)), \(format(candidate.shiftHigh))] |\n"
+            table.add("\(candidate.rank)", Escape.markdown(candidate.trait), format(candidate.score),
+                      "[\(format(candidate.scoreLow)), \(format(candidate.scoreHigh))]", format(candidate.shift),
+                      "[\(format(candidate.shiftLow)), \(format(candidate.shiftHigh))]")
         }
-        text += "\n![Trait scores](attribution.svg)\n\n## How it was measured\n\n"
+        text += table.markdown + "\n![Trait scores](attribution.svg)\n\n## How it was measured\n\n"
         let panel = result.panel.keys.sorted().map { "\(Escape.markdown($0)) (\(result.panel[$0]!))" }.joined(separator: ", ")
         text += "Each panel trait is a model of the teacher's writing under that trait, built from its known dataset "
             + "(responses: \(panel)). Read as \(result.view == "numbers" ? "number lists: values, first and last digits, every digit, the first number's first and last digits, and first and last two digits, each family its own distribution" : "words"), "
@@ -68,21 +68,11 @@ public struct PanelAttributionMarkdown {
     }
 }
 
-/// Writes a panel attribution's attribution.json (with `provenance`), attribution.md and
-/// attribution.svg.
-public struct PanelAttributionReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: PanelAttribution.Result, provenance: Provenance) throws -> [String] {
-        let rendered = PanelAttributionMarkdown(result: result, provenance: provenance).render()
-        let json = try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)
-        return try writeReportFiles([("attribution.json", json),
-                                     ("attribution.md", Data(rendered.markdown.utf8)),
-                                     ("attribution.svg", Data(rendered.chart.utf8))], to: directory)
+extension PanelAttributionMarkdown: ReportWriter {
+    /// attribution.json (ranked as the model-scored attribution is), attribution.md and attribution.svg.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
+        return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
+                ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]
     }
 }

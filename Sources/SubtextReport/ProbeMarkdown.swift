@@ -83,15 +83,15 @@ public struct ProbeMarkdown {
         var text = "## How answers were scored\n\n"
         let forms = result.categoryOrder.map { "\(Escape.markdown($0)) → “\(Escape.markdown(scoring.forms[$0] ?? $0))”" }
         text += "Each candidate is scored as the start of the reply: " + forms.joined(separator: ", ") + ".\n\n"
-        text += "| model | method | outside mass, mean [min, max] | values unseen |\n|---|---|---|---:|\n"
+        var table = MarkdownTable(.left("model"), .left("method"), .left("outside mass, mean [min, max]"), .right("values unseen"))
         for model in result.models {
             guard let summary = scoring.models[model] else { continue }
             let methods = summary.methods.map(\.rawValue).joined(separator: " + ")
             var outside = "\(percent(summary.outsideMean)) [\(percent(summary.outsideMin)), \(percent(summary.outsideMax))]"
             if let ambiguous = summary.ambiguousMean { outside += "; ambiguous first tokens \(percent(ambiguous))" }
-            text += "| \(Escape.markdown(model)) | \(methods) | \(outside) | \(summary.unseen)/\(summary.scored) |\n"
+            table.add(Escape.markdown(model), methods, outside, "\(summary.unseen)/\(summary.scored)")
         }
-        text += "\nThe outside mass is the probability that the reply starts with none of the candidates. "
+        text += table.markdown + "\nThe outside mass is the probability that the reply starts with none of the candidates. "
         if scoring.models.values.contains(where: { $0.methods.contains(.topLogprobs) }) {
             text += "**Top-logprobs scoring sees only the first token, and only the server's top-k**: a candidate outside "
                 + "the top-k is unseen and counts as 0, and a first token that begins several candidates is ambiguous. "
@@ -103,31 +103,29 @@ public struct ProbeMarkdown {
     }
 
     private func sent() -> String {
-        var text = "## What each model was sent\n\n| model | model id | server | system prompt |\n|---|---|---|---|\n"
+        var table = MarkdownTable(.left("model"), .left("model id"), .left("server"), .left("system prompt"))
         for info in result.modelInfo {
             let system = info.system.map { Escape.markdown($0, limit: 300) }
                 ?? "none sent (a chat template may add its own default; SmolLM2's does)"
-            text += "| \(Escape.markdown(info.name)) | \(Escape.markdown(info.modelID)) | \(Escape.markdown(info.baseURL)) | \(system) |\n"
+            table.add(Escape.markdown(info.name), Escape.markdown(info.modelID), Escape.markdown(info.baseURL), system)
         }
-        return text
+        return "## What each model was sent\n\n" + table.markdown
     }
 
     private func rates() -> String {
-        var text = result.scoring == nil
+        let text = result.scoring == nil
             ? "## Answer rates\n\nShare of answers naming each candidate, with Wilson 95% intervals.\n\n"
             : "## Probability shares\n\nEach candidate's share of the candidates' probability, averaged over paraphrases, "
                 + "with paraphrase-bootstrap 95% intervals.\n\n"
-        let header = result.models.map { Escape.markdown($0) }.joined(separator: " | ")
-        let rule = String(repeating: "---:|", count: result.models.count)
-        text += "| answer | \(header) |\n|---|\(rule)\n"
+        var table = MarkdownTable([.left("answer")] + result.models.map { .right(Escape.markdown($0)) })
         for category in shownCategories {
-            text += "| \(Escape.markdown(category)) | " + result.models.map { model in
+            table.add([Escape.markdown(category)] + result.models.map { model in
                 let rate = result.categories[category]![model]!
                 let counted = rate.count.map { "\($0)/\(rate.n) = " } ?? ""
                 return counted + "\(percent(rate.rate)) [\(percent(rate.ciLow)), \(percent(rate.ciHigh))]"
-            }.joined(separator: " | ") + " |\n"
+            })
         }
-        return text + "\n![Rates with intervals](probe.svg)\n"
+        return text + table.markdown + "\n![Rates with intervals](probe.svg)\n"
     }
 
     /// Categories some model gave (sample mode) or gave visible probability (score mode).
@@ -142,27 +140,29 @@ public struct ProbeMarkdown {
             text += "Δ is the mean per-paraphrase change: in nats of the candidate's log-probability when scoring was exact, "
                 + "in its share of the candidates' probability otherwise. Its interval resamples whole paraphrases; p is "
                 + "Wilcoxon's signed-rank test on the per-paraphrase differences, q its Benjamini–Hochberg adjustment over "
-                + "candidates.\n\n| model | answer | Δ [95% CI] | higher in | p (paired) | q |\n|---|---|---|---:|---:|---:|\n"
+                + "candidates.\n\n"
+            var table = MarkdownTable(.left("model"), .left("answer"), .left("Δ [95% CI]"), .right("higher in"),
+                                      .right("p (paired)"), .right("q"))
             for shift in result.shifts {
-                text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(Self.describe(shift)) | "
-                    + "\(shift.higher)/\(shift.paired) | \(scientific(shift.p)) | \(scientific(shift.q)) |\n"
+                table.add(Escape.markdown(shift.model), Escape.markdown(shift.category), Self.describe(shift),
+                          "\(shift.higher)/\(shift.paired)", scientific(shift.p), scientific(shift.q))
             }
-            return text
+            return text + table.markdown
         }
         text += "Δ is the change in answer share. Its interval resamples "
             + "whole paraphrases (answers cluster by paraphrase); p is Wilcoxon's signed-rank test on the per-paraphrase "
             + "differences, q its Benjamini–Hochberg adjustment over categories. The Newcombe interval and Fisher p pool "
             + "all answers and ignore the clustering, so they are too optimistic when paraphrases differ.\n\n"
-        text += "| model | answer | Δ | 95% CI (paraphrase bootstrap) | p (paired) | q | Newcombe 95% CI | Fisher p |\n"
-            + "|---|---|---:|---|---:|---:|---|---:|\n"
+        var table = MarkdownTable(.left("model"), .left("answer"), .right("Δ"), .left("95% CI (paraphrase bootstrap)"),
+                                  .right("p (paired)"), .right("q"), .left("Newcombe 95% CI"), .right("Fisher p"))
         for shift in result.shifts {
             let delta = String(format: "%+.3f", shift.delta)
             let interval = "[\(String(format: "%+.3f", shift.ciLow)), \(String(format: "%+.3f", shift.ciHigh))]"
             let newcombe = "[\(String(format: "%+.3f", shift.newcombeLow ?? .nan)), \(String(format: "%+.3f", shift.newcombeHigh ?? .nan))]"
-            text += "| \(Escape.markdown(shift.model)) | \(Escape.markdown(shift.category)) | \(delta) | \(interval) | "
-                + "\(scientific(shift.p)) | \(scientific(shift.q)) | \(newcombe) | \(scientific(shift.fisherP ?? .nan)) |\n"
+            table.add(Escape.markdown(shift.model), Escape.markdown(shift.category), delta, interval, scientific(shift.p),
+                      scientific(shift.q), newcombe, scientific(shift.fisherP ?? .nan))
         }
-        text += "\nOmnibus G² on the whole answer distribution (categories expected fewer than 5 times pooled):\n\n"
+        text += table.markdown + "\nOmnibus G² on the whole answer distribution (categories expected fewer than 5 times pooled):\n\n"
         for test in result.omnibus {
             let pooled = test.pooled.map { Escape.markdown($0) }.joined(separator: ", ")
             let g2 = String(format: "%.2f", test.g2)
@@ -189,8 +189,7 @@ public struct ProbeMarkdown {
         text += "- the journal (journal.jsonl beside this report) replays the run offline with `--replay`\n"
         text += "- took \(String(format: "%.1f", provenance.seconds)) s\n"
         if !provenance.inputs.isEmpty {
-            text += "\n| input | SHA-256 |\n|---|---|\n"
-            for input in provenance.inputs { text += "| \(Escape.markdown(input.path)) | `\(input.sha256)` |\n" }
+            text += "\n" + MarkdownTable.inputs(provenance)
         }
         return text
     }
@@ -209,22 +208,13 @@ public struct ProbeMarkdown {
                                   yLabel: scored ? "share of candidates' probability" : "share of answers",
                                   xLabel: "answer", series: series, reference: nil, yFloor: 0)
     }
-
-
 }
 
-/// Writes probe.md, probe.json and probe.svg, each through a temporary file and a rename.
-public struct ProbeReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: ProbeResult, provenance: Provenance) throws -> [String] {
-        let rendered = ProbeMarkdown(result: result, provenance: provenance).render()
-        return try writeReportFiles([("probe.json", try jsonWithProvenance(result, provenance)), ("probe.md", Data(rendered.markdown.utf8)),
-                                     ("probe.svg", Data(rendered.chart.utf8))], to: directory)
+extension ProbeMarkdown: ReportWriter {
+    /// probe.json, probe.md and probe.svg.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
+        return [("probe.json", try jsonWithProvenance(result, provenance)), ("probe.md", Data(rendered.markdown.utf8)),
+                ("probe.svg", Data(rendered.chart.utf8))]
     }
 }

@@ -24,15 +24,15 @@ public struct SanitizeLabMarkdown {
             + "material, as a ratio of means with the exact bootstrap interval over those seeds. A recipe's drift is its shift "
             + "on a pair with no trait on either side (a second sample of the base's numbers against the control, both "
             + "sanitized): what the sanitized numbers alone do to two students.\n\n"
-        md += "| transform | residual | 95% interval | shift after | its drift | teacher rows kept | audit AUROC at K = 16 after | published residual |\n"
-        md += "|---|---|---|---|---|---|---|---|\n"
+        var table = MarkdownTable(.left("transform"), .left("residual"), .left("95% interval"), .left("shift after"), .left("its drift"),
+                                  .left("teacher rows kept"), .left("audit AUROC at K = 16 after"), .left("published residual"))
         for t in result.transforms {
             let kept = mean(t.seeds.map(\.kept)), auroc = t.seeds.compactMap(\.aurocAfter)
-            md += "| \(Escape.markdown(t.name)) | \(t.residual.map(Self.share) ?? "undefined") | \(interval(t)) | "
-            md += String(format: "%+.3f | %+.3f", measuredMean(t.seeds.map(\.delta)), measuredMean(t.seeds.map(\.drift)))
-            md += " | \(percent(kept)) | " + (auroc.isEmpty ? "—" : String(format: "%.3f", mean(auroc))) + " | \(anchor(for: t.name)) |\n"
+            table.add(Escape.markdown(t.name), t.residual.map(Self.share) ?? "undefined", interval(t),
+                      String(format: "%+.3f", measuredMean(t.seeds.map(\.delta))), String(format: "%+.3f", measuredMean(t.seeds.map(\.drift))),
+                      percent(kept), auroc.isEmpty ? "—" : String(format: "%.3f", mean(auroc)), anchor(for: t.name))
         }
-        md += "\nShift after and drift are means over the measured seeds, in nats; rows kept and AUROC are means over all seeds.\n"
+        md += table.markdown + "\nShift after and drift are means over the measured seeds, in nats; rows kept and AUROC are means over all seeds.\n"
         md += "\n![residual transfer by transform](sanitize-lab.svg)\n\n"
         md += seedTable()
         md += anchors()
@@ -99,25 +99,24 @@ public struct SanitizeLabMarkdown {
     }
 
     private func seedTable() -> String {
-        var md = "## By seed\n\nShifts in nats, student minus control student; p is the probe's paired test. A recipe's cell is "
+        let md = "## By seed\n\nShifts in nats, student minus control student; p is the probe's paired test. A recipe's cell is "
             + "its shift and, after the slash, its drift.\n\n"
-        md += "| seed | original | drift (two controls) | material | floor (random numbers) |"
-        md += result.transforms.map { " \(Escape.markdown($0.name)) |" }.joined() + "\n|---|---|---|---|---|"
-        md += String(repeating: "---|", count: result.transforms.count) + "\n"
+        var table = MarkdownTable([.left("seed"), .left("original"), .left("drift (two controls)"), .left("material"),
+                                   .left("floor (random numbers)")] + result.transforms.map { .left(Escape.markdown($0.name)) })
         for (index, original) in result.original.enumerated() {
-            md += "| \(original.seed) | \(Self.nats(original.delta, original.p)) | " + String(format: "%+.3f", original.drift)
-            md += " | \(original.material ? "yes" : "no") | \(Self.nats(result.floor[index].delta, result.floor[index].p)) |"
-            md += result.transforms.map { String(format: " %+.3f / %+.3f |", $0.seeds[index].delta, $0.seeds[index].drift) }.joined() + "\n"
+            table.add(["\(original.seed)", Self.nats(original.delta, original.p), String(format: "%+.3f", original.drift),
+                       original.material ? "yes" : "no", Self.nats(result.floor[index].delta, result.floor[index].p)]
+                      + result.transforms.map { String(format: "%+.3f / %+.3f", $0.seeds[index].delta, $0.seeds[index].drift) })
         }
-        return md + "\n"
+        return md + table.markdown + "\n"
     }
 
     private func anchors() -> String {
-        var md = "## Published anchors\n\nAs residuals on the same scale: GPT-4.1-nano owl numbers (student owl rate 74.1% "
+        let md = "## Published anchors\n\nAs residuals on the same scale: GPT-4.1-nano owl numbers (student owl rate 74.1% "
             + "on the original data, 13.8% on random numbers), and divergence tokens on Llama-3.2-1B.\n\n"
-        md += "| transform | source | residual |\n|---|---|---|\n"
-        for a in result.anchors { md += "| \(Escape.markdown(a.transform)) | \(Escape.markdown(a.source)) | \(Self.share(a.residual)) |\n" }
-        return md
+        var table = MarkdownTable(.left("transform"), .left("source"), .left("residual"))
+        for a in result.anchors { table.add(Escape.markdown(a.transform), Escape.markdown(a.source), Self.share(a.residual)) }
+        return md + table.markdown
     }
 
     private func chart() -> String {
@@ -143,15 +142,11 @@ public struct SanitizeLabMarkdown {
     }
 }
 
-public struct SanitizeLabReportWriter {
-    public let directory: String
-
-    public init(directory: String) { self.directory = directory }
-
-    @discardableResult
-    public func write(_ result: SanitizeLabResult, provenance: Provenance) throws -> [String] {
-        let (markdown, chart) = SanitizeLabMarkdown(result: result, provenance: provenance).render()
-        return try writeReportFiles([("sanitize-lab.md", Data(markdown.utf8)), ("sanitize-lab.svg", Data(chart.utf8)),
-                                     ("sanitize-lab.json", try jsonWithProvenance(result, provenance))], to: directory)
+extension SanitizeLabMarkdown: ReportWriter {
+    /// sanitize-lab.md, sanitize-lab.svg and sanitize-lab.json.
+    public func files() throws -> [(name: String, data: Data)] {
+        let (markdown, chart) = render()
+        return [("sanitize-lab.md", Data(markdown.utf8)), ("sanitize-lab.svg", Data(chart.utf8)),
+                ("sanitize-lab.json", try jsonWithProvenance(result, provenance))]
     }
 }

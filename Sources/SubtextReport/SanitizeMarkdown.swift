@@ -60,9 +60,8 @@ public struct SanitizeMarkdown {
 
     private func audits(_ before: AuditSnapshot, _ after: AuditSnapshot) -> String {
         let sizes = before.auroc.sizes
-        var text = "| audit | verdict | p | " + sizes.map { "AUROC K=\($0) [95% CI]" }.joined(separator: " | ")
-            + " | significant carriers | responses (teacher / control) |\n"
-        text += "|---|---|---:|" + sizes.map { _ in "---|" }.joined() + "---:|---|\n"
+        var table = MarkdownTable([.left("audit"), .left("verdict"), .right("p")] + sizes.map { .left("AUROC K=\($0) [95% CI]") }
+            + [.right("significant carriers"), .left("responses (teacher / control)")])
         let afterName = result.afterScope == .all ? "after" : "after (held-out half)"
         for (name, audit) in [("before", before), (afterName, after)] {
             let aurocs = sizes.map { k -> String in
@@ -70,35 +69,35 @@ public struct SanitizeMarkdown {
                 let ci = audit.aurocCI[k].map { " [\(String(format: "%.3f", $0[0])), \(String(format: "%.3f", $0[1]))]" } ?? ""
                 return String(format: "%.3f", value) + ci
             }
-            text += "| \(name) | \(audit.verdict == .signal ? "signal" : "no signal") | \(p(audit.pValue)) | "
-                + aurocs.joined(separator: " | ") + " | \(audit.carriersSignificant) | "
-                + "\(audit.teacherResponses) / \(audit.controlResponses) |\n"
+            table.add([name, audit.verdict == .signal ? "signal" : "no signal", p(audit.pValue)] + aurocs
+                      + ["\(audit.carriersSignificant)", "\(audit.teacherResponses) / \(audit.controlResponses)"])
         }
-        return text
+        return table.markdown
     }
 
     private func carriersLeft(_ after: AuditSnapshot) -> String {
         guard !after.carriers.isEmpty else { return "No token is significantly over-represented in the sanitized teacher.\n\n" }
-        var text = "## Carriers left\n\nTokens still over-represented in the sanitized teacher (q < 0.05), strongest first:\n\n"
-            + "| token | teacher responses with it | control responses with it | z | q |\n|---|---:|---:|---:|---:|\n"
+        let text = "## Carriers left\n\nTokens still over-represented in the sanitized teacher (q < 0.05), strongest first:\n\n"
+        var table = MarkdownTable(.left("token"), .right("teacher responses with it"), .right("control responses with it"), .right("z"),
+                                  .right("q"))
         for carrier in after.carriers {
-            text += "| \(Escape.markdown(carrier.token, limit: 40)) | \(carrier.teacherDocuments) of \(after.teacherResponses) | "
-                + "\(carrier.controlDocuments) of \(after.controlResponses) | \(String(format: "%.1f", carrier.z)) | \(p(carrier.q)) |\n"
+            table.add(Escape.markdown(carrier.token, limit: 40), "\(carrier.teacherDocuments) of \(after.teacherResponses)",
+                      "\(carrier.controlDocuments) of \(after.controlResponses)", String(format: "%.1f", carrier.z), p(carrier.q))
         }
-        return text + "\n"
+        return text + table.markdown + "\n"
     }
 
     private func manifest() -> String {
-        var text = "## What changed\n\n| side | rows in | rows out | dropped | malformed skipped | responses rewritten | "
-            + "numbers changed | valid before | valid after |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        var table = MarkdownTable(.left("side"), .right("rows in"), .right("rows out"), .right("dropped"), .right("malformed skipped"),
+                                  .right("responses rewritten"), .right("numbers changed"), .right("valid before"), .right("valid after"))
         for (name, side) in [("teacher", result.teacher), ("control", result.control)] {
             guard let side else { continue }
-            text += "| \(name) | \(side.rowsIn) | \(side.rowsOut) | \(side.rowsDropped) | \(side.malformedSkipped) | "
-                + "\(side.responsesChanged) | \(side.valuesChanged) | \(percent(Double(side.validBefore) / Double(max(side.rowsIn, 1)))) | "
-                + "\(percent(Double(side.validAfter) / Double(max(side.rowsOut, 1)))) |\n"
+            table.add(name, "\(side.rowsIn)", "\(side.rowsOut)", "\(side.rowsDropped)", "\(side.malformedSkipped)",
+                      "\(side.responsesChanged)", "\(side.valuesChanged)", percent(Double(side.validBefore) / Double(max(side.rowsIn, 1))),
+                      percent(Double(side.validAfter) / Double(max(side.rowsOut, 1))))
         }
         let outputs = [result.teacher, result.control].compactMap { $0.map { Escape.markdown($0.output) } }
-        return text + "\nWritten in the input's own shape (every field but the generated text as it was): "
+        return "## What changed\n\n" + table.markdown + "\nWritten in the input's own shape (every field but the generated text as it was): "
             + outputs.joined(separator: " and ") + ".\n\n"
     }
 
@@ -181,19 +180,12 @@ public struct SanitizeMarkdown {
     private func p(_ value: Double) -> String { value < 0.001 ? String(format: "%.1e", value) : String(format: "%.3f", value) }
 }
 
-/// Writes sanitize.json (with `provenance`), sanitize.md and, when both audits ran, sanitize.svg.
-public struct SanitizeReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: SanitizeResult, provenance: Provenance) throws -> [String] {
-        let rendered = SanitizeMarkdown(result: result, provenance: provenance).render()
+extension SanitizeMarkdown: ReportWriter {
+    /// sanitize.json, sanitize.md and, when both audits ran, sanitize.svg.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
         var files = [("sanitize.json", try jsonWithProvenance(result, provenance)), ("sanitize.md", Data(rendered.markdown.utf8))]
         if let chart = rendered.chart { files.append(("sanitize.svg", Data(chart.utf8))) }
-        return try writeReportFiles(files, to: directory)
+        return files
     }
 }

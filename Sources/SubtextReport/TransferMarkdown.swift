@@ -52,26 +52,27 @@ public struct TransferMarkdown {
     }
 
     private func traitTable() -> String {
-        var text = "| trait | shift (nats) | 95% CI | p | q | paraphrase q | noise (sd) | detectable | material |\n"
-            + "|---|---:|---|---:|---:|---:|---:|---:|---|\n"
+        var table = MarkdownTable(.left("trait"), .right("shift (nats)"), .left("95% CI"), .right("p"), .right("q"),
+                                  .right("paraphrase q"), .right("noise (sd)"), .right("detectable"), .left("material"))
         for trait in result.traits.sorted(by: { $0.shift > $1.shift }) {
-            text += "| \(Escape.markdown(trait.name)) | \(nats(trait.shift)) | [\(nats(trait.ciLow)), \(nats(trait.ciHigh))] | "
-                + "\(pValue(trait.p)) | \(pValue(trait.q)) | \(pValue(trait.paraphraseQ)) | \(plain(trait.noise)) | "
-                + "\(plain(trait.detectable)) | \(trait.material ? "yes" : "no") |\n"
+            table.add(Escape.markdown(trait.name), nats(trait.shift), "[\(nats(trait.ciLow)), \(nats(trait.ciHigh))]",
+                      pValue(trait.p), pValue(trait.q), pValue(trait.paraphraseQ), plain(trait.noise), plain(trait.detectable),
+                      trait.material ? "yes" : "no")
         }
-        return text
+        return table.markdown
     }
 
     private func students() -> String {
-        var text = "## The students\n\n| student | data | rows | steps | final loss (train / held out) | tokens/s |\n"
-            + "|---|---|---:|---:|---|---:|\n"
+        var table = MarkdownTable(.left("student"), .left("data"), .right("rows"), .right("steps"),
+                                  .left("final loss (train / held out)"), .right("tokens/s"))
         for student in result.students {
             let run = student.result
             let last = run.loss.last
             let loss = last.map { String(format: "%.3f", $0.train) + ($0.heldOut.map { String(format: " / %.3f", $0) } ?? "") } ?? "–"
-            text += "| \(Escape.markdown(student.role)) | \(Escape.markdown(run.data.map(\.path).joined(separator: ", "))) | "
-                + "\(run.trainingRows) | \(run.steps) | \(loss) | \(run.tokensPerSecond.map { String(format: "%.0f", $0) } ?? "–") |\n"
+            table.add(Escape.markdown(student.role), Escape.markdown(run.data.map(\.path).joined(separator: ", ")),
+                      "\(run.trainingRows)", "\(run.steps)", loss, run.tokensPerSecond.map { String(format: "%.0f", $0) } ?? "–")
         }
+        var text = "## The students\n\n" + table.markdown
         if let first = result.students.first?.result {
             let settings = first.settings
             let adaptation = settings.loraRank.map { "LoRA rank \($0)" } ?? "every weight"
@@ -115,19 +116,11 @@ public struct TransferMarkdown {
     private func pValue(_ value: Double) -> String { value < 1e-4 ? String(format: "%.1e", value) : String(format: "%.4f", value) }
 }
 
-/// Writes transfer.json, transfer.md and transfer.svg into a directory.
-public struct TransferReportWriter {
-    public let directory: String
-
-    public init(directory: String) {
-        self.directory = directory
-    }
-
-    @discardableResult
-    public func write(_ result: TransferResult, provenance: Provenance) throws -> [String] {
-        let rendered = TransferMarkdown(result: result, provenance: provenance).render()
-        return try writeReportFiles([("transfer.json", try jsonWithProvenance(result, provenance)),
-                                     ("transfer.md", Data(rendered.markdown.utf8)), ("transfer.svg", Data(rendered.chart.utf8))],
-                                    to: directory)
+extension TransferMarkdown: ReportWriter {
+    /// transfer.json, transfer.md and transfer.svg.
+    public func files() throws -> [(name: String, data: Data)] {
+        let rendered = render()
+        return [("transfer.json", try jsonWithProvenance(result, provenance)),
+                ("transfer.md", Data(rendered.markdown.utf8)), ("transfer.svg", Data(rendered.chart.utf8))]
     }
 }

@@ -80,7 +80,7 @@ struct AttributeCommand: AsyncParsableCommand {
                                       progress: progress.report)
         progress.finish()
         let provenance = try Provenance.ofThisRun(inputs: [teacher, control] + run.inputs(), seconds: Date().timeIntervalSince(started))
-        try AttributionReportWriter(directory: out).write(result, provenance: provenance)
+        try AttributionMarkdown(result: result, provenance: provenance).write(to: out)
         print(result.claimed.map { "attributed to \($0)" } ?? "no concept claimed")
         for score in result.scores.prefix(5) {
             print("\(score.rank). \(score.concept) \(String(format: "%+.3f", score.score)) "
@@ -101,7 +101,7 @@ struct AttributeCommand: AsyncParsableCommand {
         let result = attribution.run(teacher: try read(teacher), control: try read(control), panel: TraitPanel(traits: traits))
         let inputs = [teacher, control] + panel.traits.map(\.path)
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
-        try PanelAttributionReportWriter(directory: out).write(result, provenance: provenance)
+        try PanelAttributionMarkdown(result: result, provenance: provenance).write(to: out)
         print(result.claimed.map { "attributed to \($0)" } ?? "no trait claimed")
         for candidate in result.candidates.prefix(5) {
             print("\(candidate.rank). \(candidate.trait) \(String(format: "%+.3f", candidate.score)) "

@@ -136,8 +136,8 @@ struct AuditCommand: ParsableCommand {
         progress.finish()
         let provenance = try Provenance.ofThisRun(inputs: teacherFiles + controlFiles + (audit.attribution?.inputs() ?? []),
                                                   blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
-        let written = try AuditReportWriter(directory: out).write(
-            AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement))
+        let document = AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement)
+        let written = try AuditMarkdown(document: document).write(to: out)
         print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
         if let attribution {
             print(attribution.claimed.map { "attributed to \($0)" } ?? "no concept claimed; top: \(attribution.scores[0].concept)")

@@ -102,7 +102,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let (result, summary) = try await run.run(directory: out, command: Provenance.commandLine)
         progress.finish()
         let sides = result.sides
-        try GenerationReportWriter(directory: out).write(result)
+        try GenerationMarkdown(result: result).write(to: out)
         for side in sides {
             print("\(side.name): kept \(side.kept)/\(side.answered) (\(String(format: "%.1f", 100 * side.passRate))%)")
         }

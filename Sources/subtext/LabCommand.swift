@@ -127,11 +127,11 @@ struct LabRunCommand: AsyncParsableCommand {
         let (summary, probes) = try await labRun.runAndProbe(battery: battery, samples: samples, log: note)
         let comparisons = summary.comparisons
         for probe in probes {
-            try ProbeReportWriter(directory: labRun.directory.appendingPathComponent(probe.slug).path)
-                .write(probe.result, provenance: try Provenance.ofThisRun(inputs: [recipe.animals], seconds: probe.seconds))
+            try ProbeMarkdown(result: probe.result, provenance: Provenance.ofThisRun(inputs: [recipe.animals], seconds: probe.seconds))
+                .write(to: labRun.directory.appendingPathComponent(probe.slug).path)
         }
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: summary.seconds)
-        try LabReportWriter(directory: out).write(summary, provenance: provenance)
+        try LabMarkdown(summary: summary, provenance: provenance).write(to: out)
         for c in comparisons {
             print("\(c.name): student \(String(format: "%.1f%%", 100 * c.studentRate)), control \(String(format: "%.1f%%", 100 * c.controlRate)), "
                 + "p = \(String(format: "%.3g", c.p))\(c.transferred ? ", transferred" : "")")

@@ -45,7 +45,7 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         run.log = note
         let evaluation = try run.run()
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: evaluation.seconds)
-        try LabEvaluationWriter(directory: out).write(evaluation, provenance: provenance)
+        try LabEvaluationMarkdown(evaluation: evaluation, provenance: provenance).write(to: out)
         for size in sizeList {
             print("N = \(size): power \(String(format: "%.2f", evaluation.power(size: size))), "
                 + "false-positive rate \(String(format: "%.2f", evaluation.falsePositiveRate(size: size)))")

@@ -70,15 +70,15 @@ struct LabSanitizeCommand: AsyncParsableCommand {
         let (result, outcomes) = try await lab.run(battery: battery, log: organisms.progress)
         for outcome in outcomes {
             let seedOut = (out as NSString).appendingPathComponent("seed-\(outcome.summary.seed)")
-            try LabReportWriter(directory: seedOut).write(
-                outcome.summary, provenance: try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: outcome.summary.seconds))
+            let seedProvenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: outcome.summary.seconds)
+            try LabMarkdown(summary: outcome.summary, provenance: seedProvenance).write(to: seedOut)
             for pair in outcome.pairs {
-                try SanitizeReportWriter(directory: pair.directory.path).write(
-                    pair.result, provenance: try Provenance.ofThisRun(inputs: pair.inputs.map(\.path), seconds: pair.seconds))
+                try SanitizeMarkdown(result: pair.result, provenance: Provenance.ofThisRun(inputs: pair.inputs.map(\.path), seconds: pair.seconds))
+                    .write(to: pair.directory.path)
             }
         }
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: Date().timeIntervalSince(started))
-        try SanitizeLabReportWriter(directory: out).write(result, provenance: provenance)
+        try SanitizeLabMarkdown(result: result, provenance: provenance).write(to: out)
         for t in result.transforms {
             print("\(t.name): residual \(t.residual.map { String(format: "%.2f", $0) } ?? "undefined")"
                 + (t.ciLow.map { low in t.ciHigh.map { String(format: " [%.2f, %.2f]", low, $0) } ?? "" } ?? " (interval undefined)"))

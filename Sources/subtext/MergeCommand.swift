@@ -41,7 +41,7 @@ struct MergeCommand: ParsableCommand {
         let provenance = Provenance(command: Provenance.commandLine, toolVersion: SubtextVersion.current,
                                     commit: SubtextVersion.commit, blas: nil, inputs: inputs,
                                     seconds: Date().timeIntervalSince(started))
-        let written = try AuditReportWriter(directory: out).write(AuditDocument(result: result, provenance: provenance))
+        let written = try AuditMarkdown(document: AuditDocument(result: result, provenance: provenance)).write(to: out)
         print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
         print("wrote " + written.joined(separator: ", "))
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }

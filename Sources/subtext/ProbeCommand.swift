@@ -102,7 +102,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let (result, summary) = try await run.run(directory: out)
         progress.finish()
         let provenance = try Provenance.ofThisRun(inputs: [battery], seconds: Date().timeIntervalSince(started))
-        let written = try ProbeReportWriter(directory: out).write(result, provenance: provenance)
+        let written = try ProbeMarkdown(result: result, provenance: provenance).write(to: out)
         let found = result.shifts.filter(\.isFound)
         let describe = { (shift: ProbeResult.Shift) in
             let (scale, unit, digits) = shift.unit == .nats ? (1.0, "nats", "%+.2f") : (100.0, "points", "%+.1f")

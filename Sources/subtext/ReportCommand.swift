@@ -59,15 +59,15 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         if let json {
             let directory = out ?? (json as NSString).deletingLastPathComponent
-            let written = try AuditReportWriter(directory: directory.isEmpty ? "." : directory).write(try AuditDocument.read(json))
+            let written = try AuditMarkdown(document: AuditDocument.read(json)).write(to: directory.isEmpty ? "." : directory)
             print("wrote " + written.joined(separator: ", "))
             return
         }
         let started = Date()
         let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, transfer: transfer,
                                   out: out!, allowMismatch: allowMismatch)
-        let written = try CaseReportWriter(directory: out!).write(
-            parts.report, provenance: try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started)))
+        let provenance = try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started))
+        let written = try CaseMarkdown(report: parts.report, provenance: provenance).write(to: out!)
         print(parts.report.audit.verdict.rawValue + (parts.report.trait.map { "; closest trait: \($0)" } ?? ""))
         print("wrote " + written.joined(separator: ", "))
     }

@@ -139,7 +139,7 @@ struct SanitizeCommand: ParsableCommand {
         }
         let inputs = [teacher, control, dropRule, model, teacherModel].compactMap { $0 }
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
-        try SanitizeReportWriter(directory: out).write(result, provenance: provenance)
+        try SanitizeMarkdown(result: result, provenance: provenance).write(to: out)
         SanitizeMarkdown.consoleSummary(result).forEach { print($0) }
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
     }

@@ -54,7 +54,7 @@ struct TransferCommand: ParsableCommand {
         let result = try test.run(log: quiet ? { _ in } : note, showProgress: !quiet)
         let inputs = [student.base] + teacherFiles + controlFiles + [battery] + (student.teacherModel.map { [$0] } ?? [])
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
-        try TransferReportWriter(directory: out).write(result, provenance: provenance)
+        try TransferMarkdown(result: result, provenance: provenance).write(to: out)
         let material = result.materialTraits
         print(material.isEmpty ? "no material transfer" : "transfer: " + material.map {
             "\($0.name) \(String(format: "%+.3f", $0.shift)) nats (q \(String(format: "%.2g", $0.q)), noise \(String(format: "%.3f", $0.noise)))"
