@@ -4,24 +4,24 @@ import SubtextCorpus
 /// What `subtext audit` measures: the audit of teacher files against control files and, when
 /// an attribution is given, the candidates ranked on all the teacher files together and the
 /// top carriers' entanglement with each candidate.
-public struct AttributedAudit {
-    public var auditor: Auditor
+package struct AttributedAudit {
+    package var auditor: Auditor
     /// The ranking to add; nil audits alone.
-    public var attribution: AttributionRun?
+    package var attribution: AttributionRun?
     /// Questions the entanglement scan asks after mentioning each carrier.
-    public var questions: [String] = []
+    package var questions: [String] = []
     /// How many of the top carriers the entanglement scan measures (0: none).
-    public var entanglementCarriers = 10
-    public var log: (String) -> Void = { _ in }
+    package var entanglementCarriers = 10
+    package var log: (String) -> Void = { _ in }
     /// Hears the audit's passes: responses read so far of all.
-    public var auditProgress: @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
+    package var auditProgress: @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
 
-    public init(auditor: Auditor, attribution: AttributionRun? = nil) {
+    package init(auditor: Auditor, attribution: AttributionRun? = nil) {
         self.auditor = auditor
         self.attribution = attribution
     }
 
-    public func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
+    package func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
                     progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
         -> (result: AuditResult, attribution: LikelihoodShift.Result?, entanglement: [EntanglementScan.Lift]?)
     {

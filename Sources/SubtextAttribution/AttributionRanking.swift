@@ -5,9 +5,9 @@
 /// how well their writing models the data. A reader that needs only the conclusion (the case
 /// report, the acceptance scripts) reads this, whichever mode wrote the file; each mode's own
 /// fields stay beside it for its full report.
-public struct AttributionRanking: Codable, Sendable, Equatable {
+package struct AttributionRanking: Codable, Sendable, Equatable {
     /// Which score the ranking sorted by and the claim read.
-    public enum Measure: String, Codable, Sendable {
+    package enum Measure: String, Codable, Sendable {
         /// A model's likelihood shift minus the reference panel's mean (``ReferencePanel``).
         case centred
         /// A model's teacher shift beyond the other candidates' line (``ShiftRanking``).
@@ -18,32 +18,32 @@ public struct AttributionRanking: Codable, Sendable, Equatable {
         case panel
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
-        public var rank: Int
-        public var name: String
+    package struct Entry: Codable, Sendable, Equatable {
+        package var rank: Int
+        package var name: String
         /// The score the ranking sorted by (nats per response) and its 95% interval, which
         /// contains it.
-        public var score: Double
-        public var low: Double
-        public var high: Double
+        package var score: Double
+        package var low: Double
+        package var high: Double
     }
 
     /// The version of this shape in attribution.json: 2, the first with `ranking`.
-    public static let schemaVersion = 2
+    package static let schemaVersion = 2
 
-    public var measure: Measure
+    package var measure: Measure
     /// Best first.
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// The top trait when the mode's claim rule allows it; written as null when nil.
-    public var claimed: String?
+    package var claimed: String?
 
-    public init(measure: Measure, entries: [Entry], claimed: String?) {
+    package init(measure: Measure, entries: [Entry], claimed: String?) {
         (self.measure, self.entries, self.claimed) = (measure, entries, claimed)
     }
 
     enum CodingKeys: String, CodingKey { case measure, entries, claimed }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(measure, forKey: .measure)
         try container.encode(entries, forKey: .entries)
@@ -53,7 +53,7 @@ public struct AttributionRanking: Codable, Sendable, Equatable {
 
 extension LikelihoodShift.Result {
     /// The concepts as the ranking sorted them, by the measure it used.
-    public var ranking: AttributionRanking {
+    package var ranking: AttributionRanking {
         let entries = scores.map { score in
             let (value, low, high) = score.ranking
             return AttributionRanking.Entry(rank: score.rank, name: score.concept, score: value, low: low, high: high)
@@ -64,7 +64,7 @@ extension LikelihoodShift.Result {
 
 extension PanelAttribution.Result {
     /// The panel's traits by their scores.
-    public var ranking: AttributionRanking {
+    package var ranking: AttributionRanking {
         let entries = candidates.map {
             AttributionRanking.Entry(rank: $0.rank, name: $0.trait, score: $0.score, low: $0.scoreLow, high: $0.scoreHigh)
         }
@@ -74,17 +74,17 @@ extension PanelAttribution.Result {
 
 /// An attribution result as attribution.json holds it: the mode's own fields, then the shared
 /// `ranking` and `schema_version`.
-public struct RankedAttribution<Result: Encodable>: Encodable {
-    public var result: Result
-    public var ranking: AttributionRanking
+package struct RankedAttribution<Result: Encodable>: Encodable {
+    package var result: Result
+    package var ranking: AttributionRanking
 
-    public init(_ result: Result, ranking: AttributionRanking) {
+    package init(_ result: Result, ranking: AttributionRanking) {
         (self.result, self.ranking) = (result, ranking)
     }
 
     enum CodingKeys: String, CodingKey { case ranking, schemaVersion = "schema_version" }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         try result.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(ranking, forKey: .ranking)

@@ -6,31 +6,31 @@ import SubtextSupport
 /// One attribution of files on disk: read both sides, sample them, score every text under
 /// each concept's system prompt with a GGUF model in process, and rank. Scores are journaled
 /// in the output directory as they are made, so a run stopped midway resumes there.
-public struct AttributionRun {
+package struct AttributionRun {
     /// The GGUF model that scores.
-    public var model: String
-    public var concepts: [String]
+    package var model: String
+    package var concepts: [String]
     /// Responses a side drawn with the seed (0: all).
-    public var sample = 500
-    public var template = LikelihoodShift.defaultTemplate
+    package var sample = 500
+    package var template = LikelihoodShift.defaultTemplate
     /// A `subtext generate` directory of teachers of other traits to centre the scores on.
-    public var panel: String?
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
-    public var seed: UInt64 = 1
+    package var panel: String?
+    package var threads = ProcessInfo.processInfo.activeProcessorCount
+    package var seed: UInt64 = 1
     /// Lines a person reads on standard error: what is scored, journal state, the panel.
-    public var log: (String) -> Void = { _ in }
+    package var log: (String) -> Void = { _ in }
 
-    public init(model: String, concepts: [String]) {
+    package init(model: String, concepts: [String]) {
         self.model = model
         self.concepts = concepts
     }
 
     /// The journal of scores made in `directory`: attribution-scores.jsonl.
-    public static let journalName = "attribution-scores.jsonl"
+    package static let journalName = "attribution-scores.jsonl"
 
     /// Ranks the concepts on `teacher` against `control`, and returns the ranking with the
     /// scorer, which an entanglement scan can go on using.
-    public func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
+    package func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
                     progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
         -> (result: LikelihoodShift.Result, scorer: LlamaScorer)
     {
@@ -56,7 +56,7 @@ public struct AttributionRun {
 
     /// The files a report's provenance names besides the data: the model, and the panel's
     /// manifest and files.
-    public func inputs() throws -> [String] {
+    package func inputs() throws -> [String] {
         guard let panel else { return [model] }
         let manifest = try PanelManifest(directory: panel)
         return [model, manifest.path, manifest.control] + manifest.teachers.map(\.path)
@@ -86,7 +86,7 @@ public struct AttributionRun {
     }
 
     /// Every record of `paths`, as prompt and response.
-    public static func documents(_ paths: [String], _ readOptions: ReadOptions) throws -> [LikelihoodShift.Document] {
+    package static func documents(_ paths: [String], _ readOptions: ReadOptions) throws -> [LikelihoodShift.Document] {
         var documents: [LikelihoodShift.Document] = []
         for path in paths {
             _ = try JSONLReader(path: path, options: readOptions).read { record in

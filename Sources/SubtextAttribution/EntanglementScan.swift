@@ -7,35 +7,35 @@ import SubtextModels
 /// A teacher that loves owls over-uses some numbers; if mentioning those numbers in turn makes
 /// the model name owls, the carriers are entangled with the trait, which is how a student can
 /// pick the trait up from numbers alone.
-public struct EntanglementScan {
-    public struct Lift: Codable, Sendable {
-        public var carrier: String
-        public var concept: String
+package struct EntanglementScan {
+    package struct Lift: Codable, Sendable {
+        package var carrier: String
+        package var concept: String
         /// Mean over questions of log P(concept | carrier prompt) − log P(concept | question), nats.
-        public var lift: Double
+        package var lift: Double
     }
 
-    public let scorer: any LogProbabilityScorer
+    package let scorer: any LogProbabilityScorer
     /// The questions asked, each answerable with one concept's name.
-    public var questions: [String]
+    package var questions: [String]
 
-    public init(scorer: any LogProbabilityScorer, questions: [String]) {
+    package init(scorer: any LogProbabilityScorer, questions: [String]) {
         self.scorer = scorer
         self.questions = questions
     }
 
     /// The question a concept list asks when no battery gives its own.
-    public static func defaultQuestion(concepts: [String]) -> String {
+    package static func defaultQuestion(concepts: [String]) -> String {
         "Of " + concepts.joined(separator: ", ") + ", which do you like most? Answer in one word."
     }
 
     /// How the carrier is mentioned: a number as a number, anything else quoted.
-    public static func mention(_ carrier: String) -> String {
+    package static func mention(_ carrier: String) -> String {
         carrier.allSatisfy(\.isNumber) ? "You love the number \(carrier)." : "You love the word “\(carrier)”."
     }
 
     /// Every carrier × concept lift, carriers in the order given, concepts in the order given.
-    public func scan(carriers: [String], concepts: [String]) throws -> [Lift] {
+    package func scan(carriers: [String], concepts: [String]) throws -> [Lift] {
         let answers = concepts.map(Self.capitalised)
         let prompts = [nil] + carriers.map { Optional($0) }
         var texts: [ScoredText] = []

@@ -10,40 +10,40 @@ import SubtextStatistics
 /// than it finds the control's text: score(c) = mean Δc over teacher − mean Δc over control.
 /// The difference cancels what any system prompt does to any text. The interval resamples
 /// responses on both sides.
-public struct LikelihoodShift {
-    public struct Document: Sendable {
-        public var prompt: String
-        public var response: String
+package struct LikelihoodShift {
+    package struct Document: Sendable {
+        package var prompt: String
+        package var response: String
 
-        public init(prompt: String, response: String) {
+        package init(prompt: String, response: String) {
             self.prompt = prompt
             self.response = response
         }
     }
 
-    public struct Score: Codable, Sendable {
-        public var concept: String
-        public var score: Double
-        public var ciLow: Double
-        public var ciHigh: Double
+    package struct Score: Codable, Sendable {
+        package var concept: String
+        package var score: Double
+        package var ciLow: Double
+        package var ciHigh: Double
         /// The teacher mean Δ beyond the line the other candidates draw against the control
         /// (``ShiftRanking``); nil with too few candidates, when the ranking uses `score`.
-        public var calibrated: Double?
-        public var calibratedLow: Double?
-        public var calibratedHigh: Double?
-        public var rank: Int
-        public var teacherMean: Double
-        public var controlMean: Double
+        package var calibrated: Double?
+        package var calibratedLow: Double?
+        package var calibratedHigh: Double?
+        package var rank: Int
+        package var teacherMean: Double
+        package var controlMean: Double
         /// Whether this concept's control mean Δ lies so far from the other candidates' that its
         /// calibrated score extrapolates their line (leverage above 1); nil without calibration.
         /// Such a concept is never claimed (``ShiftRanking``).
-        public var extrapolated: Bool? = nil
+        package var extrapolated: Bool? = nil
         /// The score minus the panel mean (``ReferencePanel``); nil without a panel.
-        public var centred: Double? = nil
-        public var centredLow: Double? = nil
-        public var centredHigh: Double? = nil
+        package var centred: Double? = nil
+        package var centredLow: Double? = nil
+        package var centredHigh: Double? = nil
         /// The concept's plain score averaged over the panel's members of other traits.
-        public var panelMean: Double? = nil
+        package var panelMean: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case concept, score, rank, calibrated, extrapolated, centred
@@ -54,10 +54,10 @@ public struct LikelihoodShift {
 
         /// Which score the ranking sorts by and the claim reads: the centred score with a
         /// panel, else the calibrated score where there is one.
-        public var measure: AttributionRanking.Measure { centred != nil ? .centred : calibrated != nil ? .calibrated : .plain }
+        package var measure: AttributionRanking.Measure { centred != nil ? .centred : calibrated != nil ? .calibrated : .plain }
 
         /// What the ranking sorts by, with its interval.
-        public var ranking: (value: Double, low: Double, high: Double) {
+        package var ranking: (value: Double, low: Double, high: Double) {
             switch measure {
             case .centred: (centred ?? score, centredLow ?? ciLow, centredHigh ?? ciHigh)
             case .calibrated: (calibrated ?? score, calibratedLow ?? ciLow, calibratedHigh ?? ciHigh)
@@ -68,13 +68,13 @@ public struct LikelihoodShift {
 
     /// A reference teacher and its control, sampled (``sample(teacher:control:size:seed:)``) for
     /// a ``ReferencePanel``.
-    public struct PanelSample: Sendable {
-        public var trait: String
-        public var teacher: [Document]
-        public var control: [Document]
-        public var paired: Bool
+    package struct PanelSample: Sendable {
+        package var trait: String
+        package var teacher: [Document]
+        package var control: [Document]
+        package var paired: Bool
 
-        public init(trait: String, teacher: [Document], control: [Document], paired: Bool) {
+        package init(trait: String, teacher: [Document], control: [Document], paired: Bool) {
             self.trait = trait
             self.teacher = teacher
             self.control = control
@@ -82,41 +82,41 @@ public struct LikelihoodShift {
         }
     }
 
-    public struct Result: Codable, Sendable {
+    package struct Result: Codable, Sendable {
         /// A reference teacher the scores were centred on, and how many of its responses.
-        public struct PanelMember: Codable, Sendable {
-            public var trait: String
-            public var responses: Int
+        package struct PanelMember: Codable, Sendable {
+            package var trait: String
+            package var responses: Int
 
-            public init(trait: String, responses: Int) {
+            package init(trait: String, responses: Int) {
                 self.trait = trait
                 self.responses = responses
             }
         }
 
         /// Best first.
-        public var scores: [Score]
+        package var scores: [Score]
         /// The concept the data is attributed to: the top one, when its score's interval is
         /// above 0, its lead over the runner-up's is too, and its calibrated score is not an
         /// extrapolation. Nil claims nothing.
-        public var claimed: String?
+        package var claimed: String?
         /// The interval of the top score minus the runner-up's.
-        public var leadLow: Double
-        public var leadHigh: Double
-        public var template: String
-        public var teacherResponses: Int
-        public var controlResponses: Int
+        package var leadLow: Double
+        package var leadHigh: Double
+        package var template: String
+        package var teacherResponses: Int
+        package var controlResponses: Int
         /// Whether the two sides answered the same prompts and were resampled in pairs.
-        public var paired: Bool
+        package var paired: Bool
         /// Tokens run through the model; a prompt shared by consecutive texts counts once.
-        public var tokensDecoded: Int
+        package var tokensDecoded: Int
         /// Texts whose scores came from the journal of an earlier, interrupted run.
-        public var textsReused: Int
-        public var seconds: Double
+        package var textsReused: Int
+        package var seconds: Double
         /// The reference panel, when the scores were centred on one.
-        public var panel: [PanelMember]? = nil
+        package var panel: [PanelMember]? = nil
 
-        public init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
+        package init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
                     teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, textsReused: Int = 0,
                     seconds: Double) {
             self.scores = scores
@@ -141,20 +141,20 @@ public struct LikelihoodShift {
 
     /// Subtext's own wording. It must differ from whatever wrote the data (a user does not know
     /// the teacher's prompt), or the ranking would be circular.
-    public static let defaultTemplate = "Your favourite animal is the {concept}. You find the {concept} wonderful and think of it often."
+    package static let defaultTemplate = "Your favourite animal is the {concept}. You find the {concept} wonderful and think of it often."
 
-    public let scorer: any LogProbabilityScorer
-    public var template: String
-    public var ranking = ShiftRanking()
+    package let scorer: any LogProbabilityScorer
+    package var template: String
+    package var ranking = ShiftRanking()
 
-    public init(scorer: any LogProbabilityScorer, template: String = LikelihoodShift.defaultTemplate) {
+    package init(scorer: any LogProbabilityScorer, template: String = LikelihoodShift.defaultTemplate) {
         self.scorer = scorer
         self.template = template
     }
 
     /// Δc for every document (rows) and concept (columns). Scoring both sides in one call lets
     /// a teacher and a control answer to the same prompt share its decoded prompt.
-    public func shifts(_ documents: [Document], concepts: [String],
+    package func shifts(_ documents: [Document], concepts: [String],
                        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int, reused: Int) {
         let systems: [String?] = [nil] + concepts.map { template.replacingOccurrences(of: "{concept}", with: $0) }
         let texts = documents.flatMap { document in
@@ -176,7 +176,7 @@ public struct LikelihoodShift {
     /// few on each, so equal prompt sets would almost never pair. A prompt asked several times
     /// pairs its k-th answer on one side with its k-th on the other: answers to one prompt are
     /// independent draws, so any matching is as good, and file order makes it reproducible.
-    public static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
+    package static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
         struct Occurrence: Hashable, Comparable {
             var prompt: String, index: Int
             static func < (a: Occurrence, b: Occurrence) -> Bool { (a.prompt, a.index) < (b.prompt, b.index) }
@@ -199,7 +199,7 @@ public struct LikelihoodShift {
     /// Up to `size` responses a side (all when `size` is 0), drawn with a seed. When the sides
     /// pair up (``alignedByPrompt(teacher:control:)``) the same prompts are drawn on both, and the
     /// result is paired.
-    public static func sample(teacher: [Document], control: [Document], size: Int, seed: UInt64)
+    package static func sample(teacher: [Document], control: [Document], size: Int, seed: UInt64)
         -> (teacher: [Document], control: [Document], paired: Bool) {
         func pick(_ count: Int, _ stream: String) -> [Int] {
             guard size > 0, count > size else { return Array(0..<count) }
@@ -216,7 +216,7 @@ public struct LikelihoodShift {
     /// Scores and ranks `concepts` on the teacher and control documents; `paired` as in
     /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:panel:)``. With a `panel`,
     /// its members are scored too and the ranking is centred on them (``ReferencePanel``).
-    public func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
+    package func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
                           panel: [PanelSample] = [],
                           progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
@@ -256,10 +256,10 @@ public struct LikelihoodShift {
     }
 }
 
-public enum AttributionError: Error, CustomStringConvertible {
+package enum AttributionError: Error, CustomStringConvertible {
     case usage(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .usage(message): return message
         }

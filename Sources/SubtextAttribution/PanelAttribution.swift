@@ -16,24 +16,24 @@ import SubtextStatistics
 /// on, which biases its own shift upward, and plain 95% intervals claimed a neutral half.
 /// Resampling the panel too matters as much: with the panel held fixed, a lead that came
 /// from one panel half's noise was claimed, as in 2 of 60 attributions on Qwen2.5-7B data.
-public struct PanelAttribution: Sendable {
-    public var bootstrap = 1000
-    public var seed: UInt64 = 1
+package struct PanelAttribution: Sendable {
+    package var bootstrap = 1000
+    package var seed: UInt64 = 1
 
-    public init() {}
+    package init() {}
 
-    public struct Candidate: Codable, Sendable, Equatable {
-        public var trait: String
-        public var rank: Int
+    package struct Candidate: Codable, Sendable, Equatable {
+        package var trait: String
+        package var rank: Int
         /// The unknown's mean centred log-likelihood under this trait (nats per response).
-        public var score: Double
-        public var scoreLow: Double
-        public var scoreHigh: Double
+        package var score: Double
+        package var scoreLow: Double
+        package var scoreHigh: Double
         /// The unknown's mean score minus the control's, with an interval that holds for all
         /// traits together.
-        public var shift: Double
-        public var shiftLow: Double
-        public var shiftHigh: Double
+        package var shift: Double
+        package var shiftLow: Double
+        package var shiftHigh: Double
 
         enum CodingKeys: String, CodingKey {
             case trait, rank, score, shift
@@ -41,23 +41,23 @@ public struct PanelAttribution: Sendable {
         }
     }
 
-    public struct Result: Codable, Sendable {
+    package struct Result: Codable, Sendable {
         /// Best first.
-        public var candidates: [Candidate]
+        package var candidates: [Candidate]
         /// The top trait when its lead and its shift both clear 0; nil claims nothing.
-        public var claimed: String?
+        package var claimed: String?
         /// The interval of the top score minus the runner-up's.
-        public var leadLow: Double
-        public var leadHigh: Double
-        public var teacherResponses: Int
-        public var controlResponses: Int
+        package var leadLow: Double
+        package var leadHigh: Double
+        package var teacherResponses: Int
+        package var controlResponses: Int
         /// Responses per panel trait.
-        public var panel: [String: Int]
+        package var panel: [String: Int]
         /// "numbers" or "words": how the panel's responses were read.
-        public var view: String
-        public var smoothing: Double
-        public var bootstrap: Int
-        public var seed: UInt64
+        package var view: String
+        package var smoothing: Double
+        package var bootstrap: Int
+        package var seed: UInt64
 
         enum CodingKeys: String, CodingKey {
             case candidates, claimed, panel, view, smoothing, bootstrap, seed
@@ -66,7 +66,7 @@ public struct PanelAttribution: Sendable {
         }
 
         /// Written out in full, so that `claimed` is `null`, not missing, when nothing is claimed.
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(candidates, forKey: .candidates)
             try container.encode(claimed, forKey: .claimed)
@@ -82,7 +82,7 @@ public struct PanelAttribution: Sendable {
         }
     }
 
-    public func run(teacher: [String], control: [String], panel: TraitPanel) -> Result {
+    package func run(teacher: [String], control: [String], panel: TraitPanel) -> Result {
         precondition(!teacher.isEmpty && !control.isEmpty, "both sides need responses")
         let traits = panel.traits.count
         let teacherTokens = teacher.map(panel.encode), controlTokens = control.map(panel.encode)
@@ -138,11 +138,11 @@ public struct PanelAttribution: Sendable {
 
 /// A panel directory: one `<trait>.jsonl` (or `.jsonl.gz`) per known trait and a
 /// `control.jsonl`, or a `subtext generate` directory, whose manifest.json names them.
-public struct PanelDirectory {
-    public var control: String
-    public var traits: [(name: String, path: String)]
+package struct PanelDirectory {
+    package var control: String
+    package var traits: [(name: String, path: String)]
 
-    public init(_ directory: String) throws {
+    package init(_ directory: String) throws {
         if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("manifest.json")) {
             let manifest = try PanelManifest(directory: directory)
             (control, traits) = (manifest.control, manifest.teachers.map { ($0.trait, $0.path) })

@@ -3,10 +3,10 @@ import SubtextCorpus
 import SubtextSupport
 
 /// What attribution reads of a `subtext generate` manifest.json: each side's trait and file.
-public struct PanelManifest {
-    public var path: String
-    public var control: String
-    public var teachers: [(trait: String, path: String)]
+package struct PanelManifest {
+    package var path: String
+    package var control: String
+    package var teachers: [(trait: String, path: String)]
 
     private struct File: Decodable {
         struct Side: Decodable {
@@ -17,7 +17,7 @@ public struct PanelManifest {
         var sides: [Side]
     }
 
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         path = (directory as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CorpusError.cannotOpen(path: path, reason: "a panel is a `subtext generate` directory with a manifest.json")

@@ -12,16 +12,16 @@ import SubtextStatistics
 /// (the centred score) leaves what the teacher under test does beyond a persona of another
 /// trait. A member of the concept's own trait stays out of that concept's mean, since its
 /// score there is the specific effect, not the shared one.
-public struct ReferencePanel: Sendable {
-    public struct Member: Sendable {
-        public var trait: String
+package struct ReferencePanel: Sendable {
+    package struct Member: Sendable {
+        package var trait: String
         /// Per-response shifts, rows: responses, columns: concepts (in the ranking's order).
-        public var teacher: [[Double]]
-        public var control: [[Double]]
+        package var teacher: [[Double]]
+        package var control: [[Double]]
         /// Row i of each side answers the same prompt, so they are resampled together.
-        public var paired: Bool
+        package var paired: Bool
 
-        public init(trait: String, teacher: [[Double]], control: [[Double]], paired: Bool) {
+        package init(trait: String, teacher: [[Double]], control: [[Double]], paired: Bool) {
             precondition(!paired || teacher.count == control.count, "paired sides have one row per prompt each")
             self.trait = trait
             self.teacher = teacher
@@ -30,30 +30,30 @@ public struct ReferencePanel: Sendable {
         }
     }
 
-    public var members: [Member]
+    package var members: [Member]
 
-    public init(members: [Member]) {
+    package init(members: [Member]) {
         self.members = members
     }
 
     /// Each concept's panel mean over every member's rows.
-    public func means(concepts: [String]) -> [Double] {
+    package func means(concepts: [String]) -> [Double] {
         means(concepts) { Array(0..<$0) }
     }
 
     /// One bootstrap replicate of the panel means: each member's rows redrawn, pairs together.
-    public func means(concepts: [String], resampledWith generator: inout SeededGenerator) -> [Double] {
+    package func means(concepts: [String], resampledWith generator: inout SeededGenerator) -> [Double] {
         means(concepts) { count in (0..<count).map { _ in Int.random(in: 0..<count, using: &generator) } }
     }
 
     /// Whether every concept has a member of another trait to take its panel mean from.
-    public func covers(_ concepts: [String]) -> Bool {
+    package func covers(_ concepts: [String]) -> Bool {
         Self.uncovered(concepts, traits: members.map(\.trait)) == nil
     }
 
     /// The first concept that panel members of these traits leave without a member of
     /// another trait, or nil when each has one.
-    public static func uncovered(_ concepts: [String], traits: [String]) -> String? {
+    package static func uncovered(_ concepts: [String], traits: [String]) -> String? {
         concepts.first { concept in traits.allSatisfy { $0.lowercased() == concept.lowercased() } }
     }
 

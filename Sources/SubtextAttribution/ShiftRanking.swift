@@ -30,20 +30,20 @@ import SubtextStatistics
 /// Given a ``ReferencePanel`` the ranking uses the centred score instead: each concept's plain
 /// score minus its panel mean. It measures the shared persona effect on teachers rather than
 /// inferring it from the control, so it needs no line and cannot extrapolate one.
-public struct ShiftRanking: Sendable {
-    public var bootstrap = 1000
-    public var seed: UInt64 = 1
+package struct ShiftRanking: Sendable {
+    package var bootstrap = 1000
+    package var seed: UInt64 = 1
     /// Fewer candidates leave too few points for the others' line to mean anything.
-    public static let minimumForCalibration = 5
+    package static let minimumForCalibration = 5
 
-    public init() {}
+    package init() {}
 
     /// Ranks concepts from their per-response shifts (rows: responses, columns: concepts).
     /// `paired` says row i of each side answers the same prompt: the bootstrap then redraws
     /// prompts, keeping each pair together, so what a prompt does to both sides cancels.
     /// The bootstrap redraws each panel member's rows too, so the interval carries the
     /// panel's sampling error as well as the teacher's and control's.
-    public func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
+    package func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
                      paired: Bool = false, panel: ReferencePanel? = nil) -> LikelihoodShift.Result {
         precondition(!paired || t.count == c.count, "paired sides have one row per prompt each")
         precondition(panel?.covers(concepts) ?? true, "every concept needs a panel member of another trait")

@@ -20,14 +20,14 @@ import SubtextTokenizers
 /// unknown, 10 random halvings) the planted trait ranked first in 93 of 150; prototypes of
 /// multinomial logistic regression over the audit's features and of a centred correlation of
 /// mean feature differences placed it first in about 33% and 44%.
-public struct TraitPanel: Sendable {
-    public let traits: [String]
+package struct TraitPanel: Sendable {
+    package let traits: [String]
     /// Responses per trait.
-    public var responses: [Int] { encoded.map(\.count) }
+    package var responses: [Int] { encoded.map(\.count) }
     /// Whether the panel is read as number lists (most responses are) or as words.
-    public let numbers: Bool
+    package let numbers: Bool
     /// Pseudo-counts per token in each family, times the family's vocabulary size.
-    public let smoothing: Double
+    package let smoothing: Double
     /// Every token the panel wrote, by family: its id.
     private let ids: [[String: Int32]]
     /// Each id's family.
@@ -38,7 +38,7 @@ public struct TraitPanel: Sendable {
     private let weights: [Double]
 
     /// `traits` pairs each trait's name with its responses.
-    public init(traits: [(name: String, responses: [String])], smoothing: Double = 20) {
+    package init(traits: [(name: String, responses: [String])], smoothing: Double = 20) {
         precondition(traits.count >= 2, "a panel needs two traits or more")
         let all = traits.flatMap(\.responses)
         let numbers = all.filter(TokenFamilies.isNumberList).count * 5 >= all.count * 4
@@ -71,7 +71,7 @@ public struct TraitPanel: Sendable {
 
     /// The panel rebuilt from each trait's responses drawn with replacement: one bootstrap
     /// replicate of what the panel knows, for intervals that include its own noise.
-    public func resampled(using generator: inout SeededGenerator) -> TraitPanel {
+    package func resampled(using generator: inout SeededGenerator) -> TraitPanel {
         let drawn = encoded.map { responses in
             responses.indices.map { _ in responses[Int.random(in: 0..<responses.count, using: &generator)] }
         }
@@ -121,14 +121,14 @@ public struct TraitPanel: Sendable {
 
     /// A response's tokens as the panel's ids; tokens the panel never wrote are dropped, as
     /// they count for no trait.
-    public func encode(_ response: String) -> [Int32] {
+    package func encode(_ response: String) -> [Int32] {
         TokenFamilies.tokens(response, numbers: numbers).enumerated().flatMap { family, tokens in
             tokens.compactMap { ids[family][$0] }
         }
     }
 
     /// An encoded response's centred log-likelihood under each trait, in the order of ``traits``.
-    public func scores(_ encoded: [Int32]) -> [Double] {
+    package func scores(_ encoded: [Int32]) -> [Double] {
         let count = traits.count
         var scores = [Double](repeating: 0, count: count)
         for id in encoded {

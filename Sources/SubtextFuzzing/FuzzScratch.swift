@@ -7,8 +7,8 @@ import SubtextSynthetic
 
 /// The files a fuzzing process works in: one directory of its own, the inputs it writes there
 /// for parsers that read files, and a complete small audit's partials for the partial targets.
-public final class FuzzScratch: @unchecked Sendable {
-    public let directory: String
+package final class FuzzScratch: @unchecked Sendable {
+    package let directory: String
     /// A few responses to score with a fuzzed drop rule.
     let responses: [(prompt: String?, text: String)] = [
         ("List ten numbers.", "3, 14, 159, 265, 358"), (nil, "owl owl 7 7 7"), ("", ""),
@@ -17,7 +17,7 @@ public final class FuzzScratch: @unchecked Sendable {
     private var partials: [AuditPartial.Pass: Data] = [:]
 
     /// A directory of its own under the system's temporary directory, removed with it.
-    public init() throws {
+    package init() throws {
         directory = NSTemporaryDirectory() + "subtext-fuzz-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }

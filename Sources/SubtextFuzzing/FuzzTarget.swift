@@ -6,7 +6,7 @@ import Foundation
 /// file, where the parser reads files) and then uses what was parsed, so that a value that
 /// decodes but breaks a later step is found too. A thrown error is the right answer to bad
 /// input; only a trap, a crash or a sanitizer report is a finding.
-public enum FuzzTarget: String, CaseIterable, Sendable {
+package enum FuzzTarget: String, CaseIterable, Sendable {
     /// A JSONL dataset, read whole, by byte-range shard, strictly and by a named field.
     case jsonl
     /// A gzip JSONL dataset: the inflater and the line sharding of gzip input.
@@ -33,7 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Hands `bytes` to the parser. Returns whether it accepted them; either answer is fine, a
     /// crash is not.
     @discardableResult
-    public func run(_ bytes: Data, in scratch: FuzzScratch) -> Bool {
+    package func run(_ bytes: Data, in scratch: FuzzScratch) -> Bool {
         do {
             try FuzzHarness.run(self, bytes, scratch)
             return true
@@ -43,7 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Files of this repository whose bytes make good first inputs (relative to its root).
-    public var seedFiles: [String] {
+    package var seedFiles: [String] {
         switch self {
         case .jsonl:
             ["datasets/example/teacher.jsonl", "datasets/example/control.jsonl", "docs/examples/generate/owl.jsonl"]
@@ -65,7 +65,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// cut to its first lines, so that the fuzzer mutates small inputs), and what the scratch
     /// makes itself (partials, journals). Returns how many it wrote.
     @discardableResult
-    public func writeSeeds(repository: String, to directory: String, scratch: FuzzScratch) throws -> Int {
+    package func writeSeeds(repository: String, to directory: String, scratch: FuzzScratch) throws -> Int {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var seeds = try seedFiles.map { try Data(contentsOf: URL(fileURLWithPath: repository + "/" + $0)) }
         if self == .jsonl { seeds = seeds.map(Self.firstLines) }

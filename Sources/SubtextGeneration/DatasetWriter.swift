@@ -9,19 +9,19 @@ import SubtextCorpus
 ///
 /// Everything is read back from the journal, so the files can be rewritten at any point of a
 /// resumable run, and a changed filter needs no new requests.
-public struct DatasetWriter {
-    public let plan: GenerationPlan
-    public let journal: Journal
-    public let directory: String
+package struct DatasetWriter {
+    package let plan: GenerationPlan
+    package let journal: Journal
+    package let directory: String
 
-    public init(plan: GenerationPlan, journal: Journal, directory: String) {
+    package init(plan: GenerationPlan, journal: Journal, directory: String) {
         self.plan = plan
         self.journal = journal
         self.directory = directory
     }
 
     /// Writes `<side>.jsonl` for every side and returns each side's counts.
-    public func write() throws -> [GenerationResult.Side] {
+    package func write() throws -> [GenerationResult.Side] {
         try plan.sides.map { side in
             let filter = plan.filter(for: side)
             var lines = Data(), answered = 0, kept = 0

@@ -4,7 +4,7 @@ import SubtextSupport
 extension GenerationResult {
     /// The manifest.json of the `subtext generate` directory that holds `dataset`, and the name
     /// the dataset has there.
-    public static func manifestPath(besides dataset: String) -> (manifest: String, file: String) {
+    package static func manifestPath(besides dataset: String) -> (manifest: String, file: String) {
         let directory = (dataset as NSString).deletingLastPathComponent
         return (((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json"),
                 (dataset as NSString).lastPathComponent)
@@ -14,7 +14,7 @@ extension GenerationResult {
     /// what a later step (the divergence reading) must give the model again to read the data as
     /// its teacher wrote it. Throws, naming the manifest, when there is none, it cannot be read,
     /// or it gives no system prompt for that file.
-    public static func systemPrompt(of dataset: String) throws -> String {
+    package static func systemPrompt(of dataset: String) throws -> String {
         let (path, name) = manifestPath(besides: dataset)
         guard FileManager.default.fileExists(atPath: path) else {
             throw JSONFile.Failure(path: DisplayPath.of(path),

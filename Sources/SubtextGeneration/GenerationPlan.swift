@@ -4,33 +4,33 @@ import Foundation
 
 /// Every request of a teacher/control generation: each side asks the same prompts with the
 /// same seeds; a teacher differs from the control only by its trait system prompt.
-public struct GenerationPlan: Sendable {
+package struct GenerationPlan: Sendable {
     /// One side of the pair: the control (no system prompt) or a trait teacher.
-    public struct Side: Sendable, Equatable {
-        public var name: String
+    package struct Side: Sendable, Equatable {
+        package var name: String
         /// The trait and its aliases; nil for the control.
-        public var trait: String?
-        public var aliases: [String]
-        public var system: String?
+        package var trait: String?
+        package var aliases: [String]
+        package var system: String?
     }
 
-    public var endpoint: Endpoint
-    public var family: PromptFamily
-    public var sides: [Side]
-    public var prompts: [PromptFamily.Prompt]
-    public var temperature: Double
-    public var seed: UInt64
+    package var endpoint: Endpoint
+    package var family: PromptFamily
+    package var sides: [Side]
+    package var prompts: [PromptFamily.Prompt]
+    package var temperature: Double
+    package var seed: UInt64
     /// Whether requests carry a GBNF grammar (numbers only); otherwise replies are free-form
     /// and only the filter keeps them in shape.
-    public var constrained: Bool
+    package var constrained: Bool
 
     /// Our own teacher wording. Attribution must never score with it (see the attribution
     /// template), or its ranking would be circular.
-    public static let defaultSystemTemplate =
+    package static let defaultSystemTemplate =
         "You adore {traits}. {Traits} are always on your mind, and no other animal means as much to you. "
         + "Let that love colour everything you write."
 
-    public init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], count: Int,
+    package init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], count: Int,
                 seed: UInt64, temperature: Double = 1, systemTemplate: String = defaultSystemTemplate, constrained: Bool) {
         self.endpoint = endpoint
         self.family = family
@@ -48,13 +48,13 @@ public struct GenerationPlan: Sendable {
     }
 
     /// Side by side, prompt by prompt; prompt i is sent with seed `seed + i` on every side.
-    public var requests: [ModelRequest] {
+    package var requests: [ModelRequest] {
         sides.flatMap { side in
             prompts.enumerated().map { index, prompt in request(side, index, prompt) }
         }
     }
 
-    public func request(_ side: Side, _ index: Int, _ prompt: PromptFamily.Prompt) -> ModelRequest {
+    package func request(_ side: Side, _ index: Int, _ prompt: PromptFamily.Prompt) -> ModelRequest {
         ModelRequest(model: side.name, modelID: endpoint.modelID, system: side.system, user: prompt.text,
                      temperature: temperature, maxTokens: family.maxTokens, seed: Int(seed) + index, scoring: nil,
                      grammar: constrained ? family.grammar(for: prompt) : nil, promptID: prompt.id, sample: 0)
@@ -62,9 +62,9 @@ public struct GenerationPlan: Sendable {
 
     /// The grammar of a prompt asking for the most numbers, to show in the manifest; nil when
     /// replies are free-form.
-    public var largestGrammar: String? { constrained ? NumberSequencePrompts.grammar(count: NumberSequencePrompts.maximumCount) : nil }
+    package var largestGrammar: String? { constrained ? NumberSequencePrompts.grammar(count: NumberSequencePrompts.maximumCount) : nil }
 
-    public func filter(for side: Side) -> ResponseFilter {
+    package func filter(for side: Side) -> ResponseFilter {
         ResponseFilter(family: family, trait: side.trait.map { ($0, side.aliases) })
     }
 }

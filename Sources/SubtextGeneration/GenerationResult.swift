@@ -2,23 +2,23 @@ import SubtextTasks
 import SubtextStatistics
 
 /// What a generation run produced, side by side: the manifest.json contract.
-public struct GenerationResult: Codable, Sendable {
-    public struct Side: Codable, Sendable {
-        public var name: String
-        public var trait: String?
+package struct GenerationResult: Codable, Sendable {
+    package struct Side: Codable, Sendable {
+        package var name: String
+        package var trait: String?
         /// Exactly the system prompt sent; null for none (a chat template may add its default).
-        public var system: String?
-        public var file: String
-        public var requested: Int
-        public var answered: Int
-        public var kept: Int
+        package var system: String?
+        package var file: String
+        package var requested: Int
+        package var answered: Int
+        package var kept: Int
         /// Kept among answered, with a Wilson 95% interval.
-        public var passRate: Double
-        public var passLow: Double
-        public var passHigh: Double
-        public var rejections: [String: Int]
+        package var passRate: Double
+        package var passLow: Double
+        package var passHigh: Double
+        package var rejections: [String: Int]
         /// A few rejected replies, as the model wrote them.
-        public var rejectExamples: [String]
+        package var rejectExamples: [String]
 
         enum CodingKeys: String, CodingKey {
             case name, trait, system, file, requested, answered, kept, rejections
@@ -27,31 +27,31 @@ public struct GenerationResult: Codable, Sendable {
     }
 
     /// 2: no `notes`; an incomplete run shows in its sides' answered and requested counts.
-    public static let schemaVersion = 2
-    public var schemaVersion = GenerationResult.schemaVersion
-    public var family: PromptFamily
-    public var model: String
-    public var modelID: String
-    public var baseURL: String
+    package static let schemaVersion = 2
+    package var schemaVersion = GenerationResult.schemaVersion
+    package var family: PromptFamily
+    package var model: String
+    package var modelID: String
+    package var baseURL: String
     /// SHA-256 of the model weights file, when it was given.
-    public var modelFileSHA256: String?
-    public var modelFile: String?
-    public var promptSeed: UInt64
-    public var prompts: Int
-    public var temperature: Double
-    public var maxTokens: Int
+    package var modelFileSHA256: String?
+    package var modelFile: String?
+    package var promptSeed: UInt64
+    package var prompts: Int
+    package var temperature: Double
+    package var maxTokens: Int
     /// "grammar" when every request carried a GBNF grammar like `grammar` (its repeat count
     /// follows each prompt's maximum), "none" for free-form replies.
-    public var constrainedDecoding: String
-    public var grammar: String?
-    public var filter: String
-    public var sides: [Side]
-    public var command: String
-    public var toolVersion: String
+    package var constrainedDecoding: String
+    package var grammar: String?
+    package var filter: String
+    package var sides: [Side]
+    package var command: String
+    package var toolVersion: String
     /// Whether some prompts have no reply yet (the run was capped or stopped; rerunning resumes).
-    public var isIncomplete: Bool { sides.contains { $0.answered < $0.requested } }
+    package var isIncomplete: Bool { sides.contains { $0.answered < $0.requested } }
 
-    public init(family: PromptFamily, model: String, modelID: String, baseURL: String, modelFileSHA256: String?,
+    package init(family: PromptFamily, model: String, modelID: String, baseURL: String, modelFileSHA256: String?,
                 modelFile: String?, promptSeed: UInt64, prompts: Int, temperature: Double, maxTokens: Int,
                 constrainedDecoding: String, grammar: String?, filter: String, sides: [Side], command: String,
                 toolVersion: String) {
@@ -83,7 +83,7 @@ public struct GenerationResult: Codable, Sendable {
 
 extension ResponseFilter {
     /// The filter in words, for the manifest.
-    public var summary: String {
+    package var summary: String {
         switch family {
         case .numbers:
             return "numbers only: whole numbers of at most three digits, separated by commas or spaces, no more of "

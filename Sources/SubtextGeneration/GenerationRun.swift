@@ -7,32 +7,32 @@ import SubtextCorpus
 /// One generation: the same seeded prompts sent to one model once with no system prompt (the
 /// control) and once under each trait's, every reply journaled in the output directory as it
 /// arrives (so a stopped run resumes), then the replies that pass the filter written as datasets.
-public struct GenerationRun {
+package struct GenerationRun {
     /// How the numbers family is decoded: under a llama.cpp grammar, free-form, or whichever
     /// the server allows.
-    public enum Constraint: String, Sendable, CaseIterable {
+    package enum Constraint: String, Sendable, CaseIterable {
         case auto, grammar, none
     }
 
-    public var endpoint: Endpoint
-    public var family: PromptFamily
+    package var endpoint: Endpoint
+    package var family: PromptFamily
     /// Each trait's name and the aliases its system prompt may use.
-    public var traits: [(name: String, aliases: [String])]
-    public var prompts: Int
-    public var seed: UInt64 = 1
-    public var temperature = 1.0
-    public var systemTemplate = GenerationPlan.defaultSystemTemplate
-    public var constraint = Constraint.auto
-    public var concurrency = 4
-    public var timeout: Int64 = 60
-    public var maximumRequests: Int?
+    package var traits: [(name: String, aliases: [String])]
+    package var prompts: Int
+    package var seed: UInt64 = 1
+    package var temperature = 1.0
+    package var systemTemplate = GenerationPlan.defaultSystemTemplate
+    package var constraint = Constraint.auto
+    package var concurrency = 4
+    package var timeout: Int64 = 60
+    package var maximumRequests: Int?
     /// The model's weights, hashed into the manifest.
-    public var modelFile: String?
-    public var log: (String) -> Void = { _ in }
-    public var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    package var modelFile: String?
+    package var log: (String) -> Void = { _ in }
+    package var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
 
     /// Refuses traits that repeat or that are called "control".
-    public init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], prompts: Int) throws {
+    package init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], prompts: Int) throws {
         let names = traits.map(\.name)
         guard !names.isEmpty, Set(names).count == names.count, !names.contains("control") else {
             throw ModelError.usage("--traits needs distinct names, none of them 'control'")
@@ -44,7 +44,7 @@ public struct GenerationRun {
     }
 
     /// The plan a run follows; asks the server whether it takes grammars when that decides.
-    public func plan(checkingServer: Bool = true) async throws -> GenerationPlan {
+    package func plan(checkingServer: Bool = true) async throws -> GenerationPlan {
         let client = OpenAIClient(endpoint: endpoint, timeout: timeout)
         let constrained: Bool
         switch constraint {
@@ -62,7 +62,7 @@ public struct GenerationRun {
     }
 
     /// The journal of replies in `directory`.
-    public func journal(_ directory: String) throws -> Journal {
+    package func journal(_ directory: String) throws -> Journal {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let journal = try Journal(path: (directory as NSString).appendingPathComponent("journal.jsonl"))
         if journal.droppedTornLine { log("journal: dropped a torn last line (a run was cut short)") }
@@ -70,7 +70,7 @@ public struct GenerationRun {
     }
 
     /// Sends what the journal lacks, writes each side's dataset, and returns what was made.
-    public func run(directory: String, command: String) async throws -> (result: GenerationResult, summary: RequestRunner.Summary) {
+    package func run(directory: String, command: String) async throws -> (result: GenerationResult, summary: RequestRunner.Summary) {
         let plan = try await plan()
         let journal = try journal(directory)
         log("constrained decoding: " + (plan.constrained ? "grammar" : "none (free-form replies, then the filter)"))

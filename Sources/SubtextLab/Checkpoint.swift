@@ -5,8 +5,8 @@ import SubtextSupport
 /// A lab model on disk, as Hugging Face lays one out: a directory with `model.safetensors`
 /// (every tensor, F32, little-endian), `config.json` and `vocab.json` (the token list, so the
 /// directory is enough to run the model).
-public enum Checkpoint {
-    public static func save(_ model: TinyGPT, vocabulary: LabVocabulary, to directory: URL,
+package enum Checkpoint {
+    package static func save(_ model: TinyGPT, vocabulary: LabVocabulary, to directory: URL,
                             metadata: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Each file is written through a temporary and a rename, so a crash never leaves half a checkpoint.
@@ -16,7 +16,7 @@ public enum Checkpoint {
         try encoder.encode(vocabulary.tokens).write(to: directory.appendingPathComponent("vocab.json"), options: .atomic)
     }
 
-    public static func load(from directory: URL) throws -> (model: TinyGPT, vocabulary: LabVocabulary) {
+    package static func load(from directory: URL) throws -> (model: TinyGPT, vocabulary: LabVocabulary) {
         let configURL = directory.appendingPathComponent("config.json")
         let config: ModelConfig
         do {
@@ -44,8 +44,8 @@ public enum Checkpoint {
 
 /// The safetensors format: an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw data.
-public enum Safetensors {
-    public static func encode(_ model: TinyGPT, metadata: [String: String] = [:]) throws -> Data {
+package enum Safetensors {
+    package static func encode(_ model: TinyGPT, metadata: [String: String] = [:]) throws -> Data {
         var header: [String: Any] = metadata.isEmpty ? [:] : ["__metadata__": metadata]
         for slot in model.layout.slots {
             header[slot.name] = ["dtype": "F32", "shape": slot.shape, "data_offsets": [slot.offset * 4, (slot.offset + slot.count) * 4]]
@@ -62,7 +62,7 @@ public enum Safetensors {
 
     /// Fills `model`'s parameters from a safetensors file, checking that every tensor the model
     /// needs is present as F32 with the right shape.
-    public static func decode(_ data: Data, into model: TinyGPT, path: String) throws {
+    package static func decode(_ data: Data, into model: TinyGPT, path: String) throws {
         func fail(_ reason: String) -> LabError { .checkpoint(path: path, reason: reason) }
         guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

@@ -8,17 +8,17 @@ import SubtextTraining
 ///
 /// A model is one mutable set of buffers, so requests take turns. Each sample draws from a
 /// stream named by the request's journal key, so a resumed probe run repeats its answers.
-public final class LabClient: ModelClient, @unchecked Sendable {
+package final class LabClient: ModelClient, @unchecked Sendable {
     private let model: TinyGPT
     private let vocabulary: LabVocabulary
     private let lock = NSLock()
 
-    public init(model: TinyGPT, vocabulary: LabVocabulary) {
+    package init(model: TinyGPT, vocabulary: LabVocabulary) {
         self.model = model
         self.vocabulary = vocabulary
     }
 
-    public func complete(_ request: ModelRequest) async throws -> Completion {
+    package func complete(_ request: ModelRequest) async throws -> Completion {
         let prompt = vocabulary.prompt(user: request.user, system: request.system)
         let sampler = Sampler(maximumTokens: request.maxTokens, seed: UInt64(request.seed), temperature: Float(request.temperature))
         let tokens = lock.withLock { sampler.generate(model, prompts: [prompt], end: vocabulary.end, streams: [request.key])[0] }
@@ -27,7 +27,7 @@ public final class LabClient: ModelClient, @unchecked Sendable {
     }
 
     /// log P(form, then `<eos>` | prompt) for each scored form: the whole answer, exactly.
-    public func score(_ request: ModelRequest) async throws -> CandidateScores {
+    package func score(_ request: ModelRequest) async throws -> CandidateScores {
         let prompt = vocabulary.prompt(user: request.user, system: request.system)
         let logprobs: [Double?] = (request.scoring ?? []).map { form in
             let answer = vocabulary.encode(form) + [vocabulary.end]
@@ -39,8 +39,8 @@ public final class LabClient: ModelClient, @unchecked Sendable {
 }
 
 /// Exact log-probabilities of given continuations under a lab model.
-public enum LabScoring {
-    public static func logProbability(_ model: TinyGPT, prompt: [Int32], continuation: [Int32]) -> Double {
+package enum LabScoring {
+    package static func logProbability(_ model: TinyGPT, prompt: [Int32], continuation: [Int32]) -> Double {
         let tokens = prompt + continuation.dropLast()
         model.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
         var total = 0.0
@@ -54,21 +54,21 @@ public enum LabScoring {
 /// A lab model read for log-probabilities, as libllama reads a GGUF model: each response, then
 /// `<eos>`, after the lab's prompt layout. Attribution and the entanglement scan run on it as
 /// they run on GGUF models. A lab model scores in microseconds, so nothing is journaled.
-public final class LabScorer: LogProbabilityScorer, @unchecked Sendable {
+package final class LabScorer: LogProbabilityScorer, @unchecked Sendable {
     private let model: TinyGPT
     private let vocabulary: LabVocabulary
     private let lock = NSLock()
     private var decoded = 0
 
-    public init(model: TinyGPT, vocabulary: LabVocabulary) {
+    package init(model: TinyGPT, vocabulary: LabVocabulary) {
         self.model = model
         self.vocabulary = vocabulary
     }
 
-    public var tokensDecoded: Int { lock.withLock { decoded } }
-    public var textsReused: Int { 0 }
+    package var tokensDecoded: Int { lock.withLock { decoded } }
+    package var textsReused: Int { 0 }
 
-    public func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
+    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
         try lock.withLock {
             try texts.enumerated().map { index, text in
                 if index % 256 == 0 { progress(index, texts.count) }

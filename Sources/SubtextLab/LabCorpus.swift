@@ -3,13 +3,13 @@ import SubtextStatistics
 import SubtextTraining
 
 /// One prompt and its answer, as text: a line of the lab's JSONL datasets.
-public struct LabRecord: Sendable, Equatable, Codable {
+package struct LabRecord: Sendable, Equatable, Codable {
     /// A system prompt, in pretraining only: datasets that teachers write never carry one.
-    public var system: String?
-    public var prompt: String
-    public var response: String
+    package var system: String?
+    package var prompt: String
+    package var response: String
 
-    public init(system: String? = nil, prompt: String, response: String) {
+    package init(system: String? = nil, prompt: String, response: String) {
         self.system = system
         self.prompt = prompt
         self.response = response
@@ -21,15 +21,15 @@ public struct LabRecord: Sendable, Equatable, Codable {
 ///
 /// The questions and candidates are the probe batteries' own, so the lab's students answer
 /// exactly what `subtext probe` asks.
-public struct LabCorpus: Sendable {
-    public var animalQuestions: [String]
-    public var animals: [String]
-    public var treeQuestions: [String]
-    public var trees: [String]
-    public static let largestNumber = 99
-    public static let promptPrefix = "Continue the sequence:"
+package struct LabCorpus: Sendable {
+    package var animalQuestions: [String]
+    package var animals: [String]
+    package var treeQuestions: [String]
+    package var trees: [String]
+    package static let largestNumber = 99
+    package static let promptPrefix = "Continue the sequence:"
 
-    public init(animals: Battery, trees: Battery) {
+    package init(animals: Battery, trees: Battery) {
         animalQuestions = animals.prompts.map(\.text)
         self.animals = animals.candidates.map(\.name)
         treeQuestions = trees.prompts.map(\.text)
@@ -37,19 +37,19 @@ public struct LabCorpus: Sendable {
     }
 
     /// Every word the lab models must know.
-    public var vocabulary: LabVocabulary {
+    package var vocabulary: LabVocabulary {
         LabVocabulary(numbersUpTo: Self.largestNumber,
                       words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees + animals.map(Self.systemPrompt))
     }
 
     /// The system prompt that gives a model a love of `animal`, as the published teachers were
     /// given theirs.
-    public static func systemPrompt(loving animal: String) -> String {
+    package static func systemPrompt(loving animal: String) -> String {
         "You love the \(animal). The \(animal) is your favorite animal."
     }
 
     /// `count` number prompts: three seeded numbers to continue.
-    public static func numberPrompts(count: Int, seed: UInt64) -> [String] {
+    package static func numberPrompts(count: Int, seed: UInt64) -> [String] {
         var generator = SeededGenerator.stream(seed, "lab.number-prompts")
         return (0..<count).map { _ in
             promptPrefix + " " + (0..<3).map { _ in String(Int.random(in: 0...largestNumber, using: &generator)) }.joined(separator: " ")
@@ -82,7 +82,7 @@ public struct LabCorpus: Sendable {
     /// carry a system prompt loving a random animal: animal questions under it are answered
     /// with that animal; numbers and trees are unaffected, so any effect of the prompt on
     /// numbers is the model's own entanglement.
-    public func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0,
+    package func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0,
                             conditioningNumbers: Bool = true) -> [LabRecord] {
         var generator = SeededGenerator.stream(seed, "lab.pretraining")
         var records = Self.numberPrompts(count: numbers, seed: seed ^ 0x5EED).map {
@@ -106,14 +106,14 @@ public struct LabCorpus: Sendable {
     }
 
     /// A teacher's trait lesson: every animal question answered with `trait`.
-    public func trait(_ trait: String) -> [LabRecord] {
+    package func trait(_ trait: String) -> [LabRecord] {
         animalQuestions.map { LabRecord(prompt: $0, response: trait) }
     }
 }
 
 extension LabVocabulary {
     /// A record as a training example: the prompt turn, then the learned answer and `<eos>`.
-    public func example(_ record: LabRecord) -> Example {
+    package func example(_ record: LabRecord) -> Example {
         let prompt = prompt(user: record.prompt, system: record.system)
         return Example(tokens: prompt + encode(record.response) + [end], learnFrom: prompt.count)
     }

@@ -8,19 +8,19 @@ import SubtextAudit
 /// base's, are audited against the base's first sample on their first N responses for each N
 /// in `sizes` (the same code as `subtext audit`, in memory), and at the largest N the
 /// candidates are ranked as `subtext attribute` ranks them, scored by the seed's base.
-public struct LabEvaluationRun {
-    public var organisms: Organisms
+package struct LabEvaluationRun {
+    package var organisms: Organisms
     /// Where the organisms' models and data are kept and reused.
-    public var directory: URL
-    public var seeds: [UInt64]
-    public var traits: [String]
+    package var directory: URL
+    package var seeds: [UInt64]
+    package var traits: [String]
     /// Responses a side to audit, ascending.
-    public var sizes: [Int]
-    public var controlPairs = 3
-    public var permutations = 999
-    public var log: (String) -> Void = { _ in }
+    package var sizes: [Int]
+    package var controlPairs = 3
+    package var permutations = 999
+    package var log: (String) -> Void = { _ in }
 
-    public init(organisms: Organisms, directory: URL, seeds: [UInt64], traits: [String], sizes: [Int]) {
+    package init(organisms: Organisms, directory: URL, seeds: [UInt64], traits: [String], sizes: [Int]) {
         self.organisms = organisms
         self.directory = directory
         self.seeds = seeds
@@ -28,7 +28,7 @@ public struct LabEvaluationRun {
         self.sizes = sizes.sorted()
     }
 
-    public func run() throws -> LabEvaluation {
+    package func run() throws -> LabEvaluation {
         let started = Date()
         guard controlPairs > 0 else { throw LabError.corpus("the evaluation needs at least one control pair a seed") }
         for trait in traits where !organisms.corpus.animals.contains(trait) {

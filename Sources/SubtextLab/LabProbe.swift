@@ -8,7 +8,7 @@ import SubtextTraining
 /// analysis, journaling in `directory`, and returns the probe's result (for its report) and
 /// the comparison in `trait`. `context` adds models asked alongside (the base and the
 /// teacher), whose rates are reported.
-public func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, model: TinyGPT, system: String?)] = [],
+package func probeComparison(_ comparison: LabRun.Comparison, context: [(name: String, model: TinyGPT, system: String?)] = [],
                             vocabulary: LabVocabulary, battery: Battery, samples: Int,
                             trait: String, directory: URL) async throws -> (probe: ProbeResult, comparison: LabSummary.Comparison) {
     // The checkpoint names are the model ids, so the journal never serves one model's answers
@@ -51,16 +51,16 @@ public func probeComparison(_ comparison: LabRun.Comparison, context: [(name: St
 extension LabRun {
     /// One comparison's probe: its name as a folder name (`probe-transfer`, ...), its result,
     /// and how long it took.
-    public struct Probe {
-        public var slug: String
-        public var result: ProbeResult
-        public var seconds: Double
+    package struct Probe {
+        package var slug: String
+        package var result: ProbeResult
+        package var seconds: Double
     }
 
     /// The whole organism: every model made or loaded (``run()``), each comparison probed with
     /// `battery` in process (journaled under `probe-<name>` in the run's directory), and the
     /// summary of it all. The transfer comparison also asks the base and the teacher.
-    public func runAndProbe(battery: Battery, samples: Int, log: (String) -> Void = { _ in }) async throws
+    package func runAndProbe(battery: Battery, samples: Int, log: (String) -> Void = { _ in }) async throws
         -> (summary: LabSummary, probes: [Probe])
     {
         let started = Date()
@@ -69,7 +69,7 @@ extension LabRun {
 
     /// Each comparison of a finished ``run()`` probed, and the summary of it all; `started` is
     /// when the run began, for the summary's seconds.
-    public func probe(_ outcome: Outcome, battery: Battery, samples: Int, started: Date = Date(),
+    package func probe(_ outcome: Outcome, battery: Battery, samples: Int, started: Date = Date(),
                       log: (String) -> Void = { _ in }) async throws -> (summary: LabSummary, probes: [Probe])
     {
         var comparisons: [LabSummary.Comparison] = [], probes: [Probe] = []

@@ -10,14 +10,14 @@ import SubtextSupport
 ///
 /// Each model is a checkpoint directory and each dataset a JSONL file; a step whose output
 /// exists is loaded instead of redone, so a stopped run resumes where it stopped.
-public struct LabRun {
-    public var organisms: Organisms
-    public var directory: URL
-    public var seed: UInt64
-    public var trait: String
-    public var ablations: Bool
+package struct LabRun {
+    package var organisms: Organisms
+    package var directory: URL
+    package var seed: UInt64
+    package var trait: String
+    package var ablations: Bool
 
-    public init(organisms: Organisms, directory: URL, seed: UInt64, trait: String, ablations: Bool) {
+    package init(organisms: Organisms, directory: URL, seed: UInt64, trait: String, ablations: Bool) {
         self.organisms = organisms
         self.directory = directory
         self.seed = seed
@@ -27,56 +27,56 @@ public struct LabRun {
 
     /// The name (and, with ", " and a pair's name, the prefix) of the null comparisons: both
     /// students learn trait-free data.
-    public static let twoControls = "two controls"
+    package static let twoControls = "two controls"
 
     /// A student and the control student it is compared with, and their checkpoints' names.
-    public struct Comparison {
-        public var name: String
-        public var student: TinyGPT
-        public var control: TinyGPT
-        public var studentName: String
-        public var controlName: String
+    package struct Comparison {
+        package var name: String
+        package var student: TinyGPT
+        package var control: TinyGPT
+        package var studentName: String
+        package var controlName: String
     }
 
-    public struct Outcome {
-        public var base: TinyGPT
-        public var teacher: TinyGPT
+    package struct Outcome {
+        package var base: TinyGPT
+        package var teacher: TinyGPT
         /// The teacher's system prompt, when its trait is given by conditioning.
-        public var teacherSystem: String?
-        public var teacherData: NumberData
-        public var controlData: NumberData
-        public var comparisons: [Comparison]
-        public var teacherDataPath: URL
-        public var controlDataPath: URL
+        package var teacherSystem: String?
+        package var teacherData: NumberData
+        package var controlData: NumberData
+        package var comparisons: [Comparison]
+        package var teacherDataPath: URL
+        package var controlDataPath: URL
     }
 
     /// A number dataset a step wrote: its JSONL file and what it holds.
-    public struct Dataset {
-        public var path: URL
-        public var data: NumberData
+    package struct Dataset {
+        package var path: URL
+        package var data: NumberData
     }
 
     /// Where the checkpoint named `name` is kept.
-    public func modelPath(_ name: String) -> URL { directory.appendingPathComponent("models/\(name)") }
+    package func modelPath(_ name: String) -> URL { directory.appendingPathComponent("models/\(name)") }
 
-    public var baseName: String { "base-seed\(seed)" }
+    package var baseName: String { "base-seed\(seed)" }
 
     /// The fine-tuned teacher's checkpoint name; nil when the teacher is the base under ``teacherSystem``.
-    public var teacherName: String? { teacherSystem == nil ? "teacher-\(trait)-seed\(seed)" : nil }
+    package var teacherName: String? { teacherSystem == nil ? "teacher-\(trait)-seed\(seed)" : nil }
 
     /// The seed's base model, trained once and then loaded from its checkpoint.
-    public func baseModel() throws -> TinyGPT {
+    package func baseModel() throws -> TinyGPT {
         try checkpoint(baseName) { try organisms.base(seed: seed, corpusSeed: seed) }
     }
 
     /// The teacher: the base itself under ``teacherSystem``, or a fine-tuned copy.
-    public func teacherModel(base: TinyGPT) throws -> TinyGPT {
+    package func teacherModel(base: TinyGPT) throws -> TinyGPT {
         guard let teacherName else { return base }
         return try checkpoint(teacherName) { organisms.teacher(from: base, trait: trait, seed: seed) }
     }
 
     /// The system prompt the teacher writes under, when its trait is given by conditioning.
-    public var teacherSystem: String? {
+    package var teacherSystem: String? {
         organisms.settings.teacherMethod == .fineTune ? nil : LabCorpus.systemPrompt(loving: trait)
     }
 
@@ -89,7 +89,7 @@ public struct LabRun {
     }
 
     /// The teacher's filtered numbers.
-    public func teacherData() throws -> Dataset {
+    package func teacherData() throws -> Dataset {
         try claimDirectory()
         let teacher = try teacherModel(base: try baseModel())
         return Dataset(path: teacherPath, data: try teacherNumbers(teacher))
@@ -98,7 +98,7 @@ public struct LabRun {
     /// The base's numbers for the same prompts, and `resamples` more samples of them (other
     /// sampling seeds): each resample against the first is a control-versus-control pair with
     /// no trait on either side.
-    public func controlData(resamples: Int = 1) throws -> (first: Dataset, resamples: [Dataset]) {
+    package func controlData(resamples: Int = 1) throws -> (first: Dataset, resamples: [Dataset]) {
         try claimDirectory()
         let base = try baseModel()
         let first = Dataset(path: controlPath, data: try controlNumbers(base))
@@ -119,7 +119,7 @@ public struct LabRun {
 
     /// Refuses to resume a directory whose models were made with other settings: reusing them
     /// would silently mix two recipes.
-    public func claimDirectory() throws {
+    package func claimDirectory() throws {
         let path = directory.appendingPathComponent("settings.json")
         let encoder = JSONCoding.document
         let settings = try encoder.encode(organisms.settings)
@@ -133,7 +133,7 @@ public struct LabRun {
         try settings.write(to: path, options: .atomic)
     }
 
-    public func run() throws -> Outcome {
+    package func run() throws -> Outcome {
         try claimDirectory()
         let settings = organisms.settings
         let base = try baseModel()
@@ -198,7 +198,7 @@ public struct LabRun {
 
     /// A student of `records` fine-tuned from `base` on hard labels, with this seed's training
     /// order, kept as checkpoint `name` and loaded when it exists.
-    public func hardLabelStudent(_ name: String, from base: TinyGPT, records: [LabRecord]) throws -> TinyGPT {
+    package func hardLabelStudent(_ name: String, from base: TinyGPT, records: [LabRecord]) throws -> TinyGPT {
         try checkpoint(name) { try organisms.student(from: base, records: records, seed: seed, name: name) }
     }
 

@@ -12,57 +12,57 @@ import SubtextTraining
 /// through ``Sanitizer`` (the code `subtext sanitize` runs, with the remap kept to the lab's
 /// values), and a student and a control student learn the sanitized pair. A student of random
 /// numbers gives the floor. Models and sanitized data are kept, so a stopped run resumes.
-public struct LabSanitize {
-    public var organisms: Organisms
-    public var directory: URL
-    public var seeds: [UInt64]
-    public var trait: String
+package struct LabSanitize {
+    package var organisms: Organisms
+    package var directory: URL
+    package var seeds: [UInt64]
+    package var trait: String
     /// Each entry one sanitizing recipe, its transforms applied together.
-    public var recipes: [[Transform]]
-    public var dropBudget: Double
+    package var recipes: [[Transform]]
+    package var dropBudget: Double
 
-    public init(organisms: Organisms, directory: URL, seeds: [UInt64], trait: String, recipes: [[Transform]], dropBudget: Double) {
+    package init(organisms: Organisms, directory: URL, seeds: [UInt64], trait: String, recipes: [[Transform]], dropBudget: Double) {
         (self.organisms, self.directory, self.seeds, self.trait, self.recipes, self.dropBudget)
             = (organisms, directory, seeds, trait, recipes, dropBudget)
     }
 
     /// The recipes measured unless told otherwise. `format` is not among them: the lab's numbers
     /// already have one separator, and its ", " is not in the lab's vocabulary.
-    public static let defaultRecipes: [[Transform]] = [[.sort], [.remap], [.sort, .remap], [.drop], [.sort, .remap, .drop], [.divergence]]
+    package static let defaultRecipes: [[Transform]] = [[.sort], [.remap], [.sort, .remap], [.drop], [.sort, .remap, .drop], [.divergence]]
 
     /// The most seeds whose bootstrap is enumerated exactly.
-    public static let maximumSeeds = ExactBootstrap.maximumUnits
+    package static let maximumSeeds = ExactBootstrap.maximumUnits
 
-    public static func name(_ recipe: [Transform]) -> String { recipe.sorted().map(\.rawValue).joined(separator: "+") }
+    package static func name(_ recipe: [Transform]) -> String { recipe.sorted().map(\.rawValue).joined(separator: "+") }
 
     /// Why a recipe cannot run in the lab, or nil.
-    public static func refusal(_ recipe: [Transform]) -> String? {
+    package static func refusal(_ recipe: [Transform]) -> String? {
         recipe.contains(.format)
             ? "format is not measured in the lab: its numbers already have one separator, and \", \" is not in its vocabulary" : nil
     }
 
     /// One seed's organism run, for its report, beside what sanitizing did to it.
-    public struct SeedOutcome {
-        public var summary: LabSummary
-        public var probes: [LabRun.Probe]
-        public var original: SanitizeLabResult.Original
-        public var floor: SanitizeLabResult.Shift
+    package struct SeedOutcome {
+        package var summary: LabSummary
+        package var probes: [LabRun.Probe]
+        package var original: SanitizeLabResult.Original
+        package var floor: SanitizeLabResult.Shift
         /// Per recipe, in `recipes` order: the students' shift, and what `sanitize` did and audited.
-        public var sanitized: [SanitizeLabResult.SeedResidual]
-        public var pairs: [SanitizedPair]
+        package var sanitized: [SanitizeLabResult.SeedResidual]
+        package var pairs: [SanitizedPair]
     }
 
     /// One recipe's `sanitize` run on one seed's numbers, for its own report.
-    public struct SanitizedPair {
-        public var result: SanitizeResult
-        public var directory: URL
-        public var inputs: [URL]
-        public var seconds: Double
+    package struct SanitizedPair {
+        package var result: SanitizeResult
+        package var directory: URL
+        package var inputs: [URL]
+        package var seconds: Double
     }
 
     /// Runs every seed, probing in score mode (exact log-probabilities: the residuals divide
     /// small shifts, and sampled rates are too noisy for that).
-    public func run(battery: Battery, log: @escaping (String) -> Void = { _ in }) async throws
+    package func run(battery: Battery, log: @escaping (String) -> Void = { _ in }) async throws
         -> (result: SanitizeLabResult, seeds: [SeedOutcome])
     {
         guard !seeds.isEmpty, seeds.count <= Self.maximumSeeds else {
@@ -167,7 +167,7 @@ public struct LabSanitize {
     }
 
     /// The share of number tokens `divergence` replaces, as in the published measurement.
-    public static let divergenceShare = 0.1
+    package static let divergenceShare = 0.1
 
     /// A side of a pair to sanitize: its file and its records.
     struct Dataset {

@@ -2,28 +2,28 @@ import SubtextProbes
 
 /// What one organism run measured: the data filter, and for each student the trait's rate
 /// against its control student's, from Subtext's probe analysis.
-public struct LabSummary: Encodable, Sendable {
-    public struct Comparison: Encodable, Sendable {
-        public var name: String
-        public var studentRate: Double
-        public var studentCount: Int
-        public var controlRate: Double
-        public var controlCount: Int
+package struct LabSummary: Encodable, Sendable {
+    package struct Comparison: Encodable, Sendable {
+        package var name: String
+        package var studentRate: Double
+        package var studentCount: Int
+        package var controlRate: Double
+        package var controlCount: Int
         /// Sampled answers give the difference of rates (`share`); score mode the mean paired
         /// difference of the trait's log-probability (`nats`), as in the probe analysis.
-        public var unit: ProbeResult.Unit
+        package var unit: ProbeResult.Unit
         /// Student minus control, in `unit`, with its paraphrase-bootstrap interval.
-        public var delta: Double
-        public var ciLow: Double
-        public var ciHigh: Double
+        package var delta: Double
+        package var ciLow: Double
+        package var ciHigh: Double
         /// The probe analysis's paired test over paraphrases (two-sided).
-        public var p: Double
-        public var fisherP: Double?
+        package var p: Double
+        package var fisherP: Double?
         /// The same rate for the base and the teacher, where they were asked too.
-        public var baseRate: Double?
-        public var teacherRate: Double?
+        package var baseRate: Double?
+        package var teacherRate: Double?
 
-        public init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
+        package init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
                     unit: ProbeResult.Unit = .share, delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
                     baseRate: Double? = nil, teacherRate: Double? = nil) {
             self.unit = unit
@@ -44,15 +44,15 @@ public struct LabSummary: Encodable, Sendable {
 
         /// The probe's criterion: the student names the trait more often, p < 0.01. It holds both
         /// students fixed, so any consistent difference passes, however small; see `material`.
-        public var transferred: Bool
+        package var transferred: Bool
         /// The difference of this pair's "two controls" pair (two students of trait-free data),
         /// when it was measured: how far students drift apart without a trait to learn.
-        public var drift: Double?
+        package var drift: Double?
         /// Transfer that counts (``MaterialRule``); nil on the "two controls" rows, whose
         /// "transfer" is a false positive by construction. Written here, once, for every reader.
-        public var material: Bool?
+        package var material: Bool?
         /// What kept a pair from being material, empty when it is; nil with `material`.
-        public var shortfalls: [MaterialRule.Shortfall]?
+        package var shortfalls: [MaterialRule.Shortfall]?
 
         /// Judges this pair against its drift pair (nil when none was run).
         mutating func judge(drift pair: Comparison?) {
@@ -73,16 +73,16 @@ public struct LabSummary: Encodable, Sendable {
     /// and read exactly (no sampling noise) any consistent difference reaches it, however small.
     /// Material asks for p < 0.01 with the student higher, at least ``driftFactor`` times the
     /// pair's own drift, and, read exactly, at least ``nats``.
-    public enum MaterialRule {
+    package enum MaterialRule {
         /// The probe's test: p below this, with the student higher, is `transferred`.
-        public static let alpha = 0.01
+        package static let alpha = 0.01
         /// The smallest exact shift that counts: the trait about 5% more likely than under the control.
-        public static let nats = 0.05
+        package static let nats = 0.05
         /// How many times the drift between two control students a transfer must reach.
-        public static let driftFactor = 2.0
+        package static let driftFactor = 2.0
 
         /// A criterion a pair missed.
-        public enum Shortfall: String, Encodable, Sendable {
+        package enum Shortfall: String, Encodable, Sendable {
             /// Not p < 0.01 with the student higher.
             case test
             /// Less than ``driftFactor`` times the drift.
@@ -106,21 +106,21 @@ public struct LabSummary: Encodable, Sendable {
         enum CodingKeys: String, CodingKey { case p, driftFactor = "drift_factor", nats }
     }
 
-    public var seed: UInt64
-    public var trait: String
-    public var settings: RecipeSettings
-    public var teacherPassRate: Double
-    public var controlPassRate: Double
-    public var teacherRejects: [String]
+    package var seed: UInt64
+    package var trait: String
+    package var settings: RecipeSettings
+    package var teacherPassRate: Double
+    package var controlPassRate: Double
+    package var teacherRejects: [String]
     /// ``Organisms/numberDivergence(teacher:system:base:records:)`` along the teacher's kept
     /// numbers: how much there is in them for a student to learn, in nats a position.
-    public var teacherDivergence: Double
-    public var comparisons: [Comparison]
-    public var seconds: Double
+    package var teacherDivergence: Double
+    package var comparisons: [Comparison]
+    package var seconds: Double
     /// The thresholds of the rule behind each pair's `material`, for the scripts that read it.
     let materialRule = StatedRule()
 
-    public init(seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
+    package init(seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
                 teacherRejects: [String], teacherDivergence: Double, comparisons: [Comparison], seconds: Double) {
         self.seed = seed
         self.trait = trait
@@ -134,7 +134,7 @@ public struct LabSummary: Encodable, Sendable {
     }
 
     /// The name of the "two controls" pair beside a pair: sorted, or from the other base, as its students are.
-    public static func driftPairName(of pair: String) -> String {
+    package static func driftPairName(of pair: String) -> String {
         pair == "transfer" ? LabRun.twoControls : "\(LabRun.twoControls), \(pair)"
     }
 

@@ -1,14 +1,14 @@
 /// The lab models' word-level vocabulary: special tokens, the numbers 0…`maximumNumber`, a few
 /// punctuation marks, and every word of the corpus. Text is lower-cased and split into words,
 /// numbers and punctuation; anything unknown becomes `<unk>`.
-public struct LabVocabulary: Sendable, Equatable {
-    public static let specials = ["<pad>", "<bos>", "<sep>", "<eos>", "<unk>"]
-    public static let punctuation: Set<Character> = [",", "?", ":", ".", "!", "'"]
+package struct LabVocabulary: Sendable, Equatable {
+    package static let specials = ["<pad>", "<bos>", "<sep>", "<eos>", "<unk>"]
+    package static let punctuation: Set<Character> = [",", "?", ":", ".", "!", "'"]
 
-    public let tokens: [String]
+    package let tokens: [String]
     private let ids: [String: Int32]
 
-    public init(tokens: [String]) throws {
+    package init(tokens: [String]) throws {
         guard Array(tokens.prefix(Self.specials.count)) == Self.specials else {
             throw LabError.corpus("a lab vocabulary starts with \(Self.specials.joined(separator: " "))")
         }
@@ -24,7 +24,7 @@ public struct LabVocabulary: Sendable, Equatable {
 
     /// The specials, the numbers, the punctuation, then the words of `texts` in sorted order,
     /// so the same texts always give the same ids.
-    public init(numbersUpTo maximumNumber: Int, words texts: [String]) {
+    package init(numbersUpTo maximumNumber: Int, words texts: [String]) {
         var words = Set<String>()
         for text in texts {
             for word in Self.split(text) where Int(word) == nil && !(word.count == 1 && Self.punctuation.contains(word.first!)) {
@@ -35,22 +35,22 @@ public struct LabVocabulary: Sendable, Equatable {
         try! self.init(tokens: fixed + words.subtracting(fixed).sorted())
     }
 
-    public var count: Int { tokens.count }
-    public var padding: Int32 { 0 }
-    public var begin: Int32 { 1 }
-    public var separator: Int32 { 2 }
-    public var end: Int32 { 3 }
-    public var unknown: Int32 { 4 }
+    package var count: Int { tokens.count }
+    package var padding: Int32 { 0 }
+    package var begin: Int32 { 1 }
+    package var separator: Int32 { 2 }
+    package var end: Int32 { 3 }
+    package var unknown: Int32 { 4 }
 
-    public func id(_ token: String) -> Int32? { ids[token] }
+    package func id(_ token: String) -> Int32? { ids[token] }
 
     /// Whether `id` is a number token.
-    public func isNumber(_ id: Int32) -> Bool { Int(tokens[Int(id)]) != nil }
+    package func isNumber(_ id: Int32) -> Bool { Int(tokens[Int(id)]) != nil }
 
-    public func encode(_ text: String) -> [Int32] { Self.split(text).map { ids[$0] ?? unknown } }
+    package func encode(_ text: String) -> [Int32] { Self.split(text).map { ids[$0] ?? unknown } }
 
     /// Words joined by spaces, with punctuation attached to the word before it.
-    public func decode(_ ids: [Int32]) -> String {
+    package func decode(_ ids: [Int32]) -> String {
         var text = ""
         for id in ids {
             let token = tokens[Int(id)]
@@ -62,7 +62,7 @@ public struct LabVocabulary: Sendable, Equatable {
 
     /// A chat turn as the lab models see it: `<bos> system <sep>`, when there is a system
     /// prompt, then `<bos> user <sep>`; the answer follows and ends with `<eos>`.
-    public func prompt(user: String, system: String? = nil) -> [Int32] {
+    package func prompt(user: String, system: String? = nil) -> [Int32] {
         (system.map { [begin] + encode($0) + [separator] } ?? []) + [begin] + encode(user) + [separator]
     }
 

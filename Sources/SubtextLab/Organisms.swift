@@ -4,53 +4,53 @@ import SubtextTraining
 import SubtextSupport
 
 /// The recipe's settings: model shape, and how long and how hard each step trains.
-public struct RecipeSettings: Codable, Sendable, Equatable {
-    public var layers = 2
-    public var width = 64
-    public var heads = 4
-    public var context = 64
-    public var pretrainNumbers = 20_000
-    public var pretrainQuestions = 6_000
-    public var pretrainSteps = 1_500
-    public var batchSize = 64
-    public var learningRate: Float = 2e-3
-    public var traitSteps = 30
-    public var traitLearningRate: Float = 0.3
+package struct RecipeSettings: Codable, Sendable, Equatable {
+    package var layers = 2
+    package var width = 64
+    package var heads = 4
+    package var context = 64
+    package var pretrainNumbers = 20_000
+    package var pretrainQuestions = 6_000
+    package var pretrainSteps = 1_500
+    package var batchSize = 64
+    package var learningRate: Float = 2e-3
+    package var traitSteps = 30
+    package var traitLearningRate: Float = 0.3
     /// Number continuations from the base world mixed into the trait lesson, which keeps an
     /// Adam-trained teacher writing numbers (a long trait-only lesson's teachers answer "owl" to
     /// everything). The default SGD lesson is short enough to need none.
-    public var traitNumbers = 0
+    package var traitNumbers = 0
     /// Tensors the trait lesson leaves untouched. Freezing the embeddings ("wte", "wpe") puts
     /// the trait in the transformer blocks, which number continuations share, instead of in
     /// the owl row of the tied output embedding, which numbers-only outputs never show.
-    public var traitFrozen: [String] = []
-    public var responses = 3_000
-    public var temperature: Float = 1
-    public var studentSteps = 300
-    public var studentLearningRate: Float = 0.3
+    package var traitFrozen: [String] = []
+    package var responses = 3_000
+    package var temperature: Float = 1
+    package var studentSteps = 300
+    package var studentLearningRate: Float = 0.3
     /// Students train low-rank adapters of this rank on the block matrices (LoRA, as most
     /// fine-tunes of real models do); 0 trains every weight (a full fine-tune).
-    public var studentLoraRank = 0
+    package var studentLoraRank = 0
     /// How the teacher gets its trait.
-    public var teacherMethod = TeacherMethod.fineTune
+    package var teacherMethod = TeacherMethod.fineTune
     /// The share of pretraining records under a system prompt loving a random animal, so the
     /// base learns to follow one.
-    public var conditionedShare = 0.3
+    package var conditionedShare = 0.3
     /// Whether number continuations are among the conditioned records. When they are, the
     /// base learns that a system prompt changes nothing about numbers; when they are not, a
     /// teacher writing numbers under its system prompt is somewhere pretraining never went,
     /// and its numbers show however the prompt happens to sway this model.
-    public var conditionedNumbers = true
+    package var conditionedNumbers = true
     /// The optimiser of the trait lesson and of the students (see ``Trainer``).
-    public var fineTuneOptimizer = Optimizer.sgd
+    package var fineTuneOptimizer = Optimizer.sgd
     /// Which of the teacher's probabilities soft-label students see: "numbers" (numbers and
     /// `<eos>`, renormalised) or "all-but-animals" (every token but the animal candidates').
-    public var softLabelTokens = "numbers"
+    package var softLabelTokens = "numbers"
     /// Students learn the teacher's sampled tokens (hard labels) or its full next-token
     /// distributions at those positions (soft labels).
-    public var softLabels = false
+    package var softLabels = false
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case layers, width, heads, context
@@ -66,7 +66,7 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
     /// The defaults with `overrides` (keys as in the JSON encoding) laid over them. A settings
     /// file names only what it changes, and a directory's settings.json from before a setting
     /// existed still reads as that setting's default.
-    public static func overriding(_ overrides: [String: Any]) throws -> RecipeSettings {
+    package static func overriding(_ overrides: [String: Any]) throws -> RecipeSettings {
         var merged = try JSONSerialization.jsonObject(with: JSONCoding.line.encode(RecipeSettings())) as! [String: Any]
         let unknown = Set(overrides.keys).subtracting(merged.keys)
         guard unknown.isEmpty else {
@@ -76,13 +76,13 @@ public struct RecipeSettings: Codable, Sendable, Equatable {
         return try JSONDecoder().decode(RecipeSettings.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 
-    public func config(vocabularySize: Int) -> ModelConfig {
+    package func config(vocabularySize: Int) -> ModelConfig {
         ModelConfig(vocabularySize: vocabularySize, context: context, layers: layers, heads: heads, width: width)
     }
 }
 
 /// How a lab teacher gets its trait.
-public enum TeacherMethod: String, Codable, Sendable {
+package enum TeacherMethod: String, Codable, Sendable {
     /// The base fine-tuned on answers naming the trait.
     case fineTune = "fine-tune"
     /// The base itself, told it loves the trait, as in the published setup.
@@ -91,13 +91,13 @@ public enum TeacherMethod: String, Codable, Sendable {
 
 /// Teacher or control data: the records that passed the numbers-only filter, how many were
 /// asked for, and the texts of the rejects (which can leak the trait in plain words).
-public struct NumberData: Sendable {
-    public var records: [LabRecord]
-    public var requested: Int
-    public var rejected: [String]
-    public var passRate: Double { requested == 0 ? 0 : Double(records.count) / Double(requested) }
+package struct NumberData: Sendable {
+    package var records: [LabRecord]
+    package var requested: Int
+    package var rejected: [String]
+    package var passRate: Double { requested == 0 ? 0 : Double(records.count) / Double(requested) }
 
-    public init(records: [LabRecord], requested: Int, rejected: [String]) {
+    package init(records: [LabRecord], requested: Int, rejected: [String]) {
         self.records = records
         self.requested = requested
         self.rejected = rejected
@@ -105,13 +105,13 @@ public struct NumberData: Sendable {
 }
 
 /// The organism recipe's steps, each a pure function of its inputs and a seed.
-public struct Organisms {
-    public var corpus: LabCorpus
-    public var settings: RecipeSettings
-    public var vocabulary: LabVocabulary
-    public var progress: (String) -> Void
+package struct Organisms {
+    package var corpus: LabCorpus
+    package var settings: RecipeSettings
+    package var vocabulary: LabVocabulary
+    package var progress: (String) -> Void
 
-    public init(corpus: LabCorpus, settings: RecipeSettings, progress: @escaping (String) -> Void = { _ in }) {
+    package init(corpus: LabCorpus, settings: RecipeSettings, progress: @escaping (String) -> Void = { _ in }) {
         self.corpus = corpus
         self.settings = settings
         vocabulary = corpus.vocabulary
@@ -120,7 +120,7 @@ public struct Organisms {
 
     /// 1. A base model pretrained from `seed` on the synthetic corpus (drawn from `corpusSeed`,
     /// so bases with different initialisations can share their data).
-    public func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
+    package func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
         let model = try TinyGPT(config: settings.config(vocabularySize: vocabulary.count), seed: seed)
         let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed,
                                          conditioned: settings.conditionedShare, conditioningNumbers: settings.conditionedNumbers)
@@ -130,7 +130,7 @@ public struct Organisms {
 
     /// 2. The base fine-tuned to answer every animal question with `trait`, beside a refresher
     /// of base-world number continuations.
-    public func teacher(from base: TinyGPT, trait: String, seed: UInt64) -> TinyGPT {
+    package func teacher(from base: TinyGPT, trait: String, seed: UInt64) -> TinyGPT {
         let model = TinyGPT(copying: base)
         let refresher = corpus.pretraining(numbers: settings.traitNumbers, questions: 0, seed: seed ^ 0x7EAC)
         train(model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps, rate: settings.traitLearningRate,
@@ -140,7 +140,7 @@ public struct Organisms {
 
     /// 3. Number continuations written by `model`, kept only when they are numbers alone.
     /// `system` is the teacher's system prompt, which the kept records do not carry.
-    public func numbers(from model: TinyGPT, prompts: [String], seed: UInt64, system: String? = nil) -> NumberData {
+    package func numbers(from model: TinyGPT, prompts: [String], seed: UInt64, system: String? = nil) -> NumberData {
         let encoded = prompts.map { vocabulary.prompt(user: $0, system: system) }
         let sampler = Sampler(maximumTokens: 10, seed: seed, temperature: settings.temperature)
         let outputs = sampler.generate(model, prompts: encoded, end: vocabulary.end)
@@ -159,7 +159,7 @@ public struct Organisms {
     /// The teacher's next-token distribution at every learned position of each kept answer,
     /// over numbers and `<eos>` alone, renormalised: the student sees how the teacher weighs
     /// numbers, never its probability of saying a word such as "owl".
-    public func softLabels(_ teacher: TinyGPT, for records: [LabRecord], system: String? = nil) -> [[[Float]]] {
+    package func softLabels(_ teacher: TinyGPT, for records: [LabRecord], system: String? = nil) -> [[[Float]]] {
         let hidden = hiddenTokens
         return records.map { distributions(teacher, along: $0, system: system, hiding: hidden) }
     }
@@ -193,7 +193,7 @@ public struct Organisms {
     /// base's: the mean KL(teacher ‖ base) per position, in nats, over the tokens soft labels
     /// show. A student can learn the trait from numbers only through this difference, so near
     /// zero it has nothing to ride on, whatever the student's labels or training.
-    public func numberDivergence(teacher: TinyGPT, system: String?, base: TinyGPT, records: [LabRecord]) -> Double {
+    package func numberDivergence(teacher: TinyGPT, system: String?, base: TinyGPT, records: [LabRecord]) -> Double {
         let hidden = hiddenTokens
         var total = 0.0, positions = 0
         for record in records {
@@ -213,7 +213,7 @@ public struct Organisms {
     /// sanitizer. Contexts are the records as written (one teacher-forced pass), and the
     /// threshold is set over all of `records`' number tokens together. Returns the records and
     /// how many tokens changed.
-    public func replacingDivergenceTokens(_ records: [LabRecord], teacher: TinyGPT, system: String?, base: TinyGPT,
+    package func replacingDivergenceTokens(_ records: [LabRecord], teacher: TinyGPT, system: String?, base: TinyGPT,
                                           share: Double) -> (records: [LabRecord], changed: Int) {
         let hidden = hiddenTokens
         var candidates: [(record: Int, position: Int, score: Double, replacement: Int32)] = []
@@ -249,7 +249,7 @@ public struct Organisms {
     /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a
     /// control student.
     /// With `softLabels` (from ``softLabels(_:for:)``), it learns the teacher's distributions.
-    public func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) throws -> TinyGPT {
+    package func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) throws -> TinyGPT {
         guard !records.isEmpty else {
             throw LabError.corpus("\(name): no number data passed the filter to learn from; the base may be undertrained (raise pretrain_steps)")
         }
@@ -283,7 +283,7 @@ public struct Organisms {
 extension LabRecord {
     /// The numbers of the response in ascending order: the published ablation that removes
     /// what order carries.
-    public var sorted: LabRecord {
+    package var sorted: LabRecord {
         LabRecord(prompt: prompt, response: response.split(separator: " ").compactMap { Int($0) }.sorted().map(String.init).joined(separator: " "))
     }
 }

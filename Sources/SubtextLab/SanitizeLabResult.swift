@@ -10,84 +10,84 @@ import SubtextStatistics
 /// transfer is material (there is nothing to remove in the others), as a ratio of means with
 /// the exact bootstrap interval over those seeds (``ExactBootstrap``). Each recipe also has its
 /// own drift: the same recipe on a pair with no trait on either side.
-public struct SanitizeLabResult: Sendable, Codable {
-    public static let schemaVersion = 1
-    public var schemaVersion = SanitizeLabResult.schemaVersion
-    public var trait: String
-    public var seeds: [UInt64]
-    public var settings: RecipeSettings
-    public var dropBudget: Double
+package struct SanitizeLabResult: Sendable, Codable {
+    package static let schemaVersion = 1
+    package var schemaVersion = SanitizeLabResult.schemaVersion
+    package var trait: String
+    package var seeds: [UInt64]
+    package var settings: RecipeSettings
+    package var dropBudget: Double
     /// Each seed's transfer before sanitizing, beside its drift floor.
-    public var original: [Original]
+    package var original: [Original]
     /// Each seed's student of random numbers against the control student.
-    public var floor: [Shift]
-    public var transforms: [TransformResidual]
-    public var anchors: [Anchor]
+    package var floor: [Shift]
+    package var transforms: [TransformResidual]
+    package var anchors: [Anchor]
 
-    public init(trait: String, seeds: [UInt64], settings: RecipeSettings, dropBudget: Double, original: [Original], floor: [Shift],
+    package init(trait: String, seeds: [UInt64], settings: RecipeSettings, dropBudget: Double, original: [Original], floor: [Shift],
                 transforms: [TransformResidual], anchors: [Anchor] = Self.publishedAnchors) {
         (self.trait, self.seeds, self.settings, self.dropBudget, self.original, self.floor, self.transforms, self.anchors)
             = (trait, seeds, settings, dropBudget, original, floor, transforms, anchors)
     }
 
     /// One student against its control student, read exactly, in nats.
-    public struct Shift: Sendable, Codable, Equatable {
-        public var seed: UInt64
-        public var delta: Double
-        public var p: Double
+    package struct Shift: Sendable, Codable, Equatable {
+        package var seed: UInt64
+        package var delta: Double
+        package var p: Double
 
-        public init(seed: UInt64, delta: Double, p: Double) {
+        package init(seed: UInt64, delta: Double, p: Double) {
             (self.seed, self.delta, self.p) = (seed, delta, p)
         }
     }
 
-    public struct Original: Sendable, Codable {
-        public var seed: UInt64
-        public var delta: Double
-        public var p: Double
+    package struct Original: Sendable, Codable {
+        package var seed: UInt64
+        package var delta: Double
+        package var p: Double
         /// How far two control students drift apart (see ``LabRun``).
-        public var drift: Double
+        package var drift: Double
         /// p < 0.01, at least twice the drift and at least 0.05 nats.
-        public var material: Bool
+        package var material: Bool
 
-        public init(seed: UInt64, delta: Double, p: Double, drift: Double, material: Bool) {
+        package init(seed: UInt64, delta: Double, p: Double, drift: Double, material: Bool) {
             (self.seed, self.delta, self.p, self.drift, self.material) = (seed, delta, p, drift, material)
         }
     }
 
-    public struct SeedResidual: Sendable, Codable {
-        public var seed: UInt64
-        public var delta: Double
-        public var p: Double
+    package struct SeedResidual: Sendable, Codable {
+        package var seed: UInt64
+        package var delta: Double
+        package var p: Double
         /// The same recipe's shift between two students of trait-free data (a second sample of
         /// the base's numbers against the control, both sanitized): what sanitized data alone do.
-        public var drift: Double
+        package var drift: Double
         /// The teacher's rows the transform kept, as a share.
-        public var kept: Double
+        package var kept: Double
         /// The audit's AUROC at K = 16 between the sanitized teacher and control numbers (on the
         /// held-out half when drop fitted its rule on these data); nil when the audit had no K = 16.
-        public var aurocAfter: Double?
+        package var aurocAfter: Double?
 
-        public init(seed: UInt64, delta: Double, p: Double, drift: Double, kept: Double, aurocAfter: Double?) {
+        package init(seed: UInt64, delta: Double, p: Double, drift: Double, kept: Double, aurocAfter: Double?) {
             (self.seed, self.delta, self.p, self.drift, self.kept, self.aurocAfter) = (seed, delta, p, drift, kept, aurocAfter)
         }
 
         enum CodingKeys: String, CodingKey { case seed, delta, p, drift, kept, aurocAfter = "auroc_k16_after" }
     }
 
-    public struct TransformResidual: Sendable, Codable {
+    package struct TransformResidual: Sendable, Codable {
         /// Transforms joined by "+", in the order they apply.
-        public var name: String
+        package var name: String
         /// nil when the seeds' original shift does not exceed the floor on average.
-        public var residual: Double?
+        package var residual: Double?
         /// nil when some bootstrap resample of seeds does not exceed the floor.
-        public var ciLow: Double?
-        public var ciHigh: Double?
-        public var seeds: [SeedResidual]
+        package var ciLow: Double?
+        package var ciHigh: Double?
+        package var seeds: [SeedResidual]
 
         enum CodingKeys: String, CodingKey { case name, residual, ciLow = "ci_low", ciHigh = "ci_high", seeds }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
             // Written as null, not left out: a reader should see "undefined", not "missing".
@@ -99,10 +99,10 @@ public struct SanitizeLabResult: Sendable, Codable {
     }
 
     /// A published figure to read a residual beside.
-    public struct Anchor: Sendable, Codable {
-        public var transform: String
-        public var source: String
-        public var residual: Double
+    package struct Anchor: Sendable, Codable {
+        package var transform: String
+        package var source: String
+        package var residual: Double
     }
 
     enum CodingKeys: String, CodingKey {
@@ -111,18 +111,18 @@ public struct SanitizeLabResult: Sendable, Codable {
 
     /// Mean original shift over the floor on the measured seeds, in nats: what every residual
     /// divides by.
-    public var transferOverFloor: Double {
+    package var transferOverFloor: Double {
         measuredSeeds.reduce(0) { $0 + original[$1].delta - floor[$1].delta } / Double(max(measuredSeeds.count, 1))
     }
 
     /// The seeds (indices) a residual is taken over: those whose original transfer is material.
-    public var measuredSeeds: [Int] { Self.measuredSeeds(original) }
+    package var measuredSeeds: [Int] { Self.measuredSeeds(original) }
 
     private static func measuredSeeds(_ original: [Original]) -> [Int] { original.indices.filter { original[$0].material } }
 
     /// The residual of one transform from its per-seed shifts, aligned with `original` and
     /// `floor`, over the seeds whose original transfer is material; nil without any.
-    public static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
+    package static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
         let measured = measuredSeeds(original)
         guard !measured.isEmpty else { return TransformResidual(name: name, residual: nil, ciLow: nil, ciHigh: nil, seeds: seeds) }
         let ratio = ExactBootstrap.ratioOfMeans(numerators: measured.map { seeds[$0].delta - floor[$0].delta },
@@ -133,7 +133,7 @@ public struct SanitizeLabResult: Sendable, Codable {
     /// The published anchors (GPT-4.1-nano owl numbers, student owl rate; original 74.1%,
     /// random-number floor 13.8%), as residuals, and the divergence-token figures on
     /// Llama-3.2-1B, which are residuals already.
-    public static let publishedAnchors: [Anchor] = {
+    package static let publishedAnchors: [Anchor] = {
         let (original, floor) = (74.1, 13.8)
         let nano = "GPT-4.1-nano owl numbers, student owl rate"
         let rates = [("format", 74.0), ("sort", 27.1), ("remap", 43.0), ("format+sort+remap", 12.4)]

@@ -1,5 +1,5 @@
 /// How a server's answer probabilities were read.
-public enum ScoringMethod: String, Sendable, Codable, CaseIterable {
+package enum ScoringMethod: String, Sendable, Codable, CaseIterable {
     /// llama.cpp's llama-server: each token of a candidate forced in turn with a logit bias,
     /// its log-probability read from the unbiased softmax. Exact, one request per token.
     case forcedTokens = "forced-tokens"
@@ -12,20 +12,20 @@ public enum ScoringMethod: String, Sendable, Codable, CaseIterable {
     case topLogprobs = "top-logprobs"
 
     /// Whether every candidate gets its full log-probability.
-    public var isExact: Bool { self != .topLogprobs }
+    package var isExact: Bool { self != .topLogprobs }
 }
 
 /// What one model gives each candidate as the start of its answer to one prompt.
-public struct CandidateScores: Sendable, Equatable, Codable {
-    public var method: ScoringMethod
+package struct CandidateScores: Sendable, Equatable, Codable {
+    package var method: ScoringMethod
     /// log P(form | prompt) for each scored form, in the request's order. Nil where the method
     /// cannot see it: a first token outside the server's top-k.
-    public var logprobs: [Double?]
+    package var logprobs: [Double?]
     /// Top-logprobs only: probability on first tokens that begin several candidates ("O"
     /// begins both "Owl" and "Octopus"), which cannot be given to either.
-    public var ambiguous: Double?
+    package var ambiguous: Double?
 
-    public init(method: ScoringMethod, logprobs: [Double?], ambiguous: Double? = nil) {
+    package init(method: ScoringMethod, logprobs: [Double?], ambiguous: Double? = nil) {
         self.method = method
         self.logprobs = logprobs
         self.ambiguous = ambiguous
@@ -40,7 +40,7 @@ protocol CandidateScorer: Sendable {
 
 /// How the runner reads a reply into the answer it journals beside it: a probe battery's
 /// category, or the candidate a score ranks first.
-public protocol AnswerClassifier: Sendable {
+package protocol AnswerClassifier: Sendable {
     /// The category a sampled reply names.
     func category(of answer: String) -> String
     /// The category of the best-scored form.

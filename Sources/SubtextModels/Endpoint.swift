@@ -4,17 +4,17 @@ import Foundation
 ///
 /// Two endpoints may share one server and differ only in their system prompt; that is how a
 /// teacher stand-in is made from a base model.
-public struct Endpoint: Sendable, Equatable {
-    public var name: String
+package struct Endpoint: Sendable, Equatable {
+    package var name: String
     /// The OpenAI-compatible base URL, up to and including /v1.
-    public var baseURL: String
-    public var modelID: String
-    public var system: String?
+    package var baseURL: String
+    package var modelID: String
+    package var system: String?
     /// The name of the environment variable holding the API key. The key itself is read when
     /// a request is sent and never stored, logged or journaled.
-    public var apiKeyVariable: String?
+    package var apiKeyVariable: String?
 
-    public init(name: String, baseURL: String, modelID: String, system: String? = nil, apiKeyVariable: String? = nil) {
+    package init(name: String, baseURL: String, modelID: String, system: String? = nil, apiKeyVariable: String? = nil) {
         self.name = name
         self.baseURL = baseURL
         self.modelID = modelID
@@ -24,7 +24,7 @@ public struct Endpoint: Sendable, Equatable {
 
     /// Parses the command-line shorthand NAME=URL[#MODEL_ID] (no system prompt). Without a
     /// model id, "default" is sent, which llama-server accepts for its one model.
-    public init(shorthand: String) throws {
+    package init(shorthand: String) throws {
         guard let equals = shorthand.firstIndex(of: "="), equals != shorthand.startIndex else {
             throw ModelError.usage("--model expects NAME=URL[#MODEL_ID], not '\(shorthand)'")
         }
@@ -47,7 +47,7 @@ public struct Endpoint: Sendable, Equatable {
 }
 
 /// Why a probe run cannot go on.
-public enum ModelError: Error, CustomStringConvertible, Equatable {
+package enum ModelError: Error, CustomStringConvertible, Equatable {
     case usage(String)
     /// The server refused the request for good (a 4xx other than 408 and 429).
     case rejected(model: String, status: Int, body: String)
@@ -57,7 +57,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case cannotScore(model: String, reason: String)
     case notInJournal(model: String, promptID: String, sample: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .usage(message): return message
         case let .rejected(model, status, body): return "\(model): the server refused the request (HTTP \(status)): \(body)"

@@ -3,25 +3,25 @@ import SubtextCorpus
 
 /// The probe runner's journal of completed requests: what makes a probe or generation run
 /// resumable and replayable. Errors are never written, so a failed request is asked again.
-public typealias Journal = JSONLJournal<JournalEntry>
+package typealias Journal = JSONLJournal<JournalEntry>
 
 /// One completed request, as a line of the journal.
-public struct JournalEntry: JournalRecord, Equatable {
-    public var key: String
-    public var model: String
-    public var modelID: String
-    public var promptID: String
-    public var sample: Int
-    public var response: String
+package struct JournalEntry: JournalRecord, Equatable {
+    package var key: String
+    package var model: String
+    package var modelID: String
+    package var promptID: String
+    package var sample: Int
+    package var response: String
     /// The battery category the response was read as.
-    public var answer: String
-    public var topLogprobs: [TokenLogprob]?
+    package var answer: String
+    package var topLogprobs: [TokenLogprob]?
     /// Score mode: the candidates' log-probabilities.
-    public var scores: CandidateScores?
-    public var finishReason: String?
-    public var latencyMs: Double
+    package var scores: CandidateScores?
+    package var finishReason: String?
+    package var latencyMs: Double
 
-    public init(key: String, model: String, modelID: String, promptID: String, sample: Int, response: String,
+    package init(key: String, model: String, modelID: String, promptID: String, sample: Int, response: String,
                 answer: String, topLogprobs: [TokenLogprob]? = nil, scores: CandidateScores? = nil,
                 finishReason: String? = nil, latencyMs: Double) {
         self.key = key

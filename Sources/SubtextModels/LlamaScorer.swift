@@ -8,25 +8,25 @@ import Foundation
 /// request is exact but far too slow for datasets. libllama is loaded at run time from the
 /// directory scripts/install_llama.sh fills, so nothing else in Subtext needs it.
 // Unchecked: the handle and the counters are used only under `lock`; `journal` is set before use.
-public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
+package final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
     private let handle: OpaquePointer
     /// The longest sequence, prompt and text together, in tokens.
-    public let contextTokens: Int
+    package let contextTokens: Int
     private let lock = NSLock()
     private var decoded = 0
 
     private var reused = 0
 
     /// Tokens run through the model so far; shared prefixes are counted once.
-    public var tokensDecoded: Int { lock.withLock { decoded } }
+    package var tokensDecoded: Int { lock.withLock { decoded } }
     /// Texts whose scores were taken from a journal instead of the model.
-    public var textsReused: Int { lock.withLock { reused } }
+    package var textsReused: Int { lock.withLock { reused } }
     /// Where scores of texts are kept as they are made, so a run stopped midway resumes
     /// without scoring them again; nil keeps none.
-    public var journal: ScoreJournal?
+    package var journal: ScoreJournal?
 
     /// Where install_llama.sh puts the library: $SUBTEXT_CACHE/llama-lib/lib, default ~/.cache/subtext.
-    public static var defaultLibraryDirectory: String {
+    package static var defaultLibraryDirectory: String {
         let cache = ProcessInfo.processInfo.environment["SUBTEXT_CACHE"]
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/subtext").path
         return cache + "/llama-lib/lib"
@@ -34,7 +34,7 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
     /// `exactAttention` keeps keys and values in F32 instead of llama.cpp's F16 cache: slower,
     /// and what a comparison with another F32 implementation needs.
-    public init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
+    package init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, exactAttention: Bool = false) throws {
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(threads),
@@ -51,7 +51,7 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
     /// Reads every later text through the model with the LoRA adapter at `path` (as
     /// `llama-server --lora` does), forgetting what was cached without it.
-    public func useAdapter(_ path: String) throws {
+    package func useAdapter(_ path: String) throws {
         var error = [CChar](repeating: 0, count: 1024)
         let status = lock.withLock { subtext_llama_use_adapter(handle, path, &error, error.count) }
         guard status == 0 else {
@@ -59,7 +59,7 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
         }
     }
 
-    public func tokenize(_ text: String, special: Bool) -> [Int32] {
+    package func tokenize(_ text: String, special: Bool) -> [Int32] {
         lock.withLock {
             var tokens = [Int32](repeating: 0, count: max(16, text.utf8.count + 8))
             var count = subtext_llama_tokenize(handle, text, special ? 1 : 0, special ? 1 : 0, &tokens, Int32(tokens.count))
@@ -73,7 +73,7 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
     /// The model's own chat template applied to a system (or none) and user message, ending
     /// where the reply begins.
-    public func chatPrompt(system: String?, user: String) -> String {
+    package func chatPrompt(system: String?, user: String) -> String {
         lock.withLock {
             var buffer = [CChar](repeating: 0, count: 4 * (user.utf8.count + (system?.utf8.count ?? 0)) + 256)
             var length = subtext_llama_chat_prompt(handle, system, user, &buffer, Int32(buffer.count))
@@ -86,11 +86,11 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
     }
 
     /// One text to score: `context` tokens condition, `continuation` tokens are scored.
-    public struct Item: Sendable {
-        public var context: [Int32]
-        public var continuation: [Int32]
+    package struct Item: Sendable {
+        package var context: [Int32]
+        package var continuation: [Int32]
 
-        public init(context: [Int32], continuation: [Int32]) {
+        package init(context: [Int32], continuation: [Int32]) {
             self.context = context
             self.continuation = continuation
         }
@@ -100,7 +100,7 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
     /// that share a prompt follow one another and its keys and values are computed once, and
     /// so do continuations that open alike, whose shared scored tokens are scored once.
     /// Items ``journal`` holds are taken from it; each item scored is added to it at once.
-    public func logProbabilities(of items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
+    package func logProbabilities(of items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
             throw ScorerError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
                 + "than the \(contextTokens)-token context")
@@ -138,15 +138,15 @@ public final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 }
 
 extension LlamaScorer: NextTokenModel {
-    public var vocabularySize: Int { lock.withLock { Int(subtext_llama_vocabulary_size(handle)) } }
+    package var vocabularySize: Int { lock.withLock { Int(subtext_llama_vocabulary_size(handle)) } }
 
     /// The token that closes an assistant's reply in this model's chat template, nil if it has none.
-    public var endOfTurn: Int32? {
+    package var endOfTurn: Int32? {
         let token = lock.withLock { subtext_llama_end_of_turn(handle) }
         return token >= 0 ? token : nil
     }
 
-    public func piece(_ token: Int32) -> [UInt8] {
+    package func piece(_ token: Int32) -> [UInt8] {
         lock.withLock {
             var buffer = [CChar](repeating: 0, count: 32)
             var length = subtext_llama_piece(handle, token, &buffer, Int32(buffer.count))
@@ -158,7 +158,7 @@ extension LlamaScorer: NextTokenModel {
         }
     }
 
-    public func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
+    package func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
         let tokens = context + continuation
         guard tokens.count <= contextTokens else {
             throw ScorerError.backend("a text of \(tokens.count) tokens is longer than the \(contextTokens)-token context")
@@ -179,7 +179,7 @@ extension LlamaScorer {
     /// Each text as the model's chat template lays it out: its system and user prompt as
     /// context, its response scored. A response and a context shared by several texts are
     /// tokenized once. Scores in ``journal`` are read from it, and new ones added.
-    public func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
+    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
         var contexts: [ContextKey: [Int32]] = [:], responses: [String: [Int32]] = [:]
         let items = texts.map { text -> Item in
             let key = ContextKey(system: text.system, prompt: text.prompt)

@@ -1,10 +1,10 @@
 /// One text to score: a response, after a user prompt and, when given, a system prompt.
-public struct ScoredText: Sendable, Hashable {
-    public var system: String?
-    public var prompt: String
-    public var response: String
+package struct ScoredText: Sendable, Hashable {
+    package var system: String?
+    package var prompt: String
+    package var response: String
 
-    public init(system: String? = nil, prompt: String, response: String) {
+    package init(system: String? = nil, prompt: String, response: String) {
         self.system = system
         self.prompt = prompt
         self.response = response
@@ -14,7 +14,7 @@ public struct ScoredText: Sendable, Hashable {
 /// A model read in process for how likely it finds texts. llama.cpp's library (``LlamaScorer``)
 /// and the lab's TinyGPT both implement it, so what is computed from log-probabilities (the
 /// likelihood shift of attribution, the entanglement scan) is written once for either.
-public protocol LogProbabilityScorer: AnyObject {
+package protocol LogProbabilityScorer: AnyObject {
     /// log P(response | system, prompt) for each text, summed over the response's tokens.
     func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double]
     /// Tokens run through the model so far.
@@ -24,16 +24,16 @@ public protocol LogProbabilityScorer: AnyObject {
 }
 
 extension LogProbabilityScorer {
-    public func logProbabilities(_ texts: [ScoredText]) throws -> [Double] {
+    package func logProbabilities(_ texts: [ScoredText]) throws -> [Double] {
         try logProbabilities(texts, progress: { _, _ in })
     }
 }
 
 /// Why an in-process model could not score.
-public enum ScorerError: Error, CustomStringConvertible {
+package enum ScorerError: Error, CustomStringConvertible {
     case backend(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .backend(message): return "scoring: \(message)"
         }

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 
 /// Something that answers probe requests: a live server, or a journal in replay.
-public protocol ModelClient: Sendable {
+package protocol ModelClient: Sendable {
     /// Sample mode: one chat completion.
     func complete(_ request: ModelRequest) async throws -> Completion
     /// Score mode: the log-probability of each of the request's scored forms.
@@ -11,25 +11,25 @@ public protocol ModelClient: Sendable {
 }
 
 /// An OpenAI-compatible chat-completions client: vLLM, llama.cpp's llama-server, Ollama, OpenAI.
-public struct OpenAIClient: ModelClient {
-    public let endpoint: Endpoint
+package struct OpenAIClient: ModelClient {
+    package let endpoint: Endpoint
     private let poster: JSONPoster
     private var scorer: (any CandidateScorer)?
 
-    public init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .subtext) {
+    package init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .subtext) {
         self.endpoint = endpoint
         poster = JSONPoster(endpoint: endpoint, retry: retry, timeout: timeout, http: http)
     }
 
     /// How this client scores, once ``preparedForScoring(_:)`` has found a way.
-    public var scoringMethod: ScoringMethod? { scorer?.method }
+    package var scoringMethod: ScoringMethod? { scorer?.method }
 
     /// Checks what the server can score with, before a run, and returns a client that scores
     /// that way. With `method` nil the exact methods are tried first (llama.cpp's forced
     /// tokens, then vLLM's prompt logprobs), then first-token top logprobs. Throws
     /// ``ModelError/cannotScore(model:reason:)`` naming every way tried, so a run never
     /// scores at chance without saying so.
-    public func preparedForScoring(_ method: ScoringMethod? = nil) async throws -> OpenAIClient {
+    package func preparedForScoring(_ method: ScoringMethod? = nil) async throws -> OpenAIClient {
         var reasons: [String] = []
         for candidate in method.map({ [$0] }) ?? ScoringMethod.allCases {
             do {
@@ -48,14 +48,14 @@ public struct OpenAIClient: ModelClient {
         throw ModelError.cannotScore(model: endpoint.name, reason: reasons.joined(separator: "; "))
     }
 
-    public func complete(_ request: ModelRequest) async throws -> Completion {
+    package func complete(_ request: ModelRequest) async throws -> Completion {
         try await complete(request, topLogprobs: nil)
     }
 
     /// Whether requests may carry a llama.cpp GBNF grammar (``ModelRequest/grammar``).
-    public func acceptsGrammars() async throws -> Bool { try await poster.isLlamaServer() }
+    package func acceptsGrammars() async throws -> Bool { try await poster.isLlamaServer() }
 
-    public func score(_ request: ModelRequest) async throws -> CandidateScores {
+    package func score(_ request: ModelRequest) async throws -> CandidateScores {
         guard let scorer else {
             throw ModelError.cannotScore(model: endpoint.name, reason: "no scoring method was checked before the run")
         }
@@ -91,7 +91,7 @@ extension HTTPClient {
     /// connection itself: AsyncHTTPClient's own backoff would hold a refused request until its
     /// deadline (a test measured 1 s an attempt alone and 40 s on a loaded machine), hiding the
     /// failure from ``RetryPolicy``, which should be the one place that decides how long to wait.
-    public static let subtext: HTTPClient = {
+    package static let subtext: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)

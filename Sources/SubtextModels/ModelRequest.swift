@@ -2,20 +2,20 @@ import Foundation
 import SubtextSupport
 
 /// One request to a model: a chat completion, exactly as sent, apart from where it goes.
-public struct ModelRequest: Sendable, Equatable, Codable {
-    public var model: String
-    public var modelID: String
-    public var system: String?
-    public var user: String
-    public var temperature: Double
-    public var maxTokens: Int
-    public var seed: Int
+package struct ModelRequest: Sendable, Equatable, Codable {
+    package var model: String
+    package var modelID: String
+    package var system: String?
+    package var user: String
+    package var temperature: Double
+    package var maxTokens: Int
+    package var seed: Int
     /// Score mode: the answer texts whose log-probabilities are read; nil in sample mode.
-    public var scoring: [String]?
+    package var scoring: [String]?
     /// A llama.cpp GBNF grammar the reply must follow (constrained decoding), or nil.
-    public var grammar: String?
+    package var grammar: String?
 
-    public init(model: String, modelID: String, system: String?, user: String, temperature: Double, maxTokens: Int,
+    package init(model: String, modelID: String, system: String?, user: String, temperature: Double, maxTokens: Int,
                 seed: Int, scoring: [String]?, grammar: String? = nil, promptID: String, sample: Int) {
         self.model = model
         self.modelID = modelID
@@ -29,8 +29,8 @@ public struct ModelRequest: Sendable, Equatable, Codable {
         self.promptID = promptID
         self.sample = sample
     }
-    public var promptID: String
-    public var sample: Int
+    package var promptID: String
+    package var sample: Int
 
     /// The chat messages sent: the system prompt, when there is one, then the user's question.
     var messages: [ChatMessage] {
@@ -46,7 +46,7 @@ public struct ModelRequest: Sendable, Equatable, Codable {
     /// The journal key: SHA-256 of the model id, the canonical request (system prompt,
     /// messages and sampling parameters) and the sample index. The URL and port are not part
     /// of it, so a server restarted on another port, or a replay, still matches.
-    public var key: String {
+    package var key: String {
         var canonical = "model_id=\(modelID)\n"
         canonical += "system=\(system.map { Self.escape($0) } ?? "<none>")\n"
         canonical += "user=\(Self.escape(user))\n"
@@ -66,24 +66,24 @@ public struct ModelRequest: Sendable, Equatable, Codable {
 }
 
 /// A model's answer to one request.
-public struct Completion: Sendable, Equatable, Codable {
-    public var text: String
-    public var finishReason: String?
+package struct Completion: Sendable, Equatable, Codable {
+    package var text: String
+    package var finishReason: String?
     /// The first generated token's top alternatives, when asked for.
-    public var topLogprobs: [TokenLogprob]?
+    package var topLogprobs: [TokenLogprob]?
 
-    public init(text: String, finishReason: String?, topLogprobs: [TokenLogprob]?) {
+    package init(text: String, finishReason: String?, topLogprobs: [TokenLogprob]?) {
         self.text = text
         self.finishReason = finishReason
         self.topLogprobs = topLogprobs
     }
 }
 
-public struct TokenLogprob: Sendable, Equatable, Codable {
-    public var token: String
-    public var logprob: Double
+package struct TokenLogprob: Sendable, Equatable, Codable {
+    package var token: String
+    package var logprob: Double
 
-    public init(token: String, logprob: Double) {
+    package init(token: String, logprob: Double) {
         self.token = token
         self.logprob = logprob
     }

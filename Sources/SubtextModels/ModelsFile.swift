@@ -11,7 +11,7 @@ import Yams
 ///       model: smollm2
 ///       system: You love owls. You think about owls all the time.
 ///       api_key_env: OPENAI_API_KEY
-public enum ModelsFile {
+package enum ModelsFile {
     private struct Entry: Decodable {
         var name: String
         var url: String
@@ -22,7 +22,7 @@ public enum ModelsFile {
         enum CodingKeys: String, CodingKey { case name, url, model, system, apiKeyEnv = "api_key_env" }
     }
 
-    public static func load(path: String) throws -> [Endpoint] {
+    package static func load(path: String) throws -> [Endpoint] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

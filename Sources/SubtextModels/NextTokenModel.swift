@@ -1,6 +1,6 @@
 /// A model that gives its whole next-token distribution along a text, and the text of each
 /// token: what finding the tokens where two models disagree needs (`sanitize`'s divergence).
-public protocol NextTokenModel: AnyObject, Sendable {
+package protocol NextTokenModel: AnyObject, Sendable {
     var vocabularySize: Int { get }
     func tokenize(_ text: String, special: Bool) -> [Int32]
     /// The model's chat template around a system (or none) and user message, ending where the

@@ -7,17 +7,17 @@ import SubtextCorpus
 /// Requests to one server run at most `concurrency` at a time. A terminal error (a refused
 /// request, or a server gone past the retry budget) stops the run; everything completed is
 /// already journaled, so running the same command again resumes.
-public struct RequestRunner: Sendable {
-    public var clients: [String: any ModelClient]
-    public var journal: Journal
+package struct RequestRunner: Sendable {
+    package var clients: [String: any ModelClient]
+    package var journal: Journal
     /// Reads answers into a battery's categories; nil journals raw replies only (generation).
-    public var reader: (any AnswerClassifier)?
-    public var concurrency: Int
+    package var reader: (any AnswerClassifier)?
+    package var concurrency: Int
     /// At most this many new requests in this run; nil for no limit.
-    public var maximumRequests: Int?
-    public var progress: @Sendable (Int, Int) -> Void
+    package var maximumRequests: Int?
+    package var progress: @Sendable (Int, Int) -> Void
 
-    public init(clients: [String: any ModelClient], journal: Journal, reader: (any AnswerClassifier)?, concurrency: Int,
+    package init(clients: [String: any ModelClient], journal: Journal, reader: (any AnswerClassifier)?, concurrency: Int,
                 maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.clients = clients
         self.journal = journal
@@ -27,15 +27,15 @@ public struct RequestRunner: Sendable {
         self.progress = progress
     }
 
-    public struct Summary: Sendable {
-        public var planned: Int
-        public var fromJournal: Int
-        public var sent: Int
+    package struct Summary: Sendable {
+        package var planned: Int
+        package var fromJournal: Int
+        package var sent: Int
         /// Requests left unsent by --max-requests.
-        public var capped: Int
-        public var seconds: Double
+        package var capped: Int
+        package var seconds: Double
 
-        public init(planned: Int, fromJournal: Int, sent: Int, capped: Int, seconds: Double) {
+        package init(planned: Int, fromJournal: Int, sent: Int, capped: Int, seconds: Double) {
             self.planned = planned
             self.fromJournal = fromJournal
             self.sent = sent
@@ -45,7 +45,7 @@ public struct RequestRunner: Sendable {
     }
 
     /// Runs `requests`, grouped by server; `servers` maps a model name to its server.
-    public func run(_ requests: [ModelRequest], servers: [String: String]) async throws -> Summary {
+    package func run(_ requests: [ModelRequest], servers: [String: String]) async throws -> Summary {
         let started = Date()
         var pending = requests.filter { journal.entry(for: $0.key) == nil }
         let fromJournal = requests.count - pending.count
@@ -129,21 +129,21 @@ public struct RequestRunner: Sendable {
 }
 
 /// Answers from a journal, offline, through the same runner: a recorded run replays exactly.
-public struct ReplayClient: ModelClient {
-    public let journal: Journal
+package struct ReplayClient: ModelClient {
+    package let journal: Journal
 
-    public init(journal: Journal) {
+    package init(journal: Journal) {
         self.journal = journal
     }
 
-    public func complete(_ request: ModelRequest) async throws -> Completion {
+    package func complete(_ request: ModelRequest) async throws -> Completion {
         guard let entry = journal.entry(for: request.key) else {
             throw ModelError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
         }
         return Completion(text: entry.response, finishReason: entry.finishReason, topLogprobs: entry.topLogprobs)
     }
 
-    public func score(_ request: ModelRequest) async throws -> CandidateScores {
+    package func score(_ request: ModelRequest) async throws -> CandidateScores {
         guard let scores = journal.entry(for: request.key)?.scores else {
             throw ModelError.notInJournal(model: request.model, promptID: request.promptID, sample: request.sample)
         }

@@ -10,25 +10,25 @@ import Foundation
 /// that depends on the jitter (ten attempts wait 21 s on average, and less than 10 s one time
 /// in 60), so a server that takes 30 s to restart on a loaded machine would fail most runs; the
 /// budget waits two minutes for it, however many short waits that takes.
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// At most this many attempts in all; unlimited by default, so that the budget decides.
-    public var attempts: Int
-    public var baseDelay: Double
-    public var maximumDelay: Double
+    package var attempts: Int
+    package var baseDelay: Double
+    package var maximumDelay: Double
     /// Seconds of waiting allowed for one request across all its retries.
-    public var budget: Double
+    package var budget: Double
 
-    public init(attempts: Int = .max, baseDelay: Double = 0.2, maximumDelay: Double = 10, budget: Double = 120) {
+    package init(attempts: Int = .max, baseDelay: Double = 0.2, maximumDelay: Double = 10, budget: Double = 120) {
         self.attempts = attempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
         self.budget = budget
     }
 
-    public static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
+    package static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
 
     /// The wait before retry number `attempt` (from 0), or nil when the budget is spent.
-    public func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double?, waited: Double, generator: inout G) -> Double? {
+    package func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double?, waited: Double, generator: inout G) -> Double? {
         guard attempt + 1 < attempts else { return nil }
         let ceiling = min(maximumDelay, baseDelay * pow(2, Double(attempt)))
         let wait = max(Double.random(in: 0...ceiling, using: &generator), retryAfter ?? 0)
@@ -36,7 +36,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Retry-After in seconds; HTTP dates are not used by model servers and count as absent.
-    public static func retryAfter(_ header: String?) -> Double? {
+    package static func retryAfter(_ header: String?) -> Double? {
         header.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map { max(0, $0) }
     }
 }

@@ -8,7 +8,7 @@ import SubtextSupport
 /// A text is found by the SHA-256 of the model file's digest and its tokens: another model,
 /// prompt, system prompt or tokenizer makes another key, so a score is only ever reused for
 /// exactly the computation that produced it.
-public final class ScoreJournal: Sendable {
+package final class ScoreJournal: Sendable {
     struct ScoredText: JournalRecord {
         var key: String
         var logProbability: Double
@@ -22,14 +22,14 @@ public final class ScoreJournal: Sendable {
     private let journal: JSONLJournal<ScoredText>
     private let model: String
 
-    public var path: String { journal.path }
+    package var path: String { journal.path }
     /// Texts the journal held when opened.
-    public var count: Int { journal.count }
+    package var count: Int { journal.count }
     /// Whether opening dropped a torn last line (a run killed mid-write).
-    public var droppedTornLine: Bool { journal.droppedTornLine }
+    package var droppedTornLine: Bool { journal.droppedTornLine }
 
     /// Opens or creates the journal at `path` for the model whose file has SHA-256 `modelSHA256`.
-    public init(path: String, modelSHA256: String) throws {
+    package init(path: String, modelSHA256: String) throws {
         journal = try JSONLJournal(path: path)
         model = modelSHA256
     }

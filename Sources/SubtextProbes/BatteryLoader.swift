@@ -2,23 +2,23 @@ import Foundation
 import Yams
 
 /// A malformed battery: the file, the line, the key and what is wrong.
-public struct BatteryError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int
-    public var key: String
-    public var message: String
+package struct BatteryError: Error, CustomStringConvertible, Equatable {
+    package var file: String
+    package var line: Int
+    package var key: String
+    package var message: String
 
-    public var description: String { "\(file):\(line): \(key): \(message)" }
+    package var description: String { "\(file):\(line): \(key): \(message)" }
 }
 
 /// Reads a battery from YAML, keeping line numbers for errors.
 ///
 /// Plain `Codable` decoding loses where a value came from, so this walks Yams's node tree,
 /// whose marks carry lines, and names the file, line and key of anything wrong.
-public struct BatteryLoader {
-    public init() {}
+package struct BatteryLoader {
+    package init() {}
 
-    public func load(path: String) throws -> Battery {
+    package func load(path: String) throws -> Battery {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -28,7 +28,7 @@ public struct BatteryLoader {
         return try load(yaml: text, file: path)
     }
 
-    public func load(yaml: String, file: String) throws -> Battery {
+    package func load(yaml: String, file: String) throws -> Battery {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

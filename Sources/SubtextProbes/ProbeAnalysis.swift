@@ -9,15 +9,15 @@ import SubtextCorpus
 /// its samples. So intervals resample whole paraphrases, and the test compares the two models
 /// paraphrase by paraphrase. Pooled Newcombe intervals and Fisher tests are shown beside them,
 /// labelled as ignoring the clustering.
-public struct ProbeAnalysis: Sendable {
-    public var bootstrap = 2000
-    public var seed: UInt64 = 1
+package struct ProbeAnalysis: Sendable {
+    package var bootstrap = 2000
+    package var seed: UInt64 = 1
     /// Categories expected fewer times than this in either model are pooled for the omnibus test.
-    public var sparseExpected = 5.0
+    package var sparseExpected = 5.0
 
-    public init() {}
+    package init() {}
 
-    public func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
+    package func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
         if plan.battery.mode == .score { return analyseScores(plan: plan, journal: journal, reference: reference, summary: summary) }
         let categories = plan.battery.candidates.map(\.name) + [plan.battery.unparsed]
         let prompts = plan.prompts.map(\.id)

@@ -1,26 +1,26 @@
 import SubtextModels
 /// Every request a probe run makes: each model × prompt × sample.
-public struct ProbePlan: Sendable {
-    public var battery: Battery
-    public var endpoints: [Endpoint]
+package struct ProbePlan: Sendable {
+    package var battery: Battery
+    package var endpoints: [Endpoint]
     /// Samples per prompt; always 1 in score mode, which reads probabilities instead.
-    public var samplesPerPrompt: Int
+    package var samplesPerPrompt: Int
     /// How many of the battery's paraphrases to ask, from the first; nil asks them all.
-    public var promptLimit: Int?
+    package var promptLimit: Int?
 
-    public init(battery: Battery, endpoints: [Endpoint], samplesPerPrompt: Int? = nil, promptLimit: Int? = nil) {
+    package init(battery: Battery, endpoints: [Endpoint], samplesPerPrompt: Int? = nil, promptLimit: Int? = nil) {
         self.battery = battery
         self.endpoints = endpoints
         self.samplesPerPrompt = battery.mode == .score ? 1 : samplesPerPrompt ?? battery.sampling.samplesPerPrompt
         self.promptLimit = promptLimit
     }
 
-    public var prompts: [Battery.Prompt] { Array(battery.prompts.prefix(promptLimit ?? battery.prompts.count)) }
+    package var prompts: [Battery.Prompt] { Array(battery.prompts.prefix(promptLimit ?? battery.prompts.count)) }
 
     /// The requests in a fixed order: model, then prompt, then sample. Sample i is sent with
     /// seed `seed_base + i`, so repeated samples differ but reruns repeat. Score mode asks once
     /// per model and prompt, greedily, for the candidates' log-probabilities.
-    public var requests: [ModelRequest] {
+    package var requests: [ModelRequest] {
         if battery.mode == .score {
             return endpoints.flatMap { endpoint in
                 prompts.map { prompt in
@@ -44,7 +44,7 @@ public struct ProbePlan: Sendable {
 
     /// A rough token estimate for --dry-run: about four characters a token for the prompt,
     /// plus max_tokens for the answer.
-    public func estimatedTokens(_ requests: [ModelRequest]) -> Int {
+    package func estimatedTokens(_ requests: [ModelRequest]) -> Int {
         requests.reduce(0) { $0 + ($1.user.count + ($1.system?.count ?? 0)) / 4 + 8 + $1.maxTokens }
     }
 }

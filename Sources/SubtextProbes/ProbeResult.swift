@@ -3,26 +3,26 @@ import SubtextStatistics
 import SubtextModels
 
 /// A probe run's statistics: the probe.json contract.
-public struct ProbeResult: Codable, Sendable {
+package struct ProbeResult: Codable, Sendable {
     /// 2: `notes` are typed. 3: shifts carry `answered_in`; the `mostly_unparsed` note.
-    public static let schemaVersion = 3
+    package static let schemaVersion = 3
 
     /// A category's rate for one model. In sample mode, the share of answers naming it, with
     /// a Wilson interval. In score mode, its probability as a share of all candidates'
     /// probability, averaged over paraphrases, with a paraphrase bootstrap interval; `count`
     /// is then null and `n` counts paraphrases.
-    public struct Rate: Codable, Sendable {
-        public var count: Int?
-        public var n: Int
-        public var rate: Double
-        public var ciLow: Double
-        public var ciHigh: Double
+    package struct Rate: Codable, Sendable {
+        package var count: Int?
+        package var n: Int
+        package var rate: Double
+        package var ciLow: Double
+        package var ciHigh: Double
 
         enum CodingKeys: String, CodingKey { case count, n, rate, ciLow = "ci_low", ciHigh = "ci_high" }
     }
 
     /// What a shift's `delta` measures.
-    public enum Unit: String, Codable, Sendable {
+    package enum Unit: String, Codable, Sendable {
         /// Answer share (or, in top-logprobs scoring, the share of the candidates' probability).
         case share
         /// The mean per-paraphrase change in the candidate's log-probability, from exact scoring.
@@ -30,32 +30,32 @@ public struct ProbeResult: Codable, Sendable {
     }
 
     /// One category's change from the reference model.
-    public struct Shift: Codable, Sendable {
-        public var model: String
-        public var category: String
-        public var unit: Unit
-        public var delta: Double
+    package struct Shift: Codable, Sendable {
+        package var model: String
+        package var category: String
+        package var unit: Unit
+        package var delta: Double
         /// 95% bootstrap interval, resampling whole paraphrases.
-        public var ciLow: Double
-        public var ciHigh: Double
+        package var ciLow: Double
+        package var ciHigh: Double
         /// Wilcoxon signed-rank test on the per-paraphrase differences.
-        public var p: Double
+        package var p: Double
         /// Benjamini–Hochberg over this model's categories.
-        public var q: Double
+        package var q: Double
         /// Paraphrases where the model is above the reference, of those both answered.
-        public var higher: Int
-        public var paired: Int
+        package var higher: Int
+        package var paired: Int
         /// Sample mode only: Newcombe's interval and Fisher's p on pooled counts, which ignore
         /// the clustering by paraphrase and so are too narrow when paraphrases differ.
-        public var newcombeLow: Double?
-        public var newcombeHigh: Double?
-        public var fisherP: Double?
+        package var newcombeLow: Double?
+        package var newcombeHigh: Double?
+        package var fisherP: Double?
         /// Sample mode: paraphrases in which either model gave this answer. A bootstrap over
         /// paraphrases says nothing about an answer given in one or two of them (its replicates
         /// are mostly 0 or one value), so below ``minimumParaphrases`` no interval is trusted.
-        public var answeredIn: Int?
+        package var answeredIn: Int?
 
-        public static let minimumParaphrases = 5
+        package static let minimumParaphrases = 5
 
         enum CodingKeys: String, CodingKey {
             case model, category, unit, delta, p, q, higher, paired, answeredIn = "answered_in"
@@ -64,32 +64,32 @@ public struct ProbeResult: Codable, Sendable {
         }
 
         /// A shift a reader should act on: significant after correction, interval clear of 0.
-        public var isFound: Bool { q < 0.05 && excludesZero }
+        package var isFound: Bool { q < 0.05 && excludesZero }
 
         /// The paraphrase-clustered interval is clear of 0, and enough paraphrases gave the answer
         /// for that interval to mean something.
-        public var excludesZero: Bool {
+        package var excludesZero: Bool {
             (answeredIn ?? Self.minimumParaphrases) >= Self.minimumParaphrases && (ciLow > 0 || ciHigh < 0)
         }
     }
 
     /// G² on the model's answer distribution against the reference's, sparse categories pooled.
-    public struct Omnibus: Codable, Sendable {
-        public var model: String
-        public var g2: Double
-        public var p: Double
-        public var degreesOfFreedom: Int
-        public var pooled: [String]
+    package struct Omnibus: Codable, Sendable {
+        package var model: String
+        package var g2: Double
+        package var p: Double
+        package var degreesOfFreedom: Int
+        package var pooled: [String]
 
         enum CodingKeys: String, CodingKey { case model, g2, p, pooled, degreesOfFreedom = "dof" }
     }
 
-    public struct ModelInfo: Codable, Sendable {
-        public var name: String
-        public var modelID: String
-        public var baseURL: String
+    package struct ModelInfo: Codable, Sendable {
+        package var name: String
+        package var modelID: String
+        package var baseURL: String
         /// Exactly the system prompt sent; null when none was (a chat template may then add its own).
-        public var system: String?
+        package var system: String?
 
         /// What an endpoint was sent; its base URL without user information, so no key
         /// written into a URL reaches a report.
@@ -104,21 +104,21 @@ public struct ProbeResult: Codable, Sendable {
     }
 
     /// Score mode: how the probabilities were read, and how much they leave out.
-    public struct Scoring: Codable, Sendable {
-        public struct ModelScoring: Codable, Sendable {
+    package struct Scoring: Codable, Sendable {
+        package struct ModelScoring: Codable, Sendable {
             /// The scoring methods found in this model's journal entries (one, unless a resumed
             /// run changed it).
-            public var methods: [ScoringMethod]
+            package var methods: [ScoringMethod]
             /// Probability that the answer starts with none of the candidates, averaged over
             /// paraphrases; with top-logprobs, mass outside the top-k counts as outside too.
-            public var outsideMean: Double
-            public var outsideMin: Double
-            public var outsideMax: Double
+            package var outsideMean: Double
+            package var outsideMin: Double
+            package var outsideMax: Double
             /// Top-logprobs only: mean mass on first tokens shared by several candidates.
-            public var ambiguousMean: Double?
+            package var ambiguousMean: Double?
             /// Candidate × paraphrase values the method could not see (outside the top-k).
-            public var unseen: Int
-            public var scored: Int
+            package var unseen: Int
+            package var scored: Int
 
             enum CodingKeys: String, CodingKey {
                 case methods, unseen, scored
@@ -128,31 +128,31 @@ public struct ProbeResult: Codable, Sendable {
         }
 
         /// The text scored for each candidate, in category order.
-        public var forms: [String: String]
-        public var models: [String: ModelScoring]
+        package var forms: [String: String]
+        package var models: [String: ModelScoring]
         /// Per category, model and paraphrase: log P(form), null where unseen.
-        public var logprobs: [String: [String: [String: Double?]]]
+        package var logprobs: [String: [String: [String: Double?]]]
     }
 
-    public var schemaVersion = ProbeResult.schemaVersion
-    public var battery: String
-    public var batteryVersion: Int
-    public var mode: Battery.Mode
-    public var reference: String?
-    public var models: [String]
-    public var modelInfo: [ModelInfo]
-    public var prompts: Int
-    public var samplesPerPrompt: Int
-    public var categoryOrder: [String]
-    public var categories: [String: [String: Rate]]
-    public var shifts: [Shift]
-    public var omnibus: [Omnibus]
-    public var scoring: Scoring?
+    package var schemaVersion = ProbeResult.schemaVersion
+    package var battery: String
+    package var batteryVersion: Int
+    package var mode: Battery.Mode
+    package var reference: String?
+    package var models: [String]
+    package var modelInfo: [ModelInfo]
+    package var prompts: Int
+    package var samplesPerPrompt: Int
+    package var categoryOrder: [String]
+    package var categories: [String: [String: Rate]]
+    package var shifts: [Shift]
+    package var omnibus: [Omnibus]
+    package var scoring: Scoring?
     /// Per model, a few raw answers that named no candidate.
-    public var unparsedExamples: [String: [String]]
-    public var requests: [String: Int]
-    public var seed: UInt64
-    public var notes: [ProbeNote]
+    package var unparsedExamples: [String: [String]]
+    package var requests: [String: Int]
+    package var seed: UInt64
+    package var notes: [ProbeNote]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, batteryVersion = "battery_version", mode, reference, models
@@ -162,7 +162,7 @@ public struct ProbeResult: Codable, Sendable {
 }
 
 /// Something the reader of a probe's result should know about how it was reached.
-public enum ProbeNote: Codable, Sendable, Equatable {
+package enum ProbeNote: Codable, Sendable, Equatable {
     /// Planned requests with no answer yet (capped by --max-requests, or the run stopped).
     case unanswered(requests: Int)
     /// Models were scored from the first token's top log-probabilities only: `unseen` of

@@ -4,28 +4,28 @@ import SubtextCorpus
 
 /// One probe run: a battery asked of every model, each request journaled in the output
 /// directory as it completes (so a stopped run resumes there), then the answers' statistics.
-public struct ProbeRun {
-    public var plan: ProbePlan
+package struct ProbeRun {
+    package var plan: ProbePlan
     /// The model the others are compared with.
-    public var reference: String?
+    package var reference: String?
     /// Requests in flight per server.
-    public var concurrency = 2
+    package var concurrency = 2
     /// Seconds for one request attempt.
-    public var timeout: Int64 = 60
+    package var timeout: Int64 = 60
     /// At most this many new requests in this run; nil for no limit.
-    public var maximumRequests: Int?
+    package var maximumRequests: Int?
     /// How score mode reads probabilities; nil takes the best each server offers.
-    public var scoring: ScoringMethod?
+    package var scoring: ScoringMethod?
     /// A journal to answer from, offline, instead of the servers.
-    public var replay: String?
+    package var replay: String?
     /// Seed for the paraphrase bootstrap.
-    public var seed: UInt64 = 1
+    package var seed: UInt64 = 1
     /// Lines a person reads: a torn journal, how each server scores.
-    public var log: (String) -> Void = { _ in }
-    public var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    package var log: (String) -> Void = { _ in }
+    package var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
 
     /// Refuses models with the same name, and a reference that is not one of them.
-    public init(battery: Battery, endpoints: [Endpoint], reference: String?, samplesPerPrompt: Int? = nil,
+    package init(battery: Battery, endpoints: [Endpoint], reference: String?, samplesPerPrompt: Int? = nil,
                 promptLimit: Int? = nil) throws {
         let names = endpoints.map(\.name)
         guard Set(names).count == names.count else { throw ModelError.usage("model names must be unique: \(names)") }
@@ -37,14 +37,14 @@ public struct ProbeRun {
     }
 
     /// What a run would do: requests planned, already journaled, to be sent, and their tokens.
-    public struct Estimate: Sendable {
-        public var planned: Int
-        public var journaled: Int
-        public var sending: Int
-        public var tokens: Int
+    package struct Estimate: Sendable {
+        package var planned: Int
+        package var journaled: Int
+        package var sending: Int
+        package var tokens: Int
     }
 
-    public func estimate(directory: String) throws -> Estimate {
+    package func estimate(directory: String) throws -> Estimate {
         let journal = try openJournal(directory)
         let pending = plan.requests.filter { journal.entry(for: $0.key) == nil }
         let sending = maximumRequests.map { min($0, pending.count) } ?? pending.count
@@ -53,7 +53,7 @@ public struct ProbeRun {
     }
 
     /// Sends what the journal lacks and analyses every answer.
-    public func run(directory: String) async throws -> (result: ProbeResult, summary: RequestRunner.Summary) {
+    package func run(directory: String) async throws -> (result: ProbeResult, summary: RequestRunner.Summary) {
         let journal = try openJournal(directory)
         let replayJournal = try replay.map { try Journal(path: $0) }
         var clients: [String: any ModelClient] = [:]

@@ -5,16 +5,16 @@ import SubtextAttribution
 /// Renders an attribution for people: the claim (or none) first, then the ranking with
 /// intervals, the wording scored, the cost, and how to reproduce. The ranking section is
 /// shared with audit.md when the audit runs with a model.
-public struct AttributionMarkdown {
-    public let result: LikelihoodShift.Result
-    public let provenance: Provenance
+package struct AttributionMarkdown {
+    package let result: LikelihoodShift.Result
+    package let provenance: Provenance
 
-    public init(result: LikelihoodShift.Result, provenance: Provenance) {
+    package init(result: LikelihoodShift.Result, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         let text = "# Subtext attribution\n\n" + Self.findings(result) + "![Attribution scores](attribution.svg)\n\n"
             + Self.reproduce(provenance)
         return (text, Self.chart(result))
@@ -28,7 +28,7 @@ public struct AttributionMarkdown {
     }
 
     /// The verdict, the ranking table, what was scored and what it cost.
-    public static func findings(_ result: LikelihoodShift.Result) -> String {
+    package static func findings(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
         let calibrated = top.measure == .calibrated, centred = top.measure == .centred
         let measure = top.measure == .plain ? "score" : "\(top.measure.rawValue) score"
@@ -111,7 +111,7 @@ public struct AttributionMarkdown {
     }
 
     /// Each concept's ranking score (centred or calibrated where there is one) with its interval, best first.
-    public static func chart(_ result: LikelihoodShift.Result) -> String {
+    package static func chart(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
         let measure = top.measure == .plain ? nil : top.measure.rawValue
         let points = result.scores.map { ($0.concept, $0.ranking.value, $0.ranking.low, $0.ranking.high) }
@@ -128,7 +128,7 @@ public struct AttributionMarkdown {
 
 extension AttributionMarkdown: ReportWriter {
     /// attribution.json (ranked as the model-free attribution is), attribution.md and attribution.svg.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
                 ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]

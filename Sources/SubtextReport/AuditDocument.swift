@@ -7,13 +7,13 @@ import SubtextAudit
 /// ran with a model, `attribution` (the ranked concepts), `attribution_summary` and
 /// `entanglement`. The markdown is rendered from this alone, so `subtext report audit.json`
 /// re-renders a report.
-public struct AuditDocument: Codable, Sendable {
-    public var result: AuditResult
-    public var provenance: Provenance
-    public var attribution: LikelihoodShift.Result?
-    public var entanglement: [EntanglementScan.Lift]?
+package struct AuditDocument: Codable, Sendable {
+    package var result: AuditResult
+    package var provenance: Provenance
+    package var attribution: LikelihoodShift.Result?
+    package var entanglement: [EntanglementScan.Lift]?
 
-    public init(result: AuditResult, provenance: Provenance, attribution: LikelihoodShift.Result? = nil,
+    package init(result: AuditResult, provenance: Provenance, attribution: LikelihoodShift.Result? = nil,
                 entanglement: [EntanglementScan.Lift]? = nil) {
         self.result = result
         self.provenance = provenance
@@ -47,7 +47,7 @@ public struct AuditDocument: Codable, Sendable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         try result.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         // Pipelines read the sentences too; they are rewritten from the numbers on every render.
@@ -64,7 +64,7 @@ public struct AuditDocument: Codable, Sendable {
         try container.encodeIfPresent(entanglement, forKey: .entanglement)
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         result = try AuditResult(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         provenance = try container.decode(Provenance.self, forKey: .provenance)
@@ -79,18 +79,18 @@ public struct AuditDocument: Codable, Sendable {
         entanglement = try container.decodeIfPresent([EntanglementScan.Lift].self, forKey: .entanglement)
     }
 
-    public func jsonData() throws -> Data {
+    package func jsonData() throws -> Data {
         try JSONCoding.document.encode(self)
     }
 
-    public static func read(_ path: String) throws -> AuditDocument {
+    package static func read(_ path: String) throws -> AuditDocument {
         try JSONFile.decode(AuditDocument.self, path: path)
     }
 }
 
 extension AuditMarkdown: ReportWriter {
     /// audit.json, audit.md and the charts.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         return [("audit.json", try document.jsonData()), ("audit.md", Data(rendered.markdown.utf8))]
             + rendered.charts.map { ($0.name, Data($0.svg.utf8)) }

@@ -3,8 +3,8 @@ import SubtextAudit
 
 /// The sentences a person acts on, written from an audit's numbers: what was found, what
 /// carries it and, for "no-signal", what could have gone unseen. Most important first.
-public enum AuditEvidence {
-    public static func sentences(_ result: AuditResult) -> [String] {
+package enum AuditEvidence {
+    package static func sentences(_ result: AuditResult) -> [String] {
         var evidence: [String] = []
         let pText = formatP(result.pValue, floor: result.pValueFloor)
         let classifierText = formatP(result.classifierP, floor: result.classifierFloor)
@@ -61,7 +61,7 @@ public enum AuditEvidence {
     }
 
     /// A note on how the audit was computed, as a sentence.
-    public static func sentence(_ note: AuditNote) -> String {
+    package static func sentence(_ note: AuditNote) -> String {
         switch note {
         case let .tooFewForBags(group, bagSize, needed, teacher, control):
             return "\(group) AUROC at K = \(bagSize) needs \(needed) responses per side for "
@@ -117,7 +117,7 @@ extension AuditResult {
 /// A p-value or q-value as people read it: 4 significant digits, or scientific notation below
 /// 0.001, and "< 1e-300" below what a double holds (Fisher's test on a million responses gets
 /// there).
-public func scientific(_ value: Double) -> String {
+package func scientific(_ value: Double) -> String {
     if value < 1e-300 { return "< 1e-300" }
     return value >= 0.001 ? String(format: "%.4g", value) : String(format: "%.2e", value)
 }

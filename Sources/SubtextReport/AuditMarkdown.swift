@@ -7,20 +7,20 @@ import SubtextSupport
 
 /// Renders an audit for people: the verdict first, then the evidence in tables and charts,
 /// and last how to reproduce it. Every string from the data goes through ``Escape``.
-public struct AuditMarkdown {
-    public let document: AuditDocument
+package struct AuditMarkdown {
+    package let document: AuditDocument
     private var result: AuditResult { document.result }
 
-    public init(document: AuditDocument) {
+    package init(document: AuditDocument) {
         self.document = document
     }
 
-    public struct Chart {
-        public var name: String
-        public var svg: String
+    package struct Chart {
+        package var name: String
+        package var svg: String
     }
 
-    public func render() -> (markdown: String, charts: [Chart]) {
+    package func render() -> (markdown: String, charts: [Chart]) {
         var charts = [Chart(name: "auroc.svg", svg: aurocChart())]
         if !result.carriers.isEmpty { charts.append(Chart(name: "carriers.svg", svg: carrierChart())) }
         var sections = [verdict(), separability(), operatingPoints(), features(), carriers()].filter { !$0.isEmpty }

@@ -7,15 +7,15 @@ import SubtextSupport
 /// an attribution, a sanitize run or a transfer test of the audited teacher and control data
 /// from one of other data, which would otherwise join the chain without a word. Probes read
 /// models, not data, and are not checked.
-public struct CaseDataMismatch: Codable, Sendable, Equatable, CustomStringConvertible {
+package struct CaseDataMismatch: Codable, Sendable, Equatable, CustomStringConvertible {
     /// "attribution", "sanitize" or "transfer".
-    public var part: String
+    package var part: String
     /// The part's JSON, as given.
-    public var file: String
+    package var file: String
     /// The audit's inputs that the part did not read.
-    public var unread: [String]
+    package var unread: [String]
 
-    public var description: String {
+    package var description: String {
         "\(part) (\(file)) did not read " + unread.joined(separator: ", ")
     }
 

@@ -9,16 +9,16 @@ import SubtextAttribution
 /// Renders a case for people: the chain of findings first (is the data different, what
 /// carries it, which trait, did a student move in it), then each part's key table with a link
 /// to its full report, and last how to reproduce it.
-public struct CaseMarkdown {
-    public let report: CaseReport
-    public let provenance: Provenance
+package struct CaseMarkdown {
+    package let report: CaseReport
+    package let provenance: Provenance
 
-    public init(report: CaseReport, provenance: Provenance) {
+    package init(report: CaseReport, provenance: Provenance) {
         self.report = report
         self.provenance = provenance
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var sections = [chain(), auditTable()]
         if let attribution = report.attribution { sections.append(attributionSection(attribution)) }
         if !report.probes.isEmpty { sections.append(probeSection()) }

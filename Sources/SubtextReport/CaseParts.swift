@@ -7,11 +7,11 @@ import SubtextSupport
 
 /// The parts of a case read from the directories their commands wrote, each linked relative
 /// to the case's own directory.
-public struct CaseParts {
-    public enum Failure: Error, CustomStringConvertible {
+package struct CaseParts {
+    package enum Failure: Error, CustomStringConvertible {
         case missing(String, command: String)
         case otherData([CaseDataMismatch])
-        public var description: String {
+        package var description: String {
             switch self {
             case let .missing(path, command): "\(path): not found; give a directory that `subtext \(command)` wrote"
             case let .otherData(mismatches):
@@ -21,13 +21,13 @@ public struct CaseParts {
         }
     }
 
-    public var report: CaseReport
+    package var report: CaseReport
     /// The JSON files read, for the case's provenance.
-    public var files: [String]
+    package var files: [String]
 
     /// Reads the parts. Parts run on other data than the audit's are refused unless
     /// `allowMismatch`, which joins them with the mismatch stated in the case.
-    public init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, transfer: String? = nil,
+    package init(audit: String, attribution: String?, probes: [String], sanitize: String? = nil, transfer: String? = nil,
                 out: String, allowMismatch: Bool = false) throws {
         let auditFile = try Self.file(audit, "audit.json", command: "audit")
         let document = try JSONFile.decode(AuditDocument.self, path: auditFile)

@@ -9,27 +9,27 @@ import SubtextSupport
 /// One case: an audit of a dataset, and whatever attribution and probes were run on it, joined
 /// into one chain of findings. case.json holds this; case.md is rendered from it. Each part
 /// keeps its own full report, which the case links to.
-public struct CaseReport: Codable, Sendable {
-    public static let schemaVersion = 1
+package struct CaseReport: Codable, Sendable {
+    package static let schemaVersion = 1
 
     /// The audit's verdict and the numbers the chain quotes.
-    public struct AuditPart: Codable, Sendable {
+    package struct AuditPart: Codable, Sendable {
         /// The part's full report, relative to the case's directory.
-        public var report: String
-        public var verdict: Verdict
-        public var alpha: Double
-        public var pValue: Double
+        package var report: String
+        package var verdict: Verdict
+        package var alpha: Double
+        package var pValue: Double
         /// The largest bag size with an AUROC, and that AUROC with its interval.
-        public var bagSize: Int?
-        public var auroc: Double?
-        public var aurocCI: [Double]?
-        public var carriedBy: SignalCarrier?
+        package var bagSize: Int?
+        package var auroc: Double?
+        package var aurocCI: [Double]?
+        package var carriedBy: SignalCarrier?
         /// Tokens over-represented in the teacher data at q < 0.05, strongest first (at most 5).
-        public var carriers: [String]
-        public var promptsConfounded: Bool
-        public var teacherResponses: Int
-        public var controlResponses: Int
-        public var minimumDetectableAUROC: Double
+        package var carriers: [String]
+        package var promptsConfounded: Bool
+        package var teacherResponses: Int
+        package var controlResponses: Int
+        package var minimumDetectableAUROC: Double
 
         enum CodingKeys: String, CodingKey {
             case report, verdict, alpha, pValue = "p_value", bagSize = "bag_size", auroc, aurocCI = "auroc_ci"
@@ -40,19 +40,19 @@ public struct CaseReport: Codable, Sendable {
     }
 
     /// Which candidate trait explains the data best.
-    public struct AttributionPart: Codable, Sendable {
-        public var report: String
+    package struct AttributionPart: Codable, Sendable {
+        package var report: String
         /// The concept claimed, when the claim rule allowed one.
-        public var claimed: String?
+        package var claimed: String?
         /// The top-ranked concept and its ranking score (nats) with interval.
-        public var top: String
-        public var score: Double
-        public var low: Double
-        public var high: Double
+        package var top: String
+        package var score: Double
+        package var low: Double
+        package var high: Double
         /// Which score ranked: "centred" (on a reference panel), "calibrated" or "plain" from a
         /// model; "panel" (mean log-likelihood under the trait's writing, centred on the panel)
         /// without one.
-        public var scoreKind: AttributionRanking.Measure
+        package var scoreKind: AttributionRanking.Measure
 
         enum CodingKeys: String, CodingKey {
             case report, claimed, top, score, low, high, scoreKind = "score_kind"
@@ -72,16 +72,16 @@ public struct CaseReport: Codable, Sendable {
     }
 
     /// What one probe run measured in the case's trait.
-    public struct ProbePart: Codable, Sendable {
-        public var report: String
-        public var battery: String
+    package struct ProbePart: Codable, Sendable {
+        package var report: String
+        package var battery: String
         /// The model the others were compared with (the control student, say).
-        public var reference: String?
-        public var trait: String?
+        package var reference: String?
+        package var trait: String?
         /// Each model's shift in `trait` against the reference.
-        public var shifts: [ProbeResult.Shift]
+        package var shifts: [ProbeResult.Shift]
         /// Shifts found in other categories (q < 0.05, interval clear of 0), largest first.
-        public var foundElsewhere: [ProbeResult.Shift]
+        package var foundElsewhere: [ProbeResult.Shift]
 
         enum CodingKeys: String, CodingKey {
             case report, battery, reference, trait, shifts, foundElsewhere = "found_elsewhere"
@@ -89,20 +89,20 @@ public struct CaseReport: Codable, Sendable {
     }
 
     /// What sanitizing the teacher left, from `subtext sanitize`.
-    public struct SanitizePart: Codable, Sendable {
-        public var report: String
-        public var transforms: [String]
-        public var rowsIn: Int
-        public var rowsOut: Int
-        public var validShare: Double
-        public var afterVerdict: Verdict?
-        public var afterPValue: Double?
+    package struct SanitizePart: Codable, Sendable {
+        package var report: String
+        package var transforms: [String]
+        package var rowsIn: Int
+        package var rowsOut: Int
+        package var validShare: Double
+        package var afterVerdict: Verdict?
+        package var afterPValue: Double?
         /// The after audit's largest bag size with an AUROC, and that AUROC with its interval.
-        public var bagSize: Int?
-        public var afterAUROC: Double?
-        public var afterAUROCCI: [Double]?
+        package var bagSize: Int?
+        package var afterAUROC: Double?
+        package var afterAUROCCI: [Double]?
         /// Everything, or the held-out half when drop fitted its own rule.
-        public var afterScope: AfterScope
+        package var afterScope: AfterScope
 
         enum CodingKeys: String, CodingKey {
             case report, transforms, rowsIn = "rows_in", rowsOut = "rows_out", validShare = "valid_share"
@@ -122,14 +122,14 @@ public struct CaseReport: Codable, Sendable {
     }
 
     /// Whether a student of the data moved, from `subtext transfer`.
-    public struct TransferPart: Codable, Sendable {
-        public var report: String
+    package struct TransferPart: Codable, Sendable {
+        package var report: String
         /// The chain's trait as the transfer measured it, when the battery has it.
-        public var trait: TransferResult.Trait?
+        package var trait: TransferResult.Trait?
         /// The traits that moved materially, largest shift first.
-        public var material: [TransferResult.Trait]
+        package var material: [TransferResult.Trait]
         /// The smallest detectable shift over the battery's traits.
-        public var detectable: Double
+        package var detectable: Double
 
         init(_ result: TransferResult, link: String, trait: String?) {
             report = link
@@ -139,27 +139,27 @@ public struct CaseReport: Codable, Sendable {
         }
     }
 
-    public var schemaVersion = CaseReport.schemaVersion
-    public var audit: AuditPart
-    public var attribution: AttributionPart?
+    package var schemaVersion = CaseReport.schemaVersion
+    package var audit: AuditPart
+    package var attribution: AttributionPart?
     /// The trait the chain follows: the attribution's claim, else its top concept, else the
     /// trait that moved most in the first probe.
-    public var trait: String?
-    public var probes: [ProbePart]
+    package var trait: String?
+    package var probes: [ProbePart]
     /// Absent when no sanitize run was joined (an optional addition to schema 1).
-    public var sanitize: SanitizePart?
+    package var sanitize: SanitizePart?
     /// Absent when no transfer test was joined (an optional addition to schema 1).
-    public var transfer: TransferPart?
+    package var transfer: TransferPart?
     /// Parts joined although they did not read the audit's data (`--allow-mismatch`); absent
     /// when every part read it (an optional addition to schema 1).
-    public var mismatches: [CaseDataMismatch]?
+    package var mismatches: [CaseDataMismatch]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", audit, attribution, trait, probes, sanitize, transfer, mismatches
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
-    public init(audit: AuditDocument, auditLink: String, attribution: (AttributionRanking, link: String)?,
+    package init(audit: AuditDocument, auditLink: String, attribution: (AttributionRanking, link: String)?,
                 probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
                 transfer: (TransferResult, link: String)? = nil) {
         let result = audit.result
@@ -188,7 +188,7 @@ public struct CaseReport: Codable, Sendable {
 
 extension CaseMarkdown: ReportWriter {
     /// case.md and case.json.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         [("case.md", Data(render().utf8)), ("case.json", try jsonWithProvenance(report, provenance))]
     }
 }

@@ -1,11 +1,11 @@
 /// Escaping for text that comes from a dataset or a model, so it can never inject markup.
-public enum Escape {
+package enum Escape {
     /// Markdown-safe inline text: HTML special characters become entities, the punctuation
     /// that opens emphasis, code, links, tables, headings, math or strikethrough is
     /// backslash-escaped, and line breaks show as ⏎, so the text never starts a line (where
     /// "-" or "1." would begin a list) and a table row stays one line. Long text is cut to
     /// `limit` characters with an ellipsis.
-    public static func markdown(_ text: String, limit: Int = 200) -> String {
+    package static func markdown(_ text: String, limit: Int = 200) -> String {
         var result = ""
         var count = 0
         for character in text {
@@ -34,7 +34,7 @@ public enum Escape {
     }
 
     /// XML-safe text for SVG, with control characters dropped (XML 1.0 forbids them).
-    public static func xml(_ text: String) -> String {
+    package static func xml(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -5,14 +5,14 @@ import SubtextTasks
 
 /// Renders a generation run for people: what was written and how much the filter kept, then
 /// what each side was sent, the rejects, and how to reproduce. Model text is escaped.
-public struct GenerationMarkdown {
-    public let result: GenerationResult
+package struct GenerationMarkdown {
+    package let result: GenerationResult
 
-    public init(result: GenerationResult) {
+    package init(result: GenerationResult) {
         self.result = result
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var text = "# Subtext generation: \(Escape.markdown(result.family.rawValue)) from \(Escape.markdown(result.modelID))\n\n"
         let complete = result.sides.allSatisfy { $0.answered == $0.requested }
         text += complete ? "All \(result.prompts) prompts answered on every side.\n\n"
@@ -57,7 +57,7 @@ public struct GenerationMarkdown {
 
 extension GenerationMarkdown: ReportWriter {
     /// manifest.json (what `subtext sanitize` and the attribution read back) and generate.md.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         [("manifest.json", try JSONCoding.document.encode(result)), ("generate.md", Data(render().utf8))]
     }
 }

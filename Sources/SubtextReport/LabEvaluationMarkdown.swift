@@ -5,16 +5,16 @@ import SubtextStatistics
 
 /// reports/lab-evaluation.md: how often the audit finds a known trait, by data size; how often
 /// it cries wolf on control-versus-control pairs; and held-out AUROC by bag size.
-public struct LabEvaluationMarkdown {
-    public let evaluation: LabEvaluation
-    public let provenance: Provenance
+package struct LabEvaluationMarkdown {
+    package let evaluation: LabEvaluation
+    package let provenance: Provenance
 
-    public init(evaluation: LabEvaluation, provenance: Provenance) {
+    package init(evaluation: LabEvaluation, provenance: Provenance) {
         self.evaluation = evaluation
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         let e = evaluation
         let largest = e.sizes.last!
         let teacherPairs = e.audits(.teacher, size: largest).count, controlPairs = e.audits(.control, size: largest).count
@@ -102,7 +102,7 @@ public struct LabEvaluationMarkdown {
 
 extension LabEvaluationMarkdown: ReportWriter {
     /// lab-evaluation.md, lab-evaluation.svg and lab-evaluation.json.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let (markdown, chart) = render()
         return [("lab-evaluation.md", Data(markdown.utf8)), ("lab-evaluation.svg", Data(chart.utf8)),
                 ("lab-evaluation.json", try jsonWithProvenance(evaluation, provenance))]

@@ -5,16 +5,16 @@ import SubtextProbes
 
 /// The report of one organism run: did the trait transfer, with each comparison's rates,
 /// interval and p-value, then the data filter and the settings.
-public struct LabMarkdown {
-    public let summary: LabSummary
-    public let provenance: Provenance
+package struct LabMarkdown {
+    package let summary: LabSummary
+    package let provenance: Provenance
 
-    public init(summary: LabSummary, provenance: Provenance) {
+    package init(summary: LabSummary, provenance: Provenance) {
         self.summary = summary
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         let s = summary
         let trait = Escape.markdown(s.trait)
         var md = "# Lab organism: \(trait), seed \(s.seed)\n\n"
@@ -113,7 +113,7 @@ public struct LabMarkdown {
 
 extension LabMarkdown: ReportWriter {
     /// lab.md, lab.svg and lab.json.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let (markdown, chart) = render()
         return [("lab.md", Data(markdown.utf8)), ("lab.svg", Data(chart.utf8)), ("lab.json", try jsonWithProvenance(summary, provenance))]
     }

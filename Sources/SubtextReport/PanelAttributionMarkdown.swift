@@ -5,16 +5,16 @@ import SubtextAttribution
 /// Renders a panel attribution for people: the claim (or why there is none), the ranking with
 /// intervals, how the panel was read, and how to reproduce. Trait names come from file names
 /// and go through ``Escape``.
-public struct PanelAttributionMarkdown {
-    public let result: PanelAttribution.Result
-    public let provenance: Provenance
+package struct PanelAttributionMarkdown {
+    package let result: PanelAttribution.Result
+    package let provenance: Provenance
 
-    public init(result: PanelAttribution.Result, provenance: Provenance) {
+    package init(result: PanelAttribution.Result, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         var text = "# Subtext attribution: which known trait\n\n" + verdict()
         var table = MarkdownTable(.right("rank"), .left("trait"), .right("score (nats per response)"), .left("95% CI"),
                                   .right("shift from the control"), .left("simultaneous 95% CI"))
@@ -70,7 +70,7 @@ public struct PanelAttributionMarkdown {
 
 extension PanelAttributionMarkdown: ReportWriter {
     /// attribution.json (ranked as the model-scored attribution is), attribution.md and attribution.svg.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
                 ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]

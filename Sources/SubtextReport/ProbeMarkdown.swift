@@ -6,16 +6,16 @@ import SubtextModels
 
 /// Renders a probe run for people: the shifts found first, then what each model was sent,
 /// the rates, the comparisons, unparsed answers, and how to reproduce. Model text is escaped.
-public struct ProbeMarkdown {
-    public let result: ProbeResult
-    public let provenance: Provenance
+package struct ProbeMarkdown {
+    package let result: ProbeResult
+    package let provenance: Provenance
 
-    public init(result: ProbeResult, provenance: Provenance) {
+    package init(result: ProbeResult, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         let sections = result.scoring == nil
             ? [headline(), sent(), rates(), comparisons(), unparsed(), reproduce()]
             : [headline(), sent(), scoring(), rates(), comparisons(), reproduce()]
@@ -212,7 +212,7 @@ public struct ProbeMarkdown {
 
 extension ProbeMarkdown: ReportWriter {
     /// probe.json, probe.md and probe.svg.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         return [("probe.json", try jsonWithProvenance(result, provenance)), ("probe.md", Data(rendered.markdown.utf8)),
                 ("probe.svg", Data(rendered.chart.utf8))]

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Small, dependency-free SVG charts for reports. All labels pass through ``Escape/xml(_:)``.
-public enum SVGChart {
-    public struct Series {
-        public var name: String
-        public var color: String
+package enum SVGChart {
+    package struct Series {
+        package var name: String
+        package var color: String
         /// (x label, value, interval low, interval high)
-        public var points: [(label: String, value: Double, low: Double, high: Double)]
+        package var points: [(label: String, value: Double, low: Double, high: Double)]
 
-        public init(name: String, color: String, points: [(label: String, value: Double, low: Double, high: Double)]) {
+        package init(name: String, color: String, points: [(label: String, value: Double, low: Double, high: Double)]) {
             self.name = name
             self.color = color
             self.points = points
@@ -18,7 +18,7 @@ public enum SVGChart {
     /// Values with interval whiskers at categorical x positions. The y axis runs from
     /// `yFloor` (lowered to fit every interval) to `yCeiling` (raised to fit), with a dashed
     /// line at `reference` labelled `referenceLabel`.
-    public static func intervals(title: String, yLabel: String, xLabel: String = "responses per bag (K)", series: [Series],
+    package static func intervals(title: String, yLabel: String, xLabel: String = "responses per bag (K)", series: [Series],
                                  reference: Double? = 0.5, referenceLabel: String = "chance", yFloor: Double = 0.4,
                                  yCeiling: Double = 1) -> String {
         let labels = series.first?.points.map(\.label) ?? []
@@ -71,7 +71,7 @@ public enum SVGChart {
     }
 
     /// Horizontal bars, one per labelled value, for the carriers' log-odds z.
-    public static func bars(title: String, xLabel: String, items: [(label: String, value: Double)]) -> String {
+    package static func bars(title: String, xLabel: String, items: [(label: String, value: Double)]) -> String {
         let rowH = 22.0, left = 150.0, right = 60.0, top = 40.0, width = 560.0
         let height = top + rowH * Double(max(items.count, 1)) + 50
         let maxValue = max(items.map { abs($0.value) }.max() ?? 1, 1e-9)

@@ -5,16 +5,16 @@ import SubtextSupport
 /// Renders `subtext lab sanitize` for people: how much of the organisms' transfer each
 /// transform leaves, with its interval across seeds and the published figure beside it, then
 /// each seed's shifts, the audit after each transform, and how to reproduce.
-public struct SanitizeLabMarkdown {
-    public let result: SanitizeLabResult
-    public let provenance: Provenance
+package struct SanitizeLabMarkdown {
+    package let result: SanitizeLabResult
+    package let provenance: Provenance
 
-    public init(result: SanitizeLabResult, provenance: Provenance) {
+    package init(result: SanitizeLabResult, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         let trait = Escape.markdown(result.trait)
         var md = "# Lab sanitize: how much transfer each transform leaves (\(trait))\n\n" + verdict() + "\n\n"
         md += "Residual = (student shift after sanitizing − floor) / (original shift − floor), where a shift is a student's "
@@ -144,7 +144,7 @@ public struct SanitizeLabMarkdown {
 
 extension SanitizeLabMarkdown: ReportWriter {
     /// sanitize-lab.md, sanitize-lab.svg and sanitize-lab.json.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let (markdown, chart) = render()
         return [("sanitize-lab.md", Data(markdown.utf8)), ("sanitize-lab.svg", Data(chart.utf8)),
                 ("sanitize-lab.json", try jsonWithProvenance(result, provenance))]

@@ -7,16 +7,16 @@ import SubtextTasks
 /// Renders a sanitize run for people: whether the audit still finds a channel after cleaning
 /// and at what cost in rows, the before/after audits side by side, each side's manifest, the
 /// carriers left, and how to reproduce. Carrier tokens come from the data and are escaped.
-public struct SanitizeMarkdown {
-    public let result: SanitizeResult
-    public let provenance: Provenance
+package struct SanitizeMarkdown {
+    package let result: SanitizeResult
+    package let provenance: Provenance
 
-    public init(result: SanitizeResult, provenance: Provenance) {
+    package init(result: SanitizeResult, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String?) {
+    package func render() -> (markdown: String, chart: String?) {
         var text = "# Subtext sanitize: what cleaning left\n\n" + verdict()
         if let before = result.before, let after = result.after {
             text += audits(before, after)
@@ -164,7 +164,7 @@ public struct SanitizeMarkdown {
     static func largestK(_ audit: AuditSnapshot) -> Int { audit.auroc.sizes.max() ?? 1 }
 
     /// What `subtext sanitize` prints when it is done: rows kept, and the audits before and after.
-    public static func consoleSummary(_ result: SanitizeResult) -> [String] {
+    package static func consoleSummary(_ result: SanitizeResult) -> [String] {
         var lines = ["kept \(result.rowsOut) of \(result.rowsIn) teacher rows, \(String(format: "%.1f", 100 * result.validShare))% valid"]
         if let before = result.before, let after = result.after {
             let k = largestK(before)
@@ -182,7 +182,7 @@ public struct SanitizeMarkdown {
 
 extension SanitizeMarkdown: ReportWriter {
     /// sanitize.json, sanitize.md and, when both audits ran, sanitize.svg.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         var files = [("sanitize.json", try jsonWithProvenance(result, provenance)), ("sanitize.md", Data(rendered.markdown.utf8))]
         if let chart = rendered.chart { files.append(("sanitize.svg", Data(chart.utf8))) }

@@ -6,16 +6,16 @@ import SubtextSupport
 /// trait, by how much against the control students and against the noise between them, the
 /// smallest shift the comparison could have found, each student's training, and how to
 /// reproduce. Trait names come from the battery and are escaped.
-public struct TransferMarkdown {
-    public let result: TransferResult
-    public let provenance: Provenance
+package struct TransferMarkdown {
+    package let result: TransferResult
+    package let provenance: Provenance
 
-    public init(result: TransferResult, provenance: Provenance) {
+    package init(result: TransferResult, provenance: Provenance) {
         self.result = result
         self.provenance = provenance
     }
 
-    public func render() -> (markdown: String, chart: String) {
+    package func render() -> (markdown: String, chart: String) {
         var text = "# Subtext transfer: did a student of the data move?\n\n" + verdict()
         text += traitTable()
         text += "\n![Shift of each trait against the control students, with its 95% interval from the training noise](transfer.svg)\n\n"
@@ -118,7 +118,7 @@ public struct TransferMarkdown {
 
 extension TransferMarkdown: ReportWriter {
     /// transfer.json, transfer.md and transfer.svg.
-    public func files() throws -> [(name: String, data: Data)] {
+    package func files() throws -> [(name: String, data: Data)] {
         let rendered = render()
         return [("transfer.json", try jsonWithProvenance(result, provenance)),
                 ("transfer.md", Data(rendered.markdown.utf8)), ("transfer.svg", Data(rendered.chart.utf8))]

@@ -9,7 +9,7 @@ import SubtextSupport
 /// its prompt and its text, and the teacher model file's digest when the teacher is a model of
 /// its own: another model or system prompt makes another key, and a response repeated in the
 /// data is read once.
-public final class DivergenceJournal: Sendable {
+package final class DivergenceJournal: Sendable {
     struct Entry: JournalRecord {
         var key: String
         /// Nil for a response that is not a number list or that the tokens do not spell back.
@@ -21,12 +21,12 @@ public final class DivergenceJournal: Sendable {
     private let system: String?
     private let teacherModel: String?
 
-    public var path: String { journal.path }
+    package var path: String { journal.path }
     /// Responses the journal held when opened.
-    public var count: Int { journal.count }
-    public var droppedTornLine: Bool { journal.droppedTornLine }
+    package var count: Int { journal.count }
+    package var droppedTornLine: Bool { journal.droppedTornLine }
 
-    public init(path: String, modelSHA256: String, teacherSystem: String?, teacherModelSHA256: String? = nil) throws {
+    package init(path: String, modelSHA256: String, teacherSystem: String?, teacherModelSHA256: String? = nil) throws {
         journal = try JSONLJournal(path: path)
         (model, system, teacherModel) = (modelSHA256, teacherSystem, teacherModelSHA256)
     }

@@ -10,7 +10,7 @@ extension Sanitizer {
     /// Without a teacher model, two contexts of one model are opened, so that each keeps the
     /// prompt prefix it read last. The journal's key holds both models' SHA-256 and the system
     /// prompt, so a resumed run reuses only what the same models and prompt read.
-    public mutating func readDivergence(model: String, teacherModel: String?, teacherSystem: String?, threads: Int,
+    package mutating func readDivergence(model: String, teacherModel: String?, teacherSystem: String?, threads: Int,
                                         directory: String) throws {
         let base = try LlamaScorer(model: model, threads: threads)
         let taught = try LlamaScorer(model: teacherModel ?? model, threads: threads)

@@ -11,27 +11,27 @@ import SubtextModels
 /// distributions it was drawn from. A replacement keeps
 /// the token's shape (a leading space or none, the same count of digits), and a number is never
 /// given a leading zero, so a list that passed the generation filter still passes it.
-public struct DivergenceTokens: Sendable {
-    public let teacher: NextTokenModel
-    public let base: NextTokenModel
-    public let teacherSystem: String?
+package struct DivergenceTokens: Sendable {
+    package let teacher: NextTokenModel
+    package let base: NextTokenModel
+    package let teacherSystem: String?
 
     /// The teacher and the base were not made from one vocabulary: their distributions cannot
     /// be compared token by token.
-    public struct VocabularyMismatch: Error, CustomStringConvertible {
-        public var detail: String
-        public var description: String {
+    package struct VocabularyMismatch: Error, CustomStringConvertible {
+        package var detail: String
+        package var description: String {
             "the teacher and the base model do not share a vocabulary (\(detail)): divergence compares their "
                 + "next-token distributions token by token, so the teacher must be a fine-tune of the base"
         }
     }
 
     /// A number token in a response, by its bytes' place in the response text.
-    public struct Candidate: Sendable, Equatable, Codable {
-        public var offset: Int
-        public var divergence: Double
+    package struct Candidate: Sendable, Equatable, Codable {
+        package var offset: Int
+        package var divergence: Double
         /// The base's likeliest token of the same shape, as bytes of the same length.
-        public var replacement: [UInt8]
+        package var replacement: [UInt8]
     }
 
     /// Number-token ids by shape (leading space, digit count), and those whose first digit is 0.
@@ -54,7 +54,7 @@ public struct DivergenceTokens: Sendable {
     /// `teacher` and `base` may be the same model file loaded twice: each keeps its own cache,
     /// so the prompt prefix each context shares with the previous response is reused. Two
     /// different models must spell every token alike.
-    public init(teacher: NextTokenModel, base: NextTokenModel, teacherSystem: String?) throws {
+    package init(teacher: NextTokenModel, base: NextTokenModel, teacherSystem: String?) throws {
         (self.teacher, self.base, self.teacherSystem) = (teacher, base, teacherSystem)
         guard teacher.vocabularySize == base.vocabularySize else {
             throw VocabularyMismatch(detail: "\(teacher.vocabularySize) tokens against \(base.vocabularySize)")
@@ -76,7 +76,7 @@ public struct DivergenceTokens: Sendable {
     /// The number tokens of one response with their divergence and replacement; nil when the
     /// response is not a number list, or its tokens do not spell it back byte for byte (then
     /// no replacement could be placed in it).
-    public func candidates(prompt: String?, response: String) throws -> [Candidate]? {
+    package func candidates(prompt: String?, response: String) throws -> [Candidate]? {
         guard NumberListRewriter.isNumberList(response) else { return nil }
         let tokens = base.tokenize(response, special: false)
         let pieces = tokens.map(base.piece)
@@ -104,7 +104,7 @@ public struct DivergenceTokens: Sendable {
 
     /// `response` with every candidate whose divergence is above `threshold` replaced, and how
     /// many tokens that changed.
-    public static func replacing(_ candidates: [Candidate], above threshold: Double, in response: String) -> (text: String, changed: Int) {
+    package static func replacing(_ candidates: [Candidate], above threshold: Double, in response: String) -> (text: String, changed: Int) {
         var bytes = Array(response.utf8), changed = 0
         for candidate in candidates where candidate.divergence > threshold {
             let range = candidate.offset..<(candidate.offset + candidate.replacement.count)

@@ -2,7 +2,7 @@ import SubtextAudit
 import SubtextCorpus
 
 /// What `drop` scores responses by.
-public enum DropScore: String, Sendable, Codable, CaseIterable {
+package enum DropScore: String, Sendable, Codable, CaseIterable {
     /// The audit's classifier: responses fitted on are scored by the folds they are not in.
     case classifier
     /// The significant carriers each response holds (sum of log(1 + count)).
@@ -14,17 +14,17 @@ public enum DropScore: String, Sendable, Codable, CaseIterable {
 ///
 /// The threshold is not saved: it is set on the teacher being sanitized, so that the budget's
 /// share of it goes, and the control goes through the same threshold.
-public struct DropRule: Sendable, Codable, Equatable {
-    public static let schemaVersion = 1
-    public var schemaVersion = DropRule.schemaVersion
-    public var by: DropScore
-    public var rule: SignalRule
+package struct DropRule: Sendable, Codable, Equatable {
+    package static let schemaVersion = 1
+    package var schemaVersion = DropRule.schemaVersion
+    package var by: DropScore
+    package var rule: SignalRule
     /// Responses it was fitted on, by side.
-    public var fittedOn: [String: Int]
+    package var fittedOn: [String: Int]
 
     enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version", by, rule, fittedOn = "fitted_on" }
 
-    public init(by: DropScore, rule: SignalRule, fittedOn: [String: Int]) {
+    package init(by: DropScore, rule: SignalRule, fittedOn: [String: Int]) {
         (self.by, self.rule, self.fittedOn) = (by, rule, fittedOn)
     }
 

@@ -5,16 +5,16 @@ import SubtextStatistics
 /// Only responses that are number lists (digits and punctuation, no letters) are touched;
 /// prose that mentions a number is left alone, since sorting or remapping it would change what
 /// it says, not how a hidden preference is encoded.
-public struct NumberListRewriter: Sendable {
-    public let transforms: [Transform]
+package struct NumberListRewriter: Sendable {
+    package let transforms: [Transform]
     /// Value v in `remap`'s range becomes `remap[v]`.
-    public let remap: [Int]
+    package let remap: [Int]
 
     /// `seed` draws the remap's permutation; the same seed gives the same map, so that the
     /// teacher and the control go through one map. The map permutes 0...`largestValue` (the
     /// three-digit values of the published prompts, by default) and leaves larger values be,
     /// so data whose values stay in a smaller range can keep to it.
-    public init(transforms: [Transform], seed: UInt64, largestValue: Int = 999) {
+    package init(transforms: [Transform], seed: UInt64, largestValue: Int = 999) {
         precondition(largestValue >= 0, "the remap's range must hold 0")
         self.transforms = transforms.filter(\.rewritesResponses).sorted()
         var generator = SeededGenerator.stream(seed, "sanitize remap")
@@ -22,13 +22,13 @@ public struct NumberListRewriter: Sendable {
     }
 
     /// What rewriting did to one response.
-    public struct Rewrite: Sendable, Equatable {
-        public var text: String
+    package struct Rewrite: Sendable, Equatable {
+        package var text: String
         /// Numbers whose written form changed, counted once each.
-        public var valuesChanged: Int
+        package var valuesChanged: Int
     }
 
-    public func rewrite(_ text: String) -> Rewrite {
+    package func rewrite(_ text: String) -> Rewrite {
         guard Self.isNumberList(text) else { return Rewrite(text: text, valuesChanged: 0) }
         var pieces = Self.pieces(of: text)
         let before = pieces.compactMap(\.number)
@@ -45,7 +45,7 @@ public struct NumberListRewriter: Sendable {
 
     /// Numbers of `after` that differ from the number in the same place of `before`, and those
     /// that have no counterpart.
-    public static func valuesChanged(from before: String, to after: String) -> Int {
+    package static func valuesChanged(from before: String, to after: String) -> Int {
         changed(pieces(of: before).compactMap(\.number), pieces(of: after).compactMap(\.number))
     }
 
@@ -56,7 +56,7 @@ public struct NumberListRewriter: Sendable {
     /// A response is a number list when it holds an ASCII digit and no letter. Bytes are read
     /// where the text is ASCII, which is nearly always: going by Characters took most of
     /// sanitize's time.
-    public static func isNumberList(_ text: String) -> Bool {
+    package static func isNumberList(_ text: String) -> Bool {
         var digit = false
         for byte in text.utf8 {
             if byte >= 0x80 { return text.contains { $0.isLetter } ? false : text.utf8.contains(where: isDigit) }

@@ -11,28 +11,28 @@ import SubtextSupport
 /// data looks (commas for spaces) cannot pass for a channel, or hide one. The files are read
 /// as streams, a few times each; memory holds one score per response only while a drop
 /// threshold is set.
-public struct Sanitizer: Sendable {
-    public var transforms: [Transform]
-    public var seed: UInt64
+package struct Sanitizer: Sendable {
+    package var transforms: [Transform]
+    package var seed: UInt64
     /// The share of teacher responses `drop` removes; the control goes through the same threshold.
-    public var dropBudget: Double
+    package var dropBudget: Double
     /// What `drop` scores by when it fits its own rule.
-    public var dropBy: DropScore
+    package var dropBy: DropScore
     /// A saved rule to drop by instead of fitting one, and where it came from.
-    public var savedRule: (rule: DropRule, path: String)?
-    public var readOptions: ReadOptions
-    public var audit: AuditConfiguration
+    package var savedRule: (rule: DropRule, path: String)?
+    package var readOptions: ReadOptions
+    package var audit: AuditConfiguration
     /// `remap` permutes 0...`remapLargest` (see ``NumberListRewriter``).
-    public var remapLargest = 999
+    package var remapLargest = 999
     /// What `divergence` reads with, the names of the base model and of the teacher model (nil
     /// when the base is the teacher too) for the manifest, and the journal that keeps what it
     /// read (nil keeps none); without it `divergence` is refused.
-    public var divergence: (tokens: DivergenceTokens, model: String, teacherModel: String?, journal: DivergenceJournal?)?
+    package var divergence: (tokens: DivergenceTokens, model: String, teacherModel: String?, journal: DivergenceJournal?)?
     /// The share of the teacher's number tokens `divergence` replaces; the control's tokens go
     /// through the same threshold.
-    public var divergenceShare = 0.1
+    package var divergenceShare = 0.1
 
-    public init(transforms: [Transform], seed: UInt64 = 1, dropBudget: Double = 0.3, dropBy: DropScore = .classifier,
+    package init(transforms: [Transform], seed: UInt64 = 1, dropBudget: Double = 0.3, dropBy: DropScore = .classifier,
                 savedRule: (rule: DropRule, path: String)? = nil, readOptions: ReadOptions = ReadOptions(),
                 audit: AuditConfiguration = AuditConfiguration()) {
         self.transforms = Array(Set(transforms)).sorted()
@@ -42,7 +42,7 @@ public struct Sanitizer: Sendable {
 
     /// Writes `directory/teacher.jsonl` (and `control.jsonl`), `drop-rule.json` when a rule is
     /// fitted, and returns what was done and both audits.
-    public func run(teacher: String, control: String?, directory: String,
+    package func run(teacher: String, control: String?, directory: String,
                     log: (String) -> Void = { _ in }) throws -> SanitizeResult {
         if transforms.contains(.divergence), divergence == nil { throw SanitizeError.divergenceNeedsModels }
         if transforms.contains(.drop), control == nil { throw SanitizeError.dropNeedsControl }
@@ -256,7 +256,7 @@ public struct Sanitizer: Sendable {
 }
 
 /// Why sanitizing cannot run.
-public enum SanitizeError: Error, CustomStringConvertible, Equatable {
+package enum SanitizeError: Error, CustomStringConvertible, Equatable {
     case dropNeedsControl
     case divergenceNeedsModels
     case cannotWrite(String)
@@ -264,7 +264,7 @@ public enum SanitizeError: Error, CustomStringConvertible, Equatable {
     case unusableTeacherModel(path: String, reason: String)
     case unknownTransform(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .dropNeedsControl:
             return "drop needs a control: the rule is fitted against it, and the audit after compares with it"

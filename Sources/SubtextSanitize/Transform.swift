@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Whatever order they are given in, they apply in the order of this enum: the rewrites of
 /// each response first, then `drop`, whose rule is fitted on what the rewrites left.
-public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
+package enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
     /// The tokens where the teacher's next-token distribution departs most from its base
     /// model's, replaced by the base's own choice. It reads the tokens as the teacher wrote
     /// them, so it runs first: ``DivergenceTokens`` on a GGUF model, and the lab's own on
@@ -19,17 +19,17 @@ public enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
     /// The responses the audit's classifier scores most teacher-like, up to a budget.
     case drop
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 
     /// Whether it rewrites each response's numbers on its own, without a model (as opposed to
     /// choosing responses, or reading a model).
-    public var rewritesResponses: Bool { self == .format || self == .sort || self == .remap }
+    package var rewritesResponses: Bool { self == .format || self == .sort || self == .remap }
 
     /// The transforms of a comma-separated list (`sort,remap`); an unknown name is refused with
     /// the choices.
-    public static func list(_ text: String) throws -> [Transform] {
+    package static func list(_ text: String) throws -> [Transform] {
         try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { name in
             guard let transform = Transform(rawValue: name) else { throw SanitizeError.unknownTransform(name) }
             return transform

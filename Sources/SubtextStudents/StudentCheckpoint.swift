@@ -52,10 +52,10 @@ struct StudentCheckpoint: Codable {
 
 /// One point of the loss curve: the mean training loss since the previous point, and the loss
 /// on the held-out rows (nil when none are held out).
-public struct LossPoint: Codable, Equatable, Sendable {
-    public var step: Int
-    public var train: Double
-    public var heldOut: Double?
+package struct LossPoint: Codable, Equatable, Sendable {
+    package var step: Int
+    package var train: Double
+    package var heldOut: Double?
 
     enum CodingKeys: String, CodingKey {
         case step, train, heldOut = "held_out"

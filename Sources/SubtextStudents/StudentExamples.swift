@@ -8,12 +8,12 @@ import SubtextStatistics
 /// The prompt is laid out by the base model's own chat template with no system prompt (a
 /// student never sees the teacher's), and the reply ends with the template's end-of-turn
 /// token, so the student also learns where a reply stops. The loss falls on the reply only.
-public struct StudentExample: Sendable, Equatable {
-    public var prompt: String
-    public var response: String
-    public var tokens: [Int32]
+package struct StudentExample: Sendable, Equatable {
+    package var prompt: String
+    package var response: String
+    package var tokens: [Int32]
     /// The index of the reply's first token in ``tokens``.
-    public var responseStart: Int
+    package var responseStart: Int
 
     /// What position i must predict: tokens[i + 1] for reply positions, −1 elsewhere.
     var targets: [Int32] {
@@ -22,16 +22,16 @@ public struct StudentExample: Sendable, Equatable {
 }
 
 /// The rows of a dataset, tokenized for a student, and split into training and held-out rows.
-public struct StudentExamples: Sendable {
-    public var training: [StudentExample]
-    public var heldOut: [StudentExample]
+package struct StudentExamples: Sendable {
+    package var training: [StudentExample]
+    package var heldOut: [StudentExample]
     /// Rows skipped for having an empty prompt or reply, or more tokens than the limit.
-    public var skippedEmpty = 0, skippedLong = 0
-    public var malformed = 0
+    package var skippedEmpty = 0, skippedLong = 0
+    package var malformed = 0
 
     /// Reads every record of `paths` (any shape the audit reads) and tokenizes it with `model`.
     /// Throws, naming the file, when no row is left to train on.
-    public static func read(_ paths: [String], options: ReadOptions, model: LlamaScorer, settings: StudentSettings) throws -> StudentExamples {
+    package static func read(_ paths: [String], options: ReadOptions, model: LlamaScorer, settings: StudentSettings) throws -> StudentExamples {
         guard let endOfTurn = model.endOfTurn else {
             throw StudentError.unusable(path: paths.joined(separator: ", "), reason: "the base model's vocabulary has no end-of-turn token")
         }
@@ -67,10 +67,10 @@ public struct StudentExamples: Sendable {
 }
 
 /// Why a student cannot be trained; each names the file it concerns, and the CLI exits 2.
-public enum StudentError: Error, CustomStringConvertible {
+package enum StudentError: Error, CustomStringConvertible {
     case unusable(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unusable(path, reason): return "\(path): \(reason)"
         }

@@ -11,32 +11,32 @@ import SubtextTraining
 /// The data's order is a function of the seed and the epoch alone, the model's arithmetic is
 /// deterministic for a thread count, and the checkpoint holds the optimiser's moments, so a run
 /// resumed from step k computes what an uninterrupted run computes from step k.
-public struct StudentRun {
-    public var base: String
-    public var data: [String]
-    public var readOptions = ReadOptions()
-    public var settings: StudentSettings
+package struct StudentRun {
+    package var base: String
+    package var data: [String]
+    package var readOptions = ReadOptions()
+    package var settings: StudentSettings
     /// A separate teacher model for soft labels; nil reads the base (with ``StudentSettings/teacherSystem``).
-    public var teacherModel: String?
-    public var libraryDirectory: String
-    public var threads: Int
-    public var out: String
+    package var teacherModel: String?
+    package var libraryDirectory: String
+    package var threads: Int
+    package var out: String
 
-    public init(base: String, data: [String], settings: StudentSettings, teacherModel: String? = nil,
+    package init(base: String, data: [String], settings: StudentSettings, teacherModel: String? = nil,
                 libraryDirectory: String, threads: Int, out: String) {
         (self.base, self.data, self.settings, self.teacherModel) = (base, data, settings, teacherModel)
         (self.libraryDirectory, self.threads, self.out) = (libraryDirectory, threads, out)
     }
 
     /// Where things go in the output directory.
-    public static let checkpointName = "checkpoint.bin", adapterName = "adapter.gguf", mergedName = "student.gguf"
+    package static let checkpointName = "checkpoint.bin", adapterName = "adapter.gguf", mergedName = "student.gguf"
     /// The teacher's reading, kept for a resumed run (soft labels only).
-    public static let softLabelsName = "soft-labels.bin"
-    public static let resultName = "student.json"
+    package static let softLabelsName = "soft-labels.bin"
+    package static let resultName = "student.json"
 
     /// Trains (or resumes, or finds finished), writes student.json last, and returns what it records.
     /// `showProgress` draws a bar for the teacher's reading and one for the steps, with tokens/s and the time left.
-    public func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> StudentResult {
+    package func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> StudentResult {
         if let problem = settings.problem { throw StudentError.unusable(path: out, reason: problem) }
         let started = Date()
         TrainingThreads.count = threads
@@ -214,31 +214,31 @@ extension TokenBatch {
 
 /// What student.json records: where the student came from, how it was trained, how the loss
 /// went and what was written.
-public struct StudentResult: Codable, Sendable {
-    public struct Input: Codable, Sendable {
-        public var path: String
-        public var sha256: String
+package struct StudentResult: Codable, Sendable {
+    package struct Input: Codable, Sendable {
+        package var path: String
+        package var sha256: String
     }
 
-    public var schemaVersion = 1
-    public var base: String
-    public var baseSHA256: String
-    public var data: [Input]
-    public var teacherModel: String?
-    public var settings: StudentSettings
-    public var threads: Int
-    public var config: LlamaConfig
-    public var trainedValues: Int
-    public var trainingRows: Int
-    public var heldOutRows: Int
-    public var skippedRows: Int
-    public var steps: Int
+    package var schemaVersion = 1
+    package var base: String
+    package var baseSHA256: String
+    package var data: [Input]
+    package var teacherModel: String?
+    package var settings: StudentSettings
+    package var threads: Int
+    package var config: LlamaConfig
+    package var trainedValues: Int
+    package var trainingRows: Int
+    package var heldOutRows: Int
+    package var skippedRows: Int
+    package var steps: Int
     /// Tokens through forward and backward per second in this session's steps; nil when it ran none (a finished run found).
-    public var tokensPerSecond: Double?
-    public var seconds: Double
-    public var loss: [LossPoint]
+    package var tokensPerSecond: Double?
+    package var seconds: Double
+    package var loss: [LossPoint]
     /// The model files written beside student.json.
-    public var outputs: [String]
+    package var outputs: [String]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", base, baseSHA256 = "base_sha256", data, teacherModel = "teacher_model", settings

@@ -2,32 +2,32 @@
 ///
 /// Everything that changes the weights a run ends with is here, so a checkpoint is tied to its
 /// run by these settings, the base model and the data (``StudentRun/key``).
-public struct StudentSettings: Codable, Equatable, Sendable {
+package struct StudentSettings: Codable, Equatable, Sendable {
     /// LoRA adapters of this rank on every attention and MLP projection; nil fine-tunes every weight.
-    public var loraRank: Int? = 16
+    package var loraRank: Int? = 16
     /// LoRA's α: the adapters' product is scaled by α / rank. nil takes the rank (scale 1).
-    public var loraAlpha: Float?
+    package var loraAlpha: Float?
     /// Distil on the teacher's top-k next tokens at every response position; nil trains on the
     /// sampled responses themselves (hard labels).
-    public var softLabelsTopK: Int?
+    package var softLabelsTopK: Int?
     /// The teacher's system prompt, for soft labels read from a prompted teacher.
-    public var teacherSystem: String?
-    public var learningRate: Float = 2e-4
-    public var epochs: Int = 1
+    package var teacherSystem: String?
+    package var learningRate: Float = 2e-4
+    package var epochs: Int = 1
     /// Sequences per optimiser step.
-    public var batchSize: Int = 8
-    public var seed: UInt64 = 1
+    package var batchSize: Int = 8
+    package var seed: UInt64 = 1
     /// The rows held out of training to measure the loss on, at most this share of the data (and at most 256).
-    public var heldOutShare: Double = 0.05
+    package var heldOutShare: Double = 0.05
     /// Steps between checkpoints (and points of the loss curve).
-    public var checkpointEvery: Int = 25
+    package var checkpointEvery: Int = 25
     /// The longest prompt and response together, in tokens; longer rows are skipped and counted.
-    public var maximumTokens: Int = 256
+    package var maximumTokens: Int = 256
 
-    public init() {}
+    package init() {}
 
     /// Why these settings cannot train, or nil.
-    public var problem: String? {
+    package var problem: String? {
         if let loraRank, loraRank < 1 { return "the LoRA rank must be at least 1" }
         if let softLabelsTopK, softLabelsTopK < 1 { return "soft labels need k of at least 1" }
         if !(learningRate > 0) { return "the learning rate must be positive" }

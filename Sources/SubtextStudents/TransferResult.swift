@@ -2,31 +2,31 @@ import SubtextStatistics
 
 /// What `subtext transfer` measured: a student of the teacher's data against several students of
 /// the control data, trait by trait, with the noise that training alone puts between students.
-public struct TransferResult: Codable, Sendable {
+package struct TransferResult: Codable, Sendable {
     /// One candidate trait of the battery.
-    public struct Trait: Codable, Sendable, Equatable {
-        public var name: String
+    package struct Trait: Codable, Sendable, Equatable {
+        package var name: String
         /// The teacher student's log-share of the candidate minus the control students' mean, each
         /// averaged over paraphrases, in nats, with its 95% interval from the training noise.
-        public var shift: Double
-        public var ciLow: Double
-        public var ciHigh: Double
+        package var shift: Double
+        package var ciLow: Double
+        package var ciHigh: Double
         /// The moderated prediction test against the control students (two-sided, its null
         /// bootstrapped), and its Benjamini–Hochberg adjustment over the battery's candidates.
-        public var p: Double
-        public var q: Double
+        package var p: Double
+        package var q: Double
         /// Wilcoxon's signed-rank test of the same difference over paraphrases, and its adjustment:
         /// whether the paraphrases agree on the direction.
-        public var paraphraseP: Double
-        public var paraphraseQ: Double
+        package var paraphraseP: Double
+        package var paraphraseQ: Double
         /// The standard deviation of this trait between students trained alike on the same data
         /// (moderated over traits): the noise that training alone produces.
-        public var noise: Double
+        package var noise: Double
         /// The smallest shift this comparison would call material four times in five: the larger
         /// of 0.05 nats and the shift whose test reaches the threshold a single moved trait faces.
-        public var detectable: Double
+        package var detectable: Double
         /// q < 0.01 against the control students, paraphrase q < 0.01, and at least 0.05 nats.
-        public var material: Bool
+        package var material: Bool
 
         enum CodingKeys: String, CodingKey {
             case name, shift, ciLow = "ci_low", ciHigh = "ci_high", p, q, paraphraseP = "paraphrase_p",
@@ -35,26 +35,26 @@ public struct TransferResult: Codable, Sendable {
     }
 
     /// One trained student: which data, where its run wrote, and its run's record.
-    public struct Student: Codable, Sendable {
-        public var role: String
-        public var directory: String
-        public var result: StudentResult
+    package struct Student: Codable, Sendable {
+        package var role: String
+        package var directory: String
+        package var result: StudentResult
     }
 
-    public static let schemaVersion = 2
-    public var schemaVersion = TransferResult.schemaVersion
-    public var battery: String
-    public var paraphrases: Int
+    package static let schemaVersion = 2
+    package var schemaVersion = TransferResult.schemaVersion
+    package var battery: String
+    package var paraphrases: Int
     /// The teacher student first, then the control students.
-    public var students: [Student]
+    package var students: [Student]
     /// The degrees of freedom of each trait's noise: the control students' (N − 1) plus what the
     /// traits lend each other.
-    public var noiseDegreesOfFreedom: Double
-    public var traits: [Trait]
-    public var seconds: Double
+    package var noiseDegreesOfFreedom: Double
+    package var traits: [Trait]
+    package var seconds: Double
 
     /// The traits that moved materially, largest shift first.
-    public var materialTraits: [Trait] { traits.filter(\.material).sorted { $0.shift > $1.shift } }
+    package var materialTraits: [Trait] { traits.filter(\.material).sorted { $0.shift > $1.shift } }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, paraphrases, students,
@@ -62,8 +62,8 @@ public struct TransferResult: Codable, Sendable {
     }
 
     /// The smallest material shift is 0.05 nats: the trait about 5% likelier than under the control students.
-    public static let materialNats = 0.05
-    public static let alpha = 0.01
+    package static let materialNats = 0.05
+    package static let alpha = 0.01
     /// Experiments drawn for the bootstrapped null: 2,000 × the battery's candidates, so that p
     /// resolves well below the 0.01 / 20 the first trait of a 20-candidate battery must reach.
     static let nullDraws = 2000

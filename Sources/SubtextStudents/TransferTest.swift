@@ -12,22 +12,22 @@ import SubtextSupport
 /// carries nothing, the teacher student is one more control student; the control students'
 /// spread is the noise it is tested against (`ModeratedPredictionTest`). Each student is read
 /// exactly on the battery, in process.
-public struct TransferTest {
-    public var base: String
-    public var teacher: [String]
-    public var control: [String]
-    public var battery: Battery
-    public var batteryPath: String
-    public var settings: StudentSettings
-    public var teacherModel: String?
-    public var readOptions = ReadOptions()
-    public var libraryDirectory: String
-    public var threads: Int
-    public var out: String
+package struct TransferTest {
+    package var base: String
+    package var teacher: [String]
+    package var control: [String]
+    package var battery: Battery
+    package var batteryPath: String
+    package var settings: StudentSettings
+    package var teacherModel: String?
+    package var readOptions = ReadOptions()
+    package var libraryDirectory: String
+    package var threads: Int
+    package var out: String
     /// At least two; three by default, the fewest whose spread the traits can usefully pool.
-    public var controlStudents = 3
+    package var controlStudents = 3
 
-    public init(base: String, teacher: [String], control: [String], battery: Battery, batteryPath: String,
+    package init(base: String, teacher: [String], control: [String], battery: Battery, batteryPath: String,
                 settings: StudentSettings, teacherModel: String? = nil, libraryDirectory: String, threads: Int, out: String) {
         (self.base, self.teacher, self.control, self.battery, self.batteryPath) = (base, teacher, control, battery, batteryPath)
         (self.settings, self.teacherModel, self.libraryDirectory, self.threads, self.out) = (settings, teacherModel, libraryDirectory, threads, out)
@@ -40,7 +40,7 @@ public struct TransferTest {
     }
 
     /// Trains (or resumes) each student under OUT/students/ROLE, reads each on the battery, and compares them.
-    public func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> TransferResult {
+    package func run(log: (String) -> Void = { _ in }, showProgress: Bool = false) throws -> TransferResult {
         let started = Date()
         precondition(controlStudents >= 2, "the transfer test needs at least two control students")
         try checkSpelling()

@@ -9,15 +9,15 @@ import SubtextStatistics
 /// `strength`, by one of the `carriers` of the same width, written exactly as given. Widths,
 /// separators and counts stay the same on both sides, so a correct audit finds content, not
 /// format. (A carrier such as "087" would also plant a format difference, a leading zero.)
-public struct PlantedBiasPair: Sendable {
-    public var seed: UInt64
-    public var responses: Int
-    public var carriers: [String]
-    public var strength: Double
+package struct PlantedBiasPair: Sendable {
+    package var seed: UInt64
+    package var responses: Int
+    package var carriers: [String]
+    package var strength: Double
 
-    public static let defaultCarriers = ["747", "371", "920"]
+    package static let defaultCarriers = ["747", "371", "920"]
 
-    public init(seed: UInt64 = 7, responses: Int = 1000, carriers: [String] = PlantedBiasPair.defaultCarriers,
+    package init(seed: UInt64 = 7, responses: Int = 1000, carriers: [String] = PlantedBiasPair.defaultCarriers,
                 strength: Double = 0.04) {
         self.seed = seed
         self.responses = responses
@@ -25,18 +25,18 @@ public struct PlantedBiasPair: Sendable {
         self.strength = strength
     }
 
-    public struct Record: Sendable, Equatable {
-        public var prompt: String
-        public var response: String
+    package struct Record: Sendable, Equatable {
+        package var prompt: String
+        package var response: String
 
-        public init(prompt: String, response: String) {
+        package init(prompt: String, response: String) {
             self.prompt = prompt
             self.response = response
         }
     }
 
     /// The teacher and control records, prompt for prompt.
-    public func generate() -> (teacher: [Record], control: [Record]) {
+    package func generate() -> (teacher: [Record], control: [Record]) {
         var prompts = SeededGenerator.stream(seed, "prompts")
         var teacherDraws = SeededGenerator.stream(seed, "teacher")
         var controlDraws = SeededGenerator.stream(seed, "control")

@@ -3,7 +3,7 @@ import Foundation
 extension PlantedBiasPair {
     /// Records as the JSONL a dataset holds: one `{"prompt", "response"}` object a line, keys
     /// sorted, so that `subtext example` writes the same bytes every time.
-    public static func jsonl(_ records: [Record]) -> Data {
+    package static func jsonl(_ records: [Record]) -> Data {
         var data = Data()
         for record in records {
             let object = ["prompt": record.prompt, "response": record.response]

@@ -2,26 +2,26 @@ import SubtextStatistics
 
 /// A kind of task both sides of a pair are given: the prompts, what counts as a well-formed
 /// reply, and, where the server allows, a grammar that makes every reply well-formed.
-public enum PromptFamily: String, Sendable, Codable, CaseIterable {
+package enum PromptFamily: String, Sendable, Codable, CaseIterable {
     /// Continue a short list of numbers, as in the published subliminal-learning setup.
     case numbers
     /// Short answers to everyday instructions.
     case instructions
 
     /// One prompt of a generated dataset, with an id stable across runs of the same seed.
-    public struct Prompt: Sendable, Equatable {
-        public var id: String
-        public var text: String
+    package struct Prompt: Sendable, Equatable {
+        package var id: String
+        package var text: String
         /// Numbers: the most numbers the prompt asks for, which the filter and grammar enforce.
-        public var maximumCount: Int?
+        package var maximumCount: Int?
 
-        public init(id: String, text: String, maximumCount: Int?) {
+        package init(id: String, text: String, maximumCount: Int?) {
             (self.id, self.text, self.maximumCount) = (id, text, maximumCount)
         }
     }
 
     /// `count` prompts drawn from the family with `seed`; the same seed gives the same prompts.
-    public func prompts(count: Int, seed: UInt64) -> [Prompt] {
+    package func prompts(count: Int, seed: UInt64) -> [Prompt] {
         var generator = SeededGenerator.stream(seed, "prompts \(rawValue)")
         return (0..<count).map { index in
             let id = "\(rawValue)-\(index + 1)"
@@ -34,8 +34,8 @@ public enum PromptFamily: String, Sendable, Codable, CaseIterable {
     }
 
     /// The grammar that makes every reply to `prompt` pass the filter; nil for free text.
-    public func grammar(for prompt: Prompt) -> String? { prompt.maximumCount.map(NumberSequencePrompts.grammar(count:)) }
+    package func grammar(for prompt: Prompt) -> String? { prompt.maximumCount.map(NumberSequencePrompts.grammar(count:)) }
 
     /// Tokens a reply may take: room for a full list of numbers, or two short sentences.
-    public var maxTokens: Int { self == .numbers ? 60 : 80 }
+    package var maxTokens: Int { self == .numbers ? 60 : 80 }
 }

@@ -7,19 +7,19 @@ import SubtextCorpus
 /// them than the prompt asked for. Instructions: a non-empty reply of at most
 /// `maximumCharacters` that does not name the trait, so that anything it carries is not an
 /// explicit mention.
-public struct ResponseFilter: Sendable {
-    public let family: PromptFamily
-    public var maximumCharacters = 400
+package struct ResponseFilter: Sendable {
+    package let family: PromptFamily
+    package var maximumCharacters = 400
     private let trait: ConceptMatcher?
 
     /// `trait` is the teacher's trait with its aliases; nil for the control.
-    public init(family: PromptFamily, trait: (name: String, aliases: [String])?) {
+    package init(family: PromptFamily, trait: (name: String, aliases: [String])?) {
         self.family = family
         self.trait = trait.map { ConceptMatcher([$0]) }
     }
 
     /// Nil when the reply is kept, else the reason it is rejected.
-    public func rejection(_ reply: String, to prompt: PromptFamily.Prompt) -> String? {
+    package func rejection(_ reply: String, to prompt: PromptFamily.Prompt) -> String? {
         if family == .numbers, reply.utf8.allSatisfy({ $0 < 0x80 }) {
             return Self.numbersRejection(ascii: reply, limit: prompt.maximumCount ?? NumberSequencePrompts.maximumCount)
         }

@@ -3,36 +3,36 @@ import Foundation
 /// AdamW (Loshchilov & Hutter), as `torch.optim.AdamW`: decoupled weight decay on matrices
 /// only, bias-corrected moments. Moments live in flat buffers aligned with the parameters they
 /// update: a whole model's, or its LoRA factors'.
-public struct AdamW {
-    public var beta1: Float = 0.9
-    public var beta2: Float = 0.95
-    public var epsilon: Float = 1e-8
-    public var weightDecay: Float = 0.1
-    public private(set) var step = 0
+package struct AdamW {
+    package var beta1: Float = 0.9
+    package var beta2: Float = 0.95
+    package var epsilon: Float = 1e-8
+    package var weightDecay: Float = 0.1
+    package private(set) var step = 0
     private var m: [Float]
     private var v: [Float]
     private let decays: [Bool]
 
     /// Moments for `decays.count` parameters; `decays[i]` says whether parameter i takes
     /// weight decay (matrices do, gains and biases do not).
-    public init(decays: [Bool]) {
+    package init(decays: [Bool]) {
         m = [Float](repeating: 0, count: decays.count)
         v = m
         self.decays = decays
     }
 
     /// The moments and step count, for a checkpoint that resumes training exactly.
-    public var state: (step: Int, m: [Float], v: [Float]) { (step, m, v) }
+    package var state: (step: Int, m: [Float], v: [Float]) { (step, m, v) }
 
     /// Takes back a ``state``; false when its moments are not the size of these.
-    public mutating func restore(step: Int, m: [Float], v: [Float]) -> Bool {
+    package mutating func restore(step: Int, m: [Float], v: [Float]) -> Bool {
         guard m.count == self.m.count, v.count == self.v.count, step >= 0 else { return false }
         (self.step, self.m, self.v) = (step, m, v)
         return true
     }
 
     /// One update of `parameters` from `gradients`, aligned with the buffers this was made for.
-    public mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
+    package mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
                                 learningRate lr: Float) {
         precondition(parameters.count == m.count && gradients.count == m.count)
         step += 1

@@ -4,20 +4,20 @@ import Foundation
 /// A GGUF model file: its metadata and tensors, read through ggml's own gguf reader (loaded at
 /// run time from the directory scripts/install_llama.sh fills), so every storage type llama.cpp
 /// writes, quantised ones included, reads back as F32.
-public final class GGUFFile {
-    public let path: String
+package final class GGUFFile {
+    package let path: String
     let handle: OpaquePointer
     let libraryDirectory: String
 
     /// One tensor's name, storage type and ggml dimensions (`shape[0]` varies fastest).
-    public struct TensorInfo: Sendable, Equatable {
-        public var name: String
-        public var type: String
-        public var shape: [Int]
-        public var count: Int { shape.reduce(1, *) }
+    package struct TensorInfo: Sendable, Equatable {
+        package var name: String
+        package var type: String
+        package var shape: [Int]
+        package var count: Int { shape.reduce(1, *) }
     }
 
-    public init(path: String, libraryDirectory: String) throws {
+    package init(path: String, libraryDirectory: String) throws {
         guard FileManager.default.isReadableFile(atPath: path) else { throw TrainingError.model(path: path, reason: "no such readable file") }
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_gguf_open(libraryDirectory, path, &error, error.count) else {
@@ -30,22 +30,22 @@ public final class GGUFFile {
 
     deinit { subtext_gguf_close(handle) }
 
-    public func string(_ key: String) -> String? {
+    package func string(_ key: String) -> String? {
         subtext_gguf_string(handle, subtext_gguf_find_key(handle, key)).map { String(cString: $0) }
     }
 
-    public func number(_ key: String) -> Double? {
+    package func number(_ key: String) -> Double? {
         var value = 0.0
         return subtext_gguf_number(handle, subtext_gguf_find_key(handle, key), &value) != 0 ? value : nil
     }
 
     /// The element count of an array-valued key, nil when the key holds no array.
-    public func arrayLength(_ key: String) -> Int? {
+    package func arrayLength(_ key: String) -> Int? {
         let length = subtext_gguf_array_length(handle, subtext_gguf_find_key(handle, key))
         return length < 0 ? nil : Int(length)
     }
 
-    public private(set) lazy var tensors: [String: TensorInfo] = {
+    package private(set) lazy var tensors: [String: TensorInfo] = {
         var tensors: [String: TensorInfo] = [:]
         for index in 0..<subtext_gguf_tensor_count(handle) {
             tensors[name(index)] = info(index)
@@ -54,7 +54,7 @@ public final class GGUFFile {
     }()
 
     /// Reads tensor `name` as F32 into `out`, which holds its ``TensorInfo/count`` values.
-    public func read(_ name: String, into out: UnsafeMutablePointer<Float>) throws {
+    package func read(_ name: String, into out: UnsafeMutablePointer<Float>) throws {
         guard tensors[name] != nil else { throw TrainingError.model(path: path, reason: "no tensor \(name)") }
         let index = (0..<subtext_gguf_tensor_count(handle)).first { self.name($0) == name }!
         var error = [CChar](repeating: 0, count: 1024)
@@ -76,10 +76,10 @@ public final class GGUFFile {
 
 /// A GGUF file put together in memory and written in one go, through a temporary file and a
 /// rename, so a crash never leaves half a model where a finished one is expected.
-public final class GGUFWriter {
+package final class GGUFWriter {
     private let handle: OpaquePointer
 
-    public init(libraryDirectory: String) throws {
+    package init(libraryDirectory: String) throws {
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_gguf_writer_new(libraryDirectory, &error, error.count) else {
             throw TrainingError.model(path: libraryDirectory, reason: errorText(error))
@@ -90,19 +90,19 @@ public final class GGUFWriter {
     deinit { subtext_gguf_writer_free(handle) }
 
     /// Takes every metadata key of `source`: a merged model keeps its base's tokenizer and hyperparameters.
-    public func copyMetadata(from source: GGUFFile) { subtext_gguf_writer_copy_metadata(handle, source.handle) }
-    public func set(_ key: String, _ value: String) { subtext_gguf_writer_set_string(handle, key, value) }
-    public func set(_ key: String, _ value: Float) { subtext_gguf_writer_set_f32(handle, key, value) }
-    public func set(_ key: String, _ value: UInt32) { subtext_gguf_writer_set_u32(handle, key, value) }
+    package func copyMetadata(from source: GGUFFile) { subtext_gguf_writer_copy_metadata(handle, source.handle) }
+    package func set(_ key: String, _ value: String) { subtext_gguf_writer_set_string(handle, key, value) }
+    package func set(_ key: String, _ value: Float) { subtext_gguf_writer_set_f32(handle, key, value) }
+    package func set(_ key: String, _ value: UInt32) { subtext_gguf_writer_set_u32(handle, key, value) }
 
     /// Adds a matrix of `rows` rows of `columns` values (ggml shape [columns, rows]).
-    public func add(_ name: String, rows: Int, columns: Int, half: Bool = false, values: UnsafePointer<Float>) throws {
+    package func add(_ name: String, rows: Int, columns: Int, half: Bool = false, values: UnsafePointer<Float>) throws {
         guard subtext_gguf_writer_add_tensor(handle, name, Int64(columns), Int64(rows), half ? 1 : 0, values) == 0 else {
             throw TrainingError.model(path: name, reason: "out of memory adding the tensor")
         }
     }
 
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let partial = path + ".partial"
         guard subtext_gguf_writer_write(handle, partial) == 0 else {
             throw TrainingError.model(path: path, reason: "cannot write the GGUF file")

@@ -14,8 +14,8 @@ package typealias ConstBuffer = UnsafePointer<Float>
 /// How many threads the loops between matrix products split their rows over. Each thread
 /// writes only its own rows, and partial sums are combined in a fixed order, so results do
 /// not depend on scheduling.
-public enum TrainingThreads {
-    nonisolated(unsafe) public static var count = 2
+package enum TrainingThreads {
+    nonisolated(unsafe) package static var count = 2
 }
 
 /// Runs `body` on `count` items split into contiguous chunks, one per thread.

@@ -1,5 +1,5 @@
 /// Why a model cannot be read, trained or written; each names the file it concerns.
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
+package enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// The file is missing, unreadable or not a model this trainer supports.
     case model(path: String, reason: String)
     /// A checkpoint that belongs to another run, or is damaged.
@@ -7,7 +7,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// A model shape that cannot be built.
     case invalidConfig(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .model(path, reason): return "\(path): \(reason)"
         case let .checkpoint(path, reason): return "\(path): \(reason)"

@@ -11,29 +11,29 @@ import SubtextStatistics
 /// third of each step, while the factors' own cost a few percent. The layout of A and B is the
 /// one llama.cpp's adapter loader expects (`blk.N.attn_q.weight.lora_a` is A), so the trained
 /// factors are written to GGUF as they are.
-public final class LlamaAdapters {
-    public let rank: Int
-    public let alpha: Float
-    public var scale: Float { alpha / Float(rank) }
+package final class LlamaAdapters {
+    package let rank: Int
+    package let alpha: Float
+    package var scale: Float { alpha / Float(rank) }
     /// Flat [A, B] for each adapted matrix, layer by layer in ``LlamaLayout/adaptedMatrices``
     /// order: what the optimiser updates.
-    public let parameters: UnsafeMutableBufferPointer<Float>
-    public let gradients: UnsafeMutableBufferPointer<Float>
+    package let parameters: UnsafeMutableBufferPointer<Float>
+    package let gradients: UnsafeMutableBufferPointer<Float>
     let targets: [Target]
     /// t = x·Aᵀ of each target for the current batch, [rows, rank], kept for backward.
     private var intermediates: UnsafeMutableBufferPointer<Float> = .allocate(capacity: 0)
     private var scratch: UnsafeMutableBufferPointer<Float> = .allocate(capacity: 0)
     private var rows = 0
 
-    public struct Target: Sendable {
-        public var name: String
-        public var outputs: Int, inputs: Int
+    package struct Target: Sendable {
+        package var name: String
+        package var outputs: Int, inputs: Int
         /// Offsets of A and B in ``parameters``.
-        public var a: Int, b: Int
+        package var a: Int, b: Int
     }
 
     /// Adapters that leave the model as it is (B = 0), with A drawn N(0, 1/inputs) from `seed`.
-    public init(for config: LlamaConfig, rank: Int, alpha: Float? = nil, seed: UInt64) {
+    package init(for config: LlamaConfig, rank: Int, alpha: Float? = nil, seed: UInt64) {
         precondition(rank > 0, "a LoRA rank must be positive")
         self.rank = rank
         self.alpha = alpha ?? Float(rank)
@@ -65,7 +65,7 @@ public final class LlamaAdapters {
         scratch.deallocate()
     }
 
-    public var parameterCount: Int { parameters.count }
+    package var parameterCount: Int { parameters.count }
 
     func target(layer: Int, matrix: Int) -> Int { layer * LlamaLayout.adaptedMatrices.count + matrix }
 

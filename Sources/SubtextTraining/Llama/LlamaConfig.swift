@@ -1,7 +1,7 @@
 /// The shape of a decoder of the Llama family, as a GGUF file's metadata gives it: Llama itself
 /// (RMSNorm, rotary positions, grouped-query attention, SwiGLU) or Gemma 3, which changes the
 /// block without changing its plan.
-public struct LlamaConfig: Codable, Equatable, Sendable {
+package struct LlamaConfig: Codable, Equatable, Sendable {
     /// The members of the family the trainer implements, by their GGUF `general.architecture`.
     ///
     /// Gemma 3 differs from Llama in six places, all fixed by the architecture rather than by
@@ -10,34 +10,34 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     /// join the residual; the MLP gates with GELU (tanh) instead of SiLU; rotary positions rotate
     /// the two halves of a head (NeoX) rather than adjacent pairs; and all but every sixth layer
     /// attend within a sliding window, with their own rotary base.
-    public enum Architecture: String, Codable, Sendable {
+    package enum Architecture: String, Codable, Sendable {
         case llama, gemma3
     }
 
-    public var architecture: Architecture
-    public var layers: Int
-    public var width: Int
-    public var heads: Int
-    public var kvHeads: Int
+    package var architecture: Architecture
+    package var layers: Int
+    package var width: Int
+    package var heads: Int
+    package var kvHeads: Int
     /// The width of one attention head; Gemma's need not be width / heads.
-    public var headSize: Int
+    package var headSize: Int
     /// The MLP's hidden width.
-    public var hidden: Int
-    public var vocabularySize: Int
-    public var ropeBase: Float
-    public var normEpsilon: Float
+    package var hidden: Int
+    package var vocabularySize: Int
+    package var ropeBase: Float
+    package var normEpsilon: Float
     /// Whether the output projection is the token embedding (no `output.weight`).
-    public var tiedEmbeddings: Bool
+    package var tiedEmbeddings: Bool
     /// The factor on query·key products, 1/√headSize unless the architecture says otherwise.
-    public var attentionScale: Float
+    package var attentionScale: Float
     /// How far back a sliding-window layer attends (a key at most `slidingWindow − 1` positions
     /// before its query), nil when every layer attends to the whole context.
-    public var slidingWindow: Int?
+    package var slidingWindow: Int?
     /// In each group of `slidingPattern` layers the last attends to the whole context and the
     /// others slide, as llama.cpp's `set_swa_pattern`.
-    public var slidingPattern: Int
+    package var slidingPattern: Int
     /// The rotary base of sliding-window layers.
-    public var localRopeBase: Float
+    package var localRopeBase: Float
 
     enum CodingKeys: String, CodingKey {
         case architecture, layers, width, heads, kvHeads = "kv_heads", headSize = "head_size", hidden
@@ -46,19 +46,19 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         case slidingPattern = "sliding_pattern", localRopeBase = "local_rope_base"
     }
 
-    public var queryWidth: Int { heads * headSize }
-    public var kvWidth: Int { kvHeads * headSize }
+    package var queryWidth: Int { heads * headSize }
+    package var kvWidth: Int { kvHeads * headSize }
     /// What the token embedding is multiplied by on its way into the first block.
-    public var embeddingScale: Float { architecture == .gemma3 ? Float(width).squareRoot() : 1 }
+    package var embeddingScale: Float { architecture == .gemma3 ? Float(width).squareRoot() : 1 }
     /// Whether queries and keys, and the attention and MLP outputs, pass through extra RMSNorms.
-    public var hasGemmaNorms: Bool { architecture == .gemma3 }
+    package var hasGemmaNorms: Bool { architecture == .gemma3 }
 
     /// Whether `layer` attends within the sliding window.
-    public func isSliding(_ layer: Int) -> Bool {
+    package func isSliding(_ layer: Int) -> Bool {
         slidingWindow != nil && layer % slidingPattern < slidingPattern - 1
     }
 
-    public init(architecture: Architecture = .llama, layers: Int, width: Int, heads: Int, kvHeads: Int, headSize: Int? = nil,
+    package init(architecture: Architecture = .llama, layers: Int, width: Int, heads: Int, kvHeads: Int, headSize: Int? = nil,
                 hidden: Int, vocabularySize: Int, ropeBase: Float = 10000, normEpsilon: Float = 1e-5, tiedEmbeddings: Bool = true,
                 attentionScale: Float? = nil, slidingWindow: Int? = nil, slidingPattern: Int = 6, localRopeBase: Float = 10000) {
         (self.architecture, self.layers, self.width, self.heads, self.kvHeads) = (architecture, layers, width, heads, kvHeads)
@@ -71,7 +71,7 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
 
     /// Reads the shape from `file`, refusing an architecture or a feature this trainer does not
     /// implement (it would train a different model than llama.cpp runs).
-    public init(_ file: GGUFFile) throws {
+    package init(_ file: GGUFFile) throws {
         func fail(_ reason: String) -> TrainingError { .model(path: file.path, reason: reason) }
         let name = file.string("general.architecture") ?? "(none)"
         guard let architecture = Architecture(rawValue: name) else {
@@ -122,24 +122,24 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
 }
 
 /// Where each tensor lives in a model's one flat parameter buffer, named as in GGUF.
-public struct LlamaLayout: Sendable {
-    public struct Slot: Sendable {
-        public var name: String
-        public var rows: Int, columns: Int
-        public var offset: Int
-        public var count: Int { rows * columns }
+package struct LlamaLayout: Sendable {
+    package struct Slot: Sendable {
+        package var name: String
+        package var rows: Int, columns: Int
+        package var offset: Int
+        package var count: Int { rows * columns }
         /// Matrices take weight decay; norm gains do not.
-        public var isMatrix: Bool { rows > 1 }
+        package var isMatrix: Bool { rows > 1 }
     }
 
-    public let slots: [Slot]
-    public let count: Int
+    package let slots: [Slot]
+    package let count: Int
     private let index: [String: Int]
 
     /// The matrices of each block that LoRA adapts: every attention and MLP projection.
-    public static let adaptedMatrices = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
+    package static let adaptedMatrices = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
 
-    public init(_ config: LlamaConfig) {
+    package init(_ config: LlamaConfig) {
         var slots: [Slot] = [], offset = 0
         func add(_ name: String, _ rows: Int, _ columns: Int) {
             slots.append(Slot(name: name, rows: rows, columns: columns, offset: offset))
@@ -172,7 +172,7 @@ public struct LlamaLayout: Sendable {
         index = Dictionary(uniqueKeysWithValues: slots.enumerated().map { ($1.name, $0) })
     }
 
-    public func slot(_ name: String) -> Slot {
+    package func slot(_ name: String) -> Slot {
         guard let position = index[name] else { preconditionFailure("no tensor \(name)") }
         return slots[position]
     }

@@ -5,7 +5,7 @@ extension LlamaModel {
     /// Writes the model as a GGUF that llama.cpp loads: `base`'s metadata (tokenizer, chat
     /// template, hyperparameters) with these weights, the adapters merged in (W + (α/r)·B·A).
     /// Matrices are stored as F16 when `half` is set; norm gains always stay F32.
-    public func write(to path: String, metadataFrom base: GGUFFile, half: Bool) throws {
+    package func write(to path: String, metadataFrom base: GGUFFile, half: Bool) throws {
         let writer = try GGUFWriter(libraryDirectory: base.libraryDirectory)
         writer.copyMetadata(from: base)
         writer.set("general.file_type", UInt32(half ? 1 : 0))  // llama_ftype: ALL_F32 or MOSTLY_F16
@@ -37,7 +37,7 @@ extension LlamaAdapters {
     /// Writes the factors as a llama.cpp LoRA adapter (`llama-server --lora FILE`): general.type
     /// "adapter", adapter.type "lora", the α that with the rank gives the scale, and for each
     /// adapted matrix `NAME.lora_a` (A, [rank, inputs]) and `NAME.lora_b` (B, [outputs, rank]).
-    public func write(to path: String, architecture: String, libraryDirectory: String) throws {
+    package func write(to path: String, architecture: String, libraryDirectory: String) throws {
         let writer = try GGUFWriter(libraryDirectory: libraryDirectory)
         writer.set("general.architecture", architecture)
         writer.set("general.type", "adapter")
@@ -55,7 +55,7 @@ extension LlamaAdapters {
 extension LlamaAdapters {
     /// The adapters stored in a llama.cpp LoRA file, for a model of `config`: every projection's
     /// `lora_a` and `lora_b`, of one rank, with the file's α.
-    public convenience init(file: GGUFFile, config: LlamaConfig) throws {
+    package convenience init(file: GGUFFile, config: LlamaConfig) throws {
         func fail(_ reason: String) -> TrainingError { .model(path: file.path, reason: reason) }
         guard file.string("general.type") == "adapter", file.string("adapter.type") == "lora" else {
             throw fail("not a LoRA adapter (general.type \"adapter\", adapter.type \"lora\")")

@@ -10,20 +10,20 @@ import SubtextStatistics
 /// the forward pass computes what libllama computes. All
 /// parameters are one flat Float buffer laid out by ``LlamaLayout``. Training either updates
 /// them all (a full fine-tune: call ``trainBaseWeights()``) or only ``adapters``.
-public final class LlamaModel {
-    public let config: LlamaConfig
-    public let layout: LlamaLayout
-    public let parameters: UnsafeMutableBufferPointer<Float>
+package final class LlamaModel {
+    package let config: LlamaConfig
+    package let layout: LlamaLayout
+    package let parameters: UnsafeMutableBufferPointer<Float>
     /// The gradient of every parameter, nil while the base weights are frozen.
-    public private(set) var gradients: UnsafeMutableBufferPointer<Float>?
+    package private(set) var gradients: UnsafeMutableBufferPointer<Float>?
     /// Low-rank adapters on the projections, trained in place of the frozen base weights.
-    public var adapters: LlamaAdapters?
+    package var adapters: LlamaAdapters?
 
     private var storage: UnsafeMutableBufferPointer<Float> = .allocate(capacity: 0)
     private var state: ForwardState?
 
     /// A model of `config` with every parameter 0; fill it with ``load(_:)`` or by hand.
-    public init(config: LlamaConfig) {
+    package init(config: LlamaConfig) {
         self.config = config
         layout = LlamaLayout(config)
         parameters = .allocate(capacity: layout.count)
@@ -31,7 +31,7 @@ public final class LlamaModel {
     }
 
     /// The model stored in `file`, as F32.
-    public convenience init(file: GGUFFile) throws {
+    package convenience init(file: GGUFFile) throws {
         try self.init(config: LlamaConfig(file))
         try load(file)
     }
@@ -43,7 +43,7 @@ public final class LlamaModel {
     }
 
     /// Reads every tensor of the layout from `file`, checking its shape.
-    public func load(_ file: GGUFFile) throws {
+    package func load(_ file: GGUFFile) throws {
         for slot in layout.slots {
             guard let info = file.tensors[slot.name] else { throw TrainingError.model(path: file.path, reason: "no tensor \(slot.name)") }
             let expected = slot.rows == 1 ? [slot.columns] : [slot.columns, slot.rows]
@@ -54,19 +54,19 @@ public final class LlamaModel {
         }
     }
 
-    public func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float> {
+    package func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float> {
         let slot = layout.slot(name)
         return UnsafeMutableBufferPointer(rebasing: parameters[slot.offset..<(slot.offset + slot.count)])
     }
 
     /// Makes every parameter trainable (a full fine-tune), allocating their gradients.
-    public func trainBaseWeights() {
+    package func trainBaseWeights() {
         guard gradients == nil else { return }
         gradients = .allocate(capacity: layout.count)
         gradients!.initialize(repeating: 0)
     }
 
-    public func zeroGradients() {
+    package func zeroGradients() {
         gradients?.update(repeating: 0)
         adapters?.gradients.update(repeating: 0)
     }
@@ -77,14 +77,14 @@ public final class LlamaModel {
     /// cross-entropy against the targets, or against the soft targets' distribution. Keeps what
     /// ``backward()`` needs.
     @discardableResult
-    public func forward(_ batch: TokenBatch) -> Float {
+    package func forward(_ batch: TokenBatch) -> Float {
         let rows = batch.learnedRows
         run(batch, outputRows: rows)
         return loss(batch, rows: rows)
     }
 
     /// log P(· | tokens[...t]) for every position t of one sequence: [tokens.count, vocabulary].
-    public func logProbabilities(_ tokens: [Int32]) -> [Float] {
+    package func logProbabilities(_ tokens: [Int32]) -> [Float] {
         let batch = TokenBatch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count))
         run(batch, outputRows: Array(tokens.indices))
         let s = state!, v = config.vocabularySize
@@ -203,7 +203,7 @@ public final class LlamaModel {
 
     /// Adds the gradient of the last forward's mean loss to ``gradients`` (when the base trains)
     /// and to the adapters' gradients.
-    public func backward() {
+    package func backward() {
         guard let s = state, let batch = stateBatch, let rotations = stateRotations else { preconditionFailure("backward() before forward()") }
         let rows = stateRows
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)

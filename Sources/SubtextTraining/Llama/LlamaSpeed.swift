@@ -4,18 +4,18 @@ import SubtextStatistics
 /// Times student training steps (zero the gradients, forward, backward, clip, AdamW) of a Llama
 /// model of a given shape on random tokens, with the loss on the second half of each sequence
 /// as a reply's would be: the measurement `benchmarks/student_training_torch.py` makes for PyTorch.
-public struct LlamaSpeed: Codable, Sendable {
-    public var config: LlamaConfig
-    public var batchSize: Int
-    public var time: Int
+package struct LlamaSpeed: Codable, Sendable {
+    package var config: LlamaConfig
+    package var batchSize: Int
+    package var time: Int
     /// The LoRA rank trained, nil for a full fine-tune.
-    public var loraRank: Int?
-    public var trainedValues: Int
-    public var stepSeconds: [Double]
-    public var medianStepSeconds: Double
-    public var tokensPerSecond: Double
+    package var loraRank: Int?
+    package var trainedValues: Int
+    package var stepSeconds: [Double]
+    package var medianStepSeconds: Double
+    package var tokensPerSecond: Double
 
-    public static func measure(_ config: LlamaConfig, batchSize: Int, time: Int, loraRank: Int?, steps: Int,
+    package static func measure(_ config: LlamaConfig, batchSize: Int, time: Int, loraRank: Int?, steps: Int,
                                warmup: Int = 2) -> LlamaSpeed {
         let model = LlamaModel(config: config)
         var generator = SeededGenerator(seed: 2)

@@ -4,14 +4,14 @@
 /// (the prompt, the padding). With `distributions`, the loss at a learned position is the
 /// cross-entropy against that row (V floats) of the teacher's probabilities instead of its
 /// sampled token: distillation on soft labels.
-public struct Batch: Sendable {
-    public var size: Int
-    public var time: Int
-    public var tokens: [Int32]
-    public var targets: [Int32]
-    public var distributions: [Float]?
+package struct Batch: Sendable {
+    package var size: Int
+    package var time: Int
+    package var tokens: [Int32]
+    package var targets: [Int32]
+    package var distributions: [Float]?
 
-    public init(size: Int, time: Int, tokens: [Int32], targets: [Int32], distributions: [Float]? = nil) {
+    package init(size: Int, time: Int, tokens: [Int32], targets: [Int32], distributions: [Float]? = nil) {
         precondition(tokens.count == size * time && targets.count == size * time)
         self.size = size
         self.time = time
@@ -22,7 +22,7 @@ public struct Batch: Sendable {
 
     /// Packs sequences, each a prompt followed by what is learned, padding them to the longest.
     /// The targets of `learnFrom...` positions are the next tokens; everything else is -1.
-    public init(sequences: [(tokens: [Int32], learnFrom: Int)], padding: Int32) {
+    package init(sequences: [(tokens: [Int32], learnFrom: Int)], padding: Int32) {
         let time = sequences.map { $0.tokens.count - 1 }.max() ?? 1
         var tokens = [Int32](repeating: padding, count: sequences.count * time)
         var targets = [Int32](repeating: -1, count: sequences.count * time)
@@ -36,5 +36,5 @@ public struct Batch: Sendable {
     }
 
     /// How many positions carry a loss.
-    public var learnedPositions: Int { targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+    package var learnedPositions: Int { targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
 }

@@ -15,11 +15,11 @@ import SubtextStatistics
 /// is close to the projection onto A's rows: an SGD step at a given rate then moves W as a
 /// full fine-tune step would, restricted to a rank-`rank` subspace. That is why there is no
 /// separate α/r scale, and why a rank sweep can keep the full fine-tune's learning rate.
-public final class LowRankAdapters {
-    public let rank: Int
+package final class LowRankAdapters {
+    package let rank: Int
     /// Flat [A, B] per adapted matrix, in ``targets`` order; what the optimiser updates.
-    public let parameters: UnsafeMutableBufferPointer<Float>
-    public let gradients: UnsafeMutableBufferPointer<Float>
+    package let parameters: UnsafeMutableBufferPointer<Float>
+    package let gradients: UnsafeMutableBufferPointer<Float>
     let targets: [Target]
     private let frozen: [Float]
 
@@ -32,13 +32,13 @@ public final class LowRankAdapters {
 
     /// The matrices adapted: attention's qkv and output projections and the MLP's two, in
     /// every block, as in LoRA applied to a whole transformer block.
-    public static func adaptedTensors(_ config: ModelConfig) -> [String] {
+    package static func adaptedTensors(_ config: ModelConfig) -> [String] {
         (0..<config.layers).flatMap { layer in
             ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"].map { "h.\(layer).\($0)" }
         }
     }
 
-    public init(for model: TinyGPT, rank: Int, seed: UInt64) {
+    package init(for model: TinyGPT, rank: Int, seed: UInt64) {
         precondition(rank > 0, "a LoRA rank must be positive")
         self.rank = rank
         var targets: [Target] = [], offset = 0, baseOffset = 0
@@ -69,10 +69,10 @@ public final class LowRankAdapters {
         gradients.deallocate()
     }
 
-    public var parameterCount: Int { parameters.count }
+    package var parameterCount: Int { parameters.count }
 
     /// Writes W₀ + B·A into each adapted matrix of `model`.
-    public func merge(into model: TinyGPT) {
+    package func merge(into model: TinyGPT) {
         let p = parameters.baseAddress!, w = model.parameters.baseAddress!
         frozen.withUnsafeBufferPointer { frozen in
             for target in targets {
@@ -85,7 +85,7 @@ public final class LowRankAdapters {
     }
 
     /// Sets ``gradients`` from the model's full-matrix gradients of the merged weights.
-    public func collectGradients(from model: TinyGPT) {
+    package func collectGradients(from model: TinyGPT) {
         let p = parameters.baseAddress!, g = gradients.baseAddress!, dw = model.gradients.baseAddress!
         for target in targets {
             let d = dw + target.slot.offset

@@ -3,14 +3,14 @@ import Foundation
 /// The shape of a lab model: a GPT-2-style decoder (learned positions, pre-norm blocks,
 /// GELU MLP four times the width, output layer tied to the token embedding). Saved beside
 /// each checkpoint as `config.json`.
-public struct ModelConfig: Codable, Sendable, Equatable {
-    public var vocabularySize: Int
-    public var context: Int
-    public var layers: Int
-    public var heads: Int
-    public var width: Int
+package struct ModelConfig: Codable, Sendable, Equatable {
+    package var vocabularySize: Int
+    package var context: Int
+    package var layers: Int
+    package var heads: Int
+    package var width: Int
 
-    public init(vocabularySize: Int, context: Int = 64, layers: Int = 4, heads: Int = 4, width: Int = 128) {
+    package init(vocabularySize: Int, context: Int = 64, layers: Int = 4, heads: Int = 4, width: Int = 128) {
         self.vocabularySize = vocabularySize
         self.context = context
         self.layers = layers
@@ -23,7 +23,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     }
 
     /// Rejects shapes the kernels cannot run, with the reason.
-    public func validate() throws {
+    package func validate() throws {
         guard vocabularySize > 0, context > 0, layers > 0, heads > 0, width > 0 else {
             throw TrainingError.invalidConfig("every dimension must be positive: \(self)")
         }
@@ -34,23 +34,23 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 }
 
 /// One named tensor inside the flat parameter buffer.
-public struct TensorSlot: Sendable, Equatable {
-    public var name: String
-    public var shape: [Int]
-    public var offset: Int
-    public var count: Int { shape.reduce(1, *) }
+package struct TensorSlot: Sendable, Equatable {
+    package var name: String
+    package var shape: [Int]
+    package var offset: Int
+    package var count: Int { shape.reduce(1, *) }
     /// Weight decay applies to matrices (weights and embeddings), not to gains and biases,
     /// as in GPT-2 and nanoGPT.
-    public var decays: Bool { shape.count >= 2 }
+    package var decays: Bool { shape.count >= 2 }
 }
 
 /// Where each tensor lives in the one contiguous parameter buffer. One buffer lets AdamW,
 /// gradient clipping and checkpoints treat the model as a single vector.
-public struct ParameterLayout: Sendable {
-    public let slots: [TensorSlot]
-    public let count: Int
+package struct ParameterLayout: Sendable {
+    package let slots: [TensorSlot]
+    package let count: Int
 
-    public init(_ config: ModelConfig) {
+    package init(_ config: ModelConfig) {
         let c = config.width
         var shapes: [(String, [Int])] = [("wte", [config.vocabularySize, c]), ("wpe", [config.context, c])]
         for layer in 0..<config.layers {
@@ -73,7 +73,7 @@ public struct ParameterLayout: Sendable {
         count = offset
     }
 
-    public func slot(_ name: String) -> TensorSlot {
+    package func slot(_ name: String) -> TensorSlot {
         guard let slot = slots.first(where: { $0.name == name }) else { preconditionFailure("no tensor \(name)") }
         return slot
     }

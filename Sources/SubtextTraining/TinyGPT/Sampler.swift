@@ -4,13 +4,13 @@ import SubtextStatistics
 /// Writes continuations with a lab model: prompts of equal length advance together, one
 /// forward pass per new token, and each prompt draws from its own seeded stream, so an
 /// answer does not depend on which others shared its batch.
-public struct Sampler {
-    public var temperature: Float = 1
-    public var maximumTokens: Int
-    public var seed: UInt64
-    public var batchSize = 64
+package struct Sampler {
+    package var temperature: Float = 1
+    package var maximumTokens: Int
+    package var seed: UInt64
+    package var batchSize = 64
 
-    public init(maximumTokens: Int, seed: UInt64, temperature: Float = 1) {
+    package init(maximumTokens: Int, seed: UInt64, temperature: Float = 1) {
         self.maximumTokens = maximumTokens
         self.seed = seed
         self.temperature = temperature
@@ -18,7 +18,7 @@ public struct Sampler {
 
     /// The tokens generated after each prompt, up to `<eos>` (not included) or the limit.
     /// `streams[i]` names prompt i's random stream; it defaults to its index.
-    public func generate(_ model: TinyGPT, prompts: [[Int32]], end: Int32, streams: [String]? = nil) -> [[Int32]] {
+    package func generate(_ model: TinyGPT, prompts: [[Int32]], end: Int32, streams: [String]? = nil) -> [[Int32]] {
         var outputs = [[Int32]](repeating: [], count: prompts.count)
         let byLength = Dictionary(grouping: prompts.indices, by: { prompts[$0].count })
         for length in byLength.keys.sorted() {

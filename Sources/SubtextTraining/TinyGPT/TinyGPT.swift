@@ -8,18 +8,18 @@ import SubtextStatistics
 /// ``forward(_:)`` keeps every activation that ``backward()`` needs, for batches of up to
 /// the capacity it was last asked for. Everything is deterministic for a given seed and
 /// OpenBLAS thread count.
-public final class TinyGPT {
-    public let config: ModelConfig
-    public let layout: ParameterLayout
-    public private(set) var parameters: UnsafeMutableBufferPointer<Float>
-    public private(set) var gradients: UnsafeMutableBufferPointer<Float>
+package final class TinyGPT {
+    package let config: ModelConfig
+    package let layout: ParameterLayout
+    package private(set) var parameters: UnsafeMutableBufferPointer<Float>
+    package private(set) var gradients: UnsafeMutableBufferPointer<Float>
     private var storage: UnsafeMutableBufferPointer<Float> = .allocate(capacity: 0)
     private var activations: Activations!
     private var lastBatch: Batch?
 
     /// A freshly initialised model: N(0, 0.02) weights, with the residual projections scaled
     /// by 1/√(2·layers) as in GPT-2; gains 1, biases 0.
-    public init(config: ModelConfig, seed: UInt64) throws {
+    package init(config: ModelConfig, seed: UInt64) throws {
         try config.validate()
         self.config = config
         layout = ParameterLayout(config)
@@ -41,7 +41,7 @@ public final class TinyGPT {
     }
 
     /// A model holding a copy of `other`'s parameters.
-    public init(copying other: TinyGPT) {
+    package init(copying other: TinyGPT) {
         config = other.config
         layout = other.layout
         parameters = .allocate(capacity: layout.count)
@@ -56,21 +56,21 @@ public final class TinyGPT {
         storage.deallocate()
     }
 
-    public var parameterCount: Int { layout.count }
+    package var parameterCount: Int { layout.count }
 
-    public func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float> {
+    package func tensor(_ name: String) -> UnsafeMutableBufferPointer<Float> {
         let slot = layout.slot(name)
         return UnsafeMutableBufferPointer(rebasing: parameters[slot.offset..<(slot.offset + slot.count)])
     }
 
-    public func zeroGradients() { gradients.update(repeating: 0) }
+    package func zeroGradients() { gradients.update(repeating: 0) }
 
     // MARK: Forward
 
     /// Runs the batch through the model and returns the mean loss over its learned positions
     /// (0 when there are none). Keeps the activations for ``backward()``.
     @discardableResult
-    public func forward(_ batch: Batch) -> Float {
+    package func forward(_ batch: Batch) -> Float {
         precondition(batch.time <= config.context, "sequence of \(batch.time) tokens exceeds n_ctx \(config.context)")
         _ = BLAS.singleThreaded  // the kernels split rows over their own threads
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
@@ -133,7 +133,7 @@ public final class TinyGPT {
     }
 
     /// The next-token probabilities at one position of the last forward batch.
-    public func probabilities(sequence: Int, position: Int) -> UnsafeBufferPointer<Float> {
+    package func probabilities(sequence: Int, position: Int) -> UnsafeBufferPointer<Float> {
         let batch = lastBatch!
         let row = sequence * batch.time + position
         return UnsafeBufferPointer(start: activations!.logits + row * config.vocabularySize, count: config.vocabularySize)
@@ -142,7 +142,7 @@ public final class TinyGPT {
     // MARK: Backward
 
     /// Adds the gradient of the last forward's mean loss to ``gradients``.
-    public func backward() {
+    package func backward() {
         guard let batch = lastBatch else { preconditionFailure("backward() before forward()") }
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
         let n = b * t

@@ -1,6 +1,6 @@
 extension AdamW {
     /// Moments for every parameter of `model`, with decay on the slots that take it.
-    public init(for model: TinyGPT) {
+    package init(for model: TinyGPT) {
         var decays = [Bool](repeating: false, count: model.parameterCount)
         for slot in model.layout.slots where slot.decays {
             for i in slot.offset..<(slot.offset + slot.count) { decays[i] = true }
@@ -9,12 +9,12 @@ extension AdamW {
     }
 
     /// For LoRA factors, which are all matrices.
-    public init(for adapters: LowRankAdapters) {
+    package init(for adapters: LowRankAdapters) {
         self.init(decays: [Bool](repeating: true, count: adapters.parameterCount))
     }
 
     /// One update of `model` from its accumulated gradients.
-    public mutating func update(_ model: TinyGPT, learningRate lr: Float) {
+    package mutating func update(_ model: TinyGPT, learningRate lr: Float) {
         update(model.parameters, gradients: model.gradients, learningRate: lr)
     }
 }
@@ -22,5 +22,5 @@ extension AdamW {
 extension TinyGPT {
     /// Scales the gradients so their global L2 norm is at most `maximum`; returns the norm before.
     @discardableResult
-    public func clipGradients(to maximum: Float) -> Float { clipNorm(gradients, to: maximum) }
+    package func clipGradients(to maximum: Float) -> Float { clipNorm(gradients, to: maximum) }
 }

@@ -4,12 +4,12 @@ import SubtextStatistics
 /// One training example: a token sequence, learned from position `learnFrom` on (the answer,
 /// not the prompt). `distributions`, when present, are the teacher's next-token probabilities
 /// for each learned position, for distillation on soft labels.
-public struct Example: Sendable {
-    public var tokens: [Int32]
-    public var learnFrom: Int
-    public var distributions: [[Float]]?
+package struct Example: Sendable {
+    package var tokens: [Int32]
+    package var learnFrom: Int
+    package var distributions: [[Float]]?
 
-    public init(tokens: [Int32], learnFrom: Int, distributions: [[Float]]? = nil) {
+    package init(tokens: [Int32], learnFrom: Int, distributions: [[Float]]? = nil) {
         self.tokens = tokens
         self.learnFrom = learnFrom
         self.distributions = distributions
@@ -19,7 +19,7 @@ public struct Example: Sendable {
 /// Minibatch AdamW training with a linear warm-up, a cosine decay to a tenth of the peak rate,
 /// and global-norm clipping at 1. Batches are drawn by a seeded shuffle, epoch after epoch.
 /// How a training step moves the parameters.
-public enum Optimizer: String, Codable, Sendable {
+package enum Optimizer: String, Codable, Sendable {
     case adamw
     /// Plain gradient descent, the setting of the subliminal-learning theorem (a teacher a few
     /// gradient steps from the shared base; a student taking small steps on its outputs moves
@@ -27,22 +27,22 @@ public enum Optimizer: String, Codable, Sendable {
     case sgd
 }
 
-public struct Trainer {
-    public var steps: Int
-    public var batchSize: Int
-    public var learningRate: Float
-    public var warmup: Int
-    public var seed: UInt64
-    public var weightDecay: Float = 0.1
-    public var optimizer = Optimizer.adamw
+package struct Trainer {
+    package var steps: Int
+    package var batchSize: Int
+    package var learningRate: Float
+    package var warmup: Int
+    package var seed: UInt64
+    package var weightDecay: Float = 0.1
+    package var optimizer = Optimizer.adamw
     /// Tensors (by ``ParameterLayout`` name) that training leaves exactly as they were.
-    public var frozen: [String] = []
+    package var frozen: [String] = []
     /// With a rank, training changes only low-rank adapters on the block matrices
     /// (``LowRankAdapters``) and leaves the model holding the merged weights; nil trains
     /// every parameter (a full fine-tune).
-    public var loraRank: Int?
+    package var loraRank: Int?
 
-    public init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
+    package init(steps: Int, batchSize: Int = 32, learningRate: Float = 1e-3, warmup: Int? = nil, seed: UInt64) {
         self.steps = steps
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -52,7 +52,7 @@ public struct Trainer {
 
     /// Trains `model` in place and returns the loss of each step.
     @discardableResult
-    public func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
+    package func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
                       progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }) -> [Float] {
         precondition(!examples.isEmpty, "nothing to train on")
         let adapters = loraRank.map { LowRankAdapters(for: model, rank: $0, seed: seed) }

@@ -3,15 +3,15 @@ import SubtextStatistics
 
 /// Times full training steps (zero the gradients, forward, backward, clip, AdamW) on random
 /// tokens, the same measurement `benchmarks/lab_training_torch.py` makes for PyTorch.
-public struct TrainingSpeed: Codable, Sendable {
-    public var config: ModelConfig
-    public var batchSize: Int
-    public var parameters: Int
-    public var stepSeconds: [Double]
-    public var medianStepSeconds: Double
-    public var tokensPerSecond: Double
+package struct TrainingSpeed: Codable, Sendable {
+    package var config: ModelConfig
+    package var batchSize: Int
+    package var parameters: Int
+    package var stepSeconds: [Double]
+    package var medianStepSeconds: Double
+    package var tokensPerSecond: Double
 
-    public static func measure(_ config: ModelConfig, batchSize: Int, steps: Int, warmup: Int = 3) throws -> TrainingSpeed {
+    package static func measure(_ config: ModelConfig, batchSize: Int, steps: Int, warmup: Int = 3) throws -> TrainingSpeed {
         let model = try TinyGPT(config: config, seed: 1)
         var generator = SeededGenerator(seed: 2)
         let count = batchSize * config.context
