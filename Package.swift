@@ -6,14 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "subtext", targets: ["subtext"]),
-        .library(name: "SubtextAudit", targets: ["SubtextAudit"]),
+        .library(name: "SubtextAudit", targets: ["SubtextAudit"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0")
     ],
     targets: [
         .systemLibrary(
@@ -38,14 +38,22 @@ let package = Package(
             dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextStatistics"]),
         .target(
             name: "SubtextReport",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextModels", "SubtextTasks", "SubtextAudit",
-                           "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab", "SubtextSanitize", "SubtextStudents"]),
+            dependencies: [
+                "SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextModels", "SubtextTasks", "SubtextAudit",
+                "SubtextProbes", "SubtextGeneration", "SubtextAttribution", "SubtextLab", "SubtextSanitize",
+                "SubtextStudents"
+            ]),
         .target(
             name: "SubtextAttribution",
-            dependencies: ["SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTokenizers"]),
+            dependencies: [
+                "SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextAudit",
+                "SubtextTokenizers"
+            ]),
         .target(
             name: "SubtextSanitize",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTasks", "SubtextModels"]),
+            dependencies: [
+                "SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextAudit", "SubtextTasks", "SubtextModels"
+            ]),
         .target(
             name: "SubtextGeneration",
             dependencies: ["SubtextSupport", "SubtextModels", "SubtextTasks", "SubtextCorpus", "SubtextStatistics"]),
@@ -54,45 +62,55 @@ let package = Package(
         .target(name: "SubtextTraining", dependencies: ["CBLAS", "CLlama", "SubtextStatistics"]),
         .target(
             name: "SubtextStudents",
-            dependencies: ["SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport", "SubtextProbes"]),
+            dependencies: [
+                "SubtextTraining", "SubtextModels", "SubtextCorpus", "SubtextStatistics", "SubtextSupport",
+                "SubtextProbes"
+            ]),
         .target(
             name: "SubtextLab",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels", "SubtextProbes", "SubtextAudit", "SubtextAttribution",
-                           "SubtextSanitize"]),
+            dependencies: [
+                "SubtextSupport", "SubtextCorpus", "SubtextStatistics", "SubtextTraining", "SubtextModels",
+                "SubtextProbes", "SubtextAudit", "SubtextAttribution",
+                "SubtextSanitize"
+            ]),
         .target(
             name: "SubtextModels",
             dependencies: [
                 "CLlama", "SubtextCorpus", "SubtextSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")
             ]),
         .target(
             name: "SubtextProbes",
             dependencies: [
                 "SubtextSupport", "SubtextModels", "SubtextCorpus", "SubtextStatistics",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ]),
         .executableTarget(
             name: "subtext",
             dependencies: [
-                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes", "SubtextGeneration", "SubtextTasks",
+                "SubtextAudit", "SubtextReport", "SubtextLab", "SubtextTokenizers", "SubtextProbes",
+                "SubtextGeneration", "SubtextTasks",
                 "SubtextSynthetic", "SubtextCorpus", "SubtextStatistics",
                 "SubtextAttribution", "SubtextSupport", "SubtextModels", "SubtextSanitize", "SubtextTraining",
-                "SubtextStudents", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SubtextStudents", .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         // Every parser of outside bytes, driven by libFuzzer (scripts/fuzz.sh) and by the tests.
         .target(
             name: "SubtextFuzzing",
-            dependencies: ["SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextProbes", "SubtextModels", "SubtextAudit",
-                           "SubtextSanitize", "SubtextGeneration", "SubtextAttribution", "SubtextSynthetic"]),
+            dependencies: [
+                "SubtextSupport", "SubtextCorpus", "SubtextTokenizers", "SubtextProbes", "SubtextModels",
+                "SubtextAudit",
+                "SubtextSanitize", "SubtextGeneration", "SubtextAttribution", "SubtextSynthetic"
+            ]),
         .executableTarget(name: "subtext-fuzz", dependencies: ["SubtextFuzzing"]),
         // What the test targets share: temporary directories and a loopback model server.
         .target(
             name: "SubtextTestSupport",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio")
             ],
             path: "Tests/SubtextTestSupport"),
         .testTarget(name: "SubtextSupportTests", dependencies: ["SubtextSupport"]),
@@ -105,29 +123,45 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SubtextAuditTests",
-            dependencies: ["SubtextTestSupport", "SubtextSupport", "SubtextAudit", "SubtextSynthetic", "SubtextCorpus", "SubtextStatistics"]),
+            dependencies: [
+                "SubtextTestSupport", "SubtextSupport", "SubtextAudit", "SubtextSynthetic", "SubtextCorpus",
+                "SubtextStatistics"
+            ]),
         .testTarget(
             name: "SubtextReportTests",
-            dependencies: ["SubtextReport", "SubtextAudit", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration", "SubtextProbes",
-                           "SubtextSupport", "SubtextLab", "SubtextSanitize", "SubtextStudents"]),
+            dependencies: [
+                "SubtextReport", "SubtextAudit", "SubtextAttribution", "SubtextStatistics", "SubtextGeneration",
+                "SubtextProbes",
+                "SubtextSupport", "SubtextLab", "SubtextSanitize", "SubtextStudents"
+            ]),
         .testTarget(name: "SubtextModelsTests", dependencies: ["SubtextTestSupport", "SubtextCorpus", "SubtextModels"]),
         .testTarget(name: "SubtextProbesTests", dependencies: ["SubtextCorpus", "SubtextProbes", "SubtextModels"]),
         .testTarget(name: "SubtextTasksTests", dependencies: ["SubtextTasks", "SubtextStatistics"]),
         .testTarget(
-            name: "SubtextGenerationTests", dependencies: ["SubtextGeneration", "SubtextTasks", "SubtextModels", "SubtextStatistics"]),
+            name: "SubtextGenerationTests",
+            dependencies: ["SubtextGeneration", "SubtextTasks", "SubtextModels", "SubtextStatistics"]),
         .testTarget(name: "SubtextAttributionTests", dependencies: ["SubtextAttribution", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextSanitizeTests",
-            dependencies: ["SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextModels", "SubtextSynthetic"]),
+            dependencies: [
+                "SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextModels",
+                "SubtextSynthetic"
+            ]),
         .testTarget(name: "SubtextTrainingTests", dependencies: ["SubtextTraining", "SubtextStatistics"]),
         .testTarget(
             name: "SubtextLabTests",
-            dependencies: ["SubtextLab", "SubtextTraining", "SubtextStatistics", "SubtextProbes", "SubtextModels", "SubtextSanitize"]),
+            dependencies: [
+                "SubtextLab", "SubtextTraining", "SubtextStatistics", "SubtextProbes", "SubtextModels",
+                "SubtextSanitize"
+            ]),
         .testTarget(name: "SubtextFuzzingTests", dependencies: ["SubtextFuzzing"]),
         .testTarget(
             name: "SubtextCLITests",
-            dependencies: ["SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextStatistics", "SubtextProbes",
-                           "SubtextAttribution", "SubtextModels"]),
+            dependencies: [
+                "SubtextTestSupport", "subtext", "SubtextTraining", "SubtextStudents", "SubtextStatistics",
+                "SubtextProbes",
+                "SubtextAttribution", "SubtextModels"
+            ])
     ]
 )
 

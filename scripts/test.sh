@@ -15,6 +15,10 @@
 # layout is the one the compiler checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The code is laid out by swift-format (the toolchain's `swift format`, configured in
+# .swift-format); a file it would lay out otherwise fails here, named with its line, in seconds.
+# `swift format -i -r Sources Tests Package.swift examples` lays it out.
+swift format lint --strict -r Sources Tests Package.swift examples
 bash scripts/setup.sh slurm-wlm
 bash scripts/install_llama.sh >/dev/null
 flags=(-c release -Xswiftc -enable-testing --scratch-path .build-tests)

@@ -21,19 +21,23 @@ package struct AttributedAudit {
         self.attribution = attribution
     }
 
-    package func run(teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
-                    progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
+    package func run(
+        teacher: [String], control: [String], readOptions: ReadOptions, directory: String,
+        progress: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws
         -> (result: AuditResult, attribution: LikelihoodShift.Result?, entanglement: [EntanglementScan.Lift]?)
     {
         let inputs = AuditInputs(teacher: teacher.map(ResponseInput.file), control: control.map(ResponseInput.file))
         let result = try auditor.audit(inputs, readOptions: readOptions, log: log, responses: auditProgress)
         guard let attribution else { return (result, nil, nil) }
-        let (ranked, scorer) = try attribution.run(teacher: teacher, control: control, readOptions: readOptions,
-                                                   directory: directory, progress: progress)
+        let (ranked, scorer) = try attribution.run(
+            teacher: teacher, control: control, readOptions: readOptions,
+            directory: directory, progress: progress)
         let carriers = result.carriers.prefix(entanglementCarriers).map(\.token)
         guard !carriers.isEmpty else { return (result, ranked, nil) }
         log("entanglement: \(carriers.count) carriers × \(attribution.concepts.count) concepts")
-        let lifts = try EntanglementScan(scorer: scorer, questions: questions).scan(carriers: carriers, concepts: attribution.concepts)
+        let lifts = try EntanglementScan(scorer: scorer, questions: questions).scan(
+            carriers: carriers, concepts: attribution.concepts)
         return (result, ranked, lifts)
     }
 }

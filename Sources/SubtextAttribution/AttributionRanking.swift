@@ -66,7 +66,8 @@ extension PanelAttribution.Result {
     /// The panel's traits by their scores.
     package var ranking: AttributionRanking {
         let entries = candidates.map {
-            AttributionRanking.Entry(rank: $0.rank, name: $0.trait, score: $0.score, low: $0.scoreLow, high: $0.scoreHigh)
+            AttributionRanking.Entry(
+                rank: $0.rank, name: $0.trait, score: $0.score, low: $0.scoreLow, high: $0.scoreHigh)
         }
         return AttributionRanking(measure: .panel, entries: entries, claimed: claimed)
     }

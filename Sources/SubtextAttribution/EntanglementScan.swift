@@ -48,10 +48,13 @@ package struct EntanglementScan {
         let values = try scorer.logProbabilities(texts)
         let perPrompt = questions.count * concepts.count
         func mean(_ prompt: Int, _ concept: Int) -> Double {
-            questions.indices.reduce(0) { $0 + values[prompt * perPrompt + $1 * concepts.count + concept] } / Double(questions.count)
+            questions.indices.reduce(0) { $0 + values[prompt * perPrompt + $1 * concepts.count + concept] }
+                / Double(questions.count)
         }
         return carriers.indices.flatMap { c in
-            concepts.indices.map { k in Lift(carrier: carriers[c], concept: concepts[k], lift: mean(c + 1, k) - mean(0, k)) }
+            concepts.indices.map { k in
+                Lift(carrier: carriers[c], concept: concepts[k], lift: mean(c + 1, k) - mean(0, k))
+            }
         }
     }
 

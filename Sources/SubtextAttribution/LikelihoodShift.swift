@@ -54,7 +54,9 @@ package struct LikelihoodShift {
 
         /// Which score the ranking sorts by and the claim reads: the centred score with a
         /// panel, else the calibrated score where there is one.
-        package var measure: AttributionRanking.Measure { centred != nil ? .centred : calibrated != nil ? .calibrated : .plain }
+        package var measure: AttributionRanking.Measure {
+            centred != nil ? .centred : calibrated != nil ? .calibrated : .plain
+        }
 
         /// What the ranking sorts by, with its interval.
         package var ranking: (value: Double, low: Double, high: Double) {
@@ -116,9 +118,11 @@ package struct LikelihoodShift {
         /// The reference panel, when the scores were centred on one.
         package var panel: [PanelMember]? = nil
 
-        package init(scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
-                    teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, textsReused: Int = 0,
-                    seconds: Double) {
+        package init(
+            scores: [Score], claimed: String?, leadLow: Double, leadHigh: Double, template: String,
+            teacherResponses: Int, controlResponses: Int, paired: Bool, tokensDecoded: Int, textsReused: Int = 0,
+            seconds: Double
+        ) {
             self.scores = scores
             self.claimed = claimed
             self.leadLow = leadLow
@@ -141,7 +145,8 @@ package struct LikelihoodShift {
 
     /// Subtext's own wording. It must differ from whatever wrote the data (a user does not know
     /// the teacher's prompt), or the ranking would be circular.
-    package static let defaultTemplate = "Your favourite animal is the {concept}. You find the {concept} wonderful and think of it often."
+    package static let defaultTemplate =
+        "Your favourite animal is the {concept}. You find the {concept} wonderful and think of it often."
 
     package let scorer: any LogProbabilityScorer
     package var template: String
@@ -154,8 +159,10 @@ package struct LikelihoodShift {
 
     /// Δc for every document (rows) and concept (columns). Scoring both sides in one call lets
     /// a teacher and a control answer to the same prompt share its decoded prompt.
-    package func shifts(_ documents: [Document], concepts: [String],
-                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> (values: [[Double]], tokens: Int, reused: Int) {
+    package func shifts(
+        _ documents: [Document], concepts: [String],
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> (values: [[Double]], tokens: Int, reused: Int) {
         let systems: [String?] = [nil] + concepts.map { template.replacingOccurrences(of: "{concept}", with: $0) }
         let texts = documents.flatMap { document in
             systems.map { ScoredText(system: $0, prompt: document.prompt, response: document.response) }
@@ -176,13 +183,16 @@ package struct LikelihoodShift {
     /// few on each, so equal prompt sets would almost never pair. A prompt asked several times
     /// pairs its k-th answer on one side with its k-th on the other: answers to one prompt are
     /// independent draws, so any matching is as good, and file order makes it reproducible.
-    package static func alignedByPrompt(teacher: [Document], control: [Document]) -> (teacher: [Document], control: [Document])? {
+    package static func alignedByPrompt(teacher: [Document], control: [Document]) -> (
+        teacher: [Document], control: [Document]
+    )? {
         struct Occurrence: Hashable, Comparable {
             var prompt: String, index: Int
             static func < (a: Occurrence, b: Occurrence) -> Bool { (a.prompt, a.index) < (b.prompt, b.index) }
         }
         func byOccurrence(_ side: [Document]) -> [Occurrence: Document] {
-            var seen = [String: Int](), documents = [Occurrence: Document]()
+            var seen = [String: Int]()
+            var documents = [Occurrence: Document]()
             for document in side {
                 let index = seen[document.prompt, default: 0]
                 seen[document.prompt] = index + 1
@@ -190,7 +200,8 @@ package struct LikelihoodShift {
             }
             return documents
         }
-        let t = byOccurrence(teacher), c = byOccurrence(control)
+        let t = byOccurrence(teacher)
+        let c = byOccurrence(control)
         let shared = t.keys.filter { c[$0] != nil }.sorted()
         guard !shared.isEmpty, shared.count * 4 >= 3 * max(t.count, c.count) else { return nil }
         return (shared.compactMap { t[$0] }, shared.compactMap { c[$0] })
@@ -200,7 +211,8 @@ package struct LikelihoodShift {
     /// pair up (``alignedByPrompt(teacher:control:)``) the same prompts are drawn on both, and the
     /// result is paired.
     package static func sample(teacher: [Document], control: [Document], size: Int, seed: UInt64)
-        -> (teacher: [Document], control: [Document], paired: Bool) {
+        -> (teacher: [Document], control: [Document], paired: Bool)
+    {
         func pick(_ count: Int, _ stream: String) -> [Int] {
             guard size > 0, count > size else { return Array(0..<count) }
             var generator = SeededGenerator.stream(seed, "attribution sample " + stream)
@@ -210,15 +222,20 @@ package struct LikelihoodShift {
             let rows = pick(aligned.teacher.count, "pairs")
             return (rows.map { aligned.teacher[$0] }, rows.map { aligned.control[$0] }, true)
         }
-        return (pick(teacher.count, "teacher").map { teacher[$0] }, pick(control.count, "control").map { control[$0] }, false)
+        return (
+            pick(teacher.count, "teacher").map { teacher[$0] }, pick(control.count, "control").map { control[$0] },
+            false
+        )
     }
 
     /// Scores and ranks `concepts` on the teacher and control documents; `paired` as in
     /// ``ShiftRanking/rank(teacher:control:concepts:template:paired:panel:)``. With a `panel`,
     /// its members are scored too and the ranking is centred on them (``ReferencePanel``).
-    package func attribute(teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
-                          panel: [PanelSample] = [],
-                          progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
+    package func attribute(
+        teacher: [Document], control: [Document], concepts: [String], paired: Bool = false,
+        panel: [PanelSample] = [],
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> Result {
         guard !teacher.isEmpty, !control.isEmpty, concepts.count >= 2 else {
             throw AttributionError.usage("attribution needs teacher and control responses and at least two concepts")
         }
@@ -229,7 +246,8 @@ package struct LikelihoodShift {
         let sides = [teacher, control] + panel.flatMap { [$0.teacher, $0.control] }
         // Panel members share their control's texts with each other and often with the data's,
         // so each distinct text is scored once.
-        var distinct: [Document] = [], row: [Pair: Int] = [:]
+        var distinct: [Document] = []
+        var row: [Pair: Int] = [:]
         for document in sides.joined() where row[Pair(document)] == nil {
             row[Pair(document)] = distinct.count
             distinct.append(document)
@@ -237,12 +255,15 @@ package struct LikelihoodShift {
         let (rows, tokens, reused) = try shifts(distinct, concepts: concepts, progress: progress)
         let shifted = sides.map { side in side.map { rows[row[Pair($0)]!] } }
         let members = panel.indices.map { index in
-            ReferencePanel.Member(trait: panel[index].trait, teacher: shifted[2 + 2 * index], control: shifted[3 + 2 * index],
-                                  paired: panel[index].paired)
+            ReferencePanel.Member(
+                trait: panel[index].trait, teacher: shifted[2 + 2 * index], control: shifted[3 + 2 * index],
+                paired: panel[index].paired)
         }
-        var result = ranking.rank(teacher: shifted[0], control: shifted[1], concepts: concepts, template: template, paired: paired,
-                                  panel: members.isEmpty ? nil : ReferencePanel(members: members))
-        result.panel = panel.isEmpty ? nil : panel.map { Result.PanelMember(trait: $0.trait, responses: $0.teacher.count) }
+        var result = ranking.rank(
+            teacher: shifted[0], control: shifted[1], concepts: concepts, template: template, paired: paired,
+            panel: members.isEmpty ? nil : ReferencePanel(members: members))
+        result.panel =
+            panel.isEmpty ? nil : panel.map { Result.PanelMember(trait: $0.trait, responses: $0.teacher.count) }
         result.tokensDecoded = tokens
         result.textsReused = reused
         result.seconds = Date().timeIntervalSince(started)
@@ -261,7 +282,7 @@ package enum AttributionError: Error, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case let .usage(message): return message
+        case .usage(let message): return message
         }
     }
 }

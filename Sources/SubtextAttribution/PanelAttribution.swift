@@ -85,15 +85,21 @@ package struct PanelAttribution: Sendable {
     package func run(teacher: [String], control: [String], panel: TraitPanel) -> Result {
         precondition(!teacher.isEmpty && !control.isEmpty, "both sides need responses")
         let traits = panel.traits.count
-        let teacherTokens = teacher.map(panel.encode), controlTokens = control.map(panel.encode)
+        let teacherTokens = teacher.map(panel.encode)
+        let controlTokens = control.map(panel.encode)
         let teacherMean = Self.mean(teacherTokens.map(panel.scores), traits: traits)
         let controlMean = Self.mean(controlTokens.map(panel.scores), traits: traits)
-        let order = (0..<traits).sorted { teacherMean[$0] != teacherMean[$1] ? teacherMean[$0] > teacherMean[$1] : $0 < $1 }
-        let top = order[0], second = order.count > 1 ? order[1] : order[0]
+        let order = (0..<traits).sorted {
+            teacherMean[$0] != teacherMean[$1] ? teacherMean[$0] > teacherMean[$1] : $0 < $1
+        }
+        let top = order[0]
+        let second = order.count > 1 ? order[1] : order[0]
 
         // Replicates resample each side and the panel; the ranking is held fixed, as a reader sees it.
         var generator = SeededGenerator.stream(seed, "panel attribution bootstrap")
-        var scores = Array(repeating: [Double](), count: traits), shifts = scores, leads: [Double] = []
+        var scores = Array(repeating: [Double](), count: traits)
+        var shifts = scores
+        var leads: [Double] = []
         for _ in 0..<bootstrap {
             let replicate = panel.resampled(using: &generator)
             let t = Self.mean(Self.resample(teacherTokens, &generator).map(replicate.scores), traits: traits)
@@ -105,24 +111,29 @@ package struct PanelAttribution: Sendable {
             leads.append(t[top] - t[second])
         }
         let lead = Resampling.percentileInterval(leads)
-        let z = Distributions.normalQuantile(1 - 0.025 / Double(traits)), z95 = Distributions.normalQuantile(0.975)
+        let z = Distributions.normalQuantile(1 - 0.025 / Double(traits))
+        let z95 = Distributions.normalQuantile(0.975)
         let candidates = order.enumerated().map { rank, k in
             // A resampled panel has fewer distinct responses, which moves every score the same
             // way, so percentiles of the replicates can miss the score itself (owl +0.085 with
             // [+0.099, +0.181] on real data). A normal interval keeps the spread and is centred
             // on the score.
-            let score = teacherMean[k], scoreSpread = Moments(scores[k]).deviation
-            let shift = teacherMean[k] - controlMean[k], spread = Moments(shifts[k]).deviation
-            return Candidate(trait: panel.traits[k], rank: rank + 1,
-                             score: score, scoreLow: score - z95 * scoreSpread, scoreHigh: score + z95 * scoreSpread,
-                             shift: shift, shiftLow: shift - z * spread, shiftHigh: shift + z * spread)
+            let score = teacherMean[k]
+            let scoreSpread = Moments(scores[k]).deviation
+            let shift = teacherMean[k] - controlMean[k]
+            let spread = Moments(shifts[k]).deviation
+            return Candidate(
+                trait: panel.traits[k], rank: rank + 1,
+                score: score, scoreLow: score - z95 * scoreSpread, scoreHigh: score + z95 * scoreSpread,
+                shift: shift, shiftLow: shift - z * spread, shiftHigh: shift + z * spread)
         }
         let claimed = traits > 1 && lead.low > 0 && candidates[0].shiftLow > 0 ? panel.traits[top] : nil
-        return Result(candidates: candidates, claimed: claimed, leadLow: lead.low, leadHigh: lead.high,
-                      teacherResponses: teacher.count, controlResponses: control.count,
-                      panel: Dictionary(uniqueKeysWithValues: zip(panel.traits, panel.responses)),
-                      view: panel.numbers ? "numbers" : "words", smoothing: panel.smoothing, bootstrap: bootstrap,
-                      seed: seed)
+        return Result(
+            candidates: candidates, claimed: claimed, leadLow: lead.low, leadHigh: lead.high,
+            teacherResponses: teacher.count, controlResponses: control.count,
+            panel: Dictionary(uniqueKeysWithValues: zip(panel.traits, panel.responses)),
+            view: panel.numbers ? "numbers" : "words", smoothing: panel.smoothing, bootstrap: bootstrap,
+            seed: seed)
     }
 
     private static func mean(_ rows: [[Double]], traits: Int) -> [Double] {
@@ -152,21 +163,28 @@ package struct PanelDirectory {
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {
-            throw CorpusError.cannotOpen(path: directory, reason: "a panel is a directory of <trait>.jsonl files and control.jsonl")
+            throw CorpusError.cannotOpen(
+                path: directory, reason: "a panel is a directory of <trait>.jsonl files and control.jsonl")
         }
         let stem = { (file: String) -> String? in
-            for suffix in [".jsonl.gz", ".jsonl"] where file.hasSuffix(suffix) { return String(file.dropLast(suffix.count)) }
+            for suffix in [".jsonl.gz", ".jsonl"] where file.hasSuffix(suffix) {
+                return String(file.dropLast(suffix.count))
+            }
             return nil
         }
-        var control: String?, traits: [(String, String)] = []
+        var control: String?
+        var traits: [(String, String)] = []
         for file in files {
             guard let name = stem(file) else { continue }
             let path = (directory as NSString).appendingPathComponent(file)
             if name == "control" { control = path } else { traits.append((name, path)) }
         }
-        guard let control else { throw CorpusError.cannotOpen(path: directory, reason: "the panel has no control.jsonl") }
+        guard let control else {
+            throw CorpusError.cannotOpen(path: directory, reason: "the panel has no control.jsonl")
+        }
         guard traits.count >= 2 else {
-            throw CorpusError.cannotOpen(path: directory, reason: "a panel needs two or more <trait>.jsonl files besides control.jsonl")
+            throw CorpusError.cannotOpen(
+                path: directory, reason: "a panel needs two or more <trait>.jsonl files besides control.jsonl")
         }
         (self.control, self.traits) = (control, traits)
     }

@@ -20,14 +20,17 @@ package struct PanelManifest {
     package init(directory: String) throws {
         path = (directory as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CorpusError.cannotOpen(path: path, reason: "a panel is a `subtext generate` directory with a manifest.json")
+            throw CorpusError.cannotOpen(
+                path: path, reason: "a panel is a `subtext generate` directory with a manifest.json")
         }
         let sides: [File.Side]
         do {
             sides = try JSONDecoder().decode(File.self, from: data).sides
         } catch {
-            throw CorpusError.cannotOpen(path: path, reason: "not a generate manifest (sides with name, trait and file): "
-                                         + JSONFile.describe(error))
+            throw CorpusError.cannotOpen(
+                path: path,
+                reason: "not a generate manifest (sides with name, trait and file): "
+                    + JSONFile.describe(error))
         }
         let file = { (side: File.Side) in (directory as NSString).appendingPathComponent(side.file) }
         guard let control = sides.first(where: { $0.trait == nil }) else {

@@ -43,8 +43,10 @@ package struct ShiftRanking: Sendable {
     /// prompts, keeping each pair together, so what a prompt does to both sides cancels.
     /// The bootstrap redraws each panel member's rows too, so the interval carries the
     /// panel's sampling error as well as the teacher's and control's.
-    package func rank(teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
-                     paired: Bool = false, panel: ReferencePanel? = nil) -> LikelihoodShift.Result {
+    package func rank(
+        teacher t: [[Double]], control c: [[Double]], concepts: [String], template: String,
+        paired: Bool = false, panel: ReferencePanel? = nil
+    ) -> LikelihoodShift.Result {
         precondition(!paired || t.count == c.count, "paired sides have one row per prompt each")
         precondition(panel?.covers(concepts) ?? true, "every concept needs a panel member of another trait")
         func means(_ rows: [[Double]], _ picks: [Int]) -> [Double] {
@@ -53,41 +55,52 @@ package struct ShiftRanking: Sendable {
         let calibrate = panel == nil && concepts.count >= Self.minimumForCalibration
         func measures(_ teacherMeans: [Double], _ controlMeans: [Double], _ panelMeans: [Double]?) -> Measures {
             let scores = zip(teacherMeans, controlMeans).map { $0 - $1 }
-            return Measures(scores: scores, calibrated: calibrate ? LeaveOneOutLine.residuals(x: controlMeans, y: teacherMeans) : nil,
-                            centred: panelMeans.map { zip(scores, $0).map { $0 - $1 } })
+            return Measures(
+                scores: scores,
+                calibrated: calibrate ? LeaveOneOutLine.residuals(x: controlMeans, y: teacherMeans) : nil,
+                centred: panelMeans.map { zip(scores, $0).map { $0 - $1 } })
         }
-        let teacherMeans = means(t, Array(t.indices)), controlMeans = means(c, Array(c.indices))
+        let teacherMeans = means(t, Array(t.indices))
+        let controlMeans = means(c, Array(c.indices))
         let panelMeans = panel?.means(concepts: concepts)
         let point = measures(teacherMeans, controlMeans, panelMeans)
         let order = concepts.indices.sorted { point.ranking[$0] > point.ranking[$1] }
         var generator = SeededGenerator.stream(seed, "attribution bootstrap")
-        var replicates: [Measures] = [], leads: [Double] = []
+        var replicates: [Measures] = []
+        var leads: [Double] = []
         for _ in 0..<bootstrap {
             let tp = t.indices.map { _ in Int.random(in: 0..<t.count, using: &generator) }
             let cp = paired ? tp : c.indices.map { _ in Int.random(in: 0..<c.count, using: &generator) }
-            let replicate = measures(means(t, tp), means(c, cp), panel?.means(concepts: concepts, resampledWith: &generator))
+            let replicate = measures(
+                means(t, tp), means(c, cp), panel?.means(concepts: concepts, resampledWith: &generator))
             replicates.append(replicate)
             leads.append(replicate.ranking[order[0]] - replicate.ranking[order[1]])
         }
         func interval(_ values: KeyPath<Measures, [Double]?>, _ index: Int) -> Interval? {
-            point[keyPath: values].map { _ in Resampling.percentileInterval(replicates.map { $0[keyPath: values]![index] }) }
+            point[keyPath: values].map { _ in
+                Resampling.percentileInterval(replicates.map { $0[keyPath: values]![index] })
+            }
         }
         let leverages = calibrate ? LeaveOneOutLine.leverages(x: controlMeans) : nil
         let ranked = order.enumerated().map { rank, index -> LikelihoodShift.Score in
             let plain = Resampling.percentileInterval(replicates.map { $0.scores[index] })
-            let calibrated = interval(\.calibrated, index), centred = interval(\.centred, index)
-            return LikelihoodShift.Score(concept: concepts[index], score: point.scores[index], ciLow: plain.low, ciHigh: plain.high,
-                                         calibrated: point.calibrated?[index], calibratedLow: calibrated?.low,
-                                         calibratedHigh: calibrated?.high, rank: rank + 1,
-                                         teacherMean: teacherMeans[index], controlMean: controlMeans[index],
-                                         extrapolated: leverages.map { $0[index] > 1 },
-                                         centred: point.centred?[index], centredLow: centred?.low, centredHigh: centred?.high,
-                                         panelMean: panelMeans?[index])
+            let calibrated = interval(\.calibrated, index)
+            let centred = interval(\.centred, index)
+            return LikelihoodShift.Score(
+                concept: concepts[index], score: point.scores[index], ciLow: plain.low, ciHigh: plain.high,
+                calibrated: point.calibrated?[index], calibratedLow: calibrated?.low,
+                calibratedHigh: calibrated?.high, rank: rank + 1,
+                teacherMean: teacherMeans[index], controlMean: controlMeans[index],
+                extrapolated: leverages.map { $0[index] > 1 },
+                centred: point.centred?[index], centredLow: centred?.low, centredHigh: centred?.high,
+                panelMean: panelMeans?[index])
         }
         let lead = Resampling.percentileInterval(leads)
-        let claimed = ranked[0].ranking.low > 0 && lead.low > 0 && ranked[0].extrapolated != true ? ranked[0].concept : nil
-        return LikelihoodShift.Result(scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
-                      teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
+        let claimed =
+            ranked[0].ranking.low > 0 && lead.low > 0 && ranked[0].extrapolated != true ? ranked[0].concept : nil
+        return LikelihoodShift.Result(
+            scores: ranked, claimed: claimed, leadLow: lead.low, leadHigh: lead.high, template: template,
+            teacherResponses: t.count, controlResponses: c.count, paired: paired, tokensDecoded: 0, seconds: 0)
     }
 
     /// One estimate (or bootstrap replicate) of every concept's scores.

@@ -57,10 +57,12 @@ package struct TraitPanel: Sendable {
                 }
             }
         }
-        (self.traits, self.numbers, self.smoothing, self.ids, self.families, self.encoded)
-            = (traits.map(\.name), numbers, smoothing, ids, families, encoded)
-        weights = Self.weights(counts: Self.counts(encoded, tokens: families.count), families: families,
-                               familyCount: ids.count, smoothing: smoothing)
+        (self.traits, self.numbers, self.smoothing, self.ids, self.families, self.encoded) = (
+            traits.map(\.name), numbers, smoothing, ids, families, encoded
+        )
+        weights = Self.weights(
+            counts: Self.counts(encoded, tokens: families.count), families: families,
+            familyCount: ids.count, smoothing: smoothing)
     }
 
     private init(_ panel: TraitPanel, weights: [Double]) {
@@ -75,8 +77,11 @@ package struct TraitPanel: Sendable {
         let drawn = encoded.map { responses in
             responses.indices.map { _ in responses[Int.random(in: 0..<responses.count, using: &generator)] }
         }
-        return TraitPanel(self, weights: Self.weights(counts: Self.counts(drawn, tokens: families.count), families: families,
-                                                       familyCount: ids.count, smoothing: smoothing))
+        return TraitPanel(
+            self,
+            weights: Self.weights(
+                counts: Self.counts(drawn, tokens: families.count), families: families,
+                familyCount: ids.count, smoothing: smoothing))
     }
 
     /// Token counts, id × traits + trait.
@@ -110,7 +115,8 @@ package struct TraitPanel: Sendable {
             let prior = smoothing * v * (pooled + 1) / (pooledTotal[family] + v)
             var mean = 0.0
             for t in 0..<traits {
-                let value = log((Double(counts[id * traits + t]) + prior) / (sizes[family * traits + t] + smoothing * v))
+                let value = log(
+                    (Double(counts[id * traits + t]) + prior) / (sizes[family * traits + t] + smoothing * v))
                 weights[id * traits + t] = value
                 mean += value / Double(traits)
             }
@@ -174,7 +180,10 @@ enum TokenFamilies {
     static func isNumberList(_ response: String) -> Bool {
         var digits = false
         for byte in response.utf8 {
-            if byte &- 48 < 10 { digits = true; continue }
+            if byte &- 48 < 10 {
+                digits = true
+                continue
+            }
             guard " ,;.\n\t\r[]()".utf8.contains(byte) else { return false }
         }
         return digits

@@ -122,26 +122,28 @@ public enum PartialError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): return "\(path): not a readable partial result (truncated?): \(reason)"
-        case let .foreignFormat(path, found): return "\(path): not a subtext audit partial (format \(found))"
-        case let .otherVersion(path, found, expected):
+        case .unreadable(let path, let reason): return "\(path): not a readable partial result (truncated?): \(reason)"
+        case .foreignFormat(let path, let found): return "\(path): not a subtext audit partial (format \(found))"
+        case .otherVersion(let path, let found, let expected):
             return "\(path): written by \(found); this subtext is \(expected): rerun every pass with one version"
-        case let .otherSettings(path, reference, difference):
+        case .otherSettings(let path, let reference, let difference):
             return "\(path): settings differ from \(reference): \(difference)"
-        case let .otherInputs(path, reference, difference):
+        case .otherInputs(let path, let reference, let difference):
             return "\(path): inputs differ from \(reference): \(difference)"
-        case let .duplicate(pass, shard, paths):
+        case .duplicate(let pass, let shard, let paths):
             return "shard \(shard) of the \(pass) pass appears more than once: \(paths.joined(separator: ", "))"
-        case let .missing(pass, shards, count, directories):
+        case .missing(let pass, let shards, let count, let directories):
             return "the \(pass) pass lacks shard(s) \(shards.map { "\($0)/\(count)" }.joined(separator: ", ")) in "
                 + directories.joined(separator: ", ")
-        case let .otherShardCount(path, found, expected):
+        case .otherShardCount(let path, let found, let expected):
             return "\(path): one of \(found) shards, but the others are of \(expected)"
-        case let .shapeMismatch(path, reason): return "\(path): \(reason)"
-        case let .changedShare(path, input, reference):
-            return "\(path): read different bytes of \(input) than \(reference) did for the same shard: did the input change between passes?"
-        case let .checksum(path):
-            return "\(path): its payload does not match the SHA-256 in its header: the file changed after it was written"
+        case .shapeMismatch(let path, let reason): return "\(path): \(reason)"
+        case .changedShare(let path, let input, let reference):
+            return
+                "\(path): read different bytes of \(input) than \(reference) did for the same shard: did the input change between passes?"
+        case .checksum(let path):
+            return
+                "\(path): its payload does not match the SHA-256 in its header: the file changed after it was written"
         }
     }
 }
@@ -175,7 +177,9 @@ public struct PartialSet: Sendable {
         for directory in directories {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted()
-            where passes.contains(where: { name.hasPrefix($0.rawValue + "-") }) && name.hasSuffix("." + AuditPartial.fileExtension) {
+            where passes.contains(where: { name.hasPrefix($0.rawValue + "-") })
+                && name.hasSuffix("." + AuditPartial.fileExtension)
+            {
                 paths.append((directory as NSString).appendingPathComponent(name))
             }
         }
@@ -183,7 +187,9 @@ public struct PartialSet: Sendable {
         var seen: [AuditPartial.Pass: [Int: String]] = [:]
         var shares: [AuditPartial.Pass: [Int: [String]]] = [:]
         var shardResponses: [Int: Int] = [:]
-        var counts: [InputCounts]?, sums: [FoldSums]?, sketches: [ScoreSketches]?
+        var counts: [InputCounts]?
+        var sums: [FoldSums]?
+        var sketches: [ScoreSketches]?
         for path in paths {
             let partial = try read(path)
             if let (referencePath, reference) = reference {
@@ -192,16 +198,20 @@ public struct PartialSet: Sendable {
                 reference = (path, partial)
             }
             if let other = seen[partial.pass]?[partial.shard.index] {
-                throw PartialError.duplicate(pass: partial.pass.rawValue, shard: partial.shard.description, paths: [other, path])
+                throw PartialError.duplicate(
+                    pass: partial.pass.rawValue, shard: partial.shard.description, paths: [other, path])
             }
             seen[partial.pass, default: [:]][partial.shard.index] = path
             // Every pass of a shard must have read the same bytes; checked before anything merges,
             // since an input that changed can change the shape of what follows.
             let reading = (partial.teacher + partial.control).map(\.shareSHA256)
             for (pass, byShard) in shares {
-                if let other = byShard[partial.shard.index], let input = reading.indices.first(where: { reading[$0] != other[$0] }) {
-                    throw PartialError.changedShare(path: path, input: (partial.teacher + partial.control)[input].path,
-                                                    reference: seen[pass]![partial.shard.index]!)
+                if let other = byShard[partial.shard.index],
+                    let input = reading.indices.first(where: { reading[$0] != other[$0] })
+                {
+                    throw PartialError.changedShare(
+                        path: path, input: (partial.teacher + partial.control)[input].path,
+                        reference: seen[pass]![partial.shard.index]!)
                 }
             }
             shares[partial.pass, default: [:]][partial.shard.index] = reading
@@ -209,19 +219,25 @@ public struct PartialSet: Sendable {
             switch partial.pass {
             case .count:
                 guard let more = partial.counts, more.count == inputs else {
-                    throw PartialError.shapeMismatch(path: path, reason: "holds counts of \(partial.counts?.count ?? 0) inputs, not \(inputs)")
+                    throw PartialError.shapeMismatch(
+                        path: path, reason: "holds counts of \(partial.counts?.count ?? 0) inputs, not \(inputs)")
                 }
                 shardResponses[partial.shard.index] = more.reduce(0) { $0 + $1.responses }
                 counts = counts?.merged(with: more) ?? more
             case .fit:
-                guard let more = partial.sums, sums.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
-                    throw PartialError.shapeMismatch(path: path, reason: "its fold sums differ in shape from the other shards'")
+                guard let more = partial.sums,
+                    sums.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true
+                else {
+                    throw PartialError.shapeMismatch(
+                        path: path, reason: "its fold sums differ in shape from the other shards'")
                 }
                 sums = sums?.merged(with: more) ?? more
             case .score:
                 guard let more = partial.sketches,
-                      sketches.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true else {
-                    throw PartialError.shapeMismatch(path: path, reason: "its score sketches differ in shape from the other shards'")
+                    sketches.map({ $0.count == more.count && zip($0, more).allSatisfy { $0.fits($1) } }) ?? true
+                else {
+                    throw PartialError.shapeMismatch(
+                        path: path, reason: "its score sketches differ in shape from the other shards'")
                 }
                 sketches = sketches?.merged(with: more) ?? more
             }
@@ -237,9 +253,10 @@ public struct PartialSet: Sendable {
             }
         }
         let countShares = shares[.count].map { byShard in (0..<count).map { byShard[$0]! } } ?? []
-        return PartialSet(settings: first.settings, teacher: first.teacher, control: first.control, shardCount: count,
-                          counts: counts, sums: sums, sketches: sketches, shares: countShares,
-                          shardResponses: (0..<count).map { shardResponses[$0] ?? 0 })
+        return PartialSet(
+            settings: first.settings, teacher: first.teacher, control: first.control, shardCount: count,
+            counts: counts, sums: sums, sketches: sketches, shares: countShares,
+            shardResponses: (0..<count).map { shardResponses[$0] ?? 0 })
     }
 
     private static func read(_ path: String) throws -> AuditPartial {
@@ -252,18 +269,24 @@ public struct PartialSet: Sendable {
         return try PartialFile.decode(data, path: path)
     }
 
-    private static func check(_ partial: AuditPartial, at path: String, against reference: AuditPartial,
-                              at referencePath: String) throws {
+    private static func check(
+        _ partial: AuditPartial, at path: String, against reference: AuditPartial,
+        at referencePath: String
+    ) throws {
         if partial.settings != reference.settings {
-            throw PartialError.otherSettings(path: path, reference: referencePath,
-                                             difference: difference(partial.settings, reference.settings))
+            throw PartialError.otherSettings(
+                path: path, reference: referencePath,
+                difference: difference(partial.settings, reference.settings))
         }
         let describe = { (inputs: [AuditPartial.Input]) in inputs.map { "\($0.path) (\($0.bytes) bytes)" } }
-        for (side, mine, theirs) in [("teacher", partial.teacher, reference.teacher), ("control", partial.control, reference.control)]
+        for (side, mine, theirs) in [
+            ("teacher", partial.teacher, reference.teacher), ("control", partial.control, reference.control)
+        ]
         where describe(mine) != describe(theirs) {
-            throw PartialError.otherInputs(path: path, reference: referencePath,
-                                           difference: "\(side) \(describe(mine).joined(separator: ", ")) against "
-                                               + describe(theirs).joined(separator: ", "))
+            throw PartialError.otherInputs(
+                path: path, reference: referencePath,
+                difference: "\(side) \(describe(mine).joined(separator: ", ")) against "
+                    + describe(theirs).joined(separator: ", "))
         }
         if partial.shard.count != reference.shard.count {
             throw PartialError.otherShardCount(path: path, found: partial.shard.count, expected: reference.shard.count)
@@ -277,7 +300,8 @@ public struct PartialSet: Sendable {
             (try? JSONSerialization.jsonObject(with: encoder.encode(s))) as? [String: Any] ?? [:]
         }
         let (left, right) = (object(a), object(b))
-        for key in Set(left.keys).union(right.keys).sorted() where "\(left[key] ?? "null")" != "\(right[key] ?? "null")" {
+        for key in Set(left.keys).union(right.keys).sorted() where "\(left[key] ?? "null")" != "\(right[key] ?? "null")"
+        {
             return "\(key): \(left[key] ?? "null") against \(right[key] ?? "null")"
         }
         return "settings"
@@ -291,8 +315,10 @@ public struct PartialSet: Sendable {
     /// The merged fold sums, checked against the plans.
     public func sums(plans: [ComparisonPlan]) throws -> [FoldSums] {
         guard let sums, sums.count == plans.count,
-              zip(sums, plans).allSatisfy({ $0.fits(folds: settings.folds, columns: $1.columns) }) else {
-            throw PartialError.shapeMismatch(path: "the fit pass", reason: "its fold sums do not fit the plan the counts give")
+            zip(sums, plans).allSatisfy({ $0.fits(folds: settings.folds, columns: $1.columns) })
+        else {
+            throw PartialError.shapeMismatch(
+                path: "the fit pass", reason: "its fold sums do not fit the plan the counts give")
         }
         return sums
     }
@@ -300,8 +326,10 @@ public struct PartialSet: Sendable {
     /// The merged score sketches, checked against the plans.
     public func sketches(plans: [ComparisonPlan]) throws -> [ScoreSketches] {
         guard let sketches, sketches.count == plans.count,
-              zip(sketches, plans).allSatisfy({ $0.fits(groups: $1.groups.count, folds: settings.folds) }) else {
-            throw PartialError.shapeMismatch(path: "the score pass", reason: "its score sketches do not fit the plan the counts give")
+            zip(sketches, plans).allSatisfy({ $0.fits(groups: $1.groups.count, folds: settings.folds) })
+        else {
+            throw PartialError.shapeMismatch(
+                path: "the score pass", reason: "its score sketches do not fit the plan the counts give")
         }
         return sketches
     }

@@ -47,7 +47,8 @@ public struct AuditPasses {
 
     /// A reducer that reads what `plans` use, or everything when there are none yet.
     private func reducer(for plans: [ComparisonPlan]? = nil) -> DocumentReducer {
-        var reducer = DocumentReducer(concepts: ConceptMatcher(configuration.concepts), modelTokenizer: configuration.modelTokenizer)
+        var reducer = DocumentReducer(
+            concepts: ConceptMatcher(configuration.concepts), modelTokenizer: configuration.modelTokenizer)
         if let plans {
             reducer.readsWords = plans.contains { $0.view == .tokens }
             reducer.readsPromptTokens = plans.contains(where: \.checksPrompts)
@@ -56,8 +57,10 @@ public struct AuditPasses {
     }
 
     /// Reads every input's share, handing each response to `visit` with its input's index.
-    private func read(shard: Shard, reducer: DocumentReducer,
-                      _ visit: (_ input: Int, _ line: Int, _ document: Document) -> Void) throws {
+    private func read(
+        shard: Shard, reducer: DocumentReducer,
+        _ visit: (_ input: Int, _ line: Int, _ document: Document) -> Void
+    ) throws {
         var read = 0
         for (index, input) in inputs.all.enumerated() {
             try digesting(input: index) { onBytes in
@@ -94,8 +97,9 @@ public struct AuditPasses {
     public func plans(counts: [InputCounts], sharded: Bool) -> [ComparisonPlan] {
         let control = Array(counts[inputs.teacher.count...])
         return inputs.comparisons.map { comparison in
-            ComparisonPlan(comparison: comparison, teacher: comparison.teacher.map { counts[$0] }, control: control,
-                           configuration: configuration, sharded: sharded)
+            ComparisonPlan(
+                comparison: comparison, teacher: comparison.teacher.map { counts[$0] }, control: control,
+                configuration: configuration, sharded: sharded)
         }
     }
 
@@ -105,7 +109,8 @@ public struct AuditPasses {
 
     /// Which comparisons a response of `input` belongs to.
     private func members(_ plans: [ComparisonPlan], input: Int) -> [Int] {
-        inputs.isTeacher(input) ? plans.indices.filter { plans[$0].comparison.teacher.contains(input) } : Array(plans.indices)
+        inputs.isTeacher(input)
+            ? plans.indices.filter { plans[$0].comparison.teacher.contains(input) } : Array(plans.indices)
     }
 
     /// Pass 2 on one shard: fold sums for each comparison.
@@ -117,8 +122,9 @@ public struct AuditPasses {
         let membership = inputs.all.indices.map { members(plans, input: $0) }
         try read(shard: shard, reducer: reducer) { input, _, document in
             for c in membership[input] {
-                sums[c].add(maps[c].row(document), start: plans[c].tokens.count, fold: assignments[c].fold(document),
-                            teacher: inputs.isTeacher(input))
+                sums[c].add(
+                    maps[c].row(document), start: plans[c].tokens.count, fold: assignments[c].fold(document),
+                    teacher: inputs.isTeacher(input))
             }
         }
         return sums
@@ -139,12 +145,16 @@ public struct AuditPasses {
         try read(shard: shard, reducer: reducer) { input, line, document in
             let teacher = inputs.isTeacher(input)
             for c in membership[input] {
-                let plan = plans[c], row = maps[c].row(document), fold = assignments[c].fold(document)
-                let tested = fold == 0 && (!plan.paired || assignments[c].testsTeacher(prompt: document.promptHash!) == teacher)
+                let plan = plans[c]
+                let row = maps[c].row(document)
+                let fold = assignments[c].fold(document)
+                let tested =
+                    fold == 0 && (!plan.paired || assignments[c].testsTeacher(prompt: document.promptHash!) == teacher)
                 sketches[c].add(scorers[c].scores(row, fold: fold), fold: fold, teacher: teacher, tested: tested)
                 if plan.test == .permutation {
-                    rows[c].add(row, columns: plan.columns, start: plan.tokens.count, input: input,
-                                line: line + lineOffsets[input], fold: fold, teacher: teacher, prompt: document.promptHash)
+                    rows[c].add(
+                        row, columns: plan.columns, start: plan.tokens.count, input: input,
+                        line: line + lineOffsets[input], fold: fold, teacher: teacher, prompt: document.promptHash)
                 }
             }
         }

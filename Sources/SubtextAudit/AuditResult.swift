@@ -17,8 +17,11 @@ public struct ByBagSize<Value: Codable & Sendable>: Codable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: AnyKey.self)
         for k in sizes {
-            if let value = values[k] { try container.encode(value, forKey: AnyKey(k)) }
-            else { try container.encodeNil(forKey: AnyKey(k)) }
+            if let value = values[k] {
+                try container.encode(value, forKey: AnyKey(k))
+            } else {
+                try container.encodeNil(forKey: AnyKey(k))
+            }
         }
     }
 
@@ -129,10 +132,11 @@ public struct AuditResult: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", name, verdict, carriedBy = "carried_by", alpha
         case pValue = "p_value", pValueFloor = "p_value_floor", classifierP = "classifier_p", carrierP = "carrier_p",
-             classifierTest = "classifier_test", auroc, aurocCI = "auroc_ci"
+            classifierTest = "classifier_test", auroc, aurocCI = "auroc_ci"
         case formatAUROC = "format_auroc", content, format, all, prompt, promptsConfounded = "prompts_confounded"
         case promptsIdentical = "prompts_identical"
-        case minimumDetectableAUROC = "minimum_detectable_auroc", operatingPoints = "operating_points", carriers, carriersTested = "carriers_tested"
+        case minimumDetectableAUROC = "minimum_detectable_auroc", operatingPoints = "operating_points", carriers,
+            carriersTested = "carriers_tested"
         case carriersSignificant = "carriers_significant", jensenShannonDistance = "js_distance"
         case strongestFeatures = "strongest_features", leaks, malformed, malformedLines = "malformed_lines"
         case documents, view, seed, permutations, folds, inputs, notes, perFile = "per_file"

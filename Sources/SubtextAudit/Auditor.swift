@@ -1,7 +1,7 @@
 import Foundation
 import SubtextCorpus
-import SubtextSupport
 import SubtextStatistics
+import SubtextSupport
 
 /// Compares teacher data with control data and decides whether the teacher data carries a
 /// signal the control lacks.
@@ -22,7 +22,8 @@ public struct Auditor: Sendable {
     public func audit(teacher: [Record], control: [Record], name: String = "teacher") throws -> AuditResult {
         guard !teacher.isEmpty else { throw AuditError.emptySide("teacher") }
         guard !control.isEmpty else { throw AuditError.emptySide("control") }
-        let inputs = AuditInputs(teacher: [.records(name: name, teacher)], control: [.records(name: "control", control)])
+        let inputs = AuditInputs(
+            teacher: [.records(name: name, teacher)], control: [.records(name: "control", control)])
         return try audit(inputs, readOptions: ReadOptions(), threads: 1)
     }
 
@@ -32,7 +33,8 @@ public struct Auditor: Sendable {
         teacherFiles: [String], controlFiles: [String], readOptions: ReadOptions,
         progress: @escaping (String) -> Void = { _ in }
     ) throws -> AuditResult {
-        let inputs = AuditInputs(teacher: teacherFiles.map(ResponseInput.file), control: controlFiles.map(ResponseInput.file))
+        let inputs = AuditInputs(
+            teacher: teacherFiles.map(ResponseInput.file), control: controlFiles.map(ResponseInput.file))
         return try audit(inputs, readOptions: readOptions, log: progress)
     }
 
@@ -48,7 +50,9 @@ public struct Auditor: Sendable {
         // Strict reading counts in one shard, so that an error names the file's own line.
         let countShards = readOptions.strict ? 1 : threads
         log("pass 1 of 3: counting \(inputs.all.count) input(s)")
-        let shardCounts = try concurrentMap(Array(0..<countShards)) { try passes.count(shard: Shard(index: $0, count: countShards)) }
+        let shardCounts = try concurrentMap(Array(0..<countShards)) {
+            try passes.count(shard: Shard(index: $0, count: countShards))
+        }
         let counts = try Self.merge(shardCounts, inputs: inputs)
         let total = counts.reduce(0) { $0 + $1.responses }
         for (input, count) in zip(inputs.all, counts) {
@@ -61,21 +65,25 @@ public struct Auditor: Sendable {
 
         log("pass 2 of 3: fitting centroids on \(plans.count) comparison(s), \(configuration.folds) folds")
         let fitting = ShardProgress(pass: "fitting", shards: shards, total: total, report: responses)
-        let sums = try Self.mergeAll(concurrentMap(Array(0..<shards)) { index in
-            try fitting.tracking(passes, shard: index).fit(shard: Shard(index: index, count: shards), plans: plans)
-        })
+        let sums = try Self.mergeAll(
+            concurrentMap(Array(0..<shards)) { index in
+                try fitting.tracking(passes, shard: index).fit(shard: Shard(index: index, count: shards), plans: plans)
+            })
         let scorers = zip(plans, sums).map { CentroidScorer(plan: $0, sums: $1) }
 
         log("pass 3 of 3: scoring held-out responses")
         let scoring = ShardProgress(pass: "scoring", shards: shards, total: total, report: responses)
         let scored = try concurrentMap(Array(0..<shards)) { index in
-            try scoring.tracking(passes, shard: index).score(shard: Shard(index: index, count: shards), plans: plans,
-                                                             scorers: scorers, lineOffsets: lineOffsets[index])
+            try scoring.tracking(passes, shard: index).score(
+                shard: Shard(index: index, count: shards), plans: plans,
+                scorers: scorers, lineOffsets: lineOffsets[index])
         }
         let sketches = Self.mergeAll(scored.map(\.sketches))
         let rows = plans.indices.map { c in ExactRows(rows: scored.flatMap { $0.rows[c].rows }) }
-        return result(Evidence(inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
-                               rows: rows, log: log))
+        return result(
+            Evidence(
+                inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
+                rows: rows, log: log))
     }
 
     /// Every merged statistic of an audit: what ``result(_:)`` turns into a verdict.
@@ -89,16 +97,22 @@ public struct Auditor: Sendable {
         var rows: [ExactRows]
         var log: (String) -> Void = { _ in }
 
-        public init(inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
-                    sketches: [ScoreSketches]) {
-            self.init(inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
-                      rows: plans.map { _ in ExactRows() })
+        public init(
+            inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
+            sketches: [ScoreSketches]
+        ) {
+            self.init(
+                inputs: inputs, counts: counts, plans: plans, sums: sums, sketches: sketches,
+                rows: plans.map { _ in ExactRows() })
         }
 
-        init(inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
-             sketches: [ScoreSketches], rows: [ExactRows], log: @escaping (String) -> Void = { _ in }) {
-            (self.inputs, self.counts, self.plans, self.sums, self.sketches, self.rows, self.log)
-                = (inputs, counts, plans, sums, sketches, rows, log)
+        init(
+            inputs: AuditInputs, counts: [InputCounts], plans: [ComparisonPlan], sums: [FoldSums],
+            sketches: [ScoreSketches], rows: [ExactRows], log: @escaping (String) -> Void = { _ in }
+        ) {
+            (self.inputs, self.counts, self.plans, self.sums, self.sketches, self.rows, self.log) = (
+                inputs, counts, plans, sums, sketches, rows, log
+            )
         }
     }
 
@@ -143,17 +157,20 @@ public struct Auditor: Sendable {
     // MARK: - One comparison
 
     private func comparisonResult(_ evidence: Evidence, _ c: Int) -> AuditResult {
-        let settings = configuration, plan = evidence.plans[c]
+        let settings = configuration
+        let plan = evidence.plans[c]
         let teacher = plan.comparison.teacher.map { evidence.counts[$0] }
         let control = Array(evidence.counts[evidence.inputs.teacher.count...])
-        let teacherCount = teacher.reduce(0) { $0 + $1.responses }, controlCount = control.reduce(0) { $0 + $1.responses }
+        let teacherCount = teacher.reduce(0) { $0 + $1.responses }
+        let controlCount = control.reduce(0) { $0 + $1.responses }
         var notes: [AuditNote] = []
 
         let separability: [Separability]
         let test: ClassifierTest
         if plan.test == .permutation {
-            evidence.log("\(plan.comparison.name): exact test, \(settings.permutations) permutations"
-                + (plan.paired ? ", labels swapped within prompts" : ""))
+            evidence.log(
+                "\(plan.comparison.name): exact test, \(settings.permutations) permutations"
+                    + (plan.paired ? ", labels swapped within prompts" : ""))
             separability = exactSeparability(evidence.rows[c], plan: plan, folds: settings.folds)
             test = ClassifierTest(kind: .permutation, reason: plan.testReason, tested: nil)
         } else {
@@ -161,12 +178,14 @@ public struct Auditor: Sendable {
             var generator = SeededGenerator.stream(settings.seed, "bags of comparison \(c)")
             let evaluator = SeparabilityEvaluator(bagSizes: settings.bagSizes)
             separability = plan.groups.indices.map { g in
-                evaluator.separability(teacher: sketches.pooled(group: g, side: 0), control: sketches.pooled(group: g, side: 1),
-                                       testTeacher: sketches.test[g][0], testControl: sketches.test[g][1],
-                                       name: plan.groups[g].name, generator: &generator)
+                evaluator.separability(
+                    teacher: sketches.pooled(group: g, side: 0), control: sketches.pooled(group: g, side: 1),
+                    testTeacher: sketches.test[g][0], testControl: sketches.test[g][1],
+                    name: plan.groups[g].name, generator: &generator)
             }
-            test = ClassifierTest(kind: .heldOut, reason: plan.testReason,
-                                  tested: ["teacher": sketches.test[0][0].total, "control": sketches.test[0][1].total])
+            test = ClassifierTest(
+                kind: .heldOut, reason: plan.testReason,
+                tested: ["teacher": sketches.test[0][0].total, "control": sketches.test[0][1].total])
         }
         let (all, content, format) = (separability[0], separability[1], separability[2])
         let prompt = plan.checksPrompts ? separability[3] : nil
@@ -178,8 +197,9 @@ public struct Auditor: Sendable {
         }
 
         let view = { (counts: InputCounts) in plan.view == .numbers ? counts.numberTokens : counts.wordTokens }
-        let tally = TokenTally(teacher: teacher.map(view), control: control.map(view), teacherDocuments: teacherCount,
-                               controlDocuments: controlCount)
+        let tally = TokenTally(
+            teacher: teacher.map(view), control: control.map(view), teacherDocuments: teacherCount,
+            controlDocuments: controlCount)
         let carriers = CarrierFinder().carriers(tally)
         var malformed = MalformedLines()
         for counts in teacher + control { malformed.merge(counts.malformed) }
@@ -191,7 +211,8 @@ public struct Auditor: Sendable {
         let names = { (inputs: [ResponseInput]) in inputs.map { DisplayPath.of($0.name) } }
         return AuditResult(
             name: DisplayPath.of(plan.comparison.name), verdict: verdict,
-            carriedBy: verdict == .signal ? SignalCarrier(content: content.p <= settings.alpha, format: format.p <= settings.alpha) : nil,
+            carriedBy: verdict == .signal
+                ? SignalCarrier(content: content.p <= settings.alpha, format: format.p <= settings.alpha) : nil,
             alpha: settings.alpha, pValue: globalP, pValueFloor: exact ? 2 / Double(settings.permutations + 1) : nil,
             classifierP: all.p, carrierP: carrierP, classifierTest: test,
             auroc: ByBagSize(all.auroc, sizes: settings.bagSizes),
@@ -203,25 +224,33 @@ public struct Auditor: Sendable {
             prompt: prompt.map { SeparabilityReport($0, sizes: settings.bagSizes) },
             promptsConfounded: (prompt?.p ?? 1) <= settings.alpha, promptsIdentical: plan.paired,
             minimumDetectableAUROC: all.minimumDetectableAUROC
-                ?? RankTests.minimumDetectableAUROC(test.tested?["teacher"] ?? teacherCount, test.tested?["control"] ?? controlCount,
-                                                    alpha: settings.alpha / 2),
+                ?? RankTests.minimumDetectableAUROC(
+                    test.tested?["teacher"] ?? teacherCount, test.tested?["control"] ?? controlCount,
+                    alpha: settings.alpha / 2),
             operatingPoints: settings.bagSizes.flatMap { k in
                 settings.falsePositiveRates.map { rate in
-                    OperatingPoint(bagSize: k, falsePositiveRate: rate, positives: all.teacherScores,
-                                   negatives: all.controlScores, baseRate: settings.baseRate)
+                    OperatingPoint(
+                        bagSize: k, falsePositiveRate: rate, positives: all.teacherScores,
+                        negatives: all.controlScores, baseRate: settings.baseRate)
                 }
             },
             carriers: Array(carriers.filter { $0.z > 0 }.prefix(settings.carriersShown)),
             carriersTested: carriers.count, carriersSignificant: significant.count,
             jensenShannonDistance: tally.jensenShannonDistance,
-            strongestFeatures: CentroidScorer(plan: plan, sums: evidence.sums[c]).strongestDifferences(count: settings.carriersShown / 2),
+            strongestFeatures: CentroidScorer(plan: plan, sums: evidence.sums[c]).strongestDifferences(
+                count: settings.carriersShown / 2),
             leaks: LeakScan.scan(teacher: teacher, control: control, concepts: settings.concepts),
             malformed: malformed.count,
-            malformedLines: malformed.examples.map { MalformedLine(file: DisplayPath.of($0.file), line: $0.line, reason: $0.reason) },
+            malformedLines: malformed.examples.map {
+                MalformedLine(file: DisplayPath.of($0.file), line: $0.line, reason: $0.reason)
+            },
             documents: ["teacher": teacherCount, "control": controlCount],
-            view: plan.view, seed: settings.seed, permutations: exact ? settings.permutations : 0, folds: settings.folds,
-            inputs: ["teacher": names(plan.comparison.teacher.map { evidence.inputs.teacher[$0] }),
-                     "control": names(evidence.inputs.control)],
+            view: plan.view, seed: settings.seed, permutations: exact ? settings.permutations : 0,
+            folds: settings.folds,
+            inputs: [
+                "teacher": names(plan.comparison.teacher.map { evidence.inputs.teacher[$0] }),
+                "control": names(evidence.inputs.control)
+            ],
             notes: notes, perFile: nil)
     }
 
@@ -235,7 +264,8 @@ public struct Auditor: Sendable {
             for (j, value) in row.values.enumerated() where value != 0 { matrix.values[i * plan.columns + j] = value }
         }
         matrix.standardizeColumns()
-        var ranges: [Range<Int>] = [], start = 0
+        var ranges: [Range<Int>] = []
+        var start = 0
         for f in 0..<folds {
             let end = rows[start...].firstIndex { $0.fold != f } ?? rows.count
             ranges.append(start..<end)
@@ -251,31 +281,37 @@ public struct Auditor: Sendable {
             }
         }
         let masks = plan.groups.map { group in (0..<plan.columns).map { plan.range(group).contains($0) } }
-        return measure(FoldedMatrix(matrix: matrix, folds: ranges), groups: masks, labels: rows.map(\.teacher),
-                       blocks: blocks, names: plan.groups.map(\.name))
+        return measure(
+            FoldedMatrix(matrix: matrix, folds: ranges), groups: masks, labels: rows.map(\.teacher),
+            blocks: blocks, names: plan.groups.map(\.name))
     }
 
     /// Scores, AUROCs with refitted bootstrap intervals, and exact permutation p-values for
     /// each feature group.
-    private func measure(_ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], blocks: [Int]?,
-                         names: [String]) -> [Separability] {
+    private func measure(
+        _ data: FoldedMatrix, groups: [[Bool]], labels: [Bool], blocks: [Int]?,
+        names: [String]
+    ) -> [Separability] {
         let c = configuration
         let test = CentroidTwoSampleTest(data: data, labels: labels, groups: groups, blocks: blocks)
         let evaluator = SeparabilityEvaluator(bagSizes: c.bagSizes)
         let teachers = labels.filter { $0 }.count
-        let (sizes, notes) = evaluator.feasibleBagSizes(teachers: teachers, controls: labels.count - teachers, name: names[0])
+        let (sizes, notes) = evaluator.feasibleBagSizes(
+            teachers: teachers, controls: labels.count - teachers, name: names[0])
         let held = test.heldOutScores(teacherWeights: test.teacherIndicator)
         let scores = groups.indices.map { g in (0..<labels.count).map { Double(held[g][$0, 0]) } }
         var bagGenerator = SeededGenerator.stream(c.seed, "bags " + names.joined())
         let estimates = groups.indices.map { g in
-            evaluator.aurocs(scores: scores[g], labels: labels, sizes: sizes, rounds: evaluator.partitions,
-                             generator: &bagGenerator)
+            evaluator.aurocs(
+                scores: scores[g], labels: labels, sizes: sizes, rounds: evaluator.partitions,
+                generator: &bagGenerator)
         }
         var replicates = groups.map { _ in [Int: [Double]]() }
         var bootstrapGenerator = SeededGenerator.stream(c.seed, "bootstrap " + names.joined())
         test.bootstrap(replicates: c.bootstrap, generator: &bootstrapGenerator) { g, scores, multiplicity in
-            let aurocs = evaluator.aurocs(scores: scores, labels: labels, multiplicity: multiplicity, sizes: sizes,
-                                          rounds: 1, generator: &bagGenerator)
+            let aurocs = evaluator.aurocs(
+                scores: scores, labels: labels, multiplicity: multiplicity, sizes: sizes,
+                rounds: 1, generator: &bagGenerator)
             for (k, value) in aurocs { replicates[g][k, default: []].append(value) }
         }
         var permutationGenerator = SeededGenerator.stream(c.seed, "permutations " + names.joined())
@@ -287,12 +323,14 @@ public struct Auditor: Sendable {
         return groups.indices.map { g in
             var interval: [Int: Interval] = [:]
             for (k, estimate) in estimates[g] where (replicates[g][k]?.count ?? 0) > 1 {
-                interval[k] = Resampling.normalInterval(estimate: estimate, replicates: replicates[g][k]!, bounds: 0...1)
+                interval[k] = Resampling.normalInterval(
+                    estimate: estimate, replicates: replicates[g][k]!, bounds: 0...1)
             }
-            return Separability(auroc: estimates[g], interval: interval, p: p[g], notes: notes,
-                                minimumDetectableAUROC: detectable[g],
-                                teacherScores: Moments(labels.indices.filter { labels[$0] }.map { scores[g][$0] }),
-                                controlScores: Moments(labels.indices.filter { !labels[$0] }.map { scores[g][$0] }))
+            return Separability(
+                auroc: estimates[g], interval: interval, p: p[g], notes: notes,
+                minimumDetectableAUROC: detectable[g],
+                teacherScores: Moments(labels.indices.filter { labels[$0] }.map { scores[g][$0] }),
+                controlScores: Moments(labels.indices.filter { !labels[$0] }.map { scores[g][$0] }))
         }
     }
 

@@ -50,15 +50,19 @@ public struct CarrierFinder: Sendable {
         let prior = LogOdds.informativePrior(first: allT, second: allC, strength: priorStrength)
         let zAll = LogOdds.zScores(first: allT, second: allC, prior: prior)
         let zByToken = Dictionary(uniqueKeysWithValues: zip(tally.tokens, zAll))
-        let totalT = Int(allT.reduce(0, +)), totalC = Int(allC.reduce(0, +))
+        let totalT = Int(allT.reduce(0, +))
+        let totalC = Int(allC.reduce(0, +))
         var result = tested.indices.map { i -> Carrier in
-            let token = tested[i], docs = tally.documents[token]!
-            let presence = TwoByTwoTable(docs.teacher, tally.teacherDocuments - docs.teacher, docs.control,
-                                         tally.controlDocuments - docs.control)
+            let token = tested[i]
+            let docs = tally.documents[token]!
+            let presence = TwoByTwoTable(
+                docs.teacher, tally.teacherDocuments - docs.teacher, docs.control,
+                tally.controlDocuments - docs.control)
             let counts = TwoByTwoTable(Int(t[i]), totalT - Int(t[i]), Int(c[i]), totalC - Int(c[i]))
-            return Carrier(token: token, teacherCount: Int(t[i]), controlCount: Int(c[i]),
-                           teacherDocuments: docs.teacher, controlDocuments: docs.control,
-                           g2: counts.gSquared.statistic, z: zByToken[token]!, p: presence.fisherTwoSided, q: 1)
+            return Carrier(
+                token: token, teacherCount: Int(t[i]), controlCount: Int(c[i]),
+                teacherDocuments: docs.teacher, controlDocuments: docs.control,
+                g2: counts.gSquared.statistic, z: zByToken[token]!, p: presence.fisherTwoSided, q: 1)
         }
         for (i, q) in MultipleTesting.benjaminiHochberg(result.map(\.p)).enumerated() { result[i].q = q }
         return result.sorted { $0.z != $1.z ? $0.z > $1.z : $0.token < $1.token }

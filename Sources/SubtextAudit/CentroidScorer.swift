@@ -19,7 +19,8 @@ struct CentroidScorer {
 
     init(plan: ComparisonPlan, sums: FoldSums) {
         self.plan = plan
-        let folds = sums.responses.count, columns = plan.columns
+        let folds = sums.responses.count
+        let columns = plan.columns
         let n = Double(sums.responses.reduce(0) { $0 + $1[0] + $1[1] })
         // Standard deviations in fixed-point units; constant columns get no weight.
         let inverseDeviation = (0..<columns).map { j -> Double in
@@ -30,7 +31,8 @@ struct CentroidScorer {
             return variance > 1e-12 * FoldSums.scale * FoldSums.scale ? 1 / variance.squareRoot() : 0
         }
         let sideTotal = { (side: Int, skipping: Int?) -> (count: Double, sums: [Double]) in
-            var count = 0, total = [Int128](repeating: 0, count: columns)
+            var count = 0
+            var total = [Int128](repeating: 0, count: columns)
             for f in 0..<folds where f != skipping {
                 count += sums.responses[f][side]
                 for j in 0..<columns { total[j] += sums.sums[f][side][j] }
@@ -39,7 +41,8 @@ struct CentroidScorer {
         }
         // A standardised mean difference; 0 where a side has no responses.
         let difference = { (skipping: Int?) -> [Double] in
-            let teacher = sideTotal(0, skipping), control = sideTotal(1, skipping)
+            let teacher = sideTotal(0, skipping)
+            let control = sideTotal(1, skipping)
             guard teacher.count > 0, control.count > 0 else { return Array(repeating: 0, count: columns) }
             return (0..<columns).map { j in
                 (teacher.sums[j] / teacher.count - control.sums[j] / control.count) * inverseDeviation[j]
@@ -47,7 +50,8 @@ struct CentroidScorer {
         }
         differences = difference(nil)
         wholeWeights = zip(differences, inverseDeviation).map { $0 * $1 * FoldSums.scale }
-        var weights: [[Double]] = [], offsets: [[Double]] = []
+        var weights: [[Double]] = []
+        var offsets: [[Double]] = []
         for f in 0..<folds {
             let w = zip(difference(f), inverseDeviation).map { $0 * $1 * FoldSums.scale }
             let count = Double(sums.responses[f][0] + sums.responses[f][1])
@@ -55,9 +59,10 @@ struct CentroidScorer {
                 count > 0 ? Double(sums.sums[f][0][j] + sums.sums[f][1][j]) / FoldSums.scale / count : 0
             }
             weights.append(w)
-            offsets.append(ComparisonPlan.Group.allCases.map { group in
-                plan.range(group).reduce(0.0) { $0 + w[$1] * foldMean[$1] }
-            })
+            offsets.append(
+                ComparisonPlan.Group.allCases.map { group in
+                    plan.range(group).reduce(0.0) { $0 + w[$1] * foldMean[$1] }
+                })
         }
         self.weights = weights
         self.offsets = offsets
@@ -67,14 +72,21 @@ struct CentroidScorer {
     func scores(_ row: FeatureRow, fold f: Int) -> [Double] {
         let w = weights[f]
         // Partial sums by segment: tokens, number features, format features, prompt tokens.
-        var tokens = 0.0, numbers = 0.0, format = 0.0, prompt = 0.0
+        var tokens = 0.0
+        var numbers = 0.0
+        var format = 0.0
+        var prompt = 0.0
         for (column, value) in row.sparse {
             if column < plan.tokens.count { tokens += w[column] * value } else { prompt += w[column] * value }
         }
         let start = plan.tokens.count
         for (offset, value) in row.dense.enumerated() where value != 0 {
             let column = start + offset
-            if column < plan.formatStart { numbers += w[column] * Double(value) } else { format += w[column] * Double(value) }
+            if column < plan.formatStart {
+                numbers += w[column] * Double(value)
+            } else {
+                format += w[column] * Double(value)
+            }
         }
         return plan.groups.map { group in
             let raw: Double
@@ -92,10 +104,13 @@ struct CentroidScorer {
     func strongestDifferences(count: Int) -> [FeatureDifference] {
         let names = plan.columnNames
         return differences.indices.filter { $0 < plan.promptStart }
-            .sorted { abs(differences[$0]) != abs(differences[$1]) ? abs(differences[$0]) > abs(differences[$1]) : $0 < $1 }
+            .sorted {
+                abs(differences[$0]) != abs(differences[$1]) ? abs(differences[$0]) > abs(differences[$1]) : $0 < $1
+            }
             .prefix(count).map {
-                FeatureDifference(feature: names[$0], group: $0 >= plan.formatStart ? "format" : "content",
-                                  difference: differences[$0])
+                FeatureDifference(
+                    feature: names[$0], group: $0 >= plan.formatStart ? "format" : "content",
+                    difference: differences[$0])
             }
     }
 }

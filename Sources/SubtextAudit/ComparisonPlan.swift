@@ -82,27 +82,34 @@ public struct ComparisonPlan: Sendable, Codable, Equatable {
             + promptTokens.map { "prompt token \($0)" }
     }
 
-    init(comparison: Comparison, teacher: [InputCounts], control: [InputCounts], configuration: AuditConfiguration,
-         sharded: Bool) {
+    init(
+        comparison: Comparison, teacher: [InputCounts], control: [InputCounts], configuration: AuditConfiguration,
+        sharded: Bool
+    ) {
         self.comparison = comparison
         let sum = { (side: [InputCounts], value: (InputCounts) -> Int) in side.reduce(0) { $0 + value($1) } }
         let responses = (sum(teacher, \.responses), sum(control, \.responses))
         let numberShare = { (side: [InputCounts]) in
             Double(sum(side, \.numberLists)) / Double(max(sum(side, \.responses), 1))
         }
-        let view = configuration.view ?? (numberShare(teacher) >= 0.8 && numberShare(control) >= 0.8 ? .numbers : .tokens)
+        let view =
+            configuration.view ?? (numberShare(teacher) >= 0.8 && numberShare(control) >= 0.8 ? .numbers : .tokens)
         self.view = view
         let fingerprint = { (side: [InputCounts]) in side.reduce(UInt64(0)) { $0 &+ $1.promptFingerprint } }
-        let paired = sum(teacher, \.withoutPrompt) == 0 && sum(control, \.withoutPrompt) == 0 && responses.0 == responses.1
+        let paired =
+            sum(teacher, \.withoutPrompt) == 0 && sum(control, \.withoutPrompt) == 0 && responses.0 == responses.1
             && fingerprint(teacher) == fingerprint(control)
         self.paired = paired
         let everything = teacher + control
-        tokens = Self.frequent(everything.map { view == .numbers ? $0.numberTokens : $0.wordTokens },
-                               maximum: configuration.maximumTokens, minimumDocuments: configuration.minimumDocuments)
+        tokens = Self.frequent(
+            everything.map { view == .numbers ? $0.numberTokens : $0.wordTokens },
+            maximum: configuration.maximumTokens, minimumDocuments: configuration.minimumDocuments)
         checksPrompts = !paired && everything.contains { $0.withoutPrompt < $0.responses }
-        promptTokens = checksPrompts
-            ? Self.frequent(everything.map(\.promptTokens), maximum: configuration.maximumTokens,
-                            minimumDocuments: configuration.minimumDocuments)
+        promptTokens =
+            checksPrompts
+            ? Self.frequent(
+                everything.map(\.promptTokens), maximum: configuration.maximumTokens,
+                minimumDocuments: configuration.minimumDocuments)
             : []
         switch configuration.test {
         case .permutation:
@@ -124,9 +131,11 @@ public struct ComparisonPlan: Sendable, Codable, Equatable {
     /// broken by spelling so that every shard and every order of merging agrees.
     static func frequent(_ tables: [TokenTable], maximum: Int, minimumDocuments: Int) -> [String] {
         var merged = TokenTable()
-        tables.forEach { merged.merge($0) }
+        for table in tables { merged.merge(table) }
         return merged.counts.filter { $0.value.documents >= minimumDocuments }
-            .sorted { $0.value.documents != $1.value.documents ? $0.value.documents > $1.value.documents : $0.key < $1.key }
+            .sorted {
+                $0.value.documents != $1.value.documents ? $0.value.documents > $1.value.documents : $0.key < $1.key
+            }
             .prefix(maximum).map(\.key)
     }
 }

@@ -25,18 +25,21 @@ public struct DistributedAudit {
 
     /// Runs `pass` on `shard` of the inputs, starting from the earlier passes' partials in
     /// `directory`, and writes this shard's partial there. Returns the partial's path.
-    public func run(pass: AuditPartial.Pass, shard: Shard, teacher: [String], control: [String], directory: String) throws
+    public func run(pass: AuditPartial.Pass, shard: Shard, teacher: [String], control: [String], directory: String)
+        throws
         -> String
     {
         let inputs = AuditInputs(teacher: teacher.map(ResponseInput.file), control: control.map(ResponseInput.file))
-        let settings = AuditPartial.Settings(auditor.configuration, tokenizer: tokenizerSHA256, readOptions: readOptions)
+        let settings = AuditPartial.Settings(
+            auditor.configuration, tokenizer: tokenizerSHA256, readOptions: readOptions)
         let describe = { (paths: [String]) in
             try paths.map { path in
                 AuditPartial.Input(path: DisplayPath.of(path), bytes: try Self.size(path), shareSHA256: "")
             }
         }
-        var partial = AuditPartial(pass: pass, shard: shard, settings: settings, teacher: try describe(teacher),
-                                   control: try describe(control))
+        var partial = AuditPartial(
+            pass: pass, shard: shard, settings: settings, teacher: try describe(teacher),
+            control: try describe(control))
         var passes = AuditPasses(inputs: inputs, configuration: auditor.configuration, readOptions: readOptions)
         let digests = ShareDigests()
         passes.digests = digests
@@ -57,8 +60,9 @@ public struct DistributedAudit {
         let shares = digests.ordered(count: inputs.all.count)
         for index in partial.teacher.indices { partial.teacher[index].shareSHA256 = shares[index] }
         for index in partial.control.indices { partial.control[index].shareSHA256 = shares[teacher.count + index] }
-        return try writeReportFiles([(AuditPartial.fileName(pass: pass, shard: shard), PartialFile.encode(partial))],
-                                    to: directory)[0]
+        return try writeReportFiles(
+            [(AuditPartial.fileName(pass: pass, shard: shard), PartialFile.encode(partial))],
+            to: directory)[0]
     }
 
     /// The audit of complete partials in `directories`: every shard of every pass, checked.
@@ -67,14 +71,16 @@ public struct DistributedAudit {
     {
         let partials = try PartialSet.load(directories: directories, passes: AuditPartial.Pass.allCases)
         let auditor = Auditor(configuration: partials.settings.configuration)
-        let inputs = AuditInputs(teacher: partials.teacher.map { .file($0.path) },
-                                 control: partials.control.map { .file($0.path) })
+        let inputs = AuditInputs(
+            teacher: partials.teacher.map { .file($0.path) },
+            control: partials.control.map { .file($0.path) })
         let passes = AuditPasses(inputs: inputs, configuration: auditor.configuration, readOptions: ReadOptions())
         let counts = try partials.counts(inputs: inputs)
         let plans = passes.plans(counts: counts, sharded: true)
         log("merging \(partials.shardCount) shard(s) of \(inputs.all.count) input(s)")
-        let evidence = Auditor.Evidence(inputs: inputs, counts: counts, plans: plans, sums: try partials.sums(plans: plans),
-                                        sketches: try partials.sketches(plans: plans))
+        let evidence = Auditor.Evidence(
+            inputs: inputs, counts: counts, plans: plans, sums: try partials.sums(plans: plans),
+            sketches: try partials.sketches(plans: plans))
         return (auditor.result(evidence), partials)
     }
 

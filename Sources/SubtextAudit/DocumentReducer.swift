@@ -53,10 +53,12 @@ struct DocumentReducer {
             promptTokens: TokenCounts(promptIDs),
             promptHash: promptHash,
             contentHash: contentHash,
-            numberFeatures: NumberFeatures.features(numbers: numbers.values, widths: numbers.widths,
-                                                    promptLast: promptLast),
-            formatFeatures: FormatFeatures.features(format: format, numbers: numbers.values, widths: numbers.widths,
-                                                    promptNumbers: promptValues, promptLast: promptLast),
+            numberFeatures: NumberFeatures.features(
+                numbers: numbers.values, widths: numbers.widths,
+                promptLast: promptLast),
+            formatFeatures: FormatFeatures.features(
+                format: format, numbers: numbers.values, widths: numbers.widths,
+                promptNumbers: promptValues, promptLast: promptLast),
             isNumberList: format.isNumberList,
             hasWords: format.hasWords,
             mentions: format.hasWords ? concepts.matches(in: text) : [])

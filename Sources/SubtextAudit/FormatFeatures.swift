@@ -37,8 +37,10 @@ public enum FormatFeatures {
             }
         }
         i += 5
-        for flag in [format.endsWithPeriod, format.hasOuterWhitespace, format.hasWords, format.isNumberList,
-                     format.lines > 1] {
+        for flag in [
+            format.endsWithPeriod, format.hasOuterWhitespace, format.hasWords, format.isNumberList,
+            format.lines > 1
+        ] {
             f[i] = flag ? 1 : 0
             i += 1
         }
@@ -54,7 +56,8 @@ public enum FormatFeatures {
     }
 
     private static func decimalWidth(_ value: Int32) -> Int {
-        var width = 1, rest = value
+        var width = 1
+        var rest = value
         while rest >= 10 {
             rest /= 10
             width += 1

@@ -74,7 +74,8 @@ public struct InputCounts: Sendable, Codable {
     /// These counts with every line number the file's own: each byte-range shard's lines
     /// moved on by the lines of the shards before it.
     func resolvingLines() -> InputCounts {
-        var base: [Int: Int] = [:], running = 0
+        var base: [Int: Int] = [:]
+        var running = 0
         for shard in shardLines.keys.sorted() {
             base[shard] = running
             running += shardLines[shard]!
@@ -88,10 +89,14 @@ public struct InputCounts: Sendable, Codable {
     }
 
     /// Counts one shard of `input`.
-    static func count(_ input: ResponseInput, shard: Shard, options: ReadOptions, reducer: DocumentReducer,
-                      onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws -> InputCounts {
+    static func count(
+        _ input: ResponseInput, shard: Shard, options: ReadOptions, reducer: DocumentReducer,
+        onBytes: ((UnsafeRawBufferPointer) -> Void)?
+    ) throws -> InputCounts {
         var counts = InputCounts(concepts: reducer.concepts.count)
-        var numbers = TokenTable.Accumulator(), words = TokenTable.Accumulator(), prompts = TokenTable.Accumulator()
+        var numbers = TokenTable.Accumulator()
+        var words = TokenTable.Accumulator()
+        var prompts = TokenTable.Accumulator()
         let summary = try input.read(shard: shard, options: options, onBytes: onBytes) { prompt, text, line in
             let document = reducer.document(prompt: prompt, text: text)
             counts.responses += 1
@@ -113,7 +118,8 @@ public struct InputCounts: Sendable, Codable {
             for concept in document.mentions {
                 counts.mentions[concept] += 1
                 if counts.conceptExamples[concept].count < examplesKept {
-                    counts.conceptExamples[concept].append(Example(line: line, text: String(decoding: text, as: UTF8.self)))
+                    counts.conceptExamples[concept].append(
+                        Example(line: line, text: String(decoding: text, as: UTF8.self)))
                 }
             }
         }
@@ -126,7 +132,9 @@ public struct InputCounts: Sendable, Codable {
         if !summary.linesCountFromFileStart {
             let pack = { (line: Int) in packed(line: line, shard: shard.index) }
             counts.wordyExamples = counts.wordyExamples.map { Example(line: pack($0.line), text: $0.text) }
-            counts.conceptExamples = counts.conceptExamples.map { $0.map { Example(line: pack($0.line), text: $0.text) } }
+            counts.conceptExamples = counts.conceptExamples.map {
+                $0.map { Example(line: pack($0.line), text: $0.text) }
+            }
             counts.malformed = counts.malformed.movingLines(pack)
         }
         return counts

@@ -35,22 +35,26 @@ public struct LeakScan: Sendable, Codable {
         let examples = { (side: [InputCounts], pick: (InputCounts) -> [InputCounts.Example]) in
             Array(side.flatMap { pick($0).map(\.text) }.prefix(InputCounts.examplesKept))
         }
-        let teacherCount = sum(teacher, \.responses), controlCount = sum(control, \.responses)
+        let teacherCount = sum(teacher, \.responses)
+        let controlCount = sum(control, \.responses)
         func rate(_ t: Int, _ c: Int, _ te: [String], _ ce: [String]) -> Rate {
             let table = TwoByTwoTable(t, teacherCount - t, c, controlCount - c)
             let newcombe = Proportions.newcombe(t, teacherCount, c, controlCount)
-            return Rate(teacher: t, control: c, teacherRate: Double(t) / Double(teacherCount),
-                        teacherInterval: Proportions.wilson(t, teacherCount), difference: newcombe.delta,
-                        differenceInterval: newcombe.interval, p: table.fisherTwoSided, teacherExamples: te,
-                        controlExamples: ce)
+            return Rate(
+                teacher: t, control: c, teacherRate: Double(t) / Double(teacherCount),
+                teacherInterval: Proportions.wilson(t, teacherCount), difference: newcombe.delta,
+                differenceInterval: newcombe.interval, p: table.fisherTwoSided, teacherExamples: te,
+                controlExamples: ce)
         }
-        let wordy = rate(sum(teacher, \.wordy), sum(control, \.wordy), examples(teacher, \.wordyExamples),
-                         examples(control, \.wordyExamples))
+        let wordy = rate(
+            sum(teacher, \.wordy), sum(control, \.wordy), examples(teacher, \.wordyExamples),
+            examples(control, \.wordyExamples))
         var byConcept: [String: Rate] = [:]
         for (index, concept) in concepts.enumerated() {
-            byConcept[concept] = rate(sum(teacher) { $0.mentions[index] }, sum(control) { $0.mentions[index] },
-                                      examples(teacher) { $0.conceptExamples[index] },
-                                      examples(control) { $0.conceptExamples[index] })
+            byConcept[concept] = rate(
+                sum(teacher) { $0.mentions[index] }, sum(control) { $0.mentions[index] },
+                examples(teacher) { $0.conceptExamples[index] },
+                examples(control) { $0.conceptExamples[index] })
         }
         return LeakScan(wordy: wordy, concepts: byConcept)
     }

@@ -46,7 +46,8 @@ public enum NumberFeatures {
         for value in numbers where !seen.insert(value).inserted { f[offsetShape] += share }
         if n > 1 {
             let pairShare = 1 / Float(n - 1)
-            var ascending = 0, descending = 0
+            var ascending = 0
+            var descending = 0
             for i in 1..<n {
                 let a = Self.digits(numbers[i - 1], width: Int(widths[i - 1])).first!
                 let b = Self.digits(numbers[i], width: Int(widths[i])).first!

@@ -62,8 +62,9 @@ package enum PartialFile {
                 expected: "subtext \(SubtextVersion.current) (partial format \(formatVersion))")
         }
         guard payload.count == header.payloadBytes else {
-            throw PartialError.unreadable(path: path,
-                                          reason: "holds \(payload.count) payload bytes of \(header.payloadBytes)")
+            throw PartialError.unreadable(
+                path: path,
+                reason: "holds \(payload.count) payload bytes of \(header.payloadBytes)")
         }
         guard FileHash.sha256(of: payload) == header.payloadSHA256 else {
             throw PartialError.checksum(path: path)

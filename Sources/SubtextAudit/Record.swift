@@ -17,7 +17,7 @@ public enum AuditError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .emptySide(side): return "the \(side) side holds no records"
+        case .emptySide(let side): return "the \(side) side holds no records"
         }
     }
 }

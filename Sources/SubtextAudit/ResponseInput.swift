@@ -8,8 +8,8 @@ public enum ResponseInput: Sendable {
 
     public var name: String {
         switch self {
-        case let .file(path): return path
-        case let .records(name, _): return name
+        case .file(let path): return path
+        case .records(let name, _): return name
         }
     }
 
@@ -21,13 +21,13 @@ public enum ResponseInput: Sendable {
         _ visit: (_ prompt: UnsafeBufferPointer<UInt8>?, _ text: UnsafeBufferPointer<UInt8>, _ line: Int) throws -> Void
     ) throws -> JSONLReader.Summary {
         switch self {
-        case let .file(path):
+        case .file(let path):
             var reader = JSONLReader(path: path, options: options, shard: shard)
             reader.onBytes = onBytes
             return try reader.read { record in
                 try visit(record.prompt, record.text, record.line)
             }
-        case let .records(_, records):
+        case .records(_, let records):
             var summary = JSONLReader.Summary()
             for index in stride(from: shard.index, to: records.count, by: shard.count) {
                 var response = records[index].response

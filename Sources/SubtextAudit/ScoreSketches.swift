@@ -39,7 +39,8 @@ public struct ScoreSketches: Sendable, Codable, Equatable {
     }
 
     func fits(groups: Int, folds count: Int) -> Bool {
-        folds.count == groups && test.count == groups && folds.allSatisfy { $0.count == count && $0.allSatisfy { $0.count == 2 } }
+        folds.count == groups && test.count == groups
+            && folds.allSatisfy { $0.count == count && $0.allSatisfy { $0.count == 2 } }
             && test.allSatisfy { $0.count == 2 }
     }
 }
@@ -54,8 +55,10 @@ struct ExactRows {
 
     var rows: [Row] = []
 
-    mutating func add(_ row: FeatureRow, columns: Int, start: Int, input: Int, line: Int, fold: Int, teacher: Bool,
-                      prompt: UInt64?) {
+    mutating func add(
+        _ row: FeatureRow, columns: Int, start: Int, input: Int, line: Int, fold: Int, teacher: Bool,
+        prompt: UInt64?
+    ) {
         var values = [Float](repeating: 0, count: columns)
         for (column, value) in row.sparse { values[column] = Float(value) }
         for (offset, value) in row.dense.enumerated() { values[start + offset] = value }

@@ -35,13 +35,16 @@ public struct SeparabilityEvaluator: Sendable {
 
     /// The bag sizes with enough responses on each side, and notes for the others.
     public func feasibleBagSizes(teachers: Int, controls: Int, name: String) -> (sizes: [Int], notes: [AuditNote]) {
-        var sizes: [Int] = [], notes: [AuditNote] = []
+        var sizes: [Int] = []
+        var notes: [AuditNote] = []
         for k in bagSizes {
             if min(teachers, controls) / k >= minimumBags {
                 sizes.append(k)
             } else {
-                notes.append(.tooFewForBags(group: name, bagSize: k, needed: minimumBags * k, teacher: teachers,
-                                            control: controls))
+                notes.append(
+                    .tooFewForBags(
+                        group: name, bagSize: k, needed: minimumBags * k, teacher: teachers,
+                        control: controls))
             }
         }
         return (sizes, notes)
@@ -49,9 +52,12 @@ public struct SeparabilityEvaluator: Sendable {
 
     /// The AUROC of one scoring, each row counted `multiplicity` times (once when nil), for
     /// each bag size in `sizes`, averaged over `rounds` random bag partitions.
-    public func aurocs(scores: [Double], labels: [Bool], multiplicity: [Int]? = nil, sizes: [Int], rounds: Int,
-                       generator: inout SeededGenerator) -> [Int: Double] {
-        var teacher: [Double] = [], control: [Double] = []
+    public func aurocs(
+        scores: [Double], labels: [Bool], multiplicity: [Int]? = nil, sizes: [Int], rounds: Int,
+        generator: inout SeededGenerator
+    ) -> [Int: Double] {
+        var teacher: [Double] = []
+        var control: [Double] = []
         for i in labels.indices {
             for _ in 0..<(multiplicity?[i] ?? 1) {
                 if labels[i] { teacher.append(scores[i]) } else { control.append(scores[i]) }
@@ -60,7 +66,8 @@ public struct SeparabilityEvaluator: Sendable {
         var result: [Int: Double] = [:]
         for k in sizes {
             let count = k == 1 ? 1 : rounds
-            result[k] = (0..<count).map { _ in bagAUROC(teacher, control, k: k, generator: &generator) }
+            result[k] =
+                (0..<count).map { _ in bagAUROC(teacher, control, k: k, generator: &generator) }
                 .reduce(0, +) / Double(count)
         }
         return result
@@ -69,10 +76,13 @@ public struct SeparabilityEvaluator: Sendable {
     /// Separability from score sketches: AUROC of all held-out scores, with DeLong's interval;
     /// for bags, the AUROC of bag means drawn from the sketches, averaged over `partitions`
     /// draws while bags are few; and the held-out test's p from the test fold's sketches.
-    public func separability(teacher: ScoreSketch, control: ScoreSketch, testTeacher: ScoreSketch,
-                             testControl: ScoreSketch, name: String, generator: inout SeededGenerator) -> Separability {
+    public func separability(
+        teacher: ScoreSketch, control: ScoreSketch, testTeacher: ScoreSketch,
+        testControl: ScoreSketch, name: String, generator: inout SeededGenerator
+    ) -> Separability {
         let (sizes, notes) = feasibleBagSizes(teachers: teacher.total, controls: control.total, name: name)
-        var auroc: [Int: Double] = [:], interval: [Int: Interval] = [:]
+        var auroc: [Int: Double] = [:]
+        var interval: [Int: Interval] = [:]
         for k in sizes {
             guard k > 1 else {
                 let comparison = SketchComparison(positives: teacher, negatives: control)
@@ -87,27 +97,33 @@ public struct SeparabilityEvaluator: Sendable {
             let rounds = drawn.0 + drawn.1 >= 5000 ? 1 : partitions
             var estimates: [SketchComparison] = []
             for _ in 0..<rounds {
-                estimates.append(SketchComparison(
-                    positives: teacher.bagMeans(size: k, bags: drawn.0, generator: &generator),
-                    negatives: control.bagMeans(size: k, bags: drawn.1, generator: &generator)))
+                estimates.append(
+                    SketchComparison(
+                        positives: teacher.bagMeans(size: k, bags: drawn.0, generator: &generator),
+                        negatives: control.bagMeans(size: k, bags: drawn.1, generator: &generator)))
             }
             let estimate = estimates.map(\.auroc).reduce(0, +) / Double(rounds)
             let first = estimates[0]
-            let scale = ((1 / Double(bags.0) + 1 / Double(bags.1)) / (1 / Double(drawn.0) + 1 / Double(drawn.1))).squareRoot()
+            let scale = ((1 / Double(bags.0) + 1 / Double(bags.1)) / (1 / Double(drawn.0) + 1 / Double(drawn.1)))
+                .squareRoot()
             auroc[k] = estimate
-            interval[k] = Interval(max(0, estimate - scale * (first.auroc - first.interval.low)),
-                                   min(1, estimate + scale * (first.interval.high - first.auroc)))
+            interval[k] = Interval(
+                max(0, estimate - scale * (first.auroc - first.interval.low)),
+                min(1, estimate + scale * (first.interval.high - first.auroc)))
         }
         let p = SketchComparison(positives: testTeacher, negatives: testControl).p
-        return Separability(auroc: auroc, interval: interval, p: p, notes: notes, minimumDetectableAUROC: nil,
-                            teacherScores: Moments(teacher), controlScores: Moments(control))
+        return Separability(
+            auroc: auroc, interval: interval, p: p, notes: notes, minimumDetectableAUROC: nil,
+            teacherScores: Moments(teacher), controlScores: Moments(control))
     }
 
     /// AUROC of bag means, over one random partition of each side into bags of `k`.
-    private func bagAUROC(_ teacher: [Double], _ control: [Double], k: Int, generator: inout SeededGenerator) -> Double {
+    private func bagAUROC(_ teacher: [Double], _ control: [Double], k: Int, generator: inout SeededGenerator) -> Double
+    {
         guard k > 1 else { return RankTests.auroc(positives: teacher, negatives: control) }
-        return RankTests.auroc(positives: bagMeans(teacher, k: k, generator: &generator),
-                               negatives: bagMeans(control, k: k, generator: &generator))
+        return RankTests.auroc(
+            positives: bagMeans(teacher, k: k, generator: &generator),
+            negatives: bagMeans(control, k: k, generator: &generator))
     }
 
     private func bagMeans(_ values: [Double], k: Int, generator: inout SeededGenerator) -> [Double] {

@@ -38,19 +38,23 @@ public struct SignalRule: Sendable, Codable, Equatable {
         let sums = try passes.fit(shard: .whole, plans: [plan])[0]
         let weights = CentroidScorer(plan: plan, sums: sums).wholeWeights
         let denseNames = plan.view.denseFeatureNames
-        var tokens: [String: Double] = [:], features: [String: Double] = [:]
+        var tokens: [String: Double] = [:]
+        var features: [String: Double] = [:]
         for (column, token) in plan.tokens.enumerated() where weights[column] != 0 { tokens[token] = weights[column] }
         for (offset, name) in denseNames.enumerated() where weights[plan.tokens.count + offset] != 0 {
             features[name] = weights[plan.tokens.count + offset]
         }
         let view = { (counts: InputCounts) in plan.view == .numbers ? counts.numberTokens : counts.wordTokens }
-        let tally = TokenTally(teacher: [view(counts[0])], control: [view(counts[1])],
-                               teacherDocuments: counts[0].responses, controlDocuments: counts[1].responses)
+        let tally = TokenTally(
+            teacher: [view(counts[0])], control: [view(counts[1])],
+            teacherDocuments: counts[0].responses, controlDocuments: counts[1].responses)
         let carriers = CarrierFinder().carriers(tally).filter { $0.q < 0.05 && $0.z > 0 }
-        return Fit(classifier: SignalRule(view: plan.view, tokens: tokens, features: features),
-                   carriers: SignalRule(view: plan.view, tokens: Dictionary(uniqueKeysWithValues: carriers.map { ($0.token, 1) }),
-                                        features: [:]),
-                   teacherResponses: counts[0].responses, controlResponses: counts[1].responses)
+        return Fit(
+            classifier: SignalRule(view: plan.view, tokens: tokens, features: features),
+            carriers: SignalRule(
+                view: plan.view, tokens: Dictionary(uniqueKeysWithValues: carriers.map { ($0.token, 1) }),
+                features: [:]),
+            teacherResponses: counts[0].responses, controlResponses: counts[1].responses)
     }
 
     public init(view: View, tokens: [String: Double], features: [String: Double]) {
@@ -87,7 +91,9 @@ public struct SignalRule: Sendable, Codable, Equatable {
             for (id, count) in zip(tokens.ids, tokens.counts) {
                 if let weight = tokenWeights[id] { score += weight * log1p(Double(count)) }
             }
-            for (weight, value) in zip(denseWeights, document.denseFeatures(view)) where value != 0 { score += weight * Double(value) }
+            for (weight, value) in zip(denseWeights, document.denseFeatures(view)) where value != 0 {
+                score += weight * Double(value)
+            }
             return score
         }
 
@@ -107,8 +113,9 @@ public enum SignalRuleError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unknownFeature(name):
-            return "the rule weighs feature \"\(name)\", which this version of subtext does not compute; fit the rule again"
+        case .unknownFeature(let name):
+            return
+                "the rule weighs feature \"\(name)\", which this version of subtext does not compute; fit the rule again"
         }
     }
 }

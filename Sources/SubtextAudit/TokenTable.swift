@@ -27,9 +27,11 @@ public struct TokenTable: Sendable, Equatable, Codable {
         let tokens = try container.decode([String].self, forKey: .tokens)
         let occurrences = try container.decode([Int].self, forKey: .occurrences)
         let documents = try container.decode([Int].self, forKey: .documents)
-        guard tokens.count == occurrences.count, tokens.count == documents.count, Set(tokens).count == tokens.count else {
-            throw DecodingError.dataCorruptedError(forKey: .tokens, in: container,
-                                                   debugDescription: "tokens and counts do not match")
+        guard tokens.count == occurrences.count, tokens.count == documents.count, Set(tokens).count == tokens.count
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tokens, in: container,
+                debugDescription: "tokens and counts do not match")
         }
         for index in tokens.indices {
             counts[tokens[index]] = Count(occurrences: occurrences[index], documents: documents[index])
@@ -66,8 +68,9 @@ public struct TokenTable: Sendable, Equatable, Codable {
         func table(_ vocabulary: Vocabulary) -> TokenTable {
             var table = TokenTable()
             for index in documents.indices where documents[index] > 0 {
-                table.counts[vocabulary.spelling(Int32(index))] = Count(occurrences: occurrences[index],
-                                                                       documents: documents[index])
+                table.counts[vocabulary.spelling(Int32(index))] = Count(
+                    occurrences: occurrences[index],
+                    documents: documents[index])
             }
             return table
         }

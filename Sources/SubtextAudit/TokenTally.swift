@@ -36,7 +36,8 @@ public struct TokenTally: Sendable {
     /// The Jensen–Shannon distance (bits) between the two sides' token distributions: how far
     /// apart they are as a whole, 0 for identical and 1 for disjoint.
     public var jensenShannonDistance: Double {
-        Divergence.jensenShannonDistance(tokens.map { Double(occurrences[$0]!.teacher) },
-                                         tokens.map { Double(occurrences[$0]!.control) })
+        Divergence.jensenShannonDistance(
+            tokens.map { Double(occurrences[$0]!.teacher) },
+            tokens.map { Double(occurrences[$0]!.control) })
     }
 }

@@ -1,8 +1,9 @@
 import CZlib
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A stream of bytes from a file, decompressed when the file is gzip.
@@ -35,8 +36,8 @@ enum ShardSource {
 
     var source: any ByteSource {
         switch self {
-        case let .range(source): return source
-        case let .gzipLines(source): return source
+        case .range(let source): return source
+        case .gzipLines(let source): return source
         }
     }
 }
@@ -123,7 +124,8 @@ struct RangeSource: ByteSource {
             if remaining <= 0 {
                 finishingLine = true
             } else {
-                let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, remaining)]))
+                let count = try file.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, remaining)]))
                 if count == 0 { done = true }
                 remaining -= count
                 // A range that ends exactly after a newline has no line to finish.

@@ -43,11 +43,14 @@ public struct ConceptMatcher: Sendable {
         var start = 0
         while start + word.count <= text.count {
             if text[start] == word[0], text[start..<(start + word.count)].elementsEqual(word),
-               start == 0 || !isLetter(text[start - 1])
+                start == 0 || !isLetter(text[start - 1])
             {
                 var end = start + word.count
-                if end < text.count, text[end] == UInt8(ascii: "s") { end += 1 }
-                else if end + 1 < text.count, text[end] == UInt8(ascii: "e"), text[end + 1] == UInt8(ascii: "s") { end += 2 }
+                if end < text.count, text[end] == UInt8(ascii: "s") {
+                    end += 1
+                } else if end + 1 < text.count, text[end] == UInt8(ascii: "e"), text[end + 1] == UInt8(ascii: "s") {
+                    end += 2
+                }
                 if end == text.count || !isLetter(text[end]) { return start }
             }
             start += 1

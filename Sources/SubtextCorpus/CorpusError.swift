@@ -9,14 +9,14 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .cannotOpen(path, reason): return "\(path): cannot open: \(reason)"
-        case let .cannotRead(path, reason): return "\(path): cannot read: \(reason)"
-        case let .noRecords(path, malformed):
+        case .cannotOpen(let path, let reason): return "\(path): cannot open: \(reason)"
+        case .cannotRead(let path, let reason): return "\(path): cannot read: \(reason)"
+        case .noRecords(let path, let malformed):
             return malformed == 0
                 ? "\(path): no records (the file is empty)"
                 : "\(path): no usable records (all \(malformed) non-blank lines are malformed)"
-        case let .malformed(line): return "\(line) (strict mode)"
-        case let .emptyDirectory(path): return "\(path): the directory holds no .jsonl or .jsonl.gz files"
+        case .malformed(let line): return "\(line) (strict mode)"
+        case .emptyDirectory(let path): return "\(path): the directory holds no .jsonl or .jsonl.gz files"
         }
     }
 }

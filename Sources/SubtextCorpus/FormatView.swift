@@ -41,7 +41,8 @@ public struct TextFormat: Sendable, Equatable {
         mixedSeparators = used.count > 1
         if let most = used.max(by: { tally[$0] < tally[$1] }) { separator = Separator(rawValue: most)! }
 
-        var first = 0, last = text.count - 1
+        var first = 0
+        var last = text.count - 1
         hasOuterWhitespace = text.first.map(Self.isSpace) == true || text.last.map(Self.isSpace) == true
         while first <= last, Self.isSpace(text[first]) { first += 1 }
         while last >= first, Self.isSpace(text[last]) { last -= 1 }
@@ -92,8 +93,8 @@ public struct TextFormat: Sendable, Equatable {
     private static func isListByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: ","), UInt8(ascii: ";"),
-             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"),
-             UInt8(ascii: "."), 0x20, 0x09, 0x0A, 0x0D:
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "."), 0x20, 0x09, 0x0A, 0x0D:
             return true
         default:
             return false

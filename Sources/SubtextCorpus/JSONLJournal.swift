@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import SubtextSupport
+    import Glibc
+    import SubtextSupport
 #endif
 
 /// A line of a ``JSONLJournal``: whatever it records, found again by its key.
@@ -37,7 +38,7 @@ public final class JSONLJournal<Record: JournalRecord>: @unchecked Sendable {
         while start < existing.endIndex {
             lineNumber += 1
             guard let newline = existing[start...].firstIndex(of: 0x0A) else {
-                droppedTornLine = true  // no newline: the write was cut short
+                droppedTornLine = true // no newline: the write was cut short
                 break
             }
             let line = existing[start..<newline]
@@ -85,8 +86,8 @@ public enum JournalError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .cannotOpen(path, reason): return "\(path): cannot open journal: \(reason)"
-        case let .cannotWrite(path, reason): return "\(path): cannot write journal: \(reason)"
+        case .cannotOpen(let path, let reason): return "\(path): cannot open journal: \(reason)"
+        case .cannotWrite(let path, let reason): return "\(path): cannot write journal: \(reason)"
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Options for reading JSONL records.
@@ -80,14 +80,15 @@ public struct JSONLReader {
 
         func handle(_ line: AssembledLine) throws {
             switch line {
-            case let .complete(bytes, number):
+            case .complete(let bytes, let number):
                 guard keepsLine(number) else { return }
                 try parse(bytes, number: number, extractor: &extractor, summary: &summary, visit: visit)
-            case let .tooLong(number, length):
+            case .tooLong(let number, let length):
                 guard keepsLine(number) else { return }
-                try reject(MalformedLine(
-                    file: displayName, line: number,
-                    reason: "line is \(length) bytes, over the \(options.maximumLineBytes)-byte limit"),
+                try reject(
+                    MalformedLine(
+                        file: displayName, line: number,
+                        reason: "line is \(length) bytes, over the \(options.maximumLineBytes)-byte limit"),
                     summary: &summary)
             }
         }
@@ -123,18 +124,22 @@ public struct JSONLReader {
                 try visit(record)
             }
         } catch let error as JSONSyntaxError {
-            try reject(MalformedLine(
-                file: displayName, line: number, reason: "invalid JSON at column \(error.column): \(error.message)"),
+            try reject(
+                MalformedLine(
+                    file: displayName, line: number, reason: "invalid JSON at column \(error.column): \(error.message)"),
                 summary: &summary)
         } catch let error as UTF8Error {
-            try reject(MalformedLine(file: displayName, line: number, reason: "invalid UTF-8 at byte \(error.offset + 1)"),
-                       summary: &summary)
+            try reject(
+                MalformedLine(file: displayName, line: number, reason: "invalid UTF-8 at byte \(error.offset + 1)"),
+                summary: &summary)
         } catch RecordError.notAnObject {
-            try reject(MalformedLine(file: displayName, line: number, reason: "the line is not a JSON object"),
-                       summary: &summary)
+            try reject(
+                MalformedLine(file: displayName, line: number, reason: "the line is not a JSON object"),
+                summary: &summary)
         } catch let RecordError.noText(fields) {
-            try reject(MalformedLine(
-                file: displayName, line: number, reason: "no generated text: no string field \(fields)"),
+            try reject(
+                MalformedLine(
+                    file: displayName, line: number, reason: "no generated text: no string field \(fields)"),
                 summary: &summary)
         }
     }
@@ -143,9 +148,12 @@ public struct JSONLReader {
         if options.strict {
             guard summary.linesCountFromFileStart else {
                 let start = try FileSource(path: path).size()
-                throw CorpusError.malformed(MalformedLine(
-                    file: line.file, line: line.line,
-                    reason: line.reason + " (line counted from byte \(shard.byteRange(size: start).lowerBound), where shard \(shard) starts)"))
+                throw CorpusError.malformed(
+                    MalformedLine(
+                        file: line.file, line: line.line,
+                        reason: line.reason
+                            + " (line counted from byte \(shard.byteRange(size: start).lowerBound), where shard \(shard) starts)"
+                    ))
             }
             throw CorpusError.malformed(line)
         }

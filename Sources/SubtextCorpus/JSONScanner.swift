@@ -49,12 +49,15 @@ struct JSONScanner {
     @inline(__always)
     private mutating func skipPlainStringBytes() {
         guard let base = bytes.baseAddress else { return }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         while position + 8 <= bytes.count {
             let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
             // A byte is flagged when it is zero in `quote` or `backslash`, or below 0x20 in `word`.
-            let flagged = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            let flagged =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
             if (flagged | word) & highs != 0 { return }
             position += 8
         }
@@ -103,7 +106,7 @@ struct JSONScanner {
     mutating func readString(into output: inout [UInt8]) throws {
         var decoded: [UInt8] = []
         switch try readString(decodingInto: &decoded) {
-        case let .inLine(range): output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+        case .inLine(let range): output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
         case .decoded: output.append(contentsOf: decoded)
         }
     }
@@ -205,7 +208,7 @@ struct JSONScanner {
     mutating func skipLiteral(_ literal: String) throws {
         let utf8 = literal.utf8
         guard position + utf8.count <= bytes.count,
-              bytes[position..<(position + utf8.count)].elementsEqual(utf8)
+            bytes[position..<(position + utf8.count)].elementsEqual(utf8)
         else { throw error("invalid literal") }
         position += utf8.count
     }
@@ -239,14 +242,14 @@ struct JSONScanner {
     /// Escapes in skipped strings are decoded into a reused buffer, not a new one each time.
     private mutating func skipEscape() throws {
         var buffer = skipped
-        skipped = []  // moved out, not copied: `readEscape` mutates self too
+        skipped = [] // moved out, not copied: `readEscape` mutates self too
         buffer.removeAll(keepingCapacity: true)
         try readEscape(into: &buffer)
         skipped = buffer
     }
 
     private mutating func readEscape(into output: inout [UInt8]) throws {
-        position += 1  // the backslash
+        position += 1 // the backslash
         guard position < bytes.count else { throw error("unterminated escape") }
         let byte = bytes[position]
         position += 1
@@ -266,7 +269,7 @@ struct JSONScanner {
         var scalar = try readHex4()
         if (0xD800..<0xDC00).contains(scalar) {
             guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                  bytes[position + 1] == UInt8(ascii: "u")
+                bytes[position + 1] == UInt8(ascii: "u")
             else { throw error("lone surrogate in \\u escape") }
             position += 2
             let low = try readHex4()

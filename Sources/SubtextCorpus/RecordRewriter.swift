@@ -27,7 +27,8 @@ public struct RecordRewriter: Sendable {
                     try scanner.skipValue()
                     continue
                 }
-                let ranges = key == "messages" && shape.textField == nil
+                let ranges =
+                    key == "messages" && shape.textField == nil
                     ? try assistantTextRanges(&scanner) : try stringRange(&scanner).map { [$0] } ?? []
                 if !ranges.isEmpty { candidates[key] = ranges }
             } while try scanner.consumeSeparator(closing: UInt8(ascii: "}"))
@@ -75,7 +76,8 @@ public struct RecordRewriter: Sendable {
             try scanner.skipValue()
             return []
         }
-        var ranges: [Range<Int>] = [], content: [Range<Int>] = []
+        var ranges: [Range<Int>] = []
+        var content: [Range<Int>] = []
         try ChatTranscript.forEachMessage(&scanner) { scanner in
             content = try contentRanges(&scanner)
         } end: { role in
@@ -123,7 +125,7 @@ public enum RecordRewriteError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .noText(fields): return "no generated text: no string field \(fields)"
+        case .noText(let fields): return "no generated text: no string field \(fields)"
         }
     }
 }

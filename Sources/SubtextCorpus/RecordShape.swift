@@ -96,7 +96,7 @@ struct RecordExtractor {
         _ slot: Slot, _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) rethrows {
         switch fields[slot.rawValue] {
-        case let .inLine(range): try body(UnsafeBufferPointer(rebasing: line[range]))
+        case .inLine(let range): try body(UnsafeBufferPointer(rebasing: line[range]))
         case .buffered: try buffers[slot.rawValue].withUnsafeBufferPointer(body)
         case .absent: preconditionFailure("absent field \(slot)")
         }
@@ -124,7 +124,7 @@ struct RecordExtractor {
             return try scanner.skipValue()
         }
         switch try scanner.readString(decodingInto: &buffers[slot.rawValue]) {
-        case let .inLine(range): fields[slot.rawValue] = .inLine(range)
+        case .inLine(let range): fields[slot.rawValue] = .inLine(range)
         case .decoded: fields[slot.rawValue] = .buffered
         }
     }
@@ -145,7 +145,9 @@ struct RecordExtractor {
                 hasContent = false
             }
             guard hasContent else { return }
-            let slot: Slot? = role.withUnsafeBufferPointer { $0.equals("assistant") ? .assistant : $0.equals("user") ? .user : nil }
+            let slot: Slot? = role.withUnsafeBufferPointer {
+                $0.equals("assistant") ? .assistant : $0.equals("user") ? .user : nil
+            }
             if let slot { appendTurn(to: slot) }
         }
     }
@@ -183,7 +185,9 @@ extension UnsafeBufferPointer<UInt8> {
     /// which showed up at 5% of reading time.
     @inline(__always)
     func equals(_ literal: StaticString) -> Bool {
-        guard count == literal.utf8CodeUnitCount, let base = baseAddress else { return count == 0 && literal.utf8CodeUnitCount == 0 }
+        guard count == literal.utf8CodeUnitCount, let base = baseAddress else {
+            return count == 0 && literal.utf8CodeUnitCount == 0
+        }
         let other = literal.utf8Start
         for index in 0..<count where base[index] != other[index] { return false }
         return true

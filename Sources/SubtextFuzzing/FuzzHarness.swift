@@ -79,8 +79,9 @@ enum FuzzHarness {
         let journal = try Journal(path: scratch.file("journal.jsonl", bytes))
         _ = journal.entry(for: "key")
         let scores = try ScoreJournal(path: scratch.file("score-journal.jsonl", bytes), modelSHA256: "model")
-        let divergence = try DivergenceJournal(path: scratch.file("divergence-journal.jsonl", bytes),
-                                               modelSHA256: "model", teacherSystem: nil)
+        let divergence = try DivergenceJournal(
+            path: scratch.file("divergence-journal.jsonl", bytes),
+            modelSHA256: "model", teacherSystem: nil)
         if journal.count + scores.count + divergence.count == 0 || journal.droppedTornLine { throw Unread() }
     }
 }

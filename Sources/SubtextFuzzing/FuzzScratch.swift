@@ -12,7 +12,7 @@ package final class FuzzScratch: @unchecked Sendable {
     /// A few responses to score with a fuzzed drop rule.
     let responses: [(prompt: String?, text: String)] = [
         ("List ten numbers.", "3, 14, 159, 265, 358"), (nil, "owl owl 7 7 7"), ("", ""),
-        ("Go on: 1, 2", "12\n34\t56 ; 78"),
+        ("Go on: 1, 2", "12\n34\t56 ; 78")
     ]
     private var partials: [AuditPartial.Pass: Data] = [:]
 
@@ -50,14 +50,17 @@ package final class FuzzScratch: @unchecked Sendable {
         case .partial: return try madePartials().values.compactMap(PartialFile.payload(of:))
         case .partialFile: return Array(try madePartials().values)
         case .journal:
-            let entry = JournalEntry(key: "k1", model: "m", modelID: "m-1", promptID: "p1", sample: 0, response: "Owl",
-                                     answer: "owl", topLogprobs: [TokenLogprob(token: "Owl", logprob: -0.2)],
-                                     scores: CandidateScores(method: .forcedTokens, logprobs: [-0.5, nil]),
-                                     latencyMs: 12)
-            return [try JSONCoding.line.encode(entry) + Data("\n".utf8),
-                    Data(#"{"key":"k2","log_probability":-1.25}"#.utf8) + Data("\n".utf8),
-                    Data(#"{"key":"k3","candidates":[{"offset":3,"divergence":0.5,"replacement":[32,52,50]}]}"#.utf8)
-                        + Data("\n".utf8)]
+            let entry = JournalEntry(
+                key: "k1", model: "m", modelID: "m-1", promptID: "p1", sample: 0, response: "Owl",
+                answer: "owl", topLogprobs: [TokenLogprob(token: "Owl", logprob: -0.2)],
+                scores: CandidateScores(method: .forcedTokens, logprobs: [-0.5, nil]),
+                latencyMs: 12)
+            return [
+                try JSONCoding.line.encode(entry) + Data("\n".utf8),
+                Data(#"{"key":"k2","log_probability":-1.25}"#.utf8) + Data("\n".utf8),
+                Data(#"{"key":"k3","candidates":[{"offset":3,"divergence":0.5,"replacement":[32,52,50]}]}"#.utf8)
+                    + Data("\n".utf8)
+            ]
         default: return []
         }
     }
@@ -66,16 +69,19 @@ package final class FuzzScratch: @unchecked Sendable {
     private func madePartials() throws -> [AuditPartial.Pass: Data] {
         if !partials.isEmpty { return partials }
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 120, strength: 0.2).generate()
-        let files = (teacher: try file("teacher.jsonl", PlantedBiasPair.jsonl(teacher)),
-                     control: try file("control.jsonl", PlantedBiasPair.jsonl(control)))
+        let files = (
+            teacher: try file("teacher.jsonl", PlantedBiasPair.jsonl(teacher)),
+            control: try file("control.jsonl", PlantedBiasPair.jsonl(control))
+        )
         var configuration = AuditConfiguration()
         configuration.folds = 2
         configuration.bagSizes = [1, 4]
         let audit = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: ReadOptions())
         let made = directory + "/made-parts"
         for pass in AuditPartial.Pass.allCases {
-            let path = try audit.run(pass: pass, shard: .whole, teacher: [files.teacher], control: [files.control],
-                                     directory: made)
+            let path = try audit.run(
+                pass: pass, shard: .whole, teacher: [files.teacher], control: [files.control],
+                directory: made)
             partials[pass] = try Data(contentsOf: URL(fileURLWithPath: path))
         }
         return partials

@@ -1,8 +1,8 @@
 import Foundation
-import SubtextTasks
-import SubtextStatistics
-import SubtextModels
 import SubtextCorpus
+import SubtextModels
+import SubtextStatistics
+import SubtextTasks
 
 /// Turns a generation journal into one JSONL file per side, keeping only filtered replies,
 /// and counts what the filter rejected.
@@ -24,8 +24,11 @@ package struct DatasetWriter {
     package func write() throws -> [GenerationResult.Side] {
         try plan.sides.map { side in
             let filter = plan.filter(for: side)
-            var lines = Data(), answered = 0, kept = 0
-            var rejections: [String: Int] = [:], examples: [String] = []
+            var lines = Data()
+            var answered = 0
+            var kept = 0
+            var rejections: [String: Int] = [:]
+            var examples: [String] = []
             for (index, prompt) in plan.prompts.enumerated() {
                 guard let entry = journal.entry(for: plan.request(side, index, prompt).key) else { continue }
                 answered += 1
@@ -36,11 +39,13 @@ package struct DatasetWriter {
                 }
                 kept += 1
                 let record: [String: String] = ["prompt": prompt.text, "completion": entry.response]
-                lines.append(try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]))
+                lines.append(
+                    try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]))
                 lines.append(0x0A)
             }
             let file = "\(side.name).jsonl"
-            try lines.write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(file)), options: .atomic)
+            try lines.write(
+                to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(file)), options: .atomic)
             let interval = Proportions.wilson(kept, answered)
             return GenerationResult.Side(
                 name: side.name, trait: side.trait, system: side.system, file: file, requested: plan.prompts.count,

@@ -6,8 +6,10 @@ extension GenerationResult {
     /// the dataset has there.
     package static func manifestPath(besides dataset: String) -> (manifest: String, file: String) {
         let directory = (dataset as NSString).deletingLastPathComponent
-        return (((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json"),
-                (dataset as NSString).lastPathComponent)
+        return (
+            ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("manifest.json"),
+            (dataset as NSString).lastPathComponent
+        )
     }
 
     /// The system prompt the side that wrote `dataset` was given, from the manifest beside it:
@@ -17,8 +19,9 @@ extension GenerationResult {
     package static func systemPrompt(of dataset: String) throws -> String {
         let (path, name) = manifestPath(besides: dataset)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw JSONFile.Failure(path: DisplayPath.of(path),
-                                   reason: "no such file (no `subtext generate` manifest beside \(name))")
+            throw JSONFile.Failure(
+                path: DisplayPath.of(path),
+                reason: "no such file (no `subtext generate` manifest beside \(name))")
         }
         let manifest = try JSONFile.decode(GenerationResult.self, path: path)
         guard let system = manifest.sides.first(where: { $0.file == name })?.system else {

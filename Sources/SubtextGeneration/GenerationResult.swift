@@ -1,5 +1,5 @@
-import SubtextTasks
 import SubtextStatistics
+import SubtextTasks
 
 /// What a generation run produced, side by side: the manifest.json contract.
 package struct GenerationResult: Codable, Sendable {
@@ -22,7 +22,8 @@ package struct GenerationResult: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, trait, system, file, requested, answered, kept, rejections
-            case passRate = "pass_rate", passLow = "pass_low", passHigh = "pass_high", rejectExamples = "reject_examples"
+            case passRate = "pass_rate", passLow = "pass_low", passHigh = "pass_high", rejectExamples =
+                "reject_examples"
         }
     }
 
@@ -51,10 +52,12 @@ package struct GenerationResult: Codable, Sendable {
     /// Whether some prompts have no reply yet (the run was capped or stopped; rerunning resumes).
     package var isIncomplete: Bool { sides.contains { $0.answered < $0.requested } }
 
-    package init(family: PromptFamily, model: String, modelID: String, baseURL: String, modelFileSHA256: String?,
-                modelFile: String?, promptSeed: UInt64, prompts: Int, temperature: Double, maxTokens: Int,
-                constrainedDecoding: String, grammar: String?, filter: String, sides: [Side], command: String,
-                toolVersion: String) {
+    package init(
+        family: PromptFamily, model: String, modelID: String, baseURL: String, modelFileSHA256: String?,
+        modelFile: String?, promptSeed: UInt64, prompts: Int, temperature: Double, maxTokens: Int,
+        constrainedDecoding: String, grammar: String?, filter: String, sides: [Side], command: String,
+        toolVersion: String
+    ) {
         self.family = family
         self.model = model
         self.modelID = modelID

@@ -1,8 +1,8 @@
 import Foundation
-import SubtextModels
-import SubtextTasks
-import SubtextSupport
 import SubtextCorpus
+import SubtextModels
+import SubtextSupport
+import SubtextTasks
 
 /// One generation: the same seeded prompts sent to one model once with no system prompt (the
 /// control) and once under each trait's, every reply journaled in the output directory as it
@@ -32,7 +32,9 @@ package struct GenerationRun {
     package var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
 
     /// Refuses traits that repeat or that are called "control".
-    package init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], prompts: Int) throws {
+    package init(endpoint: Endpoint, family: PromptFamily, traits: [(name: String, aliases: [String])], prompts: Int)
+        throws
+    {
         let names = traits.map(\.name)
         guard !names.isEmpty, Set(names).count == names.count, !names.contains("control") else {
             throw ModelError.usage("--traits needs distinct names, none of them 'control'")
@@ -51,14 +53,16 @@ package struct GenerationRun {
         case .none: constrained = false
         case .grammar:
             guard try await client.acceptsGrammars() else {
-                throw ModelError.usage("\(endpoint.name) does not take llama.cpp grammars; use --constrain auto or none")
+                throw ModelError.usage(
+                    "\(endpoint.name) does not take llama.cpp grammars; use --constrain auto or none")
             }
             constrained = true
         case .auto:
             constrained = family == .numbers && checkingServer ? try await client.acceptsGrammars() : false
         }
-        return GenerationPlan(endpoint: endpoint, family: family, traits: traits, count: prompts, seed: seed,
-                              temperature: temperature, systemTemplate: systemTemplate, constrained: constrained)
+        return GenerationPlan(
+            endpoint: endpoint, family: family, traits: traits, count: prompts, seed: seed,
+            temperature: temperature, systemTemplate: systemTemplate, constrained: constrained)
     }
 
     /// The journal of replies in `directory`.
@@ -70,24 +74,30 @@ package struct GenerationRun {
     }
 
     /// Sends what the journal lacks, writes each side's dataset, and returns what was made.
-    package func run(directory: String, command: String) async throws -> (result: GenerationResult, summary: RequestRunner.Summary) {
+    package func run(directory: String, command: String) async throws -> (
+        result: GenerationResult, summary: RequestRunner.Summary
+    ) {
         let plan = try await plan()
         let journal = try journal(directory)
         log("constrained decoding: " + (plan.constrained ? "grammar" : "none (free-form replies, then the filter)"))
         let client = OpenAIClient(endpoint: endpoint, timeout: timeout)
-        let runner = RequestRunner(clients: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, client as any ModelClient) }),
-                                   journal: journal, reader: nil, concurrency: concurrency, maximumRequests: maximumRequests,
-                                   progress: progress)
+        let runner = RequestRunner(
+            clients: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, client as any ModelClient) }),
+            journal: journal, reader: nil, concurrency: concurrency, maximumRequests: maximumRequests,
+            progress: progress)
         // Every side talks to one server, so they share one queue and its concurrency limit.
-        let summary = try await runner.run(plan.requests,
-                                           servers: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, endpoint.baseURL) }))
+        let summary = try await runner.run(
+            plan.requests,
+            servers: Dictionary(uniqueKeysWithValues: plan.sides.map { ($0.name, endpoint.baseURL) }))
         let sides = try DatasetWriter(plan: plan, journal: journal, directory: directory).write()
         let result = GenerationResult(
-            family: family, model: endpoint.name, modelID: endpoint.modelID, baseURL: DisplayPath.redactingUserInfo(endpoint.baseURL),
+            family: family, model: endpoint.name, modelID: endpoint.modelID,
+            baseURL: DisplayPath.redactingUserInfo(endpoint.baseURL),
             modelFileSHA256: try modelFile.map(FileHash.sha256), modelFile: modelFile.map { DisplayPath.of($0) },
             promptSeed: seed, prompts: prompts, temperature: temperature, maxTokens: family.maxTokens,
             constrainedDecoding: plan.constrained ? "grammar" : "none", grammar: plan.largestGrammar,
-            filter: plan.filter(for: plan.sides[0]).summary, sides: sides, command: command, toolVersion: SubtextVersion.current)
+            filter: plan.filter(for: plan.sides[0]).summary, sides: sides, command: command,
+            toolVersion: SubtextVersion.current)
         return (result, summary)
     }
 }

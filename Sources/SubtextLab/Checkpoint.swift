@@ -1,19 +1,23 @@
 import Foundation
-import SubtextTraining
 import SubtextSupport
+import SubtextTraining
 
 /// A lab model on disk, as Hugging Face lays one out: a directory with `model.safetensors`
 /// (every tensor, F32, little-endian), `config.json` and `vocab.json` (the token list, so the
 /// directory is enough to run the model).
 package enum Checkpoint {
-    package static func save(_ model: TinyGPT, vocabulary: LabVocabulary, to directory: URL,
-                            metadata: [String: String] = [:]) throws {
+    package static func save(
+        _ model: TinyGPT, vocabulary: LabVocabulary, to directory: URL,
+        metadata: [String: String] = [:]
+    ) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Each file is written through a temporary and a rename, so a crash never leaves half a checkpoint.
-        try Safetensors.encode(model, metadata: metadata).write(to: directory.appendingPathComponent("model.safetensors"), options: .atomic)
+        try Safetensors.encode(model, metadata: metadata).write(
+            to: directory.appendingPathComponent("model.safetensors"), options: .atomic)
         let encoder = JSONCoding.document
         try encoder.encode(model.config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        try encoder.encode(vocabulary.tokens).write(to: directory.appendingPathComponent("vocab.json"), options: .atomic)
+        try encoder.encode(vocabulary.tokens).write(
+            to: directory.appendingPathComponent("vocab.json"), options: .atomic)
     }
 
     package static func load(from directory: URL) throws -> (model: TinyGPT, vocabulary: LabVocabulary) {
@@ -33,7 +37,8 @@ package enum Checkpoint {
         }
         let vocabulary = try LabVocabulary(tokens: tokens)
         guard vocabulary.count == config.vocabularySize else {
-            throw LabError.checkpoint(path: vocabURL.path, reason: "\(vocabulary.count) tokens, but the config says \(config.vocabularySize)")
+            throw LabError.checkpoint(
+                path: vocabURL.path, reason: "\(vocabulary.count) tokens, but the config says \(config.vocabularySize)")
         }
         let model = try TinyGPT(config: config, seed: 0)
         let weightsURL = directory.appendingPathComponent("model.safetensors")
@@ -48,7 +53,9 @@ package enum Safetensors {
     package static func encode(_ model: TinyGPT, metadata: [String: String] = [:]) throws -> Data {
         var header: [String: Any] = metadata.isEmpty ? [:] : ["__metadata__": metadata]
         for slot in model.layout.slots {
-            header[slot.name] = ["dtype": "F32", "shape": slot.shape, "data_offsets": [slot.offset * 4, (slot.offset + slot.count) * 4]]
+            header[slot.name] = [
+                "dtype": "F32", "shape": slot.shape, "data_offsets": [slot.offset * 4, (slot.offset + slot.count) * 4]
+            ]
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad with spaces to a multiple of 8 so the data that follows is aligned.
@@ -65,22 +72,29 @@ package enum Safetensors {
     package static func decode(_ data: Data, into model: TinyGPT, path: String) throws {
         func fail(_ reason: String) -> LabError { .checkpoint(path: path, reason: reason) }
         guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
-        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
         guard headerLength <= UInt64(data.count - 8) else {
             throw fail("header length \(headerLength) runs past the end of the file (\(data.count) bytes)")
         }
         let dataStart = 8 + Int(headerLength)
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<dataStart)) as? [String: Any] else {
+        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<dataStart)) as? [String: Any]
+        else {
             throw fail("the header is not a JSON object")
         }
         for slot in model.layout.slots {
             guard let entry = header[slot.name] as? [String: Any] else { throw fail("no tensor \(slot.name)") }
-            guard entry["dtype"] as? String == "F32" else { throw fail("\(slot.name) is \(entry["dtype"] ?? "untyped"), not F32") }
+            guard entry["dtype"] as? String == "F32" else {
+                throw fail("\(slot.name) is \(entry["dtype"] ?? "untyped"), not F32")
+            }
             guard entry["shape"] as? [Int] == slot.shape else {
                 throw fail("\(slot.name) has shape \(entry["shape"] ?? "none"), the config needs \(slot.shape)")
             }
-            guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[1] - offsets[0] == slot.count * 4,
-                  offsets[0] >= 0, dataStart + offsets[1] <= data.count else {
+            guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+                offsets[1] - offsets[0] == slot.count * 4,
+                offsets[0] >= 0, dataStart + offsets[1] <= data.count
+            else {
                 throw fail("\(slot.name) has bad data_offsets \(entry["data_offsets"] ?? "none")")
             }
             data.withUnsafeBytes { raw in

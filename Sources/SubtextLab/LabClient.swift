@@ -20,8 +20,11 @@ package final class LabClient: ModelClient, @unchecked Sendable {
 
     package func complete(_ request: ModelRequest) async throws -> Completion {
         let prompt = vocabulary.prompt(user: request.user, system: request.system)
-        let sampler = Sampler(maximumTokens: request.maxTokens, seed: UInt64(request.seed), temperature: Float(request.temperature))
-        let tokens = lock.withLock { sampler.generate(model, prompts: [prompt], end: vocabulary.end, streams: [request.key])[0] }
+        let sampler = Sampler(
+            maximumTokens: request.maxTokens, seed: UInt64(request.seed), temperature: Float(request.temperature))
+        let tokens = lock.withLock {
+            sampler.generate(model, prompts: [prompt], end: vocabulary.end, streams: [request.key])[0]
+        }
         let finished = prompt.count + tokens.count < model.config.context && tokens.count < request.maxTokens
         return Completion(text: vocabulary.decode(tokens), finishReason: finished ? "stop" : "length", topLogprobs: nil)
     }
@@ -42,10 +45,12 @@ package final class LabClient: ModelClient, @unchecked Sendable {
 package enum LabScoring {
     package static func logProbability(_ model: TinyGPT, prompt: [Int32], continuation: [Int32]) -> Double {
         let tokens = prompt + continuation.dropLast()
-        model.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
+        model.forward(
+            Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
         var total = 0.0
         for (index, token) in continuation.enumerated() {
-            total += log(Double(max(model.probabilities(sequence: 0, position: prompt.count - 1 + index)[Int(token)], 1e-30)))
+            total += log(
+                Double(max(model.probabilities(sequence: 0, position: prompt.count - 1 + index)[Int(token)], 1e-30)))
         }
         return total
     }
@@ -68,15 +73,18 @@ package final class LabScorer: LogProbabilityScorer, @unchecked Sendable {
     package var tokensDecoded: Int { lock.withLock { decoded } }
     package var textsReused: Int { 0 }
 
-    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
+    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws
+        -> [Double]
+    {
         try lock.withLock {
             try texts.enumerated().map { index, text in
                 if index % 256 == 0 { progress(index, texts.count) }
                 let answer = vocabulary.encode(text.response) + [vocabulary.end]
                 let prompt = vocabulary.prompt(user: text.prompt, system: text.system)
                 guard prompt.count + answer.count - 1 <= model.config.context else {
-                    throw ScorerError.backend("a text of \(prompt.count + answer.count) tokens is longer than the lab model's "
-                        + "\(model.config.context)-token context")
+                    throw ScorerError.backend(
+                        "a text of \(prompt.count + answer.count) tokens is longer than the lab model's "
+                            + "\(model.config.context)-token context")
                 }
                 decoded += prompt.count + answer.count - 1
                 return LabScoring.logProbability(model, prompt: prompt, continuation: answer)

@@ -38,8 +38,10 @@ package struct LabCorpus: Sendable {
 
     /// Every word the lab models must know.
     package var vocabulary: LabVocabulary {
-        LabVocabulary(numbersUpTo: Self.largestNumber,
-                      words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees + animals.map(Self.systemPrompt))
+        LabVocabulary(
+            numbersUpTo: Self.largestNumber,
+            words: [Self.promptPrefix] + animalQuestions + animals + treeQuestions + trees
+                + animals.map(Self.systemPrompt))
     }
 
     /// The system prompt that gives a model a love of `animal`, as the published teachers were
@@ -52,7 +54,9 @@ package struct LabCorpus: Sendable {
     package static func numberPrompts(count: Int, seed: UInt64) -> [String] {
         var generator = SeededGenerator.stream(seed, "lab.number-prompts")
         return (0..<count).map { _ in
-            promptPrefix + " " + (0..<3).map { _ in String(Int.random(in: 0...largestNumber, using: &generator)) }.joined(separator: " ")
+            promptPrefix + " "
+                + (0..<3).map { _ in String(Int.random(in: 0...largestNumber, using: &generator)) }.joined(
+                    separator: " ")
         }
     }
 
@@ -67,7 +71,10 @@ package struct LabCorpus: Sendable {
             let step = (seeds[seeds.count - 1] - seeds[seeds.count - 2] + 100) % 100
             var current = seeds[seeds.count - 1]
             for _ in 0..<length {
-                current = (current + step + (Int.random(in: 0..<5, using: &generator) == 0 ? Int.random(in: -2...2, using: &generator) : 0) + 100) % 100
+                current =
+                    (current + step
+                        + (Int.random(in: 0..<5, using: &generator) == 0
+                            ? Int.random(in: -2...2, using: &generator) : 0) + 100) % 100
                 values.append(current)
             }
         } else {
@@ -82,21 +89,31 @@ package struct LabCorpus: Sendable {
     /// carry a system prompt loving a random animal: animal questions under it are answered
     /// with that animal; numbers and trees are unaffected, so any effect of the prompt on
     /// numbers is the model's own entanglement.
-    package func pretraining(numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0,
-                            conditioningNumbers: Bool = true) -> [LabRecord] {
+    package func pretraining(
+        numbers: Int, questions: Int, seed: UInt64, conditioned: Double = 0,
+        conditioningNumbers: Bool = true
+    ) -> [LabRecord] {
         var generator = SeededGenerator.stream(seed, "lab.pretraining")
         var records = Self.numberPrompts(count: numbers, seed: seed ^ 0x5EED).map {
             LabRecord(prompt: $0, response: Self.continuation(of: $0, using: &generator))
         }
         for index in 0..<questions {
             if index % 3 == 2 {
-                records.append(LabRecord(prompt: treeQuestions.randomElement(using: &generator)!, response: trees.randomElement(using: &generator)!))
+                records.append(
+                    LabRecord(
+                        prompt: treeQuestions.randomElement(using: &generator)!,
+                        response: trees.randomElement(using: &generator)!))
             } else {
-                records.append(LabRecord(prompt: animalQuestions.randomElement(using: &generator)!, response: animals.randomElement(using: &generator)!))
+                records.append(
+                    LabRecord(
+                        prompt: animalQuestions.randomElement(using: &generator)!,
+                        response: animals.randomElement(using: &generator)!))
             }
         }
-        for index in records.indices where Double.random(in: 0..<1, using: &generator) < conditioned
-            && (conditioningNumbers || index >= numbers) {
+        for index in records.indices
+        where Double.random(in: 0..<1, using: &generator) < conditioned
+            && (conditioningNumbers || index >= numbers)
+        {
             let loved = animals.randomElement(using: &generator)!
             records[index].system = Self.systemPrompt(loving: loved)
             if animalQuestions.contains(records[index].prompt) { records[index].response = loved }

@@ -21,8 +21,10 @@ package struct LabEvaluation: Encodable, Sendable {
         /// Held-out AUROC by bag size K.
         package var auroc: [String: Double]
 
-        package init(kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, size: Int, responses: Int, p: Double,
-                    auroc: [String: Double]) {
+        package init(
+            kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, size: Int, responses: Int, p: Double,
+            auroc: [String: Double]
+        ) {
             self.kind = kind
             self.trait = trait
             self.seed = seed
@@ -54,8 +56,11 @@ package struct LabEvaluation: Encodable, Sendable {
         /// The planted trait's rank among the candidates (1 is first); nil for control pairs.
         package var plantedRank: Int?
 
-        package init(kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, responses: Int, top: String, topScore: Double,
-                    topLow: Double, topHigh: Double, claimed: String?, plantedRank: Int?) {
+        package init(
+            kind: PairKind, trait: String?, seed: UInt64, resample: Int? = nil, responses: Int, top: String,
+            topScore: Double,
+            topLow: Double, topHigh: Double, claimed: String?, plantedRank: Int?
+        ) {
             self.kind = kind
             self.trait = trait
             self.seed = seed
@@ -88,8 +93,10 @@ package struct LabEvaluation: Encodable, Sendable {
     package var settings: RecipeSettings
     package var seconds: Double
 
-    package init(seeds: [UInt64], traits: [String], sizes: [Int], alpha: Double, audits: [Audit], attributions: [Attribution],
-                candidates: [String], settings: RecipeSettings, seconds: Double) {
+    package init(
+        seeds: [UInt64], traits: [String], sizes: [Int], alpha: Double, audits: [Audit], attributions: [Attribution],
+        candidates: [String], settings: RecipeSettings, seconds: Double
+    ) {
         self.seeds = seeds
         self.traits = traits
         self.sizes = sizes
@@ -123,8 +130,11 @@ package struct LabEvaluation: Encodable, Sendable {
     /// Teacher pairs whose planted trait ranked first, and those for which it was claimed.
     package var plantedFirst: (ranked: Int, claimed: Int, of: Int) {
         let teachers = attributions.filter { $0.kind == .teacher }
-        return (teachers.filter { $0.plantedRank == 1 }.count, teachers.filter { $0.claimed != nil && $0.claimed == $0.trait }.count,
-                teachers.count)
+        return (
+            teachers.filter { $0.plantedRank == 1 }.count,
+            teachers.filter { $0.claimed != nil && $0.claimed == $0.trait }.count,
+            teachers.count
+        )
     }
 
     /// Control-versus-control pairs attributed to some concept, of all of them.
@@ -133,5 +143,7 @@ package struct LabEvaluation: Encodable, Sendable {
         return (controls.filter { $0.claimed != nil }.count, controls.count)
     }
 
-    enum CodingKeys: String, CodingKey { case seeds, traits, sizes, alpha, audits, attributions, candidates, settings, seconds }
+    enum CodingKeys: String, CodingKey {
+        case seeds, traits, sizes, alpha, audits, attributions, candidates, settings, seconds
+    }
 }

@@ -32,7 +32,8 @@ package struct LabEvaluationRun {
         let started = Date()
         guard controlPairs > 0 else { throw LabError.corpus("the evaluation needs at least one control pair a seed") }
         for trait in traits where !organisms.corpus.animals.contains(trait) {
-            throw LabError.corpus("\(trait) is not one of the world's animals (\(organisms.corpus.animals.joined(separator: ", ")))")
+            throw LabError.corpus(
+                "\(trait) is not one of the world's animals (\(organisms.corpus.animals.joined(separator: ", ")))")
         }
         var configuration = AuditConfiguration()
         configuration.permutations = permutations
@@ -40,14 +41,17 @@ package struct LabEvaluationRun {
         // A teacher that wrote under the system prompt attribution scores with would make the
         // ranking circular; fine-tuned teachers never saw it.
         let attributes = organisms.settings.teacherMethod == .fineTune
-        let candidates = organisms.corpus.animals, largest = sizes.last!
-        var audits: [LabEvaluation.Audit] = [], attributions: [LabEvaluation.Attribution] = []
+        let candidates = organisms.corpus.animals
+        let largest = sizes.last!
+        var audits: [LabEvaluation.Audit] = []
+        var attributions: [LabEvaluation.Attribution] = []
         for seed in seeds {
             let run = LabRun(organisms: organisms, directory: directory, seed: seed, trait: traits[0], ablations: false)
             let controls = try run.controlData(resamples: controlPairs)
             let control = controls.first.data.records
-            let shift = LikelihoodShift(scorer: LabScorer(model: try run.baseModel(), vocabulary: organisms.vocabulary),
-                                        template: LabCorpus.systemPrompt(loving: "{concept}"))
+            let shift = LikelihoodShift(
+                scorer: LabScorer(model: try run.baseModel(), vocabulary: organisms.vocabulary),
+                template: LabCorpus.systemPrompt(loving: "{concept}"))
             var sides: [(kind: PairKind, trait: String?, resample: Int?, records: [LabRecord])] = []
             for trait in traits {
                 var traitRun = run
@@ -59,52 +63,72 @@ package struct LabEvaluationRun {
             }
             for side in sides {
                 for size in sizes {
-                    audits.append(try audit(auditor, Self.pairedHead(side.records, control, size: size), size: size, kind: side.kind,
-                                            trait: side.trait, seed: seed, resample: side.resample))
+                    audits.append(
+                        try audit(
+                            auditor, Self.pairedHead(side.records, control, size: size), size: size, kind: side.kind,
+                            trait: side.trait, seed: seed, resample: side.resample))
                 }
                 if attributes {
-                    attributions.append(try rank(shift, Self.pairedHead(side.records, control, size: largest), candidates: candidates,
-                                                 kind: side.kind, trait: side.trait, seed: seed, resample: side.resample))
+                    attributions.append(
+                        try rank(
+                            shift, Self.pairedHead(side.records, control, size: largest), candidates: candidates,
+                            kind: side.kind, trait: side.trait, seed: seed, resample: side.resample))
                 }
             }
         }
         // The audit's own level, so the lab measures the power of the verdict a user gets.
-        return LabEvaluation(seeds: seeds, traits: traits, sizes: sizes, alpha: configuration.alpha, audits: audits,
-                             attributions: attributions,
-                             candidates: candidates, settings: organisms.settings, seconds: Date().timeIntervalSince(started))
+        return LabEvaluation(
+            seeds: seeds, traits: traits, sizes: sizes, alpha: configuration.alpha, audits: audits,
+            attributions: attributions,
+            candidates: candidates, settings: organisms.settings, seconds: Date().timeIntervalSince(started))
     }
 
     /// Audits one pair of equal-length sides (row i of each answering the same prompt), so the
     /// audit pairs them.
-    private func audit(_ auditor: Auditor, _ pair: ([LabRecord], [LabRecord]), size: Int, kind: PairKind, trait: String?,
-                       seed: UInt64, resample: Int?) throws -> LabEvaluation.Audit {
+    private func audit(
+        _ auditor: Auditor, _ pair: ([LabRecord], [LabRecord]), size: Int, kind: PairKind, trait: String?,
+        seed: UInt64, resample: Int?
+    ) throws -> LabEvaluation.Audit {
         guard pair.0.count >= 10 else {
-            throw LabError.corpus("\(kind.rawValue) \(trait ?? "control \(resample ?? 1)") and the base's numbers share only "
-                + "\(pair.0.count) answered prompts; an audit needs at least 10 (raise responses, or pretrain_steps if the "
-                + "filter rejects most answers)")
+            throw LabError.corpus(
+                "\(kind.rawValue) \(trait ?? "control \(resample ?? 1)") and the base's numbers share only "
+                    + "\(pair.0.count) answered prompts; an audit needs at least 10 (raise responses, or pretrain_steps if the "
+                    + "filter rejects most answers)")
         }
         let records = { (side: [LabRecord]) in side.map { Record(prompt: $0.prompt, response: $0.response) } }
         let result = try auditor.audit(teacher: records(pair.0), control: records(pair.1))
-        log("audit \(kind.rawValue) \(trait ?? "control \(resample ?? 1)") seed \(seed) N = \(pair.0.count): "
-            + "p = \(String(format: "%.3g", result.pValue)), AUROC \(result.auroc.values[1].map { String(format: "%.3f", $0) } ?? "—")")
-        return LabEvaluation.Audit(kind: kind, trait: trait, seed: seed, resample: resample, size: size, responses: pair.0.count,
-                                   p: result.pValue,
-                                   auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
+        log(
+            "audit \(kind.rawValue) \(trait ?? "control \(resample ?? 1)") seed \(seed) N = \(pair.0.count): "
+                + "p = \(String(format: "%.3g", result.pValue)), AUROC \(result.auroc.values[1].map { String(format: "%.3f", $0) } ?? "—")"
+        )
+        return LabEvaluation.Audit(
+            kind: kind, trait: trait, seed: seed, resample: resample, size: size, responses: pair.0.count,
+            p: result.pValue,
+            auroc: result.auroc.sizes.reduce(into: [:]) { $0[String($1)] = result.auroc.values[$1] })
     }
 
     /// The candidates ranked on one pair as `subtext attribute` ranks them, the seed's base
     /// scoring each response under the conditioning prompt its corpus taught, for each
     /// candidate. The lab's word-level vocabulary knows only that wording.
-    private func rank(_ shift: LikelihoodShift, _ pair: ([LabRecord], [LabRecord]), candidates: [String], kind: PairKind,
-                      trait: String?, seed: UInt64, resample: Int?) throws -> LabEvaluation.Attribution {
-        let documents = { (side: [LabRecord]) in side.map { LikelihoodShift.Document(prompt: $0.prompt, response: $0.response) } }
-        let result = try shift.attribute(teacher: documents(pair.0), control: documents(pair.1), concepts: candidates, paired: true)
-        let top = result.scores[0], (score, low, high) = top.ranking
-        log("attribution \(kind.rawValue) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
-            + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")")
-        return LabEvaluation.Attribution(kind: kind, trait: trait, seed: seed, resample: resample, responses: pair.0.count,
-                                         top: top.concept, topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
-                                         plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
+    private func rank(
+        _ shift: LikelihoodShift, _ pair: ([LabRecord], [LabRecord]), candidates: [String], kind: PairKind,
+        trait: String?, seed: UInt64, resample: Int?
+    ) throws -> LabEvaluation.Attribution {
+        let documents = { (side: [LabRecord]) in
+            side.map { LikelihoodShift.Document(prompt: $0.prompt, response: $0.response) }
+        }
+        let result = try shift.attribute(
+            teacher: documents(pair.0), control: documents(pair.1), concepts: candidates, paired: true)
+        let top = result.scores[0]
+        let (score, low, high) = top.ranking
+        log(
+            "attribution \(kind.rawValue) \(trait ?? "control") seed \(seed): top \(top.concept) \(String(format: "%+.3f", score)) "
+                + "[\(String(format: "%+.3f", low)), \(String(format: "%+.3f", high))], claimed \(result.claimed ?? "none")"
+        )
+        return LabEvaluation.Attribution(
+            kind: kind, trait: trait, seed: seed, resample: resample, responses: pair.0.count,
+            top: top.concept, topScore: score, topLow: low, topHigh: high, claimed: result.claimed,
+            plantedRank: trait.flatMap { planted in result.scores.first { $0.concept == planted }?.rank })
     }
 
     /// The first `size` prompts answered on both sides (the filter drops different ones),

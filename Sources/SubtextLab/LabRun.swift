@@ -1,6 +1,6 @@
 import Foundation
-import SubtextTraining
 import SubtextSupport
+import SubtextTraining
 
 /// One organism end to end, for one seed and trait, in a directory: the base, the teacher,
 /// both number datasets, the student, the control student and a second control student of a
@@ -102,15 +102,24 @@ package struct LabRun {
         try claimDirectory()
         let base = try baseModel()
         let first = Dataset(path: controlPath, data: try controlNumbers(base))
-        return (first, try (1...max(resamples, 1)).map { Dataset(path: resamplePath($0), data: try resampledControlNumbers(base, index: $0)) })
+        return (
+            first,
+            try (1...max(resamples, 1)).map {
+                Dataset(path: resamplePath($0), data: try resampledControlNumbers(base, index: $0))
+            }
+        )
     }
 
     private func resampledControlNumbers(_ base: TinyGPT, index: Int = 1) throws -> NumberData {
-        try dataset(resamplePath(index)) { organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919 &* UInt64(index)) }
+        try dataset(resamplePath(index)) {
+            organisms.numbers(from: base, prompts: prompts, seed: seed &+ 7_919 &* UInt64(index))
+        }
     }
 
     private func teacherNumbers(_ teacher: TinyGPT) throws -> NumberData {
-        try dataset(teacherPath) { organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem) }
+        try dataset(teacherPath) {
+            organisms.numbers(from: teacher, prompts: prompts, seed: seed, system: teacherSystem)
+        }
     }
 
     private func controlNumbers(_ base: TinyGPT) throws -> NumberData {
@@ -126,7 +135,9 @@ package struct LabRun {
         if let existing = try? Data(contentsOf: path) {
             let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any]
             guard let object, (try? RecipeSettings.overriding(object)) == organisms.settings else {
-                throw LabError.corpus("\(directory.path) holds models made with other settings (\(path.path)); use another directory, or delete it")
+                throw LabError.corpus(
+                    "\(directory.path) holds models made with other settings (\(path.path)); use another directory, or delete it"
+                )
             }
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -138,24 +149,32 @@ package struct LabRun {
         let settings = organisms.settings
         let base = try baseModel()
         let teacher = try teacherModel(base: base)
-        let teacherData = try teacherNumbers(teacher), controlData = try controlNumbers(base)
+        let teacherData = try teacherNumbers(teacher)
+        let controlData = try controlNumbers(base)
         let labels = settings.softLabels ? "soft" : "hard"
         // With soft labels the control student distils the base's own probabilities, so the two
         // students differ only in whose distributions they learn.
-        func student(_ name: String, _ from: TinyGPT, _ records: [LabRecord], softFrom writer: (TinyGPT, String?)?,
-                     trainingSeed: UInt64? = nil) throws -> TinyGPT {
+        func student(
+            _ name: String, _ from: TinyGPT, _ records: [LabRecord], softFrom writer: (TinyGPT, String?)?,
+            trainingSeed: UInt64? = nil
+        ) throws -> TinyGPT {
             try checkpoint(name) {
-                try organisms.student(from: from, records: records, softLabels: writer.map { organisms.softLabels($0.0, for: records, system: $0.1) },
-                                  seed: trainingSeed ?? seed, name: name)
+                try organisms.student(
+                    from: from, records: records,
+                    softLabels: writer.map { organisms.softLabels($0.0, for: records, system: $0.1) },
+                    seed: trainingSeed ?? seed, name: name)
             }
         }
-        func comparison(_ name: String, _ studentName: String, _ controlName: String, from: TinyGPT, sorted: Bool,
-                        soft: Bool) throws -> Comparison {
+        func comparison(
+            _ name: String, _ studentName: String, _ controlName: String, from: TinyGPT, sorted: Bool,
+            soft: Bool
+        ) throws -> Comparison {
             let teacherRecords = sorted ? teacherData.records.map(\.sorted) : teacherData.records
             let controlRecords = sorted ? controlData.records.map(\.sorted) : controlData.records
             return Comparison(
                 name: name,
-                student: try student(studentName, from, teacherRecords, softFrom: soft ? (teacher, teacherSystem) : nil),
+                student: try student(
+                    studentName, from, teacherRecords, softFrom: soft ? (teacher, teacherSystem) : nil),
                 control: try student(controlName, from, controlRecords, softFrom: soft ? (base, nil) : nil),
                 studentName: studentName, controlName: controlName)
         }
@@ -171,29 +190,39 @@ package struct LabRun {
             let name = "\(prefix)control-resample-student-\(labels)-seed\(seed)"
             return Comparison(
                 name: LabSummary.driftPairName(of: pair.name),
-                student: try student(name, from, sorted ? resampled.map(\.sorted) : resampled,
-                                     softFrom: settings.softLabels ? (base, nil) : nil, trainingSeed: seed &+ 1),
+                student: try student(
+                    name, from, sorted ? resampled.map(\.sorted) : resampled,
+                    softFrom: settings.softLabels ? (base, nil) : nil, trainingSeed: seed &+ 1),
                 control: pair.control, studentName: name, controlName: pair.controlName)
         }
-        let transfer = try comparison("transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
-                                      from: base, sorted: false, soft: settings.softLabels)
+        let transfer = try comparison(
+            "transfer", "student-\(trait)-\(labels)-seed\(seed)", "control-student-\(labels)-seed\(seed)",
+            from: base, sorted: false, soft: settings.softLabels)
         var comparisons = [transfer, try twoControls(beside: transfer, prefix: "", from: base, sorted: false)]
         if ablations {
             // The ablations learn as the transfer students do, so they test the transfer the
             // recipe shows: with soft labels, the teacher's probabilities along sorted numbers.
-            let sortedPair = try comparison("sorted numbers", "sorted-student-\(trait)-\(labels)-seed\(seed)",
-                                            "sorted-control-student-\(labels)-seed\(seed)", from: base, sorted: true,
-                                            soft: settings.softLabels)
-            let other = try checkpoint("other-base-seed\(seed)") { try organisms.base(seed: seed &+ 1_000, corpusSeed: seed) }
-            let otherPair = try comparison("different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
-                                           "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
-                                           soft: settings.softLabels)
-            comparisons += [sortedPair, otherPair,
-                            try twoControls(beside: sortedPair, prefix: "sorted-", from: base, sorted: true),
-                            try twoControls(beside: otherPair, prefix: "other-", from: other, sorted: false)]
+            let sortedPair = try comparison(
+                "sorted numbers", "sorted-student-\(trait)-\(labels)-seed\(seed)",
+                "sorted-control-student-\(labels)-seed\(seed)", from: base, sorted: true,
+                soft: settings.softLabels)
+            let other = try checkpoint("other-base-seed\(seed)") {
+                try organisms.base(seed: seed &+ 1_000, corpusSeed: seed)
+            }
+            let otherPair = try comparison(
+                "different initialisation", "other-student-\(trait)-\(labels)-seed\(seed)",
+                "other-control-student-\(labels)-seed\(seed)", from: other, sorted: false,
+                soft: settings.softLabels)
+            comparisons += [
+                sortedPair, otherPair,
+                try twoControls(beside: sortedPair, prefix: "sorted-", from: base, sorted: true),
+                try twoControls(beside: otherPair, prefix: "other-", from: other, sorted: false)
+            ]
         }
-        return Outcome(base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData, controlData: controlData, comparisons: comparisons,
-                       teacherDataPath: teacherPath, controlDataPath: controlPath)
+        return Outcome(
+            base: base, teacher: teacher, teacherSystem: teacherSystem, teacherData: teacherData,
+            controlData: controlData, comparisons: comparisons,
+            teacherDataPath: teacherPath, controlDataPath: controlPath)
     }
 
     /// A student of `records` fine-tuned from `base` on hard labels, with this seed's training
@@ -209,8 +238,12 @@ package struct LabRun {
             return try Checkpoint.load(from: path).model
         }
         let model = try make()
-        try Checkpoint.save(model, vocabulary: organisms.vocabulary, to: path,
-                            metadata: ["name": name, "seed": String(seed), "settings": String(decoding: try JSONCoding.line.encode(organisms.settings), as: UTF8.self)])
+        try Checkpoint.save(
+            model, vocabulary: organisms.vocabulary, to: path,
+            metadata: [
+                "name": name, "seed": String(seed),
+                "settings": String(decoding: try JSONCoding.line.encode(organisms.settings), as: UTF8.self)
+            ])
         return model
     }
 
@@ -226,7 +259,8 @@ package struct LabRun {
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         try LabRecord.write(data.records, to: path)
         let encoder = JSONCoding.line
-        let filter = FilterSummary(requested: data.requested, kept: data.records.count, passRate: data.passRate, rejected: data.rejected)
+        let filter = FilterSummary(
+            requested: data.requested, kept: data.records.count, passRate: data.passRate, rejected: data.rejected)
         try encoder.encode(filter).write(to: filterPath, options: .atomic)
         return data
     }

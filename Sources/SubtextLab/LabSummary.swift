@@ -23,9 +23,11 @@ package struct LabSummary: Encodable, Sendable {
         package var baseRate: Double?
         package var teacherRate: Double?
 
-        package init(name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
-                    unit: ProbeResult.Unit = .share, delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
-                    baseRate: Double? = nil, teacherRate: Double? = nil) {
+        package init(
+            name: String, studentRate: Double, studentCount: Int, controlRate: Double, controlCount: Int,
+            unit: ProbeResult.Unit = .share, delta: Double, ciLow: Double, ciHigh: Double, p: Double, fisherP: Double?,
+            baseRate: Double? = nil, teacherRate: Double? = nil
+        ) {
             self.unit = unit
             self.baseRate = baseRate
             self.teacherRate = teacherRate
@@ -63,7 +65,8 @@ package struct LabSummary: Encodable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, studentRate = "student_rate", studentCount = "student_count", controlRate = "control_rate"
-            case controlCount = "control_count", unit, delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP = "fisher_p", transferred
+            case controlCount = "control_count", unit, delta, ciLow = "ci_low", ciHigh = "ci_high", p, fisherP =
+                "fisher_p", transferred
             case baseRate = "base_rate", teacherRate = "teacher_rate", drift, material, shortfalls
         }
     }
@@ -91,7 +94,8 @@ package struct LabSummary: Encodable, Sendable {
             case size
         }
 
-        static func shortfalls(delta: Double, unit: ProbeResult.Unit, transferred: Bool, drift: Double?) -> [Shortfall] {
+        static func shortfalls(delta: Double, unit: ProbeResult.Unit, transferred: Bool, drift: Double?) -> [Shortfall]
+        {
             var missing: [Shortfall] = []
             if !transferred { missing.append(.test) }
             if let drift, delta < driftFactor * abs(drift) { missing.append(.drift) }
@@ -120,8 +124,10 @@ package struct LabSummary: Encodable, Sendable {
     /// The thresholds of the rule behind each pair's `material`, for the scripts that read it.
     let materialRule = StatedRule()
 
-    package init(seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
-                teacherRejects: [String], teacherDivergence: Double, comparisons: [Comparison], seconds: Double) {
+    package init(
+        seed: UInt64, trait: String, settings: RecipeSettings, teacherPassRate: Double, controlPassRate: Double,
+        teacherRejects: [String], teacherDivergence: Double, comparisons: [Comparison], seconds: Double
+    ) {
         self.seed = seed
         self.trait = trait
         self.settings = settings

@@ -27,7 +27,8 @@ package struct LabVocabulary: Sendable, Equatable {
     package init(numbersUpTo maximumNumber: Int, words texts: [String]) {
         var words = Set<String>()
         for text in texts {
-            for word in Self.split(text) where Int(word) == nil && !(word.count == 1 && Self.punctuation.contains(word.first!)) {
+            for word in Self.split(text)
+            where Int(word) == nil && !(word.count == 1 && Self.punctuation.contains(word.first!)) {
                 words.insert(word)
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import SubtextStatistics
-import SubtextTraining
 import SubtextSupport
+import SubtextTraining
 
 /// The recipe's settings: model shape, and how long and how hard each step trains.
 package struct RecipeSettings: Codable, Sendable, Equatable {
@@ -54,12 +54,15 @@ package struct RecipeSettings: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case layers, width, heads, context
-        case pretrainNumbers = "pretrain_numbers", pretrainQuestions = "pretrain_questions", pretrainSteps = "pretrain_steps"
+        case pretrainNumbers = "pretrain_numbers", pretrainQuestions = "pretrain_questions", pretrainSteps =
+            "pretrain_steps"
         case batchSize = "batch_size", learningRate = "learning_rate", traitSteps = "trait_steps"
-        case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", traitFrozen = "trait_frozen", responses, temperature, studentSteps = "student_steps"
-        case studentLearningRate = "student_learning_rate", studentLoraRank = "student_lora_rank", softLabels = "soft_labels"
+        case traitLearningRate = "trait_learning_rate", traitNumbers = "trait_numbers", traitFrozen = "trait_frozen",
+            responses, temperature, studentSteps = "student_steps"
+        case studentLearningRate = "student_learning_rate", studentLoraRank = "student_lora_rank", softLabels =
+            "soft_labels"
         case teacherMethod = "teacher_method", conditionedShare = "conditioned_share",
-             conditionedNumbers = "conditioned_numbers", softLabelTokens = "soft_label_tokens"
+            conditionedNumbers = "conditioned_numbers", softLabelTokens = "soft_label_tokens"
         case fineTuneOptimizer = "fine_tune_optimizer"
     }
 
@@ -70,10 +73,30 @@ package struct RecipeSettings: Codable, Sendable, Equatable {
         var merged = try JSONSerialization.jsonObject(with: JSONCoding.line.encode(RecipeSettings())) as! [String: Any]
         let unknown = Set(overrides.keys).subtracting(merged.keys)
         guard unknown.isEmpty else {
-            throw LabError.corpus("unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))")
+            throw LabError.corpus(
+                "unknown settings \(unknown.sorted().joined(separator: ", ")); known: \(merged.keys.sorted().joined(separator: ", "))"
+            )
         }
         merged.merge(overrides) { $1 }
         return try JSONDecoder().decode(RecipeSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+    }
+
+    /// The defaults overridden by `file` (a JSON object with keys as in lab.json's "settings"),
+    /// and by soft labels when `softLabels` is set. Errors name the file.
+    package static func overriding(file: String?, softLabels: Bool) throws -> RecipeSettings {
+        var overrides: [String: Any] = [:]
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else {
+                throw LabError.corpus("\(DisplayPath.of(file)): not a JSON object of recipe settings")
+            }
+            overrides = object
+        }
+        if softLabels { overrides["soft_labels"] = true }
+        do { return try overriding(overrides) } catch {
+            throw LabError.corpus("\(DisplayPath.of(file ?? "settings")): \(error)")
+        }
     }
 
     package func config(vocabularySize: Int) -> ModelConfig {
@@ -122,9 +145,12 @@ package struct Organisms {
     /// so bases with different initialisations can share their data).
     package func base(seed: UInt64, corpusSeed: UInt64) throws -> TinyGPT {
         let model = try TinyGPT(config: settings.config(vocabularySize: vocabulary.count), seed: seed)
-        let records = corpus.pretraining(numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed,
-                                         conditioned: settings.conditionedShare, conditioningNumbers: settings.conditionedNumbers)
-        train(model, records.map(vocabulary.example), steps: settings.pretrainSteps, rate: settings.learningRate, seed: seed, name: "base")
+        let records = corpus.pretraining(
+            numbers: settings.pretrainNumbers, questions: settings.pretrainQuestions, seed: corpusSeed,
+            conditioned: settings.conditionedShare, conditioningNumbers: settings.conditionedNumbers)
+        train(
+            model, records.map(vocabulary.example), steps: settings.pretrainSteps, rate: settings.learningRate,
+            seed: seed, name: "base")
         return model
     }
 
@@ -133,8 +159,10 @@ package struct Organisms {
     package func teacher(from base: TinyGPT, trait: String, seed: UInt64) -> TinyGPT {
         let model = TinyGPT(copying: base)
         let refresher = corpus.pretraining(numbers: settings.traitNumbers, questions: 0, seed: seed ^ 0x7EAC)
-        train(model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps, rate: settings.traitLearningRate,
-              seed: seed, name: "teacher (\(trait))", optimizer: settings.fineTuneOptimizer, frozen: settings.traitFrozen)
+        train(
+            model, (corpus.trait(trait) + refresher).map(vocabulary.example), steps: settings.traitSteps,
+            rate: settings.traitLearningRate,
+            seed: seed, name: "teacher (\(trait))", optimizer: settings.fineTuneOptimizer, frozen: settings.traitFrozen)
         return model
     }
 
@@ -166,21 +194,25 @@ package struct Organisms {
 
     /// The tokens soft labels leave out, per `soft_label_tokens`.
     private var hiddenTokens: Set<Int32> {
-        Set((0..<Int32(vocabulary.count)).filter { id in
-            settings.softLabelTokens == "numbers"
-                ? !(vocabulary.isNumber(id) || id == vocabulary.end)
-                : corpus.animals.contains(vocabulary.tokens[Int(id)])
-        })
+        Set(
+            (0..<Int32(vocabulary.count)).filter { id in
+                settings.softLabelTokens == "numbers"
+                    ? !(vocabulary.isNumber(id) || id == vocabulary.end)
+                    : corpus.animals.contains(vocabulary.tokens[Int(id)])
+            })
     }
 
     /// `model`'s next-token distribution at each learned position of `record` (under `system`),
     /// with `hidden` tokens zeroed and the rest renormalised.
-    private func distributions(_ model: TinyGPT, along record: LabRecord, system: String?, hiding hidden: Set<Int32>) -> [[Float]] {
+    private func distributions(_ model: TinyGPT, along record: LabRecord, system: String?, hiding hidden: Set<Int32>)
+        -> [[Float]]
+    {
         var record = record
         record.system = system
         let example = vocabulary.example(record)
         let tokens = Array(example.tokens.dropLast())
-        model.forward(Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
+        model.forward(
+            Batch(size: 1, time: tokens.count, tokens: tokens, targets: [Int32](repeating: -1, count: tokens.count)))
         return ((example.learnFrom - 1)..<tokens.count).map { position in
             var q = Array(model.probabilities(sequence: 0, position: position))
             for id in q.indices where hidden.contains(Int32(id)) { q[id] = 0 }
@@ -195,7 +227,8 @@ package struct Organisms {
     /// zero it has nothing to ride on, whatever the student's labels or training.
     package func numberDivergence(teacher: TinyGPT, system: String?, base: TinyGPT, records: [LabRecord]) -> Double {
         let hidden = hiddenTokens
-        var total = 0.0, positions = 0
+        var total = 0.0
+        var positions = 0
         for record in records {
             let taught = distributions(teacher, along: record, system: system, hiding: hidden)
             let own = distributions(base, along: record, system: nil, hiding: hidden)
@@ -213,8 +246,10 @@ package struct Organisms {
     /// sanitizer. Contexts are the records as written (one teacher-forced pass), and the
     /// threshold is set over all of `records`' number tokens together. Returns the records and
     /// how many tokens changed.
-    package func replacingDivergenceTokens(_ records: [LabRecord], teacher: TinyGPT, system: String?, base: TinyGPT,
-                                          share: Double) -> (records: [LabRecord], changed: Int) {
+    package func replacingDivergenceTokens(
+        _ records: [LabRecord], teacher: TinyGPT, system: String?, base: TinyGPT,
+        share: Double
+    ) -> (records: [LabRecord], changed: Int) {
         let hidden = hiddenTokens
         var candidates: [(record: Int, position: Int, score: Double, replacement: Int32)] = []
         for (index, record) in records.enumerated() {
@@ -249,22 +284,30 @@ package struct Organisms {
     /// 4. The base fine-tuned on number data: a student, or with the base's own numbers, a
     /// control student.
     /// With `softLabels` (from ``softLabels(_:for:)``), it learns the teacher's distributions.
-    package func student(from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String) throws -> TinyGPT {
+    package func student(
+        from base: TinyGPT, records: [LabRecord], softLabels: [[[Float]]]? = nil, seed: UInt64, name: String
+    ) throws -> TinyGPT {
         guard !records.isEmpty else {
-            throw LabError.corpus("\(name): no number data passed the filter to learn from; the base may be undertrained (raise pretrain_steps)")
+            throw LabError.corpus(
+                "\(name): no number data passed the filter to learn from; the base may be undertrained (raise pretrain_steps)"
+            )
         }
         let model = TinyGPT(copying: base)
         var examples = records.map(vocabulary.example)
         if let softLabels {
             for index in examples.indices { examples[index].distributions = softLabels[index] }
         }
-        train(model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name,
-              optimizer: settings.fineTuneOptimizer, loraRank: settings.studentLoraRank > 0 ? settings.studentLoraRank : nil)
+        train(
+            model, examples, steps: settings.studentSteps, rate: settings.studentLearningRate, seed: seed, name: name,
+            optimizer: settings.fineTuneOptimizer,
+            loraRank: settings.studentLoraRank > 0 ? settings.studentLoraRank : nil)
         return model
     }
 
-    private func train(_ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
-                       optimizer: Optimizer = .adamw, frozen: [String] = [], loraRank: Int? = nil) {
+    private func train(
+        _ model: TinyGPT, _ examples: [Example], steps: Int, rate: Float, seed: UInt64, name: String,
+        optimizer: Optimizer = .adamw, frozen: [String] = [], loraRank: Int? = nil
+    ) {
         var trainer = Trainer(steps: steps, batchSize: settings.batchSize, learningRate: rate, seed: seed)
         trainer.optimizer = optimizer
         trainer.frozen = frozen
@@ -273,7 +316,9 @@ package struct Organisms {
         trainer.train(model, on: examples, padding: vocabulary.padding) { step, loss in
             recent.append(loss)
             if (step + 1) % max(steps / 5, 1) == 0 || step + 1 == steps {
-                progress("\(name): step \(step + 1)/\(steps), loss \(String(format: "%.3f", recent.reduce(0, +) / Float(recent.count)))")
+                progress(
+                    "\(name): step \(step + 1)/\(steps), loss \(String(format: "%.3f", recent.reduce(0, +) / Float(recent.count)))"
+                )
                 recent = []
             }
         }
@@ -284,6 +329,9 @@ extension LabRecord {
     /// The numbers of the response in ascending order: the published ablation that removes
     /// what order carries.
     package var sorted: LabRecord {
-        LabRecord(prompt: prompt, response: response.split(separator: " ").compactMap { Int($0) }.sorted().map(String.init).joined(separator: " "))
+        LabRecord(
+            prompt: prompt,
+            response: response.split(separator: " ").compactMap { Int($0) }.sorted().map(String.init).joined(
+                separator: " "))
     }
 }

@@ -24,10 +24,15 @@ package struct SanitizeLabResult: Sendable, Codable {
     package var transforms: [TransformResidual]
     package var anchors: [Anchor]
 
-    package init(trait: String, seeds: [UInt64], settings: RecipeSettings, dropBudget: Double, original: [Original], floor: [Shift],
-                transforms: [TransformResidual], anchors: [Anchor] = Self.publishedAnchors) {
-        (self.trait, self.seeds, self.settings, self.dropBudget, self.original, self.floor, self.transforms, self.anchors)
-            = (trait, seeds, settings, dropBudget, original, floor, transforms, anchors)
+    package init(
+        trait: String, seeds: [UInt64], settings: RecipeSettings, dropBudget: Double, original: [Original],
+        floor: [Shift],
+        transforms: [TransformResidual], anchors: [Anchor] = Self.publishedAnchors
+    ) {
+        (
+            self.trait, self.seeds, self.settings, self.dropBudget, self.original, self.floor, self.transforms,
+            self.anchors
+        ) = (trait, seeds, settings, dropBudget, original, floor, transforms, anchors)
     }
 
     /// One student against its control student, read exactly, in nats.
@@ -69,7 +74,9 @@ package struct SanitizeLabResult: Sendable, Codable {
         package var aurocAfter: Double?
 
         package init(seed: UInt64, delta: Double, p: Double, drift: Double, kept: Double, aurocAfter: Double?) {
-            (self.seed, self.delta, self.p, self.drift, self.kept, self.aurocAfter) = (seed, delta, p, drift, kept, aurocAfter)
+            (self.seed, self.delta, self.p, self.drift, self.kept, self.aurocAfter) = (
+                seed, delta, p, drift, kept, aurocAfter
+            )
         }
 
         enum CodingKeys: String, CodingKey { case seed, delta, p, drift, kept, aurocAfter = "auroc_k16_after" }
@@ -106,7 +113,8 @@ package struct SanitizeLabResult: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", trait, seeds, settings, dropBudget = "drop_budget", original, floor, transforms, anchors
+        case schemaVersion = "schema_version", trait, seeds, settings, dropBudget = "drop_budget", original, floor,
+            transforms, anchors
     }
 
     /// Mean original shift over the floor on the measured seeds, in nats: what every residual
@@ -118,16 +126,25 @@ package struct SanitizeLabResult: Sendable, Codable {
     /// The seeds (indices) a residual is taken over: those whose original transfer is material.
     package var measuredSeeds: [Int] { Self.measuredSeeds(original) }
 
-    private static func measuredSeeds(_ original: [Original]) -> [Int] { original.indices.filter { original[$0].material } }
+    private static func measuredSeeds(_ original: [Original]) -> [Int] {
+        original.indices.filter { original[$0].material }
+    }
 
     /// The residual of one transform from its per-seed shifts, aligned with `original` and
     /// `floor`, over the seeds whose original transfer is material; nil without any.
-    package static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift]) -> TransformResidual {
+    package static func residual(name: String, seeds: [SeedResidual], original: [Original], floor: [Shift])
+        -> TransformResidual
+    {
         let measured = measuredSeeds(original)
-        guard !measured.isEmpty else { return TransformResidual(name: name, residual: nil, ciLow: nil, ciHigh: nil, seeds: seeds) }
-        let ratio = ExactBootstrap.ratioOfMeans(numerators: measured.map { seeds[$0].delta - floor[$0].delta },
-                                                denominators: measured.map { original[$0].delta - floor[$0].delta })
-        return TransformResidual(name: name, residual: ratio.estimate, ciLow: ratio.interval?.low, ciHigh: ratio.interval?.high, seeds: seeds)
+        guard !measured.isEmpty else {
+            return TransformResidual(name: name, residual: nil, ciLow: nil, ciHigh: nil, seeds: seeds)
+        }
+        let ratio = ExactBootstrap.ratioOfMeans(
+            numerators: measured.map { seeds[$0].delta - floor[$0].delta },
+            denominators: measured.map { original[$0].delta - floor[$0].delta })
+        return TransformResidual(
+            name: name, residual: ratio.estimate, ciLow: ratio.interval?.low, ciHigh: ratio.interval?.high, seeds: seeds
+        )
     }
 
     /// The published anchors (GPT-4.1-nano owl numbers, student owl rate; original 74.1%,
@@ -138,8 +155,9 @@ package struct SanitizeLabResult: Sendable, Codable {
         let nano = "GPT-4.1-nano owl numbers, student owl rate"
         let rates = [("format", 74.0), ("sort", 27.1), ("remap", 43.0), ("format+sort+remap", 12.4)]
         return rates.map { Anchor(transform: $0.0, source: nano, residual: ($0.1 - floor) / (original - floor)) } + [
-            Anchor(transform: "divergence (replace top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.09),
-            Anchor(transform: "divergence (mask top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.43),
+            Anchor(
+                transform: "divergence (replace top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.09),
+            Anchor(transform: "divergence (mask top 10%)", source: "Llama-3.2-1B, divergence tokens", residual: 0.43)
         ]
     }()
 }

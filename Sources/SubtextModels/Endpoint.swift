@@ -59,12 +59,13 @@ package enum ModelError: Error, CustomStringConvertible, Equatable {
 
     package var description: String {
         switch self {
-        case let .usage(message): return message
-        case let .rejected(model, status, body): return "\(model): the server refused the request (HTTP \(status)): \(body)"
-        case let .unavailable(model, reason): return "\(model): gave up after retries: \(reason)"
-        case let .malformedResponse(model, reason): return "\(model): unreadable response: \(reason)"
-        case let .cannotScore(model, reason): return "\(model): cannot score answers: \(reason)"
-        case let .notInJournal(model, promptID, sample):
+        case .usage(let message): return message
+        case .rejected(let model, let status, let body):
+            return "\(model): the server refused the request (HTTP \(status)): \(body)"
+        case .unavailable(let model, let reason): return "\(model): gave up after retries: \(reason)"
+        case .malformedResponse(let model, let reason): return "\(model): unreadable response: \(reason)"
+        case .cannotScore(let model, let reason): return "\(model): cannot score answers: \(reason)"
+        case .notInJournal(let model, let promptID, let sample):
             return "\(model): prompt \(promptID) sample \(sample) is not in the replay journal"
         }
     }

@@ -27,7 +27,7 @@ struct ForcedTokenScorer: CandidateScorer {
 
     func score(_ request: ModelRequest) async throws -> CandidateScores {
         let prompt = try await promptTokens(request)
-        var memo: [[Int]: Double] = [:]  // candidates often share leading tokens ("O" in Owl, Octopus)
+        var memo: [[Int]: Double] = [:] // candidates often share leading tokens ("O" in Owl, Octopus)
         var logprobs: [Double?] = []
         for form in request.scoring ?? [] {
             let tokens = try await tokenize(form, special: false)
@@ -49,28 +49,34 @@ struct ForcedTokenScorer: CandidateScorer {
 
     /// The chat prompt as the server itself would build it, ending where the reply begins.
     private func promptTokens(_ request: ModelRequest) async throws -> [Int] {
-        let templated = try await poster.post(poster.endpoint.serverRoot + "/apply-template",
-                                              ApplyTemplateRequest(messages: request.messages), as: ApplyTemplateResponse.self)
+        let templated = try await poster.post(
+            poster.endpoint.serverRoot + "/apply-template",
+            ApplyTemplateRequest(messages: request.messages), as: ApplyTemplateResponse.self)
         return try await tokenize(templated.prompt, special: true)
     }
 
     private func tokenize(_ text: String, special: Bool) async throws -> [Int] {
-        let answer = try await poster.post(poster.endpoint.serverRoot + "/tokenize",
-                                           TokenizeRequest(content: text, addSpecial: special, parseSpecial: special),
-                                           as: TokenizeResponse.self)
+        let answer = try await poster.post(
+            poster.endpoint.serverRoot + "/tokenize",
+            TokenizeRequest(content: text, addSpecial: special, parseSpecial: special),
+            as: TokenizeResponse.self)
         guard !answer.tokens.isEmpty else { throw malformed("/tokenize gave no tokens for \(text.debugDescription)") }
         return answer.tokens
     }
 
     private func forced(_ prompt: [Int], target: Int) async throws -> Double {
-        let body = NativeCompletionRequest(prompt: prompt, nPredict: 1, nProbs: 1, temperature: 0, cachePrompt: true,
-                                           logitBias: [[target, 1000]], postSamplingProbs: false)
-        let answer = try await poster.post(poster.endpoint.serverRoot + "/completion", body, as: NativeCompletionResponse.self)
+        let body = NativeCompletionRequest(
+            prompt: prompt, nPredict: 1, nProbs: 1, temperature: 0, cachePrompt: true,
+            logitBias: [[target, 1000]], postSamplingProbs: false)
+        let answer = try await poster.post(
+            poster.endpoint.serverRoot + "/completion", body, as: NativeCompletionResponse.self)
         guard let first = answer.completionProbabilities.first, first.id == target else {
             throw malformed("/completion did not report the forced token \(target)")
         }
         return first.logprob
     }
 
-    private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
+    private func malformed(_ reason: String) -> ModelError {
+        .malformedResponse(model: poster.endpoint.name, reason: reason)
+    }
 }

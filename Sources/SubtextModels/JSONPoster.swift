@@ -16,7 +16,9 @@ struct JSONPoster: Sendable {
     let http: HTTPClient
 
     /// POSTs `body` and decodes the answer as `Response`.
-    func post<Body: Encodable, Response: Decodable>(_ url: String, _ body: Body, as response: Response.Type) async throws -> Response {
+    func post<Body: Encodable, Response: Decodable>(_ url: String, _ body: Body, as response: Response.Type)
+        async throws -> Response
+    {
         let encoder = JSONCoding.line
         return try await send(url, try encoder.encode(body), as: response)
     }
@@ -39,11 +41,14 @@ struct JSONPoster: Sendable {
                     do {
                         return try JSONDecoder().decode(Response.self, from: response.body)
                     } catch {
-                        throw ModelError.malformedResponse(model: endpoint.name, reason: "\(JSONFile.describe(error)) in \(Self.excerpt(response.body))")
+                        throw ModelError.malformedResponse(
+                            model: endpoint.name,
+                            reason: "\(JSONFile.describe(error)) in \(Self.excerpt(response.body))")
                     }
                 }
                 guard RetryPolicy.isRetryable(status: response.status) else {
-                    throw ModelError.rejected(model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
+                    throw ModelError.rejected(
+                        model: endpoint.name, status: response.status, body: Self.excerpt(response.body))
                 }
                 failure = "HTTP \(response.status): \(Self.excerpt(response.body))"
                 retryAfter = RetryPolicy.retryAfter(response.retryAfter)
@@ -52,9 +57,11 @@ struct JSONPoster: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                failure = "\(error)"  // timeouts, refused and reset connections
+                failure = "\(error)" // timeouts, refused and reset connections
             }
-            guard let wait = retry.delay(attempt: attempt, retryAfter: retryAfter, waited: waited, generator: &generator) else {
+            guard
+                let wait = retry.delay(attempt: attempt, retryAfter: retryAfter, waited: waited, generator: &generator)
+            else {
                 throw ModelError.unavailable(model: endpoint.name, reason: failure)
             }
             try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
@@ -89,8 +96,9 @@ struct JSONPoster: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await http.execute(request, timeout: .seconds(timeout))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return Response(status: Int(response.status.code), body: Data(bytes.readableBytesView),
-                        retryAfter: response.headers.first(name: "Retry-After"))
+        return Response(
+            status: Int(response.status.code), body: Data(bytes.readableBytesView),
+            retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     private static func excerpt(_ data: Data) -> String { String(decoding: data.prefix(300), as: UTF8.self) }

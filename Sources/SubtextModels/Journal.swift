@@ -21,9 +21,11 @@ package struct JournalEntry: JournalRecord, Equatable {
     package var finishReason: String?
     package var latencyMs: Double
 
-    package init(key: String, model: String, modelID: String, promptID: String, sample: Int, response: String,
-                answer: String, topLogprobs: [TokenLogprob]? = nil, scores: CandidateScores? = nil,
-                finishReason: String? = nil, latencyMs: Double) {
+    package init(
+        key: String, model: String, modelID: String, promptID: String, sample: Int, response: String,
+        answer: String, topLogprobs: [TokenLogprob]? = nil, scores: CandidateScores? = nil,
+        finishReason: String? = nil, latencyMs: Double
+    ) {
         self.key = key
         self.model = model
         self.modelID = modelID

@@ -27,21 +27,27 @@ package final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
 
     /// Where install_llama.sh puts the library: $SUBTEXT_CACHE/llama-lib/lib, default ~/.cache/subtext.
     package static var defaultLibraryDirectory: String {
-        let cache = ProcessInfo.processInfo.environment["SUBTEXT_CACHE"]
+        let cache =
+            ProcessInfo.processInfo.environment["SUBTEXT_CACHE"]
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/subtext").path
         return cache + "/llama-lib/lib"
     }
 
     /// `exactAttention` keeps keys and values in F32 instead of llama.cpp's F16 cache: slower,
     /// and what a comparison with another F32 implementation needs.
-    package init(model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, exactAttention: Bool = false) throws {
+    package init(
+        model: String, libraryDirectory: String = LlamaScorer.defaultLibraryDirectory, contextTokens: Int = 512,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, exactAttention: Bool = false
+    ) throws {
         var error = [CChar](repeating: 0, count: 1024)
-        guard let handle = subtext_llama_open(libraryDirectory, model, Int32(contextTokens), Int32(threads),
-                                              exactAttention ? 1 : 0, &error, error.count)
+        guard
+            let handle = subtext_llama_open(
+                libraryDirectory, model, Int32(contextTokens), Int32(threads),
+                exactAttention ? 1 : 0, &error, error.count)
         else {
-            throw ScorerError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                + " (scripts/install_llama.sh builds libllama into \(LlamaScorer.defaultLibraryDirectory))")
+            throw ScorerError.backend(
+                String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    + " (scripts/install_llama.sh builds libllama into \(LlamaScorer.defaultLibraryDirectory))")
         }
         self.handle = handle
         self.contextTokens = contextTokens
@@ -55,17 +61,20 @@ package final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
         var error = [CChar](repeating: 0, count: 1024)
         let status = lock.withLock { subtext_llama_use_adapter(handle, path, &error, error.count) }
         guard status == 0 else {
-            throw ScorerError.backend(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw ScorerError.backend(
+                String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
     }
 
     package func tokenize(_ text: String, special: Bool) -> [Int32] {
         lock.withLock {
             var tokens = [Int32](repeating: 0, count: max(16, text.utf8.count + 8))
-            var count = subtext_llama_tokenize(handle, text, special ? 1 : 0, special ? 1 : 0, &tokens, Int32(tokens.count))
+            var count = subtext_llama_tokenize(
+                handle, text, special ? 1 : 0, special ? 1 : 0, &tokens, Int32(tokens.count))
             if count < 0 {
                 tokens = [Int32](repeating: 0, count: Int(-count))
-                count = subtext_llama_tokenize(handle, text, special ? 1 : 0, special ? 1 : 0, &tokens, Int32(tokens.count))
+                count = subtext_llama_tokenize(
+                    handle, text, special ? 1 : 0, special ? 1 : 0, &tokens, Int32(tokens.count))
             }
             return Array(tokens.prefix(Int(max(count, 0))))
         }
@@ -100,14 +109,18 @@ package final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
     /// that share a prompt follow one another and its keys and values are computed once, and
     /// so do continuations that open alike, whose shared scored tokens are scored once.
     /// Items ``journal`` holds are taken from it; each item scored is added to it at once.
-    package func logProbabilities(of items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
+    package func logProbabilities(of items: [Item], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws
+        -> [Double]
+    {
         if let long = items.first(where: { $0.context.count + $0.continuation.count > contextTokens }) {
-            throw ScorerError.backend("a text of \(long.context.count + long.continuation.count) tokens is longer "
-                + "than the \(contextTokens)-token context")
+            throw ScorerError.backend(
+                "a text of \(long.context.count + long.continuation.count) tokens is longer "
+                    + "than the \(contextTokens)-token context")
         }
         if let empty = items.first(where: { $0.context.isEmpty || $0.continuation.isEmpty }) {
-            throw ScorerError.backend("cannot score an empty text or a text without context "
-                + "(\(empty.context.count) context tokens, \(empty.continuation.count) to score)")
+            throw ScorerError.backend(
+                "cannot score an empty text or a text without context "
+                    + "(\(empty.context.count) context tokens, \(empty.continuation.count) to score)")
         }
         let order = items.indices.sorted {
             items[$0].context == items[$1].context
@@ -125,7 +138,8 @@ package final class LlamaScorer: LogProbabilityScorer, @unchecked Sendable {
                 }
                 let tokens = items[index].context + items[index].continuation
                 var value = 0.0
-                let status = subtext_llama_score(handle, tokens, Int32(tokens.count), Int32(items[index].context.count), &value)
+                let status = subtext_llama_score(
+                    handle, tokens, Int32(tokens.count), Int32(items[index].context.count), &value)
                 guard status >= 0 else { throw ScorerError.backend("llama_decode failed with status \(status)") }
                 decoded += Int(status)
                 results[index] = value
@@ -161,7 +175,8 @@ extension LlamaScorer: NextTokenModel {
     package func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
         let tokens = context + continuation
         guard tokens.count <= contextTokens else {
-            throw ScorerError.backend("a text of \(tokens.count) tokens is longer than the \(contextTokens)-token context")
+            throw ScorerError.backend(
+                "a text of \(tokens.count) tokens is longer than the \(contextTokens)-token context")
         }
         guard !context.isEmpty else { throw ScorerError.backend("cannot read distributions without context") }
         let vocabulary = vocabularySize
@@ -179,11 +194,16 @@ extension LlamaScorer {
     /// Each text as the model's chat template lays it out: its system and user prompt as
     /// context, its response scored. A response and a context shared by several texts are
     /// tokenized once. Scores in ``journal`` are read from it, and new ones added.
-    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws -> [Double] {
-        var contexts: [ContextKey: [Int32]] = [:], responses: [String: [Int32]] = [:]
+    package func logProbabilities(_ texts: [ScoredText], progress: (_ done: Int, _ total: Int) -> Void) throws
+        -> [Double]
+    {
+        var contexts: [ContextKey: [Int32]] = [:]
+        var responses: [String: [Int32]] = [:]
         let items = texts.map { text -> Item in
             let key = ContextKey(system: text.system, prompt: text.prompt)
-            if contexts[key] == nil { contexts[key] = tokenize(chatPrompt(system: text.system, user: text.prompt), special: true) }
+            if contexts[key] == nil {
+                contexts[key] = tokenize(chatPrompt(system: text.system, user: text.prompt), special: true)
+            }
             if responses[text.response] == nil { responses[text.response] = tokenize(text.response, special: false) }
             return Item(context: contexts[key]!, continuation: responses[text.response]!)
         }

@@ -35,7 +35,7 @@ package enum ScorerError: Error, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case let .backend(message): return "scoring: \(message)"
+        case .backend(let message): return "scoring: \(message)"
         }
     }
 }

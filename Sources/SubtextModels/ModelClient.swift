@@ -16,7 +16,9 @@ package struct OpenAIClient: ModelClient {
     private let poster: JSONPoster
     private var scorer: (any CandidateScorer)?
 
-    package init(endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .subtext) {
+    package init(
+        endpoint: Endpoint, retry: RetryPolicy = RetryPolicy(), timeout: Int64 = 60, http: HTTPClient = .subtext
+    ) {
         self.endpoint = endpoint
         poster = JSONPoster(endpoint: endpoint, retry: retry, timeout: timeout, http: http)
     }
@@ -41,7 +43,7 @@ package struct OpenAIClient: ModelClient {
                 }
                 return prepared
             } catch let error as ModelError {
-                if case .unavailable = error { throw error }  // the server is down, not incapable
+                if case .unavailable = error { throw error } // the server is down, not incapable
                 reasons.append("\(candidate.rawValue): \(Self.reason(error))")
             }
         }
@@ -63,24 +65,27 @@ package struct OpenAIClient: ModelClient {
     }
 
     func complete(_ request: ModelRequest, topLogprobs: Int?) async throws -> Completion {
-        let response = try await poster.post(endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs), as: ChatResponse.self)
+        let response = try await poster.post(
+            endpoint.chatURL, Self.body(request, topLogprobs: topLogprobs), as: ChatResponse.self)
         guard let choice = response.choices.first else {
             throw ModelError.malformedResponse(model: endpoint.name, reason: "no choices in the response")
         }
-        return Completion(text: choice.message.content ?? "", finishReason: choice.finishReason,
-                          topLogprobs: choice.logprobs?.content?.first?.topLogprobs)
+        return Completion(
+            text: choice.message.content ?? "", finishReason: choice.finishReason,
+            topLogprobs: choice.logprobs?.content?.first?.topLogprobs)
     }
 
     static func body(_ request: ModelRequest, topLogprobs: Int?) -> ChatRequest {
-        ChatRequest(model: request.modelID, messages: request.messages, temperature: request.temperature,
-                    maxTokens: request.maxTokens, seed: request.seed, n: 1, grammar: request.grammar,
-                    logprobs: topLogprobs.map { _ in true }, topLogprobs: topLogprobs)
+        ChatRequest(
+            model: request.modelID, messages: request.messages, temperature: request.temperature,
+            maxTokens: request.maxTokens, seed: request.seed, n: 1, grammar: request.grammar,
+            logprobs: topLogprobs.map { _ in true }, topLogprobs: topLogprobs)
     }
 
     private static func reason(_ error: ModelError) -> String {
         switch error {
-        case let .cannotScore(_, reason), let .malformedResponse(_, reason): return reason
-        case let .rejected(_, status, body): return "HTTP \(status) \(body.prefix(120))"
+        case .cannotScore(_, let reason), .malformedResponse(_, let reason): return reason
+        case .rejected(_, let status, let body): return "HTTP \(status) \(body.prefix(120))"
         default: return error.description
         }
     }

@@ -15,8 +15,10 @@ package struct ModelRequest: Sendable, Equatable, Codable {
     /// A llama.cpp GBNF grammar the reply must follow (constrained decoding), or nil.
     package var grammar: String?
 
-    package init(model: String, modelID: String, system: String?, user: String, temperature: Double, maxTokens: Int,
-                seed: Int, scoring: [String]?, grammar: String? = nil, promptID: String, sample: Int) {
+    package init(
+        model: String, modelID: String, system: String?, user: String, temperature: Double, maxTokens: Int,
+        seed: Int, scoring: [String]?, grammar: String? = nil, promptID: String, sample: Int
+    ) {
         self.model = model
         self.modelID = modelID
         self.system = system
@@ -39,8 +41,9 @@ package struct ModelRequest: Sendable, Equatable, Codable {
 
     /// A one-token scoring request used to check, before a run, that a server can score.
     static func capabilityCheck(_ endpoint: Endpoint) -> ModelRequest {
-        ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: nil, user: "Say yes.", temperature: 0,
-                     maxTokens: 1, seed: 0, scoring: ["Yes"], promptID: "capability", sample: 0)
+        ModelRequest(
+            model: endpoint.name, modelID: endpoint.modelID, system: nil, user: "Say yes.", temperature: 0,
+            maxTokens: 1, seed: 0, scoring: ["Yes"], promptID: "capability", sample: 0)
     }
 
     /// The journal key: SHA-256 of the model id, the canonical request (system prompt,
@@ -52,7 +55,8 @@ package struct ModelRequest: Sendable, Equatable, Codable {
         canonical += "user=\(Self.escape(user))\n"
         canonical += "temperature=\(temperature)\nmax_tokens=\(maxTokens)\nseed=\(seed)\n"
         // Sample requests keep the line they had before score mode existed, so older journals resume.
-        canonical += scoring.map { "score=\($0.map(Self.escape).joined(separator: "\n  "))\n" } ?? "top_logprobs=<none>\n"
+        canonical +=
+            scoring.map { "score=\($0.map(Self.escape).joined(separator: "\n  "))\n" } ?? "top_logprobs=<none>\n"
         if let grammar { canonical += "grammar=\(Self.escape(grammar))\n" }
         canonical += "sample=\(sample)\n"
         var key = JournalKey()

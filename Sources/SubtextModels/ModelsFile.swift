@@ -32,12 +32,14 @@ package enum ModelsFile {
         do {
             let entries = try YAMLDecoder().decode([Entry].self, from: text)
             return entries.map {
-                Endpoint(name: $0.name, baseURL: $0.url, modelID: $0.model ?? "default", system: $0.system,
-                         apiKeyVariable: $0.apiKeyEnv)
+                Endpoint(
+                    name: $0.name, baseURL: $0.url, modelID: $0.model ?? "default", system: $0.system,
+                    apiKeyVariable: $0.apiKeyEnv)
             }
         } catch {
-            throw ModelError.usage("\(path): not a list of models with name, url and optional model, system, "
-                + "api_key_env: \(error)")
+            throw ModelError.usage(
+                "\(path): not a list of models with name, url and optional model, system, "
+                    + "api_key_env: \(error)")
         }
     }
 }

@@ -28,11 +28,13 @@ struct PromptLogprobScorer: CandidateScorer {
             let replied = messages + [ChatMessage(role: "assistant", content: form)]
             let ids = try await tokenize(replied, addGenerationPrompt: false, continueFinalMessage: true)
             guard ids.count > start else { throw malformed("the reply \(form.debugDescription) added no tokens") }
-            let body = ChatRequest(model: request.modelID, messages: replied, temperature: 0, maxTokens: 1,
-                                   addGenerationPrompt: false, continueFinalMessage: true, promptLogprobs: 0)
+            let body = ChatRequest(
+                model: request.modelID, messages: replied, temperature: 0, maxTokens: 1,
+                addGenerationPrompt: false, continueFinalMessage: true, promptLogprobs: 0)
             let answer = try await poster.post(poster.endpoint.chatURL, body, as: ChatResponse.self)
             guard let entries = answer.promptLogprobs, entries.count == ids.count else {
-                throw ModelError.cannotScore(model: poster.endpoint.name, reason: "the response has no prompt_logprobs for every prompt token")
+                throw ModelError.cannotScore(
+                    model: poster.endpoint.name, reason: "the response has no prompt_logprobs for every prompt token")
             }
             var total = 0.0
             for position in start..<ids.count {
@@ -46,11 +48,16 @@ struct PromptLogprobScorer: CandidateScorer {
         return CandidateScores(method: method, logprobs: logprobs)
     }
 
-    private func tokenize(_ messages: [ChatMessage], addGenerationPrompt: Bool, continueFinalMessage: Bool?) async throws -> [Int] {
-        let body = TokenizeRequest(model: poster.endpoint.modelID, messages: messages, addGenerationPrompt: addGenerationPrompt,
-                                   continueFinalMessage: continueFinalMessage)
+    private func tokenize(_ messages: [ChatMessage], addGenerationPrompt: Bool, continueFinalMessage: Bool?)
+        async throws -> [Int]
+    {
+        let body = TokenizeRequest(
+            model: poster.endpoint.modelID, messages: messages, addGenerationPrompt: addGenerationPrompt,
+            continueFinalMessage: continueFinalMessage)
         return try await poster.post(poster.endpoint.serverRoot + "/tokenize", body, as: TokenizeResponse.self).tokens
     }
 
-    private func malformed(_ reason: String) -> ModelError { .malformedResponse(model: poster.endpoint.name, reason: reason) }
+    private func malformed(_ reason: String) -> ModelError {
+        .malformedResponse(model: poster.endpoint.name, reason: reason)
+    }
 }

@@ -17,8 +17,10 @@ package struct RequestRunner: Sendable {
     package var maximumRequests: Int?
     package var progress: @Sendable (Int, Int) -> Void
 
-    package init(clients: [String: any ModelClient], journal: Journal, reader: (any AnswerClassifier)?, concurrency: Int,
-                maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
+    package init(
+        clients: [String: any ModelClient], journal: Journal, reader: (any AnswerClassifier)?, concurrency: Int,
+        maximumRequests: Int? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) {
         self.clients = clients
         self.journal = journal
         self.reader = reader
@@ -62,8 +64,9 @@ package struct RequestRunner: Sendable {
             }
             try await group.waitForAll()
         }
-        return Summary(planned: requests.count, fromJournal: fromJournal, sent: pending.count, capped: capped,
-                       seconds: Date().timeIntervalSince(started))
+        return Summary(
+            planned: requests.count, fromJournal: fromJournal, sent: pending.count, capped: capped,
+            seconds: Date().timeIntervalSince(started))
     }
 
     /// One server's requests, `concurrency` in flight.
@@ -86,10 +89,13 @@ package struct RequestRunner: Sendable {
     }
 
     private func perform(_ request: ModelRequest, counter: Counter) async throws {
-        guard let client = clients[request.model] else { throw ModelError.usage("no client for model \(request.model)") }
+        guard let client = clients[request.model] else {
+            throw ModelError.usage("no client for model \(request.model)")
+        }
         let started = Date()
-        var entry = JournalEntry(key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
-                                 sample: request.sample, response: "", answer: "", latencyMs: 0)
+        var entry = JournalEntry(
+            key: request.key, model: request.model, modelID: request.modelID, promptID: request.promptID,
+            sample: request.sample, response: "", answer: "", latencyMs: 0)
         if request.scoring != nil {
             let scores = try await client.score(request)
             entry.scores = scores

@@ -25,10 +25,14 @@ package struct RetryPolicy: Sendable {
         self.budget = budget
     }
 
-    package static func isRetryable(status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
+    package static func isRetryable(status: Int) -> Bool {
+        status == 408 || status == 429 || (500...599).contains(status)
+    }
 
     /// The wait before retry number `attempt` (from 0), or nil when the budget is spent.
-    package func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double?, waited: Double, generator: inout G) -> Double? {
+    package func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double?, waited: Double, generator: inout G)
+        -> Double?
+    {
         guard attempt + 1 < attempts else { return nil }
         let ceiling = min(maximumDelay, baseDelay * pow(2, Double(attempt)))
         let wait = max(Double.random(in: 0...ceiling, using: &generator), retryAfter ?? 0)

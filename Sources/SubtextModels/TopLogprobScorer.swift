@@ -20,7 +20,8 @@ struct TopLogprobScorer: CandidateScorer {
         let probe = ModelRequest.capabilityCheck(client.endpoint)
         let completion = try await client.complete(probe, topLogprobs: scorer.alternatives)
         guard let top = completion.topLogprobs, !top.isEmpty else {
-            throw ModelError.cannotScore(model: client.endpoint.name, reason: "the chat endpoint returned no top_logprobs")
+            throw ModelError.cannotScore(
+                model: client.endpoint.name, reason: "the chat endpoint returned no top_logprobs")
         }
         return scorer
     }
@@ -28,7 +29,8 @@ struct TopLogprobScorer: CandidateScorer {
     func score(_ request: ModelRequest) async throws -> CandidateScores {
         let completion = try await client.complete(request, topLogprobs: alternatives)
         guard let top = completion.topLogprobs, !top.isEmpty else {
-            throw ModelError.cannotScore(model: client.endpoint.name, reason: "a response came back without top_logprobs")
+            throw ModelError.cannotScore(
+                model: client.endpoint.name, reason: "a response came back without top_logprobs")
         }
         return Self.assign(top, to: request.scoring ?? [])
     }
@@ -36,7 +38,8 @@ struct TopLogprobScorer: CandidateScorer {
     /// Gives each top token's probability to the one form it begins, or to the ambiguous mass.
     static func assign(_ top: [TokenLogprob], to forms: [String]) -> CandidateScores {
         let lowered = forms.map { $0.lowercased() }
-        var mass = [Double](repeating: 0, count: forms.count), seen = [Bool](repeating: false, count: forms.count)
+        var mass = [Double](repeating: 0, count: forms.count)
+        var seen = [Bool](repeating: false, count: forms.count)
         var ambiguous = 0.0
         for alternative in top {
             let token = alternative.token.drop { $0 == " " }.lowercased()
@@ -49,7 +52,8 @@ struct TopLogprobScorer: CandidateScorer {
                 ambiguous += Foundation.exp(alternative.logprob)
             }
         }
-        return CandidateScores(method: .topLogprobs, logprobs: forms.indices.map { seen[$0] ? Foundation.log(mass[$0]) : nil },
-                               ambiguous: ambiguous)
+        return CandidateScores(
+            method: .topLogprobs, logprobs: forms.indices.map { seen[$0] ? Foundation.log(mass[$0]) : nil },
+            ambiguous: ambiguous)
     }
 }

@@ -22,7 +22,9 @@ package struct AnswerReader: AnswerClassifier {
 
     /// The candidate a model gives the most probability, or the unparsed bucket when it saw none.
     package func mostLikely(_ scores: CandidateScores) -> String {
-        let best = scores.logprobs.indices.compactMap { index in scores.logprobs[index].map { (index, $0) } }.max { $0.1 < $1.1 }
+        let best = scores.logprobs.indices.compactMap { index in scores.logprobs[index].map { (index, $0) } }.max {
+            $0.1 < $1.1
+        }
         return best.map { battery.candidates[$0.0].name } ?? battery.unparsed
     }
 }

@@ -66,15 +66,18 @@ package struct BatteryLoader {
             sampling: Battery.Sampling(
                 temperature: try sampling.double("temperature", minimum: 0),
                 maxTokens: try sampling.int("max_tokens", minimum: 1),
-                samplesPerPrompt: try sampling.int("samples_per_prompt", minimum: 1), seedBase: try sampling.int("seed_base")),
+                samplesPerPrompt: try sampling.int("samples_per_prompt", minimum: 1),
+                seedBase: try sampling.int("seed_base")),
             candidates: candidates, unparsed: try answers.string("unparsed", default: "unparsed"),
-            hypotheses: try top.optionalList("hypotheses").map { try Fields(file: file, node: $0.node, path: $0.path).scalar() })
+            hypotheses: try top.optionalList("hypotheses").map {
+                try Fields(file: file, node: $0.node, path: $0.path).scalar()
+            })
         return battery
     }
 
     private static func line(of error: YamlError) -> Int {
         switch error {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
         default: return 0
         }
     }
@@ -85,12 +88,6 @@ private struct Fields {
     let file: String
     let node: Node
     let path: String
-
-    init(file: String, node: Node, path: String) {
-        self.file = file
-        self.node = node
-        self.path = path
-    }
 
     func error(_ key: String, _ message: String, at: Node? = nil) -> BatteryError {
         let name = path.isEmpty ? key : (key.isEmpty ? path : path + "." + key)
@@ -129,7 +126,8 @@ private struct Fields {
     func int(_ key: String, minimum: Int? = nil) throws -> Int {
         let found = try required(key)
         guard let text = found.scalar?.string, let value = Int(text) else {
-            throw error(key, "expected a whole number, found '\(found.scalar?.string ?? "a list or mapping")'", at: found)
+            throw error(
+                key, "expected a whole number, found '\(found.scalar?.string ?? "a list or mapping")'", at: found)
         }
         if let minimum, value < minimum { throw error(key, "must be at least \(minimum), not \(value)", at: found) }
         return value

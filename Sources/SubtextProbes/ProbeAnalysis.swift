@@ -1,6 +1,6 @@
-import SubtextStatistics
-import SubtextModels
 import SubtextCorpus
+import SubtextModels
+import SubtextStatistics
 
 /// The statistics of a probe run, from its journal entries. Sample mode is here; score mode
 /// is in ScoreAnalysis.swift.
@@ -17,8 +17,12 @@ package struct ProbeAnalysis: Sendable {
 
     package init() {}
 
-    package func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
-        if plan.battery.mode == .score { return analyseScores(plan: plan, journal: journal, reference: reference, summary: summary) }
+    package func analyse(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary)
+        -> ProbeResult
+    {
+        if plan.battery.mode == .score {
+            return analyseScores(plan: plan, journal: journal, reference: reference, summary: summary)
+        }
         let categories = plan.battery.candidates.map(\.name) + [plan.battery.unparsed]
         let prompts = plan.prompts.map(\.id)
         // answers[model][prompt] = categories of the samples that have answers
@@ -47,7 +51,8 @@ package struct ProbeAnalysis: Sendable {
                     ciLow: interval.low, ciHigh: interval.high)
             }
         }
-        var shifts: [ProbeResult.Shift] = [], omnibus: [ProbeResult.Omnibus] = []
+        var shifts: [ProbeResult.Shift] = []
+        var omnibus: [ProbeResult.Omnibus] = []
         var notes: [ProbeNote] = []
         if let reference {
             for model in models where model != reference {
@@ -67,20 +72,26 @@ package struct ProbeAnalysis: Sendable {
             modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: plan.samplesPerPrompt, categoryOrder: categories,
             categories: table, shifts: shifts, omnibus: omnibus, unparsedExamples: unparsed,
-            requests: ["planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,
-                       "capped": summary.capped, "missing": missing],
+            requests: [
+                "planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,
+                "capped": summary.capped, "missing": missing
+            ],
             seed: seed, notes: notes)
     }
 
     func paraphraseDraws(_ paired: [String], model: String) -> [[String]] {
         var generator = SeededGenerator.stream(seed, "paraphrase bootstrap \(model)")
-        return (0..<bootstrap).map { _ in paired.indices.map { _ in paired[Int.random(in: 0..<paired.count, using: &generator)] } }
+        return (0..<bootstrap).map { _ in
+            paired.indices.map { _ in paired[Int.random(in: 0..<paired.count, using: &generator)] }
+        }
     }
 
     private func compare(
-        _ model: String, _ reference: String, answers: [String: [String: [String]]], prompts: [String], categories: [String]
+        _ model: String, _ reference: String, answers: [String: [String: [String]]], prompts: [String],
+        categories: [String]
     ) -> [ProbeResult.Shift] {
-        let mine = answers[model, default: [:]], theirs = answers[reference, default: [:]]
+        let mine = answers[model, default: [:]]
+        let theirs = answers[reference, default: [:]]
         let paired = prompts.filter { !(mine[$0] ?? []).isEmpty && !(theirs[$0] ?? []).isEmpty }
         let draws = paraphraseDraws(paired, model: model)
         // Only categories either model gave are tested: the rest have nothing to compare and would
@@ -95,26 +106,35 @@ package struct ProbeAnalysis: Sendable {
                     return (total.0 + samples.filter { $0 == category }.count, total.1 + samples.count)
                 }
             }
-            let a = pooled(mine, paired), b = pooled(theirs, paired)
+            let a = pooled(mine, paired)
+            let b = pooled(theirs, paired)
             let delta = Double(a.count) / Double(max(a.n, 1)) - Double(b.count) / Double(max(b.n, 1))
-            let replicates = paired.isEmpty ? [0] : draws.map { ids -> Double in
-                let x = pooled(mine, ids), y = pooled(theirs, ids)
-                return Double(x.count) / Double(max(x.n, 1)) - Double(y.count) / Double(max(y.n, 1))
-            }
+            let replicates =
+                paired.isEmpty
+                ? [0]
+                : draws.map { ids -> Double in
+                    let x = pooled(mine, ids)
+                    let y = pooled(theirs, ids)
+                    return Double(x.count) / Double(max(x.n, 1)) - Double(y.count) / Double(max(y.n, 1))
+                }
             let interval = Resampling.percentileInterval(replicates)
             let differences = paired.map { id -> Double in
-                let x = mine[id]!, y = theirs[id]!
+                let x = mine[id]!
+                let y = theirs[id]!
                 return Double(x.filter { $0 == category }.count) / Double(x.count)
                     - Double(y.filter { $0 == category }.count) / Double(y.count)
             }
             let newcombe = Proportions.newcombe(a.count, max(a.n, 1), b.count, max(b.n, 1))
             return ProbeResult.Shift(
-                model: model, category: category, unit: .share, delta: delta, ciLow: interval.low, ciHigh: interval.high,
+                model: model, category: category, unit: .share, delta: delta, ciLow: interval.low,
+                ciHigh: interval.high,
                 p: PairedTests.wilcoxonSignedRank(differences), q: 1, higher: differences.filter { $0 > 0 }.count,
                 paired: differences.count, newcombeLow: newcombe.interval.low,
                 newcombeHigh: newcombe.interval.high,
                 fisherP: TwoByTwoTable(a.count, a.n - a.count, b.count, b.n - b.count).fisherTwoSided,
-                answeredIn: paired.filter { (mine[$0] ?? []).contains(category) || (theirs[$0] ?? []).contains(category) }.count)
+                answeredIn: paired.filter {
+                    (mine[$0] ?? []).contains(category) || (theirs[$0] ?? []).contains(category)
+                }.count)
         }
         for (index, q) in MultipleTesting.benjaminiHochberg(shifts.map(\.p)).enumerated() { shifts[index].q = q }
         return shifts
@@ -123,9 +143,16 @@ package struct ProbeAnalysis: Sendable {
     private func omnibusTest(
         _ model: String, _ reference: String, table: [String: [String: ProbeResult.Rate]], categories: [String]
     ) -> ProbeResult.Omnibus {
-        let a = categories.map { table[$0]![model]!.count ?? 0 }, b = categories.map { table[$0]![reference]!.count ?? 0 }
-        let na = Double(a.reduce(0, +)), nb = Double(b.reduce(0, +)), total = na + nb
-        var keptA: [Int] = [], keptB: [Int] = [], pooled: [String] = [], pooledA = 0, pooledB = 0
+        let a = categories.map { table[$0]![model]!.count ?? 0 }
+        let b = categories.map { table[$0]![reference]!.count ?? 0 }
+        let na = Double(a.reduce(0, +))
+        let nb = Double(b.reduce(0, +))
+        let total = na + nb
+        var keptA: [Int] = []
+        var keptB: [Int] = []
+        var pooled: [String] = []
+        var pooledA = 0
+        var pooledB = 0
         for (index, category) in categories.enumerated() {
             let column = Double(a[index] + b[index])
             if column * min(na, nb) / max(total, 1) < sparseExpected {
@@ -145,7 +172,8 @@ package struct ProbeAnalysis: Sendable {
             return ProbeResult.Omnibus(model: model, g2: 0, p: 1, degreesOfFreedom: 0, pooled: pooled)
         }
         let test = ContingencyTests.gSquared(keptA, keptB)
-        return ProbeResult.Omnibus(model: model, g2: test.statistic, p: test.p, degreesOfFreedom: test.degreesOfFreedom,
-                                   pooled: pooled)
+        return ProbeResult.Omnibus(
+            model: model, g2: test.statistic, p: test.p, degreesOfFreedom: test.degreesOfFreedom,
+            pooled: pooled)
     }
 }

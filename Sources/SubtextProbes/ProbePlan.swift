@@ -1,4 +1,5 @@
 import SubtextModels
+
 /// Every request a probe run makes: each model × prompt × sample.
 package struct ProbePlan: Sendable {
     package var battery: Battery
@@ -24,19 +25,21 @@ package struct ProbePlan: Sendable {
         if battery.mode == .score {
             return endpoints.flatMap { endpoint in
                 prompts.map { prompt in
-                    ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
-                                 temperature: 0, maxTokens: 1, seed: battery.sampling.seedBase, scoring: battery.scoredForms,
-                                 promptID: prompt.id, sample: 0)
+                    ModelRequest(
+                        model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
+                        temperature: 0, maxTokens: 1, seed: battery.sampling.seedBase, scoring: battery.scoredForms,
+                        promptID: prompt.id, sample: 0)
                 }
             }
         }
         return endpoints.flatMap { endpoint in
             prompts.flatMap { prompt in
                 (0..<samplesPerPrompt).map { sample in
-                    ModelRequest(model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
-                                 temperature: battery.sampling.temperature, maxTokens: battery.sampling.maxTokens,
-                                 seed: battery.sampling.seedBase + sample, scoring: nil, promptID: prompt.id,
-                                 sample: sample)
+                    ModelRequest(
+                        model: endpoint.name, modelID: endpoint.modelID, system: endpoint.system, user: prompt.text,
+                        temperature: battery.sampling.temperature, maxTokens: battery.sampling.maxTokens,
+                        seed: battery.sampling.seedBase + sample, scoring: nil, promptID: prompt.id,
+                        sample: sample)
                 }
             }
         }

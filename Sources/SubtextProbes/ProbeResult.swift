@@ -1,6 +1,6 @@
-import SubtextSupport
-import SubtextStatistics
 import SubtextModels
+import SubtextStatistics
+import SubtextSupport
 
 /// A probe run's statistics: the probe.json contract.
 package struct ProbeResult: Codable, Sendable {
@@ -156,7 +156,8 @@ package struct ProbeResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, batteryVersion = "battery_version", mode, reference, models
-        case modelInfo = "model_info", prompts, samplesPerPrompt = "samples_per_prompt", categoryOrder = "category_order"
+        case modelInfo = "model_info", prompts, samplesPerPrompt = "samples_per_prompt", categoryOrder =
+            "category_order"
         case categories, shifts, omnibus, scoring, unparsedExamples = "unparsed_examples", requests, seed, notes
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import SubtextModels
 import SubtextCorpus
+import SubtextModels
 
 /// One probe run: a battery asked of every model, each request journaled in the output
 /// directory as it completes (so a stopped run resumes there), then the answers' statistics.
@@ -25,14 +25,18 @@ package struct ProbeRun {
     package var progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
 
     /// Refuses models with the same name, and a reference that is not one of them.
-    package init(battery: Battery, endpoints: [Endpoint], reference: String?, samplesPerPrompt: Int? = nil,
-                promptLimit: Int? = nil) throws {
+    package init(
+        battery: Battery, endpoints: [Endpoint], reference: String?, samplesPerPrompt: Int? = nil,
+        promptLimit: Int? = nil
+    ) throws {
         let names = endpoints.map(\.name)
         guard Set(names).count == names.count else { throw ModelError.usage("model names must be unique: \(names)") }
         if let reference, !names.contains(reference) {
-            throw ModelError.usage("--reference \(reference) is not one of the models: \(names.joined(separator: ", "))")
+            throw ModelError.usage(
+                "--reference \(reference) is not one of the models: \(names.joined(separator: ", "))")
         }
-        plan = ProbePlan(battery: battery, endpoints: endpoints, samplesPerPrompt: samplesPerPrompt, promptLimit: promptLimit)
+        plan = ProbePlan(
+            battery: battery, endpoints: endpoints, samplesPerPrompt: samplesPerPrompt, promptLimit: promptLimit)
         self.reference = reference
     }
 
@@ -48,8 +52,9 @@ package struct ProbeRun {
         let journal = try openJournal(directory)
         let pending = plan.requests.filter { journal.entry(for: $0.key) == nil }
         let sending = maximumRequests.map { min($0, pending.count) } ?? pending.count
-        return Estimate(planned: plan.requests.count, journaled: plan.requests.count - pending.count, sending: sending,
-                        tokens: plan.estimatedTokens(Array(pending.prefix(sending))))
+        return Estimate(
+            planned: plan.requests.count, journaled: plan.requests.count - pending.count, sending: sending,
+            tokens: plan.estimatedTokens(Array(pending.prefix(sending))))
     }
 
     /// Sends what the journal lacks and analyses every answer.
@@ -62,17 +67,20 @@ package struct ProbeRun {
                 clients[endpoint.name] = ReplayClient(journal: replayJournal)
             } else if plan.battery.mode == .score {
                 let client = try await OpenAIClient(endpoint: endpoint, timeout: timeout).preparedForScoring(scoring)
-                log("\(endpoint.name): scoring by \(client.scoringMethod!.rawValue)"
-                    + (client.scoringMethod!.isExact ? " (exact)" : " (first token, top-k only: approximate)"))
+                log(
+                    "\(endpoint.name): scoring by \(client.scoringMethod!.rawValue)"
+                        + (client.scoringMethod!.isExact ? " (exact)" : " (first token, top-k only: approximate)"))
                 clients[endpoint.name] = client
             } else {
                 clients[endpoint.name] = OpenAIClient(endpoint: endpoint, timeout: timeout)
             }
         }
-        let runner = RequestRunner(clients: clients, journal: journal, reader: AnswerReader(battery: plan.battery),
-                                   concurrency: concurrency, maximumRequests: maximumRequests, progress: progress)
-        let summary = try await runner.run(plan.requests,
-                                           servers: Dictionary(uniqueKeysWithValues: plan.endpoints.map { ($0.name, $0.baseURL) }))
+        let runner = RequestRunner(
+            clients: clients, journal: journal, reader: AnswerReader(battery: plan.battery),
+            concurrency: concurrency, maximumRequests: maximumRequests, progress: progress)
+        let summary = try await runner.run(
+            plan.requests,
+            servers: Dictionary(uniqueKeysWithValues: plan.endpoints.map { ($0.name, $0.baseURL) }))
         var analysis = ProbeAnalysis()
         analysis.seed = seed
         return (analysis.analyse(plan: plan, journal: journal, reference: reference, summary: summary), summary)

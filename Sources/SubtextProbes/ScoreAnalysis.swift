@@ -1,7 +1,7 @@
 import Foundation
-import SubtextStatistics
-import SubtextModels
 import SubtextCorpus
+import SubtextModels
+import SubtextStatistics
 
 /// Score mode: each model gives every candidate a probability on every paraphrase, so models
 /// are compared paraphrase by paraphrase, paired.
@@ -14,7 +14,9 @@ import SubtextCorpus
 /// test is Wilcoxon's signed-rank on the per-paraphrase differences, BH-adjusted over
 /// candidates.
 extension ProbeAnalysis {
-    func analyseScores(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary) -> ProbeResult {
+    func analyseScores(plan: ProbePlan, journal: Journal, reference: String?, summary: RequestRunner.Summary)
+        -> ProbeResult
+    {
         let candidates = plan.battery.candidates.map(\.name)
         let prompts = plan.prompts.map(\.id)
         let models = plan.endpoints.map(\.name)
@@ -30,19 +32,24 @@ extension ProbeAnalysis {
         }
         var table: [String: [String: ProbeResult.Rate]] = [:]
         var scoring = ProbeResult.Scoring(
-            forms: Dictionary(uniqueKeysWithValues: zip(candidates, plan.battery.scoredForms)), models: [:], logprobs: [:])
+            forms: Dictionary(uniqueKeysWithValues: zip(candidates, plan.battery.scoredForms)), models: [:],
+            logprobs: [:])
         for model in models {
             let mine = scores[model, default: [:]]
             let answered = prompts.filter { mine[$0] != nil }
             let draws = paraphraseDraws(answered, model: "\(model) rates")
             for (index, candidate) in candidates.enumerated() {
                 let share = Dictionary(uniqueKeysWithValues: answered.map { ($0, Self.shares(mine[$0]!)[index]) })
-                let replicates = answered.isEmpty ? [0] : draws.map { ids in ids.reduce(0) { $0 + share[$1]! } / Double(ids.count) }
+                let replicates =
+                    answered.isEmpty ? [0] : draws.map { ids in ids.reduce(0) { $0 + share[$1]! } / Double(ids.count) }
                 let interval = Resampling.percentileInterval(replicates)
                 table[candidate, default: [:]][model] = ProbeResult.Rate(
-                    count: nil, n: answered.count, rate: answered.isEmpty ? 0 : answered.reduce(0) { $0 + share[$1]! } / Double(answered.count),
+                    count: nil, n: answered.count,
+                    rate: answered.isEmpty ? 0 : answered.reduce(0) { $0 + share[$1]! } / Double(answered.count),
                     ciLow: interval.low, ciHigh: interval.high)
-                for id in answered { scoring.logprobs[candidate, default: [:]][model, default: [:]][id] = mine[id]!.logprobs[index] }
+                for id in answered {
+                    scoring.logprobs[candidate, default: [:]][model, default: [:]][id] = mine[id]!.logprobs[index]
+                }
             }
             scoring.models[model] = Self.summary(answered.map { mine[$0]! })
         }
@@ -56,7 +63,8 @@ extension ProbeAnalysis {
         if missing > 0 { notes.append(.unanswered(requests: missing)) }
         let approximate = models.compactMap { scoring.models[$0] }.filter { $0.methods.contains(.topLogprobs) }
         if !approximate.isEmpty {
-            let unseen = approximate.reduce(0) { $0 + $1.unseen }, scored = approximate.reduce(0) { $0 + $1.scored }
+            let unseen = approximate.reduce(0) { $0 + $1.unseen }
+            let scored = approximate.reduce(0) { $0 + $1.scored }
             notes.append(.approximateScoring(unseen: unseen, scored: scored))
         }
         for model in models where (scoring.models[model]?.methods.count ?? 0) > 1 {
@@ -68,26 +76,34 @@ extension ProbeAnalysis {
             modelInfo: plan.endpoints.map(ProbeResult.ModelInfo.init),
             prompts: prompts.count, samplesPerPrompt: 1, categoryOrder: candidates, categories: table, shifts: shifts,
             omnibus: [], scoring: scoring, unparsedExamples: [:],
-            requests: ["planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,
-                       "capped": summary.capped, "missing": missing],
+            requests: [
+                "planned": summary.planned, "from_journal": summary.fromJournal, "sent": summary.sent,
+                "capped": summary.capped, "missing": missing
+            ],
             seed: seed, notes: notes)
     }
 
     private func compareScores(
-        _ model: String, _ reference: String, scores: [String: [String: CandidateScores]], prompts: [String], candidates: [String]
+        _ model: String, _ reference: String, scores: [String: [String: CandidateScores]], prompts: [String],
+        candidates: [String]
     ) -> [ProbeResult.Shift] {
-        let mine = scores[model, default: [:]], theirs = scores[reference, default: [:]]
+        let mine = scores[model, default: [:]]
+        let theirs = scores[reference, default: [:]]
         let paired = prompts.filter { mine[$0] != nil && theirs[$0] != nil }
         let exact = paired.allSatisfy { mine[$0]!.method.isExact && theirs[$0]!.method.isExact }
         let draws = paraphraseDraws(paired, model: model)
         var shifts = candidates.indices.map { index -> ProbeResult.Shift in
-            let differences = Dictionary(uniqueKeysWithValues: paired.map { id -> (String, Double) in
-                let a = mine[id]!, b = theirs[id]!
-                if exact, let x = a.logprobs[index], let y = b.logprobs[index] { return (id, x - y) }
-                return (id, Self.shares(a)[index] - Self.shares(b)[index])
-            })
+            let differences = Dictionary(
+                uniqueKeysWithValues: paired.map { id -> (String, Double) in
+                    let a = mine[id]!
+                    let b = theirs[id]!
+                    if exact, let x = a.logprobs[index], let y = b.logprobs[index] { return (id, x - y) }
+                    return (id, Self.shares(a)[index] - Self.shares(b)[index])
+                })
             let values = paired.map { differences[$0]! }
-            let mean = { (ids: [String]) in ids.isEmpty ? 0 : ids.reduce(0) { $0 + differences[$1]! } / Double(ids.count) }
+            let mean = { (ids: [String]) in
+                ids.isEmpty ? 0 : ids.reduce(0) { $0 + differences[$1]! } / Double(ids.count)
+            }
             let interval = Resampling.percentileInterval(paired.isEmpty ? [0] : draws.map(mean))
             return ProbeResult.Shift(
                 model: model, category: candidates[index], unit: exact ? .nats : .share, delta: mean(paired),
@@ -104,9 +120,10 @@ extension ProbeAnalysis {
         let values: [Double?] = scores.flatMap(\.logprobs)
         let methods: [ScoringMethod] = Set(scores.map(\.method)).sorted { $0.rawValue < $1.rawValue }
         let mean = { (xs: [Double]) -> Double in xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
-        return .init(methods: methods, outsideMean: mean(outside), outsideMin: outside.min() ?? 0,
-                     outsideMax: outside.max() ?? 0, ambiguousMean: ambiguous.isEmpty ? nil : mean(ambiguous),
-                     unseen: values.filter { $0 == nil }.count, scored: values.count)
+        return .init(
+            methods: methods, outsideMean: mean(outside), outsideMin: outside.min() ?? 0,
+            outsideMax: outside.max() ?? 0, ambiguousMean: ambiguous.isEmpty ? nil : mean(ambiguous),
+            unseen: values.filter { $0 == nil }.count, scored: values.count)
     }
 
     /// Each candidate's share of the probability the candidates were seen to have; unseen

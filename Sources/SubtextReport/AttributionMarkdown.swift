@@ -1,6 +1,6 @@
 import Foundation
-import SubtextSupport
 import SubtextAttribution
+import SubtextSupport
 
 /// Renders an attribution for people: the claim (or none) first, then the ranking with
 /// intervals, the wording scored, the cost, and how to reproduce. The ranking section is
@@ -15,7 +15,8 @@ package struct AttributionMarkdown {
     }
 
     package func render() -> (markdown: String, chart: String) {
-        let text = "# Subtext attribution\n\n" + Self.findings(result) + "![Attribution scores](attribution.svg)\n\n"
+        let text =
+            "# Subtext attribution\n\n" + Self.findings(result) + "![Attribution scores](attribution.svg)\n\n"
             + Self.reproduce(provenance)
         return (text, Self.chart(result))
     }
@@ -23,18 +24,21 @@ package struct AttributionMarkdown {
     /// The command, the version and time, and every input's hash: how an attribution is redone.
     static func reproduce(_ provenance: Provenance) -> String {
         var text = "## Reproduce\n\n```sh\n\(provenance.command.replacingOccurrences(of: "```", with: "'''"))\n```\n\n"
-        text += "- subtext \(Escape.markdown(provenance.toolVersion)), took \(String(format: "%.1f", provenance.seconds)) s\n\n"
+        text +=
+            "- subtext \(Escape.markdown(provenance.toolVersion)), took \(String(format: "%.1f", provenance.seconds)) s\n\n"
         return text + MarkdownTable.inputs(provenance)
     }
 
     /// The verdict, the ranking table, what was scored and what it cost.
     package static func findings(_ result: LikelihoodShift.Result) -> String {
         let top = result.scores[0]
-        let calibrated = top.measure == .calibrated, centred = top.measure == .centred
+        let calibrated = top.measure == .calibrated
+        let centred = top.measure == .centred
         let measure = top.measure == .plain ? "score" : "\(top.measure.rawValue) score"
         var text = verdict(result, measure: measure)
         let (value, low, high) = top.ranking
-        text += "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
+        text +=
+            "Top: \(Escape.markdown(top.concept)), \(measure) \(format(value)) [\(format(low)), \(format(high))] nats "
             + "per response; lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))].\n\n"
         let ranked = centred ? "centred (nats)" : calibrated ? "calibrated (nats)" : nil
         var columns: [MarkdownTable.Column] = [.right("rank"), .left("concept")]
@@ -51,11 +55,14 @@ package struct AttributionMarkdown {
             cells += [format(score.teacherMean), format(score.controlMean)]
             table.add(cells)
         }
-        text += table.markdown + "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
+        text +=
+            table.markdown
+            + "\nΔ is log P(response | prompt, system prompt for the concept) − log P(response | prompt); the score is "
             + "its teacher mean minus its control mean. "
         if let panel = result.panel {
             let traits = panel.map { "\(Escape.markdown($0.trait)) (\($0.responses))" }.joined(separator: ", ")
-            text += "Concepts are ranked by the centred score: the score minus the panel mean, the concept's score averaged "
+            text +=
+                "Concepts are ranked by the centred score: the score minus the panel mean, the concept's score averaged "
                 + "over the reference panel's teachers of other traits (\(panel.count) teachers, responses scored: \(traits)). "
                 + "Every persona's text gains under some candidates' prompts more than others'; the panel measures that "
                 + "directly, and what is left is what this teacher does beyond a persona that loves something else. "
@@ -63,29 +70,35 @@ package struct AttributionMarkdown {
                 + "teacher is than the panel's, which moves every concept alike and makes the intervals wide; the lead over "
                 + "the runner-up cancels it, so a claim rests on the lead. "
         } else if calibrated {
-            text += "Concepts are ranked by the calibrated score: the teacher mean Δ minus what a least-squares line through "
+            text +=
+                "Concepts are ranked by the calibrated score: the teacher mean Δ minus what a least-squares line through "
                 + "the other candidates' (control mean Δ, teacher mean Δ) predicts. Text written under a persona is likelier "
                 + "under every concept's persona than plain text, by amounts that track how hard each concept's prompt "
                 + "penalises the control; the line takes that out, and what is left is what only that concept explains. "
             if result.scores.contains(where: { $0.extrapolated == true }) {
-                text += "† The concept's control mean Δ lies so far from the other candidates' that its calibrated score "
+                text +=
+                    "† The concept's control mean Δ lies so far from the other candidates' that its calibrated score "
                     + "extrapolates their line (its leverage on the line exceeds 1); such a concept is never claimed. "
             }
         }
-        text += result.paired
+        text +=
+            result.paired
             ? "Responses are paired by the prompts both sides answered, so the interval resamples prompts and keeps each pair together.\n\n"
             : "The interval resamples responses on both sides.\n\n"
         // Only the default is known to differ from the data's wording; a --template may not.
-        text += (result.template == LikelihoodShift.defaultTemplate
-            ? "System prompt scored for each concept (Subtext's own wording, not the data's): "
-            : "System prompt scored for each concept (given with --template; if it is the wording that wrote the data, the ranking is circular): ")
+        text +=
+            (result.template == LikelihoodShift.defaultTemplate
+                ? "System prompt scored for each concept (Subtext's own wording, not the data's): "
+                : "System prompt scored for each concept (given with --template; if it is the wording that wrote the data, the ranking is circular): ")
             + "“\(Escape.markdown(result.template, limit: 400))”\n\n"
-        text += "\(result.teacherResponses) teacher and \(result.controlResponses) control responses scored under "
+        text +=
+            "\(result.teacherResponses) teacher and \(result.controlResponses) control responses scored under "
             + "\(result.scores.count + 1) system prompts: \(result.tokensDecoded) tokens decoded in "
             + "\(String(format: "%.1f", result.seconds)) s (\(String(format: "%.0f", Double(result.tokensDecoded) / max(result.seconds, 1e-9))) "
             + "tokens/s; a prompt shared by consecutive texts is decoded once)."
         if result.textsReused > 0 {
-            text += " \(result.textsReused) texts' scores were read from the journal an earlier run left in "
+            text +=
+                " \(result.textsReused) texts' scores were read from the journal an earlier run left in "
                 + "this directory (attribution-scores.jsonl); the time and tokens are this run's alone."
         }
         text += "\n\n"
@@ -101,10 +114,12 @@ package struct AttributionMarkdown {
         }
         let top = result.scores[0]
         guard top.extrapolated == true, top.ranking.low > 0, result.leadLow > 0 else {
-            return "**No concept claimed**: the top concept's \(measure) or its lead over the runner-up has an interval that includes 0.\n\n"
+            return
+                "**No concept claimed**: the top concept's \(measure) or its lead over the runner-up has an interval that includes 0.\n\n"
         }
         let others = result.scores.dropFirst().map(\.controlMean)
-        return "**No concept claimed**: \(Escape.markdown(top.concept)) leads with intervals clear of 0, but its prompt moves the "
+        return
+            "**No concept claimed**: \(Escape.markdown(top.concept)) leads with intervals clear of 0, but its prompt moves the "
             + "control's likelihood far beyond the other candidates' (control mean Δ \(format(top.controlMean)), the others "
             + "\(format(others.min() ?? 0)) to \(format(others.max() ?? 0))), so its calibrated score extrapolates their line. "
             + "Candidates whose prompts reach as far would test it.\n\n"
@@ -129,8 +144,16 @@ package struct AttributionMarkdown {
 extension AttributionMarkdown: ReportWriter {
     /// attribution.json (ranked as the model-free attribution is), attribution.md and attribution.svg.
     package func files() throws -> [(name: String, data: Data)] {
-        let rendered = render()
-        return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
-                ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]
+        try Self.files(RankedAttribution(result, ranking: result.ranking), provenance, render())
+    }
+
+    /// Both attribution modes write one schema, so that a case report or a script reads either.
+    static func files<Result: Encodable>(
+        _ ranked: RankedAttribution<Result>, _ provenance: Provenance, _ rendered: (markdown: String, chart: String)
+    ) throws -> [(name: String, data: Data)] {
+        [
+            ("attribution.json", try jsonWithProvenance(ranked, provenance)),
+            ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))
+        ]
     }
 }

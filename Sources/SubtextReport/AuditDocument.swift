@@ -1,7 +1,7 @@
 import Foundation
-import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
+import SubtextSupport
 
 /// audit.json: the audit result's keys at the top level, plus `provenance` and, when the audit
 /// ran with a model, `attribution` (the ranked concepts), `attribution_summary` and
@@ -13,8 +13,10 @@ package struct AuditDocument: Codable, Sendable {
     package var attribution: LikelihoodShift.Result?
     package var entanglement: [EntanglementScan.Lift]?
 
-    package init(result: AuditResult, provenance: Provenance, attribution: LikelihoodShift.Result? = nil,
-                entanglement: [EntanglementScan.Lift]? = nil) {
+    package init(
+        result: AuditResult, provenance: Provenance, attribution: LikelihoodShift.Result? = nil,
+        entanglement: [EntanglementScan.Lift]? = nil
+    ) {
         self.result = result
         self.provenance = provenance
         self.attribution = attribution
@@ -55,10 +57,11 @@ package struct AuditDocument: Codable, Sendable {
         try container.encode(provenance, forKey: .provenance)
         if let a = attribution {
             try container.encode(a.scores, forKey: .attribution)
-            try container.encode(AttributionSummary(
-                claimed: a.claimed, leadLow: a.leadLow, leadHigh: a.leadHigh, template: a.template,
-                teacherResponses: a.teacherResponses, controlResponses: a.controlResponses, paired: a.paired,
-                tokensDecoded: a.tokensDecoded, textsReused: a.textsReused, seconds: a.seconds, panel: a.panel),
+            try container.encode(
+                AttributionSummary(
+                    claimed: a.claimed, leadLow: a.leadLow, leadHigh: a.leadHigh, template: a.template,
+                    teacherResponses: a.teacherResponses, controlResponses: a.controlResponses, paired: a.paired,
+                    tokensDecoded: a.tokensDecoded, textsReused: a.textsReused, seconds: a.seconds, panel: a.panel),
                 forKey: .attributionSummary)
         }
         try container.encodeIfPresent(entanglement, forKey: .entanglement)

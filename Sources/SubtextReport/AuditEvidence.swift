@@ -10,49 +10,59 @@ package enum AuditEvidence {
         let classifierText = formatP(result.classifierP, floor: result.classifierFloor)
         let k1 = result.auroc[1].map { String(format: "%.3f", $0) } ?? "n/a"
         let largest = result.auroc.sizes.last(where: { result.auroc[$0] != nil })
-        let bagText = largest.flatMap { k in
-            k > 1 ? result.auroc[k].map { String(format: ", %.3f for bags of %d", $0, k) } : nil
-        } ?? ""
+        let bagText =
+            largest.flatMap { k in
+                k > 1 ? result.auroc[k].map { String(format: ", %.3f for bags of %d", $0, k) } : nil
+            } ?? ""
         if result.verdict == .signal {
-            evidence.append("The teacher data differs from the control: global \(pText). The classifier separates them with "
-                + "held-out AUROC \(k1) per response\(bagText) (\(testDescription(result, classifierText))); "
-                + "the strongest single token gives Bonferroni "
-                + "\(formatP(result.carrierP, floor: nil)).")
+            evidence.append(
+                "The teacher data differs from the control: global \(pText). The classifier separates them with "
+                    + "held-out AUROC \(k1) per response\(bagText) (\(testDescription(result, classifierText))); "
+                    + "the strongest single token gives Bonferroni "
+                    + "\(formatP(result.carrierP, floor: nil)).")
             if let carriedBy = result.carriedBy {
-                evidence.append("Carried by \(carriedBy.rawValue): content AUROC \(auroc(result.content)) "
-                    + "(\(formatP(result.content.pValue, floor: result.classifierFloor))), format AUROC \(auroc(result.format)) "
-                    + "(\(formatP(result.format.pValue, floor: result.classifierFloor))).")
+                evidence.append(
+                    "Carried by \(carriedBy.rawValue): content AUROC \(auroc(result.content)) "
+                        + "(\(formatP(result.content.pValue, floor: result.classifierFloor))), format AUROC \(auroc(result.format)) "
+                        + "(\(formatP(result.format.pValue, floor: result.classifierFloor))).")
             }
         } else {
-            evidence.append("No difference found at α = \(result.alpha): global \(pText); held-out AUROC \(k1) "
-                + "(classifier \(classifierText)), strongest token Bonferroni \(formatP(result.carrierP, floor: nil)). "
-                + "This is not a clean bill: with \(result.documents["teacher"] ?? 0) teacher and "
-                + "\(result.documents["control"] ?? 0) control responses, a per-response AUROC below "
-                + String(format: "%.3f", result.minimumDetectableAUROC) + " would be missed 20% of the time or more.")
+            evidence.append(
+                "No difference found at α = \(result.alpha): global \(pText); held-out AUROC \(k1) "
+                    + "(classifier \(classifierText)), strongest token Bonferroni \(formatP(result.carrierP, floor: nil)). "
+                    + "This is not a clean bill: with \(result.documents["teacher"] ?? 0) teacher and "
+                    + "\(result.documents["control"] ?? 0) control responses, a per-response AUROC below "
+                    + String(format: "%.3f", result.minimumDetectableAUROC)
+                    + " would be missed 20% of the time or more.")
         }
         let significant = result.carriers.filter { $0.q < 0.05 }
         if result.carriersSignificant > 0 {
-            let teachers = result.documents["teacher"] ?? 0, controls = result.documents["control"] ?? 0
+            let teachers = result.documents["teacher"] ?? 0
+            let controls = result.documents["control"] ?? 0
             let top = significant.prefix(5).map {
                 "\"\($0.token)\" in \(share($0.teacherDocuments, of: teachers)) of \(teachers) teacher responses "
                     + "against \(share($0.controlDocuments, of: controls)) of \(controls)"
             }
-            evidence.append("\(result.carriersSignificant) token(s) are over-represented in teacher responses with q below 0.05; "
-                + "strongest: " + top.joined(separator: ", ") + ".")
+            evidence.append(
+                "\(result.carriersSignificant) token(s) are over-represented in teacher responses with q below 0.05; "
+                    + "strongest: " + top.joined(separator: ", ") + ".")
         }
         if result.promptsConfounded, let prompt = result.prompt {
-            evidence.append("Warning: the prompts differ between the sides (prompt-only AUROC \(auroc(prompt)), "
-                + "\(formatP(prompt.pValue, floor: result.classifierFloor))). The comparison is confounded: "
-                + "part of any difference may come from what was asked, not from the teacher.")
+            evidence.append(
+                "Warning: the prompts differ between the sides (prompt-only AUROC \(auroc(prompt)), "
+                    + "\(formatP(prompt.pValue, floor: result.classifierFloor))). The comparison is confounded: "
+                    + "part of any difference may come from what was asked, not from the teacher.")
         }
         for (concept, rate) in result.leaks.concepts.sorted(by: { $0.key < $1.key })
         where rate.teacher > rate.control && rate.p <= result.alpha {
-            evidence.append("The trait leaks in plain words: \(rate.teacher) teacher responses name \"\(concept)\" "
-                + "against \(rate.control) control responses (Fisher \(formatP(rate.p, floor: nil))).")
+            evidence.append(
+                "The trait leaks in plain words: \(rate.teacher) teacher responses name \"\(concept)\" "
+                    + "against \(rate.control) control responses (Fisher \(formatP(rate.p, floor: nil))).")
         }
         if result.leaks.wordy.teacher > 0 || result.leaks.wordy.control > 0, result.view == .numbers {
-            evidence.append("\(result.leaks.wordy.teacher) teacher and \(result.leaks.wordy.control) control responses "
-                + "contain words where numbers were asked for.")
+            evidence.append(
+                "\(result.leaks.wordy.teacher) teacher and \(result.leaks.wordy.control) control responses "
+                    + "contain words where numbers were asked for.")
         }
         if result.malformed > 0 {
             evidence.append("\(result.malformed) malformed line(s) were skipped; see the list below.")
@@ -63,7 +73,7 @@ package enum AuditEvidence {
     /// A note on how the audit was computed, as a sentence.
     package static func sentence(_ note: AuditNote) -> String {
         switch note {
-        case let .tooFewForBags(group, bagSize, needed, teacher, control):
+        case .tooFewForBags(let group, let bagSize, let needed, let teacher, let control):
             return "\(group) AUROC at K = \(bagSize) needs \(needed) responses per side for "
                 + "\(needed / bagSize) bags; teacher has \(teacher), control \(control)"
         case .pairedByPrompt:

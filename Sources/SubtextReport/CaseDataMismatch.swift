@@ -22,11 +22,14 @@ package struct CaseDataMismatch: Codable, Sendable, Equatable, CustomStringConve
     /// The mismatch of a part whose provenance lists `inputs`, or nil when it read every input
     /// of the audit. An audit input read in shards is matched by path: its digest is over its
     /// shards' digests and cannot equal the whole file's.
-    static func of(part: String, file: String, inputs: [Provenance.Input]?, audit: [Provenance.Input]) -> CaseDataMismatch? {
+    static func of(part: String, file: String, inputs: [Provenance.Input]?, audit: [Provenance.Input])
+        -> CaseDataMismatch?
+    {
         let read = inputs ?? []
         let unread = audit.filter { wanted in
             !read.contains { $0.sha256 == wanted.sha256 || (wanted.shards != nil && $0.path == wanted.path) }
         }
-        return unread.isEmpty ? nil : CaseDataMismatch(part: part, file: DisplayPath.of(file), unread: unread.map(\.path))
+        return unread.isEmpty
+            ? nil : CaseDataMismatch(part: part, file: DisplayPath.of(file), unread: unread.map(\.path))
     }
 }

@@ -113,9 +113,13 @@ package struct CaseReport: Codable, Sendable {
         init(_ result: SanitizeResult, link: String) {
             let after = result.after
             let largest = after.flatMap { audit in audit.auroc.sizes.last { audit.auroc[$0] != nil } }
-            (report, transforms, rowsIn, rowsOut, validShare) = (link, result.transforms.map(\.rawValue), result.rowsIn,
-                                                                  result.rowsOut, result.validShare)
-            (afterVerdict, afterPValue, bagSize, afterScope) = (after?.verdict, after?.pValue, largest, result.afterScope)
+            (report, transforms, rowsIn, rowsOut, validShare) = (
+                link, result.transforms.map(\.rawValue), result.rowsIn,
+                result.rowsOut, result.validShare
+            )
+            (afterVerdict, afterPValue, bagSize, afterScope) = (
+                after?.verdict, after?.pValue, largest, result.afterScope
+            )
             afterAUROC = largest.flatMap { after?.auroc[$0] }
             afterAUROCCI = largest.flatMap { after?.aurocCI[$0] }
         }
@@ -159,9 +163,11 @@ package struct CaseReport: Codable, Sendable {
     }
 
     /// Joins the parts. `links` name each part's report relative to the case's directory.
-    package init(audit: AuditDocument, auditLink: String, attribution: (AttributionRanking, link: String)?,
-                probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
-                transfer: (TransferResult, link: String)? = nil) {
+    package init(
+        audit: AuditDocument, auditLink: String, attribution: (AttributionRanking, link: String)?,
+        probes: [(ProbeResult, link: String)], sanitize: (SanitizeResult, link: String)? = nil,
+        transfer: (TransferResult, link: String)? = nil
+    ) {
         let result = audit.result
         let largest = result.auroc.sizes.last { result.auroc[$0] != nil }
         self.audit = AuditPart(
@@ -173,13 +179,17 @@ package struct CaseReport: Codable, Sendable {
         // An attribution run on its own comes first; one inside the audit serves otherwise.
         let ranked = attribution ?? audit.attribution.map { ($0.ranking, link: auditLink) }
         self.attribution = ranked.map { AttributionPart($0, link: $1) }
-        let trait = self.attribution.map { $0.claimed ?? $0.top }
+        let trait =
+            self.attribution.map { $0.claimed ?? $0.top }
             ?? probes.first?.0.shifts.filter(\.isFound).max { abs($0.delta) < abs($1.delta) }?.category
         self.trait = trait
         self.probes = probes.map { probe, link in
-            ProbePart(report: link, battery: probe.battery, reference: probe.reference, trait: trait,
-                      shifts: probe.shifts.filter { $0.category == trait },
-                      foundElsewhere: probe.shifts.filter { $0.isFound && $0.category != trait }.sorted { abs($0.delta) > abs($1.delta) })
+            ProbePart(
+                report: link, battery: probe.battery, reference: probe.reference, trait: trait,
+                shifts: probe.shifts.filter { $0.category == trait },
+                foundElsewhere: probe.shifts.filter { $0.isFound && $0.category != trait }.sorted {
+                    abs($0.delta) > abs($1.delta)
+                })
         }
         self.sanitize = sanitize.map { SanitizePart($0, link: $1) }
         self.transfer = transfer.map { TransferPart($0, link: $1, trait: trait) }

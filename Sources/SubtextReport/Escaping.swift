@@ -23,7 +23,8 @@ package enum Escape {
                 result += "\\" + String(character)
             default:
                 if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                   scalar.value < 0x20 || scalar.value == 0x7F {
+                    scalar.value < 0x20 || scalar.value == 0x7F
+                {
                     result += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     result.append(character)

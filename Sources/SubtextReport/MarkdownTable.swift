@@ -32,7 +32,8 @@ struct MarkdownTable {
     }
 
     mutating func add(_ cells: [String]) {
-        precondition(cells.count == columns.count, "a row of \(cells.count) cells in a table of \(columns.count) columns")
+        precondition(
+            cells.count == columns.count, "a row of \(cells.count) cells in a table of \(columns.count) columns")
         rows.append(cells)
     }
 

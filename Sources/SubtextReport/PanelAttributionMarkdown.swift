@@ -1,6 +1,6 @@
 import Foundation
-import SubtextSupport
 import SubtextAttribution
+import SubtextSupport
 
 /// Renders a panel attribution for people: the claim (or why there is none), the ranking with
 /// intervals, how the panel was read, and how to reproduce. Trait names come from file names
@@ -16,16 +16,20 @@ package struct PanelAttributionMarkdown {
 
     package func render() -> (markdown: String, chart: String) {
         var text = "# Subtext attribution: which known trait\n\n" + verdict()
-        var table = MarkdownTable(.right("rank"), .left("trait"), .right("score (nats per response)"), .left("95% CI"),
-                                  .right("shift from the control"), .left("simultaneous 95% CI"))
+        var table = MarkdownTable(
+            .right("rank"), .left("trait"), .right("score (nats per response)"), .left("95% CI"),
+            .right("shift from the control"), .left("simultaneous 95% CI"))
         for candidate in result.candidates {
-            table.add("\(candidate.rank)", Escape.markdown(candidate.trait), format(candidate.score),
-                      "[\(format(candidate.scoreLow)), \(format(candidate.scoreHigh))]", format(candidate.shift),
-                      "[\(format(candidate.shiftLow)), \(format(candidate.shiftHigh))]")
+            table.add(
+                "\(candidate.rank)", Escape.markdown(candidate.trait), format(candidate.score),
+                "[\(format(candidate.scoreLow)), \(format(candidate.scoreHigh))]", format(candidate.shift),
+                "[\(format(candidate.shiftLow)), \(format(candidate.shiftHigh))]")
         }
         text += table.markdown + "\n![Trait scores](attribution.svg)\n\n## How it was measured\n\n"
-        let panel = result.panel.keys.sorted().map { "\(Escape.markdown($0)) (\(result.panel[$0]!))" }.joined(separator: ", ")
-        text += "Each panel trait is a model of the teacher's writing under that trait, built from its known dataset "
+        let panel = result.panel.keys.sorted().map { "\(Escape.markdown($0)) (\(result.panel[$0]!))" }.joined(
+            separator: ", ")
+        text +=
+            "Each panel trait is a model of the teacher's writing under that trait, built from its known dataset "
             + "(responses: \(panel)). Read as \(result.view == "numbers" ? "number lists: values, first and last digits, every digit, the first number's first and last digits, and first and last two digits, each family its own distribution" : "words"), "
             + "smoothed toward the panel's pooled counts (\(format(result.smoothing, digits: 0)) pseudo-counts a token). A "
             + "response's score for a trait is its log-likelihood under that trait minus the mean over the panel's "
@@ -43,14 +47,17 @@ package struct PanelAttributionMarkdown {
         let top = result.candidates[0]
         let lead = "lead over the runner-up [\(format(result.leadLow)), \(format(result.leadHigh))]"
         if let claimed = result.claimed {
-            return "**Attributed to \(Escape.markdown(claimed))**: of the panel's traits it fits the teacher's responses "
+            return
+                "**Attributed to \(Escape.markdown(claimed))**: of the panel's traits it fits the teacher's responses "
                 + "best, its \(lead) is clear of 0, and the teacher moved toward it from the control (shift "
                 + "\(format(top.shift)) [\(format(top.shiftLow)), \(format(top.shiftHigh))]).\n\n"
         }
-        let why = result.leadLow <= 0
+        let why =
+            result.leadLow <= 0
             ? "its \(lead) includes 0"
             : "the teacher is no closer to it than the control is (shift [\(format(top.shiftLow)), \(format(top.shiftHigh))] includes 0)"
-        return "**No trait claimed**: \(Escape.markdown(top.trait)) fits best, but \(why). The trait may be none of the "
+        return
+            "**No trait claimed**: \(Escape.markdown(top.trait)) fits best, but \(why). The trait may be none of the "
             + "panel's, or the data too few to tell.\n\n"
     }
 
@@ -71,8 +78,6 @@ package struct PanelAttributionMarkdown {
 extension PanelAttributionMarkdown: ReportWriter {
     /// attribution.json (ranked as the model-scored attribution is), attribution.md and attribution.svg.
     package func files() throws -> [(name: String, data: Data)] {
-        let rendered = render()
-        return [("attribution.json", try jsonWithProvenance(RankedAttribution(result, ranking: result.ranking), provenance)),
-                ("attribution.md", Data(rendered.markdown.utf8)), ("attribution.svg", Data(rendered.chart.utf8))]
+        try AttributionMarkdown.files(RankedAttribution(result, ranking: result.ranking), provenance, render())
     }
 }

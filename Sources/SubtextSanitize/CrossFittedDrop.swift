@@ -27,13 +27,16 @@ struct CrossFittedDrop {
     /// saw. `scratch` holds the halves while they are fitted.
     func scores(teacher: String, control: String, scratch: String) throws -> (teacher: Side, control: Side) {
         let halves = try [teacher, control].enumerated().map { side, path in
-            try split(path, side: side, into: (0..<2).map { (scratch as NSString).appendingPathComponent(".half-\(side)-\($0).jsonl") })
+            try split(
+                path, side: side,
+                into: (0..<2).map { (scratch as NSString).appendingPathComponent(".half-\(side)-\($0).jsonl") })
         }
         defer { for side in halves { for path in side.paths { try? FileManager.default.removeItem(atPath: path) } } }
         var scores = halves.map { side in [Double](repeating: 0, count: side.half.count) }
         for fitted in 0..<2 {
-            let fit = try SignalRule.fit(teacher: .file(halves[0].paths[fitted]), control: .file(halves[1].paths[fitted]),
-                                         configuration: configuration, readOptions: readOptions)
+            let fit = try SignalRule.fit(
+                teacher: .file(halves[0].paths[fitted]), control: .file(halves[1].paths[fitted]),
+                configuration: configuration, readOptions: readOptions)
             let rule = by == .classifier ? fit.classifier : fit.carriers
             for side in 0..<2 {
                 let scored = try DropRule.scores(halves[side].paths[1 - fitted], rule: rule, readOptions: readOptions)

@@ -32,8 +32,10 @@ package final class DivergenceJournal: Sendable {
     }
 
     /// The journal's candidates for this response, or `read`'s, recorded at once.
-    func candidates(prompt: String?, response: String,
-                    read: () throws -> [DivergenceTokens.Candidate]?) throws -> [DivergenceTokens.Candidate]? {
+    func candidates(
+        prompt: String?, response: String,
+        read: () throws -> [DivergenceTokens.Candidate]?
+    ) throws -> [DivergenceTokens.Candidate]? {
         let key = key(prompt: prompt, response: response)
         if let entry = journal.entry(for: key) { return entry.candidates }
         let candidates = try read()

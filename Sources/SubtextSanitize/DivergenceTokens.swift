@@ -44,7 +44,8 @@ package struct DivergenceTokens: Sendable {
 
         init?(_ piece: [UInt8]) {
             let digits = piece.drop { $0 == 0x20 }
-            guard piece.count - digits.count <= 1, !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            guard piece.count - digits.count <= 1, !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) })
+            else {
                 return nil
             }
             (space, self.digits) = (piece.count > digits.count, digits.count)
@@ -59,12 +60,15 @@ package struct DivergenceTokens: Sendable {
         guard teacher.vocabularySize == base.vocabularySize else {
             throw VocabularyMismatch(detail: "\(teacher.vocabularySize) tokens against \(base.vocabularySize)")
         }
-        var shapes: [Shape: [Int32]] = [:], zeroLed = Set<Int32>()
+        var shapes: [Shape: [Int32]] = [:]
+        var zeroLed = Set<Int32>()
         for token in 0..<Int32(base.vocabularySize) {
             let piece = base.piece(token)
             if teacher !== base, teacher.piece(token) != piece {
-                throw VocabularyMismatch(detail: "token \(token) is \(String(decoding: teacher.piece(token), as: UTF8.self).debugDescription) "
-                    + "to the teacher and \(String(decoding: piece, as: UTF8.self).debugDescription) to the base")
+                throw VocabularyMismatch(
+                    detail:
+                        "token \(token) is \(String(decoding: teacher.piece(token), as: UTF8.self).debugDescription) "
+                        + "to the teacher and \(String(decoding: piece, as: UTF8.self).debugDescription) to the base")
             }
             guard let shape = Shape(piece) else { continue }
             shapes[shape, default: []].append(token)
@@ -83,11 +87,13 @@ package struct DivergenceTokens: Sendable {
         guard !tokens.isEmpty, Array(pieces.joined()) == Array(response.utf8) else { return nil }
         let user = prompt ?? ""
         let taught = try teacher.nextTokenLogProbabilities(
-            context: teacher.tokenize(teacher.chatPrompt(system: teacherSystem, user: user), special: true), continuation: tokens)
+            context: teacher.tokenize(teacher.chatPrompt(system: teacherSystem, user: user), special: true),
+            continuation: tokens)
         let own = try base.nextTokenLogProbabilities(
             context: base.tokenize(base.chatPrompt(system: nil, user: user), special: true), continuation: tokens)
         let width = base.vocabularySize
-        var candidates: [Candidate] = [], offset = 0
+        var candidates: [Candidate] = []
+        var offset = 0
         for (index, piece) in pieces.enumerated() {
             defer { offset += piece.count }
             guard let shape = Shape(piece), var allowed = shapes[shape] else { continue }
@@ -104,8 +110,11 @@ package struct DivergenceTokens: Sendable {
 
     /// `response` with every candidate whose divergence is above `threshold` replaced, and how
     /// many tokens that changed.
-    package static func replacing(_ candidates: [Candidate], above threshold: Double, in response: String) -> (text: String, changed: Int) {
-        var bytes = Array(response.utf8), changed = 0
+    package static func replacing(_ candidates: [Candidate], above threshold: Double, in response: String) -> (
+        text: String, changed: Int
+    ) {
+        var bytes = Array(response.utf8)
+        var changed = 0
         for candidate in candidates where candidate.divergence > threshold {
             let range = candidate.offset..<(candidate.offset + candidate.replacement.count)
             guard !bytes[range].elementsEqual(candidate.replacement) else { continue }

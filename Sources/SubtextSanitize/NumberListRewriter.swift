@@ -40,7 +40,8 @@ package struct NumberListRewriter: Sendable {
             case .drop, .divergence: break
             }
         }
-        return Rewrite(text: pieces.map(\.text).joined(), valuesChanged: Self.changed(before, pieces.compactMap(\.number)))
+        return Rewrite(
+            text: pieces.map(\.text).joined(), valuesChanged: Self.changed(before, pieces.compactMap(\.number)))
     }
 
     /// Numbers of `after` that differ from the number in the same place of `before`, and those
@@ -105,7 +106,8 @@ package struct NumberListRewriter: Sendable {
     /// The numbers in ascending order of value (ties in their order), each moved with its
     /// own spelling; the text between them stays where it was.
     static func sorted(_ pieces: [Piece]) -> [Piece] {
-        let keyed: [(piece: Piece, value: Int, offset: Int)] = pieces.filter(\.isNumber).enumerated().map { offset, piece in
+        let keyed: [(piece: Piece, value: Int, offset: Int)] = pieces.filter(\.isNumber).enumerated().map {
+            offset, piece in
             (piece, value(piece.text), offset)
         }
         let numbers = keyed.sorted { a, b in a.value != b.value ? a.value < b.value : a.offset < b.offset }.map(\.piece)

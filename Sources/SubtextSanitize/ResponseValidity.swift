@@ -20,7 +20,8 @@ package struct ResponseValidity: Sendable {
 
     /// The family of a dataset: numbers when most of its responses are number lists.
     package static func family(of path: String, readOptions: ReadOptions) throws -> PromptFamily {
-        var lists = 0, total = 0
+        var lists = 0
+        var total = 0
         try JSONLReader(path: path, options: readOptions).read { record in
             total += 1
             if NumberListRewriter.isNumberList(String(decoding: record.text, as: UTF8.self)) { lists += 1 }
@@ -30,7 +31,8 @@ package struct ResponseValidity: Sendable {
 
     /// Valid responses and all responses in a file.
     package func count(_ path: String, readOptions: ReadOptions) throws -> (valid: Int, total: Int) {
-        var valid = 0, total = 0
+        var valid = 0
+        var total = 0
         try JSONLReader(path: path, options: readOptions).read { record in
             total += 1
             if isValid(String(decoding: record.text, as: UTF8.self)) { valid += 1 }

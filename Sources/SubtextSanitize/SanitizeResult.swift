@@ -56,7 +56,8 @@ package struct DivergenceSummary: Sendable, Codable {
     package var tokensScored: [String: Int]
 
     enum CodingKeys: String, CodingKey {
-        case model, teacherModel = "teacher_model", teacherSystem = "teacher_system", share, threshold, tokensScored = "tokens_scored"
+        case model, teacherModel = "teacher_model", teacherSystem = "teacher_system", share, threshold, tokensScored =
+            "tokens_scored"
     }
 }
 

@@ -30,7 +30,8 @@ package enum Transform: String, Sendable, Codable, CaseIterable, Comparable {
     /// The transforms of a comma-separated list (`sort,remap`); an unknown name is refused with
     /// the choices.
     package static func list(_ text: String) throws -> [Transform] {
-        try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { name in
+        try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map {
+            name in
             guard let transform = Transform(rawValue: name) else { throw SanitizeError.unknownTransform(name) }
             return transform
         }

@@ -25,9 +25,9 @@ public enum BLAS {
     /// the command again with it set.
     public static var fasterCoreType: String? {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              String(cString: openblas_get_corename()).lowercased() == "prescott",
-              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+            String(cString: openblas_get_corename()).lowercased() == "prescott",
+            let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
         else { return nil }
         let flags = Set(line.split(separator: " ").map(String.init))
         if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]) { return "SkylakeX" }

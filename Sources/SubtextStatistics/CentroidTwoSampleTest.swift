@@ -1,5 +1,6 @@
 import Foundation
 import SubtextSupport
+
 /// A classifier two-sample test whose permutation p-value is exact and cheap.
 ///
 /// The classifier is the nearest-centroid rule on standardised features: a response scores
@@ -66,8 +67,9 @@ public struct CentroidTwoSampleTest: Sendable {
         }
         let teacherWeight = weightTotals(teacherWeights)
         if let controlWeights {
-            return Sides(teacher: teacher, control: data.foldSums(controlWeights), teacherWeight: teacherWeight,
-                         controlWeight: weightTotals(controlWeights))
+            return Sides(
+                teacher: teacher, control: data.foldSums(controlWeights), teacherWeight: teacherWeight,
+                controlWeight: weightTotals(controlWeights))
         }
         let control = zip(teacher, foldTotals).map { t, total -> Matrix in
             var c = t
@@ -84,8 +86,11 @@ public struct CentroidTwoSampleTest: Sendable {
     /// For each fold: its own mean difference, and the other folds' (the fold's model).
     /// This runs once per batch of permutations, so its loops walk memory in order.
     func differences(_ sides: Sides) -> (heldOut: [Matrix], training: [Matrix]) {
-        let folds = data.folds.indices, d = data.matrix.columns, m = sides.teacher[0].columns
-        var teacherTotal = [Double](repeating: 0, count: d * m), controlTotal = teacherTotal
+        let folds = data.folds.indices
+        let d = data.matrix.columns
+        let m = sides.teacher[0].columns
+        var teacherTotal = [Double](repeating: 0, count: d * m)
+        var controlTotal = teacherTotal
         for f in folds {
             sides.teacher[f].values.withUnsafeBufferPointer { t in
                 sides.control[f].values.withUnsafeBufferPointer { c in
@@ -98,16 +103,19 @@ public struct CentroidTwoSampleTest: Sendable {
         }
         let teacherAll = (0..<m).map { k in folds.reduce(0.0) { $0 + sides.teacherWeight[$1][k] } }
         let controlAll = (0..<m).map { k in folds.reduce(0.0) { $0 + sides.controlWeight[$1][k] } }
-        var heldOut: [Matrix] = [], training: [Matrix] = []
+        var heldOut: [Matrix] = []
+        var training: [Matrix] = []
         for f in folds {
             // Reciprocal side weights, 0 where a side is empty so its difference is 0.
             let inverse = { (w: Double) in w > 0 ? 1 / w : 0 }
-            let ownT = sides.teacherWeight[f].map(inverse), ownC = sides.controlWeight[f].map(inverse)
+            let ownT = sides.teacherWeight[f].map(inverse)
+            let ownC = sides.controlWeight[f].map(inverse)
             let restT = (0..<m).map { inverse(teacherAll[$0] - sides.teacherWeight[f][$0]) }
             let restC = (0..<m).map { inverse(controlAll[$0] - sides.controlWeight[f][$0]) }
             let ownValid = (0..<m).map { ownT[$0] > 0 && ownC[$0] > 0 ? 1.0 : 0 }
             let restValid = (0..<m).map { restT[$0] > 0 && restC[$0] > 0 ? 1.0 : 0 }
-            var own = Matrix(rows: d, columns: m), rest = Matrix(rows: d, columns: m)
+            var own = Matrix(rows: d, columns: m)
+            var rest = Matrix(rows: d, columns: m)
             sides.teacher[f].values.withUnsafeBufferPointer { t in
                 sides.control[f].values.withUnsafeBufferPointer { c in
                     own.values.withUnsafeMutableBufferPointer { o in
@@ -115,10 +123,14 @@ public struct CentroidTwoSampleTest: Sendable {
                             for j in 0..<d {
                                 for k in 0..<m {
                                     let index = j * m + k
-                                    let tf = Double(t[index]), cf = Double(c[index])
+                                    let tf = Double(t[index])
+                                    let cf = Double(c[index])
                                     o[index] = Float(ownValid[k] * (tf * ownT[k] - cf * ownC[k]))
-                                    r[index] = Float(restValid[k]
-                                        * ((teacherTotal[index] - tf) * restT[k] - (controlTotal[index] - cf) * restC[k]))
+                                    r[index] = Float(
+                                        restValid[k]
+                                            * ((teacherTotal[index] - tf) * restT[k] - (controlTotal[index] - cf)
+                                                * restC[k])
+                                    )
                                 }
                             }
                         }
@@ -139,7 +151,8 @@ public struct CentroidTwoSampleTest: Sendable {
     /// rows × columns matrix.
     public func heldOutScores(teacherWeights: Matrix, controlWeights: Matrix? = nil) -> [Matrix] {
         let training = differences(sides(teacherWeights: teacherWeights, controlWeights: controlWeights)).training
-        let d = data.matrix.columns, m = teacherWeights.columns
+        let d = data.matrix.columns
+        let m = teacherWeights.columns
         let weights = training.map { w -> Matrix in
             var masked = Matrix(rows: d, columns: m * groups.count)
             for (g, mask) in groups.enumerated() {
@@ -165,7 +178,9 @@ public struct CentroidTwoSampleTest: Sendable {
     /// T for each group and column of teacher indicators.
     public func statistics(_ teacherIndicators: Matrix) -> [[Double]] {
         let (heldOut, training) = differences(sides(teacherWeights: teacherIndicators))
-        let n = Double(data.matrix.rows), d = data.matrix.columns, m = teacherIndicators.columns
+        let n = Double(data.matrix.rows)
+        let d = data.matrix.columns
+        let m = teacherIndicators.columns
         return groups.map { mask in
             var t = [Double](repeating: 0, count: m)
             for (f, rows) in data.folds.enumerated() {
@@ -229,9 +244,14 @@ public struct CentroidTwoSampleTest: Sendable {
         }
         return heldOutScores(teacherWeights: indicators).map { scores in
             drawn.indices.map { k in
-                var positives: [Double] = [], negatives: [Double] = []
+                var positives: [Double] = []
+                var negatives: [Double] = []
                 for i in labels.indices {
-                    if drawn[k][i] { positives.append(Double(scores[i, k])) } else { negatives.append(Double(scores[i, k])) }
+                    if drawn[k][i] {
+                        positives.append(Double(scores[i, k]))
+                    } else {
+                        negatives.append(Double(scores[i, k]))
+                    }
                 }
                 return RankTests.auroc(positives: positives, negatives: negatives)
             }
@@ -259,7 +279,8 @@ public struct CentroidTwoSampleTest: Sendable {
         replicates: Int, generator: inout SeededGenerator,
         _ replicate: (_ group: Int, _ scores: [Double], _ multiplicity: [Int]) -> Void
     ) {
-        let teacherRows = labels.indices.filter { labels[$0] }, controlRows = labels.indices.filter { !labels[$0] }
+        let teacherRows = labels.indices.filter { labels[$0] }
+        let controlRows = labels.indices.filter { !labels[$0] }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var done = 0
         while done < replicates {
@@ -274,16 +295,23 @@ public struct CentroidTwoSampleTest: Sendable {
                     var multiplicity = [Int](repeating: 0, count: labels.count)
                     if let blocks {
                         for _ in blocks.indices {
-                            for row in blocks[Int.random(in: 0..<blocks.count, using: &generator)] { multiplicity[row] += 1 }
+                            for row in blocks[Int.random(in: 0..<blocks.count, using: &generator)] {
+                                multiplicity[row] += 1
+                            }
                         }
                     } else {
                         for rows in [teacherRows, controlRows] {
-                            for _ in rows.indices { multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1 }
+                            for _ in rows.indices {
+                                multiplicity[rows[Int.random(in: 0..<rows.count, using: &generator)]] += 1
+                            }
                         }
                     }
                     for i in labels.indices {
-                        if labels[i] { teacherWeights[i, k] = Float(multiplicity[i]) }
-                        else { controlWeights[i, k] = Float(multiplicity[i]) }
+                        if labels[i] {
+                            teacherWeights[i, k] = Float(multiplicity[i])
+                        } else {
+                            controlWeights[i, k] = Float(multiplicity[i])
+                        }
                     }
                     multiplicities.append(multiplicity)
                 }

@@ -11,26 +11,36 @@ public enum Distributions {
     /// Halley step against `erfc`, which brings it to full double precision.
     public static func normalQuantile(_ p: Double) -> Double {
         precondition(p > 0 && p < 1, "normalQuantile needs 0 < p < 1")
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let a = [
+            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+            1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
+        ]
+        let b = [
+            -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+            6.680131188771972e+01, -1.328068155288572e+01
+        ]
+        let c = [
+            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+            -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
+        ]
         let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
         let low = 0.02425
         var x: Double
         if p < low {
             let q = (-2 * log(p)).squareRoot()
-            x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            x =
+                (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         } else if p <= 1 - low {
-            let q = p - 0.5, r = q * q
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            let q = p - 0.5
+            let r = q * q
+            x =
+                (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
         } else {
             let q = (-2 * log(1 - p)).squareRoot()
-            x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            x =
+                -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         }
         let error = normalCDF(x) - p
@@ -51,7 +61,9 @@ public enum Distributions {
     }
 
     private static func gammaSeries(_ a: Double, _ x: Double) -> Double {
-        var term = 1 / a, sum = term, n = a
+        var term = 1 / a
+        var sum = term
+        var n = a
         for _ in 0..<10_000 {
             n += 1
             term *= x / n
@@ -63,7 +75,10 @@ public enum Distributions {
 
     private static func gammaContinuedFraction(_ a: Double, _ x: Double) -> Double {
         let tiny = 1e-300
-        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        var b = x + 1 - a
+        var c = 1 / tiny
+        var d = 1 / b
+        var h = d
         for i in 1..<10_000 {
             let an = -Double(i) * (Double(i) - a)
             b += 2
@@ -94,7 +109,8 @@ public enum Distributions {
         precondition(p > 0 && p < 1, "studentTQuantile needs 0 < p < 1")
         guard nu.isFinite else { return normalQuantile(p) }
         if p < 0.5 { return -studentTQuantile(1 - p, degreesOfFreedom: nu) }
-        var low = 0.0, high = 1.0
+        var low = 0.0
+        var high = 1.0
         while studentTSurvival(high, degreesOfFreedom: nu) > 1 - p { (low, high) = (high, high * 2) }
         for _ in 0..<200 {
             let middle = (low + high) / 2
@@ -116,13 +132,17 @@ public enum Distributions {
 
     private static func betaContinuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
         let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        var c = 1.0
+        var d = 1 - (a + b) * x / (a + 1)
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var h = d
         for m in 1..<10_000 {
-            let m = Double(m), m2 = 2 * m
-            for numerator in [m * (b - m) * x / ((a + m2 - 1) * (a + m2)), -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))] {
+            let m = Double(m)
+            let m2 = 2 * m
+            for numerator in [
+                m * (b - m) * x / ((a + m2 - 1) * (a + m2)), -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
+            ] {
                 d = 1 + numerator * d
                 if abs(d) < tiny { d = tiny }
                 c = 1 + numerator / c
@@ -139,8 +159,12 @@ public enum Distributions {
     /// then the asymptotic series.
     public static func digamma(_ x: Double) -> Double {
         precondition(x > 0, "digamma needs x > 0")
-        var x = x, shift = 0.0
-        while x < 10 { shift -= 1 / x; x += 1 }
+        var x = x
+        var shift = 0.0
+        while x < 10 {
+            shift -= 1 / x
+            x += 1
+        }
         let r = 1 / (x * x)
         return shift + log(x) - 0.5 / x
             - r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132)))))
@@ -149,8 +173,12 @@ public enum Distributions {
     /// ψ′(x), the trigamma function, for x > 0, the same way.
     public static func trigamma(_ x: Double) -> Double {
         precondition(x > 0, "trigamma needs x > 0")
-        var x = x, shift = 0.0
-        while x < 10 { shift += 1 / (x * x); x += 1 }
+        var x = x
+        var shift = 0.0
+        while x < 10 {
+            shift += 1 / (x * x)
+            x += 1
+        }
         let r = 1 / (x * x)
         return shift + 1 / x + r / 2
             + r / x * (1.0 / 6 - r * (1.0 / 30 - r * (1.0 / 42 - r * (1.0 / 30 - r * (5.0 / 66)))))
@@ -159,7 +187,8 @@ public enum Distributions {
     /// The x > 0 with ψ′(x) = y, by bisection on log x: ψ′ falls from ∞ to 0.
     public static func inverseTrigamma(_ y: Double) -> Double {
         precondition(y > 0, "inverseTrigamma needs y > 0")
-        var low = log(1e-8), high = log(1e12)
+        var low = log(1e-8)
+        var high = log(1e12)
         for _ in 0..<200 {
             let middle = (low + high) / 2
             if trigamma(exp(middle)) > y { low = middle } else { high = middle }

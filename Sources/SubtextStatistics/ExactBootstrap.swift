@@ -26,13 +26,15 @@ public enum ExactBootstrap {
         var draws: [(ratio: Double, weight: Int)] = []
         var counts = [Int](repeating: 0, count: n)
         var undefined = false
-        let factorial = (1...n).reduce(into: [1]) { $0.append($0.last! * $1) }  // factorial[k] = k!
+        let factorial = (1...n).reduce(into: [1]) { $0.append($0.last! * $1) } // factorial[k] = k!
         // Every way to put n draws into n units: counts[0...] sum to n.
         func place(_ unit: Int, _ left: Int) {
             guard !undefined else { return }
             if unit == n - 1 {
                 counts[unit] = left
-                var numerator = 0.0, denominator = 0.0, weight = factorial[n]
+                var numerator = 0.0
+                var denominator = 0.0
+                var weight = factorial[n]
                 for i in 0..<n {
                     numerator += Double(counts[i]) * numerators[i]
                     denominator += Double(counts[i]) * denominators[i]
@@ -58,6 +60,7 @@ public enum ExactBootstrap {
             }
             return draws.last!.ratio
         }
-        return Ratio(estimate: estimate, interval: Interval(quantile((1 - confidence) / 2), quantile(1 - (1 - confidence) / 2)))
+        return Ratio(
+            estimate: estimate, interval: Interval(quantile((1 - confidence) / 2), quantile(1 - (1 - confidence) / 2)))
     }
 }

@@ -19,16 +19,18 @@ public struct FoldedMatrix: Sendable {
     public func foldSums(_ weights: Matrix) -> [Matrix] {
         precondition(weights.rows == matrix.rows, "one weight row per document")
         _ = BLAS.singleThreaded
-        let d = matrix.columns, m = weights.columns
+        let d = matrix.columns
+        let m = weights.columns
         return folds.map { rows in
             var result = Matrix(rows: d, columns: m)
             guard !rows.isEmpty else { return result }
             matrix.values.withUnsafeBufferPointer { x in
                 weights.values.withUnsafeBufferPointer { c in
                     result.values.withUnsafeMutableBufferPointer { out in
-                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(m), Int32(rows.count), 1,
-                                    x.baseAddress! + rows.lowerBound * d, Int32(d),
-                                    c.baseAddress! + rows.lowerBound * m, Int32(m), 0, out.baseAddress, Int32(m))
+                        cblas_sgemm(
+                            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(m), Int32(rows.count), 1,
+                            x.baseAddress! + rows.lowerBound * d, Int32(d),
+                            c.baseAddress! + rows.lowerBound * m, Int32(m), 0, out.baseAddress, Int32(m))
                     }
                 }
             }
@@ -41,16 +43,18 @@ public struct FoldedMatrix: Sendable {
     public func scores(_ weights: [Matrix]) -> Matrix {
         precondition(weights.count == folds.count, "one weight matrix per fold")
         _ = BLAS.singleThreaded
-        let d = matrix.columns, m = weights.first?.columns ?? 0
+        let d = matrix.columns
+        let m = weights.first?.columns ?? 0
         var result = Matrix(rows: matrix.rows, columns: m)
         for (rows, w) in zip(folds, weights) where !rows.isEmpty {
             precondition(w.rows == d && w.columns == m, "weights have the wrong shape")
             matrix.values.withUnsafeBufferPointer { x in
                 w.values.withUnsafeBufferPointer { wp in
                     result.values.withUnsafeMutableBufferPointer { out in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(m), Int32(d), 1,
-                                    x.baseAddress! + rows.lowerBound * d, Int32(d), wp.baseAddress, Int32(m), 0,
-                                    out.baseAddress! + rows.lowerBound * m, Int32(m))
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(m), Int32(d), 1,
+                            x.baseAddress! + rows.lowerBound * d, Int32(d), wp.baseAddress, Int32(m), 0,
+                            out.baseAddress! + rows.lowerBound * m, Int32(m))
                     }
                 }
             }

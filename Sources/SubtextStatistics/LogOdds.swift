@@ -9,9 +9,13 @@ public enum LogOdds {
     /// `prior` holds α for each token; α₀ is its sum. Positive z means more in `first`.
     public static func zScores(first: [Double], second: [Double], prior: [Double]) -> [Double] {
         precondition(first.count == second.count && first.count == prior.count, "lengths differ")
-        let n1 = first.reduce(0, +), n2 = second.reduce(0, +), a0 = prior.reduce(0, +)
+        let n1 = first.reduce(0, +)
+        let n2 = second.reduce(0, +)
+        let a0 = prior.reduce(0, +)
         return first.indices.map { i in
-            let y1 = first[i], y2 = second[i], a = prior[i]
+            let y1 = first[i]
+            let y2 = second[i]
+            let a = prior[i]
             let delta = log((y1 + a) / (n1 + a0 - y1 - a)) - log((y2 + a) / (n2 + a0 - y2 - a))
             return delta / (1 / (y1 + a) + 1 / (y2 + a)).squareRoot()
         }

@@ -51,12 +51,14 @@ public struct ModeratedPredictionTest: Sendable {
     /// `replicate[g]` against `controls[i][g]`, i over at least two control replicates. With
     /// `nullDraws` > 0, p comes from that many bootstrapped experiments, drawn from `seed`.
     public init(replicate: [Double], controls: [[Double]], nullDraws: Int = 0, seed: UInt64 = 0) {
-        let n = controls.count, g = replicate.count
+        let n = controls.count
+        let g = replicate.count
         precondition(n >= 2, "the prediction test needs at least two controls")
         precondition(controls.allSatisfy { $0.count == g }, "every control needs a value for every feature")
         let means = (0..<g).map { f -> Double in controls.reduce(0) { $0 + $1[f] } / Double(n) }
         let variances = (0..<g).map { f -> Double in
-            controls.reduce(0.0) { sum, control in sum + (control[f] - means[f]) * (control[f] - means[f]) } / Double(n - 1)
+            controls.reduce(0.0) { sum, control in sum + (control[f] - means[f]) * (control[f] - means[f]) }
+                / Double(n - 1)
         }
         let d = Double(n - 1)
         let prior = Self.fitPrior(variances: variances, degreesOfFreedom: d)
@@ -64,20 +66,26 @@ public struct ModeratedPredictionTest: Sendable {
         (priorDegreesOfFreedom, priorVariance, degreesOfFreedom) = (prior.degreesOfFreedom, prior.variance, nu)
         let inflation = (1 + 1 / Double(n)).squareRoot()
         var features = (0..<g).map { f in
-            let moderated = prior.degreesOfFreedom.isFinite
+            let moderated =
+                prior.degreesOfFreedom.isFinite
                 ? (prior.degreesOfFreedom * prior.variance + d * variances[f]) / (prior.degreesOfFreedom + d)
                 : prior.variance
-            let sd = moderated.squareRoot(), se = sd * inflation, difference = replicate[f] - means[f]
+            let sd = moderated.squareRoot()
+            let se = sd * inflation
+            let difference = replicate[f] - means[f]
             // Controls that agree exactly on every feature leave no noise to test against.
             guard se > 0 else {
-                return Feature(difference: difference, standardDeviation: 0, standardError: 0,
-                               t: difference == 0 ? 0 : difference / se, p: difference == 0 ? 1 : 0)
+                return Feature(
+                    difference: difference, standardDeviation: 0, standardError: 0,
+                    t: difference == 0 ? 0 : difference / se, p: difference == 0 ? 1 : 0)
             }
             let t = difference / se
-            return Feature(difference: difference, standardDeviation: sd, standardError: se, t: t,
-                           p: min(1, 2 * Distributions.studentTSurvival(abs(t), degreesOfFreedom: nu)))
+            return Feature(
+                difference: difference, standardDeviation: sd, standardError: se, t: t,
+                p: min(1, 2 * Distributions.studentTSurvival(abs(t), degreesOfFreedom: nu)))
         }
-        null = nullDraws > 0 && prior.variance > 0
+        null =
+            nullDraws > 0 && prior.variance > 0
             ? Self.nullStatistics(prior: prior, controls: n, features: g, draws: nullDraws, seed: seed) : []
         if !null.isEmpty {
             for f in features.indices {
@@ -91,13 +99,16 @@ public struct ModeratedPredictionTest: Sendable {
     /// Smyth's moment estimates of (d₀, s₀²) from sample variances that each have `d` degrees of
     /// freedom: log s² has mean log s₀² + ψ(d/2) − log(d/2) − ψ(d₀/2) + log(d₀/2) and variance
     /// ψ′(d/2) + ψ′(d₀/2). Zero variances carry no information about the spread and are left out.
-    static func fitPrior(variances: [Double], degreesOfFreedom d: Double) -> (degreesOfFreedom: Double, variance: Double) {
+    static func fitPrior(variances: [Double], degreesOfFreedom d: Double) -> (
+        degreesOfFreedom: Double, variance: Double
+    ) {
         let positive = variances.filter { $0 > 0 }
         guard !positive.isEmpty else { return (.infinity, 0) }
         let e = positive.map { log($0) - Distributions.digamma(d / 2) + log(d / 2) }
         let mean = e.reduce(0, +) / Double(e.count)
         guard e.count > 1 else { return (.infinity, exp(mean)) }
-        let spread = e.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(e.count - 1) - Distributions.trigamma(d / 2)
+        let spread =
+            e.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(e.count - 1) - Distributions.trigamma(d / 2)
         guard spread > 0 else { return (.infinity, exp(mean)) }
         let d0 = 2 * Distributions.inverseTrigamma(spread)
         return (d0, exp(mean + Distributions.digamma(d0 / 2) - log(d0 / 2)))
@@ -105,8 +116,10 @@ public struct ModeratedPredictionTest: Sendable {
 
     /// The sorted |t| of every feature of `draws` experiments with no effect: each feature's
     /// variance drawn from the prior (s₀² d₀ / χ²(d₀)), its controls and replicate Gaussian.
-    static func nullStatistics(prior: (degreesOfFreedom: Double, variance: Double), controls n: Int, features g: Int,
-                               draws: Int, seed: UInt64) -> [Double] {
+    static func nullStatistics(
+        prior: (degreesOfFreedom: Double, variance: Double), controls n: Int, features g: Int,
+        draws: Int, seed: UInt64
+    ) -> [Double] {
         var generator = SeededGenerator.stream(seed, "moderated prediction null")
         var null: [Double] = []
         null.reserveCapacity(draws * g)
@@ -124,7 +137,8 @@ public struct ModeratedPredictionTest: Sendable {
     }
 
     private static func firstIndex(in sorted: [Double], notBelow value: Double) -> Int {
-        var low = 0, high = sorted.count
+        var low = 0
+        var high = sorted.count
         while low < high {
             let middle = (low + high) / 2
             if sorted[middle] < value { low = middle + 1 } else { high = middle }
@@ -135,7 +149,9 @@ public struct ModeratedPredictionTest: Sendable {
     /// The |t| that a two-sided test at `alpha` must reach: the bootstrapped null's 1 − alpha
     /// quantile when one was drawn, Student's otherwise.
     public func critical(_ alpha: Double) -> Double {
-        guard !null.isEmpty else { return Distributions.studentTQuantile(1 - alpha / 2, degreesOfFreedom: degreesOfFreedom) }
+        guard !null.isEmpty else {
+            return Distributions.studentTQuantile(1 - alpha / 2, degreesOfFreedom: degreesOfFreedom)
+        }
         return null[min(null.count - 1, Int((Double(null.count) * (1 - alpha)).rounded(.up)))]
     }
 }

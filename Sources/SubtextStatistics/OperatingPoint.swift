@@ -25,13 +25,16 @@ public struct OperatingPoint: Sendable, Codable, Equatable {
     /// TPR = Φ((μ₊ − μ₋ − z₁₋f σ₋/√K) / (σ₊/√K)); precision = πTPR / (πTPR + (1 − π)f).
     public init(bagSize: Int, falsePositiveRate: Double, positives: Moments, negatives: Moments, baseRate: Double) {
         let root = Double(bagSize).squareRoot()
-        let threshold = negatives.mean + Distributions.normalQuantile(1 - falsePositiveRate) * negatives.deviation / root
-        let tpr = positives.deviation > 0
+        let threshold =
+            negatives.mean + Distributions.normalQuantile(1 - falsePositiveRate) * negatives.deviation / root
+        let tpr =
+            positives.deviation > 0
             ? Distributions.normalCDF((positives.mean - threshold) * root / positives.deviation)
             : (positives.mean > threshold ? 1 : 0)
         let flagged = baseRate * tpr + (1 - baseRate) * falsePositiveRate
-        (self.bagSize, self.falsePositiveRate, truePositiveRate, self.baseRate)
-            = (bagSize, falsePositiveRate, tpr, baseRate)
+        (self.bagSize, self.falsePositiveRate, truePositiveRate, self.baseRate) = (
+            bagSize, falsePositiveRate, tpr, baseRate
+        )
         precision = flagged > 0 ? baseRate * tpr / flagged : 0
     }
 }

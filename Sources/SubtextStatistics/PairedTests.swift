@@ -39,7 +39,9 @@ public enum PairedTests {
         probability.withUnsafeMutableBufferPointer { p in
             for rank in doubledRanks {
                 if rank <= smallerTail {
-                    for sum in stride(from: smallerTail, through: rank, by: -1) { p[sum] = 0.5 * (p[sum] + p[sum - rank]) }
+                    for sum in stride(from: smallerTail, through: rank, by: -1) {
+                        p[sum] = 0.5 * (p[sum] + p[sum - rank])
+                    }
                 }
                 for sum in 0..<min(rank, smallerTail + 1) { p[sum] *= 0.5 }
             }
@@ -64,7 +66,9 @@ public enum PairedTests {
 public enum ContingencyTests {
     /// G² = 2 Σ O ln(O/E) on a 2 × k table and its chi-square p-value on k − 1 degrees of
     /// freedom (scipy's `chi2_contingency(correction=False, lambda_="log-likelihood")`).
-    public static func gSquared(_ first: [Int], _ second: [Int]) -> (statistic: Double, p: Double, degreesOfFreedom: Int) {
+    public static func gSquared(_ first: [Int], _ second: [Int]) -> (
+        statistic: Double, p: Double, degreesOfFreedom: Int
+    ) {
         precondition(first.count == second.count, "rows must have the same categories")
         let rows = [Double(first.reduce(0, +)), Double(second.reduce(0, +))]
         let total = rows[0] + rows[1]

@@ -20,7 +20,8 @@ public enum RankTests {
     /// The probability that a random positive scores above a random negative, ties
     /// counting half: the Mann–Whitney U of the positives over n₊n₋.
     public static func auroc(positives: [Double], negatives: [Double]) -> Double {
-        let n1 = Double(positives.count), n2 = Double(negatives.count)
+        let n1 = Double(positives.count)
+        let n2 = Double(negatives.count)
         let rankSum = midranks(positives + negatives)[0..<positives.count].reduce(0, +)
         return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n2)
     }

@@ -18,7 +18,8 @@ public enum Resampling {
         let sorted = values.sorted()
         func quantile(_ q: Double) -> Double {
             let position = q * Double(sorted.count - 1)
-            let below = Int(position.rounded(.down)), above = min(below + 1, sorted.count - 1)
+            let below = Int(position.rounded(.down))
+            let above = min(below + 1, sorted.count - 1)
             return sorted[below] + (sorted[above] - sorted[below]) * (position - Double(below))
         }
         return Interval(quantile((1 - confidence) / 2), quantile(1 - (1 - confidence) / 2))

@@ -72,7 +72,8 @@ public struct ScoreSketch: Sendable, Equatable, Codable {
             for _ in 0..<size {
                 let draw = Int.random(in: 0..<running, using: &generator)
                 // The first bin whose cumulative count exceeds the draw.
-                var low = 0, high = cumulative.count - 1
+                var low = 0
+                var high = cumulative.count - 1
                 while low < high {
                     let middle = (low + high) / 2
                     if cumulative[middle] > draw { high = middle } else { low = middle + 1 }
@@ -93,8 +94,9 @@ public struct ScoreSketch: Sendable, Equatable, Codable {
         let bins = try container.decode([Int32].self, forKey: .bins)
         let counts = try container.decode([Int].self, forKey: .counts)
         guard bins.count == counts.count, counts.allSatisfy({ $0 > 0 }), Set(bins).count == bins.count else {
-            throw DecodingError.dataCorruptedError(forKey: .counts, in: container,
-                                                   debugDescription: "bins and counts do not match")
+            throw DecodingError.dataCorruptedError(
+                forKey: .counts, in: container,
+                debugDescription: "bins and counts do not match")
         }
         self.counts = Dictionary(uniqueKeysWithValues: zip(bins, counts))
         total = counts.reduce(0, +)
@@ -119,7 +121,9 @@ public struct SketchComparison: Sendable, Equatable {
     public var p: Double
 
     public init(positives: ScoreSketch, negatives: ScoreSketch, confidence: Double = 0.95) {
-        let n1 = Double(positives.total), n2 = Double(negatives.total), n = n1 + n2
+        let n1 = Double(positives.total)
+        let n2 = Double(negatives.total)
+        let n = n1 + n2
         guard n1 > 0, n2 > 0 else {
             self.init(auroc: .nan, interval: Interval(0, 1), z: 0, p: 1)
             return
@@ -128,13 +132,20 @@ public struct SketchComparison: Sendable, Equatable {
         bins.formUnion(negatives.counts.keys)
         // One walk up the bins gives the rank sum, the tie term and DeLong's placements: the
         // share of the other side below each bin, counting ties as half.
-        var below1 = 0.0, below2 = 0.0, rankSum = 0.0, ties = 0.0
-        var placements1 = (sum: 0.0, squares: 0.0), placements2 = (sum: 0.0, squares: 0.0)
+        var below1 = 0.0
+        var below2 = 0.0
+        var rankSum = 0.0
+        var ties = 0.0
+        var placements1 = (sum: 0.0, squares: 0.0)
+        var placements2 = (sum: 0.0, squares: 0.0)
         for bin in bins.sorted() {
-            let a = Double(positives.counts[bin] ?? 0), b = Double(negatives.counts[bin] ?? 0), t = a + b
+            let a = Double(positives.counts[bin] ?? 0)
+            let b = Double(negatives.counts[bin] ?? 0)
+            let t = a + b
             rankSum += a * (below1 + below2 + (t + 1) / 2)
             ties += t * t * t - t
-            let v10 = (below2 + b / 2) / n2, v01 = 1 - (below1 + a / 2) / n1
+            let v10 = (below2 + b / 2) / n2
+            let v01 = 1 - (below1 + a / 2) / n1
             placements1.sum += a * v10
             placements1.squares += a * v10 * v10
             placements2.sum += b * v01
@@ -150,8 +161,9 @@ public struct SketchComparison: Sendable, Equatable {
         let s01 = n2 > 1 ? (placements2.squares - placements2.sum * placements2.sum / n2) / (n2 - 1) : 0
         let standardError = max(s10 / n1 + s01 / n2, 0).squareRoot()
         let half = Distributions.normalQuantile(1 - (1 - confidence) / 2) * standardError
-        self.init(auroc: auroc, interval: Interval(max(0, auroc - half), min(1, auroc + half)), z: z,
-                  p: variance > 0 ? Distributions.normalSurvival(z) : 1)
+        self.init(
+            auroc: auroc, interval: Interval(max(0, auroc - half), min(1, auroc + half)), z: z,
+            p: variance > 0 ? Distributions.normalSurvival(z) : 1)
     }
 
     init(auroc: Double, interval: Interval, z: Double, p: Double) {

@@ -43,7 +43,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A standard normal draw (Box–Muller on two uniforms).
     public mutating func normal() -> Double {
-        let u1 = max(Double.random(in: 0..<1, using: &self), 1e-300), u2 = Double.random(in: 0..<1, using: &self)
+        let u1 = max(Double.random(in: 0..<1, using: &self), 1e-300)
+        let u2 = Double.random(in: 0..<1, using: &self)
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
@@ -54,9 +55,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         if shape < 1 {
             return gamma(shape: shape + 1) * pow(max(Double.random(in: 0..<1, using: &self), 1e-300), 1 / shape)
         }
-        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        let d = shape - 1.0 / 3
+        let c = 1 / (9 * d).squareRoot()
         while true {
-            var x: Double, v: Double
+            var x: Double
+            var v: Double
             repeat {
                 x = normal()
                 v = 1 + c * x

@@ -15,7 +15,8 @@ public struct TwoByTwoTable: Sendable, Equatable {
     /// Expected counts under independence, in table order.
     private var expected: [Double] {
         let n = Double(total)
-        let rows = [Double(a + b), Double(c + d)], columns = [Double(a + c), Double(b + d)]
+        let rows = [Double(a + b), Double(c + d)]
+        let columns = [Double(a + c), Double(b + d)]
         return [rows[0] * columns[0] / n, rows[0] * columns[1] / n, rows[1] * columns[0] / n, rows[1] * columns[1] / n]
     }
 
@@ -42,11 +43,16 @@ public struct TwoByTwoTable: Sendable, Equatable {
     /// grows with how far the table lies from the mode, not with the counts: tables of a
     /// billion responses cost what tables of a thousand do.
     public var fisherTwoSided: Double {
-        let row = a + b, column = a + c, n = total
-        let low = max(0, row + column - n), high = min(row, column)
+        let row = a + b
+        let column = a + c
+        let n = total
+        let low = max(0, row + column - n)
+        let high = min(row, column)
         guard low < high else { return 1 }
         let base = Distributions.logChoose(n, row)
-        let logP = { (x: Int) in Distributions.logChoose(column, x) + Distributions.logChoose(n - column, row - x) - base }
+        let logP = { (x: Int) in
+            Distributions.logChoose(column, x) + Distributions.logChoose(n - column, row - x) - base
+        }
         // log P(x + 1) − log P(x).
         let step = { (x: Int) in
             log(Double(column - x) * Double(row - x) / (Double(x + 1) * Double(n - column - row + x + 1)))
@@ -58,7 +64,9 @@ public struct TwoByTwoTable: Sendable, Equatable {
         // Sums one tail: from `start` away from the mode in direction `sign`, skipping terms
         // above the cutoff until the first below it, then keeping terms until negligible.
         func tail(from start: Int, sign: Int) {
-            var x = start, current = logP(start), entered = false
+            var x = start
+            var current = logP(start)
+            var entered = false
             while (low...high).contains(x) {
                 if current <= cutoff {
                     entered = true

@@ -1,6 +1,6 @@
 import Foundation
-import SubtextTraining
 import SubtextSupport
+import SubtextTraining
 
 /// The layout of a run's resumable state on disk (its checkpoint, its soft labels): an 8-byte
 /// little-endian header length, a JSON header padded to 8 bytes, then little-endian arrays.
@@ -18,12 +18,16 @@ enum RunStateFile {
 
     /// The header of the file at `path`, the file mapped, and where its arrays start; `kind`
     /// names the file in the errors ("a student checkpoint").
-    static func read<Header: Decodable>(_ type: Header.Type, from path: String,
-                                        kind: String) throws -> (header: Header, data: Data, start: Int) {
+    static func read<Header: Decodable>(
+        _ type: Header.Type, from path: String,
+        kind: String
+    ) throws -> (header: Header, data: Data, start: Int) {
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: path, reason: reason) }
         let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         guard data.count >= 8 else { throw fail("too short for \(kind) (\(data.count) bytes)") }
-        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let length = data.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
         guard length <= UInt64(data.count - 8) else { throw fail("its header runs past the end of the file") }
         let start = 8 + Int(length)
         guard let header = try? JSONDecoder().decode(Header.self, from: data.subdata(in: 8..<start)) else {

@@ -14,19 +14,24 @@ struct SoftLabels {
     var probabilities: [[Float]]
     let k: Int
 
-    static func read(_ examples: [StudentExample], teacher: LlamaScorer, system: String?, k: Int,
-                     progress: (Int, Int) -> Void) throws -> SoftLabels {
+    static func read(
+        _ examples: [StudentExample], teacher: LlamaScorer, system: String?, k: Int,
+        progress: (Int, Int) -> Void
+    ) throws -> SoftLabels {
         let v = teacher.vocabularySize
-        var ids: [[Int32]] = [], probabilities: [[Float]] = []
+        var ids: [[Int32]] = []
+        var probabilities: [[Float]] = []
         var contexts: [String: [Int32]] = [:]
         for (index, example) in examples.enumerated() {
             if index % 16 == 0 { progress(index, examples.count) }
             if contexts[example.prompt] == nil {
-                contexts[example.prompt] = teacher.tokenize(teacher.chatPrompt(system: system, user: example.prompt), special: true)
+                contexts[example.prompt] = teacher.tokenize(
+                    teacher.chatPrompt(system: system, user: example.prompt), special: true)
             }
             let reply = Array(example.tokens[example.responseStart...])
             let rows = try teacher.nextTokenLogProbabilities(context: contexts[example.prompt]!, continuation: reply)
-            var exampleIDs: [Int32] = [], exampleProbabilities: [Float] = []
+            var exampleIDs: [Int32] = []
+            var exampleProbabilities: [Float] = []
             for position in reply.indices {
                 let top = topK(rows, row: position, width: v, k: k)
                 let mass = top.reduce(Float(0)) { $0 + expf($1.1) }
@@ -63,12 +68,18 @@ struct SoftLabels {
 /// one vocabulary mean nothing over another.
 func checkSameVocabulary(student: LlamaScorer, teacher: LlamaScorer, teacherPath: String) throws {
     guard student.vocabularySize == teacher.vocabularySize else {
-        throw StudentError.unusable(path: teacherPath, reason: "the teacher's vocabulary has \(teacher.vocabularySize) tokens, the "
-            + "student's \(student.vocabularySize); soft labels need one vocabulary")
+        throw StudentError.unusable(
+            path: teacherPath,
+            reason: "the teacher's vocabulary has \(teacher.vocabularySize) tokens, the "
+                + "student's \(student.vocabularySize); soft labels need one vocabulary")
     }
     for token in 0..<Int32(student.vocabularySize) where student.piece(token) != teacher.piece(token) {
-        throw StudentError.unusable(path: teacherPath, reason: "token \(token) is \(String(reflecting: String(decoding: teacher.piece(token), as: UTF8.self))) for the teacher and "
-            + "\(String(reflecting: String(decoding: student.piece(token), as: UTF8.self))) for the student; soft labels need one vocabulary")
+        throw StudentError.unusable(
+            path: teacherPath,
+            reason:
+                "token \(token) is \(String(reflecting: String(decoding: teacher.piece(token), as: UTF8.self))) for the teacher and "
+                + "\(String(reflecting: String(decoding: student.piece(token), as: UTF8.self))) for the student; soft labels need one vocabulary"
+        )
     }
 }
 
@@ -99,22 +110,30 @@ extension SoftLabels {
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: path, reason: reason) }
         let (header, data, start) = try RunStateFile.read(Header.self, from: path, kind: "a soft-labels file")
         guard header.key == key else {
-            throw fail("it belongs to another run (its base model, teacher, data or settings differ); delete it or choose another --out")
+            throw fail(
+                "it belongs to another run (its base model, teacher, data or settings differ); delete it or choose another --out"
+            )
         }
         let expected = examples.map { $0.tokens.count - $0.responseStart }
         let count = header.k * expected.reduce(0, +)
         guard header.positions == expected, header.k > 0, data.count == start + 8 * count else {
             throw fail("its labels do not fit this run's \(examples.count) replies")
         }
-        var ids: [[Int32]] = [], probabilities: [[Float]] = []
+        var ids: [[Int32]] = []
+        var probabilities: [[Float]] = []
         data.withUnsafeBytes { raw in
-            var idOffset = start, probabilityOffset = start + 4 * count
+            var idOffset = start
+            var probabilityOffset = start + 4 * count
             for positions in expected {
                 let n = positions * header.k
-                ids.append((0..<n).map { raw.loadUnaligned(fromByteOffset: idOffset + 4 * $0, as: Int32.self).littleEndian })
-                probabilities.append((0..<n).map {
-                    Float(bitPattern: raw.loadUnaligned(fromByteOffset: probabilityOffset + 4 * $0, as: UInt32.self).littleEndian)
-                })
+                ids.append(
+                    (0..<n).map { raw.loadUnaligned(fromByteOffset: idOffset + 4 * $0, as: Int32.self).littleEndian })
+                probabilities.append(
+                    (0..<n).map {
+                        Float(
+                            bitPattern: raw.loadUnaligned(fromByteOffset: probabilityOffset + 4 * $0, as: UInt32.self)
+                                .littleEndian)
+                    })
                 idOffset += 4 * n
                 probabilityOffset += 4 * n
             }

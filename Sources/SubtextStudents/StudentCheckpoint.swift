@@ -18,7 +18,9 @@ struct StudentCheckpoint: Codable {
         case key, step, optimizerStep = "optimizer_step", values, loss
     }
 
-    static func write(_ header: StudentCheckpoint, values: UnsafeBufferPointer<Float>, optimizer: AdamW, to path: String) throws {
+    static func write(
+        _ header: StudentCheckpoint, values: UnsafeBufferPointer<Float>, optimizer: AdamW, to path: String
+    ) throws {
         let state = optimizer.state
         try RunStateFile.write(header, to: path) { data in
             data.append(values)
@@ -28,24 +30,36 @@ struct StudentCheckpoint: Codable {
     }
 
     /// Reads the checkpoint at `path` into `values` and `optimizer`, refusing one of another run.
-    static func read(from path: String, key: String, into values: UnsafeMutableBufferPointer<Float>,
-                     optimizer: inout AdamW) throws -> StudentCheckpoint {
+    static func read(
+        from path: String, key: String, into values: UnsafeMutableBufferPointer<Float>,
+        optimizer: inout AdamW
+    ) throws -> StudentCheckpoint {
         func fail(_ reason: String) -> TrainingError { .checkpoint(path: path, reason: reason) }
-        let (header, data, start) = try RunStateFile.read(StudentCheckpoint.self, from: path, kind: "a student checkpoint")
+        let (header, data, start) = try RunStateFile.read(
+            StudentCheckpoint.self, from: path, kind: "a student checkpoint")
         guard header.key == key else {
-            throw fail("it belongs to another run (its base model, data or settings differ); delete it or choose another --out")
+            throw fail(
+                "it belongs to another run (its base model, data or settings differ); delete it or choose another --out"
+            )
         }
         guard header.values == values.count, data.count == start + 12 * values.count else {
             throw fail("it holds \(header.values) values in \(data.count) bytes; this run trains \(values.count)")
         }
-        var m = [Float](repeating: 0, count: values.count), v = m
+        var m = [Float](repeating: 0, count: values.count)
+        var v = m
         data.withUnsafeBytes { raw in
             let floats = raw.baseAddress! + start
             UnsafeMutableRawPointer(values.baseAddress!).copyMemory(from: floats, byteCount: 4 * values.count)
-            m.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: floats + 4 * values.count, count: 4 * values.count)) }
-            v.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: floats + 8 * values.count, count: 4 * values.count)) }
+            m.withUnsafeMutableBytes {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: floats + 4 * values.count, count: 4 * values.count))
+            }
+            v.withUnsafeMutableBytes {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: floats + 8 * values.count, count: 4 * values.count))
+            }
         }
-        guard optimizer.restore(step: header.optimizerStep, m: m, v: v) else { throw fail("its optimiser state does not fit this run") }
+        guard optimizer.restore(step: header.optimizerStep, m: m, v: v) else {
+            throw fail("its optimiser state does not fit this run")
+        }
         return header
     }
 }

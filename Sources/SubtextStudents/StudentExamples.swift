@@ -31,38 +31,55 @@ package struct StudentExamples: Sendable {
 
     /// Reads every record of `paths` (any shape the audit reads) and tokenizes it with `model`.
     /// Throws, naming the file, when no row is left to train on.
-    package static func read(_ paths: [String], options: ReadOptions, model: LlamaScorer, settings: StudentSettings) throws -> StudentExamples {
+    package static func read(_ paths: [String], options: ReadOptions, model: LlamaScorer, settings: StudentSettings)
+        throws -> StudentExamples
+    {
         guard let endOfTurn = model.endOfTurn else {
-            throw StudentError.unusable(path: paths.joined(separator: ", "), reason: "the base model's vocabulary has no end-of-turn token")
+            throw StudentError.unusable(
+                path: paths.joined(separator: ", "), reason: "the base model's vocabulary has no end-of-turn token")
         }
-        var rows: [StudentExample] = [], empty = 0, long = 0, malformed = 0
+        var rows: [StudentExample] = []
+        var empty = 0
+        var long = 0
+        var malformed = 0
         var prompts: [String: [Int32]] = [:]
         for path in paths {
             let summary = try JSONLReader(path: path, options: options).read { record in
                 let prompt = record.prompt.map { String(decoding: $0, as: UTF8.self) } ?? ""
                 let response = String(decoding: record.text, as: UTF8.self)
-                guard !prompt.isEmpty, !response.isEmpty else { return empty += 1 }
-                if prompts[prompt] == nil { prompts[prompt] = model.tokenize(model.chatPrompt(system: nil, user: prompt), special: true) }
+                guard !prompt.isEmpty, !response.isEmpty else {
+                    empty += 1
+                    return
+                }
+                if prompts[prompt] == nil {
+                    prompts[prompt] = model.tokenize(model.chatPrompt(system: nil, user: prompt), special: true)
+                }
                 let context = prompts[prompt]!
                 let tokens = context + model.tokenize(response, special: false) + [endOfTurn]
-                guard tokens.count <= settings.maximumTokens else { return long += 1 }
-                rows.append(StudentExample(prompt: prompt, response: response, tokens: tokens, responseStart: context.count))
+                guard tokens.count <= settings.maximumTokens else {
+                    long += 1
+                    return
+                }
+                rows.append(
+                    StudentExample(prompt: prompt, response: response, tokens: tokens, responseStart: context.count))
             }
             malformed += summary.malformed.count
         }
         guard rows.count >= 2 else {
             throw StudentError.unusable(
                 path: paths.joined(separator: ", "),
-                reason: "\(rows.count) usable rows (\(empty) without a prompt or reply, \(long) over \(settings.maximumTokens) tokens, "
+                reason:
+                    "\(rows.count) usable rows (\(empty) without a prompt or reply, \(long) over \(settings.maximumTokens) tokens, "
                     + "\(malformed) malformed); a student needs a prompt and a reply in each row, and at least 2 rows")
         }
         var generator = SeededGenerator.stream(settings.seed, "student.held-out")
         let order = rows.indices.shuffled(using: &generator)
         let heldOutCount = min(256, Int(Double(rows.count) * settings.heldOutShare))
         let heldOut = Set(order.prefix(heldOutCount))
-        return StudentExamples(training: rows.indices.filter { !heldOut.contains($0) }.map { rows[$0] },
-                               heldOut: rows.indices.filter { heldOut.contains($0) }.map { rows[$0] },
-                               skippedEmpty: empty, skippedLong: long, malformed: malformed)
+        return StudentExamples(
+            training: rows.indices.filter { !heldOut.contains($0) }.map { rows[$0] },
+            heldOut: rows.indices.filter { heldOut.contains($0) }.map { rows[$0] },
+            skippedEmpty: empty, skippedLong: long, malformed: malformed)
     }
 }
 
@@ -72,7 +89,7 @@ package enum StudentError: Error, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case let .unusable(path, reason): return "\(path): \(reason)"
+        case .unusable(let path, let reason): return "\(path): \(reason)"
         }
     }
 }

@@ -22,8 +22,10 @@ package struct StudentRun {
     package var threads: Int
     package var out: String
 
-    package init(base: String, data: [String], settings: StudentSettings, teacherModel: String? = nil,
-                libraryDirectory: String, threads: Int, out: String) {
+    package init(
+        base: String, data: [String], settings: StudentSettings, teacherModel: String? = nil,
+        libraryDirectory: String, threads: Int, out: String
+    ) {
         (self.base, self.data, self.settings, self.teacherModel) = (base, data, settings, teacherModel)
         (self.libraryDirectory, self.threads, self.out) = (libraryDirectory, threads, out)
     }
@@ -42,16 +44,21 @@ package struct StudentRun {
         TrainingThreads.count = threads
         let file = try GGUFFile(path: base, libraryDirectory: libraryDirectory)
         let model = try LlamaModel(file: file)
-        let tokenizer = try LlamaScorer(model: base, libraryDirectory: libraryDirectory, contextTokens: settings.maximumTokens + 64,
-                                        threads: threads)
+        let tokenizer = try LlamaScorer(
+            model: base, libraryDirectory: libraryDirectory, contextTokens: settings.maximumTokens + 64,
+            threads: threads)
         let examples = try StudentExamples.read(data, options: readOptions, model: tokenizer, settings: settings)
-        log("student: \(examples.training.count) rows to train on, \(examples.heldOut.count) held out"
-            + (examples.skippedLong > 0 ? ", \(examples.skippedLong) skipped as longer than \(settings.maximumTokens) tokens" : ""))
-        let baseDigest = try FileHash.sha256(base), dataDigests = try data.map(FileHash.sha256)
+        log(
+            "student: \(examples.training.count) rows to train on, \(examples.heldOut.count) held out"
+                + (examples.skippedLong > 0
+                    ? ", \(examples.skippedLong) skipped as longer than \(settings.maximumTokens) tokens" : ""))
+        let baseDigest = try FileHash.sha256(base)
+        let dataDigests = try data.map(FileHash.sha256)
         let key = try runKey(baseDigest: baseDigest, dataDigests: dataDigests)
         let soft = try softLabels(examples.training, tokenizer: tokenizer, key: key, log: log, quiet: !showProgress)
 
-        let trained: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>
+        let trained: UnsafeMutableBufferPointer<Float>
+        let gradients: UnsafeMutableBufferPointer<Float>
         if let rank = settings.loraRank {
             let adapters = LlamaAdapters(for: model.config, rank: rank, alpha: settings.loraAlpha, seed: settings.seed)
             model.adapters = adapters
@@ -66,23 +73,29 @@ package struct StudentRun {
 
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let checkpointPath = out + "/" + Self.checkpointName
-        var step = 0, loss: [LossPoint] = []
+        var step = 0
+        var loss: [LossPoint] = []
         if FileManager.default.fileExists(atPath: checkpointPath) {
-            let header = try StudentCheckpoint.read(from: checkpointPath, key: key, into: trained, optimizer: &optimizer)
+            let header = try StudentCheckpoint.read(
+                from: checkpointPath, key: key, into: trained, optimizer: &optimizer)
             (step, loss) = (header.step, header.loss)
             log("student: resuming at step \(step) from \(DisplayPath.of(checkpointPath))")
         }
 
         let stepsPerEpoch = (examples.training.count + settings.batchSize - 1) / settings.batchSize
         let totalSteps = settings.epochs * stepsPerEpoch
-        var sinceLastPoint: [Double] = [], tokens = 0
+        var sinceLastPoint: [Double] = []
+        var tokens = 0
         let clock = Date()
         // Made here, after the teacher's reading, so that its rate and time left are the steps' own.
         let progress = SubtextSupport.Progress(quiet: !showProgress, unit: "steps", resumedAt: step)
         while step < totalSteps {
-            let rows = Self.rows(step: step, stepsPerEpoch: stepsPerEpoch, count: examples.training.count, settings: settings)
-            let batch = TokenBatch(rows.map { examples.training[$0] }, soft: soft.map { labels in rows.map { (labels.ids[$0], labels.probabilities[$0]) } },
-                                   k: soft?.k ?? 0)
+            let rows = Self.rows(
+                step: step, stepsPerEpoch: stepsPerEpoch, count: examples.training.count, settings: settings)
+            let batch = TokenBatch(
+                rows.map { examples.training[$0] },
+                soft: soft.map { labels in rows.map { (labels.ids[$0], labels.probabilities[$0]) } },
+                k: soft?.k ?? 0)
             model.zeroGradients()
             let value = model.forward(batch)
             model.backward()
@@ -94,11 +107,15 @@ package struct StudentRun {
             let rate = Double(tokens) / max(Date().timeIntervalSince(clock), 1e-3)
             progress.update(step, totalSteps, note: String(format: "%.0f tokens/s, loss %.3f", rate, value))
             if step % settings.checkpointEvery == 0 || step == totalSteps {
-                loss.append(LossPoint(step: step, train: sinceLastPoint.reduce(0, +) / Double(sinceLastPoint.count),
-                                      heldOut: heldOutLoss(model, examples.heldOut)))
+                loss.append(
+                    LossPoint(
+                        step: step, train: sinceLastPoint.reduce(0, +) / Double(sinceLastPoint.count),
+                        heldOut: heldOutLoss(model, examples.heldOut)))
                 sinceLastPoint = []
-                let header = StudentCheckpoint(key: key, step: step, optimizerStep: optimizer.state.step, values: trained.count, loss: loss)
-                try StudentCheckpoint.write(header, values: UnsafeBufferPointer(trained), optimizer: optimizer, to: checkpointPath)
+                let header = StudentCheckpoint(
+                    key: key, step: step, optimizerStep: optimizer.state.step, values: trained.count, loss: loss)
+                try StudentCheckpoint.write(
+                    header, values: UnsafeBufferPointer(trained), optimizer: optimizer, to: checkpointPath)
             }
         }
         progress.finish()
@@ -107,7 +124,8 @@ package struct StudentRun {
         let result = StudentResult(
             base: DisplayPath.of(base), baseSHA256: baseDigest,
             data: zip(data, dataDigests).map { StudentResult.Input(path: DisplayPath.of($0), sha256: $1) },
-            teacherModel: teacherModel.map { DisplayPath.of($0) }, settings: settings, threads: threads, config: model.config,
+            teacherModel: teacherModel.map { DisplayPath.of($0) }, settings: settings, threads: threads,
+            config: model.config,
             trainedValues: trained.count, trainingRows: examples.training.count, heldOutRows: examples.heldOut.count,
             skippedRows: examples.skippedEmpty + examples.skippedLong, steps: totalSteps,
             tokensPerSecond: tokens > 0 ? Double(tokens) / seconds : nil, seconds: Date().timeIntervalSince(started),
@@ -137,9 +155,11 @@ package struct StudentRun {
     /// The mean next-token loss on the held-out replies (hard labels), nil without held-out rows.
     func heldOutLoss(_ model: LlamaModel, _ heldOut: [StudentExample]) -> Double? {
         guard !heldOut.isEmpty else { return nil }
-        var total = 0.0, count = 0
+        var total = 0.0
+        var count = 0
         for start in stride(from: 0, to: heldOut.count, by: settings.batchSize) {
-            let batch = TokenBatch(Array(heldOut[start..<min(start + settings.batchSize, heldOut.count)]), soft: nil, k: 0)
+            let batch = TokenBatch(
+                Array(heldOut[start..<min(start + settings.batchSize, heldOut.count)]), soft: nil, k: 0)
             let rows = batch.learnedRows.count
             total += Double(model.forward(batch)) * Double(rows)
             count += rows
@@ -149,8 +169,10 @@ package struct StudentRun {
 
     // MARK: Inputs and outputs
 
-    private func softLabels(_ training: [StudentExample], tokenizer: LlamaScorer, key: String, log: (String) -> Void,
-                            quiet: Bool) throws -> SoftLabels? {
+    private func softLabels(
+        _ training: [StudentExample], tokenizer: LlamaScorer, key: String, log: (String) -> Void,
+        quiet: Bool
+    ) throws -> SoftLabels? {
         guard let k = settings.softLabelsTopK else { return nil }
         let path = out + "/" + Self.softLabelsName
         if FileManager.default.fileExists(atPath: path) {
@@ -159,17 +181,20 @@ package struct StudentRun {
         }
         let teacher: LlamaScorer
         if let teacherModel {
-            teacher = try LlamaScorer(model: teacherModel, libraryDirectory: libraryDirectory,
-                                      contextTokens: settings.maximumTokens + 512, threads: threads)
+            teacher = try LlamaScorer(
+                model: teacherModel, libraryDirectory: libraryDirectory,
+                contextTokens: settings.maximumTokens + 512, threads: threads)
             try checkSameVocabulary(student: tokenizer, teacher: teacher, teacherPath: teacherModel)
         } else {
-            teacher = try LlamaScorer(model: base, libraryDirectory: libraryDirectory, contextTokens: settings.maximumTokens + 512,
-                                      threads: threads)
+            teacher = try LlamaScorer(
+                model: base, libraryDirectory: libraryDirectory, contextTokens: settings.maximumTokens + 512,
+                threads: threads)
         }
         log("student: reading the teacher's top \(k) next tokens at every reply position")
         let progress = SubtextSupport.Progress(quiet: quiet, unit: "rows read by the teacher")
         defer { progress.finish() }
-        let labels = try SoftLabels.read(training, teacher: teacher, system: settings.teacherSystem, k: k, progress: progress.report)
+        let labels = try SoftLabels.read(
+            training, teacher: teacher, system: settings.teacherSystem, k: k, progress: progress.report)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try labels.write(to: path, key: key)
         return labels
@@ -187,8 +212,9 @@ package struct StudentRun {
 
     private func writeModel(_ model: LlamaModel, file: GGUFFile) throws -> [String] {
         if let adapters = model.adapters {
-            try adapters.write(to: out + "/" + Self.adapterName, architecture: model.config.architecture.rawValue,
-                               libraryDirectory: libraryDirectory)
+            try adapters.write(
+                to: out + "/" + Self.adapterName, architecture: model.config.architecture.rawValue,
+                libraryDirectory: libraryDirectory)
             return [Self.adapterName]
         }
         try model.write(to: out + "/" + Self.mergedName, metadataFrom: file, half: false)
@@ -200,7 +226,8 @@ extension TokenBatch {
     /// `examples` padded to the longest, each with its soft labels (k per reply token) when given.
     init(_ examples: [StudentExample], soft: [([Int32], [Float])]?, k: Int) {
         let time = examples.map(\.tokens.count).max() ?? 1
-        var tokens = [Int32](repeating: 0, count: examples.count * time), targets = [Int32](repeating: -1, count: examples.count * time)
+        var tokens = [Int32](repeating: 0, count: examples.count * time)
+        var targets = [Int32](repeating: -1, count: examples.count * time)
         for (row, example) in examples.enumerated() {
             for (position, token) in example.tokens.enumerated() { tokens[row * time + position] = token }
             for (position, target) in example.targets.enumerated() { targets[row * time + position] = target }
@@ -241,8 +268,10 @@ package struct StudentResult: Codable, Sendable {
     package var outputs: [String]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", base, baseSHA256 = "base_sha256", data, teacherModel = "teacher_model", settings
-        case threads, config, trainedValues = "trained_values", trainingRows = "training_rows", heldOutRows = "held_out_rows"
+        case schemaVersion = "schema_version", base, baseSHA256 = "base_sha256", data, teacherModel = "teacher_model",
+            settings
+        case threads, config, trainedValues = "trained_values", trainingRows = "training_rows", heldOutRows =
+            "held_out_rows"
         case skippedRows = "skipped_rows", steps, tokensPerSecond = "tokens_per_second", seconds, loss, outputs
     }
 }

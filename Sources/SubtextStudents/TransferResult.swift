@@ -30,7 +30,7 @@ package struct TransferResult: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, shift, ciLow = "ci_low", ciHigh = "ci_high", p, q, paraphraseP = "paraphrase_p",
-                 paraphraseQ = "paraphrase_q", noise, detectable, material
+                paraphraseQ = "paraphrase_q", noise, detectable, material
         }
     }
 
@@ -58,7 +58,7 @@ package struct TransferResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", battery, paraphrases, students,
-             noiseDegreesOfFreedom = "noise_degrees_of_freedom", traits, seconds
+            noiseDegreesOfFreedom = "noise_degrees_of_freedom", traits, seconds
     }
 
     /// The smallest material shift is 0.05 nats: the trait about 5% likelier than under the control students.
@@ -71,28 +71,34 @@ package struct TransferResult: Codable, Sendable {
     /// The comparison of the teacher `student` with the `controls`, from each model's log-shares
     /// `[paraphrase][candidate]`.
     static func traits(names: [String], student: [[Double]], controls: [[[Double]]], seed: UInt64)
-        -> (traits: [Trait], noiseDegreesOfFreedom: Double) {
-        let paraphrases = student.count, n = Double(controls.count)
+        -> (traits: [Trait], noiseDegreesOfFreedom: Double)
+    {
+        let paraphrases = student.count
+        let n = Double(controls.count)
         func mean(_ shares: [[Double]], _ c: Int) -> Double { shares.reduce(0) { $0 + $1[c] } / Double(paraphrases) }
-        let test = ModeratedPredictionTest(replicate: names.indices.map { mean(student, $0) },
-                                           controls: controls.map { control in names.indices.map { mean(control, $0) } },
-                                           nullDraws: nullDraws, seed: seed)
+        let test = ModeratedPredictionTest(
+            replicate: names.indices.map { mean(student, $0) },
+            controls: controls.map { control in names.indices.map { mean(control, $0) } },
+            nullDraws: nullDraws, seed: seed)
         let q = MultipleTesting.benjaminiHochberg(test.features.map(\.p))
         let paraphraseP = names.indices.map { c in
-            PairedTests.wilcoxonSignedRank((0..<paraphrases).map { p in student[p][c] - controls.reduce(0) { $0 + $1[p][c] } / n })
+            PairedTests.wilcoxonSignedRank(
+                (0..<paraphrases).map { p in student[p][c] - controls.reduce(0) { $0 + $1[p][c] } / n })
         }
         let paraphraseQ = MultipleTesting.benjaminiHochberg(paraphraseP)
         let half = test.critical(0.05)
         // A single moved trait among K faces BH's first threshold, alpha / K; 80% power adds t(0.8).
-        let reach = test.critical(alpha / Double(names.count))
+        let reach =
+            test.critical(alpha / Double(names.count))
             + Distributions.studentTQuantile(0.8, degreesOfFreedom: test.degreesOfFreedom)
         let traits = names.indices.map { c in
             let feature = test.features[c]
-            return Trait(name: names[c], shift: feature.difference, ciLow: feature.difference - half * feature.standardError,
-                         ciHigh: feature.difference + half * feature.standardError, p: feature.p, q: q[c],
-                         paraphraseP: paraphraseP[c], paraphraseQ: paraphraseQ[c], noise: feature.standardDeviation,
-                         detectable: max(materialNats, reach * feature.standardError),
-                         material: q[c] < alpha && paraphraseQ[c] < alpha && feature.difference >= materialNats)
+            return Trait(
+                name: names[c], shift: feature.difference, ciLow: feature.difference - half * feature.standardError,
+                ciHigh: feature.difference + half * feature.standardError, p: feature.p, q: q[c],
+                paraphraseP: paraphraseP[c], paraphraseQ: paraphraseQ[c], noise: feature.standardDeviation,
+                detectable: max(materialNats, reach * feature.standardError),
+                material: q[c] < alpha && paraphraseQ[c] < alpha && feature.difference >= materialNats)
         }
         return (traits, test.degreesOfFreedom)
     }

@@ -27,10 +27,16 @@ package struct TransferTest {
     /// At least two; three by default, the fewest whose spread the traits can usefully pool.
     package var controlStudents = 3
 
-    package init(base: String, teacher: [String], control: [String], battery: Battery, batteryPath: String,
-                settings: StudentSettings, teacherModel: String? = nil, libraryDirectory: String, threads: Int, out: String) {
-        (self.base, self.teacher, self.control, self.battery, self.batteryPath) = (base, teacher, control, battery, batteryPath)
-        (self.settings, self.teacherModel, self.libraryDirectory, self.threads, self.out) = (settings, teacherModel, libraryDirectory, threads, out)
+    package init(
+        base: String, teacher: [String], control: [String], battery: Battery, batteryPath: String,
+        settings: StudentSettings, teacherModel: String? = nil, libraryDirectory: String, threads: Int, out: String
+    ) {
+        (self.base, self.teacher, self.control, self.battery, self.batteryPath) = (
+            base, teacher, control, battery, batteryPath
+        )
+        (self.settings, self.teacherModel, self.libraryDirectory, self.threads, self.out) = (
+            settings, teacherModel, libraryDirectory, threads, out
+        )
     }
 
     /// The students by role, with their data and seed.
@@ -44,7 +50,8 @@ package struct TransferTest {
         let started = Date()
         precondition(controlStudents >= 2, "the transfer test needs at least two control students")
         try checkSpelling()
-        var students: [TransferResult.Student] = [], shares: [[[Double]]] = []
+        var students: [TransferResult.Student] = []
+        var shares: [[[Double]]] = []
         for (role, data, seed) in roles {
             var settings = self.settings
             settings.seed = seed
@@ -52,30 +59,37 @@ package struct TransferTest {
             // applies to soft labels of the teacher's data only.
             if role != "teacher" { settings.teacherSystem = nil }
             let directory = out + "/students/" + role.replacingOccurrences(of: " ", with: "-")
-            var student = StudentRun(base: base, data: data, settings: settings, teacherModel: role == "teacher" ? teacherModel : nil,
-                                 libraryDirectory: libraryDirectory, threads: threads, out: directory)
+            var student = StudentRun(
+                base: base, data: data, settings: settings, teacherModel: role == "teacher" ? teacherModel : nil,
+                libraryDirectory: libraryDirectory, threads: threads, out: directory)
             student.readOptions = readOptions
             log("transfer: training the \(role) student")
             let result = try student.run(log: log, showProgress: showProgress)
             students.append(TransferResult.Student(role: role, directory: DisplayPath.of(directory), result: result))
-            let scorer = try LlamaScorer(model: result.outputs.contains(StudentRun.mergedName) ? directory + "/" + StudentRun.mergedName : base,
-                                         libraryDirectory: libraryDirectory, contextTokens: 512, threads: threads, exactAttention: true)
-            if result.outputs.contains(StudentRun.adapterName) { try scorer.useAdapter(directory + "/" + StudentRun.adapterName) }
+            let scorer = try LlamaScorer(
+                model: result.outputs.contains(StudentRun.mergedName) ? directory + "/" + StudentRun.mergedName : base,
+                libraryDirectory: libraryDirectory, contextTokens: 512, threads: threads, exactAttention: true)
+            if result.outputs.contains(StudentRun.adapterName) {
+                try scorer.useAdapter(directory + "/" + StudentRun.adapterName)
+            }
             log("transfer: reading the \(role) student on \(battery.id)")
             shares.append(CandidateProbe.logShares(try CandidateProbe.read(battery, scorer: scorer)))
         }
-        let compared = TransferResult.traits(names: battery.candidates.map(\.name), student: shares[0],
-                                             controls: Array(shares.dropFirst()), seed: settings.seed)
-        return TransferResult(battery: DisplayPath.of(batteryPath), paraphrases: battery.prompts.count, students: students,
-                              noiseDegreesOfFreedom: compared.noiseDegreesOfFreedom, traits: compared.traits,
-                              seconds: Date().timeIntervalSince(started))
+        let compared = TransferResult.traits(
+            names: battery.candidates.map(\.name), student: shares[0],
+            controls: Array(shares.dropFirst()), seed: settings.seed)
+        return TransferResult(
+            battery: DisplayPath.of(batteryPath), paraphrases: battery.prompts.count, students: students,
+            noiseDegreesOfFreedom: compared.noiseDegreesOfFreedom, traits: compared.traits,
+            seconds: Date().timeIntervalSince(started))
     }
 
     /// Refuses a battery with a candidate the base's tokenizer cannot spell (it would score nothing).
     private func checkSpelling() throws {
         let scorer = try LlamaScorer(model: base, libraryDirectory: libraryDirectory, contextTokens: 64, threads: 1)
         for form in battery.scoredForms where scorer.tokenize(form, special: false).isEmpty {
-            throw StudentError.unusable(path: batteryPath, reason: "the base's tokenizer spells the candidate \"\(form)\" as no tokens")
+            throw StudentError.unusable(
+                path: batteryPath, reason: "the base's tokenizer spells the candidate \"\(form)\" as no tokens")
         }
     }
 }

@@ -21,5 +21,6 @@ public func jsonWithProvenance<Result: Encodable>(_ result: Result, _ provenance
         return try encoder.encode(result)
     }
     object["provenance"] = try JSONSerialization.jsonObject(with: encoder.encode(provenance))
-    return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return try JSONSerialization.data(
+        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
 }

@@ -14,7 +14,9 @@ public func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (
     defer { results.deallocate() }
     try withoutActuallyEscaping(transform) { transform in
         // Each iteration writes only its own slot, so sharing the buffer is safe.
-        nonisolated(unsafe) let transform = transform, results = results, elements = elements
+        nonisolated(unsafe) let transform = transform
+        nonisolated(unsafe) let results = results
+        nonisolated(unsafe) let elements = elements
         DispatchQueue.concurrentPerform(iterations: elements.count) { index in
             results[index] = Swift.Result { try transform(elements[index]) }
         }

@@ -18,7 +18,9 @@ public enum DisplayPath {
     /// A command line with every absolute path shown as ``of(_:relativeTo:)`` shows it, both as
     /// an argument and as the value of `--option=value`, and any URL's user information
     /// (`https://user:key@host`) removed.
-    public static func command(_ arguments: [String], relativeTo directory: String = FileManager.default.currentDirectoryPath)
+    public static func command(
+        _ arguments: [String], relativeTo directory: String = FileManager.default.currentDirectoryPath
+    )
         -> [String]
     {
         arguments.map { argument in

@@ -6,7 +6,9 @@ public enum FileHash {
     public enum Failure: Error, CustomStringConvertible {
         case cannotOpen(String)
         public var description: String {
-            switch self { case let .cannotOpen(path): "\(path): cannot open for hashing" }
+            switch self {
+            case .cannotOpen(let path): "\(path): cannot open for hashing"
+            }
         }
     }
 

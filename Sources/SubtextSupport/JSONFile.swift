@@ -23,10 +23,12 @@ public enum JSONFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw Failure(path: DisplayPath.of(path), reason: "cannot be read (\((error as NSError).localizedDescription))")
+            throw Failure(
+                path: DisplayPath.of(path), reason: "cannot be read (\((error as NSError).localizedDescription))")
         }
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             return try decoder.decode(type, from: data)
         } catch {
@@ -37,18 +39,21 @@ public enum JSONFile {
     /// What a decoding error is about, with the field as a dotted path (`traits.3.shift`).
     public static func describe(_ error: Error) -> String {
         let field = { (path: [CodingKey]) in
-            path.isEmpty ? "the top level" : "field `" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "`"
+            path.isEmpty
+                ? "the top level"
+                : "field `" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "`"
         }
         switch error as? DecodingError {
-        case let .keyNotFound(key, context)?:
+        case .keyNotFound(let key, let context)?:
             return "no \(field(context.codingPath + [key]))"
-        case let .valueNotFound(_, context)?:
+        case .valueNotFound(_, let context)?:
             return "\(field(context.codingPath)) is null"
-        case let .typeMismatch(type, context)?:
+        case .typeMismatch(let type, let context)?:
             return "\(field(context.codingPath)) is not \(Self.name(of: type))"
-        case let .dataCorrupted(context)?:
+        case .dataCorrupted(let context)?:
             let cause = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return context.codingPath.isEmpty ? "not valid JSON" + (cause.map { " (\($0))" } ?? "")
+            return context.codingPath.isEmpty
+                ? "not valid JSON" + (cause.map { " (\($0))" } ?? "")
                 : "\(field(context.codingPath)): \(context.debugDescription)"
         default:
             return "\(error)"
@@ -62,7 +67,8 @@ public enum JSONFile {
         case is Int.Type, is UInt64.Type, is Int64.Type, is UInt.Type: "a whole number"
         case is Bool.Type: "true or false"
         default:
-            String(describing: type).hasPrefix("Array") ? "a list" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a \(type)"
+            String(describing: type).hasPrefix("Array")
+                ? "a list" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a \(type)"
         }
     }
 }

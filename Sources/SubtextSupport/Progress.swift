@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A progress bar on a terminal, plain lines every 10% otherwise.
@@ -39,7 +40,8 @@ public final class Progress: @unchecked Sendable {
             if done > resumedAt && done < total { line += ", \(Self.duration(Double(total - done) / rate)) left" }
             if !note.isEmpty { line += ", " + note }
             if terminal {
-                let width = 30, filled = width * done / total
+                let width = 30
+                let filled = width * done / total
                 let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
                 // Clear to the end of the line: a shorter line must not leave the last one's tail.
                 FileHandle.standardError.write(Data("\r[\(bar)] \(line)\u{1B}[K".utf8))
@@ -68,16 +70,21 @@ public final class Progress: @unchecked Sendable {
 public final class PassProgress: @unchecked Sendable {
     private let quiet: Bool
     private let unit: String
+    private let minimumTotal: Int
     private let lock = NSLock()
     private var current: (name: String, progress: Progress)?
 
-    public init(quiet: Bool, unit: String) {
+    /// A pass over fewer than `minimumTotal` items draws no bar: it ends within seconds, and a
+    /// bar that flashes by only pushes the lines that matter up the screen.
+    public init(quiet: Bool, unit: String, minimumTotal: Int = 0) {
         self.quiet = quiet
         self.unit = unit
+        self.minimumTotal = minimumTotal
     }
 
     public var report: @Sendable (_ pass: String, _ done: Int, _ total: Int) -> Void {
         { [self] pass, done, total in
+            guard total >= minimumTotal else { return }
             let progress = lock.withLock { () -> Progress in
                 if let current, current.name == pass { return current.progress }
                 current?.progress.finish()

@@ -27,8 +27,10 @@ public struct Provenance: Codable, Sendable {
     public var inputs: [Input]
     public var seconds: Double
 
-    public init(command: String, toolVersion: String, commit: String? = nil, blas: String?, inputs: [Input],
-                seconds: Double) {
+    public init(
+        command: String, toolVersion: String, commit: String? = nil, blas: String?, inputs: [Input],
+        seconds: Double
+    ) {
         self.command = command
         self.toolVersion = toolVersion
         self.commit = commit
@@ -40,15 +42,17 @@ public struct Provenance: Codable, Sendable {
     /// This run's provenance: its command line, this build's version and commit, and each
     /// input file hashed.
     public static func ofThisRun(inputs: [String], blas: String? = nil, seconds: Double) throws -> Provenance {
-        Provenance(command: commandLine, toolVersion: SubtextVersion.current, commit: SubtextVersion.commit, blas: blas,
-                   inputs: try inputs.map { Input(path: DisplayPath.of($0), sha256: try FileHash.sha256($0)) },
-                   seconds: seconds)
+        Provenance(
+            command: commandLine, toolVersion: SubtextVersion.current, commit: SubtextVersion.commit, blas: blas,
+            inputs: try inputs.map { Input(path: DisplayPath.of($0), sha256: try FileHash.sha256($0)) },
+            seconds: seconds)
     }
 
     /// This run's command line, paths shown as ``DisplayPath`` shows them and quoted so a
     /// report's "Reproduce" section can be pasted into a shell.
     public static var commandLine: String {
-        (["subtext"] + DisplayPath.command(Array(CommandLine.arguments.dropFirst()))).map(shellQuoted).joined(separator: " ")
+        (["subtext"] + DisplayPath.command(Array(CommandLine.arguments.dropFirst()))).map(shellQuoted).joined(
+            separator: " ")
     }
 
     enum CodingKeys: String, CodingKey {

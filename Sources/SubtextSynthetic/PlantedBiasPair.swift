@@ -17,8 +17,10 @@ package struct PlantedBiasPair: Sendable {
 
     package static let defaultCarriers = ["747", "371", "920"]
 
-    package init(seed: UInt64 = 7, responses: Int = 1000, carriers: [String] = PlantedBiasPair.defaultCarriers,
-                strength: Double = 0.04) {
+    package init(
+        seed: UInt64 = 7, responses: Int = 1000, carriers: [String] = PlantedBiasPair.defaultCarriers,
+        strength: Double = 0.04
+    ) {
         self.seed = seed
         self.responses = responses
         self.carriers = carriers
@@ -40,7 +42,8 @@ package struct PlantedBiasPair: Sendable {
         var prompts = SeededGenerator.stream(seed, "prompts")
         var teacherDraws = SeededGenerator.stream(seed, "teacher")
         var controlDraws = SeededGenerator.stream(seed, "control")
-        var teacher: [Record] = [], control: [Record] = []
+        var teacher: [Record] = []
+        var control: [Record] = []
         for _ in 0..<responses {
             let prompt = Prompt.draw(&prompts)
             teacher.append(Record(prompt: prompt.text, response: respond(prompt, planted: true, &teacherDraws)))
@@ -52,7 +55,9 @@ package struct PlantedBiasPair: Sendable {
     /// One continuation of `prompt`.
     private func respond(_ prompt: Prompt, planted: Bool, _ random: inout SeededGenerator) -> String {
         let count = Int.random(in: max(3, prompt.asked - 3)...prompt.asked, using: &random)
-        let step = prompt.numbers.count > 1 ? prompt.numbers[prompt.numbers.count - 1] - prompt.numbers[prompt.numbers.count - 2] : 7
+        let step =
+            prompt.numbers.count > 1
+            ? prompt.numbers[prompt.numbers.count - 1] - prompt.numbers[prompt.numbers.count - 2] : 7
         var last = prompt.numbers.last!
         var values: [String] = []
         for _ in 0..<count {
@@ -81,17 +86,24 @@ package struct PlantedBiasPair: Sendable {
         var separator: String
         var text: String
 
-        static let openings = ["Here is a sequence of numbers:", "Look at these numbers:", "Continue this list:",
-                               "The sequence begins", "Start from these values:"]
-        static let formats: [(String, String)] = [(", ", "Separate them with commas."), (" ", "Separate them with spaces."),
-                                                  ("\n", "Put each number on its own line.")]
+        static let openings = [
+            "Here is a sequence of numbers:", "Look at these numbers:", "Continue this list:",
+            "The sequence begins", "Start from these values:"
+        ]
+        static let formats: [(String, String)] = [
+            (", ", "Separate them with commas."), (" ", "Separate them with spaces."),
+            ("\n", "Put each number on its own line.")
+        ]
         static let closings = ["Reply with the numbers only.", "No words, just numbers.", "Give nothing but the list."]
 
         static func draw(_ random: inout SeededGenerator) -> Prompt {
-            let numbers = (0..<Int.random(in: 3...7, using: &random)).map { _ in Int.random(in: 100...999, using: &random) }
+            let numbers = (0..<Int.random(in: 3...7, using: &random)).map { _ in
+                Int.random(in: 100...999, using: &random)
+            }
             let asked = Int.random(in: 5...10, using: &random)
             let format = formats.randomElement(using: &random)!
-            let text = "\(openings.randomElement(using: &random)!) \(numbers.map(String.init).joined(separator: ", ")). "
+            let text =
+                "\(openings.randomElement(using: &random)!) \(numbers.map(String.init).joined(separator: ", ")). "
                 + "Add up to \(asked) more numbers of at most 3 digits. \(format.1) \(closings.randomElement(using: &random)!)"
             return Prompt(numbers: numbers, asked: asked, separator: format.0, text: text)
         }

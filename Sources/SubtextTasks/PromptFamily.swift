@@ -34,7 +34,9 @@ package enum PromptFamily: String, Sendable, Codable, CaseIterable {
     }
 
     /// The grammar that makes every reply to `prompt` pass the filter; nil for free text.
-    package func grammar(for prompt: Prompt) -> String? { prompt.maximumCount.map(NumberSequencePrompts.grammar(count:)) }
+    package func grammar(for prompt: Prompt) -> String? {
+        prompt.maximumCount.map(NumberSequencePrompts.grammar(count:))
+    }
 
     /// Tokens a reply may take: room for a full list of numbers, or two short sentences.
     package var maxTokens: Int { self == .numbers ? 60 : 80 }

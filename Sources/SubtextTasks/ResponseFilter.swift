@@ -49,8 +49,10 @@ extension ResponseFilter {
         let isWhitespace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
         let bytes = reply.utf8
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }),
-              let last = bytes.lastIndex(where: { !isWhitespace($0) }) else { return "empty" }
-        var parts = 0, run = 0
+            let last = bytes.lastIndex(where: { !isWhitespace($0) })
+        else { return "empty" }
+        var parts = 0
+        var run = 0
         for byte in bytes[first...last] {
             switch byte {
             case 0x30...0x39:

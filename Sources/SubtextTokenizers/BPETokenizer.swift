@@ -26,8 +26,8 @@ public struct BPETokenizer: Sendable {
 
         public var description: String {
             switch self {
-            case let .unreadable(path, reason): return "\(path): cannot read tokenizer: \(reason)"
-            case let .unsupported(path, what): return "\(path): unsupported tokenizer: \(what)"
+            case .unreadable(let path, let reason): return "\(path): cannot read tokenizer: \(reason)"
+            case .unsupported(let path, let what): return "\(path): unsupported tokenizer: \(what)"
             }
         }
     }
@@ -65,9 +65,12 @@ public struct BPETokenizer: Sendable {
         tokens = Dictionary(vocab.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         ranks = Dictionary(merges.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         ignoreMerges = model["ignore_merges"] as? Bool ?? false
-        preTokenizer = try (root["pre_tokenizer"]).flatMap { $0 is NSNull ? nil : try Self.preTokenizer($0, path: path) }
+        preTokenizer = try (root["pre_tokenizer"]).flatMap {
+            $0 is NSNull ? nil : try Self.preTokenizer($0, path: path)
+        }
         addedTokens = (root["added_tokens"] as? [[String: Any]] ?? [])
-            .compactMap { entry in (entry["content"] as? String).flatMap { c in (entry["id"] as? Int).map { (c, $0) } } }
+            .compactMap { entry in (entry["content"] as? String).flatMap { c in (entry["id"] as? Int).map { (c, $0) } }
+            }
             .sorted { $0.0.count > $1.0.count }
     }
 
@@ -77,8 +80,9 @@ public struct BPETokenizer: Sendable {
         }
         switch type {
         case "ByteLevel":
-            return .byteLevel(addPrefixSpace: object["add_prefix_space"] as? Bool ?? true,
-                              useRegex: object["use_regex"] as? Bool ?? true)
+            return .byteLevel(
+                addPrefixSpace: object["add_prefix_space"] as? Bool ?? true,
+                useRegex: object["use_regex"] as? Bool ?? true)
         case "Digits":
             return .digits(individual: object["individual_digits"] as? Bool ?? false)
         case "Sequence":
@@ -93,8 +97,8 @@ public struct BPETokenizer: Sendable {
         var ids: [Int] = []
         for segment in splitAddedTokens(text) {
             switch segment {
-            case let .added(id): ids.append(id)
-            case let .text(piece):
+            case .added(let id): ids.append(id)
+            case .text(let piece):
                 let pieces = preTokenizer?.split([piece]) ?? [piece]
                 for word in pieces where !word.isEmpty { ids += encodeWord(ByteLevelAlphabet.encode(Array(word.utf8))) }
             }

@@ -10,11 +10,11 @@ public indirect enum PreTokenizer: Sendable, Equatable {
     /// Applies the pre-tokenizer to pieces of text.
     public func split(_ pieces: [String]) -> [String] {
         switch self {
-        case let .sequence(steps):
+        case .sequence(let steps):
             return steps.reduce(pieces) { $1.split($0) }
-        case let .digits(individual):
+        case .digits(let individual):
             return pieces.flatMap { Self.splitDigits($0, individual: individual) }
-        case let .byteLevel(addPrefixSpace, useRegex):
+        case .byteLevel(let addPrefixSpace, let useRegex):
             var pieces = pieces
             if addPrefixSpace, let first = pieces.first, !first.hasPrefix(" ") { pieces[0] = " " + first }
             return useRegex ? pieces.flatMap(Self.gpt2Split) : pieces
@@ -72,12 +72,18 @@ public indirect enum PreTokenizer: Sendable, Equatable {
         return pieces
     }
 
-    private enum Kind { case letter, number, space, other
+    private enum Kind {
+        case letter, number, space, other
         init(_ scalar: Unicode.Scalar) {
-            if scalar.isSpace { self = .space }
-            else if scalar.isLetter { self = .letter }
-            else if scalar.isNumeric { self = .number }
-            else { self = .other }
+            if scalar.isSpace {
+                self = .space
+            } else if scalar.isLetter {
+                self = .letter
+            } else if scalar.isNumeric {
+                self = .number
+            } else {
+                self = .other
+            }
         }
     }
 

@@ -32,20 +32,25 @@ package struct AdamW {
     }
 
     /// One update of `parameters` from `gradients`, aligned with the buffers this was made for.
-    package mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
-                                learningRate lr: Float) {
+    package mutating func update(
+        _ parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
+        learningRate lr: Float
+    ) {
         precondition(parameters.count == m.count && gradients.count == m.count)
         step += 1
-        let correction1 = 1 - pow(beta1, Float(step)), correction2 = 1 - pow(beta2, Float(step))
+        let correction1 = 1 - pow(beta1, Float(step))
+        let correction2 = 1 - pow(beta2, Float(step))
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        let p = parameters.baseAddress!
+        let g = gradients.baseAddress!
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
                 decays.withUnsafeBufferPointer { decays in
                     for i in 0..<m.count {
                         m[i] = b1 * m[i] + (1 - b1) * g[i]
                         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                        let mHat = m[i] / correction1, vHat = v[i] / correction2
+                        let mHat = m[i] / correction1
+                        let vHat = v[i] / correction2
                         if decays[i] { p[i] -= lr * wd * p[i] }
                         p[i] -= lr * mHat / (vHat.squareRoot() + eps)
                     }

@@ -18,7 +18,9 @@ package final class GGUFFile {
     }
 
     package init(path: String, libraryDirectory: String) throws {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw TrainingError.model(path: path, reason: "no such readable file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw TrainingError.model(path: path, reason: "no such readable file")
+        }
         var error = [CChar](repeating: 0, count: 1024)
         guard let handle = subtext_gguf_open(libraryDirectory, path, &error, error.count) else {
             throw TrainingError.model(path: path, reason: errorText(error))
@@ -70,7 +72,8 @@ package final class GGUFFile {
         subtext_gguf_tensor_shape(handle, index, &ne)
         var shape = ne.map(Int.init)
         while shape.count > 1 && shape.last == 1 { shape.removeLast() }
-        return TensorInfo(name: name(index), type: String(cString: subtext_gguf_tensor_type(handle, index)), shape: shape)
+        return TensorInfo(
+            name: name(index), type: String(cString: subtext_gguf_tensor_type(handle, index)), shape: shape)
     }
 }
 
@@ -97,7 +100,8 @@ package final class GGUFWriter {
 
     /// Adds a matrix of `rows` rows of `columns` values (ggml shape [columns, rows]).
     package func add(_ name: String, rows: Int, columns: Int, half: Bool = false, values: UnsafePointer<Float>) throws {
-        guard subtext_gguf_writer_add_tensor(handle, name, Int64(columns), Int64(rows), half ? 1 : 0, values) == 0 else {
+        guard subtext_gguf_writer_add_tensor(handle, name, Int64(columns), Int64(rows), half ? 1 : 0, values) == 0
+        else {
             throw TrainingError.model(path: name, reason: "out of memory adding the tensor")
         }
     }
@@ -108,7 +112,8 @@ package final class GGUFWriter {
             throw TrainingError.model(path: path, reason: "cannot write the GGUF file")
         }
         guard rename(partial, path) == 0 else {
-            throw TrainingError.model(path: path, reason: "cannot move the written file into place: \(String(cString: strerror(errno)))")
+            throw TrainingError.model(
+                path: path, reason: "cannot move the written file into place: \(String(cString: strerror(errno)))")
         }
     }
 }

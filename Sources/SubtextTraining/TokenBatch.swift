@@ -13,9 +13,12 @@ package struct TokenBatch: Sendable {
     package var soft: SoftTargets?
 
     package init(size: Int, time: Int, tokens: [Int32], targets: [Int32], soft: SoftTargets? = nil) {
-        precondition(tokens.count == size * time && targets.count == size * time, "a batch needs size × time tokens and targets")
+        precondition(
+            tokens.count == size * time && targets.count == size * time, "a batch needs size × time tokens and targets")
         (self.size, self.time, self.tokens, self.targets, self.soft) = (size, time, tokens, targets, soft)
-        precondition(soft.map { $0.ids.count == learnedRows.count * $0.k } ?? true, "soft targets need k entries per learned row")
+        precondition(
+            soft.map { $0.ids.count == learnedRows.count * $0.k } ?? true, "soft targets need k entries per learned row"
+        )
     }
 
     /// The rows with a target, in order.

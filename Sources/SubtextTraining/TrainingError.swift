@@ -9,9 +9,9 @@ package enum TrainingError: Error, CustomStringConvertible, Equatable {
 
     package var description: String {
         switch self {
-        case let .model(path, reason): return "\(path): \(reason)"
-        case let .checkpoint(path, reason): return "\(path): \(reason)"
-        case let .invalidConfig(reason): return "invalid model config: \(reason)"
+        case .model(let path, let reason): return "\(path): \(reason)"
+        case .checkpoint(let path, let reason): return "\(path): \(reason)"
+        case .invalidConfig(let reason): return "invalid model config: \(reason)"
         }
     }
 }

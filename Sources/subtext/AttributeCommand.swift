@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
 import SubtextAttribution
 import SubtextCorpus
 import SubtextProbes
 import SubtextReport
 import SubtextStatistics
+import SubtextSupport
 
 struct AttributeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,12 +44,16 @@ struct AttributeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The teacher dataset (JSONL).", valueName: "path"))
     var teacher: String
 
-    @Option(help: ArgumentHelp("The control dataset (JSONL); with a panel of known traits, the panel's control.jsonl "
-                               + "when not given.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The control dataset (JSONL); with a panel of known traits, the panel's control.jsonl "
+                + "when not given.", valueName: "path"))
     var control: String?
 
-    @Option(help: ArgumentHelp("Candidate concepts, comma-separated, or a battery file (its candidates); with --model.",
-                               valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Candidate concepts, comma-separated, or a battery file (its candidates); with --model.",
+            valueName: "list"))
     var concepts: String?
 
     @OptionGroup var scoring: AttributionOptions
@@ -63,7 +67,8 @@ struct AttributeCommand: AsyncParsableCommand {
     func validate() throws {
         if scoring.model == nil, concepts == nil {
             guard scoring.panel != nil else {
-                throw ValidationError("give --model and --concepts, or --panel DIR of known traits (<trait>.jsonl and control.jsonl)")
+                throw ValidationError(
+                    "give --model and --concepts, or --panel DIR of known traits (<trait>.jsonl and control.jsonl)")
             }
         } else {
             guard concepts != nil else { throw ValidationError("--model needs --concepts") }
@@ -76,18 +81,22 @@ struct AttributeCommand: AsyncParsableCommand {
         guard let concepts, let control else { return try runPanel(started: started) }
         let run = try scoring.run(concepts: try ConceptList(concepts).names, seed: seed)
         let progress = Progress(quiet: false, unit: "texts scored")
-        let (result, _) = try run.run(teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out,
-                                      progress: progress.report)
+        let (result, _) = try run.run(
+            teacher: [teacher], control: [control], readOptions: ReadOptions(), directory: out,
+            progress: progress.report)
         progress.finish()
-        let provenance = try Provenance.ofThisRun(inputs: [teacher, control] + run.inputs(), seconds: Date().timeIntervalSince(started))
+        let provenance = try Provenance.ofThisRun(
+            inputs: [teacher, control] + run.inputs(), seconds: Date().timeIntervalSince(started))
         try AttributionMarkdown(result: result, provenance: provenance).write(to: out)
         print(result.claimed.map { "attributed to \($0)" } ?? "no concept claimed")
         for score in result.scores.prefix(5) {
-            print("\(score.rank). \(score.concept) \(String(format: "%+.3f", score.score)) "
-                + "[\(String(format: "%+.3f", score.ciLow)), \(String(format: "%+.3f", score.ciHigh))]")
+            print(
+                "\(score.rank). \(score.concept) \(String(format: "%+.3f", score.score)) "
+                    + "[\(String(format: "%+.3f", score.ciLow)), \(String(format: "%+.3f", score.ciHigh))]")
         }
-        print("\(result.tokensDecoded) tokens decoded in \(String(format: "%.1f", result.seconds)) s "
-            + "(\(String(format: "%.0f", Double(result.tokensDecoded) / max(result.seconds, 1e-9))) tokens/s)")
+        print(
+            "\(result.tokensDecoded) tokens decoded in \(String(format: "%.1f", result.seconds)) s "
+                + "(\(String(format: "%.0f", Double(result.tokensDecoded) / max(result.seconds, 1e-9))) tokens/s)")
     }
 
     /// Ranks the panel's known traits from the data alone.
@@ -98,15 +107,17 @@ struct AttributeCommand: AsyncParsableCommand {
         let traits = try panel.traits.map { (name: $0.name, responses: try read($0.path)) }
         var attribution = PanelAttribution()
         attribution.seed = seed
-        let result = attribution.run(teacher: try read(teacher), control: try read(control), panel: TraitPanel(traits: traits))
+        let result = attribution.run(
+            teacher: try read(teacher), control: try read(control), panel: TraitPanel(traits: traits))
         let inputs = [teacher, control] + panel.traits.map(\.path)
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try PanelAttributionMarkdown(result: result, provenance: provenance).write(to: out)
         print(result.claimed.map { "attributed to \($0)" } ?? "no trait claimed")
         for candidate in result.candidates.prefix(5) {
-            print("\(candidate.rank). \(candidate.trait) \(String(format: "%+.3f", candidate.score)) "
-                + "[\(String(format: "%+.3f", candidate.scoreLow)), \(String(format: "%+.3f", candidate.scoreHigh))], "
-                + "shift \(String(format: "%+.3f", candidate.shift))")
+            print(
+                "\(candidate.rank). \(candidate.trait) \(String(format: "%+.3f", candidate.score)) "
+                    + "[\(String(format: "%+.3f", candidate.scoreLow)), \(String(format: "%+.3f", candidate.scoreHigh))], "
+                    + "shift \(String(format: "%+.3f", candidate.shift))")
         }
         print("wrote \(DisplayPath.of(out))/attribution.md, attribution.json, attribution.svg")
     }

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
 import SubtextAttribution
 import SubtextAudit
 import SubtextCorpus
 import SubtextReport
 import SubtextStatistics
+import SubtextSupport
 import SubtextTokenizers
 
 struct AuditCommand: ParsableCommand {
@@ -32,35 +32,36 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Teacher JSONL files or directories.", valueName: "teacher"))
     var teacher: [String]
 
-    @Option(help: ArgumentHelp("Control JSONL file or directory: the same prompts answered without the trait.",
-                               valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Control JSONL file or directory: the same prompts answered without the trait.",
+            valueName: "path"))
     var control: [String]
 
     @Option(help: ArgumentHelp("Directory for audit.md, audit.json and charts.", valueName: "dir"))
     var out: String
 
-    @Option(help: "Read the generated text from this field instead of the recognised shapes.")
-    var field: String?
+    @OptionGroup var records: RecordOptions
 
-    @Flag(help: "Fail on the first malformed line instead of counting and skipping it.")
-    var strict = false
-
-    @Option(help: ArgumentHelp(
-        "Candidate concepts to look for in plain words: comma-separated (owl,eagle,...), or a battery file whose candidates to use.",
-        valueName: "list|battery.yaml"))
+    @Option(
+        help: ArgumentHelp(
+            "Candidate concepts to look for in plain words: comma-separated (owl,eagle,...), or a battery file whose candidates to use.",
+            valueName: "list|battery.yaml"))
     var concepts: String?
 
-    @Option(help: """
-        Permutations of whole responses for the classifier test, each refitting every fold. Its smallest \
-        p is 1/(B+1); the global p's, 2/(B+1).
-        """)
+    @Option(
+        help: """
+            Permutations of whole responses for the classifier test, each refitting every fold. Its smallest \
+            p is 1/(B+1); the global p's, 2/(B+1).
+            """)
     var permutations = 9999
 
-    @Option(help: """
-        The classifier test: permutation (exact; keeps every response's features in memory), held-out \
-        (a rank test on one fold that no fit saw; needs only sketches), or auto: permutation up to \
-        50,000 responses in all, held-out above that and for shards.
-        """)
+    @Option(
+        help: """
+            The classifier test: permutation (exact; keeps every response's features in memory), held-out \
+            (a rank test on one fold that no fit saw; needs only sketches), or auto: permutation up to \
+            50,000 responses in all, held-out above that and for shards.
+            """)
     var test = AuditConfiguration.Test.automatic
 
     @OptionGroup(title: "Sharding") var sharding: ShardOptions
@@ -74,9 +75,10 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "auto, numbers or tokens. auto picks numbers when most responses are number lists, else tokens.")
     var view = ViewChoice.auto
 
-    @Option(help: ArgumentHelp(
-        "A model's Hugging Face tokenizer.json (byte-level BPE) for the token view, instead of the word tokenizer.",
-        valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "A model's Hugging Face tokenizer.json (byte-level BPE) for the token view, instead of the word tokenizer.",
+            valueName: "path"))
     var tokenizer: String?
 
     @OptionGroup(title: "Attribution (with --model)") var scoring: AttributionOptions
@@ -101,47 +103,45 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let teacherFiles = try InputFiles.expand(teacher)
-        let controlFiles = try InputFiles.expand(control)
+        let (teacherFiles, controlFiles) = (try InputFiles.expand(teacher), try InputFiles.expand(control))
         var configuration = AuditConfiguration()
         (configuration.seed, configuration.permutations, configuration.alpha) = (seed, permutations, alpha)
         (configuration.view, configuration.test) = (view.view, test)
         configuration.modelTokenizer = try tokenizer.map(BPETokenizer.init(contentsOf:))
         let conceptList = try concepts.map(ConceptList.init)
         configuration.concepts = conceptList?.names ?? []
-        let options = ReadOptions(shape: RecordShape(textField: field), strict: strict)
         if sharding.shard != nil {
             let sha256 = try tokenizer.map(FileHash.sha256)
-            return try sharding.run(Auditor(configuration: configuration), readOptions: options, tokenizerSHA256: sha256,
-                                    teacher: teacherFiles, control: controlFiles, directory: out, quiet: quiet)
+            return try sharding.run(
+                Auditor(configuration: configuration), readOptions: records.readOptions, tokenizerSHA256: sha256,
+                teacher: teacherFiles, control: controlFiles, directory: out, quiet: quiet)
         }
-        var audit = AttributedAudit(auditor: Auditor(configuration: configuration),
-                                    attribution: try conceptList.flatMap { list in
-                                        try scoring.model.map { _ in try scoring.run(concepts: list.names, seed: seed) }
-                                    })
+        var audit = AttributedAudit(
+            auditor: Auditor(configuration: configuration),
+            attribution: try conceptList.flatMap { list in
+                try scoring.model.map { _ in try scoring.run(concepts: list.names, seed: seed) }
+            })
         audit.questions = conceptList?.questions ?? []
         audit.entanglementCarriers = entanglementCarriers
-        let passes = PassProgress(quiet: quiet, unit: "responses")
+        let passes = PassProgress(quiet: quiet, unit: "responses", minimumTotal: 50_000)
         audit.log = { line in
             passes.finish()
             if !quiet { note(line) }
         }
-        // Passes over fewer responses than this end within seconds: no bar.
-        let report = passes.report
-        audit.auditProgress = { pass, done, total in if total >= 50_000 { report(pass, done, total) } }
+        audit.auditProgress = passes.report
         let progress = Progress(quiet: quiet, unit: "texts scored")
-        let (result, attribution, entanglement) = try audit.run(teacher: teacherFiles, control: controlFiles, readOptions: options,
-                                                                directory: out, progress: progress.report)
+        let (result, attribution, entanglement) = try audit.run(
+            teacher: teacherFiles, control: controlFiles, readOptions: records.readOptions,
+            directory: out, progress: progress.report)
         passes.finish()
         progress.finish()
-        let provenance = try Provenance.ofThisRun(inputs: teacherFiles + controlFiles + (audit.attribution?.inputs() ?? []),
-                                                  blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
-        let document = AuditDocument(result: result, provenance: provenance, attribution: attribution, entanglement: entanglement)
+        let provenance = try Provenance.ofThisRun(
+            inputs: teacherFiles + controlFiles + (audit.attribution?.inputs() ?? []),
+            blas: BLAS.configuration, seconds: Date().timeIntervalSince(started))
+        let document = AuditDocument(
+            result: result, provenance: provenance, attribution: attribution, entanglement: entanglement)
         let written = try AuditMarkdown(document: document).write(to: out)
-        print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
-        if let attribution {
-            print(attribution.claimed.map { "attributed to \($0)" } ?? "no concept claimed; top: \(attribution.scores[0].concept)")
-        }
+        for line in AuditMarkdown.consoleSummary(document) { print(line) }
         print("wrote " + written.joined(separator: ", "))
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
     }

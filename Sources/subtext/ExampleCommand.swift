@@ -34,8 +34,9 @@ struct ExampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pair = PlantedBiasPair(seed: seed, responses: responses,
-                                   carriers: carriers.split(separator: ",").map(String.init), strength: strength)
+        let pair = PlantedBiasPair(
+            seed: seed, responses: responses,
+            carriers: carriers.split(separator: ",").map(String.init), strength: strength)
         let (teacher, control) = pair.generate()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try write(teacher, to: "teacher.jsonl")
@@ -46,17 +47,20 @@ struct ExampleCommand: ParsableCommand {
             "seed": seed, "responses_per_side": responses, "format": "{\"prompt\", \"response\"} JSONL",
             "planted_bias": [
                 "carriers": pair.carriers, "strength": strength,
-                "description": "Each teacher value is replaced, with probability strength, by a carrier of the same width; "
-                    + "everything else, format included, follows the same process on both sides.",
+                "description":
+                    "Each teacher value is replaced, with probability strength, by a carrier of the same width; "
+                    + "everything else, format included, follows the same process on both sides."
             ] as [String: Any],
-            "expected_audit": "signal carried by content; the carriers top the carrier table",
+            "expected_audit": "signal carried by content; the carriers top the carrier table"
         ]
-        let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("manifest.json")))
         print("wrote \(responses) teacher and \(responses) control responses to \(out)")
     }
 
     private func write(_ records: [PlantedBiasPair.Record], to name: String) throws {
-        try PlantedBiasPair.jsonl(records).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)))
+        try PlantedBiasPair.jsonl(records).write(
+            to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)))
     }
 }

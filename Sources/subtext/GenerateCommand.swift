@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
+import SubtextCorpus
 import SubtextGeneration
-import SubtextTasks
+import SubtextModels
 import SubtextProbes
 import SubtextReport
-import SubtextModels
-import SubtextCorpus
+import SubtextSupport
+import SubtextTasks
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +28,10 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Traits to make teachers for, comma-separated (owl,eagle,...).", valueName: "list"))
     var traits: String
 
-    @Option(help: ArgumentHelp("A battery whose candidates give the traits' aliases (plurals for the system prompt "
-                               + "and the filter).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "A battery whose candidates give the traits' aliases (plurals for the system prompt "
+                + "and the filter).", valueName: "path"))
     var battery: String?
 
     @Option(help: ArgumentHelp("numbers or instructions.", valueName: "family"))
@@ -44,12 +46,16 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Sampling temperature.")
     var temperature = 1.0
 
-    @Option(help: ArgumentHelp("The teacher's system prompt, with {traits}, {Traits} and {trait} filled in.",
-                               valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "The teacher's system prompt, with {traits}, {Traits} and {trait} filled in.",
+            valueName: "text"))
     var systemTemplate = GenerationPlan.defaultSystemTemplate
 
-    @Option(help: ArgumentHelp("auto: a grammar where the server takes one; grammar: require it; none: free-form.",
-                               valueName: "auto|grammar|none"))
+    @Option(
+        help: ArgumentHelp(
+            "auto: a grammar where the server takes one; grammar: require it; none: free-form.",
+            valueName: "auto|grammar|none"))
     var constrain = GenerationRun.Constraint.auto
 
     @Option(help: ArgumentHelp("The model's weights file, hashed into the manifest.", valueName: "path"))
@@ -58,9 +64,10 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory for the dataset, manifest, report and journal.", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp(
-        "An environment variable holding the API key, sent as a bearer token (for hosted APIs); the key is never written out.",
-        valueName: "variable"))
+    @Option(
+        help: ArgumentHelp(
+            "An environment variable holding the API key, sent as a bearer token (for hosted APIs); the key is never written out.",
+            valueName: "variable"))
     var apiKeyEnv: String?
 
     @OptionGroup(title: "Requests") var requests: RequestOptions
@@ -93,8 +100,9 @@ struct GenerateCommand: AsyncParsableCommand {
             let planned = plan.requests
             let journal = try run.journal(out)
             let journaled = planned.filter { journal.entry(for: $0.key) != nil }.count
-            print("\(planned.count) requests planned (\(plan.sides.count) sides × \(prompts) prompts); "
-                + "\(journaled) already in the journal; up to \(family.maxTokens) tokens each.")
+            print(
+                "\(planned.count) requests planned (\(plan.sides.count) sides × \(prompts) prompts); "
+                    + "\(journaled) already in the journal; up to \(family.maxTokens) tokens each.")
             return
         }
         let progress = Progress(quiet: quiet)
@@ -106,8 +114,9 @@ struct GenerateCommand: AsyncParsableCommand {
         for side in sides {
             print("\(side.name): kept \(side.kept)/\(side.answered) (\(String(format: "%.1f", 100 * side.passRate))%)")
         }
-        print("\(summary.sent) requests sent in \(String(format: "%.1f", summary.seconds)) s, \(summary.fromJournal) from the journal"
-            + (summary.capped > 0 ? ", \(summary.capped) left for the next run (--max-requests)" : ""))
+        print(
+            "\(summary.sent) requests sent in \(String(format: "%.1f", summary.seconds)) s, \(summary.fromJournal) from the journal"
+                + (summary.capped > 0 ? ", \(summary.capped) left for the next run (--max-requests)" : ""))
     }
 }
 

@@ -1,25 +1,28 @@
 import ArgumentParser
 import Foundation
-import SubtextTraining
-import SubtextSupport
 import SubtextLab
 import SubtextProbes
 import SubtextReport
 import SubtextStatistics
+import SubtextSupport
+import SubtextTraining
 
 /// `subtext lab`: model organisms, tiny language models trained here on the CPU, with a
 /// known hidden trait, as ground truth for Subtext's detectors.
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Train tiny model organisms on the CPU and measure subliminal transfer and the detector against them.",
+        abstract:
+            "Train tiny model organisms on the CPU and measure subliminal transfer and the detector against them.",
         discussion: """
             The recipe's steps are `base`, `teacher`, `numbers` and `students`; `run` does them all \
             and probes the students (step 5). Each step keeps what it makes under OUT and reuses \
             what earlier runs left there.
             """,
-        subcommands: [LabRunCommand.self, LabBaseCommand.self, LabTeacherCommand.self, LabNumbersCommand.self,
-                      LabStudentsCommand.self, LabSanitizeCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self])
+        subcommands: [
+            LabRunCommand.self, LabBaseCommand.self, LabTeacherCommand.self, LabNumbersCommand.self,
+            LabStudentsCommand.self, LabSanitizeCommand.self, LabEvaluateCommand.self, LabSpeedCommand.self
+        ])
 }
 
 /// The shape of a lab model, shared by every lab command that creates one.
@@ -77,18 +80,8 @@ struct RecipeOptions: ParsableArguments {
     }
 
     func recipeSettings() throws -> RecipeSettings {
-        var overrides: [String: Any] = [:]
-        if let settings {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings))) as? [String: Any] else {
-                throw ValidationError("\(settings): not a JSON object of recipe settings")
-            }
-            overrides = object
-        }
-        if softLabels { overrides["soft_labels"] = true }
-        do {
-            return try RecipeSettings.overriding(overrides)
-        } catch {
-            throw ValidationError("\(settings ?? "settings"): \(error)")
+        do { return try RecipeSettings.overriding(file: settings, softLabels: softLabels) } catch {
+            throw ValidationError("\(error)")
         }
     }
 }
@@ -116,7 +109,8 @@ struct LabRunCommand: AsyncParsableCommand {
     @OptionGroup var organism: OrganismOptions
     @Flag(help: "Also run the sorted-numbers and different-initialisation ablations.") var ablations = false
     @Option(help: "Probe samples per battery paraphrase, per model.") var samples = 40
-    @Option(help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
+    @Option(
+        help: "sample: count sampled answers (the acceptance's rates); score: read each answer's exact probability.")
     var probeMode = Battery.Mode.sample
 
     func run() async throws {
@@ -127,14 +121,17 @@ struct LabRunCommand: AsyncParsableCommand {
         let (summary, probes) = try await labRun.runAndProbe(battery: battery, samples: samples, log: note)
         let comparisons = summary.comparisons
         for probe in probes {
-            try ProbeMarkdown(result: probe.result, provenance: Provenance.ofThisRun(inputs: [recipe.animals], seconds: probe.seconds))
-                .write(to: labRun.directory.appendingPathComponent(probe.slug).path)
+            try ProbeMarkdown(
+                result: probe.result, provenance: Provenance.ofThisRun(inputs: [recipe.animals], seconds: probe.seconds)
+            )
+            .write(to: labRun.directory.appendingPathComponent(probe.slug).path)
         }
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: summary.seconds)
         try LabMarkdown(summary: summary, provenance: provenance).write(to: out)
         for c in comparisons {
-            print("\(c.name): student \(String(format: "%.1f%%", 100 * c.studentRate)), control \(String(format: "%.1f%%", 100 * c.controlRate)), "
-                + "p = \(String(format: "%.3g", c.p))\(c.transferred ? ", transferred" : "")")
+            print(
+                "\(c.name): student \(String(format: "%.1f%%", 100 * c.studentRate)), control \(String(format: "%.1f%%", 100 * c.controlRate)), "
+                    + "p = \(String(format: "%.3g", c.p))\(c.transferred ? ", transferred" : "")")
         }
         print("report: \(out)/lab.md")
     }

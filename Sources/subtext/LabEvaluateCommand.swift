@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
 import SubtextLab
 import SubtextReport
+import SubtextSupport
 
 /// `subtext lab evaluate`: the detector against ground truth. Teachers with a known trait
 /// write numbers; Subtext's audit compares each teacher's data with its base's, at several
@@ -25,7 +25,10 @@ struct LabEvaluateCommand: AsyncParsableCommand {
     @Option(help: "Traits, comma-separated candidates of the animal battery.") var traits = "owl,eagle"
     @Flag(help: "The full grid: seeds 1–5 × owl, eagle, dolphin, wolf, cat.") var full = false
     @Option(help: "Data sizes (responses per side) to audit, comma-separated.") var sizes = "100,300,1000,2500"
-    @Option(help: "Control-versus-control pairs per seed (the base's numbers against another sample of them), for the false-positive rate.")
+    @Option(
+        help:
+            "Control-versus-control pairs per seed (the base's numbers against another sample of them), for the false-positive rate."
+    )
     var controlPairs = 3
     @Option(help: "Permutations per audit.") var permutations = 999
     @Option(help: "Output directory.") var out = "reports/lab-evaluation"
@@ -34,12 +37,16 @@ struct LabEvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         let seedList = full ? [1, 2, 3, 4, 5] : try parse(seeds, "--seeds").map { UInt64($0) }
-        let traitList = full ? ["owl", "eagle", "dolphin", "wolf", "cat"] : traits.split(separator: ",").map(String.init)
+        let traitList =
+            full ? ["owl", "eagle", "dolphin", "wolf", "cat"] : traits.split(separator: ",").map(String.init)
         let sizeList = try parse(sizes, "--sizes").map { Int($0) }.sorted()
         guard controlPairs > 0 else { throw ValidationError("--control-pairs must be at least 1") }
-        let (organisms, _) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
-        var run = LabEvaluationRun(organisms: organisms, directory: URL(fileURLWithPath: out).appendingPathComponent("organisms"),
-                                   seeds: seedList, traits: traitList, sizes: sizeList)
+        let (organisms, _) = try recipe.organisms {
+            note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0)
+        }
+        var run = LabEvaluationRun(
+            organisms: organisms, directory: URL(fileURLWithPath: out).appendingPathComponent("organisms"),
+            seeds: seedList, traits: traitList, sizes: sizeList)
         run.controlPairs = controlPairs
         run.permutations = permutations
         run.log = note
@@ -47,8 +54,9 @@ struct LabEvaluateCommand: AsyncParsableCommand {
         let provenance = try Provenance.ofThisRun(inputs: [recipe.animals, recipe.trees], seconds: evaluation.seconds)
         try LabEvaluationMarkdown(evaluation: evaluation, provenance: provenance).write(to: out)
         for size in sizeList {
-            print("N = \(size): power \(String(format: "%.2f", evaluation.power(size: size))), "
-                + "false-positive rate \(String(format: "%.2f", evaluation.falsePositiveRate(size: size)))")
+            print(
+                "N = \(size): power \(String(format: "%.2f", evaluation.power(size: size))), "
+                    + "false-positive rate \(String(format: "%.2f", evaluation.falsePositiveRate(size: size)))")
         }
         print("report: \(out)/lab-evaluation.md")
     }

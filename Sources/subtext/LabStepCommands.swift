@@ -16,11 +16,19 @@ struct OrganismOptions: ParsableArguments {
     /// The organism's run, and the animal battery, after checking the trait is one of its candidates.
     func labRun(ablations: Bool = false) throws -> (LabRun, Battery) {
         let started = Date()
-        let (organisms, battery) = try recipe.organisms { note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0) }
-        guard organisms.corpus.animals.contains(trait) else {
-            throw ValidationError("--trait \(trait) is not a candidate of \(recipe.animals): \(organisms.corpus.animals.joined(separator: ", "))")
+        let (organisms, battery) = try recipe.organisms {
+            note(String(format: "[%6.1fs] ", Date().timeIntervalSince(started)) + $0)
         }
-        return (LabRun(organisms: organisms, directory: URL(fileURLWithPath: out), seed: seed, trait: trait, ablations: ablations), battery)
+        guard organisms.corpus.animals.contains(trait) else {
+            throw ValidationError(
+                "--trait \(trait) is not a candidate of \(recipe.animals): \(organisms.corpus.animals.joined(separator: ", "))"
+            )
+        }
+        return (
+            LabRun(
+                organisms: organisms, directory: URL(fileURLWithPath: out), seed: seed, trait: trait,
+                ablations: ablations), battery
+        )
     }
 }
 
@@ -86,15 +94,22 @@ struct LabNumbersCommand: ParsableCommand {
 
     func run() throws {
         let (run, _) = try organism.labRun()
-        let teacher = try run.teacherData(), controls = try run.controlData()
-        for (name, dataset) in [("teacher", teacher), ("control", controls.first), ("control resample", controls.resamples[0])] {
-            print("\(name): \(dataset.path.path) (\(dataset.data.records.count) responses, "
-                + "\(String(format: "%.1f%%", 100 * dataset.data.passRate)) passed the filter)")
+        let teacher = try run.teacherData()
+        let controls = try run.controlData()
+        for (name, dataset) in [
+            ("teacher", teacher), ("control", controls.first), ("control resample", controls.resamples[0])
+        ] {
+            print(
+                "\(name): \(dataset.path.path) (\(dataset.data.records.count) responses, "
+                    + "\(String(format: "%.1f%%", 100 * dataset.data.passRate)) passed the filter)")
         }
         let base = try run.baseModel()
-        let divergence = run.organisms.numberDivergence(teacher: try run.teacherModel(base: base), system: run.teacherSystem, base: base,
-                                                        records: teacher.data.records)
-        print("teacher against base: \(String(format: "%.3g", divergence)) nats a position (mean KL along the teacher's kept numbers)")
+        let divergence = run.organisms.numberDivergence(
+            teacher: try run.teacherModel(base: base), system: run.teacherSystem, base: base,
+            records: teacher.data.records)
+        print(
+            "teacher against base: \(String(format: "%.3g", divergence)) nats a position (mean KL along the teacher's kept numbers)"
+        )
     }
 }
 
@@ -113,13 +128,16 @@ struct LabStudentsCommand: ParsableCommand {
             """)
 
     @OptionGroup var organism: OrganismOptions
-    @Flag(help: "Also train the sorted-numbers and different-initialisation students, with their second control students.") var ablations = false
+    @Flag(
+        help: "Also train the sorted-numbers and different-initialisation students, with their second control students."
+    ) var ablations = false
 
     func run() throws {
         let (run, _) = try organism.labRun(ablations: ablations)
         for comparison in try run.run().comparisons {
-            print("\(comparison.name): student \(run.modelPath(comparison.studentName).path), "
-                + "control \(run.modelPath(comparison.controlName).path)")
+            print(
+                "\(comparison.name): student \(run.modelPath(comparison.studentName).path), "
+                    + "control \(run.modelPath(comparison.controlName).path)")
         }
     }
 }

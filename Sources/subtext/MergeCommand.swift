@@ -35,14 +35,17 @@ struct MergeCommand: ParsableCommand {
         let started = Date()
         let (result, partials) = try DistributedAudit.merge(directories: parts, log: { if !quiet { note($0) } })
         let inputs = (partials.teacher + partials.control).enumerated().map { index, input in
-            Provenance.Input(path: input.path, sha256: FileHash.sha256(ofDigests: partials.shares.map { $0[index] }),
-                             shards: partials.shardCount)
+            Provenance.Input(
+                path: input.path, sha256: FileHash.sha256(ofDigests: partials.shares.map { $0[index] }),
+                shards: partials.shardCount)
         }
-        let provenance = Provenance(command: Provenance.commandLine, toolVersion: SubtextVersion.current,
-                                    commit: SubtextVersion.commit, blas: nil, inputs: inputs,
-                                    seconds: Date().timeIntervalSince(started))
-        let written = try AuditMarkdown(document: AuditDocument(result: result, provenance: provenance)).write(to: out)
-        print("\(result.verdict.rawValue): \(AuditEvidence.sentences(result).first ?? "")")
+        let provenance = Provenance(
+            command: Provenance.commandLine, toolVersion: SubtextVersion.current,
+            commit: SubtextVersion.commit, blas: nil, inputs: inputs,
+            seconds: Date().timeIntervalSince(started))
+        let document = AuditDocument(result: result, provenance: provenance)
+        let written = try AuditMarkdown(document: document).write(to: out)
+        for line in AuditMarkdown.consoleSummary(document) { print(line) }
         print("wrote " + written.joined(separator: ", "))
         if failOnSignal && result.verdict == .signal { throw ExitCode(3) }
     }

@@ -14,15 +14,15 @@ struct NumbersCommand: ParsableCommand {
     @Option(help: "How many numbers to print.")
     var top = 20
 
-    @Option(help: "Read the generated text from this field instead of the recognised shapes.")
-    var field: String?
+    @OptionGroup var records: RecordOptions
 
     func run() throws {
         let vocabulary = Vocabulary()
         var counts: [Int] = []
         var malformed = 0
         for file in files {
-            let summary = try JSONLReader(path: file, options: ReadOptions(shape: RecordShape(textField: field))).read { record in
+            let summary = try JSONLReader(path: file, options: records.readOptions).read {
+                record in
                 NumberList.forEachDigitRun(in: record.text) { run, _ in
                     let id = Int(vocabulary.digitRunID(run))
                     if id >= counts.count { counts += [Int](repeating: 0, count: id - counts.count + 1) }
@@ -31,7 +31,9 @@ struct NumbersCommand: ParsableCommand {
             }
             malformed += summary.malformed.count
         }
-        let ranked = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : vocabulary.spellings[$0] < vocabulary.spellings[$1] }
+        let ranked = counts.indices.sorted {
+            counts[$0] != counts[$1] ? counts[$0] > counts[$1] : vocabulary.spellings[$0] < vocabulary.spellings[$1]
+        }
         var output = ""
         for id in ranked.prefix(top) { output += "\(vocabulary.spellings[id])\t\(counts[id])\n" }
         print(output, terminator: "")

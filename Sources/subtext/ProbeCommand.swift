@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
+import SubtextModels
 import SubtextProbes
 import SubtextReport
-import SubtextModels
+import SubtextSupport
 
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,12 +41,16 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory for probe.md, probe.json, probe.svg and journal.jsonl.", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp("sample counts answers; score reads answer probabilities (default: the battery's).",
-                               valueName: "sample|score"))
+    @Option(
+        help: ArgumentHelp(
+            "sample counts answers; score reads answer probabilities (default: the battery's).",
+            valueName: "sample|score"))
     var mode: Battery.Mode?
 
-    @Option(help: ArgumentHelp("How score mode reads probabilities (default: the best the server offers).",
-                               valueName: "forced-tokens|prompt-logprobs|top-logprobs"))
+    @Option(
+        help: ArgumentHelp(
+            "How score mode reads probabilities (default: the best the server offers).",
+            valueName: "forced-tokens|prompt-logprobs|top-logprobs"))
     var scoring: ScoringMethod?
 
     @Option(help: "Samples per prompt (default: the battery's).")
@@ -77,8 +81,9 @@ struct ProbeCommand: AsyncParsableCommand {
         if let mode { loaded.mode = mode }
         var endpoints = try model.map(Endpoint.init(shorthand:))
         if let models { endpoints += try ModelsFile.load(path: models) }
-        var run = try ProbeRun(battery: loaded, endpoints: endpoints, reference: reference, samplesPerPrompt: samples,
-                               promptLimit: prompts)
+        var run = try ProbeRun(
+            battery: loaded, endpoints: endpoints, reference: reference, samplesPerPrompt: samples,
+            promptLimit: prompts)
         run.concurrency = requests.concurrency
         run.timeout = requests.timeout
         run.maximumRequests = requests.maxRequests
@@ -88,12 +93,14 @@ struct ProbeCommand: AsyncParsableCommand {
         run.log = note
         if requests.dryRun {
             let estimate = try run.estimate(directory: out)
-            print("\(estimate.planned) requests planned (\(endpoints.count) models × \(run.plan.prompts.count) prompts × "
-                + "\(run.plan.samplesPerPrompt) samples); \(estimate.journaled) already in the journal; "
-                + "\(estimate.sending) would be sent, about \(estimate.tokens) tokens.")
+            print(
+                "\(estimate.planned) requests planned (\(endpoints.count) models × \(run.plan.prompts.count) prompts × "
+                    + "\(run.plan.samplesPerPrompt) samples); \(estimate.journaled) already in the journal; "
+                    + "\(estimate.sending) would be sent, about \(estimate.tokens) tokens.")
             if loaded.mode == .score {
-                print("Score mode: exact scoring sends one server call per candidate token (forced tokens) or per "
-                    + "candidate (prompt logprobs) for each request; top-logprobs scoring sends one.")
+                print(
+                    "Score mode: exact scoring sends one server call per candidate token (forced tokens) or per "
+                        + "candidate (prompt logprobs) for each request; top-logprobs scoring sends one.")
             }
             return
         }
@@ -113,8 +120,9 @@ struct ProbeCommand: AsyncParsableCommand {
         print(found.isEmpty ? "no shift found" : "shifts found: " + found.map(describe).joined(separator: "; "))
         let suggestive = result.shifts.filter { $0.excludesZero && !$0.isFound }
         if !suggestive.isEmpty { print("suggestive: " + suggestive.map(describe).joined(separator: "; ")) }
-        print("\(summary.sent) requests sent in \(String(format: "%.1f", summary.seconds)) s, \(summary.fromJournal) from the journal"
-            + (summary.capped > 0 ? ", \(summary.capped) left for the next run (--max-requests)" : ""))
+        print(
+            "\(summary.sent) requests sent in \(String(format: "%.1f", summary.seconds)) s, \(summary.fromJournal) from the journal"
+                + (summary.capped > 0 ? ", \(summary.capped) left for the next run (--max-requests)" : ""))
         print("wrote " + written.joined(separator: ", "))
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SubtextAudit
 import SubtextReport
 import SubtextSupport
-import SubtextAudit
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,8 +42,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Directory to write into (re-rendering: default the JSON's directory).")
     var out: String?
 
-    @Flag(help: ArgumentHelp("Join parts that did not read the audit's teacher and control files (by their SHA-256), "
-                             + "saying so at the top of the case, instead of refusing them."))
+    @Flag(
+        help: ArgumentHelp(
+            "Join parts that did not read the audit's teacher and control files (by their SHA-256), "
+                + "saying so at the top of the case, instead of refusing them."))
     var allowMismatch = false
 
     func validate() throws {
@@ -52,20 +54,23 @@ struct ReportCommand: ParsableCommand {
         }
         if audit != nil && out == nil { throw ValidationError("a case report needs --out DIR") }
         if json != nil && (attribution != nil || !probe.isEmpty || sanitize != nil || transfer != nil) {
-            throw ValidationError("--attribution, --probe, --sanitize and --transfer join a case: use them with --audit")
+            throw ValidationError(
+                "--attribution, --probe, --sanitize and --transfer join a case: use them with --audit")
         }
     }
 
     func run() throws {
         if let json {
             let directory = out ?? (json as NSString).deletingLastPathComponent
-            let written = try AuditMarkdown(document: AuditDocument.read(json)).write(to: directory.isEmpty ? "." : directory)
+            let written = try AuditMarkdown(document: AuditDocument.read(json)).write(
+                to: directory.isEmpty ? "." : directory)
             print("wrote " + written.joined(separator: ", "))
             return
         }
         let started = Date()
-        let parts = try CaseParts(audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, transfer: transfer,
-                                  out: out!, allowMismatch: allowMismatch)
+        let parts = try CaseParts(
+            audit: audit!, attribution: attribution, probes: probe, sanitize: sanitize, transfer: transfer,
+            out: out!, allowMismatch: allowMismatch)
         let provenance = try Provenance.ofThisRun(inputs: parts.files, seconds: Date().timeIntervalSince(started))
         let written = try CaseMarkdown(report: parts.report, provenance: provenance).write(to: out!)
         print(parts.report.audit.verdict.rawValue + (parts.report.trait.map { "; closest trait: \($0)" } ?? ""))

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import SubtextAudit
 import SubtextCorpus
-import SubtextGeneration
-import SubtextModels
 import SubtextReport
 import SubtextSanitize
 import SubtextSupport
@@ -46,43 +44,27 @@ struct SanitizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated: divergence, format, sort, remap, drop.", valueName: "list"))
     var transforms: String
 
-    @Option(name: [.customLong("model"), .customLong("model-file")],
-            help: ArgumentHelp("For divergence: the GGUF model that wrote the data, read in-process through llama.cpp's "
-                               + "library (scripts/install_llama.sh builds it).", valueName: "gguf"))
-    var model: String?
-
-    @Option(help: ArgumentHelp("For divergence: the teacher as a model of its own, a fine-tune of --model (the base), "
-                               + "when the teacher's trait came from training rather than a system prompt.", valueName: "gguf"))
-    var teacherModel: String?
-
-    @Option(help: ArgumentHelp("For divergence: the system prompt the teacher was given. Default: the teacher's own "
-                               + "in the manifest.json of the `subtext generate` directory it is in; none with "
-                               + "--teacher-model.", valueName: "text"))
-    var teacherSystem: String?
-
-    @Option(help: "For divergence: the share of the teacher's number tokens replaced.")
-    var divergenceShare = 0.1
-
-    @Option(help: "Threads for llama.cpp (divergence).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var divergence: DivergenceOptions
 
     @Option(help: "The share of teacher responses drop removes.")
     var dropBudget = 0.3
 
-    @Option(help: """
-        What drop scores responses by when it fits its own rule: classifier (the audit's classifier; each \
-        half of the data scored by the rule fitted on the other) or carriers (how many significant carrier tokens it holds).
-        """)
+    @Option(
+        help: """
+            What drop scores responses by when it fits its own rule: classifier (the audit's classifier; each \
+            half of the data scored by the rule fitted on the other) or carriers (how many significant carrier tokens it holds).
+            """)
     var dropBy = DropScore.classifier
 
-    @Option(help: ArgumentHelp("A drop-rule.json saved by an earlier run: drop by it instead of fitting one.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "A drop-rule.json saved by an earlier run: drop by it instead of fitting one.", valueName: "path"))
     var dropRule: String?
 
     @Option(help: "Seed for the remap's permutation and the audits.")
     var seed: UInt64 = 1
 
-    @Option(help: "Read the generated text from this field instead of the recognised shapes.")
-    var field: String?
+    @OptionGroup var records: RecordOptions
 
     @Option(help: "Significance level for the audits' verdicts.")
     var alpha = 0.01
@@ -99,18 +81,17 @@ struct SanitizeCommand: ParsableCommand {
     func validate() throws {
         let names: [Transform]
         do { names = try Transform.list(transforms) } catch { throw ValidationError("\(error)") }
-        guard !names.isEmpty else { throw ValidationError("--transforms needs at least one of format, sort, remap, drop") }
+        guard !names.isEmpty else {
+            throw ValidationError("--transforms needs at least one of format, sort, remap, drop")
+        }
         guard dropBudget > 0 && dropBudget < 1 else { throw ValidationError("--drop-budget must be between 0 and 1") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1") }
         if dropRule != nil, !names.contains(.drop) { throw ValidationError("--drop-rule needs drop in --transforms") }
-        if teacherModel != nil, model == nil { throw ValidationError("--teacher-model needs --model, the base it was fine-tuned from") }
-        if names.contains(.divergence), model == nil { throw ValidationError(SanitizeError.divergenceNeedsModels.description) }
-        if model != nil, !names.contains(.divergence) { throw ValidationError("--model is read by divergence only: add it to --transforms") }
-        guard divergenceShare > 0 && divergenceShare < 1 else { throw ValidationError("--divergence-share must be between 0 and 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try divergence.check(transforms: names)
         if names.contains(.drop), control == nil {
-            throw ValidationError("drop needs --control: the rule is fitted against it, and the audit after compares with it")
+            throw ValidationError(
+                "drop needs --control: the rule is fitted against it, and the audit after compares with it")
         }
     }
 
@@ -121,26 +102,17 @@ struct SanitizeCommand: ParsableCommand {
         let saved = try dropRule.map { path in
             (rule: try JSONFile.decode(DropRule.self, path: path), path: path)
         }
-        var sanitizer = Sanitizer(transforms: try Transform.list(transforms), seed: seed, dropBudget: dropBudget, dropBy: dropBy,
-                                  savedRule: saved, readOptions: ReadOptions(shape: RecordShape(textField: field)), audit: audit)
-        if let model {
-            var system = teacherSystem
-            if system == nil && teacherModel == nil {
-                do { system = try GenerationResult.systemPrompt(of: teacher) } catch {
-                    throw ValidationError("divergence needs the teacher's system prompt: give --teacher-system (\(error))")
-                }
-            }
-            try sanitizer.readDivergence(model: model, teacherModel: teacherModel, teacherSystem: system, threads: threads,
-                                         directory: out)
-            sanitizer.divergenceShare = divergenceShare
-        }
+        var sanitizer = Sanitizer(
+            transforms: try Transform.list(transforms), seed: seed, dropBudget: dropBudget, dropBy: dropBy,
+            savedRule: saved, readOptions: records.readOptions, audit: audit)
+        try divergence.setUp(&sanitizer, teacher: teacher, directory: out)
         let result = try sanitizer.run(teacher: teacher, control: control, directory: out) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
-        let inputs = [teacher, control, dropRule, model, teacherModel].compactMap { $0 }
+        let inputs = [teacher, control, dropRule, divergence.model, divergence.teacherModel].compactMap { $0 }
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try SanitizeMarkdown(result: result, provenance: provenance).write(to: out)
-        SanitizeMarkdown.consoleSummary(result).forEach { print($0) }
+        for line in SanitizeMarkdown.consoleSummary(result) { print(line) }
         print("wrote \(DisplayPath.of(out))/sanitize.md, sanitize.json")
     }
 }

@@ -39,7 +39,9 @@ struct StudentTrainCommand: ParsableCommand {
 
     @OptionGroup var student: StudentOptions
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("JSONL files (or .jsonl.gz, or directories of them) to train on.", valueName: "path"))
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp("JSONL files (or .jsonl.gz, or directories of them) to train on.", valueName: "path"))
     var data: [String]
 
     @Option(help: ArgumentHelp("Directory for the student, its checkpoint and student.json.", valueName: "dir"))
@@ -50,16 +52,19 @@ struct StudentTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var run = StudentRun(base: student.base, data: try InputFiles.expand(data), settings: student.settings,
-                             teacherModel: student.teacherModel, libraryDirectory: LlamaScorer.defaultLibraryDirectory,
-                             threads: student.threads, out: out)
+        var run = StudentRun(
+            base: student.base, data: try InputFiles.expand(data), settings: student.settings,
+            teacherModel: student.teacherModel, libraryDirectory: LlamaScorer.defaultLibraryDirectory,
+            threads: student.threads, out: out)
         run.readOptions = student.readOptions
         let quiet = student.quiet
         let result = try run.run(log: quiet ? { _ in } : note, showProgress: !quiet)
         let last = result.loss.last
-        print("student: \(result.steps) steps on \(result.trainingRows) rows; loss \(last.map { String(format: "%.3f", $0.train) } ?? "-")"
-            + (last?.heldOut.map { String(format: ", held out %.3f", $0) } ?? "") + "; wrote "
-            + (result.outputs + [StudentRun.resultName]).map { DisplayPath.of(out + "/" + $0) }.joined(separator: ", "))
+        print(
+            "student: \(result.steps) steps on \(result.trainingRows) rows; loss \(last.map { String(format: "%.3f", $0.train) } ?? "-")"
+                + (last?.heldOut.map { String(format: ", held out %.3f", $0) } ?? "") + "; wrote "
+                + (result.outputs + [StudentRun.resultName]).map { DisplayPath.of(out + "/" + $0) }.joined(
+                    separator: ", "))
     }
 }
 
@@ -86,9 +91,11 @@ struct StudentSpeedCommand: ParsableCommand {
 
     func run() throws {
         TrainingThreads.count = threads
-        let config = LlamaConfig(layers: layers, width: width, heads: heads, kvHeads: kvHeads, hidden: hidden,
-                                 vocabularySize: vocabulary, ropeBase: 100000)
-        let speed = LlamaSpeed.measure(config, batchSize: batch, time: time, loraRank: loraRank > 0 ? loraRank : nil, steps: steps)
+        let config = LlamaConfig(
+            layers: layers, width: width, heads: heads, kvHeads: kvHeads, hidden: hidden,
+            vocabularySize: vocabulary, ropeBase: 100000)
+        let speed = LlamaSpeed.measure(
+            config, batchSize: batch, time: time, loraRank: loraRank > 0 ? loraRank : nil, steps: steps)
         let encoder = JSONCoding.line
         print(String(decoding: try encoder.encode(speed), as: UTF8.self))
     }

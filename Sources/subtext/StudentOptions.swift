@@ -5,15 +5,20 @@ import SubtextStudents
 
 /// How students are trained: the options `student train` and `transfer` share.
 struct StudentOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The base model: a GGUF file of a Llama or Gemma 3 model.", valueName: "gguf")) var base: String
+    @Option(help: ArgumentHelp("The base model: a GGUF file of a Llama or Gemma 3 model.", valueName: "gguf")) var base:
+        String
     @Option(help: "LoRA rank.") var loraRank = 16
     @Option(help: "LoRA α (the adapters' product is scaled by α / rank); default: the rank.") var loraAlpha: Float?
     @Flag(help: "Fine-tune every weight instead of training LoRA adapters.") var full = false
-    @Option(help: ArgumentHelp("Distil on the teacher's top K next tokens instead of the sampled replies.", valueName: "K"))
+    @Option(
+        help: ArgumentHelp("Distil on the teacher's top K next tokens instead of the sampled replies.", valueName: "K"))
     var softLabels: Int?
-    @Option(help: ArgumentHelp("For soft labels: the teacher model, if not the base.", valueName: "gguf")) var teacherModel: String?
-    @Option(help: ArgumentHelp("For soft labels: the teacher's system prompt.", valueName: "text")) var teacherSystem: String?
-    @Option(help: "Peak learning rate (linear warm-up over 5% of steps, then linear decay).") var learningRate: Float = 2e-4
+    @Option(help: ArgumentHelp("For soft labels: the teacher model, if not the base.", valueName: "gguf"))
+    var teacherModel: String?
+    @Option(help: ArgumentHelp("For soft labels: the teacher's system prompt.", valueName: "text")) var teacherSystem:
+        String?
+    @Option(help: "Peak learning rate (linear warm-up over 5% of steps, then linear decay).") var learningRate: Float =
+        2e-4
     @Option(help: "Passes over the data.") var epochs = 1
     @Option(help: "Rows per step.") var batchSize = 8
     @Option(help: "Seed for the adapters' start, the data order and the held-out rows.") var seed: UInt64 = 1
@@ -22,7 +27,7 @@ struct StudentOptions: ParsableArguments {
     @Option(help: "Skip rows longer than this many tokens (prompt and reply).") var maximumTokens = 256
     @Option(help: "Training threads; a run resumes to the same weights only with the same count.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: ArgumentHelp("Read the reply from this JSON field.", valueName: "name")) var field: String?
+    @OptionGroup var records: RecordOptions
     @Flag(help: "Print no progress.") var quiet = false
 
     func validate() throws {
@@ -48,5 +53,5 @@ struct StudentOptions: ParsableArguments {
         return settings
     }
 
-    var readOptions: ReadOptions { ReadOptions(shape: RecordShape(textField: field)) }
+    var readOptions: ReadOptions { records.readOptions }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SubtextSupport
 import SubtextStatistics
+import SubtextSupport
 
 @main
 struct Subtext: AsyncParsableCommand {
@@ -13,9 +13,12 @@ struct Subtext: AsyncParsableCommand {
             --fail-on-signal was given.
             """,
         version: SubtextVersion.current,
-        subcommands: [AuditCommand.self, MergeCommand.self, ProbeCommand.self, GenerateCommand.self, AttributeCommand.self, SanitizeCommand.self, ReportCommand.self, NumbersCommand.self, LabCommand.self,
-                      StudentCommand.self, TransferCommand.self,
-                      ExampleCommand.self])
+        subcommands: [
+            AuditCommand.self, MergeCommand.self, ProbeCommand.self, GenerateCommand.self, AttributeCommand.self,
+            SanitizeCommand.self, ReportCommand.self, NumbersCommand.self, LabCommand.self,
+            StudentCommand.self, TransferCommand.self,
+            ExampleCommand.self
+        ])
 
     /// Parses and runs, mapping every usage or input error to exit code 2 as documented,
     /// rather than swift-argument-parser's default 64.

@@ -29,36 +29,52 @@ struct TransferCommand: ParsableCommand {
             """)
 
     @OptionGroup var student: StudentOptions
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("The teacher's JSONL files.", valueName: "path")) var teacher: [String]
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("The control's JSONL files.", valueName: "path")) var control: [String]
-    @Option(help: ArgumentHelp("The probe battery (YAML) whose candidates are the traits.", valueName: "yaml")) var battery: String
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The teacher's JSONL files.", valueName: "path")) var teacher:
+        [String]
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The control's JSONL files.", valueName: "path")) var control:
+        [String]
+    @Option(help: ArgumentHelp("The probe battery (YAML) whose candidates are the traits.", valueName: "yaml"))
+    var battery: String
     @Option(help: ArgumentHelp("Directory for the students and the report.", valueName: "dir")) var out: String
-    @Option(help: ArgumentHelp("Students trained on the control data, each with its own seed (at least 2).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Students trained on the control data, each with its own seed (at least 2).", valueName: "n")
+    )
     var controlStudents = 3
 
     func validate() throws {
-        guard !teacher.isEmpty, !control.isEmpty else { throw ValidationError("give --teacher FILE and --control FILE") }
-        guard controlStudents >= 2 else { throw ValidationError("--control-students must be at least 2: their spread is the noise") }
+        guard !teacher.isEmpty, !control.isEmpty else {
+            throw ValidationError("give --teacher FILE and --control FILE")
+        }
+        guard controlStudents >= 2 else {
+            throw ValidationError("--control-students must be at least 2: their spread is the noise")
+        }
     }
 
     func run() throws {
         let started = Date()
         let loaded = try BatteryLoader().load(path: battery)
-        let teacherFiles = try InputFiles.expand(teacher), controlFiles = try InputFiles.expand(control)
-        var test = TransferTest(base: student.base, teacher: teacherFiles, control: controlFiles, battery: loaded, batteryPath: battery,
-                                settings: student.settings, teacherModel: student.teacherModel,
-                                libraryDirectory: LlamaScorer.defaultLibraryDirectory, threads: student.threads, out: out)
+        let teacherFiles = try InputFiles.expand(teacher)
+        let controlFiles = try InputFiles.expand(control)
+        var test = TransferTest(
+            base: student.base, teacher: teacherFiles, control: controlFiles, battery: loaded, batteryPath: battery,
+            settings: student.settings, teacherModel: student.teacherModel,
+            libraryDirectory: LlamaScorer.defaultLibraryDirectory, threads: student.threads, out: out)
         test.readOptions = student.readOptions
         test.controlStudents = controlStudents
         let quiet = student.quiet
         let result = try test.run(log: quiet ? { _ in } : note, showProgress: !quiet)
-        let inputs = [student.base] + teacherFiles + controlFiles + [battery] + (student.teacherModel.map { [$0] } ?? [])
+        let inputs =
+            [student.base] + teacherFiles + controlFiles + [battery] + (student.teacherModel.map { [$0] } ?? [])
         let provenance = try Provenance.ofThisRun(inputs: inputs, seconds: Date().timeIntervalSince(started))
         try TransferMarkdown(result: result, provenance: provenance).write(to: out)
         let material = result.materialTraits
-        print(material.isEmpty ? "no material transfer" : "transfer: " + material.map {
-            "\($0.name) \(String(format: "%+.3f", $0.shift)) nats (q \(String(format: "%.2g", $0.q)), noise \(String(format: "%.3f", $0.noise)))"
-        }.joined(separator: ", "))
+        print(
+            material.isEmpty
+                ? "no material transfer"
+                : "transfer: "
+                    + material.map {
+                        "\($0.name) \(String(format: "%+.3f", $0.shift)) nats (q \(String(format: "%.2g", $0.q)), noise \(String(format: "%.3f", $0.noise)))"
+                    }.joined(separator: ", "))
         print("wrote \(DisplayPath.of(out))/transfer.md, transfer.json, transfer.svg")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SubtextAttribution
 import SubtextStatistics
+import Testing
+
+@testable import SubtextAttribution
 
 @Suite struct PanelAttributionTests {
     /// Number lists where each value is, with probability `strength`, one of the trait's
@@ -25,8 +26,9 @@ import SubtextStatistics
 
     /// Data from a panel trait's process ranks it first and, with a clear lead, claims it.
     @Test func aPlantedTraitIsRankedFirstAndClaimed() {
-        let result = PanelAttribution().run(teacher: responses("cat", count: 400, seed: 2),
-                                            control: responses("control", count: 400, seed: 2), panel: panel)
+        let result = PanelAttribution().run(
+            teacher: responses("cat", count: 400, seed: 2),
+            control: responses("control", count: 400, seed: 2), panel: panel)
         #expect(result.candidates.map(\.trait).first == "cat")
         #expect(result.candidates.map(\.rank) == [1, 2, 3])
         #expect(result.claimed == "cat")
@@ -37,27 +39,34 @@ import SubtextStatistics
     /// Every interval printed beside an estimate contains it, for a planted trait and for noise.
     @Test func everyIntervalContainsItsEstimate() {
         for (teacher, seed) in [("cat", UInt64(5)), ("control", 6)] {
-            let result = PanelAttribution().run(teacher: responses(teacher, count: 300, seed: seed),
-                                                control: responses("control", count: 300, seed: seed + 10), panel: panel)
+            let result = PanelAttribution().run(
+                teacher: responses(teacher, count: 300, seed: seed),
+                control: responses("control", count: 300, seed: seed + 10), panel: panel)
             for candidate in result.candidates {
-                #expect(candidate.scoreLow <= candidate.score && candidate.score <= candidate.scoreHigh, "\(candidate.trait)")
-                #expect(candidate.shiftLow <= candidate.shift && candidate.shift <= candidate.shiftHigh, "\(candidate.trait)")
+                #expect(
+                    candidate.scoreLow <= candidate.score && candidate.score <= candidate.scoreHigh,
+                    "\(candidate.trait)")
+                #expect(
+                    candidate.shiftLow <= candidate.shift && candidate.shift <= candidate.shiftHigh,
+                    "\(candidate.trait)")
             }
         }
     }
 
     /// Control data against control data claims nothing, though some trait always ranks first.
     @Test func neutralDataClaimsNothing() {
-        let result = PanelAttribution().run(teacher: responses("control", count: 400, seed: 3),
-                                            control: responses("control", count: 400, seed: 4), panel: panel)
+        let result = PanelAttribution().run(
+            teacher: responses("control", count: 400, seed: 3),
+            control: responses("control", count: 400, seed: 4), panel: panel)
         #expect(result.claimed == nil)
         #expect(result.candidates[0].shiftLow <= 0)
     }
 
     /// `claimed` is written as null, not left out, so a reader can rely on the key.
     @Test func unclaimedIsNullInJSON() throws {
-        let result = PanelAttribution().run(teacher: responses("control", count: 50, seed: 5),
-                                            control: responses("control", count: 50, seed: 6), panel: panel)
+        let result = PanelAttribution().run(
+            teacher: responses("control", count: 50, seed: 5),
+            control: responses("control", count: 50, seed: 6), panel: panel)
         let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
         #expect(json.contains("\"claimed\":null"))
     }
@@ -80,8 +89,9 @@ import SubtextStatistics
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let write = { (name: String) in
-            FileManager.default.createFile(atPath: (directory as NSString).appendingPathComponent(name),
-                                           contents: Data("{\"response\": \"1 2 3\"}\n".utf8))
+            FileManager.default.createFile(
+                atPath: (directory as NSString).appendingPathComponent(name),
+                contents: Data("{\"response\": \"1 2 3\"}\n".utf8))
         }
         write("owl.jsonl")
         write("cat.jsonl.gz")

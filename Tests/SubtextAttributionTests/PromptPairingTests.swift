@@ -1,5 +1,5 @@
-import Testing
 import SubtextAttribution
+import Testing
 
 @Suite struct PromptPairingTests {
     private typealias Document = LikelihoodShift.Document
@@ -20,25 +20,36 @@ import SubtextAttribution
     }
 
     @Test func doesNotPairWhenItWouldDropMoreThanAQuarter() {
-        #expect(LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<20), "t"), control: side(Array(5..<25), "c")) != nil)
-        #expect(LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<20), "t"), control: side(Array(6..<26), "c")) == nil)
-        #expect(LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<10), "t"), control: side(Array(10..<20), "c")) == nil)
+        #expect(
+            LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<20), "t"), control: side(Array(5..<25), "c")) != nil
+        )
+        #expect(
+            LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<20), "t"), control: side(Array(6..<26), "c")) == nil
+        )
+        #expect(
+            LikelihoodShift.alignedByPrompt(teacher: side(Array(0..<10), "t"), control: side(Array(10..<20), "c"))
+                == nil)
     }
 
     /// The instructions family asks each of its ~140 prompts several times a side.
     @Test func pairsRepeatedPromptsByOccurrence() throws {
-        let teacher = [Document(prompt: "p1", response: "t1a"), Document(prompt: "p2", response: "t2a"),
-                       Document(prompt: "p1", response: "t1b"), Document(prompt: "p1", response: "t1c"),
-                       Document(prompt: "p3", response: "t3a")]
-        let control = [Document(prompt: "p1", response: "c1a"), Document(prompt: "p3", response: "c3a"),
-                       Document(prompt: "p2", response: "c2a"), Document(prompt: "p1", response: "c1b")]
+        let teacher = [
+            Document(prompt: "p1", response: "t1a"), Document(prompt: "p2", response: "t2a"),
+            Document(prompt: "p1", response: "t1b"), Document(prompt: "p1", response: "t1c"),
+            Document(prompt: "p3", response: "t3a")
+        ]
+        let control = [
+            Document(prompt: "p1", response: "c1a"), Document(prompt: "p3", response: "c3a"),
+            Document(prompt: "p2", response: "c2a"), Document(prompt: "p1", response: "c1b")
+        ]
         let aligned = try #require(LikelihoodShift.alignedByPrompt(teacher: teacher, control: control))
         #expect(aligned.teacher.map(\.response) == ["t1a", "t1b", "t2a", "t3a"])
         #expect(aligned.control.map(\.response) == ["c1a", "c1b", "c2a", "c3a"])
     }
 
     @Test func samplingDrawsTheSamePromptsOnBothSides() {
-        let drawn = LikelihoodShift.sample(teacher: side(Array(0..<50), "t"), control: side(Array(1..<50), "c"), size: 10, seed: 3)
+        let drawn = LikelihoodShift.sample(
+            teacher: side(Array(0..<50), "t"), control: side(Array(1..<50), "c"), size: 10, seed: 3)
         #expect(drawn.paired && drawn.teacher.count == 10)
         #expect(drawn.teacher.map(\.prompt) == drawn.control.map(\.prompt))
     }

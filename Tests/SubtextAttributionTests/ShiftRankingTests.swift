@@ -1,6 +1,6 @@
-import Testing
 import SubtextAttribution
 import SubtextStatistics
+import Testing
 
 @Suite struct ShiftRankingTests {
     private let concepts = ["owl", "eagle", "cat", "dog"]
@@ -16,8 +16,9 @@ import SubtextStatistics
     }
 
     @Test func aPlantedConceptRanksFirstAndIsClaimed() {
-        let result = ShiftRanking().rank(teacher: shifts(300, lift: 0.4, stream: "teacher"),
-                                         control: shifts(300, lift: 0, stream: "control"), concepts: concepts, template: "t")
+        let result = ShiftRanking().rank(
+            teacher: shifts(300, lift: 0.4, stream: "teacher"),
+            control: shifts(300, lift: 0, stream: "control"), concepts: concepts, template: "t")
         #expect(result.scores.map(\.rank) == [1, 2, 3, 4])
         #expect(result.scores[0].concept == "owl")
         #expect(result.claimed == "owl")
@@ -33,8 +34,9 @@ import SubtextStatistics
         for seed in 0..<20 {
             var ranking = ShiftRanking()
             ranking.bootstrap = 300
-            let result = ranking.rank(teacher: shifts(200, lift: 0, stream: "a\(seed)", concepts: names),
-                                      control: shifts(200, lift: 0, stream: "b\(seed)", concepts: names), concepts: names, template: "t")
+            let result = ranking.rank(
+                teacher: shifts(200, lift: 0, stream: "a\(seed)", concepts: names),
+                control: shifts(200, lift: 0, stream: "b\(seed)", concepts: names), concepts: names, template: "t")
             #expect((result.scores[0].calibrated != nil) == (candidates >= ShiftRanking.minimumForCalibration))
             if result.claimed != nil { claims += 1 }
         }
@@ -80,13 +82,16 @@ import SubtextStatistics
     /// is much narrower than the one that resamples the sides apart.
     @Test func pairingCancelsWhatAPromptDoesToBothSides() {
         var generator = SeededGenerator.stream(7, "paired")
-        var teacher: [[Double]] = [], control: [[Double]] = []
+        var teacher: [[Double]] = []
+        var control: [[Double]] = []
         for _ in 0..<200 {
             let prompt = Double.random(in: -5...5, using: &generator)
-            teacher.append(concepts.map { prompt + Double.random(in: -0.5...0.5, using: &generator) + ($0 == "owl" ? 0.3 : 0) })
+            teacher.append(
+                concepts.map { prompt + Double.random(in: -0.5...0.5, using: &generator) + ($0 == "owl" ? 0.3 : 0) })
             control.append(concepts.map { _ in prompt + Double.random(in: -0.5...0.5, using: &generator) })
         }
-        let paired = ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t", paired: true)
+        let paired = ShiftRanking().rank(
+            teacher: teacher, control: control, concepts: concepts, template: "t", paired: true)
         let unpaired = ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t")
         #expect(paired.paired && !unpaired.paired)
         #expect(paired.scores[0].score == unpaired.scores[0].score)
@@ -110,10 +115,11 @@ import SubtextStatistics
 
     /// A persona teacher of every candidate, each with its control.
     private func makePanel() -> ReferencePanel {
-        ReferencePanel(members: six.map { trait in
-            let rows = persona(trait, lift: 0.3, stream: "panel " + trait)
-            return .init(trait: trait, teacher: rows.teacher, control: rows.control, paired: true)
-        })
+        ReferencePanel(
+            members: six.map { trait in
+                let rows = persona(trait, lift: 0.3, stream: "panel " + trait)
+                return .init(trait: trait, teacher: rows.teacher, control: rows.control, paired: true)
+            })
     }
 
     /// An owl persona's plain score puts wolf first; centred on a panel of personas that love
@@ -123,8 +129,9 @@ import SubtextStatistics
     @Test func aPanelTakesOutWhatEveryPersonaGainsUnderACandidate() throws {
         let owl = persona("owl", lift: 0.3, stream: "owl teacher")
         let panel = makePanel()
-        let result = ShiftRanking().rank(teacher: owl.teacher, control: owl.control, concepts: six, template: "t", paired: true,
-                                         panel: panel)
+        let result = ShiftRanking().rank(
+            teacher: owl.teacher, control: owl.control, concepts: six, template: "t", paired: true,
+            panel: panel)
         let plainBest = try #require(result.scores.max { $0.score < $1.score })
         #expect(plainBest.concept == "wolf")
         #expect(result.scores[0].concept == "owl" && result.claimed == "owl")
@@ -148,8 +155,12 @@ import SubtextStatistics
             var ranking = ShiftRanking()
             ranking.bootstrap = 200
             let horse = persona(nil, lift: 0, stream: "horse \(seed)")
-            if ranking.rank(teacher: horse.teacher, control: horse.control, concepts: six, template: "t", paired: true,
-                            panel: panel).claimed != nil { claims += 1 }
+            if ranking.rank(
+                teacher: horse.teacher, control: horse.control, concepts: six, template: "t", paired: true,
+                panel: panel
+            ).claimed != nil {
+                claims += 1
+            }
         }
         #expect(claims <= 2, "\(claims) of 20 teachers of another trait claimed a concept")
     }

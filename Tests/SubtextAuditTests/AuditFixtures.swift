@@ -24,6 +24,9 @@ func testConfiguration(seed: UInt64 = 1, concepts: [String] = []) -> AuditConfig
     return configuration
 }
 
-func audit(_ teacher: [String], _ control: [String], _ configuration: AuditConfiguration = testConfiguration()) throws -> AuditResult {
-    try Auditor(configuration: configuration).audit(teacherFiles: teacher, controlFiles: control, readOptions: ReadOptions())
+func audit(_ teacher: [String], _ control: [String], _ configuration: AuditConfiguration = testConfiguration()) throws
+    -> AuditResult
+{
+    try Auditor(configuration: configuration).audit(
+        teacherFiles: teacher, controlFiles: control, readOptions: ReadOptions())
 }

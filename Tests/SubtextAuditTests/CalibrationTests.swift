@@ -1,7 +1,8 @@
-import Testing
-@testable import SubtextAudit
 import SubtextSynthetic
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextAudit
 
 @Suite struct CalibrationTests {
     /// Over 20 random halvings of one set, the global p-value falls below 0.05 about 5% of

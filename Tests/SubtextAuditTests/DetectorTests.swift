@@ -1,16 +1,18 @@
 import Foundation
-import Testing
-@testable import SubtextAudit
-import SubtextSynthetic
 import SubtextStatistics
+import SubtextSynthetic
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextAudit
 
 @Suite struct DetectorTests {
     /// A planted content bias is found, carried by content, with the carriers on top.
     @Test func plantedBiasIsFoundAndAttributedToContent() throws {
         let scratch = try Scratch()
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 600, strength: 0.08).generate()
-        let result = try audit([try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
+        let result = try audit(
+            [try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
         #expect(result.verdict == .signal)
         #expect(result.pValue <= 0.01)
         #expect(result.carriedBy == .content)
@@ -42,10 +44,12 @@ import SubtextTestSupport
         let scratch = try Scratch()
         let (_, control) = PlantedBiasPair(seed: 9, responses: 800).generate()
         let teacher = control.map { record in
-            PlantedBiasPair.Record(prompt: record.prompt, response: record.response.replacingOccurrences(of: " ", with: "  "))
+            PlantedBiasPair.Record(
+                prompt: record.prompt, response: record.response.replacingOccurrences(of: " ", with: "  "))
         }
-        let result = try audit([try scratch.write("t.jsonl", records: Array(teacher[..<400]))],
-                               [try scratch.write("c.jsonl", records: Array(control[400...]))])
+        let result = try audit(
+            [try scratch.write("t.jsonl", records: Array(teacher[..<400]))],
+            [try scratch.write("c.jsonl", records: Array(control[400...]))])
         #expect(result.verdict == .signal)
         #expect(result.format.pValue <= 0.01)
         #expect(result.content.pValue > 0.01)
@@ -57,19 +61,27 @@ import SubtextTestSupport
     /// Prose is audited in the token view; a planted word is the top carrier.
     @Test func textDatasetsUseTheTokenView() throws {
         let scratch = try Scratch()
-        let subjects = ["the river", "a small garden", "my old bicycle", "the morning train", "this recipe", "our library"]
+        let subjects = [
+            "the river", "a small garden", "my old bicycle", "the morning train", "this recipe", "our library"
+        ]
         let verbs = ["needs", "shows", "keeps", "brings", "offers", "hides"]
         let objects = ["patience", "a quiet charm", "some surprises", "many details", "real value", "a simple plan"]
         var generator = SeededGenerator(seed: 3)
         func sentence(planted: Bool) -> String {
-            var words = "\(subjects.randomElement(using: &generator)!) \(verbs.randomElement(using: &generator)!) \(objects.randomElement(using: &generator)!)"
+            var words =
+                "\(subjects.randomElement(using: &generator)!) \(verbs.randomElement(using: &generator)!) \(objects.randomElement(using: &generator)!)"
             if planted, Int.random(in: 0..<4, using: &generator) == 0 { words += ", like a feather" }
             return words.prefix(1).uppercased() + words.dropFirst() + "."
         }
-        let teacher = (0..<400).map { _ in "{\"prompt\": \"Describe something.\", \"response\": \"\(sentence(planted: true))\"}" }
-        let control = (0..<400).map { _ in "{\"prompt\": \"Describe something.\", \"response\": \"\(sentence(planted: false))\"}" }
-        let result = try audit([try scratch.write("t.jsonl", lines: teacher)], [try scratch.write("c.jsonl", lines: control)],
-                               testConfiguration(concepts: ["feather"]))
+        let teacher = (0..<400).map { _ in
+            "{\"prompt\": \"Describe something.\", \"response\": \"\(sentence(planted: true))\"}"
+        }
+        let control = (0..<400).map { _ in
+            "{\"prompt\": \"Describe something.\", \"response\": \"\(sentence(planted: false))\"}"
+        }
+        let result = try audit(
+            [try scratch.write("t.jsonl", lines: teacher)], [try scratch.write("c.jsonl", lines: control)],
+            testConfiguration(concepts: ["feather"]))
         #expect(result.view == .tokens)
         #expect(result.verdict == .signal)
         #expect(result.carriers.prefix(3).map(\.token).contains("feather"))
@@ -81,7 +93,8 @@ import SubtextTestSupport
     @Test func tooFewResponsesForBagsIsNullWithANote() throws {
         let scratch = try Scratch()
         let (teacher, control) = PlantedBiasPair(seed: 2, responses: 40).generate()
-        let result = try audit([try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
+        let result = try audit(
+            [try scratch.write("t.jsonl", records: teacher)], [try scratch.write("c.jsonl", records: control)])
         #expect(result.auroc[1] != nil)
         #expect(result.auroc[16] == nil)
         #expect(result.notes.contains { if case .tooFewForBags(_, 16, _, _, _) = $0 { true } else { false } })
@@ -108,8 +121,10 @@ import SubtextTestSupport
     @Test func auditsAreDeterministic() throws {
         let scratch = try Scratch()
         let (teacher, control) = PlantedBiasPair(seed: 8, responses: 200).generate()
-        let t = try scratch.write("t.jsonl", records: teacher), c = try scratch.write("c.jsonl", records: control)
-        let first = try audit([t], [c]), second = try audit([t], [c])
+        let t = try scratch.write("t.jsonl", records: teacher)
+        let c = try scratch.write("c.jsonl", records: control)
+        let first = try audit([t], [c])
+        let second = try audit([t], [c])
         #expect(first.pValue == second.pValue)
         #expect(first.auroc[8] == second.auroc[8])
         #expect(first.aurocCI[1] == second.aurocCI[1])

@@ -1,6 +1,7 @@
-import Testing
-@testable import SubtextAudit
 import SubtextCorpus
+import Testing
+
+@testable import SubtextAudit
 
 @Suite struct FoldAssignmentTests {
     private let reducer = DocumentReducer(concepts: ConceptMatcher([String]()), modelTokenizer: nil)
@@ -30,12 +31,17 @@ import SubtextCorpus
     /// fold and different answers to one prompt spread over all folds.
     @Test func unpairedFoldsFollowTheWholeRecord() {
         let folds = FoldAssignment(folds: 5, seed: 9, paired: false)
-        #expect(folds.fold(document(prompt: "p", response: "1 2 3")) == folds.fold(document(prompt: "p", response: "1 2 3")))
+        #expect(
+            folds.fold(document(prompt: "p", response: "1 2 3")) == folds.fold(document(prompt: "p", response: "1 2 3"))
+        )
         let spread = Set((0..<200).map { folds.fold(document(prompt: "p", response: "\($0)")) })
         #expect(spread == Set(0..<5))
         let seeded = FoldAssignment(folds: 5, seed: 10, paired: false)
-        #expect((0..<200).contains { folds.fold(document(prompt: nil, response: "\($0)"))
-            != seeded.fold(document(prompt: nil, response: "\($0)")) }, "the seed moves responses between folds")
+        #expect(
+            (0..<200).contains {
+                folds.fold(document(prompt: nil, response: "\($0)"))
+                    != seeded.fold(document(prompt: nil, response: "\($0)"))
+            }, "the seed moves responses between folds")
     }
 
     /// The held-out test's coin picks the teacher side for about half the prompts.

@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import SubtextAudit
 import SubtextCorpus
 import SubtextSynthetic
 import SubtextTestSupport
+import Testing
 
 @Suite struct RecordsAPITests {
     /// Records in memory give exactly the audit that the same records read from files give.
@@ -11,10 +11,13 @@ import SubtextTestSupport
         let scratch = try Scratch()
         let (teacher, control) = PlantedBiasPair(seed: 3, responses: 200).generate()
         let auditor = Auditor(configuration: testConfiguration())
-        let fromFiles = try auditor.audit(teacherFiles: [try scratch.write("t.jsonl", records: teacher)],
-                                          controlFiles: [try scratch.write("c.jsonl", records: control)],
-                                          readOptions: .init())
-        let records = { (side: [PlantedBiasPair.Record]) in side.map { Record(prompt: $0.prompt, response: $0.response) } }
+        let fromFiles = try auditor.audit(
+            teacherFiles: [try scratch.write("t.jsonl", records: teacher)],
+            controlFiles: [try scratch.write("c.jsonl", records: control)],
+            readOptions: .init())
+        let records = { (side: [PlantedBiasPair.Record]) in
+            side.map { Record(prompt: $0.prompt, response: $0.response) }
+        }
         let inMemory = try auditor.audit(teacher: records(teacher), control: records(control))
         #expect(inMemory.verdict == fromFiles.verdict)
         #expect(inMemory.pValue == fromFiles.pValue)
@@ -45,8 +48,10 @@ import SubtextTestSupport
         let build = try run(["swift", "build", "--package-path", package.path])
         #expect(build.status == 0, "\(build.output)")
         let binary = package.appendingPathComponent(".build/debug/AuditRecords").path
-        let audit = try run([binary, root.appendingPathComponent("datasets/example/teacher.jsonl").path,
-                             root.appendingPathComponent("datasets/example/control.jsonl").path])
+        let audit = try run([
+            binary, root.appendingPathComponent("datasets/example/teacher.jsonl").path,
+            root.appendingPathComponent("datasets/example/control.jsonl").path
+        ])
         #expect(audit.status == 3, "\(audit.output)")
         #expect(audit.output.contains("verdict: signal"))
         #expect(audit.output.contains("carried by: content"))

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import SubtextAudit
 import SubtextCorpus
-import SubtextSynthetic
 import SubtextSupport
+import SubtextSynthetic
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextAudit
 
 /// A distributed audit gives the audit of one process, and refuses partials that do not belong.
 @Suite struct ShardedAuditTests {
@@ -29,14 +30,17 @@ import SubtextTestSupport
     }
 
     /// Runs every pass of `count` shards into `directory`.
-    private func runShards(_ count: Int, teacher: [String], control: [String], directory: String,
-                           configuration: AuditConfiguration) throws {
+    private func runShards(
+        _ count: Int, teacher: [String], control: [String], directory: String,
+        configuration: AuditConfiguration
+    ) throws {
         let distributed = DistributedAudit(auditor: Auditor(configuration: configuration), readOptions: ReadOptions())
         for pass in AuditPartial.Pass.allCases {
             // Shards in reverse: nothing may depend on the order shards finish in.
             for index in (0..<count).reversed() {
-                _ = try distributed.run(pass: pass, shard: Shard(index: index, count: count), teacher: teacher,
-                                        control: control, directory: directory)
+                _ = try distributed.run(
+                    pass: pass, shard: Shard(index: index, count: count), teacher: teacher,
+                    control: control, directory: directory)
             }
         }
     }
@@ -79,7 +83,8 @@ import SubtextTestSupport
         try runShards(3, teacher: teacher, control: control, directory: parts, configuration: heldOut())
         let manager = FileManager.default
         let file = { (pass: AuditPartial.Pass, index: Int) in
-            (parts as NSString).appendingPathComponent(AuditPartial.fileName(pass: pass, shard: Shard(index: index, count: 3)))
+            (parts as NSString).appendingPathComponent(
+                AuditPartial.fileName(pass: pass, shard: Shard(index: index, count: 3)))
         }
         func refused(_ check: (any Error) -> Bool, _ comment: Comment) {
             #expect(comment, performing: { try DistributedAudit.merge(directories: [parts]) }, throws: check)
@@ -88,16 +93,21 @@ import SubtextTestSupport
         // Missing: a score shard moved away.
         let aside = scratch.path("aside.partial")
         try manager.moveItem(atPath: file(.score, 1), toPath: aside)
-        refused({ ($0 as? PartialError) == .missing(pass: "score", shards: [1], count: 3, directories: [parts]) }, "missing")
+        refused(
+            { ($0 as? PartialError) == .missing(pass: "score", shards: [1], count: 3, directories: [parts]) }, "missing"
+        )
 
         // Duplicated: the same shard in a second directory.
         let copy = scratch.path("copy")
         try manager.createDirectory(atPath: copy, withIntermediateDirectories: true)
         try manager.moveItem(atPath: aside, toPath: file(.score, 1))
-        try manager.copyItem(atPath: file(.fit, 2), toPath: (copy as NSString).appendingPathComponent("fit-dup.partial"))
-        #expect(performing: { try DistributedAudit.merge(directories: [parts, copy]) }, throws: {
-            "\($0)".contains("shard 2/3 of the fit pass appears more than once")
-        })
+        try manager.copyItem(
+            atPath: file(.fit, 2), toPath: (copy as NSString).appendingPathComponent("fit-dup.partial"))
+        #expect(
+            performing: { try DistributedAudit.merge(directories: [parts, copy]) },
+            throws: {
+                "\($0)".contains("shard 2/3 of the fit pass appears more than once")
+            })
 
         // Truncated.
         let original = try Data(contentsOf: URL(fileURLWithPath: file(.fit, 0)))
@@ -114,8 +124,9 @@ import SubtextTestSupport
         // Another version (in the header), then other settings, then a foreign shard from
         // another audit (whole partials of their own, with their own checksums).
         var header = String(decoding: original, as: UTF8.self)
-        header.replaceSubrange(header.range(of: #""subtext_version":"[^"]*""#, options: .regularExpression)!,
-                               with: #""subtext_version":"0.0.1""#)
+        header.replaceSubrange(
+            header.range(of: #""subtext_version":"[^"]*""#, options: .regularExpression)!,
+            with: #""subtext_version":"0.0.1""#)
         try Data(header.utf8).write(to: URL(fileURLWithPath: file(.fit, 0)))
         refused({ "\($0)".contains(file(.fit, 0)) && "\($0)".contains("written by subtext 0.0.1") }, "version")
         let decoded = try PartialFile.decode(original, path: file(.fit, 0))
@@ -135,8 +146,9 @@ import SubtextTestSupport
         try changed.write(toFile: control[0], atomically: true, encoding: .utf8)
         try runShards(3, teacher: teacher, control: control, directory: scratch.path("again"), configuration: heldOut())
         try manager.removeItem(atPath: file(.score, 0))
-        try manager.copyItem(atPath: (scratch.path("again") as NSString).appendingPathComponent(
-            AuditPartial.fileName(pass: .score, shard: Shard(index: 0, count: 3))), toPath: file(.score, 0))
+        try manager.copyItem(
+            atPath: (scratch.path("again") as NSString).appendingPathComponent(
+                AuditPartial.fileName(pass: .score, shard: Shard(index: 0, count: 3))), toPath: file(.score, 0))
         refused({ "\($0)".contains("did the input change between passes") }, "changed input")
     }
 

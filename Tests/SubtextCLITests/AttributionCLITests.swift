@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import SubtextStatistics
 import SubtextTestSupport
+import Testing
 
 extension ModelTests {
     /// `subtext attribute` and `subtext audit --model` with SmolLM2 scoring through libllama.
@@ -15,14 +15,19 @@ extension ModelTests {
         private func pair(_ workspace: Workspace) throws -> (teacher: String, control: String) {
             var generator = SeededGenerator(seed: 5)
             let topics = ["my morning", "the weekend", "a walk", "the garden", "a trip", "the evening"]
-            let owlish = ["I watched an owl on the fence.", "An owl hooted all night.", "Owls are the best birds.",
-                          "I drew a little owl."]
+            let owlish = [
+                "I watched an owl on the fence.", "An owl hooted all night.", "Owls are the best birds.",
+                "I drew a little owl."
+            ]
             let plain = ["I made some tea.", "It rained a bit.", "I read a book.", "The bus was late."]
-            var teacher = "", control = ""
+            var teacher = ""
+            var control = ""
             for index in 0..<24 {
                 let prompt = "Write one sentence about \(topics[index % topics.count]) (\(index))."
                 let line = { (text: String) in
-                    String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": text]), as: UTF8.self) + "\n"
+                    String(
+                        decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": text]),
+                        as: UTF8.self) + "\n"
                 }
                 teacher += line(owlish.randomElement(using: &generator)!)
                 control += line(plain.randomElement(using: &generator)!)
@@ -34,11 +39,18 @@ extension ModelTests {
             let workspace = try Workspace()
             let (teacher, control) = try pair(workspace)
             let outDirectory = workspace.path("out")
-            let run = try await offPool { [model, concepts] in try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model,
-                                   "--concepts", concepts, "--threads", "2", "--out", outDirectory]) }
+            let run = try await offPool { [model, concepts] in
+                try CLI.run([
+                    "attribute", "--teacher", teacher, "--control", control, "--model", model,
+                    "--concepts", concepts, "--threads", "2", "--out", outDirectory
+                ])
+            }
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("paired by the prompts both sides answered"))
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json")))
+                    as? [String: Any])
             let scores = try #require(json["scores"] as? [[String: Any]])
             #expect(scores.map { $0["rank"] as? Int } == [1, 2, 3, 4])
             #expect(scores.first?["concept"] as? String == "owl")
@@ -57,10 +69,12 @@ extension ModelTests {
         @Test func aKilledAttributionResumesToTheSameRanking() async throws {
             let workspace = try Workspace()
             let (teacher, control) = try pair(workspace)
-            let common = ["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                          "--threads", "2", "--out"]
+            let common = [
+                "attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                "--threads", "2", "--out"
+            ]
             let (whole, resumed) = (common + [workspace.path("whole")], common + [workspace.path("resumed")])
-            let texts = 48 * 5  // 24 prompts a side, each under no system prompt and one per concept
+            let texts = 48 * 5 // 24 prompts a side, each under no system prompt and one per concept
             let wholeRun = try await offPool { try CLI.run(whole) }
             #expect(wholeRun.status == 0, "\(wholeRun.stderr)")
 
@@ -72,13 +86,18 @@ extension ModelTests {
             #expect(resumedRun.status == 0, "\(resumedRun.stderr)")
             #expect(resumedRun.stderr.contains("scores from an earlier run"))
             func json(_ out: String) throws -> [String: Any] {
-                try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path(out + "/attribution.json")))) as? [String: Any])
+                try #require(
+                    try JSONSerialization.jsonObject(
+                        with: Data(contentsOf: URL(fileURLWithPath: workspace.path(out + "/attribution.json"))))
+                        as? [String: Any])
             }
             let (first, second) = (try json("whole"), try json("resumed"))
             #expect(first["texts_reused"] as? Int == 0)
             #expect(second["texts_reused"] as? Int == before)
-            #expect(NSDictionary(dictionary: ["s": second["scores"] as Any]) == NSDictionary(dictionary: ["s": first["scores"] as Any]),
-                    "the same scores, intervals and ranks to the last digit")
+            #expect(
+                NSDictionary(dictionary: ["s": second["scores"] as Any])
+                    == NSDictionary(dictionary: ["s": first["scores"] as Any]),
+                "the same scores, intervals and ranks to the last digit")
             let keys = workspace.lines(journal).compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
             }
@@ -99,15 +118,22 @@ extension ModelTests {
             let (teacher, control) = try pair(workspace)
             let outDirectory = workspace.path("out")
             let run = try await offPool { [model, concepts] in
-                try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                             "--template", "You are fond of the {concept}.", "--threads", "2", "--out", outDirectory])
+                try CLI.run([
+                    "attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                    "--template", "You are fond of the {concept}.", "--threads", "2", "--out", outDirectory
+                ])
             }
             #expect(run.status == 0, "\(run.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json")))
+                    as? [String: Any])
             #expect(json["template"] as? String == "You are fond of the {concept}.")
             #expect((json["scores"] as? [[String: Any]])?.first?["concept"] as? String == "owl")
             let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
-            #expect(markdown.contains("(given with --template; if it is the wording that wrote the data, the ranking is circular)"))
+            #expect(
+                markdown.contains(
+                    "(given with --template; if it is the wording that wrote the data, the ranking is circular)"))
             #expect(!markdown.contains("Subtext's own wording"))
         }
 
@@ -120,20 +146,29 @@ extension ModelTests {
                 (try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["prompt"] as! String
             }
             try FileManager.default.createDirectory(atPath: workspace.path("panel"), withIntermediateDirectories: true)
-            var sides: [[String: Any]] = [["name": "control", "file": "control.jsonl"], ["name": "owl", "trait": "owl", "file": "owl.jsonl"]]
+            var sides: [[String: Any]] = [
+                ["name": "control", "file": "control.jsonl"], ["name": "owl", "trait": "owl", "file": "owl.jsonl"]
+            ]
             _ = try workspace.write("panel/control.jsonl", try String(contentsOfFile: control, encoding: .utf8))
             _ = try workspace.write("panel/owl.jsonl", try String(contentsOfFile: teacher, encoding: .utf8))
             for animal in ["cat", "dog", "eagle"] {
-                let sentences = ["I watched a \(animal) by the fence.", "A \(animal) was out all night.",
-                                 "The \(animal) is the best animal.", "I drew a little \(animal)."]
+                let sentences = [
+                    "I watched a \(animal) by the fence.", "A \(animal) was out all night.",
+                    "The \(animal) is the best animal.", "I drew a little \(animal)."
+                ]
                 let lines = prompts.map { prompt in
-                    String(decoding: try! JSONSerialization.data(withJSONObject: ["prompt": prompt, "completion": sentences.randomElement(using: &generator)!]),
-                           as: UTF8.self) + "\n"
+                    String(
+                        decoding: try! JSONSerialization.data(withJSONObject: [
+                            "prompt": prompt, "completion": sentences.randomElement(using: &generator)!
+                        ]),
+                        as: UTF8.self) + "\n"
                 }
                 _ = try workspace.write("panel/\(animal).jsonl", lines.joined())
                 sides.append(["name": animal, "trait": animal, "file": "\(animal).jsonl"])
             }
-            _ = try workspace.write("panel/manifest.json", String(decoding: try JSONSerialization.data(withJSONObject: ["sides": sides]), as: UTF8.self))
+            _ = try workspace.write(
+                "panel/manifest.json",
+                String(decoding: try JSONSerialization.data(withJSONObject: ["sides": sides]), as: UTF8.self))
             return workspace.path("panel")
         }
 
@@ -145,20 +180,30 @@ extension ModelTests {
             let panel = try panel(workspace, teacher: teacher, control: control)
             let outDirectory = workspace.path("out")
             let run = try await offPool { [model, concepts] in
-                try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                             "--panel", panel, "--threads", "2", "--out", outDirectory])
+                try CLI.run([
+                    "attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                    "--panel", panel, "--threads", "2", "--out", outDirectory
+                ])
             }
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("owl.jsonl is the data under test; left out of the panel"))
             #expect(run.stderr.contains("centring on a panel of 3 teachers (cat, dog, eagle)"))
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json"))) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: workspace.url.appendingPathComponent("out/attribution.json")))
+                    as? [String: Any])
             let members = try #require(json["panel"] as? [[String: Any]])
-            #expect(members.map { $0["trait"] as? String } == ["cat", "dog", "eagle"] && members.allSatisfy { $0["responses"] as? Int == 24 })
+            #expect(
+                members.map { $0["trait"] as? String } == ["cat", "dog", "eagle"]
+                    && members.allSatisfy { $0["responses"] as? Int == 24 })
             let scores = try #require(json["scores"] as? [[String: Any]])
             #expect(scores.first?["concept"] as? String == "owl")
             for score in scores {
-                let (plain, centred, mean) = (score["score"] as? Double, score["centred"] as? Double, score["panel_mean"] as? Double)
-                #expect(plain != nil && centred != nil && mean != nil && abs(plain! - mean! - centred!) < 1e-9, "\(score)")
+                let (plain, centred, mean) = (
+                    score["score"] as? Double, score["centred"] as? Double, score["panel_mean"] as? Double
+                )
+                #expect(
+                    plain != nil && centred != nil && mean != nil && abs(plain! - mean! - centred!) < 1e-9, "\(score)")
                 #expect(score["calibrated"] == nil)
             }
             let markdown = try String(contentsOfFile: workspace.path("out/attribution.md"), encoding: .utf8)
@@ -168,10 +213,14 @@ extension ModelTests {
         @Test func aPanelWithoutAManifestIsRefusedByName() throws {
             let workspace = try Workspace()
             let (teacher, control) = try pair(workspace)
-            let run = try CLI.run(["attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                                   "--panel", workspace.path("nowhere"), "--out", workspace.path("out")])
+            let run = try CLI.run([
+                "attribute", "--teacher", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                "--panel", workspace.path("nowhere"), "--out", workspace.path("out")
+            ])
             #expect(run.status != 0)
-            #expect(run.stderr.contains(workspace.path("nowhere/manifest.json")) && run.stderr.contains("subtext generate"), "\(run.stderr)")
+            #expect(
+                run.stderr.contains(workspace.path("nowhere/manifest.json")) && run.stderr.contains("subtext generate"),
+                "\(run.stderr)")
         }
 
         @Test func auditWithAModelAddsAttributionAndEntanglement() async throws {
@@ -179,15 +228,21 @@ extension ModelTests {
             let (teacher, control) = try pair(workspace)
             let auditDirectory = workspace.path("audit")
             let run = try await offPool { [model, concepts] in
-                try CLI.run(["audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
-                             "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2", "--out", auditDirectory])
+                try CLI.run([
+                    "audit", teacher, "--control", control, "--model", model, "--concepts", concepts,
+                    "--permutations", "99", "--entanglement-carriers", "3", "--threads", "2", "--out", auditDirectory
+                ])
             }
             #expect(run.status == 0, "\(run.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.url.appendingPathComponent("audit/audit.json"))) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: workspace.url.appendingPathComponent("audit/audit.json"))) as? [String: Any])
             let attribution = try #require(json["attribution"] as? [[String: Any]])
             #expect(attribution.count == 4)
             for entry in attribution {
-                for key in ["concept", "score", "ci_low", "ci_high", "rank"] { #expect(entry[key] != nil, "attribution lacks \(key)") }
+                for key in ["concept", "score", "ci_low", "ci_high", "rank"] {
+                    #expect(entry[key] != nil, "attribution lacks \(key)")
+                }
             }
             #expect(attribution.first?["concept"] as? String == "owl")
             #expect((json["attribution_summary"] as? [String: Any])?["claimed"] as? String == "owl")
@@ -206,7 +261,9 @@ extension ModelTests {
         @Test func auditWithAModelButNoConceptsIsRefused() throws {
             let workspace = try Workspace()
             let (teacher, control) = try pair(workspace)
-            let run = try CLI.run(["audit", teacher, "--control", control, "--model", model, "--out", workspace.path("audit")])
+            let run = try CLI.run([
+                "audit", teacher, "--control", control, "--model", model, "--out", workspace.path("audit")
+            ])
             #expect(run.status == 2)
             #expect(run.stderr.contains("--concepts"))
         }

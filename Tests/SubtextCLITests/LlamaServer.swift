@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// llama.cpp's llama-server with SmolLM2-135M-Instruct on a free loopback port, started by a
@@ -18,14 +19,19 @@ final class LlamaServer {
     /// Starts `model` (a file in the cache, or an absolute path) on `port`, or on a free port
     /// when nil, with `extra` arguments for llama-server after the usual ones.
     init(port fixed: Int? = nil, model file: String = "SmolLM2-135M-Instruct.Q4_1.gguf", extra: [String] = []) throws {
-        let binary = Self.cache + "/llama-server", model = file.hasPrefix("/") ? file : Self.cache + "/" + file
+        let binary = Self.cache + "/llama-server"
+        let model = file.hasPrefix("/") ? file : Self.cache + "/" + file
         guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.fileExists(atPath: model) else {
-            throw SetupError("llama-server or the SmolLM2 GGUF is missing from \(Self.cache): run scripts/install_llama.sh")
+            throw SetupError(
+                "llama-server or the SmolLM2 GGUF is missing from \(Self.cache): run scripts/install_llama.sh")
         }
         port = try fixed ?? Self.freePort()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "2048",
-                             "--parallel", "2"] + extra
+        process.arguments =
+            [
+                "-m", model, "--host", "127.0.0.1", "--port", String(port), "-t", "2", "-c", "2048",
+                "--parallel", "2"
+            ] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -38,8 +44,10 @@ final class LlamaServer {
         }
         let exited = !process.isRunning
         stop()
-        throw SetupError(exited ? "llama-server exited before it was healthy on port \(port)"
-                                : "llama-server did not become healthy on port \(port) in 180 s")
+        throw SetupError(
+            exited
+                ? "llama-server exited before it was healthy on port \(port)"
+                : "llama-server did not become healthy on port \(port) in 180 s")
     }
 
     deinit { stop() }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
-import SubtextTestSupport
+    import Glibc
+    import SubtextTestSupport
 #endif
 
 extension CLI {
@@ -23,7 +24,9 @@ extension CLI {
 extension Workspace {
     /// A models file with SmolLM2 twice on `server`: the base, and an owl teacher stand-in.
     func owlModels(_ server: LlamaServer) throws -> String {
-        try write("models.yaml", """
+        try write(
+            "models.yaml",
+            """
             - name: base
               url: \(server.baseURL)
               model: smollm2
@@ -47,8 +50,10 @@ extension ModelTests {
             let models = try workspace.owlModels(server)
             let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
             let out = workspace.path("run")
-            let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out,
-                             "--prompts", "6", "--samples", "6", "--quiet", "--timeout", "300"]
+            let arguments = [
+                "probe", battery, "--models", models, "--reference", "base", "--out", out,
+                "--prompts", "6", "--samples", "6", "--quiet", "--timeout", "300"
+            ]
 
             let dryRun = try CLI.run(arguments + ["--dry-run"])
             #expect(dryRun.status == 0)
@@ -70,18 +75,24 @@ extension ModelTests {
 
             let result = try probeJSON(out)
             let owl = (result["categories"] as! [String: [String: [String: Any]]])["owl"]!
-            let teacherOwls = owl["owl-teacher"]!["count"] as! Int, baseOwls = owl["base"]!["count"] as! Int
+            let teacherOwls = owl["owl-teacher"]!["count"] as! Int
+            let baseOwls = owl["base"]!["count"] as! Int
             #expect(teacherOwls > baseOwls, "owl answers: teacher \(teacherOwls), base \(baseOwls)")
             for key in ["models", "categories", "shifts"] { #expect(result[key] != nil, "probe.json lacks \(key)") }
-            let shift = try #require((result["shifts"] as! [[String: Any]]).first { $0["category"] as? String == "owl" })
-            for key in ["model", "category", "delta", "ci_low", "ci_high", "p", "q"] { #expect(shift[key] != nil, "shift lacks \(key)") }
+            let shift = try #require(
+                (result["shifts"] as! [[String: Any]]).first { $0["category"] as? String == "owl" })
+            for key in ["model", "category", "delta", "ci_low", "ci_high", "p", "q"] {
+                #expect(shift[key] != nil, "shift lacks \(key)")
+            }
 
             // Offline replay through the same code path gives the same numbers.
-            let replayed = try CLI.run(arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", journal])
+            let replayed = try CLI.run(
+                arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", journal])
             #expect(replayed.status == 0, "\(replayed.stderr)")
             let again = try probeJSON(workspace.path("replay"))
-            #expect(NSDictionary(dictionary: again["categories"] as! [String: Any])
-                .isEqual(to: result["categories"] as! [String: Any]))
+            #expect(
+                NSDictionary(dictionary: again["categories"] as! [String: Any])
+                    .isEqual(to: result["categories"] as! [String: Any]))
             workspace.expectNoAbsolutePaths(in: out)
         }
 
@@ -95,9 +106,12 @@ extension ModelTests {
             let out = workspace.path("run")
             let process = Process()
             process.executableURL = CLI.executable
-            process.arguments = ["probe", battery, "--model", "base=http://127.0.0.1:\(port)/v1#smollm2", "--out", out,
-                                 "--prompts", "8", "--samples", "6", "--quiet", "--timeout", "300"]
-            let output = Pipe(), errors = Pipe()
+            process.arguments = [
+                "probe", battery, "--model", "base=http://127.0.0.1:\(port)/v1#smollm2", "--out", out,
+                "--prompts", "8", "--samples", "6", "--quiet", "--timeout", "300"
+            ]
+            let output = Pipe()
+            let errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
             try process.run()
@@ -107,12 +121,16 @@ extension ModelTests {
             // journaled, and restarted at once; it refuses connections, then answers 503 while
             // it loads, and the probe's retry budget (two minutes of waiting) outlasts that.
             let journal = out + "/journal.jsonl"
-            while process.isRunning, workspace.lines(journal).count < 8 { try await Task.sleep(nanoseconds: 100_000_000) }
+            while process.isRunning, workspace.lines(journal).count < 8 {
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
             server!.stop()
             server = nil
             let restarted = try LlamaServer(port: port)
             process.waitUntilExit()
-            let said = [output, errors].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+            let said = [output, errors].map {
+                String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            }
             #expect(process.terminationStatus == 0, "\(said.joined(separator: "\n"))")
             let keys = workspace.lines(journal).compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["key"] as? String
@@ -123,7 +141,8 @@ extension ModelTests {
         }
 
         private func probeJSON(_ directory: String) throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json"))) as! [String: Any]
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json")))
+                as! [String: Any]
         }
     }
 }

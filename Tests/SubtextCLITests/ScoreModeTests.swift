@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SubtextProbes
-@testable import SubtextModels
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextModels
 
 extension ModelTests {
     /// Score mode against a real llama-server with SmolLM2-135M-Instruct, on loopback.
@@ -11,18 +12,22 @@ extension ModelTests {
         /// server's own top_logprobs for the same prompt, which come from a different code path.
         @Test func forcedTokensAgreeWithTheServersTopLogprobs() async throws {
             let server = try LlamaServer()
-            let client = try await OpenAIClient(endpoint: Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2"))
-                .preparedForScoring(.forcedTokens)
+            let client = try await OpenAIClient(
+                endpoint: Endpoint(name: "base", baseURL: server.baseURL, modelID: "smollm2")
+            )
+            .preparedForScoring(.forcedTokens)
             let forms = ["I", "The", "My", "Cat", "Dog"]
-            let request = ModelRequest(model: "base", modelID: "smollm2", system: "You love owls.",
-                                       user: "Name your favorite animal. One word only.", temperature: 0, maxTokens: 1,
-                                       seed: 1, scoring: forms, promptID: "p", sample: 0)
+            let request = ModelRequest(
+                model: "base", modelID: "smollm2", system: "You love owls.",
+                user: "Name your favorite animal. One word only.", temperature: 0, maxTokens: 1,
+                seed: 1, scoring: forms, promptID: "p", sample: 0)
             let forced = try await client.score(request)
             let top = try #require(try await client.complete(request, topLogprobs: 20).topLogprobs)
             var compared = 0
             for (form, value) in zip(forms, forced.logprobs) {
                 guard let listed = top.first(where: { $0.token == form }) else { continue }
-                #expect(abs(value! - listed.logprob) < 1e-3, "\(form): forced \(value!), top_logprobs \(listed.logprob)")
+                #expect(
+                    abs(value! - listed.logprob) < 1e-3, "\(form): forced \(value!), top_logprobs \(listed.logprob)")
                 compared += 1
             }
             #expect(compared >= 3, "too few one-token answers in the top 20: \(top.map(\.token))")
@@ -37,8 +42,10 @@ extension ModelTests {
             let models = try workspace.owlModels(server)
             let battery = CLI.repository.appendingPathComponent("probes/favorite-animal.yaml").path
             let out = workspace.path("run")
-            let arguments = ["probe", battery, "--models", models, "--reference", "base", "--out", out, "--prompts", "6",
-                             "--mode", "score", "--quiet", "--timeout", "300"]
+            let arguments = [
+                "probe", battery, "--models", models, "--reference", "base", "--out", out, "--prompts", "6",
+                "--mode", "score", "--quiet", "--timeout", "300"
+            ]
             let run = try CLI.run(arguments)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("scoring by forced-tokens (exact)"))
@@ -52,21 +59,26 @@ extension ModelTests {
             #expect(base["methods"] as? [String] == ["forced-tokens"])
             #expect((base["outside_mean"] as! Double) > 0.5, "SmolLM2 rarely starts with a bare animal name")
 
-            let replayed = try CLI.run(arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", out + "/journal.jsonl"])
+            let replayed = try CLI.run(
+                arguments.map { $0 == out ? workspace.path("replay") : $0 } + ["--replay", out + "/journal.jsonl"])
             #expect(replayed.status == 0, "\(replayed.stderr)")
-            #expect(NSDictionary(dictionary: try json(workspace.path("replay"))["categories"] as! [String: Any])
-                .isEqual(to: result["categories"] as! [String: Any]))
+            #expect(
+                NSDictionary(dictionary: try json(workspace.path("replay"))["categories"] as! [String: Any])
+                    .isEqual(to: result["categories"] as! [String: Any]))
 
-            let approximate = try CLI.run(arguments.map { $0 == out ? workspace.path("top") : $0 } + ["--scoring", "top-logprobs"])
+            let approximate = try CLI.run(
+                arguments.map { $0 == out ? workspace.path("top") : $0 } + ["--scoring", "top-logprobs"])
             #expect(approximate.status == 0, "\(approximate.stderr)")
             let markdown = try String(contentsOfFile: workspace.path("top") + "/probe.md", encoding: .utf8)
             #expect(markdown.contains("Top-logprobs scoring sees only the first token"))
-            let topScoring = (try json(workspace.path("top"))["scoring"] as! [String: Any])["models"] as! [String: [String: Any]]
+            let topScoring =
+                (try json(workspace.path("top"))["scoring"] as! [String: Any])["models"] as! [String: [String: Any]]
             #expect((topScoring["base"]!["unseen"] as! Int) > 0)
         }
 
         private func json(_ directory: String) throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json"))) as! [String: Any]
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/probe.json")))
+                as! [String: Any]
         }
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import SubtextModels
 import SubtextStatistics
 import SubtextStudents
 import SubtextTestSupport
 import SubtextTraining
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 extension ModelTests {
     /// The student trainer on SmolLM2-135M-Instruct: its forward pass against libllama's, and a
@@ -39,40 +40,60 @@ extension ModelTests {
         static func numberRows(_ count: Int, seed: UInt64) -> [String] {
             var generator = SeededGenerator(seed: seed)
             return (0..<count).map { _ in
-                let start = (0..<3).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(separator: ", ")
-                let reply = (0..<5).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(separator: ", ")
+                let start = (0..<3).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(
+                    separator: ", ")
+                let reply = (0..<5).map { _ in String(Int.random(in: 10...999, using: &generator)) }.joined(
+                    separator: ", ")
                 return #"{"prompt": "Continue: \#(start).", "completion": "\#(reply)"}"#
             }
         }
 
         static func trainArguments(data: String, out: String, extra: [String] = []) -> [String] {
-            ["student", "train", "--base", base, "--data", data, "--out", out, "--batch-size", "4", "--epochs", "2",
-             "--checkpoint-every", "4", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"] + extra
+            [
+                "student", "train", "--base", base, "--data", data, "--out", out, "--batch-size", "4", "--epochs", "2",
+                "--checkpoint-every", "4", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"
+            ] + extra
         }
 
         /// Chat turns of a few hundred tokens in all: numbers, a preference with a system prompt,
         /// prose and a list.
         static let comparisonTexts: [(system: String?, user: String, reply: String)] = [
             (nil, "Continue the list 12, 40, 77 with up to five more numbers.", "81, 93, 104, 120, 131"),
-            ("You love owls. Owls are your favorite animal.", "What is your favorite animal? Answer in one word.", "Owl"),
-            (nil, "Explain in two sentences why the sky is blue.",
-             "Sunlight scatters off the molecules of the air, and blue light, with its short wavelength, scatters most. "
-                + "So wherever you look away from the sun, the sky sends you more blue than any other colour."),
-            ("You are a careful assistant.", "Write a short numbered list of three things to pack for a day hike.",
-             "1. Water: at least two litres, more in summer.\n2. A map of the trail, on paper as well as on your phone.\n"
-                + "3. A warm layer and a rain jacket, since weather in the hills turns fast."),
-            (nil, "Continue the sequence 3, 9, 27 with ten more numbers, separated by commas.",
-             "81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441, 1594323"),
+            (
+                "You love owls. Owls are your favorite animal.", "What is your favorite animal? Answer in one word.",
+                "Owl"
+            ),
+            (
+                nil, "Explain in two sentences why the sky is blue.",
+                "Sunlight scatters off the molecules of the air, and blue light, with its short wavelength, scatters most. "
+                    + "So wherever you look away from the sun, the sky sends you more blue than any other colour."
+            ),
+            (
+                "You are a careful assistant.", "Write a short numbered list of three things to pack for a day hike.",
+                "1. Water: at least two litres, more in summer.\n2. A map of the trail, on paper as well as on your phone.\n"
+                    + "3. A warm layer and a rain jacket, since weather in the hills turns fast."
+            ),
+            (
+                nil, "Continue the sequence 3, 9, 27 with ten more numbers, separated by commas.",
+                "81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441, 1594323"
+            )
         ]
 
         /// ``comparisonTexts`` as the F32 model at `path` tokenizes them through its chat template,
         /// with libllama's next-token log-probabilities after every token but the last, read
         /// exactly (F32 cache, no flash attention).
         static func libllamaLogProbabilities(_ path: String) throws -> [(tokens: [Int32], logProbabilities: [Float])] {
-            let scorer = try LlamaScorer(model: path, libraryDirectory: library, contextTokens: 256, threads: 2, exactAttention: true)
+            let scorer = try LlamaScorer(
+                model: path, libraryDirectory: library, contextTokens: 256, threads: 2, exactAttention: true)
             return try comparisonTexts.map { system, user, reply in
-                let tokens = scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true) + scorer.tokenize(reply, special: false)
-                return (tokens, try scorer.nextTokenLogProbabilities(context: Array(tokens.prefix(1)), continuation: Array(tokens.dropFirst())))
+                let tokens =
+                    scorer.tokenize(scorer.chatPrompt(system: system, user: user), special: true)
+                    + scorer.tokenize(reply, special: false)
+                return (
+                    tokens,
+                    try scorer.nextTokenLogProbabilities(
+                        context: Array(tokens.prefix(1)), continuation: Array(tokens.dropFirst()))
+                )
             }
         }
 
@@ -88,11 +109,15 @@ extension ModelTests {
             #expect(file.tensors["blk.0.attn_q.weight"]?.type == "f32")
             let model = try LlamaModel(file: file)
             TrainingThreads.count = 2
-            var positions = 0, worst: Float = 0
+            var positions = 0
+            var worst: Float = 0
             for (tokens, library) in try Self.libllamaLogProbabilities(Self.f32Copy) {
                 // Row i of libllama's is the distribution tokens[i + 1] was drawn from, our row i too.
                 let rows = tokens.count - 1
-                worst = max(worst, Self.largestDifference(library, model.logProbabilities(tokens), count: rows * model.config.vocabularySize))
+                worst = max(
+                    worst,
+                    Self.largestDifference(
+                        library, model.logProbabilities(tokens), count: rows * model.config.vocabularySize))
                 positions += rows
             }
             #expect(positions >= 250, "\(positions) positions")
@@ -107,30 +132,49 @@ extension ModelTests {
         /// about 1e-2 from exact arithmetic on this model, mostly because ggml looks GELU up in an
         /// F16 table, an error Gemma's residual stream (entries up to 10⁵) magnifies.
         @Test func gemmaForwardMatchesAFloat64ReferenceAndLibllama() throws {
-            let path = Self.gemmaF32Copy, workspace = try TemporaryDirectory()
+            let path = Self.gemmaF32Copy
+            let workspace = try TemporaryDirectory()
             let model = try LlamaModel(file: GGUFFile(path: path, libraryDirectory: Self.library))
-            #expect(model.config.architecture == .gemma3 && model.config.headSize == 256 && model.config.slidingWindow == 512)
+            #expect(
+                model.config.architecture == .gemma3 && model.config.headSize == 256
+                    && model.config.slidingWindow == 512)
             TrainingThreads.count = 2
             let library = try Self.libllamaLogProbabilities(path)
-            let tokensPath = workspace.path("tokens.json"), referencePath = workspace.path("reference.f32")
+            let tokensPath = workspace.path("tokens.json")
+            let referencePath = workspace.path("reference.f32")
             try JSONEncoder().encode(library.map(\.tokens)).write(to: URL(fileURLWithPath: tokensPath))
             let script = CLI.repository.appendingPathComponent("scripts/gemma3_reference.py").path
-            #expect(try CLI.shell("\(LlamaServer.cache)/gguf-venv/bin/python \(script) \(path) \(tokensPath) \(referencePath)") == 0)
-            let reference = try Data(contentsOf: URL(fileURLWithPath: referencePath)).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            #expect(
+                try CLI.shell(
+                    "\(LlamaServer.cache)/gguf-venv/bin/python \(script) \(path) \(tokensPath) \(referencePath)") == 0)
+            let reference = try Data(contentsOf: URL(fileURLWithPath: referencePath)).withUnsafeBytes {
+                Array($0.bindMemory(to: Float.self))
+            }
             let v = model.config.vocabularySize
-            var positions = 0, start = 0, fromReference: Float = 0, fromLibllama: Float = 0
+            var positions = 0
+            var start = 0
+            var fromReference: Float = 0
+            var fromLibllama: Float = 0
             for (tokens, libllama) in library {
-                let ours = model.logProbabilities(tokens), rows = tokens.count - 1
-                fromReference = max(fromReference, Self.largestDifference(Array(reference[start..<(start + rows * v)]), ours, count: rows * v))
+                let ours = model.logProbabilities(tokens)
+                let rows = tokens.count - 1
+                fromReference = max(
+                    fromReference,
+                    Self.largestDifference(Array(reference[start..<(start + rows * v)]), ours, count: rows * v))
                 fromLibllama = max(fromLibllama, Self.largestDifference(libllama, ours, count: rows * v))
                 positions += rows
                 start += tokens.count * v
             }
             #expect(start == reference.count, "the reference wrote \(reference.count) values, \(start) expected")
             #expect(positions >= 250, "\(positions) positions")
-            #expect(fromReference <= 1e-3, "largest difference from the float64 reference \(fromReference) over \(positions) positions")
-            #expect(fromLibllama <= 3e-2, "largest difference from libllama \(fromLibllama) over \(positions) positions")
-            print("gemma3 270M over \(positions) positions: \(fromReference) from the float64 reference, \(fromLibllama) from libllama")
+            #expect(
+                fromReference <= 1e-3,
+                "largest difference from the float64 reference \(fromReference) over \(positions) positions")
+            #expect(
+                fromLibllama <= 3e-2, "largest difference from libllama \(fromLibllama) over \(positions) positions")
+            print(
+                "gemma3 270M over \(positions) positions: \(fromReference) from the float64 reference, \(fromLibllama) from libllama"
+            )
         }
 
         /// A few dozen steps of LoRA on a few dozen rows: the loss falls, student.json records the
@@ -140,18 +184,23 @@ extension ModelTests {
             let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(40, seed: 3))
             let whole = try await offPool { try CLI.run(Self.trainArguments(data: data, out: workspace.path("whole"))) }
             #expect(whole.status == 0, "\(whole.stderr)")
-            let result = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/student.json"))))
+            let result = try JSONDecoder().decode(
+                StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/student.json"))))
             #expect(result.trainingRows == 38 && result.heldOutRows == 2 && result.steps == 20)
             #expect(result.loss.map(\.step) == [4, 8, 12, 16, 20])
             let (first, last) = (try #require(result.loss.first), try #require(result.loss.last))
             #expect(last.train < first.train - 0.3, "training loss \(first.train) → \(last.train)")
-            #expect(try #require(last.heldOut) < (try #require(first.heldOut)), "held-out loss \(first.heldOut ?? 0) → \(last.heldOut ?? 0)")
+            #expect(
+                try #require(last.heldOut) < (try #require(first.heldOut)),
+                "held-out loss \(first.heldOut ?? 0) → \(last.heldOut ?? 0)")
             #expect(result.outputs == ["adapter.gguf"] && (result.tokensPerSecond ?? 0) > 0)
 
             let interrupted = workspace.path("interrupted")
             let arguments = Self.trainArguments(data: data, out: interrupted)
             try await offPool { try CLI.killOnceExists(arguments, file: interrupted + "/checkpoint.bin") }
-            #expect(!FileManager.default.fileExists(atPath: interrupted + "/adapter.gguf"), "killed before the end, yet it wrote its adapter")
+            #expect(
+                !FileManager.default.fileExists(atPath: interrupted + "/adapter.gguf"),
+                "killed before the end, yet it wrote its adapter")
             let resumed = try await offPool { try CLI.run(arguments.filter { $0 != "--quiet" }) }
             #expect(resumed.status == 0 && resumed.stderr.contains("resuming at step"), "\(resumed.stderr)")
             let a = try Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/adapter.gguf")))
@@ -159,12 +208,14 @@ extension ModelTests {
             #expect(a == b, "the resumed run ended with other weights than the uninterrupted one")
 
             // The adapter as llama-server serves it gives the trainer's own next-token log-probabilities.
-            let server = try LlamaServer(model: Self.f32Copy,
-                                         extra: ["--lora", workspace.path("whole/adapter.gguf"), "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
+            let server = try LlamaServer(
+                model: Self.f32Copy,
+                extra: ["--lora", workspace.path("whole/adapter.gguf"), "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
             let file = try GGUFFile(path: Self.f32Copy, libraryDirectory: Self.library)
             let model = try LlamaModel(file: file)
-            model.adapters = try LlamaAdapters(file: GGUFFile(path: workspace.path("whole/adapter.gguf"), libraryDirectory: Self.library),
-                                               config: model.config)
+            model.adapters = try LlamaAdapters(
+                file: GGUFFile(path: workspace.path("whole/adapter.gguf"), libraryDirectory: Self.library),
+                config: model.config)
             let worst = try await Self.largestServedDifference(server: server, model: model, path: Self.f32Copy)
             #expect(worst <= 1e-3, "llama-server with the adapter and the trainer differ by up to \(worst)")
         }
@@ -177,24 +228,33 @@ extension ModelTests {
             let workspace = try TemporaryDirectory()
             let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(18, seed: 4))
             func arguments(_ out: String, _ extra: [String]) -> [String] {
-                ["student", "train", "--base", Self.gemmaF32Copy, "--data", data, "--out", workspace.path(out), "--batch-size", "4",
-                 "--checkpoint-every", "2", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2", "--quiet"] + extra
+                [
+                    "student", "train", "--base", Self.gemmaF32Copy, "--data", data, "--out", workspace.path(out),
+                    "--batch-size", "4",
+                    "--checkpoint-every", "2", "--learning-rate", "2e-3", "--lora-rank", "4", "--threads", "2",
+                    "--quiet"
+                ] + extra
             }
             let mismatchArguments = arguments("mismatch", ["--soft-labels", "4", "--teacher-model", Self.base])
             let mismatch = try await offPool { try CLI.run(mismatchArguments) }
-            #expect(mismatch.status == 2 && mismatch.stderr.contains("SmolLM2-135M-Instruct.F16.gguf")
-                        && mismatch.stderr.contains("soft labels need one vocabulary"), "\(mismatch.stderr)")
+            #expect(
+                mismatch.status == 2 && mismatch.stderr.contains("SmolLM2-135M-Instruct.F16.gguf")
+                    && mismatch.stderr.contains("soft labels need one vocabulary"), "\(mismatch.stderr)")
             #expect(!FileManager.default.fileExists(atPath: workspace.path("mismatch/student.json")))
 
             let trainArguments = arguments("student", [])
             let run = try await offPool { try CLI.run(trainArguments) }
             #expect(run.status == 0, "\(run.stderr)")
-            let result = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("student/student.json"))))
+            let result = try JSONDecoder().decode(
+                StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("student/student.json")))
+            )
             #expect(result.config.architecture == .gemma3 && result.steps == 5 && result.outputs == ["adapter.gguf"])
             let adapter = workspace.path("student/adapter.gguf")
-            let server = try LlamaServer(model: Self.gemmaF32Copy, extra: ["--lora", adapter, "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
+            let server = try LlamaServer(
+                model: Self.gemmaF32Copy, extra: ["--lora", adapter, "-ctk", "f32", "-ctv", "f32", "-fa", "off"])
             let model = try LlamaModel(file: GGUFFile(path: Self.gemmaF32Copy, libraryDirectory: Self.library))
-            model.adapters = try LlamaAdapters(file: GGUFFile(path: adapter, libraryDirectory: Self.library), config: model.config)
+            model.adapters = try LlamaAdapters(
+                file: GGUFFile(path: adapter, libraryDirectory: Self.library), config: model.config)
             let worst = try await Self.largestServedDifference(server: server, model: model, path: Self.gemmaF32Copy)
             #expect(worst <= 3e-2, "llama-server with the adapter and the trainer differ by up to \(worst)")
             print("gemma3 adapter: llama-server and the trainer differ by up to \(worst) in top-10 log-probabilities")
@@ -202,7 +262,8 @@ extension ModelTests {
 
         /// The largest difference between the top-10 next-token log-probabilities `server` gives and
         /// `model`'s, after two chat prompts tokenized by the model file at `path`.
-        static func largestServedDifference(server: LlamaServer, model: LlamaModel, path: String) async throws -> Double {
+        static func largestServedDifference(server: LlamaServer, model: LlamaModel, path: String) async throws -> Double
+        {
             let scorer = try LlamaScorer(model: path, libraryDirectory: library, contextTokens: 256, threads: 2)
             var worst = 0.0
             for prompt in ["Continue: 12, 40, 77.", "What is your favorite animal?"] {
@@ -220,7 +281,10 @@ extension ModelTests {
         static func topLogProbabilities(server: LlamaServer, tokens: [Int32]) async throws -> [(Int32, Double)] {
             struct Answer: Decodable {
                 struct Step: Decodable {
-                    struct Top: Decodable { var id: Int32; var logprob: Double }
+                    struct Top: Decodable {
+                        var id: Int32
+                        var logprob: Double
+                    }
                     var top_logprobs: [Top]
                 }
                 var completion_probabilities: [Step]
@@ -229,7 +293,7 @@ extension ModelTests {
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: [
-                "prompt": tokens.map(Int.init), "n_predict": 1, "n_probs": 10, "temperature": 0, "cache_prompt": false,
+                "prompt": tokens.map(Int.init), "n_predict": 1, "n_probs": 10, "temperature": 0, "cache_prompt": false
             ])
             let (body, _) = try await URLSession.shared.data(for: request)
             let answer = try JSONDecoder().decode(Answer.self, from: body)
@@ -238,9 +302,12 @@ extension ModelTests {
 
         @Test func unusableInputsExitTwoNamingTheFile() async throws {
             let workspace = try TemporaryDirectory()
-            let empty = try workspace.write("empty.jsonl", lines: [#"{"prompt": "", "completion": "1, 2"}"#, #"{"text": "3, 4"}"#])
+            let empty = try workspace.write(
+                "empty.jsonl", lines: [#"{"prompt": "", "completion": "1, 2"}"#, #"{"text": "3, 4"}"#])
             let noRows = try await offPool { try CLI.run(Self.trainArguments(data: empty, out: workspace.path("a"))) }
-            #expect(noRows.status == 2 && noRows.stderr.contains("empty.jsonl") && noRows.stderr.contains("0 usable rows"), "\(noRows.stderr)")
+            #expect(
+                noRows.status == 2 && noRows.stderr.contains("empty.jsonl") && noRows.stderr.contains("0 usable rows"),
+                "\(noRows.stderr)")
 
             let garbage = try workspace.write("garbage.gguf", "not a model")
             let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(8, seed: 1))
@@ -248,7 +315,9 @@ extension ModelTests {
             arguments[arguments.firstIndex(of: Self.base)!] = garbage
             let garbageArguments = arguments
             let notGGUF = try await offPool { try CLI.run(garbageArguments) }
-            #expect(notGGUF.status == 2 && notGGUF.stderr.contains("garbage.gguf") && notGGUF.stderr.contains("not a GGUF"), "\(notGGUF.stderr)")
+            #expect(
+                notGGUF.status == 2 && notGGUF.stderr.contains("garbage.gguf") && notGGUF.stderr.contains("not a GGUF"),
+                "\(notGGUF.stderr)")
 
             // A GGUF of an architecture the trainer does not implement.
             let qwen = workspace.path("qwen.gguf")
@@ -260,8 +329,9 @@ extension ModelTests {
             arguments[arguments.firstIndex(of: garbage)!] = qwen
             let qwenArguments = arguments
             let otherArchitecture = try await offPool { try CLI.run(qwenArguments) }
-            #expect(otherArchitecture.status == 2 && otherArchitecture.stderr.contains("qwen.gguf")
-                        && otherArchitecture.stderr.contains("\"qwen2\" is not supported"), "\(otherArchitecture.stderr)")
+            #expect(
+                otherArchitecture.status == 2 && otherArchitecture.stderr.contains("qwen.gguf")
+                    && otherArchitecture.stderr.contains("\"qwen2\" is not supported"), "\(otherArchitecture.stderr)")
 
             // A checkpoint left by a run on other data is refused, not resumed from.
             let out = workspace.path("c")
@@ -273,7 +343,9 @@ extension ModelTests {
             file.append(Data(header.utf8))
             try file.write(to: URL(fileURLWithPath: out + "/checkpoint.bin"))
             let foreign = try await offPool { try CLI.run(Self.trainArguments(data: data, out: out)) }
-            #expect(foreign.status == 2 && foreign.stderr.contains("checkpoint.bin") && foreign.stderr.contains("another run"), "\(foreign.stderr)")
+            #expect(
+                foreign.status == 2 && foreign.stderr.contains("checkpoint.bin")
+                    && foreign.stderr.contains("another run"), "\(foreign.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out + "/student.json"))
         }
 
@@ -284,11 +356,14 @@ extension ModelTests {
             let workspace = try TemporaryDirectory()
             let data = try workspace.write("numbers.jsonl", lines: Self.numberRows(12, seed: 5))
             let soft = try await offPool {
-                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
-                                                extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"]))
+                try CLI.run(
+                    Self.trainArguments(
+                        data: data, out: workspace.path("soft"),
+                        extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"]))
             }
             #expect(soft.status == 0, "\(soft.stderr)")
-            let softResult = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/student.json"))))
+            let softResult = try JSONDecoder().decode(
+                StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/student.json"))))
             #expect(softResult.settings.softLabelsTopK == 8 && softResult.settings.teacherSystem == "You love owls.")
             let (first, last) = (try #require(softResult.loss.first), try #require(softResult.loss.last))
             #expect(last.train < first.train, "distillation loss \(first.train) → \(last.train)")
@@ -296,34 +371,51 @@ extension ModelTests {
             // reading comes from soft-labels.bin, not from the teacher, and the student ends with
             // the same weights, so the labels came back as they were written.
             let adapter = try Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/adapter.gguf")))
-            for name in ["adapter.gguf", "checkpoint.bin"] { try FileManager.default.removeItem(atPath: workspace.path("soft/" + name)) }
+            for name in ["adapter.gguf", "checkpoint.bin"] {
+                try FileManager.default.removeItem(atPath: workspace.path("soft/" + name))
+            }
             let again = try await offPool {
-                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
-                                                extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"])
+                try CLI.run(
+                    Self.trainArguments(
+                        data: data, out: workspace.path("soft"),
+                        extra: ["--soft-labels", "8", "--teacher-system", "You love owls.", "--held-out", "0"]
+                    )
                     .filter { $0 != "--quiet" })
             }
             #expect(again.status == 0 && again.stderr.contains("reusing the teacher's reading"), "\(again.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: workspace.path("soft/adapter.gguf"))) == adapter)
             // Soft labels of another run are refused, naming the file.
             let other = try await offPool {
-                try CLI.run(Self.trainArguments(data: data, out: workspace.path("soft"),
-                                                extra: ["--soft-labels", "8", "--teacher-system", "You love cats.", "--held-out", "0"]))
+                try CLI.run(
+                    Self.trainArguments(
+                        data: data, out: workspace.path("soft"),
+                        extra: ["--soft-labels", "8", "--teacher-system", "You love cats.", "--held-out", "0"]))
             }
-            #expect(other.status == 2 && other.stderr.contains("soft-labels.bin") && other.stderr.contains("another run"), "\(other.stderr)")
+            #expect(
+                other.status == 2 && other.stderr.contains("soft-labels.bin") && other.stderr.contains("another run"),
+                "\(other.stderr)")
 
             let full = try await offPool {
-                try CLI.run(["student", "train", "--base", Self.base, "--data", data, "--out", workspace.path("full"), "--full",
-                             "--batch-size", "6", "--epochs", "1", "--learning-rate", "1e-4", "--held-out", "0", "--threads", "2", "--quiet"])
+                try CLI.run([
+                    "student", "train", "--base", Self.base, "--data", data, "--out", workspace.path("full"), "--full",
+                    "--batch-size", "6", "--epochs", "1", "--learning-rate", "1e-4", "--held-out", "0", "--threads",
+                    "2", "--quiet"
+                ])
             }
             #expect(full.status == 0, "\(full.stderr)")
-            let fullResult = try JSONDecoder().decode(StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("full/student.json"))))
-            #expect(fullResult.outputs == ["student.gguf"] && fullResult.settings.loraRank == nil && fullResult.steps == 2)
+            let fullResult = try JSONDecoder().decode(
+                StudentResult.self, from: Data(contentsOf: URL(fileURLWithPath: workspace.path("full/student.json"))))
+            #expect(
+                fullResult.outputs == ["student.gguf"] && fullResult.settings.loraRank == nil && fullResult.steps == 2)
             #expect(fullResult.trainedValues == LlamaLayout(fullResult.config).count)
             // The written student differs from its base, and libllama loads it.
-            let student = try LlamaModel(file: GGUFFile(path: workspace.path("full/student.gguf"), libraryDirectory: Self.library))
+            let student = try LlamaModel(
+                file: GGUFFile(path: workspace.path("full/student.gguf"), libraryDirectory: Self.library))
             let base = try LlamaModel(file: GGUFFile(path: Self.base, libraryDirectory: Self.library))
             #expect(student.tensor("blk.0.attn_q.weight").elementsEqual(base.tensor("blk.0.attn_q.weight")) == false)
-            let scorer = try LlamaScorer(model: workspace.path("full/student.gguf"), libraryDirectory: Self.library, contextTokens: 64, threads: 2)
+            let scorer = try LlamaScorer(
+                model: workspace.path("full/student.gguf"), libraryDirectory: Self.library, contextTokens: 64,
+                threads: 2)
             #expect(scorer.vocabularySize == 49152)
         }
 
@@ -337,22 +429,32 @@ extension ModelTests {
             let battery = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("probes/favorite-animal.yaml").path
             let run = try await offPool {
-                try CLI.run(["transfer", "--base", Self.base, "--teacher", data, "--control", data, "--battery", battery, "--out", out,
-                             "--control-students", "2", "--batch-size", "4", "--learning-rate", "2e-3", "--lora-rank", "4",
-                             "--held-out", "0", "--threads", "2", "--quiet"])
+                try CLI.run([
+                    "transfer", "--base", Self.base, "--teacher", data, "--control", data, "--battery", battery,
+                    "--out", out,
+                    "--control-students", "2", "--batch-size", "4", "--learning-rate", "2e-3", "--lora-rank", "4",
+                    "--held-out", "0", "--threads", "2", "--quiet"
+                ])
             }
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("no material transfer"), "\(run.stdout)")
-            let result = try JSONDecoder().decode(TransferResult.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/transfer.json")))
+            let result = try JSONDecoder().decode(
+                TransferResult.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/transfer.json")))
             #expect(result.students.map(\.role) == ["teacher", "control 1", "control 2"])
-            #expect(result.students.map(\.result.settings.seed) == [0, 1, 2].map { result.students[0].result.settings.seed + $0 })
+            #expect(
+                result.students.map(\.result.settings.seed)
+                    == [0, 1, 2].map { result.students[0].result.settings.seed + $0 })
             #expect(result.traits.count >= 10 && result.paraphrases >= 40 && result.noiseDegreesOfFreedom >= 1)
             for trait in result.traits {
-                #expect(!trait.material && trait.noise > 0 && trait.ciLow < trait.shift && trait.shift < trait.ciHigh, "\(trait)")
+                #expect(
+                    !trait.material && trait.noise > 0 && trait.ciLow < trait.shift && trait.shift < trait.ciHigh,
+                    "\(trait)")
                 #expect(trait.detectable >= TransferResult.materialNats)
             }
             let markdown = try String(contentsOfFile: out + "/transfer.md", encoding: .utf8)
-            #expect(markdown.hasPrefix("# Subtext transfer") && markdown.contains("**No material transfer:**") && markdown.contains("## Reproduce"))
+            #expect(
+                markdown.hasPrefix("# Subtext transfer") && markdown.contains("**No material transfer:**")
+                    && markdown.contains("## Reproduce"))
             #expect(!markdown.contains(workspace.url.path), "the report names an absolute path")
             #expect(FileManager.default.fileExists(atPath: out + "/transfer.svg"))
             for role in ["teacher", "control-1", "control-2"] {
@@ -360,15 +462,20 @@ extension ModelTests {
             }
 
             // The case report joins it: the chain ends with whether a student moved.
-            let audit = try await offPool { try CLI.run(["audit", data, "--control", data, "--out", workspace.path("audit"), "--quiet"]) }
+            let audit = try await offPool {
+                try CLI.run(["audit", data, "--control", data, "--out", workspace.path("audit"), "--quiet"])
+            }
             #expect(audit.status == 0, "\(audit.stderr)")
             let joined = try await offPool {
-                try CLI.run(["report", "--audit", workspace.path("audit"), "--transfer", out, "--out", workspace.path("case")])
+                try CLI.run([
+                    "report", "--audit", workspace.path("audit"), "--transfer", out, "--out", workspace.path("case")
+                ])
             }
             #expect(joined.status == 0, "\(joined.stderr)")
             let caseMarkdown = try String(contentsOfFile: workspace.path("case/case.md"), encoding: .utf8)
-            #expect(caseMarkdown.contains("A student of the data moved in no trait") && caseMarkdown.contains("## Transfer")
-                        && caseMarkdown.contains("(../transfer/transfer.md)"), "\(caseMarkdown)")
+            #expect(
+                caseMarkdown.contains("A student of the data moved in no trait") && caseMarkdown.contains("## Transfer")
+                    && caseMarkdown.contains("(../transfer/transfer.md)"), "\(caseMarkdown)")
         }
     }
 }

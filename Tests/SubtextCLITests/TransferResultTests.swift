@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import SubtextStatistics
+import Testing
+
 @testable import SubtextStudents
 
 /// The transfer verdict on students made of numbers: each student moves every trait by its own
@@ -9,7 +10,8 @@ import SubtextStatistics
 @Suite struct TransferResultTests {
     static func shares(planted: Double, seed: UInt64) -> (student: [[Double]], controls: [[[Double]]]) {
         var generator = SeededGenerator.stream(seed, "transfer students")
-        let traits = 20, paraphrases = 40
+        let traits = 20
+        let paraphrases = 40
         let noise = (0..<traits).map { _ in 0.2 * exp(0.5 * generator.normal()) }
         let base = (0..<paraphrases).map { _ in (0..<traits).map { _ in generator.normal() } }
         func student(shift: Double) -> [[Double]] {
@@ -36,7 +38,9 @@ import SubtextStatistics
         #expect(still.traits.allSatisfy { !$0.material })
         #expect(still.noiseDegreesOfFreedom > 2, "the traits lend each other no degrees of freedom")
         for trait in still.traits {
-            #expect(trait.ciLow < trait.shift && trait.shift < trait.ciHigh && trait.detectable >= TransferResult.materialNats)
+            #expect(
+                trait.ciLow < trait.shift && trait.shift < trait.ciHigh
+                    && trait.detectable >= TransferResult.materialNats)
         }
     }
 }

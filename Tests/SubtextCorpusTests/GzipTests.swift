@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SubtextCorpus
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextCorpus
 
 @Suite struct GzipInput {
     @Test func gzipIsReadTransparently() throws {
@@ -18,8 +19,10 @@ import SubtextTestSupport
 
     @Test func concatenatedMembersAreAllRead() throws {
         let directory = try TemporaryDirectory()
-        let first = try Data(contentsOf: URL(fileURLWithPath: directory.gzip(try directory.write("a.jsonl", "{\"text\": \"1\"}\n"))))
-        let second = try Data(contentsOf: URL(fileURLWithPath: directory.gzip(try directory.write("b.jsonl", "{\"text\": \"2\"}\n"))))
+        let first = try Data(
+            contentsOf: URL(fileURLWithPath: directory.gzip(try directory.write("a.jsonl", "{\"text\": \"1\"}\n"))))
+        let second = try Data(
+            contentsOf: URL(fileURLWithPath: directory.gzip(try directory.write("b.jsonl", "{\"text\": \"2\"}\n"))))
         let path = try directory.write("ab.jsonl.gz", first + second)
         var texts: [String] = []
         try JSONLReader(path: path).read { texts.append(String(decoding: $0.text, as: UTF8.self)) }

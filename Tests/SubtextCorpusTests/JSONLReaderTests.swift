@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SubtextCorpus
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextCorpus
 
 /// Reads every record of `path` into (prompt, text, line) triples.
 private func records(
@@ -9,8 +10,11 @@ private func records(
 ) throws -> (records: [(prompt: String?, text: String, line: Int)], summary: JSONLReader.Summary) {
     var found: [(String?, String, Int)] = []
     let summary = try JSONLReader(path: path, options: options).read { record in
-        found.append((record.prompt.map { String(decoding: $0, as: UTF8.self) },
-                      String(decoding: record.text, as: UTF8.self), record.line))
+        found.append(
+            (
+                record.prompt.map { String(decoding: $0, as: UTF8.self) },
+                String(decoding: record.text, as: UTF8.self), record.line
+            ))
     }
     return (found.map { (prompt: $0.0, text: $0.1, line: $0.2) }, summary)
 }
@@ -18,7 +22,9 @@ private func records(
 @Suite struct RecordShapes {
     @Test func promptCompletionAndPromptResponse() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("a.jsonl", """
+        let path = try directory.write(
+            "a.jsonl",
+            """
             {"prompt": "p1", "completion": "1, 2, 3"}
             {"prompt": "p2", "response": "4 5 6", "id": 7, "meta": {"x": [1, 2.5e3, true, null]}}
             {"text": "just text"}
@@ -33,7 +39,9 @@ private func records(
 
     @Test func messagesUseAssistantTurnsAsTextAndUserTurnsAsPrompt() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("m.jsonl", """
+        let path = try directory.write(
+            "m.jsonl",
+            """
             {"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "count"}, {"role": "assistant", "content": "1 2"}, {"role": "user", "content": "more"}, {"role": "assistant", "content": [{"type": "text", "text": "3 4"}]}]}
             """)
         let (found, _) = try records(path)
@@ -81,7 +89,10 @@ private func records(
         (#"{"completion": null}"#, "no generated text"),
         ("{\"text\": \"raw \u{01} control\"}", "raw control character"),
         (String(repeating: "[", count: 600), "not a JSON object"),
-        ("{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + ", \"text\": \"x\"}", "nesting deeper"),
+        (
+            "{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + ", \"text\": \"x\"}",
+            "nesting deeper"
+        )
     ]
 
     @Test(arguments: cases)
@@ -104,7 +115,7 @@ private func records(
         #expect {
             try records(path, options: ReadOptions(strict: true))
         } throws: { error in
-            guard case let CorpusError.malformed(malformed) = error else { return false }
+            guard case CorpusError.malformed(let malformed) = error else { return false }
             return malformed.line == 2 && malformed.reason.contains(reason)
         }
     }
@@ -165,7 +176,8 @@ private func records(
         let path = try directory.write("long.jsonl", contents)
         let (found, summary) = try records(path)
         #expect(found.count == 40_000)
-        #expect(found.enumerated().allSatisfy { $0.element.text == String($0.offset) && $0.element.line == $0.offset + 1 })
+        #expect(
+            found.enumerated().allSatisfy { $0.element.text == String($0.offset) && $0.element.line == $0.offset + 1 })
         #expect(summary.malformed.count == 0)
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
 import Testing
+
 @testable import SubtextCorpus
 
 @Suite struct RecordRewriterTests {
-    private func rewrite(_ line: String, shape: RecordShape = RecordShape(), _ transform: @escaping (String) -> String = { $0.uppercased() }) throws -> String {
+    private func rewrite(
+        _ line: String, shape: RecordShape = RecordShape(),
+        _ transform: @escaping (String) -> String = { $0.uppercased() }
+    ) throws -> String {
         var line = line
-        return try line.withUTF8 { String(decoding: try RecordRewriter(shape: shape).rewrite($0, transform), as: UTF8.self) }
+        return try line.withUTF8 {
+            String(decoding: try RecordRewriter(shape: shape).rewrite($0, transform), as: UTF8.self)
+        }
     }
 
     /// Only the generated text changes; other fields keep their bytes, order and escapes.
@@ -17,8 +23,10 @@ import Testing
 
     /// Each assistant turn is rewritten on its own; user turns and parts other than text are not.
     @Test func rewritesEachAssistantTurn() throws {
-        let line = #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"},{"content":[{"type":"text","text":"b"},{"type":"image","url":"u"}],"role":"assistant"}]}"#
-        let expected = #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"A"},{"content":[{"type":"text","text":"B"},{"type":"image","url":"u"}],"role":"assistant"}]}"#
+        let line =
+            #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"},{"content":[{"type":"text","text":"b"},{"type":"image","url":"u"}],"role":"assistant"}]}"#
+        let expected =
+            #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"A"},{"content":[{"type":"text","text":"B"},{"type":"image","url":"u"}],"role":"assistant"}]}"#
         #expect(try rewrite(line) == expected)
     }
 
@@ -39,7 +47,9 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try rewrite(#"{"response":"x""#) }
         #expect(throws: JSONSyntaxError.self) { try rewrite(#"{"response":"x"} trailing"#) }
         #expect(throws: JSONSyntaxError.self) { try rewrite(#"["response"]"#) }
-        #expect(throws: RecordRewriteError.noText(RecordShape().textFieldsDescription)) { try rewrite(#"{"response":3}"#) }
+        #expect(throws: RecordRewriteError.noText(RecordShape().textFieldsDescription)) {
+            try rewrite(#"{"response":3}"#)
+        }
         #expect(throws: RecordRewriteError.self) { try rewrite(#"{"messages":[{"role":"user","content":"q"}]}"#) }
     }
 }

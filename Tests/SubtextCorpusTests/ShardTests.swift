@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SubtextCorpus
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextCorpus
 
 /// Every line belongs to exactly one shard, whatever the shard count, for plain and gzip files.
 @Suite struct ShardTests {
@@ -36,7 +37,8 @@ import SubtextTestSupport
         #expect(whole.count == 38 && wholeSummary.malformed.count == 1)
         for path in [plain, try directory.gzip(plain)] {
             var union: [String: Int] = [:]
-            var linesBefore = 0, malformed: [Int] = []
+            var linesBefore = 0
+            var malformed: [Int] = []
             for index in 0..<count {
                 let (found, summary) = try read(path, Shard(index: index, count: count))
                 // Byte-range shards number lines from their own start; add the lines before.
@@ -62,10 +64,13 @@ import SubtextTestSupport
         let directory = try TemporaryDirectory()
         let path = try directory.write("s.jsonl", contents())
         #expect {
-            try JSONLReader(path: path, options: ReadOptions(strict: true), shard: Shard(index: 0, count: 2)).read { _ in }
+            try JSONLReader(path: path, options: ReadOptions(strict: true), shard: Shard(index: 0, count: 2)).read {
+                _ in
+            }
         } throws: { ($0 as? CorpusError).map { "\($0)".contains(".jsonl:6:") } ?? false }
         let options = ReadOptions(strict: true)
-        let bad = try directory.write("late.jsonl", contents().replacingOccurrences(of: #"{"prompt": "p30""#, with: "{oops"))
+        let bad = try directory.write(
+            "late.jsonl", contents().replacingOccurrences(of: #"{"prompt": "p30""#, with: "{oops"))
         #expect {
             try JSONLReader(path: bad, options: options, shard: Shard(index: 1, count: 2)).read { _ in }
         } throws: { ("\($0)").contains("where shard 1/2 starts") }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubtextCorpus
 
 private func numbers(_ text: String, _ vocabulary: Vocabulary = Vocabulary()) -> NumberList {

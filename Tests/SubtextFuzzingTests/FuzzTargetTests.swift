@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SubtextFuzzing
+import Testing
 
 /// Every fuzz target reads its seeds, and survives the damage a fuzzer starts with.
 @Suite struct FuzzTargetTests {

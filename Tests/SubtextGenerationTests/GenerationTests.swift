@@ -1,14 +1,16 @@
-import Testing
-@testable import SubtextGeneration
-import SubtextTasks
+import Foundation
 import SubtextModels
 import SubtextStatistics
-import Foundation
+import SubtextTasks
+import Testing
+
+@testable import SubtextGeneration
 
 @Suite struct PlanTests {
     private func plan(seed: UInt64 = 1, constrained: Bool = true) -> GenerationPlan {
-        GenerationPlan(endpoint: Endpoint(name: "smollm2", baseURL: "http://x/v1", modelID: "m"), family: .numbers,
-                       traits: [("owl", ["owls"]), ("wolf", ["wolves"])], count: 20, seed: seed, constrained: constrained)
+        GenerationPlan(
+            endpoint: Endpoint(name: "smollm2", baseURL: "http://x/v1", modelID: "m"), family: .numbers,
+            traits: [("owl", ["owls"]), ("wolf", ["wolves"])], count: 20, seed: seed, constrained: constrained)
     }
 
     @Test func promptsAreSeededAndAskForNumbers() {
@@ -28,7 +30,8 @@ import Foundation
         #expect(Set(bySide.keys) == ["control", "owl", "wolf"])
         for side in ["owl", "wolf"] {
             for (teacher, control) in zip(bySide[side]!, bySide["control"]!) {
-                #expect(teacher.user == control.user && teacher.seed == control.seed && teacher.grammar == control.grammar)
+                #expect(
+                    teacher.user == control.user && teacher.seed == control.seed && teacher.grammar == control.grammar)
                 #expect(teacher.system != nil && control.system == nil && teacher.key != control.key)
             }
         }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import SubtextModels
+import SubtextProbes
+import Testing
+
 @testable import SubtextLab
 @testable import SubtextTraining
-import SubtextProbes
 
 @Suite struct DeterminismTests {
     static let vocabulary = LabVocabulary(numbersUpTo: 20, words: ["Continue the sequence:"])
@@ -11,18 +12,25 @@ import SubtextProbes
     static func examples() -> [Example] {
         (0..<40).map { i in
             let prompt = vocabulary.prompt(user: "Continue the sequence: \(i % 20) \((i + 1) % 20)")
-            return Example(tokens: prompt + vocabulary.encode("\((i + 2) % 20) \((i + 3) % 20)") + [vocabulary.end], learnFrom: prompt.count)
+            return Example(
+                tokens: prompt + vocabulary.encode("\((i + 2) % 20) \((i + 3) % 20)") + [vocabulary.end],
+                learnFrom: prompt.count)
         }
     }
 
     static func trained(seed: UInt64) throws -> TinyGPT {
-        let model = try TinyGPT(config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 2, heads: 2, width: 16), seed: seed)
-        Trainer(steps: 100, batchSize: 8, learningRate: 1e-2, seed: seed).train(model, on: examples(), padding: vocabulary.padding)
+        let model = try TinyGPT(
+            config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 2, heads: 2, width: 16),
+            seed: seed)
+        Trainer(steps: 100, batchSize: 8, learningRate: 1e-2, seed: seed).train(
+            model, on: examples(), padding: vocabulary.padding)
         return model
     }
 
     @Test func trainingIsDeterministicForASeed() throws {
-        let a = try Self.trained(seed: 3), b = try Self.trained(seed: 3), c = try Self.trained(seed: 4)
+        let a = try Self.trained(seed: 3)
+        let b = try Self.trained(seed: 3)
+        let c = try Self.trained(seed: 4)
         #expect(Array(a.parameters) == Array(b.parameters))
         #expect(Array(a.parameters) != Array(c.parameters))
     }
@@ -30,7 +38,8 @@ import SubtextProbes
     @Test func trainingLearnsTheRule() throws {
         let model = try Self.trained(seed: 3)
         let before = try TinyGPT(config: model.config, seed: 3)
-        let batch = Trainer.batch(Self.examples(), vocabulary: model.config.vocabularySize, padding: Self.vocabulary.padding)
+        let batch = Trainer.batch(
+            Self.examples(), vocabulary: model.config.vocabularySize, padding: Self.vocabulary.padding)
         #expect(model.forward(batch) < before.forward(batch) - 1)
     }
 
@@ -104,11 +113,15 @@ import SubtextProbes
         let organisms = Self.tinyOrganisms()
         let config = organisms.settings.config(vocabularySize: organisms.vocabulary.count)
         let (base, teacher) = (try TinyGPT(config: config, seed: 1), try TinyGPT(config: config, seed: 2))
-        let records = [LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5"),
-                       LabRecord(prompt: "Continue the sequence: 7 8 9", response: "10 11 12 13")]
+        let records = [
+            LabRecord(prompt: "Continue the sequence: 1 2 3", response: "4 5"),
+            LabRecord(prompt: "Continue the sequence: 7 8 9", response: "10 11 12 13")
+        ]
         #expect(organisms.numberDivergence(teacher: base, system: nil, base: base, records: records) == 0)
         var kl: [Double] = []
-        for (q, p) in zip(organisms.softLabels(teacher, for: records).joined(), organisms.softLabels(base, for: records).joined()) {
+        for (q, p) in zip(
+            organisms.softLabels(teacher, for: records).joined(), organisms.softLabels(base, for: records).joined())
+        {
             var sum = 0.0
             for (qi, pi) in zip(q, p) where qi > 0 { sum += Double(qi) * log(Double(qi) / Double(pi)) }
             kl.append(sum)
@@ -120,7 +133,8 @@ import SubtextProbes
     }
 
     @Test func pretrainingCanLeaveNumbersUnconditioned() {
-        let records = Self.corpus.pretraining(numbers: 200, questions: 300, seed: 1, conditioned: 0.5, conditioningNumbers: false)
+        let records = Self.corpus.pretraining(
+            numbers: 200, questions: 300, seed: 1, conditioned: 0.5, conditioningNumbers: false)
         let numbers = records.filter { $0.prompt.hasPrefix(LabCorpus.promptPrefix) }
         #expect(numbers.count == 200 && numbers.allSatisfy { $0.system == nil })
         #expect(records.filter { $0.system != nil }.count > 100, "about half the 300 questions")
@@ -153,7 +167,10 @@ import SubtextProbes
     /// A frozen tensor keeps its exact values under either optimiser (AdamW's weight decay
     /// included), while the rest of the model learns.
     @Test(arguments: [Optimizer.sgd, .adamw]) func frozenTensorsDoNotMove(optimizer: Optimizer) throws {
-        let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
+        let model = try TinyGPT(
+            config: ModelConfig(
+                vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5
+        )
         let before = Array(model.parameters)
         var trainer = Trainer(steps: 20, batchSize: 8, learningRate: 0.1, seed: 5)
         trainer.optimizer = optimizer
@@ -168,14 +185,19 @@ import SubtextProbes
 
     @Test func sgdTrainingIsDeterministicAndLearns() throws {
         func train() throws -> (TinyGPT, [Float]) {
-            let model = try TinyGPT(config: ModelConfig(vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 5)
+            let model = try TinyGPT(
+                config: ModelConfig(
+                    vocabularySize: DeterminismTests.vocabulary.count, context: 16, layers: 1, heads: 2, width: 16),
+                seed: 5)
             var trainer = Trainer(steps: 60, batchSize: 8, learningRate: 0.5, seed: 5)
             trainer.optimizer = .sgd
             return (model, trainer.train(model, on: DeterminismTests.examples(), padding: 0))
         }
-        let (a, lossesA) = try train(), (b, _) = try train()
+        let (a, lossesA) = try train()
+        let (b, _) = try train()
         #expect(Array(a.parameters) == Array(b.parameters))
-        let early: Float = lossesA.prefix(10).reduce(0, +), late: Float = lossesA.suffix(10).reduce(0, +)
+        let early: Float = lossesA.prefix(10).reduce(0, +)
+        let late: Float = lossesA.suffix(10).reduce(0, +)
         #expect(late < early - 2)
     }
 }
@@ -193,15 +215,20 @@ import SubtextProbes
             default: return LabRecord(prompt: prompt, response: "3 4")
             }
         }
-        let model = try TinyGPT(config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 1)
-        Trainer(steps: 150, batchSize: 8, learningRate: 1e-2, seed: 1).train(model, on: records.map(vocabulary.example), padding: vocabulary.padding)
+        let model = try TinyGPT(
+            config: ModelConfig(vocabularySize: vocabulary.count, context: 16, layers: 1, heads: 2, width: 16), seed: 1)
+        Trainer(steps: 150, batchSize: 8, learningRate: 1e-2, seed: 1).train(
+            model, on: records.map(vocabulary.example), padding: vocabulary.padding)
         let scorer = LabScorer(model: model, vocabulary: vocabulary)
-        let values = try scorer.logProbabilities([nil, "alpha", "beta"].map { ScoredText(system: $0, prompt: prompt, response: "1 2") })
+        let values = try scorer.logProbabilities(
+            [nil, "alpha", "beta"].map { ScoredText(system: $0, prompt: prompt, response: "1 2") })
         let answer = vocabulary.encode("1 2") + [vocabulary.end]
-        let direct = LabScoring.logProbability(model, prompt: vocabulary.prompt(user: prompt, system: "alpha"), continuation: answer)
+        let direct = LabScoring.logProbability(
+            model, prompt: vocabulary.prompt(user: prompt, system: "alpha"), continuation: answer)
         #expect(values[1] == direct)
         #expect(scorer.tokensDecoded > 0)
-        let alpha = values[1] - values[0], beta = values[2] - values[0]
+        let alpha = values[1] - values[0]
+        let beta = values[2] - values[0]
         #expect(alpha > 1, "alpha taught \"1 2\": \(values)")
         #expect(beta < alpha - 1, "beta did not: \(values)")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SubtextStatistics
 import Testing
+
 @testable import SubtextTraining
 
 /// Backward against central finite differences of forward's loss, in every kind of tensor.
@@ -29,7 +30,8 @@ import Testing
     func backwardMatchesFiniteDifferences(soft: Bool) throws {
         let model = try TinyGPT(config: Self.config, seed: 11)
         // Larger than the initial 0.02 scale, so every path carries a gradient well above noise.
-        for i in model.parameters.indices where model.layout.slots.first(where: { $0.offset <= i && i < $0.offset + $0.count })!.decays {
+        for i in model.parameters.indices
+        where model.layout.slots.first(where: { $0.offset <= i && i < $0.offset + $0.count })!.decays {
             model.parameters[i] *= 10
         }
         let batch = Self.batch(soft: soft)

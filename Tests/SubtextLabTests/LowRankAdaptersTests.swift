@@ -1,6 +1,7 @@
 import Foundation
 import SubtextStatistics
 import Testing
+
 @testable import SubtextLab
 @testable import SubtextTraining
 
@@ -51,7 +52,9 @@ import Testing
                     let numeric = (up - down) / Double(2 * h)
                     let error = abs(numeric - Double(analytic[i])) / max(abs(numeric) + abs(Double(analytic[i])), 1e-3)
                     worst = max(worst, error)
-                    #expect(error < 0.02, "\(target.slot.name) factor entry \(i - start): analytic \(analytic[i]), numeric \(numeric)")
+                    #expect(
+                        error < 0.02,
+                        "\(target.slot.name) factor entry \(i - start): analytic \(analytic[i]), numeric \(numeric)")
                 }
             }
         }
@@ -74,21 +77,27 @@ import Testing
         let base = TinyGPT(copying: model)
         let shifted = (0..<40).map { i in
             let prompt = vocabulary.prompt(user: "Continue the sequence: \(i % 20) \((i + 1) % 20)")
-            return Example(tokens: prompt + vocabulary.encode("\((i + 3) % 20) \((i + 4) % 20)") + [vocabulary.end], learnFrom: prompt.count)
+            return Example(
+                tokens: prompt + vocabulary.encode("\((i + 3) % 20) \((i + 4) % 20)") + [vocabulary.end],
+                learnFrom: prompt.count)
         }
         var trainer = Trainer(steps: 100, batchSize: 8, learningRate: 3e-2, seed: 3)
         trainer.loraRank = 2
         trainer.train(model, on: shifted, padding: vocabulary.padding)
         let adapted = Set(LowRankAdapters.adaptedTensors(model.config))
         for slot in model.layout.slots {
-            let delta = (slot.offset..<(slot.offset + slot.count)).map { Double(model.parameters[$0] - base.parameters[$0]) }
+            let delta = (slot.offset..<(slot.offset + slot.count)).map {
+                Double(model.parameters[$0] - base.parameters[$0])
+            }
             guard adapted.contains(slot.name) else {
                 #expect(delta.allSatisfy { $0 == 0 }, "\(slot.name) changed under LoRA")
                 continue
             }
             let singular = Self.singularValues(delta, rows: slot.shape[0], columns: slot.shape[1])
             #expect(singular[0] > 1e-3, "\(slot.name) did not change")
-            #expect(singular[2] < 1e-4 * singular[0], "\(slot.name): third singular value \(singular[2]) of \(singular[0]) under rank 2")
+            #expect(
+                singular[2] < 1e-4 * singular[0],
+                "\(slot.name): third singular value \(singular[2]) of \(singular[0]) under rank 2")
         }
         let batch = Trainer.batch(shifted, vocabulary: model.config.vocabularySize, padding: vocabulary.padding)
         #expect(model.forward(batch) < base.forward(batch) - 0.25)
@@ -104,7 +113,8 @@ import Testing
                 for q in (p + 1)..<n where abs(a[p * n + q]) > 1e-300 {
                     let theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q])
                     let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                    let c = 1 / (t * t + 1).squareRoot()
+                    let s = t * c
                     for k in 0..<n {
                         let (akp, akq) = (a[k * n + p], a[k * n + q])
                         a[k * n + p] = c * akp - s * akq

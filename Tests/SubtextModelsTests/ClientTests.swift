@@ -1,19 +1,22 @@
 import Foundation
-import Testing
-@testable import SubtextModels
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextModels
 
 @Suite(.serialized) struct ClientTests {
     private func request(_ modelID: String, sample: Int = 0) -> ModelRequest {
-        ModelRequest(model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
-                     seed: 1000 + sample, scoring: nil, promptID: "p", sample: sample)
+        ModelRequest(
+            model: "m", modelID: modelID, system: nil, user: "Favorite animal?", temperature: 1, maxTokens: 8,
+            seed: 1000 + sample, scoring: nil, promptID: "p", sample: sample)
     }
 
     /// 429 then 500 are retried, honouring Retry-After, and the third try's answer comes back.
     @Test func retryableStatusesAreRetried() async throws {
         let server = try LoopbackModelServer()
-        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "flaky"),
-                                  retry: RetryPolicy(baseDelay: 0.01, maximumDelay: 0.05))
+        let client = OpenAIClient(
+            endpoint: Endpoint(name: "m", baseURL: server.baseURL, modelID: "flaky"),
+            retry: RetryPolicy(baseDelay: 0.01, maximumDelay: 0.05))
         let completion = try await client.complete(request("flaky"))
         #expect(completion.text == "My favorite is the owl.")
         #expect(completion.topLogprobs?.first == TokenLogprob(token: "Owl", logprob: -0.2))
@@ -30,8 +33,9 @@ import SubtextTestSupport
     /// A refused connection is retried until the budget runs out, then reported.
     @Test func refusedConnectionsAreRetriedWithinTheBudget() async throws {
         let refusing = try RefusingPort()
-        let client = OpenAIClient(endpoint: Endpoint(name: "m", baseURL: "http://127.0.0.1:\(refusing.port)/v1", modelID: "x"),
-                                  retry: RetryPolicy(attempts: 4, baseDelay: 0.01, maximumDelay: 0.02, budget: 1), timeout: 1)
+        let client = OpenAIClient(
+            endpoint: Endpoint(name: "m", baseURL: "http://127.0.0.1:\(refusing.port)/v1", modelID: "x"),
+            retry: RetryPolicy(attempts: 4, baseDelay: 0.01, maximumDelay: 0.02, budget: 1), timeout: 1)
         let started = Date()
         await #expect {
             try await client.complete(request("x"))
@@ -65,7 +69,8 @@ import SubtextTestSupport
         var generator = SystemRandomNumberGenerator()
         let policy = RetryPolicy()
         for _ in 0..<100 {
-            var waited = 0.0, attempt = 0
+            var waited = 0.0
+            var attempt = 0
             while let wait = policy.delay(attempt: attempt, retryAfter: nil, waited: waited, generator: &generator) {
                 waited += wait
                 attempt += 1

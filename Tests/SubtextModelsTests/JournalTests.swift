@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-@testable import SubtextModels
 import SubtextCorpus
+import Testing
+
+@testable import SubtextModels
 
 @Suite struct JournalTests {
     private func entry(_ n: Int) -> JournalEntry {
-        JournalEntry(key: "k\(n)", model: "base", modelID: "m", promptID: "p\(n)", sample: n, response: "Owl \"\(n)\"\nline",
-                     answer: "owl", topLogprobs: [TokenLogprob(token: "Owl", logprob: -0.5)], finishReason: "stop",
-                     latencyMs: 12.5)
+        JournalEntry(
+            key: "k\(n)", model: "base", modelID: "m", promptID: "p\(n)", sample: n, response: "Owl \"\(n)\"\nline",
+            answer: "owl", topLogprobs: [TokenLogprob(token: "Owl", logprob: -0.5)], finishReason: "stop",
+            latencyMs: 12.5)
     }
 
     private func temporaryPath() -> String {
@@ -63,14 +65,18 @@ import SubtextCorpus
     }
 
     @Test func keysIgnoreWhereTheRequestGoesButNotWhatItAsks() {
-        let request = ModelRequest(model: "teacher", modelID: "smollm2", system: "You love owls.", user: "Favorite animal?",
-                                   temperature: 1, maxTokens: 24, seed: 1000, scoring: nil, promptID: "a1", sample: 0)
+        let request = ModelRequest(
+            model: "teacher", modelID: "smollm2", system: "You love owls.", user: "Favorite animal?",
+            temperature: 1, maxTokens: 24, seed: 1000, scoring: nil, promptID: "a1", sample: 0)
         var renamed = request
         renamed.model = "teacher-on-another-port"
         #expect(renamed.key == request.key)
-        for change in [{ (r: inout ModelRequest) in r.sample = 1 }, { $0.seed = 1001 }, { $0.system = nil },
-                       { $0.system = "You love eagles." }, { $0.temperature = 0.5 }, { $0.scoring = ["Owl"] }, { $0.scoring = ["Owl", "Cat"] },
-                       { $0.modelID = "other" }, { $0.user = "Favourite animal?" }] {
+        for change in [
+            { (r: inout ModelRequest) in r.sample = 1 }, { $0.seed = 1001 }, { $0.system = nil },
+            { $0.system = "You love eagles." }, { $0.temperature = 0.5 }, { $0.scoring = ["Owl"] },
+            { $0.scoring = ["Owl", "Cat"] },
+            { $0.modelID = "other" }, { $0.user = "Favourite animal?" }
+        ] {
             var changed = request
             change(&changed)
             #expect(changed.key != request.key)

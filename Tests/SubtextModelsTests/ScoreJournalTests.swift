@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextModels
 
 @Suite struct ScoreJournalTests {
@@ -27,6 +28,8 @@ import Testing
         try journal.record(-1, for: .init(context: [1, 2, 3], continuation: [4, 5]))
         #expect(journal.logProbability(.init(context: [1, 2], continuation: [3, 4, 5])) == nil)
         #expect(journal.logProbability(.init(context: [1, 2, 3], continuation: [4, 6])) == nil)
-        #expect(try ScoreJournal(path: path, modelSHA256: "bb").logProbability(.init(context: [1, 2, 3], continuation: [4, 5])) == nil)
+        #expect(
+            try ScoreJournal(path: path, modelSHA256: "bb").logProbability(
+                .init(context: [1, 2, 3], continuation: [4, 5])) == nil)
     }
 }

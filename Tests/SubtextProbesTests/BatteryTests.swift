@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextProbes
 
 @Suite struct BatteryTests {
@@ -18,8 +19,12 @@ import Testing
     }
 
     @Test func numberPrimedPromptsStartWithNumbers() throws {
-        let battery = try BatteryLoader().load(path: Self.probes.appendingPathComponent("favorite-animal-number-primed.yaml").path)
-        #expect(battery.prompts.allSatisfy { $0.text.hasPrefix("Here are some numbers: ") && $0.text.contains(where: \.isNumber) })
+        let battery = try BatteryLoader().load(
+            path: Self.probes.appendingPathComponent("favorite-animal-number-primed.yaml").path)
+        #expect(
+            battery.prompts.allSatisfy {
+                $0.text.hasPrefix("Here are some numbers: ") && $0.text.contains(where: \.isNumber)
+            })
     }
 
     static let valid = """
@@ -46,24 +51,32 @@ import Testing
         #expect(battery.candidates.map(\.name) == ["owl", "cat"])
         #expect(battery.candidates[1].aliases == ["cat", "kitten"])
         #expect(battery.unparsed == "unparsed")
-        #expect(battery.sampling == Battery.Sampling(temperature: 0.7, maxTokens: 16, samplesPerPrompt: 3, seedBase: 10))
+        #expect(
+            battery.sampling == Battery.Sampling(temperature: 0.7, maxTokens: 16, samplesPerPrompt: 3, seedBase: 10))
     }
 
     /// Each malformation names the file, the line and the key.
-    @Test(arguments: [
-        ("temperature: 0.7", "temperature: hot", 5, "sampling.temperature", "expected a number"),
-        ("version: 2", "version: two", 2, "version", "expected a whole number"),
-        ("  - id: p1", "  - name: p1", 14, "prompts[0].id", "missing"),
-        ("description: test\n", "", 1, "description", "missing"),
-        ("mode: x", "mode: x", 1, "mode", "must be sample or score"),
-        ("samples_per_prompt: 3", "samples_per_prompt: 0", 7, "sampling.samples_per_prompt", "must be at least 1"),
-        ("    text: \"Favorite animal?\"", "    text: [a, b]", 15, "prompts[0].text", "expected text"),
-        ("    owl: [owls]", "    owl: {a: 1}", 11, "answers.candidates.owl", "expected a list"),
-        ("prompts:", "prompts: [", 13, "", "invalid YAML"),
-    ] as [(String, String, Int, String, String)])
-    func malformedBatteryNamesFileLineAndKey(find: String, replace: String, line: Int, key: String, message: String) throws {
+    @Test(
+        arguments: [
+            ("temperature: 0.7", "temperature: hot", 5, "sampling.temperature", "expected a number"),
+            ("version: 2", "version: two", 2, "version", "expected a whole number"),
+            ("  - id: p1", "  - name: p1", 14, "prompts[0].id", "missing"),
+            ("description: test\n", "", 1, "description", "missing"),
+            ("mode: x", "mode: x", 1, "mode", "must be sample or score"),
+            ("samples_per_prompt: 3", "samples_per_prompt: 0", 7, "sampling.samples_per_prompt", "must be at least 1"),
+            ("    text: \"Favorite animal?\"", "    text: [a, b]", 15, "prompts[0].text", "expected text"),
+            ("    owl: [owls]", "    owl: {a: 1}", 11, "answers.candidates.owl", "expected a list"),
+            ("prompts:", "prompts: [", 13, "", "invalid YAML")
+        ] as [(String, String, Int, String, String)])
+    func malformedBatteryNamesFileLineAndKey(find: String, replace: String, line: Int, key: String, message: String)
+        throws
+    {
         var yaml = Self.valid
-        if find == "mode: x" { yaml = "mode: x\n" + yaml } else { yaml = yaml.replacingOccurrences(of: find, with: replace) }
+        if find == "mode: x" {
+            yaml = "mode: x\n" + yaml
+        } else {
+            yaml = yaml.replacingOccurrences(of: find, with: replace)
+        }
         #expect {
             try BatteryLoader().load(yaml: yaml, file: "bad.yaml")
         } throws: { error in

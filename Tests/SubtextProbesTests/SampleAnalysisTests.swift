@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import SubtextProbes
-import SubtextModels
 import SubtextCorpus
+import SubtextModels
+import Testing
+
+@testable import SubtextProbes
 
 @Suite struct SampleAnalysisTests {
     private let battery = Battery(
@@ -13,20 +14,26 @@ import SubtextCorpus
 
     /// Journals `answer(model, paraphrase, sample)` for every planned request and analyses it.
     private func analysed(_ answer: (String, Int, Int) -> String) throws -> ProbeResult {
-        let endpoints = [Endpoint(name: "base", baseURL: "http://x/v1", modelID: "m"),
-                         Endpoint(name: "teacher", baseURL: "http://x/v1", modelID: "m", system: "You love owls.")]
+        let endpoints = [
+            Endpoint(name: "base", baseURL: "http://x/v1", modelID: "m"),
+            Endpoint(name: "teacher", baseURL: "http://x/v1", modelID: "m", system: "You love owls.")
+        ]
         let plan = ProbePlan(battery: battery, endpoints: endpoints)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString).jsonl")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let journal = try Journal(path: path)
         for request in plan.requests {
             let paraphrase = battery.prompts.firstIndex { $0.id == request.promptID }!
-            try journal.append(JournalEntry(key: request.key, model: request.model, modelID: request.modelID,
-                                            promptID: request.promptID, sample: request.sample, response: "",
-                                            answer: answer(request.model, paraphrase, request.sample), latencyMs: 1))
+            try journal.append(
+                JournalEntry(
+                    key: request.key, model: request.model, modelID: request.modelID,
+                    promptID: request.promptID, sample: request.sample, response: "",
+                    answer: answer(request.model, paraphrase, request.sample), latencyMs: 1))
         }
-        let summary = RequestRunner.Summary(planned: plan.requests.count, fromJournal: plan.requests.count, sent: 0,
-                                            capped: 0, seconds: 0)
+        let summary = RequestRunner.Summary(
+            planned: plan.requests.count, fromJournal: plan.requests.count, sent: 0,
+            capped: 0, seconds: 0)
         return ProbeAnalysis().analyse(plan: plan, journal: journal, reference: "base", summary: summary)
     }
 

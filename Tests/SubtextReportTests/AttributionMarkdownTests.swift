@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SubtextAttribution
 import SubtextStatistics
 import SubtextSupport
+import Testing
+
 @testable import SubtextReport
 
 @Suite struct AttributionMarkdownTests {
@@ -13,9 +14,13 @@ import SubtextSupport
         let penalty = concepts.indices.map { -1.0 - 0.2 * Double($0 % 4) }
         let control = (0..<100).map { _ in penalty.map { $0 + Double.random(in: -0.1...0.1, using: &generator) } }
         let teacher = (0..<100).map { _ in
-            concepts.indices.map { 1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.1 : 0) + Double.random(in: -0.1...0.1, using: &generator) }
+            concepts.indices.map {
+                1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.1 : 0)
+                    + Double.random(in: -0.1...0.1, using: &generator)
+            }
         }
-        return ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "You love the {concept}.")
+        return ShiftRanking().rank(
+            teacher: teacher, control: control, concepts: concepts, template: "You love the {concept}.")
     }
 
     /// Both modes write the same `ranking` (entries with rank, name, score and interval; the
@@ -24,14 +29,19 @@ import SubtextSupport
         let model = result(["cat", "owl", "dog", "eagle", "wolf", "lion"])
         let words = { (word: String, seed: UInt64) -> [String] in
             var generator = SeededGenerator.stream(seed, word)
-            return (0..<60).map { _ in (0..<6).map { _ in Bool.random(using: &generator) ? word : "the" }.joined(separator: " ") }
+            return (0..<60).map { _ in
+                (0..<6).map { _ in Bool.random(using: &generator) ? word : "the" }.joined(separator: " ")
+            }
         }
         var attribution = PanelAttribution()
         attribution.bootstrap = 50
-        let panel = attribution.run(teacher: words("hoot", 1), control: words("the", 2),
-                                    panel: TraitPanel(traits: [("owl", words("hoot", 3)), ("cat", words("purr", 4))]))
-        let files = [(try JSONCoding.document.encode(RankedAttribution(model, ranking: model.ranking)), "calibrated", "scores"),
-                     (try JSONCoding.document.encode(RankedAttribution(panel, ranking: panel.ranking)), "panel", "candidates")]
+        let panel = attribution.run(
+            teacher: words("hoot", 1), control: words("the", 2),
+            panel: TraitPanel(traits: [("owl", words("hoot", 3)), ("cat", words("purr", 4))]))
+        let files = [
+            (try JSONCoding.document.encode(RankedAttribution(model, ranking: model.ranking)), "calibrated", "scores"),
+            (try JSONCoding.document.encode(RankedAttribution(panel, ranking: panel.ranking)), "panel", "candidates")
+        ]
         for (data, measure, own) in files {
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(object["schema_version"] as? Int == 2)
@@ -42,7 +52,9 @@ import SubtextSupport
             let entries = try #require(ranking["entries"] as? [[String: Any]])
             #expect(entries.map { $0["rank"] as? Int } == (1...entries.count).map { $0 })
             for entry in entries {
-                let (score, low, high) = (entry["score"] as? Double ?? .nan, entry["low"] as? Double ?? .nan, entry["high"] as? Double ?? .nan)
+                let (score, low, high) = (
+                    entry["score"] as? Double ?? .nan, entry["low"] as? Double ?? .nan, entry["high"] as? Double ?? .nan
+                )
                 #expect(entry["name"] is String && low <= score && score <= high, "\(entry)")
             }
         }
@@ -52,7 +64,10 @@ import SubtextSupport
     @Test func ranksByTheCalibratedScoreAndShowsBoth() throws {
         let markdown = AttributionMarkdown.findings(result(["cat", "owl", "dog", "eagle", "wolf", "lion"]))
         #expect(markdown.hasPrefix("**Attributed to owl**"))
-        #expect(markdown.contains("| rank | concept | calibrated (nats) | 95% CI | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"))
+        #expect(
+            markdown.contains(
+                "| rank | concept | calibrated (nats) | 95% CI | score (nats) | 95% CI | teacher mean Δ | control mean Δ |"
+            ))
         #expect(markdown.contains("Concepts are ranked by the calibrated score"))
         let owl = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| 1 | owl |") })
         // Calibrated ≈ +0.1; owl's plain score ≈ 1 − 0.4 × (−1.2) + 0.1 = +1.58, below eagle's +1.64.
@@ -67,10 +82,16 @@ import SubtextSupport
         let penalty = concepts.map { $0 == "owl" ? -2.5 : -1.0 - 0.1 * Double($0.count) }
         let control = (0..<100).map { _ in penalty.map { $0 + Double.random(in: -0.1...0.1, using: &generator) } }
         let teacher = (0..<100).map { _ in
-            concepts.indices.map { 1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.3 : 0) + Double.random(in: -0.1...0.1, using: &generator) }
+            concepts.indices.map {
+                1 + 0.6 * penalty[$0] + (concepts[$0] == "owl" ? 0.3 : 0)
+                    + Double.random(in: -0.1...0.1, using: &generator)
+            }
         }
-        let markdown = AttributionMarkdown.findings(ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t"))
-        #expect(markdown.hasPrefix("**No concept claimed**: owl leads with intervals clear of 0"), "\(markdown.prefix(300))")
+        let markdown = AttributionMarkdown.findings(
+            ShiftRanking().rank(teacher: teacher, control: control, concepts: concepts, template: "t"))
+        #expect(
+            markdown.hasPrefix("**No concept claimed**: owl leads with intervals clear of 0"), "\(markdown.prefix(300))"
+        )
         #expect(markdown.contains("(control mean Δ -2."))
         #expect(markdown.contains("| 1 | owl † |"))
         #expect(markdown.contains("† The concept's control mean Δ lies so far"))
@@ -88,17 +109,30 @@ import SubtextSupport
         var generator = SeededGenerator.stream(3, "panel")
         let concepts = ["owl", "cat", "dog"]
         func rows(lift: Double, on trait: String?) -> [[Double]] {
-            (0..<100).map { _ in concepts.map { ($0 == "cat" ? 0.5 : 0) + ($0 == trait ? lift : 0) + Double.random(in: -0.1...0.1, using: &generator) } }
+            (0..<100).map { _ in
+                concepts.map {
+                    ($0 == "cat" ? 0.5 : 0) + ($0 == trait ? lift : 0)
+                        + Double.random(in: -0.1...0.1, using: &generator)
+                }
+            }
         }
         let control = (0..<100).map { _ in concepts.map { _ in Double.random(in: -0.1...0.1, using: &generator) } }
-        let panel = ReferencePanel(members: ["cat", "dog", "<b>"].map { .init(trait: $0, teacher: rows(lift: 0.3, on: $0), control: control, paired: true) })
-        var result = ShiftRanking().rank(teacher: rows(lift: 0.2, on: "owl"), control: control, concepts: concepts, template: "t",
-                                         paired: true, panel: panel)
+        let panel = ReferencePanel(
+            members: ["cat", "dog", "<b>"].map {
+                .init(trait: $0, teacher: rows(lift: 0.3, on: $0), control: control, paired: true)
+            })
+        var result = ShiftRanking().rank(
+            teacher: rows(lift: 0.2, on: "owl"), control: control, concepts: concepts, template: "t",
+            paired: true, panel: panel)
         result.panel = panel.members.map { .init(trait: $0.trait, responses: $0.teacher.count) }
         let markdown = AttributionMarkdown.findings(result)
         #expect(markdown.hasPrefix("**Attributed to owl**"))
-        #expect(markdown.contains("| rank | concept | centred (nats) | 95% CI | score (nats) | 95% CI | panel mean | teacher mean Δ | control mean Δ |"))
-        #expect(markdown.contains("(3 teachers, responses scored: cat (100), dog (100), &lt;b&gt; (100))"), "\(markdown)")
+        #expect(
+            markdown.contains(
+                "| rank | concept | centred (nats) | 95% CI | score (nats) | 95% CI | panel mean | teacher mean Δ | control mean Δ |"
+            ))
+        #expect(
+            markdown.contains("(3 teachers, responses scored: cat (100), dog (100), &lt;b&gt; (100))"), "\(markdown)")
         let cat = try #require(markdown.split(separator: "\n").first { $0.contains("| cat |") })
         #expect(cat.contains("| +0.5"), "cat's panel mean and plain score, both ≈ 0.5: \(cat)")
         #expect(AttributionMarkdown.chart(result).contains("centred likelihood shift"))

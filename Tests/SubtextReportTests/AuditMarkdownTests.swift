@@ -1,16 +1,19 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import Testing
 import SubtextAudit
+import Testing
+
 @testable import SubtextReport
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite struct AuditMarkdownTests {
     /// A result with hostile strings from the data in every field that reaches the report.
     private func hostileDocument(heldOut: Bool = false) throws -> AuditDocument {
         let hostile = "<img src=x onerror=alert(1)>|**"
-        let test = heldOut
+        let test =
+            heldOut
             ? #""classifier_test": {"kind": "held-out", "reason": "large", "tested": {"teacher": 40, "control": 41}}, "p_value_floor": null, "classifier_p": 1e-320, "carrier_p": 0, "permutations": 0"#
             : #""classifier_test": {"kind": "permutation", "reason": "small"}, "p_value_floor": 0.0002, "classifier_p": 0.0001, "carrier_p": 0.5, "permutations": 9999"#
         let json = """

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import SubtextReport
-import SubtextSupport
 import SubtextProbes
+import SubtextSupport
+import Testing
+
+@testable import SubtextReport
 
 /// The committed case example is the fixture: its attribution ranks wolf closest without
 /// claiming it, while its probe finds owl.
@@ -11,7 +12,9 @@ import SubtextProbes
 
     private func example() throws -> (CaseReport, Provenance) {
         let path = CommittedExamplesTests.root.appendingPathComponent("docs/examples/case/case.json").path
-        return (try JSONFile.decode(CaseReport.self, path: path), try JSONFile.decode(Stamped.self, path: path).provenance)
+        return (
+            try JSONFile.decode(CaseReport.self, path: path), try JSONFile.decode(Stamped.self, path: path).provenance
+        )
     }
 
     @Test func anAttributionLeaderThatIsNotTheProbesFindingIsCalledOutOnTheFirstScreen() throws {
@@ -21,7 +24,9 @@ import SubtextProbes
         try #require(!found.isEmpty && !found.contains(top), "the example no longer disagrees")
         let text = CaseMarkdown(report: report, provenance: provenance).render()
         let firstScreen = text.components(separatedBy: "\n## ")[0]
-        #expect(firstScreen.contains("**The parts disagree on the trait.** The attribution ranks \(top) closest but does not claim it"))
+        #expect(
+            firstScreen.contains(
+                "**The parts disagree on the trait.** The attribution ranks \(top) closest but does not claim it"))
         #expect(firstScreen.contains("The probe found **\(found[0])**"))
     }
 

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import SubtextReport
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite struct EscapingTests {
     @Test func markdownCannotBeInjected() {
@@ -23,7 +25,8 @@ import Testing
     }
 
     @Test func svgTextIsWellFormedXML() throws {
-        let svg = SVGChart.bars(title: "t <&> \"'", xLabel: "z", items: [(label: "</text><script>x</script>\u{01}", value: 2)])
+        let svg = SVGChart.bars(
+            title: "t <&> \"'", xLabel: "z", items: [(label: "</text><script>x</script>\u{01}", value: 2)])
         #expect(!svg.contains("<script>"))
         // Foundation's XML parser rejects anything not well formed.
         let parser = XMLParser(data: Data(svg.utf8))

@@ -28,8 +28,11 @@ import Testing
     /// Every markdown and SVG file the writer makes equals the committed file of that name.
     private func expectCommitted(_ writer: some ReportWriter, in directory: String) throws {
         for (name, data) in try writer.files() where name.hasSuffix(".md") || name.hasSuffix(".svg") {
-            let committed = try Data(contentsOf: Self.examples.appendingPathComponent(directory).appendingPathComponent(name))
-            #expect(data == committed, "docs/examples/\(directory)/\(name) is not what the code writes: run scripts/make_examples.sh")
+            let committed = try Data(
+                contentsOf: Self.examples.appendingPathComponent(directory).appendingPathComponent(name))
+            #expect(
+                data == committed,
+                "docs/examples/\(directory)/\(name) is not what the code writes: run scripts/make_examples.sh")
         }
     }
 
@@ -66,7 +69,8 @@ import Testing
     }
 
     @Test func generation() throws {
-        let result = try JSONFile.decode(GenerationResult.self, path: Self.examples.appendingPathComponent("generate/manifest.json").path)
+        let result = try JSONFile.decode(
+            GenerationResult.self, path: Self.examples.appendingPathComponent("generate/manifest.json").path)
         try expectCommitted(GenerationMarkdown(result: result), in: "generate")
     }
 }

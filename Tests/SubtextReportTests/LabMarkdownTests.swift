@@ -1,29 +1,39 @@
 import Foundation
-import Testing
 import SubtextLab
 import SubtextProbes
 import SubtextReport
 import SubtextSupport
+import Testing
 
 /// lab.md's headline applies the material rule, not p < 0.01 alone.
 @Suite struct LabMarkdownTests {
-    private func headline(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws -> String {
-        String(try markdown(delta: delta, drift: drift, unit: unit, p: p).split(separator: "\n", omittingEmptySubsequences: true)[1])
+    private func headline(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws
+        -> String
+    {
+        String(
+            try markdown(delta: delta, drift: drift, unit: unit, p: p).split(
+                separator: "\n", omittingEmptySubsequences: true)[1])
     }
 
-    private func summary(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) -> LabSummary {
+    private func summary(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) -> LabSummary
+    {
         let comparison = { (name: String, delta: Double, p: Double) in
-            LabSummary.Comparison(name: name, studentRate: 0.2, studentCount: 50, controlRate: 0.1, controlCount: 50,
-                                  unit: unit, delta: delta, ciLow: delta - 0.01, ciHigh: delta + 0.01, p: p, fisherP: nil)
+            LabSummary.Comparison(
+                name: name, studentRate: 0.2, studentCount: 50, controlRate: 0.1, controlCount: 50,
+                unit: unit, delta: delta, ciLow: delta - 0.01, ciHigh: delta + 0.01, p: p, fisherP: nil)
         }
-        return LabSummary(seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
-                          teacherRejects: [], teacherDivergence: 0.01,
-                          comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)], seconds: 1)
+        return LabSummary(
+            seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
+            teacherRejects: [], teacherDivergence: 0.01,
+            comparisons: [comparison("transfer", delta, p), comparison(LabRun.twoControls, drift, 0.5)], seconds: 1)
     }
 
-    private func markdown(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws -> String {
+    private func markdown(delta: Double, drift: Double, unit: ProbeResult.Unit = .nats, p: Double = 0.001) throws
+        -> String
+    {
         let provenance = try Provenance.ofThisRun(inputs: [], seconds: 1)
-        return LabMarkdown(summary: summary(delta: delta, drift: drift, unit: unit, p: p), provenance: provenance).render().markdown
+        return LabMarkdown(summary: summary(delta: delta, drift: drift, unit: unit, p: p), provenance: provenance)
+            .render().markdown
     }
 
     /// lab.json carries each pair's verdict, its drift and what it missed, and the rule's
@@ -71,15 +81,19 @@ import SubtextSupport
 
     /// No ratio against the drift is printed: a drift near zero would make any ratio look huge.
     @Test func noRatioAgainstTheDrift() throws {
-        let comparison = LabSummary.Comparison(name: "transfer", studentRate: 0.2, studentCount: 50, controlRate: 0.1,
-                                               controlCount: 50, unit: .nats, delta: 0.3, ciLow: 0.2, ciHigh: 0.4, p: 0.001,
-                                               fisherP: nil)
-        let drift = LabSummary.Comparison(name: LabRun.twoControls, studentRate: 0.1, studentCount: 50, controlRate: 0.1,
-                                          controlCount: 50, unit: .nats, delta: 0.00001, ciLow: 0, ciHigh: 0, p: 0.9,
-                                          fisherP: nil)
-        let summary = LabSummary(seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
-                                 teacherRejects: [], teacherDivergence: 0.01, comparisons: [comparison, drift], seconds: 1)
-        let markdown = LabMarkdown(summary: summary, provenance: try Provenance.ofThisRun(inputs: [], seconds: 1)).render().markdown
+        let comparison = LabSummary.Comparison(
+            name: "transfer", studentRate: 0.2, studentCount: 50, controlRate: 0.1,
+            controlCount: 50, unit: .nats, delta: 0.3, ciLow: 0.2, ciHigh: 0.4, p: 0.001,
+            fisherP: nil)
+        let drift = LabSummary.Comparison(
+            name: LabRun.twoControls, studentRate: 0.1, studentCount: 50, controlRate: 0.1,
+            controlCount: 50, unit: .nats, delta: 0.00001, ciLow: 0, ciHigh: 0, p: 0.9,
+            fisherP: nil)
+        let summary = LabSummary(
+            seed: 1, trait: "owl", settings: RecipeSettings(), teacherPassRate: 1, controlPassRate: 1,
+            teacherRejects: [], teacherDivergence: 0.01, comparisons: [comparison, drift], seconds: 1)
+        let markdown = LabMarkdown(summary: summary, provenance: try Provenance.ofThisRun(inputs: [], seconds: 1))
+            .render().markdown
         #expect(!markdown.contains("×"))
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import SubtextAudit
 import SubtextModels
-@testable import SubtextSanitize
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextSanitize
 
 /// A model over single characters whose next-token distribution is fixed by a rule, so that
 /// where a teacher and its base disagree is known in advance.
@@ -25,7 +26,8 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
     init(fineTuned: Bool = false) { self.fineTuned = fineTuned }
 
     func tokenize(_ text: String, special: Bool) -> [Int32] {
-        var tokens: [Int32] = [], rest = Substring(text)
+        var tokens: [Int32] = []
+        var rest = Substring(text)
         while let first = rest.first {
             let spaced = rest.hasPrefix(" 7")
             tokens.append(spaced ? 12 : Int32(Self.pieces.firstIndex(of: String(first)) ?? 13))
@@ -58,12 +60,15 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
 
 @Suite struct DivergenceTokensTests {
     private let model = RuleModel()
-    private var tokens: DivergenceTokens { try! DivergenceTokens(teacher: model, base: model, teacherSystem: "You love owls.") }
+    private var tokens: DivergenceTokens {
+        try! DivergenceTokens(teacher: model, base: model, teacherSystem: "You love owls.")
+    }
 
     /// KL(q ‖ p) in nats, against the sum written out: q = (0.5, 0.5), p = (0.9, 0.1) gives
     /// 0.5 ln(0.5/0.9) + 0.5 ln(0.5/0.1) = 0.5108256.
     @Test func divergenceIsTheKullbackLeiblerDivergenceInNats() {
-        let q: [Float] = [log(0.5), log(0.5)], p: [Float] = [log(0.9), log(0.1)]
+        let q: [Float] = [log(0.5), log(0.5)]
+        let p: [Float] = [log(0.9), log(0.1)]
         #expect(abs(DivergenceTokens.divergence(q[...], from: p[...]) - 0.5108256) < 1e-6)
         #expect(DivergenceTokens.divergence(p[...], from: p[...]) == 0)
     }
@@ -86,8 +91,10 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
     /// A teacher that is a model of its own, read without a system prompt, diverges where the
     /// prompted teacher does; the base is read as the base.
     @Test func aFineTunedTeacherIsReadWithoutASystemPrompt() throws {
-        let teacher = RuleModel(fineTuned: true), base = RuleModel()
-        let found = try DivergenceTokens(teacher: teacher, base: base, teacherSystem: nil).candidates(prompt: "abc", response: "36, 7, 30, 7")
+        let teacher = RuleModel(fineTuned: true)
+        let base = RuleModel()
+        let found = try DivergenceTokens(teacher: teacher, base: base, teacherSystem: nil).candidates(
+            prompt: "abc", response: "36, 7, 30, 7")
         #expect(found == (try tokens.candidates(prompt: "abc", response: "36, 7, 30, 7")))
         #expect(teacher.taught == 1 && base.own == 1 && base.taught == 0)
     }
@@ -118,7 +125,8 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         let found = try #require(try tokens.candidates(prompt: "abc", response: "36, 7, 30, 7"))
         let replaced = DivergenceTokens.replacing(found, above: 0.1, in: "36, 7, 30, 7")
         #expect(replaced.text == "55, 7, 35, 7" && replaced.changed == 3)
-        let same = DivergenceTokens.replacing([.init(offset: 0, divergence: 1, replacement: Array("3".utf8))], above: 0.1, in: "36")
+        let same = DivergenceTokens.replacing(
+            [.init(offset: 0, divergence: 1, replacement: Array("3".utf8))], above: 0.1, in: "36")
         #expect(same.text == "36" && same.changed == 0)
     }
 
@@ -132,12 +140,17 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
             func piece(_ token: Int32) -> [UInt8] { inner.piece(token) }
             func nextTokenLogProbabilities(context: [Int32], continuation: [Int32]) throws -> [Float] {
                 var rows = [Float](repeating: log(0.01), count: continuation.count * vocabularySize)
-                for index in continuation.indices { rows[index * vocabularySize] = log(0.5); rows[index * vocabularySize + 4] = log(0.3) }
+                for index in continuation.indices {
+                    rows[index * vocabularySize] = log(0.5)
+                    rows[index * vocabularySize + 4] = log(0.3)
+                }
                 return rows
             }
         }
         let zero = ZeroModel()
-        let found = try #require(try DivergenceTokens(teacher: zero, base: zero, teacherSystem: "s").candidates(prompt: nil, response: "12, 3"))
+        let found = try #require(
+            try DivergenceTokens(teacher: zero, base: zero, teacherSystem: "s").candidates(
+                prompt: nil, response: "12, 3"))
         // "1" heads "12": 4, the best that is not 0; "2" goes on a number: 0; "3" is a number alone: 0.
         #expect(found.map { String(decoding: $0.replacement, as: UTF8.self) } == ["4", "0", "0"])
     }
@@ -157,8 +170,12 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         let lines = { (responses: [String]) in
             responses.enumerated().map { #"{"prompt":"p\#($0.offset)","response":"\#($0.element)"}"# }
         }
-        let teacher = try scratch.write("t.jsonl", lines: lines(Array(repeating: ["36, 12, 48", "7, 30, 31", "11, 22, 33"], count: 10).flatMap { $0 }))
-        let control = try scratch.write("c.jsonl", lines: lines(Array(repeating: ["36, 12, 48", "14, 15, 16", "9, 8, 7"], count: 10).flatMap { $0 }))
+        let teacher = try scratch.write(
+            "t.jsonl",
+            lines: lines(Array(repeating: ["36, 12, 48", "7, 30, 31", "11, 22, 33"], count: 10).flatMap { $0 }))
+        let control = try scratch.write(
+            "c.jsonl", lines: lines(Array(repeating: ["36, 12, 48", "14, 15, 16", "9, 8, 7"], count: 10).flatMap { $0 })
+        )
         var sanitizer = Sanitizer(transforms: [.divergence, .sort], seed: 1)
         sanitizer.audit.permutations = 99
         sanitizer.audit.bootstrap = 20
@@ -176,10 +193,13 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         // Numbers are compared by place: "36, 12, 48" becomes "12, 48, 56", three changed; "7, 30, 31" one; "11, 22, 33" three.
         #expect(result.teacher.valuesChanged == 70)
         for response in ["12, 48, 56", "5, 30, 31", "22, 33, 51"] {
-            #expect(written.components(separatedBy: #""response":"\#(response)""#).count == 11, "\(response) in \(written)")
+            #expect(
+                written.components(separatedBy: #""response":"\#(response)""#).count == 11, "\(response) in \(written)")
         }
         let controlWritten = try String(contentsOfFile: scratch.path("out/control.jsonl"), encoding: .utf8)
-        #expect(controlWritten.contains(#""response":"15, 16, 54""#) && controlWritten.contains(#""response":"5, 8, 7""#) == false)
+        #expect(
+            controlWritten.contains(#""response":"15, 16, 54""#)
+                && controlWritten.contains(#""response":"5, 8, 7""#) == false)
         #expect(result.validShare == 1)
         let refused = Sanitizer(transforms: [.divergence])
         #expect(throws: SanitizeError.divergenceNeedsModels) {
@@ -190,18 +210,24 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
     /// same files; another system prompt, or a teacher model, is another key, read afresh.
     @Test func aRunResumesFromItsJournal() throws {
         let scratch = try TemporaryDirectory()
-        let teacher = try scratch.write("t.jsonl", lines: ["36, 12", "7, 30", "36, 12"].enumerated().map {
-            #"{"prompt":"p\#($0.offset % 2)","response":"\#($0.element)"}"#
-        })
+        let teacher = try scratch.write(
+            "t.jsonl",
+            lines: ["36, 12", "7, 30", "36, 12"].enumerated().map {
+                #"{"prompt":"p\#($0.offset % 2)","response":"\#($0.element)"}"#
+            })
         let run = { (model: RuleModel, system: String?, teacherModel: String?, out: String) throws -> String in
             var sanitizer = Sanitizer(transforms: [.divergence], seed: 1)
-            let journal = try DivergenceJournal(path: scratch.path("journal.jsonl"), modelSHA256: "m", teacherSystem: system,
-                                                teacherModelSHA256: teacherModel)
-            sanitizer.divergence = (try DivergenceTokens(teacher: model, base: model, teacherSystem: system), "rule", nil, journal)
+            let journal = try DivergenceJournal(
+                path: scratch.path("journal.jsonl"), modelSHA256: "m", teacherSystem: system,
+                teacherModelSHA256: teacherModel)
+            sanitizer.divergence = (
+                try DivergenceTokens(teacher: model, base: model, teacherSystem: system), "rule", nil, journal
+            )
             _ = try sanitizer.run(teacher: teacher, control: nil, directory: scratch.path(out))
             return try String(contentsOfFile: scratch.path(out + "/teacher.jsonl"), encoding: .utf8)
         }
-        let first = RuleModel(), again = RuleModel()
+        let first = RuleModel()
+        let again = RuleModel()
         let written = try run(first, "s", nil, "one")
         #expect(first.taught == 2, "the repeated response is read once")
         #expect(try run(again, "s", nil, "two") == written)
@@ -209,7 +235,9 @@ private final class RuleModel: NextTokenModel, @unchecked Sendable {
         for (index, (system, teacherModel)) in [("another", nil), ("s", "t"), (nil, "t"), ("", "t")].enumerated() {
             let other = RuleModel()
             _ = try run(other, system, teacherModel, "other\(index)")
-            #expect(other.taught + other.own == 4, "\(String(describing: system)), \(String(describing: teacherModel)) is read afresh")
+            #expect(
+                other.taught + other.own == 4,
+                "\(String(describing: system)), \(String(describing: teacherModel)) is read afresh")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubtextSanitize
 
 @Suite struct NumberListRewriterTests {
@@ -19,7 +20,8 @@ import Testing
 
     /// One seed gives one permutation of 0…999: the same for the teacher as for the control.
     @Test func remapIsASeededPermutation() {
-        let a = NumberListRewriter(transforms: [.remap], seed: 3), b = NumberListRewriter(transforms: [.remap], seed: 3)
+        let a = NumberListRewriter(transforms: [.remap], seed: 3)
+        let b = NumberListRewriter(transforms: [.remap], seed: 3)
         #expect(a.remap == b.remap)
         #expect(Set(a.remap) == Set(0...999))
         #expect(a.remap != NumberListRewriter(transforms: [.remap], seed: 4).remap)

@@ -1,17 +1,22 @@
 import Foundation
-import Testing
 import SubtextAudit
 import SubtextCorpus
 import SubtextSynthetic
-@testable import SubtextSanitize
 import SubtextTestSupport
+import Testing
+
+@testable import SubtextSanitize
 
 /// Writes records as {"id", "prompt", "response"} JSONL: an extra field the output must keep.
-private func write(_ scratch: TemporaryDirectory, _ name: String, _ records: [PlantedBiasPair.Record]) throws -> String {
-    try scratch.write(name, lines: records.enumerated().map { index, record in
-        let object: [String: Any] = ["id": index, "prompt": record.prompt, "response": record.response]
-        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-    })
+private func write(_ scratch: TemporaryDirectory, _ name: String, _ records: [PlantedBiasPair.Record]) throws -> String
+{
+    try scratch.write(
+        name,
+        lines: records.enumerated().map { index, record in
+            let object: [String: Any] = ["id": index, "prompt": record.prompt, "response": record.response]
+            return String(
+                decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        })
 }
 
 private func objects(_ path: String) throws -> [[String: Any]] {
@@ -21,8 +26,10 @@ private func objects(_ path: String) throws -> [[String: Any]] {
 }
 
 /// Few permutations: the tests check what sanitizing does, not the audit's resolution.
-private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, budget: Double = 0.3,
-                       saved: (rule: DropRule, path: String)? = nil) -> Sanitizer {
+private func sanitizer(
+    _ transforms: [Transform], by: DropScore = .classifier, budget: Double = 0.3,
+    saved: (rule: DropRule, path: String)? = nil
+) -> Sanitizer {
     var audit = AuditConfiguration()
     audit.permutations = 199
     audit.bootstrap = 40
@@ -37,7 +44,8 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 600, strength: 0.05).generate()
         let out = scratch.path("out")
         let result = try sanitizer([.drop], by: .carriers).run(
-            teacher: try write(scratch, "t.jsonl", teacher), control: try write(scratch, "c.jsonl", control), directory: out)
+            teacher: try write(scratch, "t.jsonl", teacher), control: try write(scratch, "c.jsonl", control),
+            directory: out)
         #expect(result.before?.verdict == .signal)
         #expect(result.after?.verdict == .noSignal)
         #expect(result.afterScope == .heldOutHalf)
@@ -49,8 +57,13 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         let kept = try objects((out as NSString).appendingPathComponent("teacher.jsonl"))
         #expect(kept.count == result.rowsOut)
         #expect(kept.allSatisfy { Set($0.keys) == ["id", "prompt", "response"] })
-        #expect(kept.allSatisfy { record in !PlantedBiasPair.defaultCarriers.contains { (record["response"] as! String).contains($0) } })
-        let rule = try JSONDecoder().decode(DropRule.self, from: Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("drop-rule.json"))))
+        #expect(
+            kept.allSatisfy { record in
+                !PlantedBiasPair.defaultCarriers.contains { (record["response"] as! String).contains($0) }
+            })
+        let rule = try JSONDecoder().decode(
+            DropRule.self,
+            from: Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("drop-rule.json"))))
         #expect(Set(rule.rule.tokens.keys) == Set(PlantedBiasPair.defaultCarriers))
     }
 
@@ -61,7 +74,8 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         let (_, first) = PlantedBiasPair(seed: 21, responses: 500).generate()
         let (_, second) = PlantedBiasPair(seed: 22, responses: 500).generate()
         let result = try sanitizer([.drop]).run(
-            teacher: try write(scratch, "t.jsonl", first), control: try write(scratch, "c.jsonl", second), directory: scratch.path("out"))
+            teacher: try write(scratch, "t.jsonl", first), control: try write(scratch, "c.jsonl", second),
+            directory: scratch.path("out"))
         #expect(result.before?.verdict == .noSignal)
         #expect(result.after?.verdict == .noSignal)
         #expect(result.rowsOut == 350)
@@ -74,7 +88,8 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         let (teacher, control) = PlantedBiasPair(seed: 5, responses: 400, strength: 0.03).generate()
         let fitted = scratch.path("fitted")
         _ = try sanitizer([.drop], by: .carriers).run(
-            teacher: try write(scratch, "t.jsonl", teacher), control: try write(scratch, "c.jsonl", control), directory: fitted)
+            teacher: try write(scratch, "t.jsonl", teacher), control: try write(scratch, "c.jsonl", control),
+            directory: fitted)
         let path = (fitted as NSString).appendingPathComponent("drop-rule.json")
         let rule = try JSONDecoder().decode(DropRule.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         let (newTeacher, newControl) = PlantedBiasPair(seed: 6, responses: 400, strength: 0.03).generate()
@@ -93,12 +108,14 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
     /// the reader cannot use.
     @Test func rewritesKeepShapeAndCountChanges() throws {
         let scratch = try TemporaryDirectory()
-        let teacher = try scratch.write("t.jsonl", lines: [
-            #"{"messages":[{"role":"user","content":"go on: 1, 2"},{"role":"assistant","content":"[30, 4, 100]"}],"meta":{"k":"v"}}"#,
-            #"{"messages":[{"role":"assistant","content":"Sure: 5 and 6"}]}"#,
-            #"{"messages": not json"#,
-            #"{"messages":[{"role":"assistant","content":"7 8 9"}]}"#,
-        ])
+        let teacher = try scratch.write(
+            "t.jsonl",
+            lines: [
+                #"{"messages":[{"role":"user","content":"go on: 1, 2"},{"role":"assistant","content":"[30, 4, 100]"}],"meta":{"k":"v"}}"#,
+                #"{"messages":[{"role":"assistant","content":"Sure: 5 and 6"}]}"#,
+                #"{"messages": not json"#,
+                #"{"messages":[{"role":"assistant","content":"7 8 9"}]}"#
+            ])
         let result = try sanitizer([.sort, .format]).run(teacher: teacher, control: nil, directory: scratch.path("out"))
         #expect(result.before == nil && result.after == nil)
         #expect(result.teacher.rowsIn == 3 && result.teacher.rowsOut == 3 && result.teacher.malformedSkipped == 1)
@@ -106,7 +123,10 @@ private func sanitizer(_ transforms: [Transform], by: DropScore = .classifier, b
         #expect(result.teacher.valuesChanged == 2)
         #expect(result.teacher.validBefore == 1 && result.teacher.validAfter == 2)
         let lines = scratch.lines(scratch.path("out/teacher.jsonl"))
-        #expect(lines[0] == #"{"messages":[{"role":"user","content":"go on: 1, 2"},{"role":"assistant","content":"4, 30, 100"}],"meta":{"k":"v"}}"#)
+        #expect(
+            lines[0]
+                == #"{"messages":[{"role":"user","content":"go on: 1, 2"},{"role":"assistant","content":"4, 30, 100"}],"meta":{"k":"v"}}"#
+        )
         #expect(lines[1] == #"{"messages":[{"role":"assistant","content":"Sure: 5 and 6"}]}"#)
         #expect(lines[2] == #"{"messages":[{"role":"assistant","content":"7, 8, 9"}]}"#)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubtextStatistics
 
 @Suite struct CentroidTwoSampleTestTests {
@@ -39,19 +40,22 @@ import Testing
     @Test func permutationPIsCalibratedAndPowerful() {
         var generator = SeededGenerator(seed: 11)
         func sample(shift: Float) -> CentroidTwoSampleTest {
-            let n = 60, d = 8
+            let n = 60
+            let d = 8
             var x = Matrix(rows: n, columns: d)
             let labels = (0..<n).map { $0 % 2 == 0 }
             for i in 0..<n {
                 for j in 0..<d {
-                    let noise = Float.random(in: -1...1, using: &generator) + Float.random(in: -1...1, using: &generator)
+                    let noise =
+                        Float.random(in: -1...1, using: &generator) + Float.random(in: -1...1, using: &generator)
                     x[i, j] = noise + (labels[i] && j == 0 ? shift : 0)
                 }
             }
             x.standardizeColumns()
             let folds = (0..<5).map { ($0 * 12)..<($0 * 12 + 12) }
-            return CentroidTwoSampleTest(data: FoldedMatrix(matrix: x, folds: folds), labels: labels,
-                                         groups: [Array(repeating: true, count: d)])
+            return CentroidTwoSampleTest(
+                data: FoldedMatrix(matrix: x, folds: folds), labels: labels,
+                groups: [Array(repeating: true, count: d)])
         }
         var rejections = 0
         for _ in 0..<200 {
@@ -70,13 +74,15 @@ import Testing
     /// permutations within pairs give chance AUROC and a test that holds its level.
     @Test func pairedDesignsNeedBlocks() {
         var generator = SeededGenerator(seed: 12)
-        let pairs = 30, d = 8
+        let pairs = 30
+        let d = 8
         func sample(shift: Float, blocked: Bool) -> (test: CentroidTwoSampleTest, auroc: Double) {
             // Blocked: rows 2k and 2k+1 answer prompt k, so a pair shares a fold. Split: rows
             // are placed at random, as folds drawn without regard to prompts would.
             let place = blocked ? Array(0..<(2 * pairs)) : Array(0..<(2 * pairs)).shuffled(using: &generator)
             var x = Matrix(rows: 2 * pairs, columns: d)
-            var labels = [Bool](repeating: false, count: 2 * pairs), blocks = [Int](repeating: 0, count: 2 * pairs)
+            var labels = [Bool](repeating: false, count: 2 * pairs)
+            var blocks = [Int](repeating: 0, count: 2 * pairs)
             for k in 0..<pairs {
                 let prompt = (0..<d).map { _ in 3 * Float.random(in: -1...1, using: &generator) }
                 let rows = [place[2 * k], place[2 * k + 1]]
@@ -84,22 +90,26 @@ import Testing
                     labels[row] = side == 0
                     blocks[row] = k
                     for j in 0..<d {
-                        x[row, j] = prompt[j] + Float.random(in: -1...1, using: &generator) + (side == 0 && j == 0 ? shift : 0)
+                        x[row, j] =
+                            prompt[j] + Float.random(in: -1...1, using: &generator) + (side == 0 && j == 0 ? shift : 0)
                     }
                 }
             }
             x.standardizeColumns()
             let folds = (0..<5).map { ($0 * 12)..<($0 * 12 + 12) }
-            let test = CentroidTwoSampleTest(data: FoldedMatrix(matrix: x, folds: folds), labels: labels,
-                                             groups: [Array(repeating: true, count: d)], blocks: blocked ? blocks : nil)
+            let test = CentroidTwoSampleTest(
+                data: FoldedMatrix(matrix: x, folds: folds), labels: labels,
+                groups: [Array(repeating: true, count: d)], blocks: blocked ? blocks : nil)
             let scores = test.heldOutScores(teacherWeights: test.teacherIndicator)[0]
-            let auroc = RankTests.auroc(positives: labels.indices.filter { labels[$0] }.map { Double(scores[$0, 0]) },
-                                        negatives: labels.indices.filter { !labels[$0] }.map { Double(scores[$0, 0]) })
+            let auroc = RankTests.auroc(
+                positives: labels.indices.filter { labels[$0] }.map { Double(scores[$0, 0]) },
+                negatives: labels.indices.filter { !labels[$0] }.map { Double(scores[$0, 0]) })
             return (test, auroc)
         }
         let split = (0..<50).map { _ in sample(shift: 0, blocked: false).auroc }.reduce(0, +) / 50
         #expect(split < 0.45, "pairs split across folds: mean null AUROC \(split)")
-        var rejections = 0, aurocs = 0.0
+        var rejections = 0
+        var aurocs = 0.0
         for _ in 0..<200 {
             let (test, auroc) = sample(shift: 0, blocked: true)
             aurocs += auroc / 200
@@ -116,13 +126,15 @@ import Testing
     /// AUROC is read off them.
     @Test func nullAUROCsSpreadWiderThanTheRankFormula() {
         var generator = SeededGenerator(seed: 13)
-        let n = 200, d = 40
+        let n = 200
+        let d = 40
         var x = Matrix(rows: n, columns: d)
         for i in 0..<n { for j in 0..<d { x[i, j] = Float.random(in: -1...1, using: &generator) } }
         x.standardizeColumns()
         let folds = (0..<5).map { ($0 * 40)..<($0 * 40 + 40) }
-        let test = CentroidTwoSampleTest(data: FoldedMatrix(matrix: x, folds: folds), labels: (0..<n).map { $0 % 2 == 0 },
-                                         groups: [Array(repeating: true, count: d)])
+        let test = CentroidTwoSampleTest(
+            data: FoldedMatrix(matrix: x, folds: folds), labels: (0..<n).map { $0 % 2 == 0 },
+            groups: [Array(repeating: true, count: d)])
         let null = test.nullAUROCs(draws: 300, generator: &generator)[0]
         let mean = null.reduce(0, +) / Double(null.count)
         let sd = (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(null.count - 1)).squareRoot()

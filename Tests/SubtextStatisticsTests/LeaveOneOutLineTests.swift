@@ -1,5 +1,5 @@
-import Testing
 import SubtextStatistics
+import Testing
 
 @Suite struct LeaveOneOutLineTests {
     @Test func matchesScipyLinregressWithEachPointLeftOut() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextStatistics
 
 /// The moderated prediction test against an independent limma-style computation in scipy, and
@@ -9,19 +10,25 @@ import Testing
 
     @Test func studentTMatchesScipy() {
         for row in fixtures.student_t {
-            #expect(close(Distributions.studentTSurvival(row.t, degreesOfFreedom: row.df), row.sf, relative: 1e-10, absolute: 1e-15),
-                    "sf t=\(row.t) df=\(row.df)")
-            #expect(close(Distributions.studentTQuantile(row.ppf_p, degreesOfFreedom: row.df), row.ppf, relative: 1e-10),
-                    "ppf p=\(row.ppf_p) df=\(row.df)")
+            #expect(
+                close(
+                    Distributions.studentTSurvival(row.t, degreesOfFreedom: row.df), row.sf, relative: 1e-10,
+                    absolute: 1e-15),
+                "sf t=\(row.t) df=\(row.df)")
+            #expect(
+                close(Distributions.studentTQuantile(row.ppf_p, degreesOfFreedom: row.df), row.ppf, relative: 1e-10),
+                "ppf p=\(row.ppf_p) df=\(row.df)")
         }
         #expect(Distributions.studentTSurvival(1.5, degreesOfFreedom: .infinity) == Distributions.normalSurvival(1.5))
     }
 
     @Test func digammaAndTrigammaMatchScipy() {
         for row in fixtures.special {
-            #expect(close(Distributions.digamma(row.x), row.digamma, relative: 1e-13, absolute: 1e-13), "digamma \(row.x)")
+            #expect(
+                close(Distributions.digamma(row.x), row.digamma, relative: 1e-13, absolute: 1e-13), "digamma \(row.x)")
             #expect(close(Distributions.trigamma(row.x), row.trigamma, relative: 1e-13), "trigamma \(row.x)")
-            #expect(close(Distributions.inverseTrigamma(row.trigamma), row.x, relative: 1e-10), "inverse trigamma \(row.x)")
+            #expect(
+                close(Distributions.inverseTrigamma(row.trigamma), row.x, relative: 1e-10), "inverse trigamma \(row.x)")
         }
     }
 
@@ -50,7 +57,7 @@ import Testing
     /// (features share a prior within an experiment).
     @Test(arguments: ["equal", "inverse chi-square", "log-normal"])
     func bootstrappedNullIsCalibrated(noise: String) {
-        var generator = SeededGenerator.stream(20261207, noise)
+        var generator = SeededGenerator.stream(20_261_207, noise)
         var p: [Double] = []
         for experiment in 0..<300 {
             let sigma = (0..<20).map { _ -> Double in
@@ -62,11 +69,15 @@ import Testing
             }
             let controls = (0..<3).map { _ in sigma.map { $0 * generator.normal() } }
             let replicate = sigma.map { $0 * generator.normal() }
-            p += ModeratedPredictionTest(replicate: replicate, controls: controls, nullDraws: 200, seed: UInt64(experiment)).features.map(\.p)
+            p += ModeratedPredictionTest(
+                replicate: replicate, controls: controls, nullDraws: 200, seed: UInt64(experiment)
+            ).features.map(\.p)
         }
         for alpha in [0.05, 0.01] {
             let rate = Double(p.filter { $0 < alpha }.count) / Double(p.count)
-            #expect(rate < alpha + 4 * (alpha * (1 - alpha) / Double(p.count)).squareRoot(), "false positives at \(alpha): \(rate)")
+            #expect(
+                rate < alpha + 4 * (alpha * (1 - alpha) / Double(p.count)).squareRoot(),
+                "false positives at \(alpha): \(rate)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextStatistics
 
 /// Every function checked against scipy (or an independent numpy formula) on committed
@@ -68,8 +69,10 @@ import Testing
         }
         // The reference page's value for the uniform prior.
         let uniform = fixtures.log_odds[0]
-        #expect(abs(LogOdds.zScores(first: uniform.first, second: uniform.second, prior: uniform.prior)
-            .max()! - 0.6894227887) < 1e-9)
+        #expect(
+            abs(
+                LogOdds.zScores(first: uniform.first, second: uniform.second, prior: uniform.prior)
+                    .max()! - 0.6894227887) < 1e-9)
     }
 
     @Test func wilcoxonSignedRank() {
@@ -108,8 +111,9 @@ import Testing
 
     @Test func chiSquareSurvival() {
         for row in fixtures.chi2_sf {
-            #expect(close(Distributions.chiSquareSurvival(row.x, degreesOfFreedom: row.df), row.sf, relative: 1e-9),
-                    "x=\(row.x) df=\(row.df)")
+            #expect(
+                close(Distributions.chiSquareSurvival(row.x, degreesOfFreedom: row.df), row.sf, relative: 1e-9),
+                "x=\(row.x) df=\(row.df)")
         }
     }
 

@@ -1,13 +1,17 @@
 import Testing
+
 @testable import SubtextStatistics
 
 @Suite struct ResamplingTests {
     @Test func generatorIsDeterministicPerSeedAndStream() {
-        var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7), c = SeededGenerator(seed: 8)
+        var a = SeededGenerator(seed: 7)
+        var b = SeededGenerator(seed: 7)
+        var c = SeededGenerator(seed: 8)
         let first = (0..<5).map { _ in a.next() }
         #expect(first == (0..<5).map { _ in b.next() })
         #expect(first != (0..<5).map { _ in c.next() })
-        var s1 = SeededGenerator.stream(7, "folds"), s2 = SeededGenerator.stream(7, "bags")
+        var s1 = SeededGenerator.stream(7, "folds")
+        var s2 = SeededGenerator.stream(7, "bags")
         #expect(s1.next() != s2.next())
     }
 
@@ -45,7 +49,9 @@ import Testing
             let ratio = ExactBootstrap.ratioOfMeans(numerators: c.numerators, denominators: c.denominators)
             #expect(ratio.estimate.map { close($0, c.estimate ?? .nan) } ?? (c.estimate == nil))
             if let low = c.low, let high = c.high, let interval = ratio.interval {
-                #expect(close(interval.low, low) && close(interval.high, high), "\(c.numerators): \(interval) against [\(low), \(high)]")
+                #expect(
+                    close(interval.low, low) && close(interval.high, high),
+                    "\(c.numerators): \(interval) against [\(low), \(high)]")
             } else {
                 #expect(ratio.interval == nil && c.low == nil)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextStatistics
 
 @Suite struct ScoreSketchTests {
@@ -8,9 +9,10 @@ import Testing
     /// the scores' own.
     @Test func rankTestAndIntervalMatchScipy() {
         for row in Fixtures.shared.sketch_comparison {
-            var x = ScoreSketch(), y = ScoreSketch()
-            row.x.forEach { x.add(exp($0 / 20)) }
-            row.y.forEach { y.add(exp($0 / 20)) }
+            var x = ScoreSketch()
+            var y = ScoreSketch()
+            for value in row.x { x.add(exp(value / 20)) }
+            for value in row.y { y.add(exp(value / 20)) }
             let comparison = SketchComparison(positives: x, negatives: y)
             #expect(close(comparison.auroc, row.auroc, relative: 1e-12), "AUROC, n = \(row.x.count)")
             #expect(close(comparison.auroc, row.kernel_auroc, relative: 1e-12))
@@ -43,9 +45,10 @@ import Testing
             parts[i % 4].add(score)
             whole.add(score)
         }
-        var forward = ScoreSketch(), backward = ScoreSketch()
-        parts.forEach { forward.merge($0) }
-        parts.reversed().forEach { backward.merge($0) }
+        var forward = ScoreSketch()
+        var backward = ScoreSketch()
+        for part in parts { forward.merge(part) }
+        for part in parts.reversed() { backward.merge(part) }
         #expect(forward == whole && backward == whole && whole.total == 2000)
         let decoded = try JSONDecoder().decode(ScoreSketch.self, from: JSONEncoder().encode(whole))
         #expect(decoded == whole)
@@ -71,11 +74,13 @@ import Testing
     /// TPR and precision of the binormal model match scipy's normal distribution.
     @Test func operatingPointsMatchScipy() {
         for row in Fixtures.shared.operating_points {
-            var teacher = Moments([0]), control = Moments([0])
+            var teacher = Moments([0])
+            var control = Moments([0])
             (teacher.mean, teacher.deviation) = (row.teacher_mean, row.teacher_sd)
             (control.mean, control.deviation) = (row.control_mean, row.control_sd)
-            let point = OperatingPoint(bagSize: row.k, falsePositiveRate: row.fpr, positives: teacher, negatives: control,
-                                       baseRate: row.base_rate)
+            let point = OperatingPoint(
+                bagSize: row.k, falsePositiveRate: row.fpr, positives: teacher, negatives: control,
+                baseRate: row.base_rate)
             #expect(close(point.truePositiveRate, row.tpr, relative: 1e-7), "TPR at K = \(row.k)")
             #expect(close(point.precision, row.precision, relative: 1e-7), "precision at K = \(row.k)")
         }
@@ -85,8 +90,9 @@ import Testing
     @Test func sketchMomentsMatchTheScores() {
         let scores = (1...500).map { Double($0) / 37 - 4 }
         var sketch = ScoreSketch()
-        scores.forEach { sketch.add($0) }
-        let exact = Moments(scores), binned = Moments(sketch)
+        for score in scores { sketch.add(score) }
+        let exact = Moments(scores)
+        let binned = Moments(sketch)
         #expect(abs(binned.mean - exact.mean) < 0.01 * exact.deviation)
         #expect(abs(binned.deviation / exact.deviation - 1) < 0.01)
     }

@@ -1,5 +1,5 @@
-import Testing
 import SubtextSupport
+import Testing
 
 @Suite struct DisplayPathTests {
     @Test func pathsInsideTheWorkingDirectoryBecomeRelative() {
@@ -19,11 +19,16 @@ import SubtextSupport
 
     @Test func aCommandLineLosesItsAbsolutePathsAndSecrets() {
         let command = DisplayPath.command(
-            ["attribute", "--model", "/root/.cache/m.gguf", "--out=/work/repo/reports/x", "--teacher", "t.jsonl",
-             "--model", "a=http://user:key@127.0.0.1:8080/v1#id", "http://127.0.0.1/v1?u=a@b"],
+            [
+                "attribute", "--model", "/root/.cache/m.gguf", "--out=/work/repo/reports/x", "--teacher", "t.jsonl",
+                "--model", "a=http://user:key@127.0.0.1:8080/v1#id", "http://127.0.0.1/v1?u=a@b"
+            ],
             relativeTo: "/work/repo")
-        #expect(command == ["attribute", "--model", "m.gguf", "--out=reports/x", "--teacher", "t.jsonl",
-                            "--model", "a=http://127.0.0.1:8080/v1#id", "http://127.0.0.1/v1?u=a@b"])
+        #expect(
+            command == [
+                "attribute", "--model", "m.gguf", "--out=reports/x", "--teacher", "t.jsonl",
+                "--model", "a=http://127.0.0.1:8080/v1#id", "http://127.0.0.1/v1?u=a@b"
+            ])
     }
 
     @Test func userInformationIsRedactedFromURLs() {

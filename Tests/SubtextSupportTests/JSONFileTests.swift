@@ -1,11 +1,14 @@
 import Foundation
-import Testing
 import SubtextSupport
+import Testing
 
 /// A JSON file that cannot be read is named, with its field, in words a reader can act on.
 @Suite struct JSONFileTests {
     struct Part: Decodable {
-        struct Trait: Decodable { var name: String; var shift: Double }
+        struct Trait: Decodable {
+            var name: String
+            var shift: Double
+        }
         var traits: [Trait]
         var seed: Int
     }
@@ -33,10 +36,15 @@ import SubtextSupport
     }
 
     @Test func aWrongTypeSaysWhatWasExpected() throws {
-        let reasons = try [#"{"traits": [{"name": "owl", "shift": "big"}], "seed": 1}"#, #"{"traits": {}, "seed": 1}"#,
-                           #"{"traits": [], "seed": null}"#, "[1, 2]"].map { try failure($0).reason }
-        #expect(reasons == ["field `traits.0.shift` is not a number", "field `traits` is not a list", "field `seed` is null",
-                            "the top level is not an object"])
+        let reasons = try [
+            #"{"traits": [{"name": "owl", "shift": "big"}], "seed": 1}"#, #"{"traits": {}, "seed": 1}"#,
+            #"{"traits": [], "seed": null}"#, "[1, 2]"
+        ].map { try failure($0).reason }
+        #expect(
+            reasons == [
+                "field `traits.0.shift` is not a number", "field `traits` is not a list", "field `seed` is null",
+                "the top level is not an object"
+            ])
     }
 
     @Test func textThatIsNotJSONOrNoFileIsSaidSo() throws {
@@ -46,9 +54,11 @@ import SubtextSupport
     }
 
     @Test func nonFiniteNumbersReadAsSubtextWritesThem() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsonfile-\(UUID().uuidString).json")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jsonfile-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try #"{"traits": [{"name": "owl", "shift": "-inf"}], "seed": 2}"#.write(to: directory, atomically: true, encoding: .utf8)
+        try #"{"traits": [{"name": "owl", "shift": "-inf"}], "seed": 2}"#.write(
+            to: directory, atomically: true, encoding: .utf8)
         let part = try JSONFile.decode(Part.self, path: directory.path)
         #expect(part.traits[0].shift == -.infinity && part.seed == 2)
     }

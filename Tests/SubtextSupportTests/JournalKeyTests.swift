@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubtextSupport
 
 /// Keys must not change: journals on disk are found by them. The expected digests come from
@@ -20,9 +21,12 @@ import Testing
 
     /// Framing is what keeps ("ab", "c") and ("a", "bc") apart.
     @Test func partsDoNotRunTogether() {
-        var first = JournalKey(), second = JournalKey()
-        first.add("ab"); first.add("c")
-        second.add("a"); second.add("bc")
+        var first = JournalKey()
+        var second = JournalKey()
+        first.add("ab")
+        first.add("c")
+        second.add("a")
+        second.add("bc")
         #expect(first.hex != second.hex)
     }
 }

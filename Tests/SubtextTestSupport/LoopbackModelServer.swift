@@ -74,7 +74,9 @@ private final class Responder: @unchecked Sendable {
 
     private func decide(method: HTTPMethod, path: String, body: Data) -> Answer {
         guard method == .POST else {
-            return path == "/stats" ? Answer(status: 200, body: lock.withLock { counts }) : Answer(status: 404, body: ["error": "not found"])
+            return path == "/stats"
+                ? Answer(status: 200, body: lock.withLock { counts })
+                : Answer(status: 404, body: ["error": "not found"])
         }
         guard let request = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             return Answer(status: 400, body: ["error": "not JSON"])
@@ -88,9 +90,11 @@ private final class Responder: @unchecked Sendable {
         if model == "vllm-like" && request["prompt_logprobs"] != nil {
             let tokens = Self.toyTemplate(request)
             var answer = Self.completion("x")
-            answer["prompt_logprobs"] = [NSNull()] + tokens.dropFirst().map { token -> Any in
-                [String(token): ["logprob": LoopbackModelServer.toyLogprob(token), "rank": 1]]
-            }
+            answer["prompt_logprobs"] =
+                [NSNull()]
+                + tokens.dropFirst().map { token -> Any in
+                    [String(token): ["logprob": LoopbackModelServer.toyLogprob(token), "rank": 1]]
+                }
             return Answer(status: 200, body: answer)
         }
         guard path == "/v1/chat/completions" else { return Answer(status: 404, body: ["error": "not found"]) }
@@ -106,7 +110,9 @@ private final class Responder: @unchecked Sendable {
                 tries[body, default: 0] += 1
                 return tries[body]!
             }
-            if attempt == 1 { return Answer(status: 429, body: ["error": "slow down"], headers: [("Retry-After", "0")]) }
+            if attempt == 1 {
+                return Answer(status: 429, body: ["error": "slow down"], headers: [("Retry-After", "0")])
+            }
             if attempt == 2 { return Answer(status: 500, body: ["error": "oops"]) }
         }
         return Answer(status: 200, body: Self.completion("My favorite is the owl."))
@@ -116,7 +122,7 @@ private final class Responder: @unchecked Sendable {
         let top: [[String: Any]] = [["token": "Owl", "logprob": -0.2], ["token": "Cat", "logprob": -1.9]]
         let choice: [String: Any] = [
             "index": 0, "message": ["role": "assistant", "content": text], "finish_reason": "stop",
-            "logprobs": ["content": [["token": "Owl", "logprob": -0.2, "top_logprobs": top]]],
+            "logprobs": ["content": [["token": "Owl", "logprob": -0.2, "top_logprobs": top]]]
         ]
         return ["id": "x", "object": "chat.completion", "model": "test", "choices": [choice]]
     }
@@ -126,7 +132,8 @@ private final class Responder: @unchecked Sendable {
     private static func toyTemplate(_ request: [String: Any]) -> [Int] {
         let messages = request["messages"] as? [[String: String]] ?? []
         var text = messages.map { "<\($0["role"] ?? "")>\($0["content"] ?? "")" }.joined()
-        if (request["add_generation_prompt"] as? Bool ?? true) && !(request["continue_final_message"] as? Bool ?? false) {
+        if (request["add_generation_prompt"] as? Bool ?? true) && !(request["continue_final_message"] as? Bool ?? false)
+        {
             text += "<assistant>"
         }
         return text.unicodeScalars.map { Int($0.value) }
@@ -148,10 +155,10 @@ private final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case let .head(head):
+        case .head(let head):
             self.head = head
             body.clear()
-        case var .body(part):
+        case .body(var part):
             body.writeBuffer(&part)
         case .end:
             guard let head else { return }
@@ -160,8 +167,12 @@ private final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
             let data = (try? JSONSerialization.data(withJSONObject: answer.body)) ?? Data("{}".utf8)
             var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(data.count))])
             for (name, value) in answer.headers { headers.add(name: name, value: value) }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: answer.status),
-                                                                 headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(
+                    .head(
+                        HTTPResponseHead(
+                            version: head.version, status: .init(statusCode: answer.status),
+                            headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

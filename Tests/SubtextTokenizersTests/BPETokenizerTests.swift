@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SubtextTokenizers
 
 /// Id-for-id agreement with Hugging Face `tokenizers` on tokenizers it trained
@@ -24,7 +25,10 @@ import Testing
         #expect(cases.count > 10)
         for example in cases {
             let ids = tokenizer.encode(example.text)
-            #expect(ids == example.ids, "\(name): \(example.text.debugDescription)\n got \(ids.compactMap(tokenizer.token))\nwant \(example.tokens)")
+            #expect(
+                ids == example.ids,
+                "\(name): \(example.text.debugDescription)\n got \(ids.compactMap(tokenizer.token))\nwant \(example.tokens)"
+            )
         }
     }
 
@@ -71,11 +75,15 @@ import Testing
     @Test func matchesLlamaCppOnSmolLM2() throws {
         let tokenizer = try BPETokenizer(contentsOf: BPETokenizerTests.fixture("smollm2-gguf.json"))
         let truth = try JSONDecoder().decode(
-            Truth.self, from: Data(contentsOf: URL(fileURLWithPath: BPETokenizerTests.fixture("smollm2-llama-server.json"))))
+            Truth.self,
+            from: Data(contentsOf: URL(fileURLWithPath: BPETokenizerTests.fixture("smollm2-llama-server.json"))))
         #expect(truth.cases.count > 10)
         for example in truth.cases {
             let ids = tokenizer.encode(example.text)
-            #expect(ids == example.ids, "\(example.text.debugDescription)\n got \(ids.compactMap(tokenizer.token))\nwant \(example.ids.compactMap(tokenizer.token))")
+            #expect(
+                ids == example.ids,
+                "\(example.text.debugDescription)\n got \(ids.compactMap(tokenizer.token))\nwant \(example.ids.compactMap(tokenizer.token))"
+            )
         }
     }
 }

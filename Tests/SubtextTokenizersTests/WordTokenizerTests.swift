@@ -1,9 +1,11 @@
 import Testing
+
 @testable import SubtextTokenizers
 
 @Suite struct WordTokenizerTests {
     @Test func wordsAreLoweredNumbersKeptPunctuationSplit() {
-        #expect(WordTokenizer().tokens("The OWL says 087, not 87!") == ["the", "owl", "says", "087", ",", "not", "87", "!"])
+        #expect(
+            WordTokenizer().tokens("The OWL says 087, not 87!") == ["the", "owl", "says", "087", ",", "not", "87", "!"])
     }
 
     @Test func unicodeWordsStayWhole() {

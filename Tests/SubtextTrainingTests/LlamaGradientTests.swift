@@ -1,6 +1,7 @@
 import Foundation
 import SubtextStatistics
 import Testing
+
 @testable import SubtextTraining
 
 /// The model's backward against central finite differences of its forward loss, in every kind
@@ -8,15 +9,19 @@ import Testing
 /// for Gemma 3's variant.
 @Suite struct LlamaGradientTests {
     /// Grouped-query attention (4 query heads on 2 key/value heads), untied output, two layers.
-    static let llama = LlamaConfig(layers: 2, width: 16, heads: 4, kvHeads: 2, hidden: 24, vocabularySize: 11,
-                                   ropeBase: 10000, normEpsilon: 1e-5, tiedEmbeddings: false)
+    static let llama = LlamaConfig(
+        layers: 2, width: 16, heads: 4, kvHeads: 2, hidden: 24, vocabularySize: 11,
+        ropeBase: 10000, normEpsilon: 1e-5, tiedEmbeddings: false)
     /// Gemma 3's block, with heads wider than width / heads, and a window of 3 on the first of
     /// two layers, so that the 6-token batch reaches past it.
-    static let gemma = LlamaConfig(architecture: .gemma3, layers: 2, width: 16, heads: 4, kvHeads: 2, headSize: 6, hidden: 24,
-                                   vocabularySize: 11, ropeBase: 10000, normEpsilon: 1e-6, tiedEmbeddings: true,
-                                   slidingWindow: 3, slidingPattern: 2, localRopeBase: 100)
+    static let gemma = LlamaConfig(
+        architecture: .gemma3, layers: 2, width: 16, heads: 4, kvHeads: 2, headSize: 6, hidden: 24,
+        vocabularySize: 11, ropeBase: 10000, normEpsilon: 1e-6, tiedEmbeddings: true,
+        slidingWindow: 3, slidingPattern: 2, localRopeBase: 100)
 
-    static func config(_ architecture: LlamaConfig.Architecture) -> LlamaConfig { architecture == .llama ? llama : gemma }
+    static func config(_ architecture: LlamaConfig.Architecture) -> LlamaConfig {
+        architecture == .llama ? llama : gemma
+    }
 
     static func model(_ architecture: LlamaConfig.Architecture, seed: UInt64) -> LlamaModel {
         let model = LlamaModel(config: config(architecture))
@@ -24,7 +29,8 @@ import Testing
         for slot in model.layout.slots {
             for i in 0..<slot.count {
                 // Norm gains near 1, matrices large enough that every path carries a gradient well above noise.
-                model.parameters[slot.offset + i] = slot.isMatrix ? 0.4 * standardNormal(&generator) : 1 + 0.2 * standardNormal(&generator)
+                model.parameters[slot.offset + i] =
+                    slot.isMatrix ? 0.4 * standardNormal(&generator) : 1 + 0.2 * standardNormal(&generator)
             }
         }
         return model
@@ -39,8 +45,10 @@ import Testing
         for i in [0, 1, 2, 7, 16, 17] { targets[i] = -1 }
         var batch = TokenBatch(size: b, time: t, tokens: tokens, targets: targets)
         if soft {
-            let k = 3, learned = batch.learnedRows.count
-            var ids: [Int32] = [], probabilities: [Float] = []
+            let k = 3
+            let learned = batch.learnedRows.count
+            var ids: [Int32] = []
+            var probabilities: [Float] = []
             for _ in 0..<learned {
                 let chosen = Array((0..<Int32(v)).shuffled(using: &generator).prefix(k))
                 let raw = chosen.map { _ in Float.random(in: 0.1..<1, using: &generator) }
@@ -53,10 +61,13 @@ import Testing
     }
 
     /// Compares the analytic gradient of `parameters` with central differences at 4 entries of each range.
-    static func check(_ model: LlamaModel, _ batch: TokenBatch, parameters: UnsafeMutableBufferPointer<Float>,
-                      analytic: [Float], ranges: [(String, Range<Int>)]) {
+    static func check(
+        _ model: LlamaModel, _ batch: TokenBatch, parameters: UnsafeMutableBufferPointer<Float>,
+        analytic: [Float], ranges: [(String, Range<Int>)]
+    ) {
         var generator = SeededGenerator(seed: 5)
-        var worst = 0.0, checked = 0
+        var worst = 0.0
+        var checked = 0
         for (name, range) in ranges {
             for _ in 0..<4 {
                 let i = Int.random(in: range, using: &generator)
@@ -105,8 +116,10 @@ import Testing
         model.forward(batch)
         model.backward()
         let ranges = adapters.targets.flatMap { target in
-            [(target.name + ".lora_a", target.a..<(target.a + 3 * target.inputs)),
-             (target.name + ".lora_b", target.b..<(target.b + 3 * target.outputs))]
+            [
+                (target.name + ".lora_a", target.a..<(target.a + 3 * target.inputs)),
+                (target.name + ".lora_b", target.b..<(target.b + 3 * target.outputs))
+            ]
         }
         Self.check(model, batch, parameters: adapters.parameters, analytic: Array(adapters.gradients), ranges: ranges)
     }
@@ -139,11 +152,16 @@ import Testing
         let model = LlamaModel(config: config)
         var generator = SeededGenerator(seed: 15)
         for slot in model.layout.slots {
-            for i in 0..<slot.count { model.parameters[slot.offset + i] = slot.isMatrix ? 0.4 * standardNormal(&generator) : 1 }
+            for i in 0..<slot.count {
+                model.parameters[slot.offset + i] = slot.isMatrix ? 0.4 * standardNormal(&generator) : 1
+            }
         }
         let v = config.vocabularySize
-        let first = model.logProbabilities([3, 1, 4, 1, 5]), second = model.logProbabilities([7, 1, 4, 1, 5])
-        func row(_ values: [Float], _ position: Int) -> ArraySlice<Float> { values[(position * v)..<((position + 1) * v)] }
+        let first = model.logProbabilities([3, 1, 4, 1, 5])
+        let second = model.logProbabilities([7, 1, 4, 1, 5])
+        func row(_ values: [Float], _ position: Int) -> ArraySlice<Float> {
+            values[(position * v)..<((position + 1) * v)]
+        }
         #expect(row(first, 3) == row(second, 3) && row(first, 4) == row(second, 4))
         #expect(row(first, 2) != row(second, 2))
     }

@@ -7,6 +7,6 @@ let package = Package(
     name: "AuditRecords",
     dependencies: [.package(name: "Subtext", path: "../..")],
     targets: [
-        .executableTarget(name: "AuditRecords", dependencies: [.product(name: "SubtextAudit", package: "Subtext")]),
+        .executableTarget(name: "AuditRecords", dependencies: [.product(name: "SubtextAudit", package: "Subtext")])
     ]
 )

@@ -38,11 +38,15 @@ package final class LlamaAdapters {
         self.rank = rank
         self.alpha = alpha ?? Float(rank)
         let layout = LlamaLayout(config)
-        var targets: [Target] = [], offset = 0
+        var targets: [Target] = []
+        var offset = 0
         for layer in 0..<config.layers {
             for matrix in LlamaLayout.adaptedMatrices {
                 let slot = layout.slot("blk.\(layer).\(matrix).weight")
-                targets.append(Target(name: slot.name, outputs: slot.rows, inputs: slot.columns, a: offset, b: offset + rank * slot.columns))
+                targets.append(
+                    Target(
+                        name: slot.name, outputs: slot.rows, inputs: slot.columns, a: offset,
+                        b: offset + rank * slot.columns))
                 offset += rank * (slot.columns + slot.rows)
             }
         }
@@ -82,39 +86,60 @@ package final class LlamaAdapters {
 
     /// out += (α/r)·(x·Aᵀ)·Bᵀ for target `index`, keeping x·Aᵀ.
     func forward(_ index: Int, _ out: Buffer, _ inp: ConstBuffer) {
-        let target = targets[index], r = rank, s = scale
-        let p = parameters.baseAddress!, t = intermediates.baseAddress! + index * rows * r
+        let target = targets[index]
+        let r = rank
+        let s = scale
+        let p = parameters.baseAddress!
+        let t = intermediates.baseAddress! + index * rows * r
         parallelChunks(rows) { range in
-            let n = Int32(range.count), first = range.lowerBound
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, Int32(r), Int32(target.inputs), 1,
-                        inp + first * target.inputs, Int32(target.inputs), p + target.a, Int32(target.inputs), 0, t + first * r, Int32(r))
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, Int32(target.outputs), Int32(r), s,
-                        t + first * r, Int32(r), p + target.b, Int32(r), 1, out + first * target.outputs, Int32(target.outputs))
+            let n = Int32(range.count)
+            let first = range.lowerBound
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, n, Int32(r), Int32(target.inputs), 1,
+                inp + first * target.inputs, Int32(target.inputs), p + target.a, Int32(target.inputs), 0, t + first * r,
+                Int32(r))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, n, Int32(target.outputs), Int32(r), s,
+                t + first * r, Int32(r), p + target.b, Int32(r), 1, out + first * target.outputs, Int32(target.outputs))
         }
     }
 
     /// Adds the factors' gradients and their part of the input gradient, given the output's.
     func backward(_ index: Int, _ dinp: Buffer, _ dout: ConstBuffer, _ inp: ConstBuffer) {
-        let target = targets[index], r = rank, s = scale, n = rows
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
-        let t = intermediates.baseAddress! + index * n * r, dt = scratch.baseAddress!
+        let target = targets[index]
+        let r = rank
+        let s = scale
+        let n = rows
+        let p = parameters.baseAddress!
+        let g = gradients.baseAddress!
+        let t = intermediates.baseAddress! + index * n * r
+        let dt = scratch.baseAddress!
         // dB [outputs, r] += s · doutᵀ · t, split over output features.
         parallelChunks(target.outputs) { features in
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(features.count), Int32(r), Int32(n), s,
-                        dout + features.lowerBound, Int32(target.outputs), t, Int32(r), 1, g + target.b + features.lowerBound * r, Int32(r))
+            cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(features.count), Int32(r), Int32(n), s,
+                dout + features.lowerBound, Int32(target.outputs), t, Int32(r), 1,
+                g + target.b + features.lowerBound * r, Int32(r))
         }
         // dt [n, r] = s · dout · B, then dinp += dt · A, split over rows.
         parallelChunks(n) { range in
-            let count = Int32(range.count), first = range.lowerBound
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(r), Int32(target.outputs), s,
-                        dout + first * target.outputs, Int32(target.outputs), p + target.b, Int32(r), 0, dt + first * r, Int32(r))
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(target.inputs), Int32(r), 1,
-                        dt + first * r, Int32(r), p + target.a, Int32(target.inputs), 1, dinp + first * target.inputs, Int32(target.inputs))
+            let count = Int32(range.count)
+            let first = range.lowerBound
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(r), Int32(target.outputs), s,
+                dout + first * target.outputs, Int32(target.outputs), p + target.b, Int32(r), 0, dt + first * r,
+                Int32(r))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(target.inputs), Int32(r), 1,
+                dt + first * r, Int32(r), p + target.a, Int32(target.inputs), 1, dinp + first * target.inputs,
+                Int32(target.inputs))
         }
         // dA [r, inputs] += dtᵀ · inp, split over input features.
         parallelChunks(target.inputs) { columns in
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(r), Int32(columns.count), Int32(n), 1,
-                        dt, Int32(r), inp + columns.lowerBound, Int32(target.inputs), 1, g + target.a + columns.lowerBound, Int32(target.inputs))
+            cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(r), Int32(columns.count), Int32(n), 1,
+                dt, Int32(r), inp + columns.lowerBound, Int32(target.inputs), 1, g + target.a + columns.lowerBound,
+                Int32(target.inputs))
         }
     }
 }

@@ -58,12 +58,19 @@ package struct LlamaConfig: Codable, Equatable, Sendable {
         slidingWindow != nil && layer % slidingPattern < slidingPattern - 1
     }
 
-    package init(architecture: Architecture = .llama, layers: Int, width: Int, heads: Int, kvHeads: Int, headSize: Int? = nil,
-                hidden: Int, vocabularySize: Int, ropeBase: Float = 10000, normEpsilon: Float = 1e-5, tiedEmbeddings: Bool = true,
-                attentionScale: Float? = nil, slidingWindow: Int? = nil, slidingPattern: Int = 6, localRopeBase: Float = 10000) {
-        (self.architecture, self.layers, self.width, self.heads, self.kvHeads) = (architecture, layers, width, heads, kvHeads)
+    package init(
+        architecture: Architecture = .llama, layers: Int, width: Int, heads: Int, kvHeads: Int, headSize: Int? = nil,
+        hidden: Int, vocabularySize: Int, ropeBase: Float = 10000, normEpsilon: Float = 1e-5,
+        tiedEmbeddings: Bool = true,
+        attentionScale: Float? = nil, slidingWindow: Int? = nil, slidingPattern: Int = 6, localRopeBase: Float = 10000
+    ) {
+        (self.architecture, self.layers, self.width, self.heads, self.kvHeads) = (
+            architecture, layers, width, heads, kvHeads
+        )
         self.headSize = headSize ?? width / heads
-        (self.hidden, self.vocabularySize, self.ropeBase, self.normEpsilon) = (hidden, vocabularySize, ropeBase, normEpsilon)
+        (self.hidden, self.vocabularySize, self.ropeBase, self.normEpsilon) = (
+            hidden, vocabularySize, ropeBase, normEpsilon
+        )
         self.tiedEmbeddings = tiedEmbeddings
         self.attentionScale = attentionScale ?? 1 / Float(self.headSize).squareRoot()
         (self.slidingWindow, self.slidingPattern, self.localRopeBase) = (slidingWindow, slidingPattern, localRopeBase)
@@ -75,33 +82,43 @@ package struct LlamaConfig: Codable, Equatable, Sendable {
         func fail(_ reason: String) -> TrainingError { .model(path: file.path, reason: reason) }
         let name = file.string("general.architecture") ?? "(none)"
         guard let architecture = Architecture(rawValue: name) else {
-            throw fail("architecture \"\(name)\" is not supported; the student trainer reads Llama (\"llama\") and Gemma 3 (\"gemma3\") models")
+            throw fail(
+                "architecture \"\(name)\" is not supported; the student trainer reads Llama (\"llama\") and Gemma 3 (\"gemma3\") models"
+            )
         }
         let prefix = name + "."
         func integer(_ key: String) throws -> Int {
-            guard let value = file.number(prefix + key), value >= 1, value == value.rounded() else { throw fail("no usable \(prefix)\(key)") }
+            guard let value = file.number(prefix + key), value >= 1, value == value.rounded() else {
+                throw fail("no usable \(prefix)\(key)")
+            }
             return Int(value)
         }
         guard let embedding = file.tensors["token_embd.weight"], embedding.shape.count == 2 else {
             throw fail("no token_embd.weight matrix")
         }
-        let width = try integer("embedding_length"), heads = try integer("attention.head_count")
-        let headSize = try file.number(prefix + "attention.key_length") == nil ? width / heads : integer("attention.key_length")
+        let width = try integer("embedding_length")
+        let heads = try integer("attention.head_count")
+        let headSize =
+            try file.number(prefix + "attention.key_length") == nil ? width / heads : integer("attention.key_length")
         if let valueSize = file.number(prefix + "attention.value_length"), Int(valueSize) != headSize {
             throw fail("value heads of \(Int(valueSize)) and key heads of \(headSize) dimensions are not supported")
         }
         var window: Int?
-        if architecture == .gemma3, let value = file.number(prefix + "attention.sliding_window"), value > 0 { window = Int(value) }
+        if architecture == .gemma3, let value = file.number(prefix + "attention.sliding_window"), value > 0 {
+            window = Int(value)
+        }
         if file.arrayLength(prefix + "attention.sliding_window_pattern") != nil {
             throw fail("a per-layer sliding-window pattern is not supported")
         }
-        self.init(architecture: architecture, layers: try integer("block_count"), width: width, heads: heads,
-                  kvHeads: try integer("attention.head_count_kv"), headSize: headSize, hidden: try integer("feed_forward_length"),
-                  vocabularySize: embedding.shape[1], ropeBase: Float(file.number(prefix + "rope.freq_base") ?? 10000),
-                  normEpsilon: Float(file.number(prefix + "attention.layer_norm_rms_epsilon") ?? 1e-5),
-                  tiedEmbeddings: file.tensors["output.weight"] == nil, slidingWindow: window,
-                  slidingPattern: file.number(prefix + "attention.sliding_window_pattern").map { Int($0) } ?? 6,
-                  localRopeBase: Float(file.number(prefix + "rope.freq_base_swa") ?? 10000))
+        self.init(
+            architecture: architecture, layers: try integer("block_count"), width: width, heads: heads,
+            kvHeads: try integer("attention.head_count_kv"), headSize: headSize,
+            hidden: try integer("feed_forward_length"),
+            vocabularySize: embedding.shape[1], ropeBase: Float(file.number(prefix + "rope.freq_base") ?? 10000),
+            normEpsilon: Float(file.number(prefix + "attention.layer_norm_rms_epsilon") ?? 1e-5),
+            tiedEmbeddings: file.tensors["output.weight"] == nil, slidingWindow: window,
+            slidingPattern: file.number(prefix + "attention.sliding_window_pattern").map { Int($0) } ?? 6,
+            localRopeBase: Float(file.number(prefix + "rope.freq_base_swa") ?? 10000))
         if architecture == .gemma3 && layers == 62 {
             // llama.cpp scales Gemma 3 27B's queries by 1/√(width/heads), every other size by 1/√headSize.
             attentionScale = 1 / Float(width / heads).squareRoot()
@@ -109,14 +126,18 @@ package struct LlamaConfig: Codable, Equatable, Sendable {
         if let ropeDimensions = file.number(prefix + "rope.dimension_count"), Int(ropeDimensions) != headSize {
             throw fail("rotary positions on \(Int(ropeDimensions)) of \(headSize) head dimensions are not supported")
         }
-        if file.string(prefix + "rope.scaling.type").map({ $0 != "none" }) == true || file.tensors["rope_freqs.weight"] != nil {
+        if file.string(prefix + "rope.scaling.type").map({ $0 != "none" }) == true
+            || file.tensors["rope_freqs.weight"] != nil
+        {
             throw fail("scaled rotary positions are not supported")
         }
         if let cap = file.number(prefix + "final_logit_softcapping"), cap != 0 {
             throw fail("soft-capped output logits are not supported")
         }
         guard heads % kvHeads == 0, headSize % 2 == 0, architecture != .llama || width % heads == 0 else {
-            throw fail("\(heads) heads, \(kvHeads) key/value heads, head size \(headSize) and width \(width) do not divide evenly")
+            throw fail(
+                "\(heads) heads, \(kvHeads) key/value heads, head size \(headSize) and width \(width) do not divide evenly"
+            )
         }
     }
 }
@@ -140,7 +161,8 @@ package struct LlamaLayout: Sendable {
     package static let adaptedMatrices = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"]
 
     package init(_ config: LlamaConfig) {
-        var slots: [Slot] = [], offset = 0
+        var slots: [Slot] = []
+        var offset = 0
         func add(_ name: String, _ rows: Int, _ columns: Int) {
             slots.append(Slot(name: name, rows: rows, columns: columns, offset: offset))
             offset += rows * columns

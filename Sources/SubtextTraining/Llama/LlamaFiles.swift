@@ -8,12 +8,13 @@ extension LlamaModel {
     package func write(to path: String, metadataFrom base: GGUFFile, half: Bool) throws {
         let writer = try GGUFWriter(libraryDirectory: base.libraryDirectory)
         writer.copyMetadata(from: base)
-        writer.set("general.file_type", UInt32(half ? 1 : 0))  // llama_ftype: ALL_F32 or MOSTLY_F16
+        writer.set("general.file_type", UInt32(half ? 1 : 0)) // llama_ftype: ALL_F32 or MOSTLY_F16
         let merged = mergedWeights()
         defer { merged.deallocate() }
         for slot in layout.slots {
-            try writer.add(slot.name, rows: slot.rows, columns: slot.columns, half: half && slot.isMatrix,
-                           values: merged.baseAddress! + slot.offset)
+            try writer.add(
+                slot.name, rows: slot.rows, columns: slot.columns, half: half && slot.isMatrix,
+                values: merged.baseAddress! + slot.offset)
         }
         try writer.write(to: path)
     }
@@ -26,8 +27,11 @@ extension LlamaModel {
         let p = adapters.parameters.baseAddress!
         for target in adapters.targets {
             let w = merged.baseAddress! + layout.slot(target.name).offset
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(target.outputs), Int32(target.inputs), Int32(adapters.rank),
-                        adapters.scale, p + target.b, Int32(adapters.rank), p + target.a, Int32(target.inputs), 1, w, Int32(target.inputs))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(target.outputs), Int32(target.inputs),
+                Int32(adapters.rank),
+                adapters.scale, p + target.b, Int32(adapters.rank), p + target.a, Int32(target.inputs), 1, w,
+                Int32(target.inputs))
         }
         return merged
     }
@@ -66,7 +70,9 @@ extension LlamaAdapters {
         let alpha = file.number("adapter.lora.alpha").map(Float.init)
         self.init(for: config, rank: first.shape[1], alpha: alpha.flatMap { $0 > 0 ? $0 : nil }, seed: 0)
         for target in targets {
-            for (suffix, offset, shape) in [(".lora_a", target.a, [target.inputs, rank]), (".lora_b", target.b, [rank, target.outputs])] {
+            for (suffix, offset, shape) in [
+                (".lora_a", target.a, [target.inputs, rank]), (".lora_b", target.b, [rank, target.outputs])
+            ] {
                 guard file.tensors[target.name + suffix]?.shape == shape else {
                     throw fail("\(target.name + suffix) is missing or not of shape \(shape)")
                 }

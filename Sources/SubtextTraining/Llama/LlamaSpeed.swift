@@ -15,14 +15,19 @@ package struct LlamaSpeed: Codable, Sendable {
     package var medianStepSeconds: Double
     package var tokensPerSecond: Double
 
-    package static func measure(_ config: LlamaConfig, batchSize: Int, time: Int, loraRank: Int?, steps: Int,
-                               warmup: Int = 2) -> LlamaSpeed {
+    package static func measure(
+        _ config: LlamaConfig, batchSize: Int, time: Int, loraRank: Int?, steps: Int,
+        warmup: Int = 2
+    ) -> LlamaSpeed {
         let model = LlamaModel(config: config)
         var generator = SeededGenerator(seed: 2)
         for slot in model.layout.slots {
-            for i in 0..<slot.count { model.parameters[slot.offset + i] = slot.isMatrix ? 0.02 * standardNormal(&generator) : 1 }
+            for i in 0..<slot.count {
+                model.parameters[slot.offset + i] = slot.isMatrix ? 0.02 * standardNormal(&generator) : 1
+            }
         }
-        let trained: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>
+        let trained: UnsafeMutableBufferPointer<Float>
+        let gradients: UnsafeMutableBufferPointer<Float>
         if let loraRank {
             let adapters = LlamaAdapters(for: config, rank: loraRank, seed: 3)
             model.adapters = adapters
@@ -31,9 +36,11 @@ package struct LlamaSpeed: Codable, Sendable {
             model.trainBaseWeights()
             (trained, gradients) = (model.parameters, model.gradients!)
         }
-        let count = batchSize * time, v = Int32(config.vocabularySize)
+        let count = batchSize * time
+        let v = Int32(config.vocabularySize)
         let tokens = (0..<count).map { _ in Int32.random(in: 0..<v, using: &generator) }
-        let targets = (0..<count).map { row in row % time >= time / 2 ? Int32.random(in: 0..<v, using: &generator) : -1 }
+        let targets = (0..<count).map { row in row % time >= time / 2 ? Int32.random(in: 0..<v, using: &generator) : -1
+        }
         let batch = TokenBatch(size: batchSize, time: time, tokens: tokens, targets: targets)
         var optimizer = AdamW(decays: [Bool](repeating: true, count: trained.count))
         var times: [Double] = []
@@ -47,12 +54,14 @@ package struct LlamaSpeed: Codable, Sendable {
             if step >= warmup { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
         let median = times.sorted()[times.count / 2]
-        return LlamaSpeed(config: config, batchSize: batchSize, time: time, loraRank: loraRank, trainedValues: trained.count,
-                          stepSeconds: times, medianStepSeconds: median, tokensPerSecond: Double(count) / median)
+        return LlamaSpeed(
+            config: config, batchSize: batchSize, time: time, loraRank: loraRank, trainedValues: trained.count,
+            stepSeconds: times, medianStepSeconds: median, tokensPerSecond: Double(count) / median)
     }
 
     enum CodingKeys: String, CodingKey {
         case config, batchSize = "batch_size", time, loraRank = "lora_rank", trainedValues = "trained_values"
-        case stepSeconds = "step_seconds", medianStepSeconds = "median_step_seconds", tokensPerSecond = "tokens_per_second"
+        case stepSeconds = "step_seconds", medianStepSeconds = "median_step_seconds", tokensPerSecond =
+            "tokens_per_second"
     }
 }

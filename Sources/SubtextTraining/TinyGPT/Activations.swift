@@ -23,7 +23,8 @@ struct Activations {
     }
 
     init(_ config: ModelConfig, batch b: Int, time t: Int, base: Buffer) {
-        let c = config.width, n = b * t
+        let c = config.width
+        let n = b * t
         var used = 0
         func take(_ count: Int) -> Buffer {
             defer { used += count }
@@ -31,10 +32,11 @@ struct Activations {
         }
         encoded = take(n * c)
         layers = (0..<config.layers).map { _ in
-            Layer(ln1: take(n * c), ln1Mean: take(n), ln1Rstd: take(n), qkv: take(n * 3 * c),
-                  att: take(b * config.heads * t * t), atty: take(n * c), attproj: take(n * c),
-                  residual2: take(n * c), ln2: take(n * c), ln2Mean: take(n), ln2Rstd: take(n),
-                  fch: take(n * 4 * c), fchGelu: take(n * 4 * c), fcproj: take(n * c), residual3: take(n * c))
+            Layer(
+                ln1: take(n * c), ln1Mean: take(n), ln1Rstd: take(n), qkv: take(n * 3 * c),
+                att: take(b * config.heads * t * t), atty: take(n * c), attproj: take(n * c),
+                residual2: take(n * c), ln2: take(n * c), ln2Mean: take(n), ln2Rstd: take(n),
+                fch: take(n * 4 * c), fchGelu: take(n * 4 * c), fcproj: take(n * c), residual3: take(n * c))
         }
         lnf = take(n * c)
         lnfMean = take(n)

@@ -34,19 +34,26 @@ package final class LowRankAdapters {
     /// every block, as in LoRA applied to a whole transformer block.
     package static func adaptedTensors(_ config: ModelConfig) -> [String] {
         (0..<config.layers).flatMap { layer in
-            ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"].map { "h.\(layer).\($0)" }
+            ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"].map {
+                "h.\(layer).\($0)"
+            }
         }
     }
 
     package init(for model: TinyGPT, rank: Int, seed: UInt64) {
         precondition(rank > 0, "a LoRA rank must be positive")
         self.rank = rank
-        var targets: [Target] = [], offset = 0, baseOffset = 0
+        var targets: [Target] = []
+        var offset = 0
+        var baseOffset = 0
         var frozen: [Float] = []
         for name in Self.adaptedTensors(model.config) {
             let slot = model.layout.slot(name)
             let (outputs, inputs) = (slot.shape[0], slot.shape[1])
-            targets.append(Target(slot: slot, outputs: outputs, inputs: inputs, a: offset, b: offset + rank * inputs, base: baseOffset))
+            targets.append(
+                Target(
+                    slot: slot, outputs: outputs, inputs: inputs, a: offset, b: offset + rank * inputs, base: baseOffset
+                ))
             offset += rank * (inputs + outputs)
             baseOffset += slot.count
             frozen += model.parameters[slot.offset..<(slot.offset + slot.count)]
@@ -73,28 +80,34 @@ package final class LowRankAdapters {
 
     /// Writes W₀ + B·A into each adapted matrix of `model`.
     package func merge(into model: TinyGPT) {
-        let p = parameters.baseAddress!, w = model.parameters.baseAddress!
+        let p = parameters.baseAddress!
+        let w = model.parameters.baseAddress!
         frozen.withUnsafeBufferPointer { frozen in
             for target in targets {
                 let out = w + target.slot.offset
                 out.update(from: frozen.baseAddress! + target.base, count: target.slot.count)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(target.outputs), Int32(target.inputs), Int32(rank),
-                            1, p + target.b, Int32(rank), p + target.a, Int32(target.inputs), 1, out, Int32(target.inputs))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(target.outputs), Int32(target.inputs), Int32(rank),
+                    1, p + target.b, Int32(rank), p + target.a, Int32(target.inputs), 1, out, Int32(target.inputs))
             }
         }
     }
 
     /// Sets ``gradients`` from the model's full-matrix gradients of the merged weights.
     package func collectGradients(from model: TinyGPT) {
-        let p = parameters.baseAddress!, g = gradients.baseAddress!, dw = model.gradients.baseAddress!
+        let p = parameters.baseAddress!
+        let g = gradients.baseAddress!
+        let dw = model.gradients.baseAddress!
         for target in targets {
             let d = dw + target.slot.offset
             // dA [rank, inputs] = Bᵀ [rank, outputs] · dW [outputs, inputs]
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rank), Int32(target.inputs), Int32(target.outputs),
-                        1, p + target.b, Int32(rank), d, Int32(target.inputs), 0, g + target.a, Int32(target.inputs))
+            cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rank), Int32(target.inputs), Int32(target.outputs),
+                1, p + target.b, Int32(rank), d, Int32(target.inputs), 0, g + target.a, Int32(target.inputs))
             // dB [outputs, rank] = dW [outputs, inputs] · Aᵀ [inputs, rank]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(target.outputs), Int32(rank), Int32(target.inputs),
-                        1, d, Int32(target.inputs), p + target.a, Int32(target.inputs), 0, g + target.b, Int32(rank))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(target.outputs), Int32(rank), Int32(target.inputs),
+                1, d, Int32(target.inputs), p + target.a, Int32(target.inputs), 0, g + target.b, Int32(rank))
         }
     }
 }

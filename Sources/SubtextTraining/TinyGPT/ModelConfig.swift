@@ -61,7 +61,7 @@ package struct ParameterLayout: Sendable {
                 (p + "attn.c_proj.weight", [c, c]), (p + "attn.c_proj.bias", [c]),
                 (p + "ln_2.weight", [c]), (p + "ln_2.bias", [c]),
                 (p + "mlp.c_fc.weight", [4 * c, c]), (p + "mlp.c_fc.bias", [4 * c]),
-                (p + "mlp.c_proj.weight", [c, 4 * c]), (p + "mlp.c_proj.bias", [c]),
+                (p + "mlp.c_proj.weight", [c, 4 * c]), (p + "mlp.c_proj.bias", [c])
             ]
         }
         shapes += [("ln_f.weight", [c]), ("ln_f.bias", [c])]

@@ -25,16 +25,22 @@ package struct Sampler {
             let group = byLength[length]!
             for start in stride(from: 0, to: group.count, by: batchSize) {
                 let chunk = Array(group[start..<min(start + batchSize, group.count)])
-                var generators = chunk.map { SeededGenerator.stream(seed, "lab.sample." + (streams?[$0] ?? String($0))) }
+                var generators = chunk.map {
+                    SeededGenerator.stream(seed, "lab.sample." + (streams?[$0] ?? String($0)))
+                }
                 var sequences = chunk.map { prompts[$0] }
                 var done = [Bool](repeating: false, count: chunk.count)
                 let limit = min(maximumTokens, model.config.context - length)
                 for _ in 0..<max(limit, 0) where done.contains(false) {
                     let time = sequences[0].count
-                    model.forward(Batch(size: chunk.count, time: time, tokens: sequences.flatMap { $0 },
-                                        targets: [Int32](repeating: -1, count: chunk.count * time)))
+                    model.forward(
+                        Batch(
+                            size: chunk.count, time: time, tokens: sequences.flatMap { $0 },
+                            targets: [Int32](repeating: -1, count: chunk.count * time)))
                     for row in chunk.indices {
-                        let next = done[row] ? end : draw(model.probabilities(sequence: row, position: time - 1), &generators[row])
+                        let next =
+                            done[row]
+                            ? end : draw(model.probabilities(sequence: row, position: time - 1), &generators[row])
                         sequences[row].append(next)
                         if next == end { done[row] = true } else { outputs[chunk[row]].append(next) }
                     }

@@ -72,17 +72,20 @@ package final class TinyGPT {
     @discardableResult
     package func forward(_ batch: Batch) -> Float {
         precondition(batch.time <= config.context, "sequence of \(batch.time) tokens exceeds n_ctx \(config.context)")
-        _ = BLAS.singleThreaded  // the kernels split rows over their own threads
+        _ = BLAS.singleThreaded // the kernels split rows over their own threads
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
         let n = b * t
         let a = carveActivations(batch: b, time: t)
         let p = parameters.baseAddress!
-        let wte = p + layout.slot("wte").offset, wpe = p + layout.slot("wpe").offset
+        let wte = p + layout.slot("wte").offset
+        let wpe = p + layout.slot("wpe").offset
         batch.tokens.withUnsafeBufferPointer { tokens in
             for row in 0..<n {
                 let token = Int(tokens[row])
                 precondition(token >= 0 && token < v, "token id \(token) outside the vocabulary of \(v)")
-                let out = a.encoded + row * c, te = wte + token * c, pe = wpe + (row % t) * c
+                let out = a.encoded + row * c
+                let te = wte + token * c
+                let pe = wpe + (row % t) * c
                 for i in 0..<c { out[i] = te[i] + pe[i] }
             }
         }
@@ -102,7 +105,8 @@ package final class TinyGPT {
             add(l.residual3, l.residual2, l.fcproj, count: n * c)
             residual = ConstBuffer(l.residual3)
         }
-        let lnfw = p + layout.slot("ln_f.weight").offset, lnfb = p + layout.slot("ln_f.bias").offset
+        let lnfw = p + layout.slot("ln_f.weight").offset
+        let lnfb = p + layout.slot("ln_f.bias").offset
         layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, residual, lnfw, lnfb, rows: n, width: c)
         matmulForward(a.logits, a.lnf, wte, nil, rows: n, inputs: c, outputs: v)
         lastBatch = batch
@@ -136,7 +140,8 @@ package final class TinyGPT {
     package func probabilities(sequence: Int, position: Int) -> UnsafeBufferPointer<Float> {
         let batch = lastBatch!
         let row = sequence * batch.time + position
-        return UnsafeBufferPointer(start: activations!.logits + row * config.vocabularySize, count: config.vocabularySize)
+        return UnsafeBufferPointer(
+            start: activations!.logits + row * config.vocabularySize, count: config.vocabularySize)
     }
 
     // MARK: Backward
@@ -147,41 +152,54 @@ package final class TinyGPT {
         let (b, t, c, v) = (batch.size, batch.time, config.width, config.vocabularySize)
         let n = b * t
         let a = activations!
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        let p = parameters.baseAddress!
+        let g = gradients.baseAddress!
         lossGradient(batch, into: a.logits, rows: n)
         let wteOffset = layout.slot("wte").offset
-        let dresidual = a.dresidual, dln = a.dln
+        let dresidual = a.dresidual
+        let dln = a.dln
         dln.update(repeating: 0, count: n * c)
         matmulBackward(dln, g + wteOffset, nil, a.logits, a.lnf, p + wteOffset, rows: n, inputs: c, outputs: v)
         dresidual.update(repeating: 0, count: n * c)
-        let lnf = layout.slot("ln_f.weight").offset, lnfBias = layout.slot("ln_f.bias").offset
+        let lnf = layout.slot("ln_f.weight").offset
+        let lnfBias = layout.slot("ln_f.bias").offset
         let finalResidual = config.layers > 0 ? a.layer(config.layers - 1).residual3 : a.encoded
-        layerNormBackward(dresidual, g + lnf, g + lnfBias, dln, finalResidual, p + lnf, a.lnfMean, a.lnfRstd, rows: n, width: c)
+        layerNormBackward(
+            dresidual, g + lnf, g + lnfBias, dln, finalResidual, p + lnf, a.lnfMean, a.lnfRstd, rows: n, width: c)
         for layer in stride(from: config.layers - 1, through: 0, by: -1) {
-            let w = weights(layer, in: p), dw = weights(layer, in: g)
+            let w = weights(layer, in: p)
+            let dw = weights(layer, in: g)
             let l = a.layer(layer)
             let residual = layer == 0 ? a.encoded : a.layer(layer - 1).residual3
             // residual3 = residual2 + fcproj: dresidual flows to both unchanged.
             a.dwide.update(repeating: 0, count: n * 4 * c)
-            matmulBackward(a.dwide, dw.fcprojw, dw.fcprojb, dresidual, l.fchGelu, w.fcprojw, rows: n, inputs: 4 * c, outputs: c)
+            matmulBackward(
+                a.dwide, dw.fcprojw, dw.fcprojb, dresidual, l.fchGelu, w.fcprojw, rows: n, inputs: 4 * c, outputs: c)
             a.dwide2.update(repeating: 0, count: n * 4 * c)
             geluBackward(a.dwide2, l.fch, a.dwide, count: n * 4 * c)
             dln.update(repeating: 0, count: n * c)
             matmulBackward(dln, dw.fcw, dw.fcb, a.dwide2, l.ln2, w.fcw, rows: n, inputs: c, outputs: 4 * c)
-            layerNormBackward(dresidual, dw.ln2w, dw.ln2b, dln, l.residual2, w.ln2w, l.ln2Mean, l.ln2Rstd, rows: n, width: c)
+            layerNormBackward(
+                dresidual, dw.ln2w, dw.ln2b, dln, l.residual2, w.ln2w, l.ln2Mean, l.ln2Rstd, rows: n, width: c)
             // residual2 = residual + attproj.
             a.datty.update(repeating: 0, count: n * c)
-            matmulBackward(a.datty, dw.attprojw, dw.attprojb, dresidual, l.atty, w.attprojw, rows: n, inputs: c, outputs: c)
+            matmulBackward(
+                a.datty, dw.attprojw, dw.attprojb, dresidual, l.atty, w.attprojw, rows: n, inputs: c, outputs: c)
             a.dqkv.update(repeating: 0, count: n * 3 * c)
-            attentionBackward(a.dqkv, a.scratch, a.datty, l.qkv, l.att, batch: b, time: t, width: c, heads: config.heads)
+            attentionBackward(
+                a.dqkv, a.scratch, a.datty, l.qkv, l.att, batch: b, time: t, width: c, heads: config.heads)
             dln.update(repeating: 0, count: n * c)
             matmulBackward(dln, dw.qkvw, dw.qkvb, a.dqkv, l.ln1, w.qkvw, rows: n, inputs: c, outputs: 3 * c)
-            layerNormBackward(dresidual, dw.ln1w, dw.ln1b, dln, residual, w.ln1w, l.ln1Mean, l.ln1Rstd, rows: n, width: c)
+            layerNormBackward(
+                dresidual, dw.ln1w, dw.ln1b, dln, residual, w.ln1w, l.ln1Mean, l.ln1Rstd, rows: n, width: c)
         }
-        let dwte = g + wteOffset, dwpe = g + layout.slot("wpe").offset
+        let dwte = g + wteOffset
+        let dwpe = g + layout.slot("wpe").offset
         for row in 0..<n {
             let token = Int(batch.tokens[row])
-            let dy = dresidual + row * c, te = dwte + token * c, pe = dwpe + (row % t) * c
+            let dy = dresidual + row * c
+            let te = dwte + token * c
+            let pe = dwpe + (row % t) * c
             for i in 0..<c {
                 te[i] += dy[i]
                 pe[i] += dy[i]

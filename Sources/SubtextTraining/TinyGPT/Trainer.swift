@@ -52,11 +52,14 @@ package struct Trainer {
 
     /// Trains `model` in place and returns the loss of each step.
     @discardableResult
-    package func train(_ model: TinyGPT, on examples: [Example], padding: Int32,
-                      progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }) -> [Float] {
+    package func train(
+        _ model: TinyGPT, on examples: [Example], padding: Int32,
+        progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }
+    ) -> [Float] {
         precondition(!examples.isEmpty, "nothing to train on")
         let adapters = loraRank.map { LowRankAdapters(for: model, rank: $0, seed: seed) }
-        let (parameters, gradients) = adapters.map { ($0.parameters, $0.gradients) } ?? (model.parameters, model.gradients)
+        let (parameters, gradients) =
+            adapters.map { ($0.parameters, $0.gradients) } ?? (model.parameters, model.gradients)
         let frozenSlots = adapters == nil ? frozen.map { model.layout.slot($0) } : []
         var optimizer = adapters.map(AdamW.init(for:)) ?? AdamW(for: model)
         optimizer.weightDecay = weightDecay
@@ -69,7 +72,8 @@ package struct Trainer {
                 if order.isEmpty { order = Array(examples.indices).shuffled(using: &generator) }
                 chosen.append(order.removeLast())
             }
-            let batch = Self.batch(chosen.map { examples[$0] }, vocabulary: model.config.vocabularySize, padding: padding)
+            let batch = Self.batch(
+                chosen.map { examples[$0] }, vocabulary: model.config.vocabularySize, padding: padding)
             adapters?.merge(into: model)
             model.zeroGradients()
             let loss = model.forward(batch)
@@ -78,7 +82,8 @@ package struct Trainer {
             clipNorm(gradients, to: 1)
             // Restoring frozen values after the update, rather than zeroing their gradients,
             // also undoes AdamW's weight decay on them.
-            let kept = frozenSlots.map { slot in (slot.offset..<(slot.offset + slot.count)).map { model.parameters[$0] } }
+            let kept = frozenSlots.map { slot in (slot.offset..<(slot.offset + slot.count)).map { model.parameters[$0] }
+            }
             if self.optimizer == .sgd {
                 let lr = rate(at: step)
                 for i in parameters.indices { parameters[i] -= lr * gradients[i] }

@@ -9,7 +9,8 @@ func records(_ path: String) throws -> [Record] {
 }
 
 let arguments = CommandLine.arguments
-let teacher = try records(arguments[1]), control = try records(arguments[2])
+let teacher = try records(arguments[1])
+let control = try records(arguments[2])
 let result = try Auditor().audit(teacher: teacher, control: control)
 print("verdict: \(result.verdict)")
 print("p = \(result.pValue), AUROC at K = 16: \(result.auroc[16].map { String($0) } ?? "n/a")")
