@@ -147,12 +147,13 @@ let package = Package(
                 "SubtextTestSupport", "SubtextSanitize", "SubtextAudit", "SubtextCorpus", "SubtextModels",
                 "SubtextSynthetic"
             ]),
-        .testTarget(name: "SubtextTrainingTests", dependencies: ["SubtextTraining", "SubtextStatistics"]),
+        .testTarget(
+            name: "SubtextTrainingTests", dependencies: ["SubtextTraining", "SubtextStatistics", "SubtextTestSupport"]),
         .testTarget(
             name: "SubtextLabTests",
             dependencies: [
                 "SubtextLab", "SubtextTraining", "SubtextStatistics", "SubtextProbes", "SubtextModels",
-                "SubtextSanitize"
+                "SubtextSanitize", "SubtextTestSupport"
             ]),
         .testTarget(name: "SubtextFuzzingTests", dependencies: ["SubtextFuzzing"]),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextTestSupport
 import Testing
 
 @testable import SubtextTraining
@@ -40,27 +41,28 @@ import Testing
         model.backward()
         let analytic = Array(model.gradients)
         var generator = SeededGenerator(seed: 5)
-        var worst = 0.0
         var checked = 0
+        var resolved = 0
         for slot in model.layout.slots {
             for _ in 0..<4 {
                 let i = slot.offset + Int.random(in: 0..<slot.count, using: &generator)
                 let saved = model.parameters[i]
                 let h: Float = 1e-2
                 model.parameters[i] = saved + h
-                let up = Double(model.forward(batch))
+                let up = model.forward(batch)
                 model.parameters[i] = saved - h
-                let down = Double(model.forward(batch))
+                let difference = CentralDifference(up: up, down: model.forward(batch), h: h)
                 model.parameters[i] = saved
-                let numeric = (up - down) / Double(2 * h)
-                let error = abs(numeric - Double(analytic[i])) / max(abs(numeric) + abs(Double(analytic[i])), 1e-3)
-                worst = max(worst, error)
+                let (numeric, error) = (difference.numeric, difference.relativeError(analytic[i]))
                 checked += 1
+                if difference.isResolved { resolved += 1 }
                 #expect(error < 0.02, "\(slot.name)[\(i - slot.offset)]: analytic \(analytic[i]), numeric \(numeric)")
             }
         }
         #expect(checked == model.layout.slots.count * 4)
-        #expect(worst > 0, "every gradient compared equal to the last bit: the check is not measuring anything")
+        #expect(
+            resolved >= checked / 4,
+            "only \(resolved) of \(checked) gradients stand clear of rounding: the check measures little")
     }
 
     @Test func aGradientStepLowersTheLoss() throws {

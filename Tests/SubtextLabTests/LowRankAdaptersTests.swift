@@ -1,5 +1,6 @@
 import Foundation
 import SubtextStatistics
+import SubtextTestSupport
 import Testing
 
 @testable import SubtextLab
@@ -35,7 +36,8 @@ import Testing
         adapters.collectGradients(from: model)
         let analytic = Array(adapters.gradients)
         var generator = SeededGenerator(seed: 5)
-        var worst = 0.0
+        var checked = 0
+        var resolved = 0
         for target in adapters.targets {
             for (start, count) in [(target.a, 2 * target.inputs), (target.b, 2 * target.outputs)] {
                 for _ in 0..<3 {
@@ -44,21 +46,23 @@ import Testing
                     let h: Float = 1e-2
                     adapters.parameters[i] = saved + h
                     adapters.merge(into: model)
-                    let up = Double(model.forward(batch))
+                    let up = model.forward(batch)
                     adapters.parameters[i] = saved - h
                     adapters.merge(into: model)
-                    let down = Double(model.forward(batch))
+                    let difference = CentralDifference(up: up, down: model.forward(batch), h: h)
                     adapters.parameters[i] = saved
-                    let numeric = (up - down) / Double(2 * h)
-                    let error = abs(numeric - Double(analytic[i])) / max(abs(numeric) + abs(Double(analytic[i])), 1e-3)
-                    worst = max(worst, error)
+                    let (numeric, error) = (difference.numeric, difference.relativeError(analytic[i]))
+                    checked += 1
+                    if difference.isResolved { resolved += 1 }
                     #expect(
                         error < 0.02,
                         "\(target.slot.name) factor entry \(i - start): analytic \(analytic[i]), numeric \(numeric)")
                 }
             }
         }
-        #expect(worst > 0, "every gradient compared equal to the last bit: the check is not measuring anything")
+        #expect(
+            resolved >= checked / 4,
+            "only \(resolved) of \(checked) gradients stand clear of rounding: the check measures little")
     }
 
     @Test func freshAdaptersLeaveTheModelAsItWas() throws {

@@ -1,6 +1,5 @@
 import CBLAS
 import Foundation
-import SubtextStatistics
 
 /// Low-rank adapters (LoRA, Hu et al. 2021) on every attention and MLP projection of a Llama
 /// model: each adapted W becomes W + (α/r)·B·A, with W frozen and only A [rank, inputs] and
@@ -51,15 +50,10 @@ package final class LlamaAdapters {
             }
         }
         self.targets = targets
-        parameters = .allocate(capacity: offset)
-        gradients = .allocate(capacity: offset)
-        parameters.initialize(repeating: 0)
-        gradients.initialize(repeating: 0)
-        var generator = SeededGenerator.stream(seed, "student.lora.init")
-        for target in targets {
-            let std = 1 / Float(target.inputs).squareRoot()
-            for i in 0..<(rank * target.inputs) { parameters[target.a + i] = std * standardNormal(&generator) }
-        }
+        let factors = LowRankFactors(
+            count: offset, rank: rank, matrices: targets.map { .init(a: $0.a, inputs: $0.inputs) }, seed: seed,
+            stream: "student.lora.init")
+        (parameters, gradients) = (factors.parameters, factors.gradients)
     }
 
     deinit {

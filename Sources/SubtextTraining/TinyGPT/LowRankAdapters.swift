@@ -1,6 +1,5 @@
 import CBLAS
 import Foundation
-import SubtextStatistics
 
 /// Low-rank adapters (LoRA, Hu et al. 2021) on a TinyGPT's block matrices: each adapted
 /// weight becomes W₀ + B·A, with W₀ frozen, A of shape [rank, inputs] and B of shape
@@ -60,15 +59,10 @@ package final class LowRankAdapters {
         }
         self.targets = targets
         self.frozen = frozen
-        parameters = .allocate(capacity: offset)
-        gradients = .allocate(capacity: offset)
-        parameters.initialize(repeating: 0)
-        gradients.initialize(repeating: 0)
-        var generator = SeededGenerator.stream(seed, "lab.lora.init")
-        for target in targets {
-            let std = 1 / Float(target.inputs).squareRoot()
-            for i in 0..<(rank * target.inputs) { parameters[target.a + i] = std * standardNormal(&generator) }
-        }
+        let factors = LowRankFactors(
+            count: offset, rank: rank, matrices: targets.map { .init(a: $0.a, inputs: $0.inputs) }, seed: seed,
+            stream: "lab.lora.init")
+        (parameters, gradients) = (factors.parameters, factors.gradients)
     }
 
     deinit {
